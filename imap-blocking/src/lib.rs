@@ -1,0 +1,1 @@
+//! imap-blocking (filled by a later issue).

@@ -1,0 +1,1 @@
+//! imap-tokio (filled by a later issue).

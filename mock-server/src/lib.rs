@@ -1,0 +1,1 @@
+//! mock-server (filled by a later issue).
