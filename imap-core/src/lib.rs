@@ -1,1 +1,4 @@
 //! Sans-IO IMAP.
+
+pub mod secret;
+pub mod utf7;
