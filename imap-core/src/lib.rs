@@ -1,4 +1,5 @@
 //! Sans-IO IMAP.
 
 pub mod secret;
+pub mod types;
 pub mod utf7;

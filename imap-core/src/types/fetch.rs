@@ -1,0 +1,214 @@
+//! FETCH: the items a command asks for ([`FetchItem`]) and the data a response carries
+//! ([`FetchData`]), with body sections ([`Section`]).
+
+use super::body::BodyStructure;
+use super::datetime::DateTime;
+use super::envelope::Envelope;
+use super::flag::Flag;
+use super::seq::Uid;
+use super::string::{Atom, Str};
+
+/// `section-spec` (RFC 9051 section 9): which part of a message `BODY[...]` addresses.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Section {
+    /// `section-part`: 1-based part numbers (empty for the whole message).
+    pub part: Vec<u32>,
+    /// `section-msgtext` / `MIME`, if any.
+    pub text: Option<SectionText>,
+}
+
+/// The text specifier of a section.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum SectionText {
+    /// `HEADER`.
+    Header,
+    /// `HEADER.FIELDS (names)`.
+    HeaderFields(Vec<Str>),
+    /// `HEADER.FIELDS.NOT (names)`.
+    HeaderFieldsNot(Vec<Str>),
+    /// `TEXT`.
+    Text,
+    /// `MIME` (only after a part number).
+    Mime,
+}
+
+/// A partial range `<offset.count>` in a FETCH command.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Partial {
+    /// First octet.
+    pub offset: u32,
+    /// Number of octets (non-zero).
+    pub count: u32,
+}
+
+/// A FETCH data item a client asks for (`fetch-att`, RFC 9051 section 6.4.5 plus extensions).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum FetchItem {
+    /// `ENVELOPE`.
+    Envelope,
+    /// `FLAGS`.
+    Flags,
+    /// `INTERNALDATE`.
+    InternalDate,
+    /// `RFC822.SIZE`.
+    Rfc822Size,
+    /// `BODY` (structure without extension data).
+    Body,
+    /// `BODYSTRUCTURE`.
+    BodyStructure,
+    /// `UID`.
+    Uid,
+    /// `BODY[section]<partial>` or, with `peek`, `BODY.PEEK[...]`.
+    BodySection {
+        /// The section.
+        section: Section,
+        /// The partial range.
+        partial: Option<Partial>,
+        /// `BODY.PEEK`: do not set `\Seen`.
+        peek: bool,
+    },
+    /// `BINARY[part]<partial>` or `BINARY.PEEK[...]` (RFC 3516).
+    Binary {
+        /// `section-binary` part numbers.
+        part: Vec<u32>,
+        /// The partial range.
+        partial: Option<Partial>,
+        /// `BINARY.PEEK`.
+        peek: bool,
+    },
+    /// `BINARY.SIZE[part]`.
+    BinarySize {
+        /// `section-binary` part numbers.
+        part: Vec<u32>,
+    },
+    /// `RFC822` (IMAP4rev1).
+    Rfc822,
+    /// `RFC822.HEADER` (IMAP4rev1).
+    Rfc822Header,
+    /// `RFC822.TEXT` (IMAP4rev1).
+    Rfc822Text,
+    /// `MODSEQ` (CONDSTORE).
+    ModSeq,
+    /// `EMAILID` (OBJECTID).
+    EmailId,
+    /// `THREADID` (OBJECTID).
+    ThreadId,
+    /// `PREVIEW` or `PREVIEW (LAZY)` (RFC 8970).
+    Preview {
+        /// `(LAZY)`.
+        lazy: bool,
+    },
+    /// `SAVEDATE` (RFC 8514).
+    SaveDate,
+    /// `X-GM-MSGID` (Gmail).
+    GmMsgId,
+    /// `X-GM-THRID` (Gmail).
+    GmThrId,
+    /// `X-GM-LABELS` (Gmail).
+    GmLabels,
+    /// Any other item, written as this atom.
+    Other(Atom),
+}
+
+/// What a FETCH command asks for: a macro or a list of items.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum FetchItems {
+    /// `ALL` = `(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)`.
+    All,
+    /// `FAST` = `(FLAGS INTERNALDATE RFC822.SIZE)`.
+    Fast,
+    /// `FULL` = `(FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODY)`.
+    Full,
+    /// Explicit items (one item is written without parentheses).
+    Items(Vec<FetchItem>),
+}
+
+impl FetchItems {
+    /// The items this request stands for, with macros expanded.
+    pub fn expand(&self) -> Vec<FetchItem> {
+        use FetchItem::*;
+        match self {
+            FetchItems::All => vec![Flags, InternalDate, Rfc822Size, Envelope],
+            FetchItems::Fast => vec![Flags, InternalDate, Rfc822Size],
+            FetchItems::Full => vec![Flags, InternalDate, Rfc822Size, Envelope, Body],
+            FetchItems::Items(v) => v.clone(),
+        }
+    }
+}
+
+/// One data item of a FETCH response (`msg-att`, RFC 9051 section 7.5.2 plus extensions).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum FetchData {
+    /// `FLAGS (...)`.
+    Flags(Vec<Flag>),
+    /// `UID n`.
+    Uid(Uid),
+    /// `INTERNALDATE "..."`.
+    InternalDate(DateTime),
+    /// `RFC822.SIZE n` (number64).
+    Rfc822Size(u64),
+    /// `ENVELOPE (...)`.
+    Envelope(Box<Envelope>),
+    /// `BODY (...)`: structure without extension data.
+    Body(BodyStructure),
+    /// `BODYSTRUCTURE (...)`.
+    BodyStructure(BodyStructure),
+    /// `BODY[section]<origin> nstring`.
+    BodySection {
+        /// The section.
+        section: Section,
+        /// `<origin>` of a partial fetch.
+        origin: Option<u32>,
+        /// The data (`None` for `NIL`, also when the framer streamed the literal).
+        data: Option<Str>,
+    },
+    /// `BINARY[part]<origin> nstring / literal8`.
+    Binary {
+        /// `section-binary` part numbers.
+        part: Vec<u32>,
+        /// `<origin>` of a partial fetch.
+        origin: Option<u32>,
+        /// The decoded data (`None` for `NIL`).
+        data: Option<Str>,
+    },
+    /// `BINARY.SIZE[part] n`.
+    BinarySize {
+        /// `section-binary` part numbers.
+        part: Vec<u32>,
+        /// Decoded size.
+        size: u64,
+    },
+    /// `RFC822 nstring`.
+    Rfc822(Option<Str>),
+    /// `RFC822.HEADER nstring`.
+    Rfc822Header(Option<Str>),
+    /// `RFC822.TEXT nstring`.
+    Rfc822Text(Option<Str>),
+    /// `MODSEQ (n)`.
+    ModSeq(u64),
+    /// `EMAILID (id)`.
+    EmailId(Str),
+    /// `THREADID (id)` or `THREADID NIL`.
+    ThreadId(Option<Str>),
+    /// `PREVIEW nstring`.
+    Preview(Option<Str>),
+    /// `SAVEDATE date-time` or `NIL`.
+    SaveDate(Option<DateTime>),
+    /// `X-GM-MSGID n`.
+    GmMsgId(u64),
+    /// `X-GM-THRID n`.
+    GmThrId(u64),
+    /// `X-GM-LABELS (...)`: labels as astrings (system labels keep their backslash).
+    GmLabels(Vec<Str>),
+    /// An unknown item: its name and the raw bytes of its value.
+    Other {
+        /// The item name as received.
+        name: Str,
+        /// The raw value.
+        value: Str,
+    },
+}

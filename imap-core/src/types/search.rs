@@ -1,0 +1,238 @@
+//! SEARCH, SORT and THREAD: criteria ([`SearchKey`]), return options and results.
+
+use super::datetime::Date;
+use super::seq::{NumSet, SeqSet, UidSet};
+use super::string::{Atom, Str};
+
+/// A search criterion (`search-key`, RFC 9051 section 6.4.4 plus RFC 3501, CONDSTORE, OBJECTID,
+/// SAVEDATE, WITHIN and Gmail's X-GM-* keys).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum SearchKey {
+    /// `ALL`.
+    All,
+    /// `ANSWERED`.
+    Answered,
+    /// `BCC s`.
+    Bcc(Str),
+    /// `BEFORE date`.
+    Before(Date),
+    /// `BODY s`.
+    Body(Str),
+    /// `CC s`.
+    Cc(Str),
+    /// `DELETED`.
+    Deleted,
+    /// `DRAFT`.
+    Draft,
+    /// `FLAGGED`.
+    Flagged,
+    /// `FROM s`.
+    From(Str),
+    /// `HEADER name value`.
+    Header(Str, Str),
+    /// `KEYWORD kw`.
+    Keyword(Atom),
+    /// `LARGER n`.
+    Larger(u64),
+    /// `NEW` (IMAP4rev1).
+    New,
+    /// `NOT key`.
+    Not(Box<SearchKey>),
+    /// `OLD` (IMAP4rev1).
+    Old,
+    /// `ON date`.
+    On(Date),
+    /// `OR a b`.
+    Or(Box<SearchKey>, Box<SearchKey>),
+    /// `RECENT` (IMAP4rev1).
+    Recent,
+    /// `SEEN`.
+    Seen,
+    /// `SENTBEFORE date`.
+    SentBefore(Date),
+    /// `SENTON date`.
+    SentOn(Date),
+    /// `SENTSINCE date`.
+    SentSince(Date),
+    /// `SINCE date`.
+    Since(Date),
+    /// `SMALLER n`.
+    Smaller(u64),
+    /// `SUBJECT s`.
+    Subject(Str),
+    /// `TEXT s`.
+    Text(Str),
+    /// `TO s`.
+    To(Str),
+    /// `UID set`.
+    Uid(UidSet),
+    /// `UNANSWERED`.
+    Unanswered,
+    /// `UNDELETED`.
+    Undeleted,
+    /// `UNDRAFT`.
+    Undraft,
+    /// `UNFLAGGED`.
+    Unflagged,
+    /// `UNKEYWORD kw`.
+    Unkeyword(Atom),
+    /// `UNSEEN`.
+    Unseen,
+    /// A bare sequence set.
+    SeqSet(SeqSet),
+    /// `$`: the saved result (SEARCHRES).
+    SavedResult,
+    /// `( keys )`.
+    And(Vec<SearchKey>),
+    /// `MODSEQ [entry type] n` (CONDSTORE).
+    ModSeq {
+        /// The optional `"/flags/\\Seen" priv`-style entry and its type.
+        entry: Option<(Str, Atom)>,
+        /// The mod-sequence.
+        modseq: u64,
+    },
+    /// `EMAILID id` (OBJECTID).
+    EmailId(Atom),
+    /// `THREADID id` (OBJECTID).
+    ThreadId(Atom),
+    /// `SAVEDBEFORE date` (SAVEDATE).
+    SavedBefore(Date),
+    /// `SAVEDON date`.
+    SavedOn(Date),
+    /// `SAVEDSINCE date`.
+    SavedSince(Date),
+    /// `SAVEDATESUPPORTED`.
+    SaveDateSupported,
+    /// `OLDER seconds` (RFC 5032).
+    Older(u32),
+    /// `YOUNGER seconds` (RFC 5032).
+    Younger(u32),
+    /// `X-GM-RAW "gmail query"`.
+    GmRaw(Str),
+    /// `X-GM-MSGID n`.
+    GmMsgId(u64),
+    /// `X-GM-THRID n`.
+    GmThrId(u64),
+    /// `X-GM-LABELS label`.
+    GmLabels(Str),
+}
+
+/// A `RETURN` option of an extended SEARCH (ESEARCH, RFC 4731; SEARCHRES, RFC 5182).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum SearchReturn {
+    /// `MIN`.
+    Min,
+    /// `MAX`.
+    Max,
+    /// `ALL`.
+    All,
+    /// `COUNT`.
+    Count,
+    /// `SAVE`.
+    Save,
+    /// Any other option name.
+    Other(Atom),
+}
+
+/// One `search-return-data` item of an `ESEARCH` response.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum ESearchData {
+    /// `MIN n`.
+    Min(u32),
+    /// `MAX n`.
+    Max(u32),
+    /// `ALL set` (sequence numbers or UIDs depending on the `UID` flag).
+    All(NumSet<u32>),
+    /// `COUNT n`.
+    Count(u32),
+    /// `MODSEQ n`.
+    ModSeq(u64),
+    /// Any other item: name and raw value.
+    Other {
+        /// The item name.
+        name: Atom,
+        /// The raw value.
+        value: Str,
+    },
+}
+
+/// An `ESEARCH` response (RFC 4731 / RFC 9051 section 7.3.4).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ESearch {
+    /// The `(TAG "...")` correlator.
+    pub tag: Option<Str>,
+    /// Whether the numbers are UIDs.
+    pub uid: bool,
+    /// The returned data.
+    pub data: Vec<ESearchData>,
+}
+
+/// A SORT key (RFC 5256 `sort-key`, RFC 5957 DISPLAY keys).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum SortKey {
+    /// `ARRIVAL`.
+    Arrival,
+    /// `CC`.
+    Cc,
+    /// `DATE`.
+    Date,
+    /// `FROM`.
+    From,
+    /// `SIZE`.
+    Size,
+    /// `SUBJECT`.
+    Subject,
+    /// `TO`.
+    To,
+    /// `DISPLAYFROM`.
+    DisplayFrom,
+    /// `DISPLAYTO`.
+    DisplayTo,
+}
+
+/// Wire names of [`SortKey`]s.
+pub const SORT_KEYS: &[(&str, SortKey)] = &[
+    ("ARRIVAL", SortKey::Arrival),
+    ("CC", SortKey::Cc),
+    ("DATE", SortKey::Date),
+    ("FROM", SortKey::From),
+    ("SIZE", SortKey::Size),
+    ("SUBJECT", SortKey::Subject),
+    ("TO", SortKey::To),
+    ("DISPLAYFROM", SortKey::DisplayFrom),
+    ("DISPLAYTO", SortKey::DisplayTo),
+];
+
+impl SortKey {
+    /// The key's wire name.
+    pub fn name(self) -> &'static str {
+        SORT_KEYS
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
+    }
+}
+
+/// A sort criterion: a key, maybe reversed.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SortCriterion {
+    /// `REVERSE`.
+    pub reverse: bool,
+    /// The key.
+    pub key: SortKey,
+}
+
+/// One thread of a `THREAD` response (RFC 5256 `thread-list`): a chain of messages followed by
+/// branches.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Thread {
+    /// Message numbers in this chain (parent first).
+    pub members: Vec<u32>,
+    /// The sub-threads after the chain: none, or at least two.
+    pub children: Vec<Thread>,
+}

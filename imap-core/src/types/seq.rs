@@ -1,0 +1,317 @@
+//! Message numbers: [`SeqNum`] and [`Uid`], and their sets ([`SeqSet`], [`UidSet`]).
+//!
+//! Sequence numbers and UIDs are distinct types so that they cannot be mixed up (the classic IMAP
+//! bug). A set keeps the exact items it was written with: `1:3`, `3:1`, `5` and `*` stay as they
+//! were.
+
+use std::fmt;
+use std::num::NonZeroU32;
+
+/// A number usable in a sequence set: a [`SeqNum`], a [`Uid`], or a plain `u32` where the wire
+/// does not say which (the `MODIFIED` response code).
+pub trait SetKey: Copy + Eq + Ord + fmt::Debug {
+    /// The number's value.
+    fn value(self) -> u32;
+    /// Builds the key from a non-zero number.
+    fn from_nonzero(n: NonZeroU32) -> Self;
+}
+
+macro_rules! number_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(NonZeroU32);
+
+        impl $name {
+            /// The smallest value, 1.
+            pub const MIN: Self = Self(NonZeroU32::MIN);
+            /// The largest value.
+            pub const MAX: Self = Self(NonZeroU32::MAX);
+
+            /// Builds the number; `None` for 0, which IMAP never uses.
+            pub const fn new(n: u32) -> Option<Self> {
+                match NonZeroU32::new(n) {
+                    Some(n) => Some(Self(n)),
+                    None => None,
+                }
+            }
+
+            /// The number's value.
+            pub const fn get(self) -> u32 {
+                self.0.get()
+            }
+        }
+
+        impl SetKey for $name {
+            fn value(self) -> u32 {
+                self.0.get()
+            }
+            fn from_nonzero(n: NonZeroU32) -> Self {
+                Self(n)
+            }
+        }
+
+        impl From<NonZeroU32> for $name {
+            fn from(n: NonZeroU32) -> Self {
+                Self(n)
+            }
+        }
+
+        impl TryFrom<u32> for $name {
+            type Error = ZeroNumber;
+            fn try_from(n: u32) -> Result<Self, ZeroNumber> {
+                Self::new(n).ok_or(ZeroNumber)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+number_type!(
+    /// A message sequence number (`seq-number`, RFC 9051 section 2.3.1.2): position in the
+    /// selected mailbox, 1-based, changes when messages are expunged.
+    SeqNum
+);
+number_type!(
+    /// A unique identifier (`uniqueid`, RFC 9051 section 2.3.1.1): stable within a UIDVALIDITY.
+    Uid
+);
+
+impl SetKey for u32 {
+    fn value(self) -> u32 {
+        self
+    }
+    fn from_nonzero(n: NonZeroU32) -> Self {
+        n.get()
+    }
+}
+
+/// The error for a message number of 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("message numbers start at 1")]
+pub struct ZeroNumber;
+
+/// One end of a range: a number or `*` (the largest number in use).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum Bound<K> {
+    /// A number.
+    Value(K),
+    /// `*`.
+    Star,
+}
+
+impl<K: SetKey> Bound<K> {
+    /// Resolves `*` to `largest`.
+    pub fn resolve(self, largest: u32) -> u32 {
+        match self {
+            Bound::Value(k) => k.value(),
+            Bound::Star => largest,
+        }
+    }
+}
+
+/// One item of a sequence set: a single number or a range, exactly as written.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum SetItem<K> {
+    /// `n` or `*`.
+    Single(Bound<K>),
+    /// `a:b` (either order; RFC 9051 says `a:b` and `b:a` mean the same).
+    Range(Bound<K>, Bound<K>),
+}
+
+impl<K: SetKey> SetItem<K> {
+    /// The inclusive numeric range this item covers, with `*` resolved to `largest`.
+    pub fn bounds(&self, largest: u32) -> (u32, u32) {
+        match *self {
+            SetItem::Single(b) => {
+                let v = b.resolve(largest);
+                (v, v)
+            }
+            SetItem::Range(a, b) => {
+                let (a, b) = (a.resolve(largest), b.resolve(largest));
+                (a.min(b), a.max(b))
+            }
+        }
+    }
+}
+
+/// A non-empty `sequence-set` (RFC 9051 section 9) of keys `K`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct NumSet<K>(Vec<SetItem<K>>);
+
+/// A set of sequence numbers.
+pub type SeqSet = NumSet<SeqNum>;
+/// A set of UIDs.
+pub type UidSet = NumSet<Uid>;
+
+impl<K: SetKey> NumSet<K> {
+    /// A set from items.
+    ///
+    /// # Errors
+    /// When `items` is empty: the grammar has no empty set.
+    pub fn new(items: Vec<SetItem<K>>) -> Result<Self, EmptySet> {
+        if items.is_empty() {
+            Err(EmptySet)
+        } else {
+            Ok(NumSet(items))
+        }
+    }
+
+    /// The set holding one number.
+    pub fn single(k: K) -> Self {
+        NumSet(vec![SetItem::Single(Bound::Value(k))])
+    }
+
+    /// The set `a:b`.
+    pub fn range(a: K, b: K) -> Self {
+        NumSet(vec![SetItem::Range(Bound::Value(a), Bound::Value(b))])
+    }
+
+    /// The set `1:*` (every message).
+    pub fn all() -> Self {
+        NumSet(vec![SetItem::Range(
+            Bound::Value(K::from_nonzero(NonZeroU32::MIN)),
+            Bound::Star,
+        )])
+    }
+
+    /// A compact set holding exactly `keys` (sorted and merged into ranges).
+    ///
+    /// # Errors
+    /// When `keys` is empty.
+    pub fn from_keys(keys: impl IntoIterator<Item = K>) -> Result<Self, EmptySet> {
+        let mut v: Vec<u32> = keys.into_iter().map(SetKey::value).collect();
+        v.sort_unstable();
+        v.dedup();
+        let mut items = Vec::new();
+        let mut i = 0;
+        while i < v.len() {
+            let start = v[i];
+            let mut end = start;
+            while i + 1 < v.len() && v[i + 1] == end + 1 {
+                i += 1;
+                end = v[i];
+            }
+            let k = |n: u32| {
+                Bound::Value(K::from_nonzero(
+                    NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN),
+                ))
+            };
+            items.push(if start == end {
+                SetItem::Single(k(start))
+            } else {
+                SetItem::Range(k(start), k(end))
+            });
+            i += 1;
+        }
+        Self::new(items)
+    }
+
+    /// The items, as written.
+    pub fn items(&self) -> &[SetItem<K>] {
+        &self.0
+    }
+
+    /// Whether `n` is in the set, with `*` meaning `largest`.
+    pub fn contains(&self, n: u32, largest: u32) -> bool {
+        self.0.iter().any(|i| {
+            let (a, b) = i.bounds(largest);
+            (a..=b).contains(&n)
+        })
+    }
+
+    /// Every number in the set, ascending and deduplicated, with `*` meaning `largest`.
+    ///
+    /// The result is as long as the set is wide: use [`NumSet::contains`] for huge ranges.
+    pub fn expand(&self, largest: u32) -> Vec<u32> {
+        let mut v = Vec::new();
+        for i in &self.0 {
+            let (a, b) = i.bounds(largest);
+            v.extend(a..=b);
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// The error for an empty sequence set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a sequence set needs at least one item")]
+pub struct EmptySet;
+
+/// The message set a command acts on: sequence numbers (`FETCH`), UIDs (`UID FETCH`), or the
+/// saved search result `$` (SEARCHRES, RFC 5182).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum MessageSet {
+    /// Sequence numbers: the plain command.
+    Seq(SeqSet),
+    /// UIDs: the `UID` form of the command.
+    Uid(UidSet),
+    /// `$`, the saved search result; `uid` says whether the `UID` form is used.
+    Saved {
+        /// Whether the command is the `UID` form.
+        uid: bool,
+    },
+}
+
+impl MessageSet {
+    /// Whether the command is sent in its `UID` form.
+    pub fn is_uid(&self) -> bool {
+        matches!(self, MessageSet::Uid(_) | MessageSet::Saved { uid: true })
+    }
+}
+
+impl From<SeqSet> for MessageSet {
+    fn from(s: SeqSet) -> Self {
+        MessageSet::Seq(s)
+    }
+}
+
+impl From<UidSet> for MessageSet {
+    fn from(s: UidSet) -> Self {
+        MessageSet::Uid(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_keys_compacts() {
+        let s = UidSet::from_keys([5, 1, 2, 3, 9].map(|n| Uid::new(n).unwrap())).unwrap();
+        assert_eq!(s.items().len(), 3);
+        assert_eq!(s.expand(0), vec![1, 2, 3, 5, 9]);
+        assert!(s.contains(9, 100));
+        assert!(!s.contains(4, 100));
+    }
+
+    #[test]
+    fn star_resolves() {
+        let s = SeqSet::all();
+        assert_eq!(s.expand(3), vec![1, 2, 3]);
+        let r: SetItem<SeqNum> = SetItem::Range(Bound::Star, Bound::Value(SeqNum::new(2).unwrap()));
+        assert_eq!(r.bounds(5), (2, 5));
+    }
+
+    #[test]
+    fn zero_is_rejected() {
+        assert!(SeqNum::new(0).is_none());
+        assert!(Uid::try_from(0).is_err());
+    }
+}
