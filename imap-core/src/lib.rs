@@ -3,3 +3,5 @@
 pub mod secret;
 pub mod types;
 pub mod utf7;
+pub mod excerpt;
+pub mod parse;

@@ -1,0 +1,865 @@
+//! Grammar primitives shared by commands and responses (RFC 9051 section 9, "core" rules):
+//! spaces, numbers, atoms, strings, literals, flags, mailbox names, sequence sets and dates.
+
+use super::{Input, PErr, PResult};
+use crate::types::datetime::{Date, DateTime, MONTHS};
+use crate::types::seq::{Bound, NumSet, SetItem, SetKey};
+use crate::types::string::{is_astring_char, is_atom_char, is_tag_char};
+use crate::types::{Atom, Flag, FlagPerm, Mailbox, Str, Tag};
+use bytes::Bytes;
+use std::num::NonZeroU32;
+use winnow::error::ErrMode;
+
+/// A backtracking error at the current position, expecting `what`.
+#[inline]
+pub(super) fn fail<T>(i: &Input<'_>, what: &'static str) -> PResult<T> {
+    Err(ErrMode::Backtrack(PErr {
+        expected: Some(what),
+        remaining: i.input.len(),
+    }))
+}
+
+/// A cut (non-backtracking) error: used after a prefix only one branch can match.
+#[inline]
+pub(super) fn cut<T>(i: &Input<'_>, what: &'static str) -> PResult<T> {
+    Err(ErrMode::Cut(PErr {
+        expected: Some(what),
+        remaining: i.input.len(),
+    }))
+}
+
+/// Turns a backtrack error into a cut error (commit to the branch).
+pub(super) fn commit<T>(r: PResult<T>) -> PResult<T> {
+    r.map_err(|e| match e {
+        ErrMode::Backtrack(e) => ErrMode::Cut(e),
+        other => other,
+    })
+}
+
+/// Whether parsing is tolerant.
+#[inline]
+pub(super) fn lenient(i: &Input<'_>) -> bool {
+    !i.state.opts.strict
+}
+
+/// A zero-copy `Bytes` for a slice of the unit.
+#[inline]
+pub(super) fn slice(i: &Input<'_>, s: &[u8]) -> Bytes {
+    if s.is_empty() {
+        Bytes::new()
+    } else {
+        i.state.unit.slice_ref(s)
+    }
+}
+
+/// The next byte, without consuming it.
+#[inline]
+pub(super) fn peek(i: &Input<'_>) -> Option<u8> {
+    i.input.first().copied()
+}
+
+/// Consumes `n` bytes (the caller has checked they exist).
+#[inline]
+pub(super) fn advance<'a>(i: &mut Input<'a>, n: usize) -> &'a [u8] {
+    let (head, tail) = i.input.split_at(n);
+    i.input = tail;
+    head
+}
+
+/// Consumes bytes while `f` holds.
+#[inline]
+pub(super) fn take_while0<'a>(i: &mut Input<'a>, f: impl Fn(u8) -> bool) -> &'a [u8] {
+    let n = i.input.iter().position(|&b| !f(b)).unwrap_or(i.input.len());
+    advance(i, n)
+}
+
+/// Consumes one or more bytes while `f` holds.
+#[inline]
+pub(super) fn take_while1<'a>(
+    i: &mut Input<'a>,
+    f: impl Fn(u8) -> bool,
+    what: &'static str,
+) -> PResult<&'a [u8]> {
+    let s = take_while0(i, f);
+    if s.is_empty() { fail(i, what) } else { Ok(s) }
+}
+
+/// Consumes the byte `b`.
+#[inline]
+pub(super) fn byte(i: &mut Input<'_>, b: u8, what: &'static str) -> PResult<()> {
+    if peek(i) == Some(b) {
+        advance(i, 1);
+        Ok(())
+    } else {
+        fail(i, what)
+    }
+}
+
+/// Consumes `word` case-insensitively (a keyword prefix; the caller checks what follows).
+#[inline]
+pub(super) fn tag_no_case(i: &mut Input<'_>, word: &'static str) -> PResult<()> {
+    let w = word.as_bytes();
+    if i.input.len() >= w.len() && i.input[..w.len()].eq_ignore_ascii_case(w) {
+        advance(i, w.len());
+        Ok(())
+    } else {
+        fail(i, word)
+    }
+}
+
+/// Whether the input starts with `word` (case-insensitive) followed by a non-atom byte.
+#[inline]
+pub(super) fn at_keyword(i: &Input<'_>, word: &str) -> bool {
+    let w = word.as_bytes();
+    i.input.len() >= w.len()
+        && i.input[..w.len()].eq_ignore_ascii_case(w)
+        && i.input.get(w.len()).is_none_or(|&b| !is_atom_char(b))
+}
+
+// SP = %x20 (RFC 5234). Tolerated: several spaces (real servers pad).
+/// One space; tolerant mode accepts a run of spaces.
+#[inline]
+pub(super) fn sp(i: &mut Input<'_>) -> PResult<()> {
+    if peek(i) != Some(b' ') {
+        return fail(i, "SP");
+    }
+    advance(i, 1);
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
+    Ok(())
+}
+
+/// A space that tolerant mode lets servers omit (after `)`, `"` or a literal, before the next
+/// item: `BODY[] {3}\r\nabcFLAGS (...)`).
+#[inline]
+pub(super) fn sp_or_missing(i: &mut Input<'_>) -> PResult<()> {
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+        Ok(())
+    } else {
+        sp(i)
+    }
+}
+
+// CRLF = CR LF (RFC 5234). Tolerated: trailing spaces before it (after CAPABILITY, SEARCH,
+// STATUS, ID ...) and a bare LF.
+/// The end of a line.
+pub(super) fn crlf(i: &mut Input<'_>) -> PResult<()> {
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+        if peek(i) == Some(b'\n') {
+            advance(i, 1);
+            return Ok(());
+        }
+    }
+    if i.input.starts_with(b"\r\n") {
+        advance(i, 2);
+        Ok(())
+    } else {
+        fail(i, "CRLF")
+    }
+}
+
+/// Whether the input is at the end of the line (tolerating trailing spaces).
+#[inline]
+pub(super) fn at_eol(i: &Input<'_>) -> bool {
+    let mut rest: &[u8] = i.input;
+    if lenient(i) {
+        while let [b' ', tail @ ..] = rest {
+            rest = tail;
+        }
+        if rest.first() == Some(&b'\n') {
+            return true;
+        }
+    }
+    rest.starts_with(b"\r\n")
+}
+
+fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
+    take_while1(i, |b| b.is_ascii_digit(), "number")
+}
+
+fn fold_digits(d: &[u8]) -> Option<u64> {
+    d.iter().try_fold(0u64, |acc, &b| {
+        acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+    })
+}
+
+// number = 1*DIGIT ; Unsigned 32-bit integer (RFC 9051 section 9)
+/// A 32-bit number.
+pub(super) fn number(i: &mut Input<'_>) -> PResult<u32> {
+    let start = *i;
+    let d = digits(i)?;
+    match fold_digits(d).and_then(|n| u32::try_from(n).ok()) {
+        Some(n) => Ok(n),
+        None => fail(&start, "number within 32 bits"),
+    }
+}
+
+// number64 = 1*DIGIT ; Unsigned 63-bit integer (RFC 9051 section 9)
+/// A 63-bit number.
+pub(super) fn number64(i: &mut Input<'_>) -> PResult<u64> {
+    let start = *i;
+    let d = digits(i)?;
+    match fold_digits(d).filter(|&n| n <= i64::MAX as u64) {
+        Some(n) => Ok(n),
+        None => fail(&start, "number within 63 bits"),
+    }
+}
+
+// nz-number = digit-nz *DIGIT ; Non-zero unsigned 32-bit integer (RFC 9051 section 9)
+/// A non-zero 32-bit number.
+pub(super) fn nz_number(i: &mut Input<'_>) -> PResult<NonZeroU32> {
+    let start = *i;
+    match NonZeroU32::new(number(i)?) {
+        Some(n) => Ok(n),
+        None => fail(&start, "non-zero number"),
+    }
+}
+
+// mod-sequence-value = 1*DIGIT ; 63-bit, >= 1 (RFC 7162 section 7)
+/// A mod-sequence value (0 is accepted as `mod-sequence-valzer`).
+pub(super) fn modseq(i: &mut Input<'_>) -> PResult<u64> {
+    number64(i)
+}
+
+/// A size such as `RFC822.SIZE`, `body-fld-octets` or `body-fld-lines`. Tolerated: negative
+/// numbers (read as 0) and numbers too large for 64 bits (saturated), both seen from real
+/// servers on broken messages.
+pub(super) fn size(i: &mut Input<'_>) -> PResult<u64> {
+    if !lenient(i) {
+        return number64(i);
+    }
+    let negative = peek(i) == Some(b'-');
+    if negative {
+        advance(i, 1);
+    }
+    let d = digits(i)?;
+    Ok(if negative {
+        0
+    } else {
+        fold_digits(d).unwrap_or(u64::MAX)
+    })
+}
+
+// atom = 1*ATOM-CHAR (RFC 9051 section 9)
+/// An atom, as bytes.
+#[inline]
+pub(super) fn atom_bytes<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
+    take_while1(i, is_atom_char, "atom")
+}
+
+/// An atom.
+pub(super) fn atom(i: &mut Input<'_>) -> PResult<Atom> {
+    let s = atom_bytes(i)?;
+    Ok(Atom::unchecked(slice(i, s)))
+}
+
+// tag = 1*<any ASTRING-CHAR except "+"> (RFC 9051 section 9)
+/// A command tag.
+pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
+    let s = take_while1(i, is_tag_char, "tag")?;
+    Ok(Tag::unchecked(slice(i, s)))
+}
+
+// quoted = DQUOTE *QUOTED-CHAR DQUOTE
+// QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials / UTF8-2/3/4
+// (RFC 9051 section 9). Tolerated: any 8-bit byte, and a backslash before any character.
+/// A quoted string's content, unescaped (zero-copy when it holds no escapes).
+pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
+    byte(i, b'"', "quoted string")?;
+    let body = i.input;
+    let strict = !lenient(i);
+    let mut escaped = false;
+    let mut n = 0;
+    loop {
+        match body.get(n) {
+            None | Some(b'\r' | b'\n') => {
+                advance(i, n);
+                return cut(i, "closing quote");
+            }
+            Some(b'"') => break,
+            Some(b'\\') => {
+                match body.get(n + 1) {
+                    Some(b'"' | b'\\') => {}
+                    Some(b'\r' | b'\n') | None => {
+                        advance(i, n);
+                        return cut(i, "quoted special after backslash");
+                    }
+                    Some(_) if strict => {
+                        advance(i, n + 1);
+                        return cut(i, "quoted special after backslash");
+                    }
+                    Some(_) => {}
+                }
+                escaped = true;
+                n += 2;
+            }
+            Some(&b) if b >= 0x80 && strict && !i.state.opts.utf8 => {
+                advance(i, n);
+                return cut(i, "7-bit quoted character");
+            }
+            Some(0) if strict => {
+                advance(i, n);
+                return cut(i, "quoted character");
+            }
+            Some(_) => n += 1,
+        }
+    }
+    let raw = advance(i, n);
+    advance(i, 1);
+    if !escaped {
+        return Ok(slice(i, raw));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut it = raw.iter();
+    while let Some(&b) = it.next() {
+        if b == b'\\' {
+            if let Some(&next) = it.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// What a literal marker said.
+pub(super) struct LiteralHead {
+    pub len: u64,
+    pub binary: bool,
+}
+
+// literal = "{" number64 ["+"] "}" CRLF *CHAR8 (RFC 9051 section 9, RFC 7888)
+// literal8 = "~{" number64 "}" CRLF *OCTET (RFC 3516 / RFC 9051)
+/// A literal marker `{N}`, `{N+}`, `{N-}` or `~{N}` and its CRLF.
+pub(super) fn literal_head(i: &mut Input<'_>) -> PResult<LiteralHead> {
+    let binary = peek(i) == Some(b'~');
+    if binary {
+        advance(i, 1);
+    }
+    byte(i, b'{', "literal")?;
+    let len = commit(number64(i))?;
+    if matches!(peek(i), Some(b'+' | b'-')) {
+        advance(i, 1);
+    }
+    commit(byte(i, b'}', "closing brace of literal"))?;
+    if i.input.starts_with(b"\r\n") {
+        advance(i, 2);
+    } else if lenient(i) && peek(i) == Some(b'\n') {
+        advance(i, 1);
+    } else {
+        return cut(i, "CRLF after literal marker");
+    }
+    Ok(LiteralHead { len, binary })
+}
+
+/// A literal (or literal8 when `allow8`), returning its bytes.
+pub(super) fn literal(i: &mut Input<'_>, allow8: bool) -> PResult<Bytes> {
+    if !allow8 && peek(i) == Some(b'~') {
+        return fail(i, "literal");
+    }
+    let head = literal_head(i)?;
+    let _ = head.binary;
+    match usize::try_from(head.len) {
+        Ok(n) if n <= i.input.len() => {
+            let data = advance(i, n);
+            Ok(slice(i, data))
+        }
+        _ => cut(i, "literal data"),
+    }
+}
+
+// string = quoted / literal (RFC 9051 section 9)
+/// A string.
+pub(super) fn string(i: &mut Input<'_>) -> PResult<Str> {
+    match peek(i) {
+        Some(b'"') => quoted(i).map(Str::new),
+        Some(b'{') => literal(i, false).map(Str::new),
+        _ => fail(i, "string"),
+    }
+}
+
+/// A string or a literal8 (`BINARY` data, `APPEND` with BINARY).
+pub(super) fn string8(i: &mut Input<'_>) -> PResult<Str> {
+    match peek(i) {
+        Some(b'~') => literal(i, true).map(Str::new),
+        _ => string(i),
+    }
+}
+
+/// Whether the input is at the atom `NIL`.
+#[inline]
+pub(super) fn at_nil(i: &Input<'_>) -> bool {
+    at_keyword(i, "NIL")
+}
+
+// nil = "NIL" (RFC 9051 section 9)
+/// `NIL`.
+pub(super) fn nil(i: &mut Input<'_>) -> PResult<()> {
+    if at_nil(i) {
+        advance(i, 3);
+        Ok(())
+    } else {
+        fail(i, "NIL")
+    }
+}
+
+// nstring = string / nil (RFC 9051 section 9)
+/// A string or `NIL`.
+pub(super) fn nstring(i: &mut Input<'_>) -> PResult<Option<Str>> {
+    match peek(i) {
+        Some(b'"' | b'{') => string(i).map(Some),
+        Some(b'N' | b'n') if at_nil(i) => {
+            advance(i, 3);
+            Ok(None)
+        }
+        _ => fail(i, "string or NIL"),
+    }
+}
+
+/// An nstring or literal8 (BINARY fetch data).
+pub(super) fn nstring8(i: &mut Input<'_>) -> PResult<Option<Str>> {
+    match peek(i) {
+        Some(b'~') => literal(i, true).map(|b| Some(Str::new(b))),
+        _ => nstring(i),
+    }
+}
+
+// astring = 1*ASTRING-CHAR / string (RFC 9051 section 9)
+/// An atom-like string or a string.
+pub(super) fn astring(i: &mut Input<'_>) -> PResult<Str> {
+    match peek(i) {
+        Some(b'"' | b'{') => string(i),
+        _ => {
+            let s = take_while1(i, is_astring_char, "astring")?;
+            Ok(Str::new(slice(i, s)))
+        }
+    }
+}
+
+/// An astring as raw bytes plus whether it was quoted/literal (for mailbox decoding).
+fn astring_bytes(i: &mut Input<'_>) -> PResult<Bytes> {
+    astring(i).map(Str::into_bytes)
+}
+
+// mailbox = "INBOX" / astring (RFC 9051 section 9); names are modified UTF-7 (section 5.1.3),
+// or UTF-8 once UTF8=ACCEPT is enabled.
+/// A mailbox name, decoded.
+pub(super) fn mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
+    let raw = astring_bytes(i)?;
+    Ok(decode_mailbox(raw, i.state.opts.utf8))
+}
+
+/// Decodes a mailbox name's wire bytes: modified UTF-7, or UTF-8 when `utf8` (with UTF-7 still
+/// accepted for names that are plain ASCII). Undecodable names are kept raw.
+pub(crate) fn decode_mailbox(raw: Bytes, utf8: bool) -> Mailbox {
+    if utf8 {
+        if let Ok(s) = std::str::from_utf8(&raw) {
+            return Mailbox::new(s);
+        }
+    }
+    match crate::utf7::decode_utf7(&raw) {
+        Ok(s) => Mailbox::new(s),
+        Err(_) => match std::str::from_utf8(&raw) {
+            // Tolerated: servers that send UTF-8 names without UTF8=ACCEPT.
+            Ok(s) if !s.is_ascii() => Mailbox::new(s),
+            _ => Mailbox::from_raw(raw),
+        },
+    }
+}
+
+// list-mailbox = 1*list-char / string ; list-char = ATOM-CHAR / list-wildcards / resp-specials
+// (RFC 9051 section 9)
+/// A LIST pattern.
+pub(super) fn list_mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
+    let raw = match peek(i) {
+        Some(b'"' | b'{') => string(i)?.into_bytes(),
+        _ => {
+            let s = take_while1(
+                i,
+                |b| is_astring_char(b) || b == b'%' || b == b'*',
+                "list pattern",
+            )?;
+            slice(i, s)
+        }
+    };
+    Ok(decode_mailbox(raw, i.state.opts.utf8))
+}
+
+// text = 1*TEXT-CHAR ; TEXT-CHAR = <any CHAR except CR and LF> (RFC 9051 section 9).
+// Tolerated: empty text and 8-bit bytes.
+/// The rest of the line (not including CRLF).
+pub(super) fn text(i: &mut Input<'_>) -> PResult<Str> {
+    let n = memchr::memchr2(b'\r', b'\n', i.input).unwrap_or(i.input.len());
+    let mut s = advance(i, n);
+    if !lenient(i) && s.iter().any(|&b| b >= 0x80 || b == 0) && !i.state.opts.utf8 {
+        return cut(i, "7-bit text");
+    }
+    if lenient(i) {
+        while let [head @ .., b' '] = s {
+            s = head;
+        }
+    }
+    Ok(Str::new(slice(i, s)))
+}
+
+// flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword /
+//        flag-extension ; flag-extension = "\" atom (RFC 9051 section 9)
+/// A flag (also `\Recent` as in `flag-fetch`).
+pub(super) fn flag(i: &mut Input<'_>) -> PResult<Flag> {
+    if peek(i) == Some(b'\\') {
+        advance(i, 1);
+        let a = atom(i)?;
+        Ok(Flag::system(a))
+    } else {
+        Ok(Flag::Keyword(atom(i)?))
+    }
+}
+
+// flag-perm = flag / "\*" (RFC 9051 section 9)
+/// A PERMANENTFLAGS entry.
+pub(super) fn flag_perm(i: &mut Input<'_>) -> PResult<FlagPerm> {
+    if i.input.starts_with(b"\\*") {
+        advance(i, 2);
+        Ok(FlagPerm::Wildcard)
+    } else {
+        flag(i).map(FlagPerm::Flag)
+    }
+}
+
+/// `"(" [item *(SP item)] ")"`, tolerating extra spaces inside the parentheses.
+pub(super) fn paren_list<T>(
+    i: &mut Input<'_>,
+    mut item: impl FnMut(&mut Input<'_>) -> PResult<T>,
+) -> PResult<Vec<T>> {
+    byte(i, b'(', "(")?;
+    let mut out = Vec::new();
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
+    if peek(i) == Some(b')') {
+        advance(i, 1);
+        return Ok(out);
+    }
+    loop {
+        out.push(item(i)?);
+        match peek(i) {
+            Some(b')') => {
+                advance(i, 1);
+                return Ok(out);
+            }
+            Some(b' ') => {
+                sp(i)?;
+                if lenient(i) && peek(i) == Some(b')') {
+                    advance(i, 1);
+                    return Ok(out);
+                }
+            }
+            _ if lenient(i) && matches!(i.input.first(), Some(b'(' | b'"')) => {}
+            _ => return fail(i, "SP or )"),
+        }
+    }
+}
+
+// flag-list = "(" [flag *(SP flag)] ")" (RFC 9051 section 9)
+/// A flag list.
+pub(super) fn flag_list(i: &mut Input<'_>) -> PResult<Vec<Flag>> {
+    paren_list(i, flag)
+}
+
+// seq-number = nz-number / "*" ; seq-range = seq-number ":" seq-number
+// sequence-set = (seq-number / seq-range) ["," sequence-set] (RFC 9051 section 9)
+/// A sequence set of keys `K`.
+pub(super) fn seq_set<K: SetKey>(i: &mut Input<'_>) -> PResult<NumSet<K>> {
+    fn bound<K: SetKey>(i: &mut Input<'_>) -> PResult<Bound<K>> {
+        if peek(i) == Some(b'*') {
+            advance(i, 1);
+            Ok(Bound::Star)
+        } else {
+            nz_number(i).map(|n| Bound::Value(K::from_nonzero(n)))
+        }
+    }
+    let mut items = Vec::new();
+    loop {
+        let a = bound::<K>(i)?;
+        if peek(i) == Some(b':') {
+            advance(i, 1);
+            let b = commit(bound::<K>(i))?;
+            items.push(SetItem::Range(a, b));
+        } else {
+            items.push(SetItem::Single(a));
+        }
+        if peek(i) == Some(b',') {
+            advance(i, 1);
+        } else {
+            break;
+        }
+    }
+    NumSet::new(items).or_else(|_| fail(i, "sequence set"))
+}
+
+fn month(i: &mut Input<'_>) -> PResult<u8> {
+    if i.input.len() >= 3 {
+        for (n, m) in MONTHS.iter().enumerate() {
+            if i.input[..3].eq_ignore_ascii_case(m.as_bytes()) {
+                advance(i, 3);
+                return Ok(n as u8 + 1);
+            }
+        }
+    }
+    fail(i, "month name")
+}
+
+fn fixed_digits(i: &mut Input<'_>, n: usize, what: &'static str) -> PResult<u32> {
+    if i.input.len() >= n && i.input[..n].iter().all(u8::is_ascii_digit) {
+        let d = advance(i, n);
+        Ok(d.iter().fold(0, |a, &b| a * 10 + u32::from(b - b'0')))
+    } else {
+        fail(i, what)
+    }
+}
+
+// date-text = date-day "-" date-month "-" date-year ; date-day = 1*2DIGIT
+fn date_text(i: &mut Input<'_>) -> PResult<Date> {
+    let start = *i;
+    let d = take_while1(i, |b| b.is_ascii_digit(), "day")?;
+    if d.len() > 2 {
+        return fail(&start, "day");
+    }
+    let day = fold_digits(d).unwrap_or(0) as u8;
+    byte(i, b'-', "-")?;
+    let m = month(i)?;
+    byte(i, b'-', "-")?;
+    let y = fixed_digits(i, 4, "year")?;
+    Date::new(y as u16, m, day).map_or_else(|| fail(&start, "valid date"), Ok)
+}
+
+// date = date-text / DQUOTE date-text DQUOTE (RFC 9051 section 9)
+/// A SEARCH date.
+pub(super) fn date(i: &mut Input<'_>) -> PResult<Date> {
+    if peek(i) == Some(b'"') {
+        advance(i, 1);
+        let d = date_text(i)?;
+        byte(i, b'"', "closing quote")?;
+        Ok(d)
+    } else {
+        date_text(i)
+    }
+}
+
+// date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
+// date-day-fixed = (SP DIGIT) / 2DIGIT ; time = 2DIGIT ":" 2DIGIT ":" 2DIGIT
+// zone = ("+" / "-") 4DIGIT (RFC 9051 section 9).
+// Tolerated: a one-digit day without the leading space.
+/// An INTERNALDATE-style date-time.
+pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
+    let start = *i;
+    byte(i, b'"', "date-time")?;
+    if peek(i) == Some(b' ') {
+        advance(i, 1);
+    }
+    let d = take_while1(i, |b| b.is_ascii_digit(), "day")?;
+    if d.len() > 2 || (d.len() == 1 && !lenient(i) && start.input.get(1) != Some(&b' ')) {
+        return cut(&start, "two-digit day");
+    }
+    let day = fold_digits(d).unwrap_or(0) as u8;
+    byte(i, b'-', "-")?;
+    let m = month(i)?;
+    byte(i, b'-', "-")?;
+    let y = fixed_digits(i, 4, "year")?;
+    byte(i, b' ', "SP")?;
+    let h = fixed_digits(i, 2, "hour")?;
+    byte(i, b':', ":")?;
+    let mi = fixed_digits(i, 2, "minute")?;
+    byte(i, b':', ":")?;
+    let s = fixed_digits(i, 2, "second")?;
+    byte(i, b' ', "SP")?;
+    let sign: i16 = match peek(i) {
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        _ => return fail(i, "zone"),
+    };
+    advance(i, 1);
+    let z = fixed_digits(i, 4, "zone")? as i16;
+    byte(i, b'"', "closing quote")?;
+    let date = Date::new(y as u16, m, day);
+    match date.and_then(|date| DateTime::new(date, h as u8, mi as u8, s as u8, sign * (z / 100 * 60 + z % 100))) {
+        Some(dt) => Ok(dt),
+        None => cut(&start, "valid date-time"),
+    }
+}
+
+/// Skips one generic value (atom, number, string, literal, literal8, NIL, parenthesized list,
+/// or a bracketed section suffix), returning its raw bytes. Used to keep unknown items whole.
+pub(super) fn raw_value<'a>(i: &mut Input<'a>, depth: usize) -> PResult<&'a [u8]> {
+    let start: &'a [u8] = i.input;
+    skip_value(i, depth)?;
+    Ok(&start[..start.len() - i.input.len()])
+}
+
+fn skip_value(i: &mut Input<'_>, depth: usize) -> PResult<()> {
+    if depth > i.state.opts.max_depth {
+        return cut(i, "shallower nesting");
+    }
+    match peek(i) {
+        Some(b'(') => {
+            advance(i, 1);
+            loop {
+                take_while0(i, |b| b == b' ');
+                match peek(i) {
+                    Some(b')') => {
+                        advance(i, 1);
+                        return Ok(());
+                    }
+                    None | Some(b'\r' | b'\n') => return cut(i, ")"),
+                    _ => skip_value(i, depth + 1)?,
+                }
+            }
+        }
+        Some(b'"') => quoted(i).map(drop),
+        Some(b'{' | b'~') => literal(i, true).map(drop),
+        Some(_) => {
+            // An atom-like token, possibly with a bracketed part: `BODY[HEADER.FIELDS (A B)]`.
+            let mut any = false;
+            loop {
+                let t = take_while0(i, |b| is_astring_char(b) && b != b'[' || b == b'%' || b == b'*');
+                any |= !t.is_empty();
+                if peek(i) == Some(b'[') {
+                    any = true;
+                    advance(i, 1);
+                    let mut level = 1;
+                    while level > 0 {
+                        match peek(i) {
+                            Some(b'[') => level += 1,
+                            Some(b']') => level -= 1,
+                            None | Some(b'\r' | b'\n') => return cut(i, "]"),
+                            _ => {}
+                        }
+                        advance(i, 1);
+                    }
+                } else {
+                    break;
+                }
+            }
+            if any { Ok(()) } else { fail(i, "value") }
+        }
+        None => fail(i, "value"),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod testing {
+    //! Helpers for the parser unit tests.
+    use super::super::{Ctx, Input, PResult, ParseOptions};
+    use bytes::Bytes;
+
+    /// Runs `p` over `bytes`, returning the value and the unconsumed rest.
+    pub fn run_on<T>(
+        bytes: &[u8],
+        strict: bool,
+        p: impl FnOnce(&mut Input<'_>) -> PResult<T>,
+    ) -> Result<(T, Vec<u8>), String> {
+        let unit = Bytes::copy_from_slice(bytes);
+        let opts = ParseOptions {
+            strict,
+            ..ParseOptions::default()
+        };
+        let mut i = Input {
+            input: &unit[..],
+            state: Ctx {
+                unit: &unit,
+                opts: &opts,
+            },
+        };
+        match p(&mut i) {
+            Ok(v) => Ok((v, i.input.to_vec())),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::run_on;
+    use super::*;
+
+    #[test]
+    fn quoted_unescapes_and_stays_zero_copy() {
+        let (v, rest) = run_on(b"\"a\\\"b\" x", true, quoted).unwrap();
+        assert_eq!(&v[..], b"a\"b");
+        assert_eq!(rest, b" x");
+        let (v, _) = run_on(b"\"plain\"", true, quoted).unwrap();
+        assert_eq!(&v[..], b"plain");
+    }
+
+    #[test]
+    fn quoted_8bit_is_tolerated_only_when_lenient() {
+        assert!(run_on("\"caf\u{e9}\"".as_bytes(), false, quoted).is_ok());
+        assert!(run_on("\"caf\u{e9}\"".as_bytes(), true, quoted).is_err());
+    }
+
+    #[test]
+    fn literal_forms() {
+        let (v, rest) = run_on(b"{3}\r\nabc)", true, string).unwrap();
+        assert_eq!(v.as_bytes(), b"abc");
+        assert_eq!(rest, b")");
+        assert!(run_on(b"{5}\r\nabc", true, string).is_err());
+        let (v, _) = run_on(b"~{2}\r\n\0\x01", true, string8).unwrap();
+        assert_eq!(v.as_bytes(), b"\0\x01");
+        assert!(run_on(b"{99999999999999999999}\r\n", true, string).is_err());
+    }
+
+    #[test]
+    fn numbers_and_sizes() {
+        assert_eq!(run_on(b"4294967295", true, number).unwrap().0, u32::MAX);
+        assert!(run_on(b"4294967296", true, number).is_err());
+        // Real servers: negative and oversized sizes on broken messages.
+        assert_eq!(run_on(b"-1", false, size).unwrap().0, 0);
+        assert_eq!(run_on(b"99999999999999999999999", false, size).unwrap().0, u64::MAX);
+        assert!(run_on(b"-1", true, size).is_err());
+    }
+
+    #[test]
+    fn sets_are_kept_exactly() {
+        use crate::types::SeqNum;
+        let (s, _) = run_on(b"3:1,5,*", true, seq_set::<SeqNum>).unwrap();
+        assert_eq!(s.items().len(), 3);
+        assert!(matches!(s.items()[0], SetItem::Range(Bound::Value(a), _) if a.get() == 3));
+        assert!(matches!(s.items()[2], SetItem::Single(Bound::Star)));
+        assert!(run_on(b"0", true, seq_set::<SeqNum>).is_err());
+    }
+
+    #[test]
+    fn dates() {
+        let (d, _) = run_on(b"\"17-Jul-1996 02:44:25 -0700\"", true, date_time).unwrap();
+        assert_eq!(d.to_string(), "17-Jul-1996 02:44:25 -0700");
+        let (d, _) = run_on(b"\" 7-Jul-1996 02:44:25 +0130\"", true, date_time).unwrap();
+        assert_eq!(d.zone_minutes, 90);
+        assert!(run_on(b"\"7-Jul-1996 02:44:25 +0000\"", true, date_time).is_err());
+        assert!(run_on(b"\"7-Jul-1996 02:44:25 +0000\"", false, date_time).is_ok());
+        assert!(run_on(b"\"31-Foo-1996 02:44:25 +0000\"", false, date_time).is_err());
+        assert_eq!(run_on(b"1-feb-1994", true, date).unwrap().0.month, 2);
+    }
+
+    #[test]
+    fn mailbox_names_decode() {
+        let (m, _) = run_on(b"\"~peter/mail/&U,BTFw-/&ZeVnLIqe-\"", true, mailbox).unwrap();
+        assert_eq!(m.name(), Some("~peter/mail/台北/日本語"));
+        let (m, _) = run_on(b"inbox", true, mailbox).unwrap();
+        assert!(m.is_inbox());
+        let (m, _) = run_on(b"\"bad&\"", true, mailbox).unwrap();
+        assert!(m.raw().is_some());
+    }
+
+    #[test]
+    fn raw_values_skip_whole_items() {
+        let (v, rest) = run_on(b"(a \"b)\" {1}\r\n) (c)) z", true, |i| raw_value(i, 0).map(<[u8]>::to_vec)).unwrap();
+        assert_eq!(v, b"(a \"b)\" {1}\r\n) (c))");
+        assert_eq!(rest, b" z");
+        let deep = [b'('; 200];
+        assert!(run_on(&deep, true, |i| raw_value(i, 0).map(<[u8]>::to_vec)).is_err());
+    }
+}

@@ -1,0 +1,102 @@
+//! The winnow parser: framed units (complete responses or commands, as `bytes::Bytes`) into typed
+//! values whose strings are zero-copy slices of the unit.
+//!
+//! Every parser function carries the ABNF rule it implements and the RFC section it comes from.
+//! Parsing is tolerant of real-server deviations by default; [`ParseOptions::strict`] turns the
+//! tolerance off for testing servers. Each tolerated deviation is named where it is accepted and
+//! has a test with the bytes that motivate it.
+
+mod core;
+mod error;
+
+use bytes::Bytes;
+use winnow::stream::Stateful;
+
+pub use error::ParseError;
+pub(crate) use error::PErr;
+
+use crate::types::{Command, Response};
+
+/// How to parse.
+#[derive(Clone, Debug)]
+pub struct ParseOptions {
+    /// Reject the deviations real servers commit (extra spaces, `NIL` media types, 8-bit text,
+    /// ...) instead of accepting them. Off by default.
+    pub strict: bool,
+    /// `UTF8=ACCEPT` is enabled: mailbox names are UTF-8, not modified UTF-7.
+    pub utf8: bool,
+    /// Deepest parenthesis nesting accepted (BODYSTRUCTURE, SEARCH keys, THREAD, extension
+    /// data). Deeper input is an error, never unbounded recursion.
+    pub max_depth: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            strict: false,
+            utf8: false,
+            max_depth: 64,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Options that reject every deviation from the grammar.
+    pub fn strict() -> Self {
+        ParseOptions {
+            strict: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// What the parsers see besides the bytes: the unit (to slice values from) and the options.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    pub unit: &'a Bytes,
+    pub opts: &'a ParseOptions,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ctx")
+    }
+}
+
+/// The parser input: a slice of the unit plus its context.
+pub(crate) type Input<'a> = Stateful<&'a [u8], Ctx<'a>>;
+
+/// The result type of every parser function.
+pub(crate) type PResult<O> = Result<O, winnow::error::ErrMode<PErr>>;
+
+fn run<T>(
+    unit: &Bytes,
+    opts: &ParseOptions,
+    parser: impl FnOnce(&mut Input<'_>) -> PResult<T>,
+) -> Result<T, ParseError> {
+    let mut input = Input {
+        input: &unit[..],
+        state: Ctx { unit, opts },
+    };
+    match parser(&mut input) {
+        Ok(v) if input.input.is_empty() => Ok(v),
+        Ok(_) => Err(ParseError::new(
+            PErr {
+                expected: Some("end of unit"),
+                remaining: input.input.len(),
+            },
+            unit,
+        )),
+        Err(e) => {
+            let e = match e {
+                winnow::error::ErrMode::Backtrack(e) | winnow::error::ErrMode::Cut(e) => e,
+                winnow::error::ErrMode::Incomplete(_) => PErr {
+                    expected: Some("more input"),
+                    remaining: 0,
+                },
+            };
+            Err(ParseError::new(e, unit))
+        }
+    }
+}
+
