@@ -1,1 +1,3 @@
 //! Sans-IO IMAP.
+
+pub mod excerpt;
