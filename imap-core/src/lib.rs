@@ -1,3 +1,4 @@
 //! Sans-IO IMAP.
 
 pub mod excerpt;
+pub mod frame;
