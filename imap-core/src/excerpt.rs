@@ -176,7 +176,10 @@ mod tests {
     #[test]
     fn plain_unit_is_escaped() {
         let e = Excerpt::new(b"* OK [ALERT] hi\\there\r\n\x00\x7f\t\xff");
-        assert_eq!(e.to_string(), "* OK [ALERT] hi\\\\there\\r\\n\\x00\\x7f\\t\\xff");
+        assert_eq!(
+            e.to_string(),
+            "* OK [ALERT] hi\\\\there\\r\\n\\x00\\x7f\\t\\xff"
+        );
         assert_eq!(format!("{e:?}"), format!("Excerpt({e})"));
         assert_eq!(e.as_str(), e.to_string());
     }
@@ -185,9 +188,15 @@ mod tests {
     fn long_unit_is_truncated() {
         let unit = vec![b'a'; 1000];
         let e = Excerpt::new(&unit);
-        assert_eq!(e.to_string(), format!("{}...", "a".repeat(Excerpt::MAX_LEN)));
+        assert_eq!(
+            e.to_string(),
+            format!("{}...", "a".repeat(Excerpt::MAX_LEN))
+        );
         let exact = vec![b'a'; Excerpt::MAX_LEN];
-        assert_eq!(Excerpt::new(&exact).to_string(), "a".repeat(Excerpt::MAX_LEN));
+        assert_eq!(
+            Excerpt::new(&exact).to_string(),
+            "a".repeat(Excerpt::MAX_LEN)
+        );
     }
 
     #[test]
@@ -253,10 +262,7 @@ mod tests {
             Excerpt::new(b"A5 SELECT LOGIN\r\n").to_string(),
             "A5 SELECT LOGIN\\r\\n"
         );
-        assert_eq!(
-            Excerpt::new(b"A6 LOGINX a b").to_string(),
-            "A6 LOGINX a b"
-        );
+        assert_eq!(Excerpt::new(b"A6 LOGINX a b").to_string(), "A6 LOGINX a b");
     }
 
     #[test]

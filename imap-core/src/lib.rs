@@ -1,7 +1,8 @@
 //! Sans-IO IMAP.
 
+pub mod excerpt;
+pub mod frame;
+pub mod parse;
 pub mod secret;
 pub mod types;
 pub mod utf7;
-pub mod excerpt;
-pub mod parse;
