@@ -6,8 +6,12 @@
 //! tolerance off for testing servers. Each tolerated deviation is named where it is accepted and
 //! has a test with the bytes that motivate it.
 
+mod body;
 mod core;
+mod envelope;
 mod error;
+mod fetch;
+mod response;
 
 use bytes::Bytes;
 use winnow::stream::Stateful;
@@ -15,7 +19,7 @@ use winnow::stream::Stateful;
 pub use error::ParseError;
 pub(crate) use error::PErr;
 
-use crate::types::{Command, Response};
+use crate::types::Response;
 
 /// How to parse.
 #[derive(Clone, Debug)]
@@ -98,5 +102,14 @@ fn run<T>(
             Err(ParseError::new(e, unit))
         }
     }
+}
+
+/// Parses one framed server response (a complete unit from [`crate::frame::Framer`], CRLF
+/// included).
+///
+/// # Errors
+/// A [`ParseError`] naming what was expected and where.
+pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, ParseError> {
+    run(unit, opts, response::response)
 }
 

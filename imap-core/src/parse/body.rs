@@ -1,0 +1,311 @@
+//! BODY / BODYSTRUCTURE (RFC 9051 section 7.5.2, `body` in section 9), every extension level.
+
+use super::core::{
+    at_nil, byte, cut, fail, lenient, nil, nstring, number64, peek, size, sp, string,
+    take_while0,
+};
+use super::envelope::envelope;
+use super::{Input, PResult};
+use crate::types::{
+    BodyExtension, BodyStructure, Disposition, ExtTail, MultiExt, PartKind, SingleExt, SinglePart,
+    Str,
+};
+
+fn skip_spaces(i: &mut Input<'_>) {
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
+}
+
+/// A string where the grammar wants one; tolerated: `NIL` (read as empty), seen from servers on
+/// broken MIME parts.
+fn string_or_nil(i: &mut Input<'_>) -> PResult<Str> {
+    if lenient(i) && at_nil(i) {
+        nil(i)?;
+        return Ok(Str::default());
+    }
+    string(i)
+}
+
+// body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9)
+/// A body structure, nested at most `ParseOptions::max_depth` levels.
+pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
+    if depth > i.state.opts.max_depth {
+        return cut(i, "shallower BODYSTRUCTURE nesting");
+    }
+    byte(i, b'(', "body")?;
+    skip_spaces(i);
+    let b = if peek(i) == Some(b'(') {
+        multipart(i, depth)?
+    } else {
+        single(i, depth)?
+    };
+    skip_spaces(i);
+    byte(i, b')', "end of body")?;
+    Ok(b)
+}
+
+// body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart] (RFC 9051 section 9)
+fn multipart(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
+    let mut parts = Vec::new();
+    while peek(i) == Some(b'(') {
+        parts.push(body(i, depth + 1)?);
+        skip_spaces(i);
+    }
+    if !lenient(i) {
+        // Strict: exactly one SP before the subtype, which `skip_spaces` did not consume.
+        sp(i)?;
+    }
+    let subtype = string_or_nil(i)?;
+    let ext = if peek(i) == Some(b' ') && !next_is_close(i) {
+        sp(i)?;
+        let params = body_fld_param(i)?;
+        let tail = ext_tail(i, depth)?;
+        Some(Box::new(MultiExt { params, tail }))
+    } else {
+        None
+    };
+    Ok(BodyStructure::Multi {
+        parts,
+        subtype,
+        ext,
+    })
+}
+
+/// Whether only spaces stand between here and `)` (tolerated trailing spaces).
+fn next_is_close(i: &Input<'_>) -> bool {
+    let rest = i.input.iter().position(|&b| b != b' ');
+    rest.is_some_and(|n| i.input[n] == b')')
+}
+
+// body-type-1part = (body-type-basic / body-type-msg / body-type-text) [SP body-ext-1part]
+// body-type-basic = media-basic SP body-fields
+// body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines
+// body-type-text = media-text SP body-fields SP body-fld-lines
+// body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP body-fld-enc SP
+//               body-fld-octets (RFC 9051 section 9)
+fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
+    let media_type = string_or_nil(i)?;
+    sp(i)?;
+    let subtype = string_or_nil(i)?;
+    sp(i)?;
+    let params = body_fld_param(i)?;
+    sp(i)?;
+    let id = nstring(i)?;
+    sp(i)?;
+    let description = nstring(i)?;
+    sp(i)?;
+    let encoding = string_or_nil(i)?;
+    sp(i)?;
+    let octets = size(i)?;
+    let is_message = media_type.eq_ignore_ascii_case(b"MESSAGE")
+        && (subtype.eq_ignore_ascii_case(b"RFC822") || subtype.eq_ignore_ascii_case(b"GLOBAL"));
+    let kind = if is_message && at_sp_then(i, b'(') {
+        sp(i)?;
+        let env = envelope(i)?;
+        sp(i)?;
+        let inner = body(i, depth + 1)?;
+        sp(i)?;
+        let lines = size(i)?;
+        PartKind::Message {
+            envelope: Box::new(env),
+            body: Box::new(inner),
+            lines,
+        }
+    } else if media_type.eq_ignore_ascii_case(b"TEXT") && at_sp_then_digit(i) {
+        sp(i)?;
+        PartKind::Text { lines: size(i)? }
+    } else if media_type.eq_ignore_ascii_case(b"TEXT") && !lenient(i) {
+        return fail(i, "body-fld-lines");
+    } else {
+        // Tolerated: message/rfc822 parts sent without envelope and body, and text parts
+        // without a line count (both seen on broken messages).
+        PartKind::Basic
+    };
+    let ext = if peek(i) == Some(b' ') && !next_is_close(i) {
+        sp(i)?;
+        let md5 = nstring(i)?;
+        let tail = ext_tail(i, depth)?;
+        Some(Box::new(SingleExt { md5, tail }))
+    } else {
+        None
+    };
+    Ok(BodyStructure::Single {
+        part: Box::new(SinglePart {
+            media_type,
+            subtype,
+            params,
+            id,
+            description,
+            encoding,
+            octets,
+            kind,
+        }),
+        ext,
+    })
+}
+
+fn at_sp_then(i: &Input<'_>, b: u8) -> bool {
+    let n = i.input.iter().position(|&c| c != b' ').unwrap_or(0);
+    n >= 1 && i.input.get(n) == Some(&b)
+}
+
+fn at_sp_then_digit(i: &Input<'_>) -> bool {
+    let n = i.input.iter().position(|&c| c != b' ').unwrap_or(0);
+    n >= 1 && i.input.get(n).is_some_and(|c| c.is_ascii_digit() || *c == b'-')
+}
+
+// [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]
+// (the shared tail of body-ext-1part and body-ext-mpart, RFC 9051 section 9)
+fn ext_tail(i: &mut Input<'_>, depth: usize) -> PResult<ExtTail> {
+    let mut tail = ExtTail::default();
+    if !more(i) {
+        return Ok(tail);
+    }
+    sp(i)?;
+    tail.disposition = Some(body_fld_dsp(i)?);
+    if !more(i) {
+        return Ok(tail);
+    }
+    sp(i)?;
+    tail.language = Some(body_fld_lang(i)?);
+    if !more(i) {
+        return Ok(tail);
+    }
+    sp(i)?;
+    tail.location = Some(nstring(i)?);
+    while more(i) {
+        sp(i)?;
+        tail.extensions.push(body_extension(i, depth + 1)?);
+    }
+    Ok(tail)
+}
+
+fn more(i: &Input<'_>) -> bool {
+    i.input.first() == Some(&b' ') && !next_is_close(i)
+}
+
+// body-fld-param = "(" string SP string *(SP string SP string) ")" / nil (RFC 9051 section 9).
+// Tolerated: `()`, and NIL values.
+fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
+    if peek(i) != Some(b'(') {
+        nil(i)?;
+        return Ok(Vec::new());
+    }
+    byte(i, b'(', "(")?;
+    let mut out = Vec::new();
+    loop {
+        skip_spaces(i);
+        if peek(i) == Some(b')') && (lenient(i) || !out.is_empty()) {
+            byte(i, b')', ")")?;
+            return Ok(out);
+        }
+        if !out.is_empty() {
+            sp(i)?;
+        }
+        let k = string(i)?;
+        sp(i)?;
+        let v = string_or_nil(i)?;
+        out.push((k, v));
+    }
+}
+
+// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9)
+fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
+    if peek(i) != Some(b'(') {
+        nil(i)?;
+        return Ok(None);
+    }
+    byte(i, b'(', "(")?;
+    let kind = string(i)?;
+    sp(i)?;
+    let params = body_fld_param(i)?;
+    skip_spaces(i);
+    byte(i, b')', ")")?;
+    Ok(Some(Disposition { kind, params }))
+}
+
+// body-fld-lang = nstring / "(" string *(SP string) ")" (RFC 9051 section 9)
+fn body_fld_lang(i: &mut Input<'_>) -> PResult<Option<Vec<Str>>> {
+    if peek(i) == Some(b'(') {
+        let v = super::core::paren_list(i, string)?;
+        if v.is_empty() && !lenient(i) {
+            return fail(i, "language");
+        }
+        Ok(Some(v))
+    } else {
+        Ok(nstring(i)?.map(|s| vec![s]))
+    }
+}
+
+// body-extension = nstring / number / number64 / "(" body-extension *(SP body-extension) ")"
+// (RFC 9051 section 9)
+fn body_extension(i: &mut Input<'_>, depth: usize) -> PResult<BodyExtension> {
+    if depth > i.state.opts.max_depth {
+        return cut(i, "shallower body-extension nesting");
+    }
+    match peek(i) {
+        Some(b'(') => {
+            let v = super::core::paren_list(i, |i| body_extension(i, depth + 1))?;
+            Ok(BodyExtension::List(v))
+        }
+        Some(b'0'..=b'9') => number64(i).map(BodyExtension::Number),
+        _ => nstring(i).map(BodyExtension::String),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::core::testing::run_on;
+    use super::*;
+
+    fn parse(b: &[u8], strict: bool) -> Result<BodyStructure, String> {
+        run_on(b, strict, |i| body(i, 0)).map(|(v, rest)| {
+            assert!(rest.is_empty(), "rest: {:?}", rest.escape_ascii().to_string());
+            v
+        })
+    }
+
+    #[test]
+    fn rfc_example_text_part() {
+        let b = parse(b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)", true).unwrap();
+        assert_eq!(b.mime_type(), "text/plain");
+        assert!(matches!(b, BodyStructure::Single { ref part, ext: None } if part.kind == PartKind::Text { lines: 92 }));
+    }
+
+    #[test]
+    fn multipart_with_extensions() {
+        let src = b"((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 100 4 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\" (\"boundary\" \"xyz\") NIL (\"en\" \"de\") \"loc\" 5 (\"x\" 6))";
+        let b = parse(src, true).unwrap();
+        let BodyStructure::Multi { parts, ext, .. } = &b else { panic!() };
+        assert_eq!(parts.len(), 2);
+        let ext = ext.as_ref().unwrap();
+        assert_eq!(ext.tail.language, Some(Some(vec![Str::from("en"), Str::from("de")])));
+        assert_eq!(ext.tail.extensions.len(), 2);
+        assert_eq!(b.part(&[2]).unwrap().mime_type(), "application/pdf");
+    }
+
+    #[test]
+    fn message_rfc822_nests() {
+        let src = b"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 10 1) 12)";
+        let b = parse(src, true).unwrap();
+        assert_eq!(b.part(&[1]).unwrap().mime_type(), "text/plain");
+    }
+
+    #[test]
+    fn nil_media_type_is_tolerated() {
+        // Seen from servers on broken MIME: NIL where a string is required.
+        let src = b"(NIL NIL NIL NIL NIL NIL 0)";
+        assert!(parse(src, false).is_ok());
+        assert!(parse(src, true).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let mut src = Vec::new();
+        for _ in 0..100 {
+            src.push(b'(');
+        }
+        assert!(parse(&src, false).is_err());
+    }
+}

@@ -1,0 +1,824 @@
+//! Server responses (RFC 9051 section 7 and `response` in section 9, plus extension data).
+
+use super::core::{
+    advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut, fail,
+    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring, nstring8, number, number64,
+    nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag,
+    take_while0, take_while1, text,
+};
+use super::fetch::msg_att;
+use super::{Input, PResult};
+use crate::types::string::is_atom_char;
+use crate::types::{
+    AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry,
+    MailboxAttr, Namespace, Namespaces, QuotaResource, Response, SeqNum, SimpleCode, StatusItem,
+    StatusKind, StatusResponse, StatusValue, Str, Thread, Uid,
+};
+
+// response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
+// RFC 9051 section 9 groups them as `*(continue-req / response-data) response-done`)
+/// One response.
+pub(super) fn response(i: &mut Input<'_>) -> PResult<Response> {
+    let r = match peek(i) {
+        Some(b'+') => Response::Continue(continue_req(i)?),
+        Some(b'*') => {
+            advance(i, 1);
+            if peek(i) == Some(b' ') || !lenient(i) {
+                sp(i)?;
+            }
+            untagged(i)?
+        }
+        // Tolerated: a response-code line without `* ` (`[ALERT] ...`).
+        Some(b'[') if lenient(i) => Response::Status(status_rest(i, None, StatusKind::Ok)?),
+        _ => {
+            let t = tag(i)?;
+            sp(i)?;
+            let kind = status_kind(i)?;
+            Response::Status(status_after_kind(i, Some(t), kind)?)
+        }
+    };
+    crlf(i)?;
+    Ok(r)
+}
+
+// continue-req = "+" SP (resp-text / base64) CRLF (RFC 9051 section 9).
+// Tolerated: a bare `+` with no space or text.
+fn continue_req(i: &mut Input<'_>) -> PResult<Continue> {
+    byte(i, b'+', "+")?;
+    if peek(i) != Some(b' ') {
+        if lenient(i) && at_eol(i) {
+            return Ok(Continue {
+                code: None,
+                text: Str::default(),
+            });
+        }
+        return fail(i, "SP after +");
+    }
+    advance(i, 1);
+    let (code, text) = resp_text(i)?;
+    Ok(Continue { code, text })
+}
+
+fn status_kind(i: &mut Input<'_>) -> PResult<StatusKind> {
+    let w = atom_bytes(i)?;
+    let is = |n: &str| w.eq_ignore_ascii_case(n.as_bytes());
+    Ok(if is("OK") {
+        StatusKind::Ok
+    } else if is("NO") {
+        StatusKind::No
+    } else if is("BAD") {
+        StatusKind::Bad
+    } else if is("PREAUTH") {
+        StatusKind::PreAuth
+    } else if is("BYE") {
+        StatusKind::Bye
+    } else {
+        return fail(i, "OK, NO, BAD, PREAUTH or BYE");
+    })
+}
+
+fn status_after_kind(
+    i: &mut Input<'_>,
+    tag: Option<crate::types::Tag>,
+    kind: StatusKind,
+) -> PResult<StatusResponse> {
+    // Tolerated: no text at all after the status keyword (`a1 OK\r\n`, `* BYE\r\n`).
+    if at_eol(i) && lenient(i) {
+        return Ok(StatusResponse {
+            tag,
+            kind,
+            code: None,
+            text: Str::default(),
+        });
+    }
+    sp(i)?;
+    status_rest(i, tag, kind)
+}
+
+fn status_rest(
+    i: &mut Input<'_>,
+    tag: Option<crate::types::Tag>,
+    kind: StatusKind,
+) -> PResult<StatusResponse> {
+    let (code, text) = resp_text(i)?;
+    Ok(StatusResponse {
+        tag,
+        kind,
+        code,
+        text,
+    })
+}
+
+// resp-text = ["[" resp-text-code "]" SP] [text] (RFC 9051 section 9).
+// Tolerated: no SP and no text after the code (`* OK [HIGHESTMODSEQ 5]`), and text that starts
+// with `[` but is not a valid code.
+fn resp_text(i: &mut Input<'_>) -> PResult<(Option<Code>, Str)> {
+    if peek(i) == Some(b'[') {
+        let start = *i;
+        match resp_text_code_bracketed(i) {
+            Ok(code) => {
+                if peek(i) == Some(b' ') {
+                    advance(i, 1);
+                } else if !(at_eol(i) && lenient(i)) && !at_eol(i) {
+                    return fail(i, "SP after response code");
+                }
+                let t = text(i)?;
+                return Ok((Some(code), t));
+            }
+            Err(e) if !lenient(i) => return Err(e),
+            Err(_) => *i = start,
+        }
+    }
+    Ok((None, text(i)?))
+}
+
+fn resp_text_code_bracketed(i: &mut Input<'_>) -> PResult<Code> {
+    byte(i, b'[', "[")?;
+    let name_start = *i;
+    let name = take_while1(i, |b| is_atom_char(b) && b != b'[', "response code")?;
+    let after_name = *i;
+    match known_code(i, name) {
+        Ok(Some(code)) if peek(i) == Some(b']') => {
+            advance(i, 1);
+            Ok(code)
+        }
+        Err(e) if !lenient(i) => Err(e),
+        _ if !lenient(i) && is_known_code_name(name) => fail(i, "]"),
+        _ => {
+            // Unknown code, or a known one with arguments we cannot read: keep it raw.
+            *i = after_name;
+            let name = Atom::unchecked(slice(&name_start, name));
+            let args = if peek(i) == Some(b' ') {
+                advance(i, 1);
+                let a = take_while0(i, |b| b != b']' && b != b'\r' && b != b'\n');
+                Some(Str::new(slice(i, a)))
+            } else {
+                None
+            };
+            byte(i, b']', "]")?;
+            Ok(Code::Other { name, args })
+        }
+    }
+}
+
+fn is_known_code_name(name: &[u8]) -> bool {
+    const NAMES: &[&str] = &[
+        "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE",
+        "TRYCREATE", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "APPENDUID", "COPYUID", "UIDNOTSTICKY",
+        "HIGHESTMODSEQ", "NOMODSEQ", "MODIFIED", "CLOSED", "MAILBOXID", "TOOBIG", "REFERRAL",
+        "METADATA",
+    ];
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+        || SimpleCode::from_name(name).is_some()
+}
+
+// resp-text-code = "ALERT" / "BADCHARSET" [SP "(" charset *(SP charset) ")" ] / capability-data /
+//   "PARSE" / "PERMANENTFLAGS" SP "(" [flag-perm *(SP flag-perm)] ")" / "READ-ONLY" /
+//   "READ-WRITE" / "TRYCREATE" / "UIDNEXT" SP nz-number / "UIDVALIDITY" SP nz-number /
+//   resp-code-apnd / resp-code-copy / "UIDNOTSTICKY" / "UNAVAILABLE" / ... / "CLOSED" /
+//   "UNKNOWN-CTE" / atom [SP 1*<any TEXT-CHAR except "]">] (RFC 9051 section 9), plus UNSEEN
+//   (RFC 3501), HIGHESTMODSEQ/NOMODSEQ/MODIFIED (RFC 7162), MAILBOXID (RFC 8474), TOOBIG
+//   (RFC 4469), REFERRAL (RFC 2221), METADATA (RFC 5464), the RFC 5530 codes.
+/// A known response code's arguments; `None` when the name is not a known code.
+fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
+    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    if let Some(c) = SimpleCode::from_name(name) {
+        return Ok(Some(Code::Simple(c)));
+    }
+    let code = if is("ALERT") {
+        Code::Alert
+    } else if is("PARSE") {
+        Code::Parse
+    } else if is("READ-ONLY") {
+        Code::ReadOnly
+    } else if is("READ-WRITE") {
+        Code::ReadWrite
+    } else if is("TRYCREATE") {
+        Code::TryCreate
+    } else if is("UIDNOTSTICKY") {
+        Code::UidNotSticky
+    } else if is("NOMODSEQ") {
+        Code::NoModSeq
+    } else if is("CLOSED") {
+        Code::Closed
+    } else if is("TOOBIG") {
+        Code::TooBig
+    } else if is("BADCHARSET") {
+        if peek(i) == Some(b' ') {
+            sp(i)?;
+            Code::BadCharset(paren_list(i, astring)?)
+        } else {
+            Code::BadCharset(Vec::new())
+        }
+    } else if is("CAPABILITY") {
+        Code::Capability(capability_list(i)?)
+    } else if is("PERMANENTFLAGS") {
+        sp(i)?;
+        Code::PermanentFlags(paren_list(i, flag_perm)?)
+    } else if is("UIDNEXT") {
+        sp(i)?;
+        Code::UidNext(Uid::from(nz_number(i)?))
+    } else if is("UIDVALIDITY") {
+        sp(i)?;
+        Code::UidValidity(nz_number(i)?)
+    } else if is("UNSEEN") {
+        sp(i)?;
+        Code::Unseen(SeqNum::from(nz_number(i)?))
+    } else if is("APPENDUID") {
+        // resp-code-apnd = "APPENDUID" SP nz-number SP append-uid (RFC 4315 / 9051)
+        sp(i)?;
+        let validity = nz_number(i)?;
+        sp(i)?;
+        Code::AppendUid {
+            validity,
+            uids: seq_set(i)?,
+        }
+    } else if is("COPYUID") {
+        // resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set
+        sp(i)?;
+        let validity = nz_number(i)?;
+        sp(i)?;
+        let source = seq_set(i)?;
+        sp(i)?;
+        Code::CopyUid {
+            validity,
+            source,
+            destination: seq_set(i)?,
+        }
+    } else if is("HIGHESTMODSEQ") {
+        sp(i)?;
+        Code::HighestModSeq(modseq(i)?)
+    } else if is("MODIFIED") {
+        sp(i)?;
+        Code::Modified(seq_set(i)?)
+    } else if is("MAILBOXID") {
+        sp(i)?;
+        byte(i, b'(', "(")?;
+        let id = take_while1(i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-', "id")?;
+        let id = Str::new(slice(i, id));
+        byte(i, b')', ")")?;
+        Code::MailboxId(id)
+    } else if is("REFERRAL") {
+        sp(i)?;
+        let url = take_while1(i, |b| b != b']' && b != b' ' && b > 0x20, "URL")?;
+        Code::Referral(Str::new(slice(i, url)))
+    } else if is("METADATA") {
+        sp(i)?;
+        let w = atom_bytes(i)?;
+        let is = |n: &str| w.eq_ignore_ascii_case(n.as_bytes());
+        if is("LONGENTRIES") {
+            sp(i)?;
+            Code::MetadataLongEntries(number64(i)?)
+        } else if is("MAXSIZE") {
+            sp(i)?;
+            Code::MetadataMaxSize(number64(i)?)
+        } else if is("TOOMANY") {
+            Code::MetadataTooMany
+        } else if is("NOPRIVATE") {
+            Code::MetadataNoPrivate
+        } else {
+            return fail(i, "METADATA code");
+        }
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(code))
+}
+
+// capability-data = "CAPABILITY" *(SP capability) SP "IMAP4rev2" *(SP capability)
+// (RFC 9051 section 9). Tolerated: trailing spaces; the required IMAP4rev1/rev2 is not checked.
+fn capability_list(i: &mut Input<'_>) -> PResult<Vec<Capability>> {
+    let mut caps = Vec::with_capacity(16);
+    while peek(i) == Some(b' ') {
+        let save = *i;
+        sp(i)?;
+        match atom(i) {
+            Ok(a) => caps.push(Capability::from_atom(a)),
+            Err(_) => {
+                *i = save;
+                break;
+            }
+        }
+    }
+    Ok(caps)
+}
+
+// response-data = "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data /
+//                 capability-data / enable-data) CRLF (RFC 9051 section 9)
+fn untagged(i: &mut Input<'_>) -> PResult<Response> {
+    if peek(i).is_some_and(|b| b.is_ascii_digit()) {
+        return numbered(i).map(Response::Data);
+    }
+    // Tolerated: `* [CODE] text` with no status keyword.
+    if peek(i) == Some(b'[') && lenient(i) {
+        return status_rest(i, None, StatusKind::Ok).map(Response::Status);
+    }
+    let start = *i;
+    let word = atom_bytes(i)?;
+    let is = |n: &str| word.eq_ignore_ascii_case(n.as_bytes());
+    let kind = match word.len() {
+        2 if is("OK") => Some(StatusKind::Ok),
+        2 if is("NO") => Some(StatusKind::No),
+        3 if is("BAD") => Some(StatusKind::Bad),
+        3 if is("BYE") => Some(StatusKind::Bye),
+        7 if is("PREAUTH") => Some(StatusKind::PreAuth),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return status_after_kind(i, None, kind).map(Response::Status);
+    }
+    let data = if is("CAPABILITY") {
+        Data::Capability(capability_list(i)?)
+    } else if is("ENABLED") {
+        Data::Enabled(capability_list(i)?)
+    } else if is("FLAGS") {
+        sp(i)?;
+        Data::Flags(flag_list(i)?)
+    } else if is("LIST") {
+        sp(i)?;
+        Data::List(mailbox_list(i)?)
+    } else if is("LSUB") {
+        sp(i)?;
+        Data::Lsub(mailbox_list(i)?)
+    } else if is("XLIST") {
+        sp(i)?;
+        Data::XList(mailbox_list(i)?)
+    } else if is("STATUS") {
+        status_data(i)?
+    } else if is("SEARCH") {
+        let (nums, modseq) = number_list(i)?;
+        Data::Search { nums, modseq }
+    } else if is("SORT") {
+        let (nums, modseq) = number_list(i)?;
+        Data::Sort { nums, modseq }
+    } else if is("ESEARCH") {
+        Data::ESearch(esearch(i)?)
+    } else if is("THREAD") {
+        Data::Thread(threads(i)?)
+    } else if is("VANISHED") {
+        vanished(i)?
+    } else if is("NAMESPACE") {
+        Data::Namespace(namespaces(i)?)
+    } else if is("ID") {
+        sp(i)?;
+        Data::Id(id_params(i)?)
+    } else if is("QUOTA") {
+        quota(i)?
+    } else if is("QUOTAROOT") {
+        sp(i)?;
+        let mailbox = mailbox(i)?;
+        let mut roots = Vec::new();
+        while peek(i) == Some(b' ') && !at_eol(i) {
+            sp(i)?;
+            roots.push(astring(i)?);
+        }
+        Data::QuotaRoot { mailbox, roots }
+    } else if is("ACL") {
+        acl(i)?
+    } else if is("LISTRIGHTS") {
+        sp(i)?;
+        let mailbox = mailbox(i)?;
+        sp(i)?;
+        let identifier = astring(i)?;
+        sp(i)?;
+        let required = astring(i)?;
+        let mut optional = Vec::new();
+        while peek(i) == Some(b' ') && !at_eol(i) {
+            sp(i)?;
+            optional.push(astring(i)?);
+        }
+        Data::ListRights {
+            mailbox,
+            identifier,
+            required,
+            optional,
+        }
+    } else if is("MYRIGHTS") {
+        sp(i)?;
+        let mailbox = mailbox(i)?;
+        sp(i)?;
+        Data::MyRights {
+            mailbox,
+            rights: astring(i)?,
+        }
+    } else if is("METADATA") {
+        metadata(i)?
+    } else {
+        *i = start;
+        return other(i).map(Response::Data);
+    };
+    Ok(Response::Data(data))
+}
+
+/// Unknown untagged data: the first token and the rest of the unit, raw.
+fn other(i: &mut Input<'_>) -> PResult<Data> {
+    let name = take_while1(i, |b| b != b' ' && b != b'\r' && b != b'\n', "response name")?;
+    let name = Str::new(slice(i, name));
+    if peek(i) == Some(b' ') {
+        advance(i, 1);
+    }
+    // The rest may hold literals: take everything but the final line ending.
+    let all: &[u8] = i.input;
+    let end = if all.ends_with(b"\r\n") {
+        all.len() - 2
+    } else if all.ends_with(b"\n") {
+        all.len() - 1
+    } else {
+        all.len()
+    };
+    let rest = advance(i, end);
+    Ok(Data::Other {
+        name,
+        rest: Str::new(slice(i, rest)),
+    })
+}
+
+// message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))
+// mailbox-data =/ number SP "EXISTS" / number SP "RECENT" (RFC 9051 section 9, RFC 3501)
+fn numbered(i: &mut Input<'_>) -> PResult<Data> {
+    let start = *i;
+    let n = number(i)?;
+    sp(i)?;
+    let word = atom_bytes(i)?;
+    let is = |w: &str| word.eq_ignore_ascii_case(w.as_bytes());
+    if is("FETCH") {
+        let seq = match SeqNum::new(n) {
+            Some(s) => s,
+            None => return cut(&start, "non-zero sequence number"),
+        };
+        sp(i)?;
+        Ok(Data::Fetch {
+            seq,
+            data: commit(msg_att(i))?,
+        })
+    } else if is("EXISTS") {
+        Ok(Data::Exists(n))
+    } else if is("RECENT") {
+        Ok(Data::Recent(n))
+    } else if is("EXPUNGE") {
+        SeqNum::new(n).map_or_else(|| cut(&start, "non-zero sequence number"), |s| Ok(Data::Expunge(s)))
+    } else {
+        *i = start;
+        other(i)
+    }
+}
+
+// mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox
+//                [SP mbox-list-extended] (RFC 9051 section 9, RFC 5258).
+// Tolerated: an empty quoted delimiter (read as NIL).
+fn mailbox_list(i: &mut Input<'_>) -> PResult<ListEntry> {
+    let attributes = paren_list(i, |i| {
+        byte(i, b'\\', "mailbox attribute")?;
+        atom(i).map(MailboxAttr::from_name)
+    })?;
+    sp(i)?;
+    let delimiter = delimiter(i)?;
+    sp(i)?;
+    let mailbox = mailbox(i)?;
+    let mut extended = Vec::new();
+    if peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)?;
+        // mbox-list-extended = "(" [mbox-list-extended-item *(SP mbox-list-extended-item)] ")"
+        // mbox-list-extended-item = mbox-list-extended-item-tag SP tagged-ext-val
+        extended = paren_list(i, |i| {
+            let t = astring(i)?;
+            sp(i)?;
+            let v = raw_value(i, 1)?;
+            Ok((t, Str::new(slice(i, v))))
+        })?;
+    }
+    Ok(ListEntry {
+        attributes,
+        delimiter,
+        mailbox,
+        extended,
+    })
+}
+
+fn delimiter(i: &mut Input<'_>) -> PResult<Option<u8>> {
+    if at_nil(i) {
+        nil(i)?;
+        return Ok(None);
+    }
+    let start = *i;
+    let q = quoted(i)?;
+    match q.len() {
+        1 => Ok(Some(q[0])),
+        0 if lenient(i) => Ok(None),
+        _ => cut(&start, "one-character delimiter"),
+    }
+}
+
+// status-att-list = status-att-val *(SP status-att-val)
+// mailbox-data =/ "STATUS" SP mailbox SP "(" [status-att-list] ")" (RFC 9051 section 9,
+// RFC 8438, RFC 7889, RFC 8474, RFC 9208). Tolerated: trailing spaces, `()`.
+fn status_data(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let mailbox = mailbox(i)?;
+    sp(i)?;
+    let items = paren_list(i, |i| {
+        let name = atom(i)?;
+        sp(i)?;
+        let item = StatusItem::from_atom(name);
+        let value = match item {
+            StatusItem::MailboxId => {
+                byte(i, b'(', "(")?;
+                let id =
+                    take_while1(i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-', "id")?;
+                let id = Str::new(slice(i, id));
+                byte(i, b')', ")")?;
+                StatusValue::MailboxId(id)
+            }
+            StatusItem::Other(_) => StatusValue::Raw({
+                let v = raw_value(i, 1)?;
+                Str::new(slice(i, v))
+            }),
+            _ if at_nil(i) => {
+                nil(i)?;
+                StatusValue::Nil
+            }
+            _ => StatusValue::Number(number64(i)?),
+        };
+        Ok((item, value))
+    })?;
+    Ok(Data::Status { mailbox, items })
+}
+
+// mailbox-data =/ "SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]
+// (RFC 3501 section 9, RFC 7162 section 7); SORT likewise (RFC 5256).
+fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
+    let mut nums = Vec::new();
+    let mut modseq_v = None;
+    while peek(i) == Some(b' ') {
+        let save = *i;
+        sp(i)?;
+        match peek(i) {
+            Some(b'0'..=b'9') => nums.push(number(i)?),
+            Some(b'(') => {
+                advance(i, 1);
+                if !at_keyword(i, "MODSEQ") {
+                    return fail(i, "MODSEQ");
+                }
+                advance(i, 6);
+                sp(i)?;
+                modseq_v = Some(modseq(i)?);
+                byte(i, b')', ")")?;
+            }
+            _ => {
+                *i = save;
+                break;
+            }
+        }
+    }
+    Ok((nums, modseq_v))
+}
+
+// esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)
+// search-correlator = SP "(" "TAG" SP tag-string ")"
+// search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
+//   "COUNT" SP number / search-ret-data-ext (RFC 4731, RFC 9051 section 9)
+fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
+    let mut out = ESearch {
+        tag: None,
+        uid: false,
+        data: Vec::new(),
+    };
+    if i.input.starts_with(b" (") {
+        sp(i)?;
+        byte(i, b'(', "(")?;
+        if !at_keyword(i, "TAG") {
+            return fail(i, "TAG");
+        }
+        advance(i, 3);
+        sp(i)?;
+        out.tag = Some(astring(i)?);
+        byte(i, b')', ")")?;
+    }
+    while peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)?;
+        let name = atom(i)?;
+        if name.eq_ignore_ascii_case("UID") && out.data.is_empty() && !out.uid {
+            out.uid = true;
+            continue;
+        }
+        sp(i)?;
+        let n = name.as_bytes();
+        let is = |w: &str| n.eq_ignore_ascii_case(w.as_bytes());
+        out.data.push(if is("MIN") {
+            ESearchData::Min(number(i)?)
+        } else if is("MAX") {
+            ESearchData::Max(number(i)?)
+        } else if is("COUNT") {
+            ESearchData::Count(number(i)?)
+        } else if is("ALL") {
+            ESearchData::All(seq_set(i)?)
+        } else if is("MODSEQ") {
+            ESearchData::ModSeq(modseq(i)?)
+        } else {
+            let v = raw_value(i, 1)?;
+            ESearchData::Other {
+                name,
+                value: Str::new(slice(i, v)),
+            }
+        });
+    }
+    Ok(out)
+}
+
+// thread-data = "THREAD" [SP 1*thread-list]
+// thread-list = "(" (thread-members / thread-nested) ")"
+// thread-members = nz-number *(SP nz-number) [SP thread-nested]
+// thread-nested = 2*thread-list (RFC 5256 section 4)
+fn threads(i: &mut Input<'_>) -> PResult<Vec<Thread>> {
+    let mut out = Vec::new();
+    if peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)?;
+        while peek(i) == Some(b'(') {
+            out.push(thread_list(i, 0)?);
+        }
+    }
+    Ok(out)
+}
+
+fn thread_list(i: &mut Input<'_>, depth: usize) -> PResult<Thread> {
+    if depth > i.state.opts.max_depth {
+        return cut(i, "shallower THREAD nesting");
+    }
+    byte(i, b'(', "(")?;
+    let mut t = Thread::default();
+    loop {
+        match peek(i) {
+            Some(b'0'..=b'9') => t.members.push(nz_number(i)?.get()),
+            Some(b'(') => t.children.push(thread_list(i, depth + 1)?),
+            Some(b')') => {
+                advance(i, 1);
+                break;
+            }
+            Some(b' ') if !t.members.is_empty() => {
+                advance(i, 1);
+            }
+            _ => return fail(i, "thread member"),
+        }
+    }
+    if (t.members.is_empty() && t.children.len() < 2 && !lenient(i))
+        || (t.members.is_empty() && t.children.is_empty())
+    {
+        return fail(i, "thread members");
+    }
+    Ok(t)
+}
+
+// expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids (RFC 7162 section 7)
+fn vanished(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let earlier = if peek(i) == Some(b'(') {
+        advance(i, 1);
+        if !at_keyword(i, "EARLIER") {
+            return fail(i, "EARLIER");
+        }
+        advance(i, 7);
+        byte(i, b')', ")")?;
+        sp(i)?;
+        true
+    } else {
+        false
+    };
+    Ok(Data::Vanished {
+        earlier,
+        uids: seq_set(i)?,
+    })
+}
+
+// Namespace-Response = "NAMESPACE" SP Namespace SP Namespace SP Namespace
+// Namespace = nil / "(" 1*Namespace-Descr ")"
+// Namespace-Descr = "(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
+//                   [Namespace-Response-Extensions] ")"
+// Namespace-Response-Extension = SP string SP "(" string *(SP string) ")" (RFC 2342 / 9051)
+fn namespaces(i: &mut Input<'_>) -> PResult<Namespaces> {
+    sp(i)?;
+    let personal = namespace(i)?;
+    sp(i)?;
+    let other_users = namespace(i)?;
+    sp(i)?;
+    let shared = namespace(i)?;
+    Ok(Namespaces {
+        personal,
+        other_users,
+        shared,
+    })
+}
+
+fn namespace(i: &mut Input<'_>) -> PResult<Vec<Namespace>> {
+    if at_nil(i) {
+        nil(i)?;
+        return Ok(Vec::new());
+    }
+    byte(i, b'(', "namespace list")?;
+    let mut out = Vec::new();
+    loop {
+        if lenient(i) {
+            take_while0(i, |b| b == b' ');
+        }
+        match peek(i) {
+            Some(b')') if !out.is_empty() || lenient(i) => {
+                advance(i, 1);
+                return Ok(out);
+            }
+            Some(b'(') => {
+                advance(i, 1);
+                let prefix = string(i)?;
+                sp(i)?;
+                let delimiter = delimiter(i)?;
+                let mut extensions = Vec::new();
+                while peek(i) == Some(b' ') {
+                    sp(i)?;
+                    let name = string(i)?;
+                    sp(i)?;
+                    extensions.push((name, paren_list(i, string)?));
+                }
+                byte(i, b')', ")")?;
+                out.push(Namespace {
+                    prefix,
+                    delimiter,
+                    extensions,
+                });
+            }
+            _ => return fail(i, "namespace"),
+        }
+    }
+}
+
+// id-response = "ID" SP id-params-list
+// id-params-list = "(" *(string SP nstring) ")" / nil (RFC 2971 section 4; pairs separated by
+// SP). Tolerated: trailing spaces inside the list.
+fn id_params(i: &mut Input<'_>) -> PResult<Option<Vec<(Str, Option<Str>)>>> {
+    if at_nil(i) {
+        nil(i)?;
+        return Ok(None);
+    }
+    paren_list(i, |i| {
+        let k = string(i)?;
+        sp(i)?;
+        Ok((k, nstring(i)?))
+    })
+    .map(Some)
+}
+
+// quota-response = "QUOTA" SP quota-root-name SP quota-list
+// quota-list = "(" quota-resource *(SP quota-resource) ")"
+// quota-resource = resource-name SP resource-usage SP resource-limit (RFC 9208 section 7)
+fn quota(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let root = astring(i)?;
+    sp(i)?;
+    let resources = paren_list(i, |i| {
+        let name = atom(i)?;
+        sp(i)?;
+        let usage = number64(i)?;
+        sp(i)?;
+        let limit = number64(i)?;
+        Ok(QuotaResource { name, usage, limit })
+    })?;
+    Ok(Data::Quota { root, resources })
+}
+
+// acl-data = "ACL" SP mailbox *(SP identifier SP rights) (RFC 4314 section 7)
+fn acl(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let mailbox = mailbox(i)?;
+    let mut entries = Vec::new();
+    while peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)?;
+        let identifier = astring(i)?;
+        sp(i)?;
+        entries.push(AclEntry {
+            identifier,
+            rights: astring(i)?,
+        });
+    }
+    Ok(Data::Acl { mailbox, entries })
+}
+
+// metadata-resp = "METADATA" SP mailbox SP (entry-values / entry-list)
+// entry-values = "(" entry-value *(SP entry-value) ")" ; entry-value = entry SP value
+// entry-list = entry *(SP entry) ; value = nstring / literal8 (RFC 5464 section 5)
+fn metadata(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let mailbox = mailbox(i)?;
+    sp(i)?;
+    if peek(i) == Some(b'(') {
+        let entries = paren_list(i, |i| {
+            let e = astring(i)?;
+            sp(i)?;
+            Ok((e, nstring8(i)?))
+        })?;
+        Ok(Data::Metadata { mailbox, entries })
+    } else {
+        let mut entries = vec![astring(i)?];
+        while peek(i) == Some(b' ') && !at_eol(i) {
+            sp(i)?;
+            entries.push(astring(i)?);
+        }
+        Ok(Data::MetadataChanged { mailbox, entries })
+    }
+}
