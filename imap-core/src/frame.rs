@@ -92,7 +92,7 @@ use crate::excerpt::Excerpt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The longest line, in bytes, counting its CRLF (or LF) and a literal marker at its end.
-    /// Each piece of line text between literals is a line of its own. Default: 64 KiB.
+    /// Each piece of line text between literals is a line of its own. Default: 16 MiB (SEARCH results of several MB are real).
     pub max_line: usize,
     /// The longest literal, in bytes. Also applies to streamed literals. Default: 1 GiB.
     pub max_literal: u64,
@@ -108,7 +108,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_line: 64 * 1024,
+            max_line: 16 * 1024 * 1024,
             max_literal: 1 << 30,
             max_unit: (1 << 30) + (1 << 20),
             max_depth: 100,

@@ -194,19 +194,24 @@ fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
     }
     byte(i, b'(', "(")?;
     let mut out = Vec::new();
+    skip_spaces(i);
+    if peek(i) == Some(b')') && lenient(i) {
+        byte(i, b')', ")")?;
+        return Ok(out);
+    }
     loop {
-        skip_spaces(i);
-        if peek(i) == Some(b')') && (lenient(i) || !out.is_empty()) {
-            byte(i, b')', ")")?;
-            return Ok(out);
-        }
-        if !out.is_empty() {
-            sp(i)?;
-        }
         let k = string(i)?;
         sp(i)?;
         let v = string_or_nil(i)?;
         out.push((k, v));
+        skip_spaces(i);
+        if peek(i) == Some(b')') {
+            byte(i, b')', ")")?;
+            return Ok(out);
+        }
+        if !lenient(i) {
+            sp(i)?;
+        }
     }
 }
 

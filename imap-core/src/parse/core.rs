@@ -269,46 +269,57 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     byte(i, b'"', "quoted string")?;
-    let body = i.input;
+    let body: &[u8] = i.input;
     let strict = !lenient(i);
     let mut escaped = false;
     let mut n = 0;
+    // Jump between the only bytes that matter (quote, backslash, LF) with memchr; CR and the
+    // strict-mode checks are verified on the whole span afterwards.
     loop {
-        match body.get(n) {
-            None | Some(b'\r' | b'\n') => {
-                advance(i, n);
-                return cut(i, "closing quote");
+        match memchr::memchr3(b'"', b'\\', b'\n', &body[n..]).map(|k| n + k) {
+            Some(k) if body[k] == b'"' => {
+                n = k;
+                break;
             }
-            Some(b'"') => break,
-            Some(b'\\') => {
-                match body.get(n + 1) {
+            Some(k) if body[k] == b'\\' => {
+                match body.get(k + 1) {
                     Some(b'"' | b'\\') => {}
                     Some(b'\r' | b'\n') | None => {
-                        advance(i, n);
+                        advance(i, k);
                         return cut(i, "quoted special after backslash");
                     }
                     Some(_) if strict => {
-                        advance(i, n + 1);
+                        advance(i, k + 1);
                         return cut(i, "quoted special after backslash");
                     }
                     Some(_) => {}
                 }
                 escaped = true;
-                n += 2;
+                n = k + 2;
             }
-            Some(&b) if b >= 0x80 && strict && !i.state.opts.utf8 => {
-                advance(i, n);
-                return cut(i, "7-bit quoted character");
+            Some(k) => {
+                advance(i, k);
+                return cut(i, "closing quote");
             }
-            Some(0) if strict => {
-                advance(i, n);
-                return cut(i, "quoted character");
+            None => {
+                advance(i, body.len());
+                return cut(i, "closing quote");
             }
-            Some(_) => n += 1,
         }
     }
-    let raw = advance(i, n);
-    advance(i, 1);
+    let raw = &body[..n];
+    if let Some(k) = memchr::memchr(b'\r', raw) {
+        advance(i, k);
+        return cut(i, "closing quote");
+    }
+    if strict {
+        let utf8 = i.state.opts.utf8;
+        if let Some(k) = raw.iter().position(|&b| b == 0 || (b >= 0x80 && !utf8)) {
+            advance(i, k);
+            return cut(i, "7-bit quoted character");
+        }
+    }
+    advance(i, n + 1);
     if !escaped {
         return Ok(slice(i, raw));
     }
