@@ -686,7 +686,15 @@ pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
     let z = fixed_digits(i, 4, "zone")? as i16;
     byte(i, b'"', "closing quote")?;
     let date = Date::new(y as u16, m, day);
-    match date.and_then(|date| DateTime::new(date, h as u8, mi as u8, s as u8, sign * (z / 100 * 60 + z % 100))) {
+    match date.and_then(|date| {
+        DateTime::new(
+            date,
+            h as u8,
+            mi as u8,
+            s as u8,
+            sign * (z / 100 * 60 + z % 100),
+        )
+    }) {
         Some(dt) => Ok(dt),
         None => cut(&start, "valid date-time"),
     }
@@ -725,7 +733,9 @@ fn skip_value(i: &mut Input<'_>, depth: usize) -> PResult<()> {
             // An atom-like token, possibly with a bracketed part: `BODY[HEADER.FIELDS (A B)]`.
             let mut any = false;
             loop {
-                let t = take_while0(i, |b| is_astring_char(b) && b != b'[' || b == b'%' || b == b'*');
+                let t = take_while0(i, |b| {
+                    is_astring_char(b) && b != b'[' || b == b'%' || b == b'*'
+                });
                 any |= !t.is_empty();
                 if peek(i) == Some(b'[') {
                     any = true;
@@ -818,7 +828,10 @@ mod tests {
         assert!(run_on(b"4294967296", true, number).is_err());
         // Real servers: negative and oversized sizes on broken messages.
         assert_eq!(run_on(b"-1", false, size).unwrap().0, 0);
-        assert_eq!(run_on(b"99999999999999999999999", false, size).unwrap().0, u64::MAX);
+        assert_eq!(
+            run_on(b"99999999999999999999999", false, size).unwrap().0,
+            u64::MAX
+        );
         assert!(run_on(b"-1", true, size).is_err());
     }
 
@@ -856,7 +869,10 @@ mod tests {
 
     #[test]
     fn raw_values_skip_whole_items() {
-        let (v, rest) = run_on(b"(a \"b)\" {1}\r\n) (c)) z", true, |i| raw_value(i, 0).map(<[u8]>::to_vec)).unwrap();
+        let (v, rest) = run_on(b"(a \"b)\" {1}\r\n) (c)) z", true, |i| {
+            raw_value(i, 0).map(<[u8]>::to_vec)
+        })
+        .unwrap();
         assert_eq!(v, b"(a \"b)\" {1}\r\n) (c))");
         assert_eq!(rest, b" z");
         let deep = [b'('; 200];
