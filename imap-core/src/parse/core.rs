@@ -107,6 +107,19 @@ pub(super) fn tag_no_case(i: &mut Input<'_>, word: &'static str) -> PResult<()> 
     }
 }
 
+/// `word` upper-cased into `buf`, for matching keywords with `match`; the empty slice (which no
+/// keyword equals) when `word` is longer than `buf`.
+#[inline]
+pub(super) fn upper<'b, const N: usize>(word: &[u8], buf: &'b mut [u8; N]) -> &'b [u8] {
+    if word.len() > N {
+        return &[];
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word);
+    out.make_ascii_uppercase();
+    out
+}
+
 /// Whether the input starts with `word` (case-insensitive) followed by a non-atom byte.
 #[inline]
 pub(super) fn at_keyword(i: &Input<'_>, word: &str) -> bool {
@@ -517,6 +530,19 @@ pub(super) fn flag(i: &mut Input<'_>) -> PResult<Flag> {
     } else {
         Ok(Flag::Keyword(atom(i)?))
     }
+}
+
+// X-GM-LABELS label: astring, or a system label "\" atom such as \Inbox, kept with its
+// backslash (Gmail IMAP extensions, developers.google.com/gmail/imap/imap-extensions)
+/// A Gmail label.
+pub(super) fn gm_label(i: &mut Input<'_>) -> PResult<Str> {
+    if peek(i) != Some(b'\\') {
+        return astring(i);
+    }
+    let start: &[u8] = i.input;
+    advance(i, 1);
+    let name = atom_bytes(i)?;
+    Ok(Str::new(slice(i, &start[..1 + name.len()])))
 }
 
 // flag-perm = flag / "\*" (RFC 9051 section 9)
