@@ -8,6 +8,7 @@
 
 mod core;
 mod error;
+mod search;
 
 use bytes::Bytes;
 use winnow::stream::Stateful;
