@@ -466,13 +466,12 @@ pub(super) fn mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
     Ok(decode_mailbox(raw, i.state.opts.utf8))
 }
 
-/// Decodes a mailbox name's wire bytes: modified UTF-7, or UTF-8 when `utf8` (with UTF-7 still
-/// accepted for names that are plain ASCII). Undecodable names are kept raw.
+/// Decodes a mailbox name's wire bytes: modified UTF-7, or UTF-8 when `utf8` (any valid UTF-8,
+/// plain ASCII included, is then taken as it is: `&` is an ordinary character). Undecodable
+/// names are kept raw.
 pub(crate) fn decode_mailbox(raw: Bytes, utf8: bool) -> Mailbox {
-    if utf8 {
-        if let Ok(s) = std::str::from_utf8(&raw) {
-            return Mailbox::new(s);
-        }
+    if utf8 && let Ok(s) = std::str::from_utf8(&raw) {
+        return Mailbox::new(s);
     }
     match crate::utf7::decode_utf7(&raw) {
         Ok(s) => Mailbox::new(s),
