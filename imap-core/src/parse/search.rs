@@ -45,18 +45,37 @@ fn arg<T>(i: &mut Input<'_>, value: impl FnOnce(&mut Input<'_>) -> PResult<T>) -
 /// RFC 5182 section 2.1 makes `UID $` and `$` mean the same.
 pub(super) fn search_key(i: &mut Input<'_>, depth: usize) -> PResult<SearchKey> {
     use SearchKey as K;
+    // Only the nesting forms are handled here, so that each level of recursion costs a small
+    // stack frame; every other key is read by `leaf_key`.
     if depth > i.state.opts.max_depth {
         return cut(i, "shallower nesting");
     }
-    match peek(i) {
-        Some(b'(') => {
-            let start = *i;
-            let keys = paren_list(i, |i| search_key(i, depth + 1))?;
-            if keys.is_empty() {
-                return fail(&start, "search key");
-            }
-            return Ok(K::And(keys));
+    if peek(i) == Some(b'(') {
+        let start = *i;
+        let keys = paren_list(i, |i| search_key(i, depth + 1))?;
+        if keys.is_empty() {
+            return fail(&start, "search key");
         }
+        return Ok(K::And(keys));
+    }
+    if at_keyword(i, "NOT") {
+        advance(i, 3);
+        return Ok(K::Not(Box::new(arg(i, |i| search_key(i, depth + 1))?)));
+    }
+    if at_keyword(i, "OR") {
+        advance(i, 2);
+        let a = arg(i, |i| search_key(i, depth + 1))?;
+        let b = arg(i, |i| search_key(i, depth + 1))?;
+        return Ok(K::Or(Box::new(a), Box::new(b)));
+    }
+    leaf_key(i)
+}
+
+/// A search key that does not nest (anything but `NOT`, `OR` and parentheses).
+#[inline(never)]
+fn leaf_key(i: &mut Input<'_>) -> PResult<SearchKey> {
+    use SearchKey as K;
+    match peek(i) {
         Some(b'$') => {
             advance(i, 1);
             return Ok(K::SavedResult);
@@ -87,14 +106,8 @@ pub(super) fn search_key(i: &mut Input<'_>, depth: usize) -> PResult<SearchKey> 
         b"KEYWORD" => K::Keyword(arg(i, atom)?),
         b"LARGER" => K::Larger(arg(i, number64)?),
         b"NEW" => K::New,
-        b"NOT" => K::Not(Box::new(arg(i, |i| search_key(i, depth + 1))?)),
         b"OLD" => K::Old,
         b"ON" => K::On(arg(i, date)?),
-        b"OR" => {
-            let a = arg(i, |i| search_key(i, depth + 1))?;
-            let b = arg(i, |i| search_key(i, depth + 1))?;
-            K::Or(Box::new(a), Box::new(b))
-        }
         b"RECENT" => K::Recent,
         b"SEEN" => K::Seen,
         b"SENTBEFORE" => K::SentBefore(arg(i, date)?),
