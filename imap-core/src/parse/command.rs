@@ -42,6 +42,13 @@ pub(super) fn command(i: &mut Input<'_>) -> PResult<Command> {
     Ok(Command { tag, body })
 }
 
+// command-any = "CAPABILITY" / "LOGOUT" / "NOOP" ; command-nonauth = login / authenticate /
+//   "STARTTLS" ; command-auth = append / create / delete / enable / examine / list /
+//   namespace-command / rename / select / status / subscribe / unsubscribe / idle ;
+// command-select = "CLOSE" / "UNSELECT" / "EXPUNGE" / copy / move / fetch / store / search / uid
+// (RFC 9051 section 9), plus "CHECK" / lsub (RFC 3501 section 9), sort / thread (RFC 5256),
+// id (RFC 2971), compress (RFC 4978), the QUOTA (RFC 9208), ACL (RFC 4314) and METADATA
+// (RFC 5464) commands, and XLIST (Gmail). The state a command is valid in is not checked here.
 /// The command name and its arguments, without the CRLF.
 fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
     use CommandBody as C;
@@ -132,12 +139,15 @@ fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
     })
 }
 
+// SP value (SP = %x20, RFC 5234; tolerant mode accepts a run of spaces)
 /// `SP value`.
 fn arg<T>(i: &mut Input<'_>, value: impl FnOnce(&mut Input<'_>) -> PResult<T>) -> PResult<T> {
     sp(i)?;
     value(i)
 }
 
+// "(" item *(SP item) ")" (the shape of flag-list, header-list, patterns, entry-values and the
+// RFC 4466 parameter lists, RFC 9051 section 9)
 /// A parenthesized list that must hold at least one item (`what` names the item).
 fn paren_list1<T>(
     i: &mut Input<'_>,
@@ -294,6 +304,8 @@ fn select(i: &mut Input<'_>) -> PResult<(Mailbox, SelectParams)> {
     Ok((mailbox, params))
 }
 
+// select-param = select-param-name [SP select-param-value] (RFC 4466 section 3)
+// select-param =/ "CONDSTORE" / "QRESYNC" SP "(" ... ")" (RFC 7162 section 7)
 /// One `select-param`, recorded in `params`.
 fn select_param(i: &mut Input<'_>, params: &mut SelectParams) -> PResult<()> {
     let start = *i;
@@ -640,6 +652,8 @@ fn fetch(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
     })
 }
 
+// "ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")" (the items of fetch,
+// RFC 9051 section 9)
 /// The items of a FETCH: a macro, one item, or a parenthesized list.
 fn fetch_items(i: &mut Input<'_>) -> PResult<FetchItems> {
     for (word, items) in [
@@ -791,6 +805,8 @@ fn section_text(i: &mut Input<'_>, mime: bool) -> PResult<SectionText> {
     })
 }
 
+// header-list = "(" header-fld-name *(SP header-fld-name) ")" ; header-fld-name = astring
+// (RFC 9051 section 9). Tolerated: an empty list.
 /// A header-list.
 fn header_list(i: &mut Input<'_>) -> PResult<Vec<Str>> {
     if lenient(i) {
@@ -882,6 +898,8 @@ fn store(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
     })
 }
 
+// flag-list / (flag *(SP flag)) (the tail of store-att-flags, RFC 9051 section 9), also used
+// for Gmail labels
 /// `"(" [item *(SP item)] ")"`, or `item *(SP item)` up to the end of the line.
 fn list_or_run<T>(
     i: &mut Input<'_>,
@@ -965,6 +983,7 @@ fn getmetadata(i: &mut Input<'_>) -> PResult<CommandBody> {
     })
 }
 
+// "(" ("MAXSIZE" / "DEPTH") ... : the start of getmetadata-options (RFC 5464 section 5)
 /// Whether the input is at `(MAXSIZE` or `(DEPTH`.
 fn at_metadata_options(i: &Input<'_>) -> bool {
     let mut look = *i;
@@ -1039,6 +1058,8 @@ fn other(i: &mut Input<'_>, name: &[u8]) -> PResult<CommandBody> {
     })
 }
 
+// The rest of an x-command: *(any CHAR8 except CR and LF / literal / literal8) up to CRLF
+// (literal = "{" number64 ["+"] "}" CRLF *CHAR8, RFC 9051 section 9; literal8, RFC 3516)
 /// Consumes the rest of the command up to (not including) the line end that ends it, skipping
 /// literals (a line that ends with `{N}`, `{N+}` or `~{N}` continues after N bytes).
 fn rest_of_command<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
@@ -1069,6 +1090,8 @@ fn rest_of_command<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
     }
 }
 
+// "{" number64 ["+"] "}" / "~{" number64 "}" at the end of a line (RFC 9051 section 9,
+// RFC 7888 section 8, RFC 3516 section 5); `{N-}` as the framer accepts it
 /// The length of the literal whose marker ends `line`, if it ends with one.
 fn literal_len_at_end(line: &[u8]) -> Option<usize> {
     let line = line.strip_suffix(b"}")?;

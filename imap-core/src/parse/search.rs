@@ -14,7 +14,8 @@ use super::core::{
 use super::{Input, PResult};
 use crate::types::{Atom, SORT_KEYS, SearchKey, SearchReturn, SortCriterion, Str};
 
-/// A parser followed by nothing: `SP value`.
+// SP value (SP = %x20, RFC 5234; tolerant mode accepts a run of spaces)
+/// `SP value`.
 fn arg<T>(i: &mut Input<'_>, value: impl FnOnce(&mut Input<'_>) -> PResult<T>) -> PResult<T> {
     sp(i)?;
     value(i)
@@ -71,6 +72,8 @@ pub(super) fn search_key(i: &mut Input<'_>, depth: usize) -> PResult<SearchKey> 
     leaf_key(i)
 }
 
+// search-key, all alternatives but "NOT" SP search-key / "OR" SP search-key SP search-key /
+// "(" search-key *(SP search-key) ")" (see search_key above for the rules and their RFCs)
 /// A search key that does not nest (anything but `NOT`, `OR` and parentheses).
 #[inline(never)]
 fn leaf_key(i: &mut Input<'_>) -> PResult<SearchKey> {
@@ -249,6 +252,8 @@ pub(super) fn search_return_opts(i: &mut Input<'_>) -> PResult<Vec<SearchReturn>
     paren_list(i, search_return_opt)
 }
 
+// search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" / search-ret-opt-ext
+// (RFC 9051 section 9, RFC 5182 section 3)
 /// One `search-return-opt`.
 fn search_return_opt(i: &mut Input<'_>) -> PResult<SearchReturn> {
     let start = *i;
@@ -268,6 +273,8 @@ fn search_return_opt(i: &mut Input<'_>) -> PResult<SearchReturn> {
     Ok(opt)
 }
 
+// SP tagged-ext-val ; tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"
+// tagged-ext-simple = sequence-set / number / number64 (RFC 4466 section 3)
 /// Whether the input is at `SP tagged-ext-val` (a number, a sequence set or a parenthesized
 /// list; RFC 4466 section 3), the parameters of an extension option.
 pub(super) fn has_ext_value(i: &Input<'_>) -> bool {
@@ -289,6 +296,7 @@ pub(super) fn sort_criteria(i: &mut Input<'_>) -> PResult<Vec<SortCriterion>> {
     Ok(v)
 }
 
+// sort-criterion = ["REVERSE" SP] sort-key (RFC 5256 section 5)
 /// One `sort-criterion`.
 fn sort_criterion(i: &mut Input<'_>) -> PResult<SortCriterion> {
     let reverse = at_keyword(i, "REVERSE");
