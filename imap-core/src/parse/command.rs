@@ -11,7 +11,7 @@ use super::core::{
     advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, crlf, cut, date_time,
     fail, flag, flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, nstring,
     nstring8, number, number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing,
-    string, tag, take_while1, upper,
+    string, tag, tag_no_case, take_while1, upper,
 };
 use super::search::{
     charset, has_ext_value, search_keys, search_program, search_return_opts, sort_criteria,
@@ -428,10 +428,7 @@ fn list(i: &mut Input<'_>) -> PResult<CommandBody> {
     let mut returns = Vec::new();
     if !at_eol(i) {
         sp(i)?;
-        if !at_keyword(i, "RETURN") {
-            return fail(i, "RETURN");
-        }
-        advance(i, 6);
+        tag_no_case(i, "RETURN")?;
         sp(i)?;
         returns = paren_list(i, list_return_opt)?;
     }

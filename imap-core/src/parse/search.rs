@@ -9,7 +9,8 @@
 
 use super::core::{
     advance, astring, at_eol, at_keyword, atom, atom_bytes, cut, date, fail, gm_label, lenient,
-    modseq, number64, nz_number, paren_list, peek, quoted, seq_set, slice, sp, string, upper,
+    modseq, number64, nz_number, paren_list, peek, quoted, seq_set, slice, sp, string, tag_no_case,
+    upper,
 };
 use super::{Input, PResult};
 use crate::types::{Atom, SORT_KEYS, SearchKey, SearchReturn, SortCriterion, Str};
@@ -244,10 +245,7 @@ pub(super) fn charset(i: &mut Input<'_>) -> PResult<Str> {
 /// `RETURN (...)`, from the `RETURN` keyword on. An option with parameters (`search-mod-params`)
 /// is an error: [`SearchReturn::Other`] holds only a name.
 pub(super) fn search_return_opts(i: &mut Input<'_>) -> PResult<Vec<SearchReturn>> {
-    if !at_keyword(i, "RETURN") {
-        return fail(i, "RETURN");
-    }
-    advance(i, 6);
+    tag_no_case(i, "RETURN")?;
     sp(i)?;
     paren_list(i, search_return_opt)
 }
