@@ -107,6 +107,19 @@ pub(super) fn tag_no_case(i: &mut Input<'_>, word: &'static str) -> PResult<()> 
     }
 }
 
+/// `word` upper-cased into `buf`, for matching keywords with `match`; the empty slice (which no
+/// keyword equals) when `word` is longer than `buf`.
+#[inline]
+pub(super) fn upper<'b, const N: usize>(word: &[u8], buf: &'b mut [u8; N]) -> &'b [u8] {
+    if word.len() > N {
+        return &[];
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word);
+    out.make_ascii_uppercase();
+    out
+}
+
 /// Whether the input starts with `word` (case-insensitive) followed by a non-atom byte.
 #[inline]
 pub(super) fn at_keyword(i: &Input<'_>, word: &str) -> bool {
@@ -464,13 +477,12 @@ pub(super) fn mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
     Ok(decode_mailbox(raw, i.state.opts.utf8))
 }
 
-/// Decodes a mailbox name's wire bytes: modified UTF-7, or UTF-8 when `utf8` (with UTF-7 still
-/// accepted for names that are plain ASCII). Undecodable names are kept raw.
+/// Decodes a mailbox name's wire bytes: modified UTF-7, or UTF-8 when `utf8` (any valid UTF-8,
+/// plain ASCII included, is then taken as it is: `&` is an ordinary character). Undecodable
+/// names are kept raw.
 pub(crate) fn decode_mailbox(raw: Bytes, utf8: bool) -> Mailbox {
-    if utf8 {
-        if let Ok(s) = std::str::from_utf8(&raw) {
-            return Mailbox::new(s);
-        }
+    if utf8 && let Ok(s) = std::str::from_utf8(&raw) {
+        return Mailbox::new(s);
     }
     match crate::utf7::decode_utf7(&raw) {
         Ok(s) => Mailbox::new(s),
@@ -528,6 +540,19 @@ pub(super) fn flag(i: &mut Input<'_>) -> PResult<Flag> {
     } else {
         Ok(Flag::Keyword(atom(i)?))
     }
+}
+
+// X-GM-LABELS label: astring, or a system label "\" atom such as \Inbox, kept with its
+// backslash (Gmail IMAP extensions, developers.google.com/gmail/imap/imap-extensions)
+/// A Gmail label.
+pub(super) fn gm_label(i: &mut Input<'_>) -> PResult<Str> {
+    if peek(i) != Some(b'\\') {
+        return astring(i);
+    }
+    let start: &[u8] = i.input;
+    advance(i, 1);
+    let name = atom_bytes(i)?;
+    Ok(Str::new(slice(i, &start[..1 + name.len()])))
 }
 
 // flag-perm = flag / "\*" (RFC 9051 section 9)
@@ -697,7 +722,15 @@ pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
     let z = fixed_digits(i, 4, "zone")? as i16;
     byte(i, b'"', "closing quote")?;
     let date = Date::new(y as u16, m, day);
-    match date.and_then(|date| DateTime::new(date, h as u8, mi as u8, s as u8, sign * (z / 100 * 60 + z % 100))) {
+    match date.and_then(|date| {
+        DateTime::new(
+            date,
+            h as u8,
+            mi as u8,
+            s as u8,
+            sign * (z / 100 * 60 + z % 100),
+        )
+    }) {
         Some(dt) => Ok(dt),
         None => cut(&start, "valid date-time"),
     }
@@ -736,7 +769,9 @@ fn skip_value(i: &mut Input<'_>, depth: usize) -> PResult<()> {
             // An atom-like token, possibly with a bracketed part: `BODY[HEADER.FIELDS (A B)]`.
             let mut any = false;
             loop {
-                let t = take_while0(i, |b| is_astring_char(b) && b != b'[' || b == b'%' || b == b'*');
+                let t = take_while0(i, |b| {
+                    is_astring_char(b) && b != b'[' || b == b'%' || b == b'*'
+                });
                 any |= !t.is_empty();
                 if peek(i) == Some(b'[') {
                     any = true;
@@ -829,7 +864,10 @@ mod tests {
         assert!(run_on(b"4294967296", true, number).is_err());
         // Real servers: negative and oversized sizes on broken messages.
         assert_eq!(run_on(b"-1", false, size).unwrap().0, 0);
-        assert_eq!(run_on(b"99999999999999999999999", false, size).unwrap().0, u64::MAX);
+        assert_eq!(
+            run_on(b"99999999999999999999999", false, size).unwrap().0,
+            u64::MAX
+        );
         assert!(run_on(b"-1", true, size).is_err());
     }
 
@@ -867,7 +905,10 @@ mod tests {
 
     #[test]
     fn raw_values_skip_whole_items() {
-        let (v, rest) = run_on(b"(a \"b)\" {1}\r\n) (c)) z", true, |i| raw_value(i, 0).map(<[u8]>::to_vec)).unwrap();
+        let (v, rest) = run_on(b"(a \"b)\" {1}\r\n) (c)) z", true, |i| {
+            raw_value(i, 0).map(<[u8]>::to_vec)
+        })
+        .unwrap();
         assert_eq!(v, b"(a \"b)\" {1}\r\n) (c))");
         assert_eq!(rest, b" z");
         let deep = [b'('; 200];

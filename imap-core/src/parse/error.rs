@@ -89,9 +89,82 @@ fn excerpt_around(unit: &[u8], offset: usize) -> Excerpt {
     if offset < WINDOW || unit.len() <= WINDOW {
         return full;
     }
-    if full.as_str().contains("redacted") {
+    // The window must not show a credential: `Excerpt::new` only recognises LOGIN and
+    // AUTHENTICATE within its first bytes, so a long tag (or, tolerated, a long run of spaces)
+    // before the command name would otherwise let the window show the password.
+    if full.as_str().contains("redacted") || is_secret_command(unit) {
         return full;
     }
     let start = offset - WINDOW / 2;
     Excerpt::new(&unit[start..unit.len().min(start + WINDOW)])
+}
+
+/// Whether `unit` is a LOGIN or AUTHENTICATE command (`[tag] [UID] name ...`), however long its
+/// tag: the same test as [`Excerpt::new`] makes, without its length limit.
+fn is_secret_command(unit: &[u8]) -> bool {
+    let mut tokens = unit
+        .split(|&b| b == b' ' || b == b'\t')
+        .filter(|t| !t.is_empty());
+    for index in 0..3 {
+        let Some(token) = tokens.next() else {
+            return false;
+        };
+        let letters = token
+            .iter()
+            .position(|b| !b.is_ascii_alphabetic())
+            .map_or(token, |n| &token[..n]);
+        if letters.eq_ignore_ascii_case(b"LOGIN") || letters.eq_ignore_ascii_case(b"AUTHENTICATE") {
+            return true;
+        }
+        if index == 1 && !letters.eq_ignore_ascii_case(b"UID") {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_never_shows_login_arguments() {
+        // A tag longer than an excerpt pushes LOGIN out of the redaction check of `Excerpt`.
+        let mut unit = vec![b'T'; 200];
+        unit.extend_from_slice(b" LOGIN fred \"hunter2");
+        let e = ParseError::new(
+            PErr {
+                expected: Some("closing quote"),
+                remaining: 0,
+            },
+            &unit,
+        );
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        let mut unit = b"A1".to_vec();
+        unit.extend_from_slice(&[b' '; 200]);
+        unit.extend_from_slice(b"authenticate PLAIN AGZyZWQAaHVudGVyMg==x");
+        let e = ParseError::new(
+            PErr {
+                expected: Some("CRLF"),
+                remaining: 1,
+            },
+            &unit,
+        );
+        assert!(!e.to_string().contains("AGZy"), "{e}");
+    }
+
+    #[test]
+    fn window_shows_the_error_of_other_commands() {
+        let mut unit = b"A1 SELECT ".to_vec();
+        unit.extend_from_slice(&[b'x'; 300]);
+        unit.extend_from_slice(b"(oops");
+        let e = ParseError::new(
+            PErr {
+                expected: Some("CRLF"),
+                remaining: 5,
+            },
+            &unit,
+        );
+        assert!(e.to_string().contains("(oops"), "{e}");
+    }
 }

@@ -7,19 +7,21 @@
 //! has a test with the bytes that motivate it.
 
 mod body;
+mod command;
 mod core;
 mod envelope;
 mod error;
 mod fetch;
 mod response;
+mod search;
 
 use bytes::Bytes;
 use winnow::stream::Stateful;
 
-pub use error::ParseError;
 pub(crate) use error::PErr;
+pub use error::ParseError;
 
-use crate::types::Response;
+use crate::types::{Command, Response};
 
 /// How to parse.
 #[derive(Clone, Debug)]
@@ -113,3 +115,30 @@ pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, Par
     run(unit, opts, response::response)
 }
 
+/// Parses one framed command unit (`tag SP command CRLF`, literals included), as a server
+/// receives it.
+///
+/// Command names and keywords are matched without regard to case. An unknown command name gives
+/// [`CommandBody::Other`](crate::types::CommandBody::Other) with its raw arguments.
+///
+/// # Errors
+/// When the unit is not a command this parser can read. The error's excerpt hides the
+/// arguments of LOGIN and AUTHENTICATE.
+pub fn parse_command(unit: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
+    run(unit, opts, command::command)
+}
+
+/// Parses a client's line during AUTHENTICATE (base64 and CRLF): the decoded response, or
+/// `None` when the client cancels the exchange with `*`. An empty line (or, tolerated, `=`) is
+/// an empty response.
+///
+/// # Errors
+/// When the line is not base64. The error's excerpt never shows the line.
+pub fn parse_authenticate_response(line: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
+    command::authenticate_response(line)
+}
+
+/// Whether `line` is the `DONE` line (any case, then CRLF) that ends an IDLE command.
+pub fn is_idle_done(line: &[u8]) -> bool {
+    command::idle_done(line)
+}

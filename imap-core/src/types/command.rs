@@ -271,13 +271,19 @@ pub enum CommandBody {
     Other {
         /// The command name.
         name: Atom,
-        /// Raw arguments after the name (without the separating space); never contain CR/LF.
+        /// Raw arguments after the name (without the separating space and the final CRLF).
+        /// Built by users they never contain CR or LF; parsed ones keep any literals whole
+        /// (`{N}` CRLF and the data), so they may.
         args: RawArgs,
     },
 }
 
-/// Raw command arguments for [`CommandBody::Other`]: bytes that contain no CR or LF, so they
-/// cannot break framing.
+/// Raw command arguments for [`CommandBody::Other`].
+///
+/// [`RawArgs::new`] accepts only bytes without CR, LF or NUL, so arguments a user builds cannot
+/// break framing. The parser keeps the arguments of an unknown command exactly as received:
+/// when they hold literals, the literals are included whole (`{N}` CRLF and N bytes of data),
+/// so parsed arguments may contain CR and LF (use [`RawArgs::has_line_breaks`] to tell).
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct RawArgs(Bytes);
 
@@ -301,6 +307,11 @@ impl RawArgs {
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
+    }
+
+    /// Whether the arguments contain CR or LF: only parsed arguments that hold literals do.
+    pub fn has_line_breaks(&self) -> bool {
+        memchr::memchr2(b'\r', b'\n', &self.0).is_some()
     }
 
     pub(crate) fn unchecked(b: Bytes) -> Self {
