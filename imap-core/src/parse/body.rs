@@ -307,10 +307,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_an_error() {
-        let mut src = Vec::new();
-        for _ in 0..100 {
-            src.push(b'(');
-        }
+        let src = vec![b'('; 100];
         assert!(parse(&src, false).is_err());
     }
 }

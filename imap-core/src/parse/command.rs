@@ -8,10 +8,9 @@
 //! parameter, LIST option with a value, APPEND extension) are errors too.
 
 use super::core::{
-    advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, crlf, cut, date_time,
-    fail, flag, flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, nstring,
-    nstring8, number, number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing,
-    string, tag, tag_no_case, take_while1, upper,
+    advance, astring, at_eol, at_keyword, atom, atom_bytes, byte, crlf, cut, date_time,
+    fail, flag, flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq,
+    nstring8, number, number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing, tag, tag_no_case, take_while1, upper,
 };
 use super::search::{
     charset, has_ext_value, search_keys, search_program, search_return_opts, sort_criteria,
@@ -918,16 +917,7 @@ fn list_or_run<T>(
 /// ID's parameters.
 fn id(i: &mut Input<'_>) -> PResult<CommandBody> {
     sp(i)?;
-    if at_nil(i) {
-        advance(i, 3);
-        return Ok(CommandBody::Id(None));
-    }
-    let params = paren_list(i, |i| {
-        let field = string(i)?;
-        let value = arg(i, nstring)?;
-        Ok((field, value))
-    })?;
-    Ok(CommandBody::Id(Some(params)))
+    super::core::id_params(i).map(CommandBody::Id)
 }
 
 // setquota = "SETQUOTA" SP quota-root-name SP setquota-list

@@ -406,14 +406,6 @@ pub(super) fn string(i: &mut Input<'_>) -> PResult<Str> {
     }
 }
 
-/// A string or a literal8 (`BINARY` data, `APPEND` with BINARY).
-pub(super) fn string8(i: &mut Input<'_>) -> PResult<Str> {
-    match peek(i) {
-        Some(b'~') => literal(i, true).map(Str::new),
-        _ => string(i),
-    }
-}
-
 /// Whether the input is at the atom `NIL`.
 #[inline]
 pub(super) fn at_nil(i: &Input<'_>) -> bool {
@@ -914,4 +906,23 @@ mod tests {
         let deep = [b'('; 200];
         assert!(run_on(&deep, true, |i| raw_value(i, 0).map(<[u8]>::to_vec)).is_err());
     }
+}
+
+/// One ID field and its value.
+type IdParam = (Str, Option<Str>);
+
+// id_params_list ::= "(" #(string SPACE nstring) ")" / nil (RFC 2971 section 4; the pairs are
+// separated by SP). Tolerated: extra and trailing spaces inside the list.
+/// The parameters of an ID command or response.
+pub(super) fn id_params(i: &mut Input<'_>) -> PResult<Option<Vec<IdParam>>> {
+    if at_nil(i) {
+        nil(i)?;
+        return Ok(None);
+    }
+    paren_list(i, |i| {
+        let k = string(i)?;
+        sp(i)?;
+        Ok((k, nstring(i)?))
+    })
+    .map(Some)
 }

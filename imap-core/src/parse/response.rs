@@ -2,7 +2,7 @@
 
 use super::core::{
     advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut, fail,
-    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring, nstring8, number, number64,
+    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring8, number, number64,
     nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag,
     take_while0, take_while1, text,
 };
@@ -119,7 +119,7 @@ fn resp_text(i: &mut Input<'_>) -> PResult<(Option<Code>, Str)> {
             Ok(code) => {
                 if peek(i) == Some(b' ') {
                     advance(i, 1);
-                } else if !(at_eol(i) && lenient(i)) && !at_eol(i) {
+                } else if !(at_eol(i) && lenient(i)) {
                     return fail(i, "SP after response code");
                 }
                 let t = text(i)?;
@@ -361,7 +361,7 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
         Data::Namespace(namespaces(i)?)
     } else if is("ID") {
         sp(i)?;
-        Data::Id(id_params(i)?)
+        Data::Id(super::core::id_params(i)?)
     } else if is("QUOTA") {
         quota(i)?
     } else if is("QUOTAROOT") {
@@ -746,22 +746,6 @@ fn namespace(i: &mut Input<'_>) -> PResult<Vec<Namespace>> {
             _ => return fail(i, "namespace"),
         }
     }
-}
-
-// id-response = "ID" SP id-params-list
-// id-params-list = "(" *(string SP nstring) ")" / nil (RFC 2971 section 4; pairs separated by
-// SP). Tolerated: trailing spaces inside the list.
-fn id_params(i: &mut Input<'_>) -> PResult<Option<Vec<(Str, Option<Str>)>>> {
-    if at_nil(i) {
-        nil(i)?;
-        return Ok(None);
-    }
-    paren_list(i, |i| {
-        let k = string(i)?;
-        sp(i)?;
-        Ok((k, nstring(i)?))
-    })
-    .map(Some)
 }
 
 // quota-response = "QUOTA" SP quota-root-name SP quota-list

@@ -1,0 +1,255 @@
+//! What the client reports: [`Event`]s, command handles ([`CommandId`]) and completions
+//! ([`Completion`]) with the typed data each command produced.
+
+use super::error::{ConnectionError, Outcome};
+use crate::parse::ParseError;
+use crate::types::{
+    Capability, Code, Continue, Data, ESearch, FetchData, ListEntry, Mailbox, Namespaces, SeqNum,
+    StatusItem, StatusResponse, StatusValue, Str, Tag, Thread, Uid,
+};
+use bytes::Bytes;
+
+/// A handle for a queued command, returned by [`super::Client::send`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommandId(pub(crate) u64);
+
+impl CommandId {
+    /// The handle's number (unique per client, ascending in queue order).
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// One message of a FETCH (or of a STORE's FETCH responses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Its sequence number when the server sent the response.
+    pub seq: SeqNum,
+    /// Its UID, from the response or from the mailbox model.
+    pub uid: Option<Uid>,
+    /// The data items.
+    pub data: Vec<FetchData>,
+}
+
+/// What the client knows about the selected mailbox after SELECT or EXAMINE completes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailboxSummary {
+    /// `n EXISTS`.
+    pub exists: u32,
+    /// `n RECENT` (IMAP4rev1 servers).
+    pub recent: Option<u32>,
+    /// `FLAGS (...)`.
+    pub flags: Vec<crate::types::Flag>,
+    /// `[PERMANENTFLAGS (...)]`.
+    pub permanent_flags: Option<Vec<crate::types::FlagPerm>>,
+    /// `[UIDVALIDITY n]`.
+    pub uid_validity: Option<u32>,
+    /// `[UIDNEXT n]`.
+    pub uid_next: Option<u32>,
+    /// `[HIGHESTMODSEQ n]`.
+    pub highest_modseq: Option<u64>,
+    /// `[UNSEEN n]` (IMAP4rev1 servers).
+    pub unseen: Option<u32>,
+    /// `[READ-ONLY]` (or EXAMINE).
+    pub read_only: bool,
+}
+
+/// A completed command: its outcome, response code and text, and the untagged data the server
+/// sent for it, with typed accessors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The command's handle.
+    pub id: CommandId,
+    /// Its tag.
+    pub tag: Tag,
+    /// OK, NO, BAD, or aborted when the connection failed first.
+    pub outcome: Outcome,
+    /// The tagged response's code.
+    pub code: Option<Code>,
+    /// The tagged response's text.
+    pub text: Str,
+    /// Untagged data attributed to this command, in arrival order.
+    pub data: Vec<Data>,
+    /// Response codes of untagged OK/NO/BAD responses received while the command ran.
+    pub untagged_codes: Vec<Code>,
+    /// For SELECT and EXAMINE: the mailbox summary.
+    pub summary: Option<MailboxSummary>,
+}
+
+impl Completion {
+    /// Whether the outcome is OK.
+    pub fn is_ok(&self) -> bool {
+        self.outcome == Outcome::Ok
+    }
+
+    /// FETCH results, in arrival order.
+    pub fn fetched(&self) -> impl Iterator<Item = Fetched> + '_ {
+        self.data.iter().filter_map(|d| match d {
+            Data::Fetch { seq, data } => Some(Fetched {
+                seq: *seq,
+                uid: data.iter().find_map(|i| match i {
+                    FetchData::Uid(u) => Some(*u),
+                    _ => None,
+                }),
+                data: data.clone(),
+            }),
+            _ => None,
+        })
+    }
+
+    /// SEARCH / SORT numbers (sequence numbers or UIDs, as the command asked), merged with an
+    /// ESEARCH `ALL` result when the server answered that way.
+    pub fn numbers(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for d in &self.data {
+            match d {
+                Data::Search { nums, .. } | Data::Sort { nums, .. } => out.extend(nums),
+                Data::ESearch(e) => {
+                    for item in &e.data {
+                        if let crate::types::ESearchData::All(set) = item {
+                            out.extend(set.expand(0));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The ESEARCH response, if any.
+    pub fn esearch(&self) -> Option<&ESearch> {
+        self.data.iter().find_map(|d| match d {
+            Data::ESearch(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// THREAD results.
+    pub fn threads(&self) -> Vec<Thread> {
+        self.data
+            .iter()
+            .filter_map(|d| match d {
+                Data::Thread(t) => Some(t.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// LIST / LSUB / XLIST entries.
+    pub fn list(&self) -> Vec<&ListEntry> {
+        self.data
+            .iter()
+            .filter_map(|d| match d {
+                Data::List(e) | Data::Lsub(e) | Data::XList(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// STATUS results (one per mailbox; LIST-STATUS gives several).
+    pub fn statuses(&self) -> Vec<(&Mailbox, &[(StatusItem, StatusValue)])> {
+        self.data
+            .iter()
+            .filter_map(|d| match d {
+                Data::Status { mailbox, items } => Some((mailbox, items.as_slice())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Capabilities from a CAPABILITY response or the tagged response code.
+    pub fn capabilities(&self) -> Option<&[Capability]> {
+        self.data
+            .iter()
+            .rev()
+            .find_map(|d| match d {
+                Data::Capability(c) => Some(c.as_slice()),
+                _ => None,
+            })
+            .or(match &self.code {
+                Some(Code::Capability(c)) => Some(c.as_slice()),
+                _ => None,
+            })
+    }
+
+    /// The NAMESPACE response.
+    pub fn namespaces(&self) -> Option<&Namespaces> {
+        self.data.iter().find_map(|d| match d {
+            Data::Namespace(n) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// `APPENDUID` (UIDPLUS): the destination UIDVALIDITY and the new UIDs.
+    pub fn append_uid(&self) -> Option<(u32, Vec<u32>)> {
+        match &self.code {
+            Some(Code::AppendUid { validity, uids }) => Some((validity.get(), uids.expand(0))),
+            _ => None,
+        }
+    }
+
+    /// `COPYUID` (UIDPLUS): the destination UIDVALIDITY and `(source, destination)` UID pairs,
+    /// from the tagged response or (MOVE, RFC 6851) an untagged OK.
+    pub fn copy_uid(&self) -> Option<(u32, Vec<(u32, u32)>)> {
+        self.code.iter().chain(&self.untagged_codes).find_map(copyuid)
+    }
+}
+
+fn copyuid(code: &Code) -> Option<(u32, Vec<(u32, u32)>)> {
+    match code {
+        Code::CopyUid {
+            validity,
+            source,
+            destination,
+        } => {
+            let s = source.expand(0);
+            let d = destination.expand(0);
+            Some((validity.get(), s.into_iter().zip(d).collect()))
+        }
+        _ => None,
+    }
+}
+
+/// Something that happened on the connection. Drain with [`super::Client::poll_event`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The server greeted us (OK or PREAUTH).
+    Greeting(StatusResponse),
+    /// A command completed (or was aborted).
+    Completed(Completion),
+    /// Untagged data arrived (every datum, solicited or not, in arrival order).
+    Data(Data),
+    /// An untagged OK/NO/BAD arrived (alerts, warnings, response codes).
+    Status(StatusResponse),
+    /// The mailbox model changed (EXISTS, EXPUNGE, VANISHED, flags, UIDVALIDITY).
+    Mailbox(crate::mailbox::MailboxUpdate),
+    /// IDLE was accepted: updates now arrive until [`super::Client::idle_done`].
+    IdleStarted(CommandId),
+    /// STARTTLS succeeded: the driver must start TLS now and then call
+    /// [`super::Client::handle_tls_established`]. Bytes that arrived after the OK were discarded.
+    StartTls,
+    /// COMPRESS=DEFLATE is active from now on (the core compresses and inflates itself).
+    Compressing,
+    /// A continuation request for a raw command ([`crate::types::CommandBody::Other`]).
+    Continuation(Continue),
+    /// A piece of a large literal streamed instead of buffered (see
+    /// [`super::ClientConfig::stream_threshold`]); the FETCH response that holds it arrives
+    /// afterwards with `NIL` in its place.
+    LiteralChunk {
+        /// Offset of this piece within the literal.
+        offset: u64,
+        /// The literal's total length.
+        total: u64,
+        /// The bytes.
+        data: Bytes,
+    },
+    /// A response could not be parsed; it was skipped and the connection goes on.
+    Unparsed(ParseError),
+    /// The server said BYE.
+    Bye(StatusResponse),
+    /// The connection ended: `None` after a clean LOGOUT, else why. Delivered once, last.
+    Closed(Option<ConnectionError>),
+}

@@ -1,0 +1,981 @@
+//! The sans-IO IMAP client state machine ([`Client`]).
+//!
+//! Bytes and time go in, typed events and bytes come out. The client never touches a socket, a
+//! clock or a thread: drivers move bytes and call these methods.
+//!
+//! The methods fall in four groups:
+//! - getters: [`Client::state`], [`Client::capabilities`], [`Client::selected`], ...
+//! - inputs: [`Client::handle_input`], [`Client::handle_eof`], [`Client::handle_timeout`],
+//!   [`Client::handle_tls_established`];
+//! - commands: [`Client::send`], [`Client::authenticate`], [`Client::idle_done`];
+//! - outputs: [`Client::poll_transmit`], [`Client::poll_event`], [`Client::poll_timeout`].
+//!
+//! After any input or command, drain the outputs: write what `poll_transmit` gives, handle
+//! every `poll_event`, then wait for input or until `poll_timeout`. The order of the drains
+//! does not matter: outputs are queued inside the client.
+
+mod capabilities;
+mod compress;
+mod config;
+mod error;
+mod event;
+mod state;
+
+pub use capabilities::Capabilities;
+pub use config::ClientConfig;
+pub use error::{ConnectionError, Outcome, UsageError};
+pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
+pub use state::ConnState;
+
+use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encode_command};
+use crate::frame::{Frame, Framer, Role};
+use crate::mailbox::SelectedMailbox;
+use crate::parse::{ParseOptions, parse_response};
+use crate::sasl::{Credentials, Mechanism, SaslSession, Step};
+use crate::types::{
+    Capability, Code, Command, CommandBody, Continue, Data, Response, StatusKind,
+    StatusResponse, Str, Tag,
+};
+use bytes::{Bytes, BytesMut};
+use compress::Deflate;
+use std::collections::VecDeque;
+use std::time::Instant;
+
+/// Where a queued command is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Not a byte sent yet.
+    Queued,
+    /// Partly sent: waiting for `+` before a synchronizing literal or the next SASL step.
+    AwaitingContinuation,
+    /// Fully sent; waiting for the tagged response.
+    Sent,
+}
+
+struct Pending {
+    id: CommandId,
+    tag: Tag,
+    body: CommandBody,
+    fragments: VecDeque<Fragment>,
+    phase: Phase,
+    sasl: Option<SaslSession>,
+    sent_at: Option<Instant>,
+    data: Vec<Data>,
+    codes: Vec<Code>,
+    /// IDLE only: the caller ended it before the server accepted it.
+    cancel: bool,
+}
+
+/// The IDLE in progress.
+struct Idle {
+    id: CommandId,
+    deadline: Instant,
+    done_sent: bool,
+    reissue: bool,
+}
+
+/// The client state machine. See the module documentation for the run loop.
+pub struct Client {
+    config: ClientConfig,
+    framer: Framer,
+    parse_opts: ParseOptions,
+    encode_opts: EncodeOptions,
+    state: ConnState,
+    caps: Capabilities,
+    utf8_enabled: bool,
+    next_id: u64,
+    next_tag: u64,
+    commands: VecDeque<Pending>,
+    out: BytesMut,
+    events: VecDeque<Event>,
+    error: Option<ConnectionError>,
+    closed_reported: bool,
+    bye: Option<StatusResponse>,
+    selected: Option<SelectedMailbox>,
+    idle: Option<Idle>,
+    /// STARTTLS succeeded and the driver has not upgraded yet: input is discarded.
+    awaiting_tls: bool,
+    compress: Option<Deflate>,
+    created: Instant,
+    last_input: Instant,
+}
+
+impl Client {
+    /// A client for a new connection, waiting for the server's greeting.
+    pub fn new(config: ClientConfig, now: Instant) -> Client {
+        let mut framer = Framer::new(Role::Client, config.limits);
+        framer.set_stream_threshold(config.stream_threshold);
+        let parse_opts = ParseOptions {
+            strict: config.strict,
+            utf8: false,
+            max_depth: config.limits.max_depth,
+        };
+        Client {
+            config,
+            framer,
+            parse_opts,
+            encode_opts: EncodeOptions::default(),
+            state: ConnState::Greeting,
+            caps: Capabilities::default(),
+            utf8_enabled: false,
+            next_id: 0,
+            next_tag: 0,
+            commands: VecDeque::new(),
+            out: BytesMut::new(),
+            events: VecDeque::new(),
+            error: None,
+            closed_reported: false,
+            bye: None,
+            selected: None,
+            idle: None,
+            awaiting_tls: false,
+            compress: None,
+            created: now,
+            last_input: now,
+        }
+    }
+
+    // ----- getters -----
+
+    /// The connection state.
+    pub fn state(&self) -> ConnState {
+        self.state
+    }
+
+    /// The server's capabilities as last announced.
+    pub fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    /// The selected mailbox, as the server has described it.
+    pub fn selected(&self) -> Option<&SelectedMailbox> {
+        self.selected.as_ref()
+    }
+
+    /// Whether IDLE is running.
+    pub fn is_idling(&self) -> bool {
+        self.idle.is_some()
+    }
+
+    /// Whether the connection is protected by TLS.
+    pub fn is_tls(&self) -> bool {
+        self.config.tls
+    }
+
+    /// Whether `poll_transmit` has bytes to give.
+    pub fn wants_write(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Whether the connection has failed or ended.
+    pub fn is_closed(&self) -> bool {
+        self.error.is_some() || self.closed_reported
+    }
+
+    /// Whether UTF8=ACCEPT is enabled (mailbox names travel as UTF-8).
+    pub fn is_utf8_enabled(&self) -> bool {
+        self.utf8_enabled
+    }
+
+    // ----- commands -----
+
+    /// Queues a command and returns its handle. The command is refused at once, with nothing
+    /// sent, when it is not valid in the state it would run in (counting the queued commands
+    /// before it as if they succeed), or when it would send a password in the clear.
+    ///
+    /// # Errors
+    /// A [`UsageError`] saying why the command was refused.
+    pub fn send(&mut self, now: Instant, body: CommandBody) -> Result<CommandId, UsageError> {
+        self.check(&body)?;
+        let sasl = match &body {
+            CommandBody::Authenticate { .. } => {
+                return Err(UsageError::Invalid(
+                    "use Client::authenticate for AUTHENTICATE",
+                ));
+            }
+            _ => None,
+        };
+        Ok(self.enqueue(now, body, sasl))
+    }
+
+    /// Queues `AUTHENTICATE` with a SASL mechanism; uses SASL-IR when the server advertises it.
+    ///
+    /// # Errors
+    /// A [`UsageError`] when the state is wrong, the mechanism would send a password in the
+    /// clear, or the credentials do not fit the mechanism.
+    pub fn authenticate(
+        &mut self,
+        now: Instant,
+        mechanism: Mechanism,
+        credentials: Credentials,
+    ) -> Result<CommandId, UsageError> {
+        let mut session =
+            SaslSession::new(mechanism, credentials).map_err(|e| UsageError::Sasl(e.to_string()))?;
+        let initial = if self.caps.has(&Capability::SaslIr) {
+            session.initial_response()
+        } else {
+            None
+        };
+        let body = CommandBody::Authenticate {
+            mechanism: crate::types::Atom::from_static(mechanism.name()),
+            initial: initial.map(|s| crate::secret::Secret::new(Bytes::from(s.into_inner()))),
+        };
+        self.check(&body)?;
+        if matches!(mechanism, Mechanism::Plain | Mechanism::Login) {
+            self.check_plaintext()?;
+        }
+        Ok(self.enqueue(now, body, Some(session)))
+    }
+
+    /// Ends the running IDLE (sends `DONE`). Its completion arrives as an event.
+    ///
+    /// # Errors
+    /// [`UsageError::NotIdling`] when IDLE is not running.
+    pub fn idle_done(&mut self, _now: Instant) -> Result<(), UsageError> {
+        match &mut self.idle {
+            Some(idle) if !idle.done_sent => {
+                idle.done_sent = true;
+                idle.reissue = false;
+                self.out.extend_from_slice(&crate::encode::encode_done());
+                Ok(())
+            }
+            Some(idle) => {
+                idle.reissue = false;
+                Ok(())
+            }
+            None => {
+                // An IDLE still waiting for its `+` is cancelled as soon as it starts.
+                if let Some(p) = self
+                    .commands
+                    .iter_mut()
+                    .find(|p| matches!(p.body, CommandBody::Idle))
+                {
+                    p.cancel = true;
+                    return Ok(());
+                }
+                Err(UsageError::NotIdling)
+            }
+        }
+    }
+
+    fn check(&self, body: &CommandBody) -> Result<(), UsageError> {
+        if self.error.is_some() || self.closed_reported {
+            return Err(UsageError::Closed);
+        }
+        let projected = self.projected_state();
+        if !state::allowed(body, projected) {
+            return Err(UsageError::WrongState {
+                command: state::command_name(body),
+                state: projected.name(),
+            });
+        }
+        match body {
+            CommandBody::Login { .. } => {
+                if self.caps.has(&Capability::LoginDisabled) {
+                    return Err(UsageError::LoginDisabled);
+                }
+                self.check_plaintext()?;
+            }
+            CommandBody::Idle if self.caps.is_known() && !self.caps.has(&Capability::Idle) => {
+                return Err(UsageError::MissingCapability("IDLE"));
+            }
+            CommandBody::Compress(_) if self.compress.is_some() => {
+                return Err(UsageError::Invalid("compression is already active"));
+            }
+            CommandBody::StartTls if self.config.tls => {
+                return Err(UsageError::Invalid("the connection already uses TLS"));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_plaintext(&self) -> Result<(), UsageError> {
+        let tls_queued = self
+            .commands
+            .iter()
+            .any(|p| matches!(p.body, CommandBody::StartTls));
+        if !self.config.tls && !tls_queued && !self.config.allow_plaintext_login {
+            return Err(UsageError::PlaintextLogin);
+        }
+        Ok(())
+    }
+
+    /// The state the next queued command will run in if every queued command succeeds.
+    fn projected_state(&self) -> ConnState {
+        let mut s = match self.state {
+            // Commands may be queued before the greeting; assume it will be OK.
+            ConnState::Greeting => ConnState::NotAuthenticated,
+            s => s,
+        };
+        for p in &self.commands {
+            s = state::after_ok(&p.body, s);
+        }
+        s
+    }
+
+    fn enqueue(&mut self, now: Instant, body: CommandBody, sasl: Option<SaslSession>) -> CommandId {
+        self.next_id += 1;
+        let id = CommandId(self.next_id);
+        self.next_tag += 1;
+        let tag = Tag::new(Bytes::from(format!("A{:04}", self.next_tag)))
+            .expect("generated tags are valid");
+        let cmd = Command {
+            tag: tag.clone(),
+            body,
+        };
+        let fragments = encode_command(&cmd, &self.encode_opts).into_fragments().into();
+        self.commands.push_back(Pending {
+            id,
+            tag,
+            body: cmd.body,
+            fragments,
+            phase: Phase::Queued,
+            sasl,
+            sent_at: None,
+            data: Vec::new(),
+            codes: Vec::new(),
+            cancel: false,
+        });
+        self.pump(now);
+        id
+    }
+
+    /// Moves queued command bytes to the output, honouring synchronizing literals, barriers
+    /// and RFC 9051 section 5.5 (no sequence-number command while one that may expunge runs).
+    fn pump(&mut self, now: Instant) {
+        if self.state == ConnState::Greeting || self.awaiting_tls || self.error.is_some() {
+            return;
+        }
+        loop {
+            if self.idle.is_some() {
+                return;
+            }
+            let mut blocked = false;
+            let mut expunge_risk = false;
+            let mut earlier_unfinished = false;
+            let mut next = None;
+            for (idx, p) in self.commands.iter().enumerate() {
+                match p.phase {
+                    Phase::AwaitingContinuation => {
+                        blocked = true;
+                        break;
+                    }
+                    Phase::Sent => {
+                        if state::is_barrier(&p.body) {
+                            blocked = true;
+                            break;
+                        }
+                        expunge_risk |= state::may_expunge(&p.body);
+                        earlier_unfinished = true;
+                    }
+                    Phase::Queued => {
+                        next = Some(idx);
+                        break;
+                    }
+                }
+            }
+            let Some(idx) = next.filter(|_| !blocked) else {
+                return;
+            };
+            let body = &self.commands[idx].body;
+            let needs_quiet = state::is_barrier(body)
+                || matches!(body, CommandBody::Select { .. } | CommandBody::Examine { .. });
+            if (needs_quiet && earlier_unfinished)
+                || (state::uses_seq_numbers(body) && expunge_risk)
+            {
+                return;
+            }
+            if matches!(body, CommandBody::Idle) && self.commands[idx].cancel {
+                // Cancelled before it was sent.
+                let p = self.commands.remove(idx).expect("index is valid");
+                self.complete_locally(p, Outcome::Ok, "IDLE cancelled before it started");
+                continue;
+            }
+            if let CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. } = body
+            {
+                let read_only = matches!(body, CommandBody::Examine { .. });
+                self.selected = Some(SelectedMailbox::new(mailbox.clone(), read_only));
+            }
+            self.send_fragments(idx, now);
+        }
+    }
+
+    /// Sends fragments of command `idx` until a synchronizing literal or the end.
+    fn send_fragments(&mut self, idx: usize, now: Instant) {
+        let p = &mut self.commands[idx];
+        p.sent_at.get_or_insert(now);
+        while let Some(f) = p.fragments.pop_front() {
+            match f {
+                Fragment::Line(b) => self.out.extend_from_slice(&b),
+                Fragment::Literal {
+                    data, sync: false, ..
+                } => self.out.extend_from_slice(&data),
+                f @ Fragment::Literal { sync: true, .. } => {
+                    p.fragments.push_front(f);
+                    p.phase = Phase::AwaitingContinuation;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        p.phase = match p.body {
+            // These wait for `+` (a SASL challenge, or IDLE's acceptance).
+            CommandBody::Authenticate { .. } | CommandBody::Idle => Phase::AwaitingContinuation,
+            _ => Phase::Sent,
+        };
+    }
+
+    // ----- inputs -----
+
+    /// Feeds bytes received from the server.
+    pub fn handle_input(&mut self, now: Instant, bytes: &[u8]) {
+        if self.error.is_some() || self.awaiting_tls {
+            // After STARTTLS's OK and before the upgrade, plaintext bytes are an injection
+            // attempt (CVE-2011-0411 style): never parse them.
+            return;
+        }
+        self.last_input = now;
+        match &mut self.compress {
+            Some(z) => match z.inflate(bytes) {
+                Ok(plain) => self.framer.push(&plain),
+                Err(e) => {
+                    self.fail(ConnectionError::Compression(e));
+                    return;
+                }
+            },
+            None => self.framer.push(bytes),
+        }
+        self.process(now);
+    }
+
+    /// The server closed the connection.
+    pub fn handle_eof(&mut self, now: Instant) {
+        let _ = now;
+        if self.error.is_some() {
+            return;
+        }
+        if self.state == ConnState::Logout && self.commands.is_empty() {
+            self.finish(None);
+        } else {
+            let bye = self.bye.as_ref().map(|b| b.text.clone());
+            self.fail(ConnectionError::Closed { bye });
+        }
+    }
+
+    /// The driver finished the TLS handshake after [`Event::StartTls`]. Capabilities are
+    /// forgotten (RFC 9051 6.2.1): ask for them again with CAPABILITY.
+    pub fn handle_tls_established(&mut self, now: Instant) {
+        if self.awaiting_tls {
+            self.awaiting_tls = false;
+            self.config.tls = true;
+            self.caps.forget();
+            self.pump(now);
+        }
+    }
+
+    /// Time passed: re-issues IDLE when due, and fails the connection on a timeout. Calling it
+    /// when nothing is due does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.error.is_some() {
+            return;
+        }
+        if let (ConnState::Greeting, Some(t)) = (self.state, self.config.greeting_timeout) {
+            if now >= self.created + t {
+                self.fail(ConnectionError::Timeout("no greeting"));
+                return;
+            }
+        }
+        if let Some(idle) = &mut self.idle {
+            if let Some(l) = self.config.idle_liveness {
+                if now >= self.last_input + l {
+                    self.fail(ConnectionError::Timeout("no data while idling"));
+                    return;
+                }
+            }
+            if now >= idle.deadline && !idle.done_sent {
+                idle.done_sent = true;
+                idle.reissue = true;
+                self.out.extend_from_slice(&crate::encode::encode_done());
+            }
+        }
+        if let Some(t) = self.config.command_timeout {
+            let idle_id = self.idle.as_ref().map(|i| i.id);
+            let late = self.commands.iter().any(|p| {
+                Some(p.id) != idle_id && p.sent_at.is_some_and(|s| now >= s + t)
+            });
+            if late {
+                self.fail(ConnectionError::Timeout("command"));
+            }
+        }
+    }
+
+    // ----- outputs -----
+
+    /// Appends the bytes to send to `buf`; returns how many were appended.
+    pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
+        if self.out.is_empty() {
+            return 0;
+        }
+        let plain = self.out.split();
+        match &mut self.compress {
+            Some(z) => {
+                let before = buf.len();
+                z.deflate(&plain, buf);
+                buf.len() - before
+            }
+            None => {
+                buf.extend_from_slice(&plain);
+                plain.len()
+            }
+        }
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        if let Some(e) = self.events.pop_front() {
+            return Some(e);
+        }
+        if let Some(err) = &self.error {
+            if !self.closed_reported {
+                self.closed_reported = true;
+                return Some(Event::Closed(Some(err.clone())));
+            }
+        }
+        None
+    }
+
+    /// When [`Client::handle_timeout`] should next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut t: Option<Instant> = None;
+        let mut consider = |x: Instant| t = Some(t.map_or(x, |t| t.min(x)));
+        if let (ConnState::Greeting, Some(g)) = (self.state, self.config.greeting_timeout) {
+            consider(self.created + g);
+        }
+        if let Some(idle) = &self.idle {
+            if !idle.done_sent {
+                consider(idle.deadline);
+            }
+            if let Some(l) = self.config.idle_liveness {
+                consider(self.last_input + l);
+            }
+        }
+        if let Some(ct) = self.config.command_timeout {
+            let idle_id = self.idle.as_ref().map(|i| i.id);
+            for p in &self.commands {
+                if let (Some(s), true) = (p.sent_at, Some(p.id) != idle_id) {
+                    consider(s + ct);
+                }
+            }
+        }
+        t
+    }
+
+    // ----- processing -----
+
+    fn process(&mut self, now: Instant) {
+        while self.error.is_none() && !self.awaiting_tls {
+            let Some(frame) = self.framer.next_frame() else {
+                break;
+            };
+            match frame {
+                Ok(Frame::Unit(unit)) => self.handle_unit(now, unit),
+                Ok(Frame::LiteralChunk {
+                    literal_offset,
+                    total,
+                    data,
+                    ..
+                }) => self.events.push_back(Event::LiteralChunk {
+                    offset: literal_offset,
+                    total,
+                    data,
+                }),
+                Ok(_) => {}
+                Err(e) => {
+                    // The framer resynchronised; a response was lost. Losing a tagged response
+                    // would hang its command, so this is fatal.
+                    self.fail(ConnectionError::Frame(e));
+                }
+            }
+        }
+        self.pump(now);
+    }
+
+    fn handle_unit(&mut self, now: Instant, unit: Bytes) {
+        let resp = match parse_response(&unit, &self.parse_opts) {
+            Ok(r) => r,
+            Err(e) => {
+                if self.state == ConnState::Greeting {
+                    self.fail(ConnectionError::Greeting(e));
+                } else if unit.first() == Some(&b'*') {
+                    self.events.push_back(Event::Unparsed(e));
+                } else {
+                    // An unparseable tagged response or continuation: the command it belongs
+                    // to can never complete.
+                    self.fail(ConnectionError::Protocol(e.to_string()));
+                }
+                return;
+            }
+        };
+        if self.state == ConnState::Greeting {
+            self.handle_greeting(now, resp);
+            return;
+        }
+        match resp {
+            Response::Continue(c) => self.handle_continue(now, c),
+            Response::Status(s) if s.tag.is_some() => self.handle_tagged(now, s),
+            Response::Status(s) => self.handle_untagged_status(s),
+            Response::Data(d) => self.handle_data(d),
+            _ => {}
+        }
+    }
+
+    fn handle_greeting(&mut self, now: Instant, resp: Response) {
+        match resp {
+            Response::Status(s) if s.tag.is_none() => {
+                if let Some(Code::Capability(c)) = &s.code {
+                    self.set_caps(c.clone());
+                }
+                match s.kind {
+                    StatusKind::Ok => {
+                        self.state = ConnState::NotAuthenticated;
+                        self.events.push_back(Event::Greeting(s));
+                    }
+                    StatusKind::PreAuth => {
+                        self.state = ConnState::Authenticated;
+                        self.events.push_back(Event::Greeting(s));
+                    }
+                    _ => {
+                        let text = s.text.clone();
+                        self.events.push_back(Event::Bye(s));
+                        self.fail(ConnectionError::Refused(text));
+                        return;
+                    }
+                }
+                self.pump(now);
+            }
+            _ => self.fail(ConnectionError::Protocol(
+                "the first response was not a greeting".into(),
+            )),
+        }
+    }
+
+    fn set_caps(&mut self, list: Vec<Capability>) {
+        self.caps = Capabilities::new(list);
+        self.encode_opts.literal_plus = self.caps.has(&Capability::LiteralPlus);
+        self.encode_opts.literal_minus =
+            self.caps.has(&Capability::LiteralMinus) || self.caps.is_rev2();
+    }
+
+    fn waiting_index(&self) -> Option<usize> {
+        self.commands
+            .iter()
+            .position(|p| p.phase == Phase::AwaitingContinuation)
+    }
+
+    fn handle_continue(&mut self, now: Instant, c: Continue) {
+        let Some(idx) = self.waiting_index() else {
+            // Tolerated: a continuation nobody asked for (some servers repeat `+ idling`).
+            self.events.push_back(Event::Continuation(c));
+            return;
+        };
+        let p = &mut self.commands[idx];
+        match p.body {
+            CommandBody::Idle if p.fragments.is_empty() => {
+                p.phase = Phase::Sent;
+                let id = p.id;
+                let cancel = p.cancel;
+                self.idle = Some(Idle {
+                    id,
+                    deadline: now + self.config.idle_reissue,
+                    done_sent: cancel,
+                    reissue: false,
+                });
+                self.events.push_back(Event::IdleStarted(id));
+                if cancel {
+                    // idle_done() was called before the server accepted IDLE.
+                    self.out.extend_from_slice(&crate::encode::encode_done());
+                }
+            }
+            CommandBody::Authenticate { .. } if p.fragments.is_empty() => {
+                let challenge = c.decode_base64().unwrap_or_default();
+                let Some(sasl) = p.sasl.as_mut() else {
+                    // No SASL session: cancel the exchange.
+                    self.out.extend_from_slice(b"*\r\n");
+                    return;
+                };
+                match sasl.step(&challenge) {
+                    Ok(Step::Respond(r)) => {
+                        let line = encode_authenticate_response(r.expose());
+                        self.out.extend_from_slice(&line);
+                    }
+                    Ok(Step::Done) => {
+                        let line = encode_authenticate_response(&[]);
+                        self.out.extend_from_slice(&line);
+                    }
+                    Err(_) => {
+                        // Cancel (RFC 9051 6.2.2): the server answers with a tagged BAD.
+                        self.out.extend_from_slice(b"*\r\n");
+                    }
+                    #[allow(unreachable_patterns)]
+                    Ok(_) => self.out.extend_from_slice(b"*\r\n"),
+                }
+            }
+            CommandBody::Other { .. } if p.fragments.is_empty() => {
+                self.events.push_back(Event::Continuation(c));
+            }
+            _ => {
+                // Release the synchronizing literal and continue sending.
+                if let Some(Fragment::Literal { data, .. }) = p.fragments.pop_front() {
+                    self.out.extend_from_slice(&data);
+                }
+                p.phase = Phase::Queued;
+                self.send_fragments(idx, now);
+            }
+        }
+    }
+
+    fn handle_tagged(&mut self, now: Instant, s: StatusResponse) {
+        let tag = s.tag.clone().expect("tagged");
+        let Some(idx) = self.commands.iter().position(|p| p.tag == tag) else {
+            self.fail(ConnectionError::Protocol(format!(
+                "tagged response for unknown tag {tag}"
+            )));
+            return;
+        };
+        let mut p = self.commands.remove(idx).expect("index is valid");
+        let outcome = Outcome::from_kind(s.kind);
+        if let Some(Code::Capability(c)) = &s.code {
+            self.set_caps(c.clone());
+        }
+        let was_idle = self.idle.as_ref().is_some_and(|i| i.id == p.id);
+        let reissue_idle = was_idle && self.idle.as_ref().is_some_and(|i| i.reissue);
+        if was_idle {
+            self.idle = None;
+        }
+        if outcome == Outcome::Ok {
+            self.after_ok(now, &mut p, &s);
+        } else {
+            self.state = state::after_failure(&p.body, self.state);
+            if matches!(p.body, CommandBody::Select { .. } | CommandBody::Examine { .. }) {
+                self.selected = None;
+            }
+        }
+        let summary = match p.body {
+            CommandBody::Select { .. } | CommandBody::Examine { .. } if outcome == Outcome::Ok => {
+                self.selected.as_ref().map(SelectedMailbox::summary)
+            }
+            _ => None,
+        };
+        let reissue_body = reissue_idle.then(|| p.body.clone());
+        self.events.push_back(Event::Completed(Completion {
+            id: p.id,
+            tag: p.tag,
+            outcome,
+            code: s.code,
+            text: s.text,
+            data: p.data,
+            untagged_codes: p.codes,
+            summary,
+        }));
+        if let Some(body) = reissue_body {
+            if self.error.is_none() && outcome == Outcome::Ok {
+                self.enqueue(now, body, None);
+            }
+        }
+    }
+
+    fn after_ok(&mut self, now: Instant, p: &mut Pending, s: &StatusResponse) {
+        let new_state = state::after_ok(&p.body, self.state);
+        match &p.body {
+            CommandBody::Login { .. } | CommandBody::Authenticate { .. } => {
+                if let Some(sasl) = p.sasl.as_mut() {
+                    // SCRAM: the server must prove it knows the password too.
+                    if let Err(e) = sasl.verify_final(None) {
+                        self.fail(ConnectionError::Authentication(e.to_string()));
+                        return;
+                    }
+                }
+                // RFC 9051 6.2.2: capabilities may change after authentication.
+                if !matches!(s.code, Some(Code::Capability(_))) {
+                    self.caps.forget();
+                }
+            }
+            CommandBody::StartTls => {
+                // Anything already received after the OK was sent in plaintext before the TLS
+                // handshake: discard it unparsed (response injection).
+                drop(self.framer.take_buffered());
+                self.awaiting_tls = true;
+                self.events.push_back(Event::StartTls);
+            }
+            CommandBody::Compress(_) => {
+                let mut z = Deflate::new();
+                let rest = self.framer.take_buffered();
+                match z.inflate(&rest) {
+                    Ok(plain) => self.framer.push(&plain),
+                    Err(e) => {
+                        self.fail(ConnectionError::Compression(e));
+                        return;
+                    }
+                }
+                self.compress = Some(z);
+                self.events.push_back(Event::Compressing);
+            }
+            CommandBody::Enable(_) => {
+                for d in &p.data {
+                    if let Data::Enabled(list) = d {
+                        if list.contains(&Capability::Utf8Accept)
+                            || list.contains(&Capability::Utf8Only)
+                        {
+                            self.utf8_enabled = true;
+                            self.parse_opts.utf8 = true;
+                            self.encode_opts.utf8 = true;
+                        }
+                    }
+                }
+            }
+            CommandBody::Close | CommandBody::Unselect => self.selected = None,
+            CommandBody::Capability => {}
+            _ => {}
+        }
+        if new_state == ConnState::Logout {
+            self.selected = None;
+        }
+        self.state = new_state;
+        let _ = now;
+    }
+
+    fn handle_untagged_status(&mut self, s: StatusResponse) {
+        if let Some(code) = &s.code {
+            if let Code::Capability(c) = code {
+                self.set_caps(c.clone());
+            }
+            if let Some(m) = &mut self.selected {
+                for u in m.apply_code(code) {
+                    self.events.push_back(Event::Mailbox(u));
+                }
+            }
+            if let Some(p) = self.collector_for_status() {
+                p.codes.push(code.clone());
+            }
+        }
+        if s.kind == StatusKind::Bye {
+            self.state = ConnState::Logout;
+            self.bye = Some(s.clone());
+            self.events.push_back(Event::Bye(s));
+            return;
+        }
+        self.events.push_back(Event::Status(s));
+    }
+
+    fn collector_for_status(&mut self) -> Option<&mut Pending> {
+        self.commands.iter_mut().find(|p| p.phase != Phase::Queued)
+    }
+
+    fn handle_data(&mut self, d: Data) {
+        if let Data::Capability(c) = &d {
+            self.set_caps(c.clone());
+        }
+        if let Some(m) = &mut self.selected {
+            match m.apply_data(&d) {
+                Ok(updates) => {
+                    for u in updates {
+                        self.events.push_back(Event::Mailbox(u));
+                    }
+                }
+                Err(e) => {
+                    self.fail(ConnectionError::Protocol(e.to_string()));
+                    return;
+                }
+            }
+        }
+        if let Some(p) = self
+            .commands
+            .iter_mut()
+            .find(|p| p.phase != Phase::Queued && collects(&p.body, &d))
+        {
+            p.data.push(d.clone());
+        }
+        self.events.push_back(Event::Data(d));
+    }
+
+    fn complete_locally(&mut self, p: Pending, outcome: Outcome, text: &'static str) {
+        self.events.push_back(Event::Completed(Completion {
+            id: p.id,
+            tag: p.tag,
+            outcome,
+            code: None,
+            text: Str::from_static(text),
+            data: p.data,
+            untagged_codes: p.codes,
+            summary: None,
+        }));
+    }
+
+    /// Records a sticky connection error; every queued command is aborted after the events
+    /// already parsed, and `Event::Closed` comes last.
+    fn fail(&mut self, err: ConnectionError) {
+        if self.error.is_some() {
+            return;
+        }
+        for p in std::mem::take(&mut self.commands) {
+            self.complete_locally(p, Outcome::Aborted, "connection failed");
+        }
+        self.idle = None;
+        self.state = ConnState::Logout;
+        self.error = Some(err);
+    }
+
+    /// A clean end after LOGOUT.
+    fn finish(&mut self, _err: Option<ConnectionError>) {
+        if !self.closed_reported {
+            self.closed_reported = true;
+            self.events.push_back(Event::Closed(None));
+        }
+    }
+}
+
+/// Whether untagged `d` belongs to a command like `body` (RFC 9051 section 7: which responses
+/// each command produces).
+fn collects(body: &CommandBody, d: &Data) -> bool {
+    use CommandBody as C;
+    match d {
+        Data::Capability(_) => matches!(
+            body,
+            C::Capability | C::Login { .. } | C::Authenticate { .. } | C::StartTls
+        ),
+        Data::Enabled(_) => matches!(body, C::Enable(_)),
+        Data::Flags(_) | Data::Exists(_) | Data::Recent(_) => {
+            matches!(body, C::Select { .. } | C::Examine { .. })
+        }
+        Data::List(_) => matches!(body, C::List { .. }),
+        Data::Lsub(_) => matches!(body, C::Lsub { .. }),
+        Data::XList(_) => matches!(body, C::XList { .. }),
+        Data::Status { .. } => matches!(body, C::Status { .. } | C::List { .. }),
+        Data::Search { .. } => matches!(body, C::Search { .. }),
+        Data::Sort { .. } => matches!(body, C::Sort { .. }),
+        Data::ESearch(_) => matches!(body, C::Search { .. } | C::Sort { .. }),
+        Data::Thread(_) => matches!(body, C::Thread { .. }),
+        Data::Fetch { .. } => matches!(body, C::Fetch { .. } | C::Store { .. }),
+        Data::Expunge(_) | Data::Vanished { earlier: false, .. } => matches!(
+            body,
+            C::Expunge | C::UidExpunge(_) | C::Move { .. } | C::Close
+        ),
+        Data::Vanished { earlier: true, .. } => {
+            matches!(body, C::Select { .. } | C::Examine { .. } | C::Fetch { .. })
+        }
+        Data::Namespace(_) => matches!(body, C::Namespace),
+        Data::Id(_) => matches!(body, C::Id(_)),
+        Data::Quota { .. } => matches!(body, C::GetQuota(_) | C::GetQuotaRoot(_) | C::SetQuota { .. }),
+        Data::QuotaRoot { .. } => matches!(body, C::GetQuotaRoot(_)),
+        Data::Acl { .. } => matches!(body, C::GetAcl(_)),
+        Data::ListRights { .. } => matches!(body, C::ListRights { .. }),
+        Data::MyRights { .. } => matches!(body, C::MyRights(_)),
+        Data::Metadata { .. } => matches!(body, C::GetMetadata { .. }),
+        Data::Other { .. } => matches!(body, C::Other { .. }),
+        _ => false,
+    }
+}

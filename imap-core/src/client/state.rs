@@ -1,0 +1,221 @@
+//! Connection states and every rule about which command may run in which state, and what a
+//! completed command does to the state (RFC 9051 section 3, figure in section 3.5).
+//!
+//! Rule: everything that affects state transitions lives in this file.
+
+use crate::types::{CommandBody, MessageSet, SearchKey};
+
+/// The connection state (RFC 9051 section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnState {
+    /// Waiting for the server's greeting.
+    Greeting,
+    /// Connected, not authenticated.
+    NotAuthenticated,
+    /// Authenticated, no mailbox selected.
+    Authenticated,
+    /// A mailbox is selected.
+    Selected,
+    /// LOGOUT sent or BYE received; the connection is ending.
+    Logout,
+}
+
+impl ConnState {
+    /// The state's name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConnState::Greeting => "greeting",
+            ConnState::NotAuthenticated => "not authenticated",
+            ConnState::Authenticated => "authenticated",
+            ConnState::Selected => "selected",
+            ConnState::Logout => "logout",
+        }
+    }
+}
+
+/// A command's name for messages.
+pub(crate) fn command_name(body: &CommandBody) -> &'static str {
+    use CommandBody::*;
+    match body {
+        Capability => "CAPABILITY",
+        Noop => "NOOP",
+        Logout => "LOGOUT",
+        StartTls => "STARTTLS",
+        Authenticate { .. } => "AUTHENTICATE",
+        Login { .. } => "LOGIN",
+        Enable(_) => "ENABLE",
+        Select { .. } => "SELECT",
+        Examine { .. } => "EXAMINE",
+        Create { .. } => "CREATE",
+        Delete(_) => "DELETE",
+        Rename { .. } => "RENAME",
+        Subscribe(_) => "SUBSCRIBE",
+        Unsubscribe(_) => "UNSUBSCRIBE",
+        List { .. } => "LIST",
+        Lsub { .. } => "LSUB",
+        XList { .. } => "XLIST",
+        Namespace => "NAMESPACE",
+        Status { .. } => "STATUS",
+        Append { .. } => "APPEND",
+        Idle => "IDLE",
+        Check => "CHECK",
+        Close => "CLOSE",
+        Unselect => "UNSELECT",
+        Expunge => "EXPUNGE",
+        UidExpunge(_) => "UID EXPUNGE",
+        Search { .. } => "SEARCH",
+        Fetch { .. } => "FETCH",
+        Store { .. } => "STORE",
+        Copy { .. } => "COPY",
+        Move { .. } => "MOVE",
+        Sort { .. } => "SORT",
+        Thread { .. } => "THREAD",
+        Id(_) => "ID",
+        Compress(_) => "COMPRESS",
+        GetQuota(_) => "GETQUOTA",
+        GetQuotaRoot(_) => "GETQUOTAROOT",
+        SetQuota { .. } => "SETQUOTA",
+        SetAcl { .. } => "SETACL",
+        DeleteAcl { .. } => "DELETEACL",
+        GetAcl(_) => "GETACL",
+        ListRights { .. } => "LISTRIGHTS",
+        MyRights(_) => "MYRIGHTS",
+        GetMetadata { .. } => "GETMETADATA",
+        SetMetadata { .. } => "SETMETADATA",
+        Other { .. } => "raw command",
+        _ => "command",
+    }
+}
+
+/// Whether `body` may be sent in `state` (RFC 9051 sections 6.1-6.4 and the extension RFCs).
+pub(crate) fn allowed(body: &CommandBody, state: ConnState) -> bool {
+    use CommandBody::*;
+    use ConnState::*;
+    match state {
+        Greeting | Logout => false,
+        _ => match body {
+            // Any state (RFC 9051 6.1, RFC 2971 ID, raw commands are the caller's business).
+            Capability | Noop | Logout | Id(_) | Other { .. } => true,
+            // Not authenticated only.
+            StartTls | Authenticate { .. } | Login { .. } => state == NotAuthenticated,
+            // Selected only.
+            Check | Close | Unselect | Expunge | UidExpunge(_) | Search { .. } | Fetch { .. }
+            | Store { .. } | Copy { .. } | Move { .. } | Sort { .. } | Thread { .. } => {
+                state == Selected
+            }
+            // Authenticated or selected.
+            _ => matches!(state, Authenticated | Selected),
+        },
+    }
+}
+
+/// The state after `body` completes with OK, starting from `state`.
+pub(crate) fn after_ok(body: &CommandBody, state: ConnState) -> ConnState {
+    use CommandBody::*;
+    match body {
+        Login { .. } | Authenticate { .. } => ConnState::Authenticated,
+        Select { .. } | Examine { .. } => ConnState::Selected,
+        Close | Unselect => ConnState::Authenticated,
+        Logout => ConnState::Logout,
+        _ => state,
+    }
+}
+
+/// The state after `body` completes with NO or BAD: a failed SELECT/EXAMINE leaves no mailbox
+/// selected (RFC 9051 6.3.2); everything else keeps the state.
+pub(crate) fn after_failure(body: &CommandBody, state: ConnState) -> ConnState {
+    match body {
+        CommandBody::Select { .. } | CommandBody::Examine { .. } if state == ConnState::Selected => {
+            ConnState::Authenticated
+        }
+        _ => state,
+    }
+}
+
+/// Whether the command's arguments or results use message sequence numbers (RFC 9051 5.5:
+/// such commands must not be sent while a command that may expunge is in progress).
+pub(crate) fn uses_seq_numbers(body: &CommandBody) -> bool {
+    use CommandBody::*;
+    match body {
+        Fetch { set, .. } | Store { set, .. } | Copy { set, .. } | Move { set, .. } => {
+            matches!(set, MessageSet::Seq(_) | MessageSet::Saved { uid: false })
+        }
+        Search { uid, criteria, .. } => !uid || criteria.iter().any(key_uses_seq),
+        Sort { uid, search, .. } | Thread { uid, search, .. } => {
+            !uid || search.iter().any(key_uses_seq)
+        }
+        _ => false,
+    }
+}
+
+fn key_uses_seq(k: &SearchKey) -> bool {
+    match k {
+        SearchKey::SeqSet(_) => true,
+        SearchKey::Not(k) => key_uses_seq(k),
+        SearchKey::Or(a, b) => key_uses_seq(a) || key_uses_seq(b),
+        SearchKey::And(v) => v.iter().any(key_uses_seq),
+        _ => false,
+    }
+}
+
+/// Whether the server may send EXPUNGE while processing `body`: everything except the non-UID
+/// FETCH, STORE and SEARCH (RFC 9051 section 7.5.1).
+pub(crate) fn may_expunge(body: &CommandBody) -> bool {
+    use CommandBody::*;
+    !matches!(
+        body,
+        Fetch { set: MessageSet::Seq(_) | MessageSet::Saved { uid: false }, .. }
+            | Store { set: MessageSet::Seq(_) | MessageSet::Saved { uid: false }, .. }
+            | Search { uid: false, .. }
+    )
+}
+
+/// Commands after which nothing may be pipelined until they complete: their completion changes
+/// how bytes flow (STARTTLS, COMPRESS), they hold the line (AUTHENTICATE, IDLE), or they end
+/// the session (LOGOUT).
+pub(crate) fn is_barrier(body: &CommandBody) -> bool {
+    use CommandBody::*;
+    matches!(body, StartTls | Compress(_) | Authenticate { .. } | Idle | Logout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Mailbox, SeqSet, UidSet, FetchItems, SelectParams};
+
+    fn fetch(set: MessageSet) -> CommandBody {
+        CommandBody::Fetch {
+            set,
+            items: FetchItems::Fast,
+            changed_since: None,
+            vanished: false,
+        }
+    }
+
+    #[test]
+    fn state_rules() {
+        let select = CommandBody::Select {
+            mailbox: Mailbox::inbox(),
+            params: SelectParams::default(),
+        };
+        assert!(!allowed(&select, ConnState::NotAuthenticated));
+        assert!(allowed(&select, ConnState::Authenticated));
+        assert!(!allowed(&fetch(MessageSet::Seq(SeqSet::all())), ConnState::Authenticated));
+        assert!(allowed(&CommandBody::Noop, ConnState::NotAuthenticated));
+        assert!(!allowed(&CommandBody::StartTls, ConnState::Authenticated));
+        assert_eq!(after_ok(&select, ConnState::Authenticated), ConnState::Selected);
+        assert_eq!(after_failure(&select, ConnState::Selected), ConnState::Authenticated);
+    }
+
+    #[test]
+    fn sequence_number_rules() {
+        let seq = fetch(MessageSet::Seq(SeqSet::all()));
+        let uid = fetch(MessageSet::Uid(UidSet::all()));
+        assert!(uses_seq_numbers(&seq));
+        assert!(!uses_seq_numbers(&uid));
+        assert!(!may_expunge(&seq));
+        assert!(may_expunge(&uid));
+        assert!(may_expunge(&CommandBody::Noop));
+    }
+}
