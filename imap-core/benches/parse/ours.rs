@@ -6,7 +6,6 @@ use crate::peers::RunResult;
 
 pub use real::run;
 
-
 /// The real runner, written against the agreed API:
 /// `imap_core::frame::{Framer, Role, Limits, Frame}` with `Framer::new(Role::Client, limits)`,
 /// `push(&[u8])`, `next_frame() -> Option<Result<Frame, FrameError>>`, `Frame::Unit(Bytes)`;

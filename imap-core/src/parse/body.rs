@@ -1,8 +1,7 @@
 //! BODY / BODYSTRUCTURE (RFC 9051 section 7.5.2, `body` in section 9), every extension level.
 
 use super::core::{
-    at_nil, byte, cut, fail, lenient, nil, nstring, number64, peek, size, sp, string,
-    take_while0,
+    at_nil, byte, cut, fail, lenient, nil, nstring, number64, peek, size, sp, string, take_while0,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -152,7 +151,10 @@ fn at_sp_then(i: &Input<'_>, b: u8) -> bool {
 
 fn at_sp_then_digit(i: &Input<'_>) -> bool {
     let n = i.input.iter().position(|&c| c != b' ').unwrap_or(0);
-    n >= 1 && i.input.get(n).is_some_and(|c| c.is_ascii_digit() || *c == b'-')
+    n >= 1
+        && i.input
+            .get(n)
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'-')
 }
 
 // [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]
@@ -266,26 +268,41 @@ mod tests {
 
     fn parse(b: &[u8], strict: bool) -> Result<BodyStructure, String> {
         run_on(b, strict, |i| body(i, 0)).map(|(v, rest)| {
-            assert!(rest.is_empty(), "rest: {:?}", rest.escape_ascii().to_string());
+            assert!(
+                rest.is_empty(),
+                "rest: {:?}",
+                rest.escape_ascii().to_string()
+            );
             v
         })
     }
 
     #[test]
     fn rfc_example_text_part() {
-        let b = parse(b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)", true).unwrap();
+        let b = parse(
+            b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92)",
+            true,
+        )
+        .unwrap();
         assert_eq!(b.mime_type(), "text/plain");
-        assert!(matches!(b, BodyStructure::Single { ref part, ext: None } if part.kind == PartKind::Text { lines: 92 }));
+        assert!(
+            matches!(b, BodyStructure::Single { ref part, ext: None } if part.kind == PartKind::Text { lines: 92 })
+        );
     }
 
     #[test]
     fn multipart_with_extensions() {
         let src = b"((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 100 4 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\" (\"boundary\" \"xyz\") NIL (\"en\" \"de\") \"loc\" 5 (\"x\" 6))";
         let b = parse(src, true).unwrap();
-        let BodyStructure::Multi { parts, ext, .. } = &b else { panic!() };
+        let BodyStructure::Multi { parts, ext, .. } = &b else {
+            panic!()
+        };
         assert_eq!(parts.len(), 2);
         let ext = ext.as_ref().unwrap();
-        assert_eq!(ext.tail.language, Some(Some(vec![Str::from("en"), Str::from("de")])));
+        assert_eq!(
+            ext.tail.language,
+            Some(Some(vec![Str::from("en"), Str::from("de")]))
+        );
         assert_eq!(ext.tail.extensions.len(), 2);
         assert_eq!(b.part(&[2]).unwrap().mime_type(), "application/pdf");
     }

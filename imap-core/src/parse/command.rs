@@ -8,9 +8,10 @@
 //! parameter, LIST option with a value, APPEND extension) are errors too.
 
 use super::core::{
-    advance, astring, at_eol, at_keyword, atom, atom_bytes, byte, crlf, cut, date_time,
-    fail, flag, flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq,
-    nstring8, number, number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing, tag, tag_no_case, take_while1, upper,
+    advance, astring, at_eol, at_keyword, atom, atom_bytes, byte, crlf, cut, date_time, fail, flag,
+    flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, nstring8, number,
+    number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing, tag, tag_no_case,
+    take_while1, upper,
 };
 use super::search::{
     charset, has_ext_value, search_keys, search_program, search_return_opts, sort_criteria,

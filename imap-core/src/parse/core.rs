@@ -845,8 +845,8 @@ mod tests {
         assert_eq!(v.as_bytes(), b"abc");
         assert_eq!(rest, b")");
         assert!(run_on(b"{5}\r\nabc", true, string).is_err());
-        let (v, _) = run_on(b"~{2}\r\n\0\x01", true, string8).unwrap();
-        assert_eq!(v.as_bytes(), b"\0\x01");
+        let (v, _) = run_on(b"~{2}\r\n\0\x01", true, nstring8).unwrap();
+        assert_eq!(v.unwrap().as_bytes(), b"\0\x01");
         assert!(run_on(b"{99999999999999999999}\r\n", true, string).is_err());
     }
 

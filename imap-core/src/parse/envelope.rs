@@ -104,7 +104,10 @@ mod tests {
         let (e, rest) = run_on(b, true, envelope).unwrap();
         assert!(rest.is_empty());
         assert_eq!(e.cc.len(), 2);
-        assert_eq!(e.from[0].email().as_deref(), Some("gray@cac.washington.edu"));
+        assert_eq!(
+            e.from[0].email().as_deref(),
+            Some("gray@cac.washington.edu")
+        );
         assert!(e.bcc.is_empty());
     }
 

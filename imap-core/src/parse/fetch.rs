@@ -3,8 +3,8 @@
 use super::body::body;
 use super::core::{
     advance, astring, at_nil, byte, date_time, fail, lenient, modseq, nil, nstring, nstring8,
-    number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing,
-    take_while0, take_while1,
+    number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing, take_while0,
+    take_while1,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -192,7 +192,9 @@ fn number64_any(i: &mut Input<'_>) -> PResult<u64> {
     let start = *i;
     let d = take_while1(i, |b| b.is_ascii_digit(), "number")?;
     d.iter()
-        .try_fold(0u64, |a, &b| a.checked_mul(10)?.checked_add(u64::from(b - b'0')))
+        .try_fold(0u64, |a, &b| {
+            a.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        })
         .map_or_else(|| fail(&start, "number within 64 bits"), Ok)
 }
 
@@ -250,7 +252,7 @@ pub(crate) fn section(i: &mut Input<'_>) -> PResult<Section> {
         }
     }
     let text = if peek(i) == Some(b']') {
-None
+        None
     } else {
         Some(section_text(i, !part.is_empty())?)
     };
@@ -325,10 +327,18 @@ mod tests {
     fn body_sections() {
         let src = b"(BODY[1.2.HEADER.FIELDS (FROM \"To\")] {5}\r\nab\r\nc BODY[]<10> \"x\" BINARY[1] ~{2}\r\n\0\x01 BINARY.SIZE[1] 2)";
         let (v, _) = run_on(src, true, msg_att).unwrap();
-        let FetchData::BodySection { section, data, .. } = &v[0] else { panic!() };
+        let FetchData::BodySection { section, data, .. } = &v[0] else {
+            panic!()
+        };
         assert_eq!(section.part, vec![1, 2]);
         assert_eq!(data.as_ref().unwrap().as_bytes(), b"ab\r\nc");
-        assert!(matches!(&v[1], FetchData::BodySection { origin: Some(10), .. }));
+        assert!(matches!(
+            &v[1],
+            FetchData::BodySection {
+                origin: Some(10),
+                ..
+            }
+        ));
         assert!(matches!(&v[2], FetchData::Binary { .. }));
     }
 
@@ -346,7 +356,9 @@ mod tests {
         let src = b"(X-GM-THRID 1278455344230334865 X-GM-MSGID 18446744073709551615 X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\"))";
         let (v, _) = run_on(src, true, msg_att).unwrap();
         assert_eq!(v[1], FetchData::GmMsgId(u64::MAX));
-        let FetchData::GmLabels(l) = &v[2] else { panic!() };
+        let FetchData::GmLabels(l) = &v[2] else {
+            panic!()
+        };
         assert_eq!(l[0].as_bytes(), b"\\Inbox");
         assert_eq!(l[3].as_bytes(), b"Muy Importante");
     }

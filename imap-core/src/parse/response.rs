@@ -2,17 +2,17 @@
 
 use super::core::{
     advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut, fail,
-    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring8, number, number64,
-    nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag,
-    take_while0, take_while1, text,
+    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring8, number, number64, nz_number,
+    paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag, take_while0, take_while1,
+    text,
 };
 use super::fetch::msg_att;
 use super::{Input, PResult};
 use crate::types::string::is_atom_char;
 use crate::types::{
-    AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry,
-    MailboxAttr, Namespace, Namespaces, QuotaResource, Response, SeqNum, SimpleCode, StatusItem,
-    StatusKind, StatusResponse, StatusValue, Str, Thread, Uid,
+    AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry, MailboxAttr,
+    Namespace, Namespaces, QuotaResource, Response, SeqNum, SimpleCode, StatusItem, StatusKind,
+    StatusResponse, StatusValue, Str, Thread, Uid,
 };
 
 // response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
@@ -163,12 +163,32 @@ fn resp_text_code_bracketed(i: &mut Input<'_>) -> PResult<Code> {
 
 fn is_known_code_name(name: &[u8]) -> bool {
     const NAMES: &[&str] = &[
-        "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE",
-        "TRYCREATE", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "APPENDUID", "COPYUID", "UIDNOTSTICKY",
-        "HIGHESTMODSEQ", "NOMODSEQ", "MODIFIED", "CLOSED", "MAILBOXID", "TOOBIG", "REFERRAL",
+        "ALERT",
+        "BADCHARSET",
+        "CAPABILITY",
+        "PARSE",
+        "PERMANENTFLAGS",
+        "READ-ONLY",
+        "READ-WRITE",
+        "TRYCREATE",
+        "UIDNEXT",
+        "UIDVALIDITY",
+        "UNSEEN",
+        "APPENDUID",
+        "COPYUID",
+        "UIDNOTSTICKY",
+        "HIGHESTMODSEQ",
+        "NOMODSEQ",
+        "MODIFIED",
+        "CLOSED",
+        "MAILBOXID",
+        "TOOBIG",
+        "REFERRAL",
         "METADATA",
     ];
-    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+    NAMES
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
         || SimpleCode::from_name(name).is_some()
 }
 
@@ -254,7 +274,11 @@ fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
     } else if is("MAILBOXID") {
         sp(i)?;
         byte(i, b'(', "(")?;
-        let id = take_while1(i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-', "id")?;
+        let id = take_while1(
+            i,
+            |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+            "id",
+        )?;
         let id = Str::new(slice(i, id));
         byte(i, b')', ")")?;
         Code::MailboxId(id)
@@ -412,7 +436,11 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
 
 /// Unknown untagged data: the first token and the rest of the unit, raw.
 fn other(i: &mut Input<'_>) -> PResult<Data> {
-    let name = take_while1(i, |b| b != b' ' && b != b'\r' && b != b'\n', "response name")?;
+    let name = take_while1(
+        i,
+        |b| b != b' ' && b != b'\r' && b != b'\n',
+        "response name",
+    )?;
     let name = Str::new(slice(i, name));
     if peek(i) == Some(b' ') {
         advance(i, 1);
@@ -456,7 +484,10 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
     } else if is("RECENT") {
         Ok(Data::Recent(n))
     } else if is("EXPUNGE") {
-        SeqNum::new(n).map_or_else(|| cut(&start, "non-zero sequence number"), |s| Ok(Data::Expunge(s)))
+        SeqNum::new(n).map_or_else(
+            || cut(&start, "non-zero sequence number"),
+            |s| Ok(Data::Expunge(s)),
+        )
     } else {
         *i = start;
         other(i)
@@ -523,8 +554,11 @@ fn status_data(i: &mut Input<'_>) -> PResult<Data> {
         let value = match item {
             StatusItem::MailboxId => {
                 byte(i, b'(', "(")?;
-                let id =
-                    take_while1(i, |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-', "id")?;
+                let id = take_while1(
+                    i,
+                    |b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+                    "id",
+                )?;
                 let id = Str::new(slice(i, id));
                 byte(i, b')', ")")?;
                 StatusValue::MailboxId(id)

@@ -169,13 +169,14 @@ impl Capability {
                 return make(Atom::unchecked(atom_tail(&atom, p)));
             }
         }
-        if b.len() > 12 && b[..12].eq_ignore_ascii_case(b"APPENDLIMIT=")
+        if b.len() > 12
+            && b[..12].eq_ignore_ascii_case(b"APPENDLIMIT=")
             && let Some(n) = std::str::from_utf8(&b[12..])
                 .ok()
                 .and_then(|s| s.parse().ok())
-            {
-                return Capability::AppendLimit(Some(n));
-            }
+        {
+            return Capability::AppendLimit(Some(n));
+        }
         Capability::Other(atom)
     }
 
