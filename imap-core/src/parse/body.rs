@@ -1,7 +1,7 @@
 //! BODY / BODYSTRUCTURE (RFC 9051 section 7.5.2, `body` in section 9), every extension level.
 
 use super::core::{
-    at_nil, byte, cut, fail, lenient, nil, nstring, number64, peek, size, sp, string,
+    at_nil, byte, cut, fail, lenient, nil, nstring, number64, paren_list, peek, size, sp, string,
     take_while0,
 };
 use super::envelope::envelope;
@@ -186,28 +186,22 @@ fn more(i: &Input<'_>) -> bool {
 }
 
 // body-fld-param = "(" string SP string *(SP string SP string) ")" / nil (RFC 9051 section 9).
-// Tolerated: `()`, and NIL values.
+// Tolerated: `()`, NIL values, and extra spaces inside the parentheses.
 fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
     if peek(i) != Some(b'(') {
         nil(i)?;
         return Ok(Vec::new());
     }
-    byte(i, b'(', "(")?;
-    let mut out = Vec::new();
-    loop {
-        skip_spaces(i);
-        if peek(i) == Some(b')') && (lenient(i) || !out.is_empty()) {
-            byte(i, b')', ")")?;
-            return Ok(out);
-        }
-        if !out.is_empty() {
-            sp(i)?;
-        }
+    let start = *i;
+    let params = paren_list(i, |i| {
         let k = string(i)?;
         sp(i)?;
-        let v = string_or_nil(i)?;
-        out.push((k, v));
+        Ok((k, string_or_nil(i)?))
+    })?;
+    if params.is_empty() && !lenient(i) {
+        return fail(&start, "body parameter");
     }
+    Ok(params)
 }
 
 // body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9)
@@ -290,6 +284,23 @@ mod tests {
         let src = b"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 10 1) 12)";
         let b = parse(src, true).unwrap();
         assert_eq!(b.part(&[1]).unwrap().mime_type(), "text/plain");
+    }
+
+    #[test]
+    fn several_parameters_in_both_modes() {
+        // RFC 3501 section 7.4.2's attachment part: two parameter pairs.
+        let src = b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") NIL NIL \"BASE64\" 4554 73)";
+        for strict in [true, false] {
+            let b = parse(src, strict).unwrap();
+            let BodyStructure::Single { part, .. } = &b else {
+                panic!()
+            };
+            assert_eq!(part.params.len(), 2, "strict: {strict}");
+            assert_eq!(part.params[1].1, Str::from("cc.diff"));
+        }
+        let empty = b"(\"TEXT\" \"PLAIN\" () NIL NIL \"7BIT\" 0 0)";
+        assert!(parse(empty, true).is_err());
+        assert!(parse(empty, false).is_ok());
     }
 
     #[test]
