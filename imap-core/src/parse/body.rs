@@ -10,6 +10,7 @@ use crate::types::{
     BodyExtension, BodyStructure, Disposition, ExtTail, MultiExt, PartKind, SingleExt, SinglePart,
     Str,
 };
+use winnow::error::{ErrMode, ParserError};
 
 fn skip_spaces(i: &mut Input<'_>) {
     if lenient(i) {
@@ -27,7 +28,10 @@ fn string_or_nil(i: &mut Input<'_>) -> PResult<Str> {
     string(i)
 }
 
-// body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9)
+// body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9).
+// Tolerated: NIL in place of a multipart's parts, `(NIL "alternative" (...) NIL NIL NIL)`
+// (reported in MailKit #1393), read as a multipart with no parts when the bytes are not a
+// single part with a NIL media type.
 /// A body structure, nested at most `ParseOptions::max_depth` levels.
 pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     if depth > i.state.opts.max_depth {
@@ -37,6 +41,26 @@ pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     skip_spaces(i);
     let b = if peek(i) == Some(b'(') {
         multipart(i, depth)?
+    } else if lenient(i) && at_nil(i) {
+        let save = *i;
+        match single(i, depth) {
+            Ok(b) => b,
+            Err(ErrMode::Backtrack(single_err)) => {
+                *i = save;
+                let nil_parts = nil(i)
+                    .and_then(|()| sp(i))
+                    .and_then(|()| multipart(i, depth));
+                match nil_parts {
+                    Ok(b) => b,
+                    // Report whichever reading got further.
+                    Err(ErrMode::Backtrack(e)) => {
+                        return Err(ErrMode::Backtrack(single_err.or(e)));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
     } else {
         single(i, depth)?
     };
@@ -204,8 +228,16 @@ fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
     Ok(params)
 }
 
-// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9)
+// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9).
+// Tolerated: a bare string, read as a disposition of that kind with no parameters (Exchange
+// sends `"inline"`, reported in MailKit #919 and jakartaee/mail-api #278).
 fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
+    if lenient(i) && matches!(peek(i), Some(b'"' | b'{')) {
+        return Ok(Some(Disposition {
+            kind: string(i)?,
+            params: Vec::new(),
+        }));
+    }
     if peek(i) != Some(b'(') {
         nil(i)?;
         return Ok(None);

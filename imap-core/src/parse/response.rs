@@ -591,6 +591,8 @@ fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
 // search-correlator = SP "(" "TAG" SP tag-string ")"
 // search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
 //   "COUNT" SP number / search-ret-data-ext (RFC 4731, RFC 9051 section 9)
+// search-return-data =/ "MODSEQ" SP mod-sequence-value (RFC 7162 section 7).
+// Tolerated: `(MODSEQ n)` in parentheses, as SEARCH writes it (reported in MailKit #323).
 fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
     let mut out = ESearch {
         tag: None,
@@ -610,6 +612,18 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
     }
     while peek(i) == Some(b' ') && !at_eol(i) {
         sp(i)?;
+        if lenient(i) && peek(i) == Some(b'(') {
+            let save = *i;
+            advance(i, 1);
+            if at_keyword(i, "MODSEQ") {
+                advance(i, 6);
+                sp(i)?;
+                out.data.push(ESearchData::ModSeq(modseq(i)?));
+                byte(i, b')', ")")?;
+                continue;
+            }
+            *i = save;
+        }
         let name = atom(i)?;
         if name.eq_ignore_ascii_case("UID") && out.data.is_empty() && !out.uid {
             out.uid = true;
