@@ -1,7 +1,8 @@
 //! BODY / BODYSTRUCTURE (RFC 9051 section 7.5.2, `body` in section 9), every extension level.
 
 use super::core::{
-    at_nil, byte, cut, fail, lenient, nil, nstring, number64, peek, size, sp, string, take_while0,
+    at_nil, byte, cut, fail, lenient, nil, nstring, number64, paren_list, peek, size, sp, string,
+    take_while0,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -9,6 +10,7 @@ use crate::types::{
     BodyExtension, BodyStructure, Disposition, ExtTail, MultiExt, PartKind, SingleExt, SinglePart,
     Str,
 };
+use winnow::error::{ErrMode, ParserError};
 
 fn skip_spaces(i: &mut Input<'_>) {
     if lenient(i) {
@@ -26,7 +28,10 @@ fn string_or_nil(i: &mut Input<'_>) -> PResult<Str> {
     string(i)
 }
 
-// body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9)
+// body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9).
+// Tolerated: NIL in place of a multipart's parts, `(NIL "alternative" (...) NIL NIL NIL)`
+// (reported in MailKit #1393), read as a multipart with no parts when the bytes are not a
+// single part with a NIL media type.
 /// A body structure, nested at most `ParseOptions::max_depth` levels.
 pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     if depth > i.state.opts.max_depth {
@@ -36,6 +41,26 @@ pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     skip_spaces(i);
     let b = if peek(i) == Some(b'(') {
         multipart(i, depth)?
+    } else if lenient(i) && at_nil(i) {
+        let save = *i;
+        match single(i, depth) {
+            Ok(b) => b,
+            Err(ErrMode::Backtrack(single_err)) => {
+                *i = save;
+                let nil_parts = nil(i)
+                    .and_then(|()| sp(i))
+                    .and_then(|()| multipart(i, depth));
+                match nil_parts {
+                    Ok(b) => b,
+                    // Report whichever reading got further.
+                    Err(ErrMode::Backtrack(e)) => {
+                        return Err(ErrMode::Backtrack(single_err.or(e)));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        }
     } else {
         single(i, depth)?
     };
@@ -188,37 +213,34 @@ fn more(i: &Input<'_>) -> bool {
 }
 
 // body-fld-param = "(" string SP string *(SP string SP string) ")" / nil (RFC 9051 section 9).
-// Tolerated: `()`, and NIL values.
+// Tolerated: `()`, NIL values, and extra spaces inside the parentheses.
 fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
     if peek(i) != Some(b'(') {
         nil(i)?;
         return Ok(Vec::new());
     }
-    byte(i, b'(', "(")?;
-    let mut out = Vec::new();
-    skip_spaces(i);
-    if peek(i) == Some(b')') && lenient(i) {
-        byte(i, b')', ")")?;
-        return Ok(out);
-    }
-    loop {
+    let start = *i;
+    let params = paren_list(i, |i| {
         let k = string(i)?;
         sp(i)?;
-        let v = string_or_nil(i)?;
-        out.push((k, v));
-        skip_spaces(i);
-        if peek(i) == Some(b')') {
-            byte(i, b')', ")")?;
-            return Ok(out);
-        }
-        if !lenient(i) {
-            sp(i)?;
-        }
+        Ok((k, string_or_nil(i)?))
+    })?;
+    if params.is_empty() && !lenient(i) {
+        return fail(&start, "body parameter");
     }
+    Ok(params)
 }
 
-// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9)
+// body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9).
+// Tolerated: a bare string, read as a disposition of that kind with no parameters (Exchange
+// sends `"inline"`, reported in MailKit #919 and jakartaee/mail-api #278).
 fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
+    if lenient(i) && matches!(peek(i), Some(b'"' | b'{')) {
+        return Ok(Some(Disposition {
+            kind: string(i)?,
+            params: Vec::new(),
+        }));
+    }
     if peek(i) != Some(b'(') {
         nil(i)?;
         return Ok(None);
@@ -312,6 +334,23 @@ mod tests {
         let src = b"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 300 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 10 1) 12)";
         let b = parse(src, true).unwrap();
         assert_eq!(b.part(&[1]).unwrap().mime_type(), "text/plain");
+    }
+
+    #[test]
+    fn several_parameters_in_both_modes() {
+        // RFC 3501 section 7.4.2's attachment part: two parameter pairs.
+        let src = b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") NIL NIL \"BASE64\" 4554 73)";
+        for strict in [true, false] {
+            let b = parse(src, strict).unwrap();
+            let BodyStructure::Single { part, .. } = &b else {
+                panic!()
+            };
+            assert_eq!(part.params.len(), 2, "strict: {strict}");
+            assert_eq!(part.params[1].1, Str::from("cc.diff"));
+        }
+        let empty = b"(\"TEXT\" \"PLAIN\" () NIL NIL \"7BIT\" 0 0)";
+        assert!(parse(empty, true).is_err());
+        assert!(parse(empty, false).is_ok());
     }
 
     #[test]

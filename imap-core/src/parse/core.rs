@@ -278,7 +278,9 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 
 // quoted = DQUOTE *QUOTED-CHAR DQUOTE
 // QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials / UTF8-2/3/4
-// (RFC 9051 section 9). Tolerated: any 8-bit byte, and a backslash before any character.
+// (RFC 9051 section 9; RFC 3501 has no UTF-8 forms, and RFC 9051 sends UTF-8 only once
+// UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
+// then only as valid UTF-8). Tolerated: any 8-bit byte, and a backslash before any character.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     byte(i, b'"', "quoted string")?;
@@ -311,6 +313,8 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
                 n = k + 2;
             }
             Some(k) => {
+                // A line end inside the string: point at its CR when there is one.
+                let k = if k > 0 && body[k - 1] == b'\r' { k - 1 } else { k };
                 advance(i, k);
                 return cut(i, "closing quote");
             }
@@ -326,8 +330,12 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         return cut(i, "closing quote");
     }
     if strict {
-        let utf8 = i.state.opts.utf8;
-        if let Some(k) = raw.iter().position(|&b| b == 0 || (b >= 0x80 && !utf8)) {
+        if i.state.opts.utf8 {
+            if let Err(e) = std::str::from_utf8(raw) {
+                advance(i, e.valid_up_to());
+                return cut(i, "UTF-8 quoted character");
+            }
+        } else if let Some(k) = raw.iter().position(|&b| b == 0 || b >= 0x80) {
             advance(i, k);
             return cut(i, "7-bit quoted character");
         }
@@ -504,15 +512,27 @@ pub(super) fn list_mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
     Ok(decode_mailbox(raw, i.state.opts.utf8))
 }
 
-// text = 1*TEXT-CHAR ; TEXT-CHAR = <any CHAR except CR and LF> (RFC 9051 section 9).
-// Tolerated: empty text and 8-bit bytes.
+// text = 1*(TEXT-CHAR / UTF8-2 / UTF8-3 / UTF8-4) ; TEXT-CHAR = <any CHAR except CR and LF>
+// (RFC 9051 section 9; RFC 3501 has TEXT-CHAR only, and RFC 9051 sends UTF-8 only once
+// UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
+// then only as valid UTF-8). Tolerated: empty text and any 8-bit byte.
 /// The rest of the line (not including CRLF).
 pub(super) fn text(i: &mut Input<'_>) -> PResult<Str> {
     let n = memchr::memchr2(b'\r', b'\n', i.input).unwrap_or(i.input.len());
-    let mut s = advance(i, n);
-    if !lenient(i) && s.iter().any(|&b| b >= 0x80 || b == 0) && !i.state.opts.utf8 {
-        return cut(i, "7-bit text");
+    if !lenient(i) {
+        let utf8 = i.state.opts.utf8;
+        let line = &i.input[..n];
+        let bad = match line.iter().position(|&b| b == 0 || (b >= 0x80 && !utf8)) {
+            Some(at) => Some(at),
+            None if utf8 => std::str::from_utf8(line).err().map(|e| e.valid_up_to()),
+            None => None,
+        };
+        if let Some(at) = bad {
+            advance(i, at);
+            return cut(i, if utf8 { "UTF-8 text" } else { "7-bit text" });
+        }
     }
+    let mut s = advance(i, n);
     if lenient(i) {
         while let [head @ .., b' '] = s {
             s = head;

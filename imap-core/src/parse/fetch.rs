@@ -13,23 +13,36 @@ use crate::types::{FetchData, Section, SectionText, Str, Uid};
 
 // msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"
 // (RFC 9051 section 9). Tolerated: a missing space between items (after a literal, as some
-// servers send), extra spaces, and an empty list.
+// servers send), extra spaces, an empty list, and items wrapped in a further pair of
+// parentheses, one level deep (HCL Domino sends `(UID 1 (ENVELOPE (...)) ...)`, reported in
+// MailKit #943).
 /// The parenthesized list of a FETCH response.
 pub(super) fn msg_att(i: &mut Input<'_>) -> PResult<Vec<FetchData>> {
-    byte(i, b'(', "(")?;
     let mut out = Vec::with_capacity(8);
+    msg_att_into(i, &mut out, true)?;
+    Ok(out)
+}
+
+/// Parses a parenthesized list of items into `out`; `outer` allows one wrapped list inside.
+fn msg_att_into(i: &mut Input<'_>, out: &mut Vec<FetchData>, outer: bool) -> PResult<()> {
+    byte(i, b'(', "(")?;
+    let first = out.len();
     loop {
         if lenient(i) {
             take_while0(i, |b| b == b' ');
         }
-        if peek(i) == Some(b')') && (lenient(i) || !out.is_empty()) {
+        if peek(i) == Some(b')') && (lenient(i) || out.len() > first) {
             advance(i, 1);
-            return Ok(out);
+            return Ok(());
         }
-        if !out.is_empty() {
+        if out.len() > first {
             sp_or_missing(i)?;
         }
-        out.push(item(i)?);
+        if outer && lenient(i) && peek(i) == Some(b'(') {
+            msg_att_into(i, out, false)?;
+        } else {
+            out.push(item(i)?);
+        }
     }
 }
 

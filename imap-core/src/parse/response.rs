@@ -31,9 +31,16 @@ pub(super) fn response(i: &mut Input<'_>) -> PResult<Response> {
         // Tolerated: a response-code line without `* ` (`[ALERT] ...`).
         Some(b'[') if lenient(i) => Response::Status(status_rest(i, None, StatusKind::Ok)?),
         _ => {
+            // response-tagged = tag SP resp-cond-state CRLF
+            // resp-cond-state = ("OK" / "NO" / "BAD") SP resp-text (RFC 9051 section 9).
+            // Tolerated: a tagged BYE or PREAUTH (wp.pl answers LOGOUT with `a4 BYE ...`).
             let t = tag(i)?;
             sp(i)?;
+            let at_kind = *i;
             let kind = status_kind(i)?;
+            if !lenient(i) && matches!(kind, StatusKind::Bye | StatusKind::PreAuth) {
+                return fail(&at_kind, "OK, NO or BAD");
+            }
             Response::Status(status_after_kind(i, Some(t), kind)?)
         }
     };
@@ -60,6 +67,7 @@ fn continue_req(i: &mut Input<'_>) -> PResult<Continue> {
 }
 
 fn status_kind(i: &mut Input<'_>) -> PResult<StatusKind> {
+    let start = *i;
     let w = atom_bytes(i)?;
     let is = |n: &str| w.eq_ignore_ascii_case(n.as_bytes());
     Ok(if is("OK") {
@@ -73,7 +81,7 @@ fn status_kind(i: &mut Input<'_>) -> PResult<StatusKind> {
     } else if is("BYE") {
         StatusKind::Bye
     } else {
-        return fail(i, "OK, NO, BAD, PREAUTH or BYE");
+        return fail(&start, "OK, NO, BAD, PREAUTH or BYE");
     })
 }
 
@@ -119,7 +127,7 @@ fn resp_text(i: &mut Input<'_>) -> PResult<(Option<Code>, Str)> {
             Ok(code) => {
                 if peek(i) == Some(b' ') {
                     advance(i, 1);
-                } else if !(at_eol(i) && lenient(i)) {
+                } else if !at_eol(i) {
                     return fail(i, "SP after response code");
                 }
                 let t = text(i)?;
@@ -434,13 +442,15 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
     Ok(Response::Data(data))
 }
 
-/// Unknown untagged data: the first token and the rest of the unit, raw.
+/// Unknown untagged data: the first token and the rest of the unit, raw. Strict mode wants the
+/// token to be an atom (or the number of `* n WORD`), as every response name in the grammar is;
+/// tolerant mode takes anything up to the first space.
 fn other(i: &mut Input<'_>) -> PResult<Data> {
-    let name = take_while1(
-        i,
-        |b| b != b' ' && b != b'\r' && b != b'\n',
-        "response name",
-    )?;
+    let start = *i;
+    let name = take_while1(i, |b| b != b' ' && b != b'\r' && b != b'\n', "response name")?;
+    if !lenient(i) && !name.iter().all(|&b| is_atom_char(b)) {
+        return fail(&start, "response name");
+    }
     let name = Str::new(slice(i, name));
     if peek(i) == Some(b' ') {
         advance(i, 1);
@@ -611,6 +621,8 @@ fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
 // search-correlator = SP "(" "TAG" SP tag-string ")"
 // search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
 //   "COUNT" SP number / search-ret-data-ext (RFC 4731, RFC 9051 section 9)
+// search-return-data =/ "MODSEQ" SP mod-sequence-value (RFC 7162 section 7).
+// Tolerated: `(MODSEQ n)` in parentheses, as SEARCH writes it (reported in MailKit #323).
 fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
     let mut out = ESearch {
         tag: None,
@@ -630,6 +642,18 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
     }
     while peek(i) == Some(b' ') && !at_eol(i) {
         sp(i)?;
+        if lenient(i) && peek(i) == Some(b'(') {
+            let save = *i;
+            advance(i, 1);
+            if at_keyword(i, "MODSEQ") {
+                advance(i, 6);
+                sp(i)?;
+                out.data.push(ESearchData::ModSeq(modseq(i)?));
+                byte(i, b')', ")")?;
+                continue;
+            }
+            *i = save;
+        }
         let name = atom(i)?;
         if name.eq_ignore_ascii_case("UID") && out.data.is_empty() && !out.uid {
             out.uid = true;

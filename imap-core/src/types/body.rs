@@ -16,7 +16,8 @@ pub enum BodyStructure {
     },
     /// A multipart (`body-type-mpart`).
     Multi {
-        /// The nested parts (at least one).
+        /// The nested parts: at least one, except when tolerant parsing reads a server that
+        /// wrote NIL in their place.
         parts: Vec<BodyStructure>,
         /// The multipart subtype (`mixed`, `alternative`, ...).
         subtype: Str,

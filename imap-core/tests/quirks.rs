@@ -1,0 +1,867 @@
+//! Known-answer tests for the deviations real servers commit, which tolerant mode (the default)
+//! accepts.
+//!
+//! Each test holds the exact bytes that motivate a tolerance, with a comment naming the server
+//! known to send them and where that was reported (issue trackers of client libraries and the
+//! modern-email/defects collection). Where a report shows only part of a response, the test
+//! completes it minimally and says so. Each test asserts the tolerant parse, and that strict
+//! mode rejects the bytes where they are not valid grammar; where they are valid grammar (the
+//! deviation is only surprising), strict mode must give the same value. Every tolerant parse
+//! is also snapshotted, with strict mode's verdict.
+
+use bytes::Bytes;
+use imap_core::frame::{Frame, Framer, Limits, Role};
+use imap_core::parse::{ParseError, ParseOptions, parse_response};
+use imap_core::types::{
+    Address, BodyStructure, Capability, Code, Continue, Data, ESearchData, FetchData, Flag,
+    FlagPerm, PartKind, Response, StatusKind, StatusResponse, StatusValue, Str,
+};
+
+/// Frames `bytes` (whole, and one byte at a time) and checks they are exactly one unit.
+fn unit(bytes: &[u8]) -> Bytes {
+    let mut units = Vec::new();
+    for piece in [bytes.len(), 1] {
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        let mut got = Vec::new();
+        for chunk in bytes.chunks(piece) {
+            framer.push(chunk);
+            while let Some(frame) = framer.next_frame() {
+                match frame {
+                    Ok(Frame::Unit(u)) => got.push(u),
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+        }
+        units.push(got);
+    }
+    assert_eq!(units[0], units[1]);
+    assert_eq!(
+        units[0].len(),
+        1,
+        "not one unit: {:?}",
+        bytes.escape_ascii().to_string()
+    );
+    assert_eq!(&units[0][0][..], bytes);
+    units[0][0].clone()
+}
+
+/// What strict mode said about a quirk, for the snapshot.
+#[derive(Debug)]
+#[allow(dead_code)] // read through `Debug`, by the snapshots
+enum Strict {
+    /// Not valid grammar: strict mode's error.
+    Rejects {
+        expected: &'static str,
+        offset: usize,
+    },
+    /// Valid grammar: strict mode gives the same value.
+    Accepts,
+}
+
+#[derive(Debug)]
+#[allow(dead_code)] // read through `Debug`, by the snapshots
+struct Outcome {
+    tolerant: Response,
+    strict: Strict,
+}
+
+fn strict_parse(unit: &Bytes) -> Result<Response, ParseError> {
+    parse_response(unit, &ParseOptions::strict())
+}
+
+fn tolerant_parse(unit: &Bytes) -> Response {
+    parse_response(unit, &ParseOptions::default()).unwrap_or_else(|e| {
+        panic!(
+            "tolerant mode rejects {:?}: {e}",
+            unit.escape_ascii().to_string()
+        )
+    })
+}
+
+/// A deviation from the grammar: tolerant mode parses it, strict mode rejects it.
+fn quirk_outcome(bytes: &[u8]) -> (Response, Outcome) {
+    let unit = unit(bytes);
+    let tolerant = tolerant_parse(&unit);
+    let e = match strict_parse(&unit) {
+        Err(e) => e,
+        Ok(r) => panic!(
+            "strict mode accepts {:?}: {r:?}",
+            unit.escape_ascii().to_string()
+        ),
+    };
+    assert!(e.offset <= unit.len());
+    let strict = Strict::Rejects {
+        expected: e.expected,
+        offset: e.offset,
+    };
+    (tolerant.clone(), Outcome { tolerant, strict })
+}
+
+/// Surprising but valid grammar: both modes parse it to the same value.
+fn valid_outcome(bytes: &[u8]) -> (Response, Outcome) {
+    let unit = unit(bytes);
+    let tolerant = tolerant_parse(&unit);
+    let strict = strict_parse(&unit).unwrap_or_else(|e| {
+        panic!(
+            "strict mode rejects {:?}: {e}",
+            unit.escape_ascii().to_string()
+        )
+    });
+    assert_eq!(strict, tolerant);
+    (
+        tolerant.clone(),
+        Outcome {
+            tolerant,
+            strict: Strict::Accepts,
+        },
+    )
+}
+
+/// Checks a deviation (see `quirk_outcome`), snapshots it under the test's name, and returns
+/// the tolerant parse.
+macro_rules! quirk {
+    ($bytes:expr $(,)?) => {{
+        let (r, outcome) = quirk_outcome($bytes);
+        insta::assert_debug_snapshot!(outcome);
+        r
+    }};
+}
+
+/// Checks valid grammar (see `valid_outcome`), snapshots it, and returns the parse.
+macro_rules! valid {
+    ($bytes:expr $(,)?) => {{
+        let (r, outcome) = valid_outcome($bytes);
+        insta::assert_debug_snapshot!(outcome);
+        r
+    }};
+}
+
+fn status(r: Response) -> StatusResponse {
+    match r {
+        Response::Status(s) => s,
+        other => panic!("not a status response: {other:?}"),
+    }
+}
+
+fn fetch(r: Response) -> (u32, Vec<FetchData>) {
+    match r {
+        Response::Data(Data::Fetch { seq, data }) => (seq.get(), data),
+        other => panic!("not a FETCH: {other:?}"),
+    }
+}
+
+fn data(r: Response) -> Data {
+    match r {
+        Response::Data(d) => d,
+        other => panic!("not untagged data: {other:?}"),
+    }
+}
+
+fn flag(name: &str) -> Flag {
+    Flag::parse(name).unwrap()
+}
+
+// --- Response codes without text ------------------------------------------------------------
+
+/// Gmail sends HIGHESTMODSEQ without the SP and text that `resp-text` requires after a code
+/// (modern-email/defects#28, "Observed in: Gmail"; node-imap PR #352 quotes
+/// `* OK [HIGHESTMODSEQ 501328]`). Under the grammar the line is still valid, as the plain
+/// text "[HIGHESTMODSEQ 501328]" (RFC 9051 section 7.1's own `e NO [CONTACTADMIN]` example is
+/// the same shape), so strict mode accepts it; both modes read the code, as clients must.
+#[test]
+fn highestmodseq_code_without_text() {
+    let s = status(valid!(b"* OK [HIGHESTMODSEQ 501328]\r\n"));
+    assert_eq!(s.code, Some(Code::HighestModSeq(501328)));
+    assert!(s.text.is_empty());
+    let s = status(valid!(b"* OK [HIGHESTMODSEQ 5]\r\n"));
+    assert_eq!(s.code, Some(Code::HighestModSeq(5)));
+}
+
+/// A server in emersion/go-imap PR #633 (not named there) sends a PERMANENTFLAGS list with a
+/// space after "(" and no text after the code: `* OK [PERMANENTFLAGS ( \*)]`.
+#[test]
+fn permanentflags_with_leading_space_and_no_text() {
+    let s = status(quirk!(b"* OK [PERMANENTFLAGS ( \\*)]\r\n"));
+    assert_eq!(s.code, Some(Code::PermanentFlags(vec![FlagPerm::Wildcard])));
+    assert!(s.text.is_empty());
+}
+
+// --- Bare continuation request ---------------------------------------------------------------
+
+/// `+` with neither SP nor text: Yandex (djc/imap-proto#67), public-inbox-imapd
+/// (modern-email/defects#7), SmarterMail after `AUTHENTICATE PLAIN` (closeio/sync-engine
+/// PR #504).
+#[test]
+fn bare_continuation_request() {
+    let r = quirk!(b"+\r\n");
+    assert_eq!(
+        r,
+        Response::Continue(Continue {
+            code: None,
+            text: Str::default()
+        })
+    );
+}
+
+/// `+ ` with an empty text, as David.fx Mail Access Server sends after `AUTHENTICATE PLAIN`
+/// (jstedfast/MailKit#422): valid under RFC 9051's `resp-text = [...] [text]`.
+#[test]
+fn continuation_request_with_empty_text() {
+    let Response::Continue(c) = valid!(b"+ \r\n") else {
+        panic!()
+    };
+    assert!(c.text.is_empty() && c.code.is_none());
+}
+
+// --- Extra spaces ---------------------------------------------------------------------------
+
+/// SmarterMail puts two spaces between FETCH items (closeio/sync-engine PR #504).
+#[test]
+fn smartermail_double_space_between_fetch_items() {
+    let (seq, items) = fetch(quirk!(
+        b"* 1 FETCH (FLAGS (\\Seen)  INTERNALDATE \"25-Jul-2023 13:55:25 -0400\" UID 1)\r\n",
+    ));
+    assert_eq!(seq, 1);
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0], FetchData::Flags(vec![Flag::Seen]));
+    assert!(matches!(&items[1], FetchData::InternalDate(d) if d.zone_minutes == -240));
+}
+
+/// imap.qq.com ends a FETCH list with a space before ")" (jakartaee/mail-api#209).
+#[test]
+fn qq_space_before_fetch_list_close() {
+    let (seq, items) = fetch(quirk!(b"* 11487 FETCH (UID 19436 )\r\n"));
+    assert_eq!(seq, 11487);
+    assert!(matches!(&items[..], [FetchData::Uid(u)] if u.get() == 19436));
+}
+
+/// Gmail ends a FETCH list with a space before ")" (mscdex/node-imap#464 log).
+#[test]
+fn gmail_space_before_fetch_list_close() {
+    let (_, items) = fetch(quirk!(
+        b"* 14005 FETCH (X-GM-THRID 900154593605437028 X-GM-MSGID 900154593605437028 X-GM-LABELS (Awesome) UID 14300 MODSEQ (1) INTERNALDATE \"15-Mar-1997 19:31:57 +0000\" FLAGS (\\Seen) )\r\n",
+    ));
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[1], FetchData::GmMsgId(900154593605437028));
+    assert_eq!(items[2], FetchData::GmLabels(vec![Str::from("Awesome")]));
+    assert_eq!(items[6], FetchData::Flags(vec![Flag::Seen]));
+}
+
+/// A server in djc/imap-proto#190 (not named there) sends `RFC822.SIZE 5799845 )`.
+#[test]
+fn space_after_last_fetch_item() {
+    let (_, items) = fetch(quirk!(
+        b"* 11784 FETCH (UID 87567 INTERNALDATE \"06-May-2023 18:48:30 +0200\" RFC822.SIZE 5799845 )\r\n",
+    ));
+    assert_eq!(items[2], FetchData::Rfc822Size(5799845));
+}
+
+/// SurgeMail ends flag lists with a space before ")" (chatmail/async-imap#123); a server in
+/// apple/swift-nio-imap#480 does the same inside FETCH FLAGS.
+#[test]
+fn space_before_flag_list_close() {
+    let d = data(quirk!(
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Draft \\Seen $Forwarded )\r\n",
+    ));
+    let Data::Flags(flags) = d else { panic!() };
+    assert_eq!(flags.len(), 6);
+    assert_eq!(flags[5], flag("$Forwarded"));
+
+    let s = status(quirk!(
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Draft \\Seen $Forwarded )] Limited\r\n",
+    ));
+    let Some(Code::PermanentFlags(perm)) = s.code else {
+        panic!()
+    };
+    assert_eq!(perm.len(), 6);
+    assert_eq!(s.text, Str::from("Limited"));
+
+    let (_, items) = fetch(quirk!(
+        b"* 114905 FETCH (FLAGS (\\Seen $NotJunk ) MODSEQ (445400410166781) UID 1 INTERNALDATE \"12-Dec-2020 02:18:21 +0000\" RFC822.SIZE 35943)\r\n",
+    ));
+    assert_eq!(
+        items[0],
+        FetchData::Flags(vec![Flag::Seen, flag("$NotJunk")])
+    );
+    assert_eq!(items[1], FetchData::ModSeq(445400410166781));
+}
+
+/// imap-n.global-mail.cn sends two spaces between capabilities (emersion/go-imap PR #653,
+/// which shows the line as `IMAP4<...>LITERAL+<SP><SP>STARTTLS<...>SPECIAL-USE`; the elided
+/// parts are left out here).
+#[test]
+fn double_space_between_capabilities() {
+    let d = data(quirk!(
+        b"* CAPABILITY IMAP4rev1 LITERAL+  STARTTLS SPECIAL-USE\r\n",
+    ));
+    let Data::Capability(caps) = d else { panic!() };
+    assert_eq!(caps.len(), 4);
+    assert_eq!(caps[2], Capability::StartTls);
+}
+
+/// Archiveopteryx puts extra spaces before the ")" of its ID response (apple/swift-nio-imap
+/// PR #774, djc/imap-proto PR #168). The field values here are illustrative.
+#[test]
+fn archiveopteryx_spaces_before_id_list_close() {
+    let d = data(quirk!(
+        b"* ID (\"name\" \"Archiveopteryx\" \"version\" \"3.2.0\" )\r\n",
+    ));
+    let Data::Id(Some(params)) = d else { panic!() };
+    assert_eq!(params.len(), 2);
+    assert_eq!(params[1], (Str::from("version"), Some(Str::from("3.2.0"))));
+}
+
+/// A yahoo.co.jp message's BODYSTRUCTURE has a space before the ")" that ends a multipart's
+/// extension data (emailjs/emailjs-imap-handler PR #8). The response there goes on with a
+/// `BODY[HEADER.FIELDS (...)]` literal, left out here.
+#[test]
+fn yahoo_japan_space_before_multipart_close() {
+    let (_, items) = fetch(quirk!(
+        b"* 2 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"ISO-2022-JP\") NIL NIL \"7bit\" 2515 64 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"ISO-2022-JP\") NIL NIL \"7bit\" 7723 151 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"pzu8t3naw7b5therma1t\") NIL ) FLAGS (\\Seen) INTERNALDATE \"30-Oct-2014 03:23:45 +0000\" UID 2)\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Multi {
+        parts,
+        subtype,
+        ext,
+    }) = &items[0]
+    else {
+        panic!()
+    };
+    assert_eq!(parts.len(), 2);
+    assert_eq!(*subtype, Str::from("alternative"));
+    let ext = ext.as_ref().unwrap();
+    assert_eq!(ext.params[0].1, Str::from("pzu8t3naw7b5therma1t"));
+    assert_eq!(ext.tail.disposition, Some(None));
+    assert_eq!(items.len(), 4);
+}
+
+// --- Missing spaces -------------------------------------------------------------------------
+
+/// No SP between a literal and the next FETCH item. We know of no server named in a public
+/// report; the tolerance is kept because the parser cannot otherwise recover the rest of the
+/// response.
+#[test]
+fn missing_space_after_literal_in_fetch() {
+    let (_, items) = fetch(quirk!(b"* 1 FETCH (BODY[] {3}\r\nabcFLAGS (\\Seen))\r\n"));
+    assert!(
+        matches!(&items[0], FetchData::BodySection { data: Some(d), .. } if d.as_bytes() == b"abc")
+    );
+    assert_eq!(items[1], FetchData::Flags(vec![Flag::Seen]));
+}
+
+// --- Keyword case ---------------------------------------------------------------------------
+
+/// Keywords are case-insensitive (RFC 9051 section 9), so these are valid: David.fx Mail
+/// Access Server sends `* 3 Recent` (jstedfast/MailKit#422), another server `* 2 Recent`
+/// (emersion/go-imap PR #656), Cyrus `B0 Bad ...` (apple/swift-nio-imap#498), and
+/// Archiveopteryx lower-case ESEARCH items (s1t5/mail-archiver#511).
+#[test]
+fn keywords_in_any_case() {
+    assert_eq!(data(valid!(b"* 3 Recent\r\n")), Data::Recent(3));
+    let s = status(valid!(b"B0 Bad Missing required argument to Fetch\r\n"));
+    assert_eq!(s.kind, StatusKind::Bad);
+    let d = data(valid!(b"* ESEARCH (TAG \"A5\") uid count 3 all 1:3\r\n"));
+    let Data::ESearch(e) = d else { panic!() };
+    assert!(e.uid);
+    assert_eq!(e.data[0], ESearchData::Count(3));
+    let (_, items) = fetch(valid!(b"* 1 fetch (uid 7 flags (\\seen \\ANSWERED))\r\n"));
+    assert_eq!(items[1], FetchData::Flags(vec![Flag::Seen, Flag::Answered]));
+    let s = status(valid!(b"* ok [uidvalidity 3857529045] UIDs valid\r\n"));
+    assert!(matches!(s.code, Some(Code::UidValidity(v)) if v.get() == 3857529045));
+}
+
+// --- NIL where BODYSTRUCTURE wants a string -------------------------------------------------
+
+/// NIL for the media type, subtype and encoding of a part. DavMail sent NIL in fields that do
+/// not allow it (mguessan/davmail PR #239), and a NIL `body-fld-enc` is listed as
+/// modern-email/defects#41; the part here is illustrative. NIL becomes the empty string.
+#[test]
+fn nil_media_type_and_encoding() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (NIL NIL NIL NIL NIL NIL 1024))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Single { part, ext: None }) = &items[0] else {
+        panic!()
+    };
+    assert!(part.media_type.is_empty() && part.subtype.is_empty() && part.encoding.is_empty());
+    assert_eq!(part.octets, 1024);
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"octet-stream\" (\"name\" \"a.bin\") NIL NIL NIL 1024 NIL NIL NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Single { part, ext: Some(_) }) = &items[0] else {
+        panic!()
+    };
+    assert!(part.encoding.is_empty());
+}
+
+/// Exchange (Office 365) sends a part's disposition as a bare string, `NIL "inline" NIL NIL`
+/// where `body-fld-dsp = "(" string SP body-fld-param ")" / nil` (jstedfast/MailKit#919, with
+/// the two parts verbatim; the multipart's boundary and the rest of the response are cut off
+/// in the report, so the multipart is closed right after its subtype).
+#[test]
+fn exchange_disposition_as_bare_string() {
+    let (_, items) = fetch(quirk!(
+        b"* 37 FETCH (UID 67 BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"ISO-8859-1\") NIL NIL \"QUOTED-PRINTABLE\" 850 31 NIL \"inline\" NIL NIL)(\"text\" \"html\" (\"charset\" \"ISO-8859-1\") NIL NIL \"QUOTED-PRINTABLE\" 14692 502 NIL \"inline\" NIL NIL) \"alternative\"))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Multi { parts, .. }) = &items[1] else {
+        panic!()
+    };
+    for part in parts {
+        let BodyStructure::Single { ext: Some(ext), .. } = part else {
+            panic!()
+        };
+        let dsp = ext.tail.disposition.clone().unwrap().unwrap();
+        assert_eq!(dsp.kind, Str::from("inline"));
+        assert!(dsp.params.is_empty());
+        assert_eq!(ext.tail.language, Some(None));
+        assert_eq!(ext.tail.location, Some(None));
+    }
+}
+
+/// Exchange 2016 puts a string (the part's Content-Description, it seems) where a multipart's
+/// disposition belongs (jakartaee/mail-api#278, verbatim). It is read as a disposition kind
+/// with no parameters; the bytes do not say more.
+#[test]
+fn exchange_string_in_multipart_disposition() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 21 0 NIL (\"inline\" NIL) NIL NIL)(\"application\" \"octet-stream\" (\"name\" \"private.txt\") NIL NIL \"base64\" 690 NIL (\"attachment\" (\"filename\" \"private.txt\")) NIL NIL) \"mixed\" (\"boundary\" \"----=_Part_0_-1731707885.1504253815584\") \"S/MIME Encrypted Message\" NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(b @ BodyStructure::Multi { ext: Some(ext), .. }) = &items[0]
+    else {
+        panic!()
+    };
+    let dsp = ext.tail.disposition.clone().unwrap().unwrap();
+    assert_eq!(dsp.kind, Str::from("S/MIME Encrypted Message"));
+    assert_eq!(ext.tail.language, Some(None));
+    assert_eq!(
+        b.part(&[2]).unwrap().mime_type(),
+        "application/octet-stream"
+    );
+}
+
+/// A multipart whose list of parts the server wrote as NIL, inside a message/rfc822 part
+/// (jstedfast/MailKit#1393, verbatim from the report; the server is not named). It is read
+/// as a multipart with no parts.
+#[test]
+fn nil_in_place_of_multipart_parts() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 727 16 NIL NIL NIL NIL)(\"message\" \"delivery-status\" (\"name\" \"Delivery status\") NIL NIL \"7bit\" 416 NIL NIL NIL NIL)(\"message\" \"rfc822\" (\"name\" \"Message headers\") NIL NIL \"7bit\" 903 (\"Mon, 17 Nov 2014 13:29:21 +0100\" \"Re: Adresy\" ((\"username\" NIL \"e.username\" \"example.com\")) ((\"username\" NIL \"e.username\" \"example.com\")) ((\"username\" NIL \"e.username\" \"example.com\")) ((\"=?utf-8?Q?Justyna?=\" NIL \"salesde\" \"some-company.eu\")) ((NIL NIL \"saleseu\" \"some-company.eu\")(\"Bogdan\" NIL \"bogdan\" \"some-company.eu\")) NIL \"<004901d00260$35405970$9fc10c50$@some-company.eu>\" \"<D6173425-9D71-4D78-8C3C-1CEB03BCB4D0@example.com>\") (NIL \"alternative\" (\"boundary\" \"Apple-Mail=_352FCEEC-EB15-428F-9D8B-D3B4259DD646\") NIL NIL NIL) 17 NIL NIL NIL NIL) \"report\" (\"report-type\" \"delivery-status\" \"boundary\" \"_e0d7475d888f9882b71de053e5efb221_idea\") NIL NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(b) = &items[0] else {
+        panic!()
+    };
+    let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
+        panic!()
+    };
+    let PartKind::Message { body, lines, .. } = &part.kind else {
+        panic!()
+    };
+    assert_eq!(*lines, 17);
+    let BodyStructure::Multi {
+        parts,
+        subtype,
+        ext,
+    } = &**body
+    else {
+        panic!()
+    };
+    assert!(parts.is_empty());
+    assert_eq!(*subtype, Str::from("alternative"));
+    assert_eq!(ext.as_ref().unwrap().params.len(), 1);
+}
+
+// --- Negative and oversized numbers ---------------------------------------------------------
+
+/// A body size of -1 in a BODY response (emersion/go-imap#534, from Exchange or Dovecot per
+/// modern-email/defects#27; the report's ENVELOPE item after BODY is left out). Negative
+/// sizes read as 0.
+#[test]
+fn negative_body_size() {
+    let (_, items) = fetch(quirk!(
+        b"* 32 FETCH (UID 389 RFC822.SIZE 27824 BODY ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 155 1)(\"message\" \"feedback-report\" NIL NIL NIL \"7bit\" 141)(\"message\" \"rfc822\" NIL NIL NIL \"8bit\" 0 (\"Thu, 8 Jun 2023 11:37:19 +0200\" \"=?utf-8?... =?utf-8?Q?023@ID61326?=\" ((\"{.eml From}\" NIL \"{.eml From local part}\" \"{.eml From domain}\")) ((NIL NIL \"{.eml Sender local part}\" \"{.eml Sender domain}\")) NIL NIL NIL NIL NIL \"<{.eml messageID}>\") (\"multipart\" \"parallel\" (\"boundary\" \"_90b3ff09-0c78-477e-ac01-677ba1271137_\") NIL NIL \"7BIT\" -1) 0) \"report\"))\r\n",
+    ));
+    let FetchData::Body(b) = &items[2] else {
+        panic!()
+    };
+    let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
+        panic!()
+    };
+    let PartKind::Message { body, lines, .. } = &part.kind else {
+        panic!()
+    };
+    assert_eq!(*lines, 0);
+    let BodyStructure::Single { part: inner, .. } = &**body else {
+        panic!()
+    };
+    assert_eq!(body.mime_type(), "multipart/parallel");
+    assert_eq!(inner.octets, 0);
+}
+
+/// SmarterMail sent a text part size of -2 (jstedfast/MailKit#385; the report shows the part's
+/// start, completed here with NIL extension fields).
+#[test]
+fn smartermail_negative_part_size() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" -2 0 NIL NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Single { part, .. }) = &items[0] else {
+        panic!()
+    };
+    assert_eq!(part.octets, 0);
+    assert_eq!(part.kind, PartKind::Text { lines: 0 });
+}
+
+/// A size too large for 64 bits saturates. No server is known to send one; the tolerance
+/// keeps a broken size from losing the rest of the FETCH.
+#[test]
+fn oversized_size_saturates() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (RFC822.SIZE 99999999999999999999999 UID 5)\r\n",
+    ));
+    assert_eq!(items[0], FetchData::Rfc822Size(u64::MAX));
+    assert!(matches!(items[1], FetchData::Uid(u) if u.get() == 5));
+}
+
+// --- 8-bit bytes ----------------------------------------------------------------------------
+
+/// Proton Mail Bridge sends raw UTF-8 in ENVELOPE quoted strings without UTF8=ACCEPT
+/// (modern-email/defects#38: "Clément" in the From name; the rest of the envelope is
+/// completed here). Strict mode accepts it once UTF-8 is enabled.
+#[test]
+fn proton_bridge_utf8_in_quoted_string() {
+    let bytes = "* 2 FETCH (UID 4 FLAGS (\\Seen) ENVELOPE (\"Thu, 22 Aug 2024 07:48:03 +0000\" \"Test\" ((\"Clément DOUIN\" NIL \"clement.douin\" \"localhost\")) ((\"Clément DOUIN\" NIL \"clement.douin\" \"localhost\")) ((\"Clément DOUIN\" NIL \"clement.douin\" \"localhost\")) ((NIL NIL \"to\" \"localhost\")) NIL NIL NIL \"<1@localhost>\"))\r\n".as_bytes();
+    let r = quirk!(bytes);
+    let utf8 = ParseOptions {
+        utf8: true,
+        ..ParseOptions::strict()
+    };
+    assert_eq!(parse_response(&unit(bytes), &utf8).unwrap(), r);
+    let (_, items) = fetch(r);
+    let FetchData::Envelope(env) = &items[2] else {
+        panic!()
+    };
+    assert_eq!(
+        env.from,
+        vec![Address {
+            name: Some(Str::from("Clément DOUIN")),
+            adl: None,
+            mailbox: Some(Str::from("clement.douin")),
+            host: Some(Str::from("localhost")),
+        }]
+    );
+}
+
+/// Gmail puts the account's display name, in UTF-8, in the text of the tagged OK to LOGIN
+/// (lefcha/imapfilter PR #10: "Łukasz"). Valid text only once UTF-8 is enabled.
+#[test]
+fn gmail_utf8_in_text() {
+    let bytes = "1001 OK lukasz.jachymczyk@gmail.com Łukasz Jachymczyk authenticated (Success)\r\n"
+        .as_bytes();
+    let s = status(quirk!(bytes));
+    assert_eq!(
+        s.text.as_str(),
+        Some("lukasz.jachymczyk@gmail.com Łukasz Jachymczyk authenticated (Success)")
+    );
+    let utf8 = ParseOptions {
+        utf8: true,
+        ..ParseOptions::strict()
+    };
+    assert_eq!(
+        status(parse_response(&unit(bytes), &utf8).unwrap()).text,
+        s.text
+    );
+}
+
+/// Bytes that are not UTF-8 at all (Latin-1 "für", as servers with a legacy locale send in
+/// human-readable text) are kept as received in tolerant mode and rejected by strict mode,
+/// with or without UTF-8 enabled.
+#[test]
+fn latin1_in_text_and_quoted() {
+    let text = b"* OK [ALERT] Postfach f\xfcr admin ist voll\r\n";
+    let s = status(quirk!(text));
+    assert_eq!(s.text.as_bytes(), b"Postfach f\xfcr admin ist voll");
+    let quoted = b"* LIST () \"/\" \"f\xfcr\"\r\n";
+    quirk!(quoted);
+    let utf8 = ParseOptions {
+        utf8: true,
+        ..ParseOptions::strict()
+    };
+    assert!(parse_response(&unit(text), &utf8).is_err());
+    assert!(parse_response(&unit(quoted), &utf8).is_err());
+}
+
+// --- Trailing spaces ------------------------------------------------------------------------
+
+/// imap.exmail.qq.com ends CAPABILITY with a space after authentication (emersion/go-imap#571,
+/// modern-email/defects#21); apple/swift-nio-imap PR #233 saw the same from iCloud or Apple's
+/// corporate server.
+#[test]
+fn trailing_space_after_capability() {
+    let d = data(quirk!(
+        b"* CAPABILITY IMAP4 IMAP4rev1 XLIST MOVE IDLE XAPPLEPUSHSERVICE NAMESPACE CHILDREN ID UIDPLUS \r\n",
+    ));
+    let Data::Capability(caps) = d else { panic!() };
+    assert_eq!(caps.len(), 10);
+    assert_eq!(caps[1], Capability::Imap4rev1);
+}
+
+/// Yahoo ends SEARCH with a space (mxk/go-imap#9: `* SEARCH 61 62 63 `; djc/imap-proto PR
+/// #108; ikvk/imap_tools#97: `* SEARCH 7456 `); GreenMail (greenmail#264) and
+/// smtp-n.global-mail.cn (emersion/go-imap PR #594) send `* SEARCH ` when nothing matches.
+#[test]
+fn trailing_space_after_search() {
+    let d = data(quirk!(b"* SEARCH 61 62 63 \r\n"));
+    assert_eq!(
+        d,
+        Data::Search {
+            nums: vec![61, 62, 63],
+            modseq: None
+        }
+    );
+    let d = data(quirk!(b"* SEARCH \r\n"));
+    assert_eq!(
+        d,
+        Data::Search {
+            nums: vec![],
+            modseq: None
+        }
+    );
+}
+
+/// Outlook / Exchange ends STATUS with a space (djc/imap-proto PR #152, duesee/imap-codec
+/// PR #468, modern-email/defects#9).
+#[test]
+fn trailing_space_after_status() {
+    let d = data(quirk!(b"* STATUS INBOX (MESSAGES 0) \r\n"));
+    let Data::Status { mailbox, items } = d else {
+        panic!()
+    };
+    assert!(mailbox.is_inbox());
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].1, StatusValue::Number(0));
+}
+
+/// A space after the ID list. We know of no server sending exactly this; it is the ID
+/// counterpart of the trailing spaces above and of Archiveopteryx's spaces inside the list.
+#[test]
+fn trailing_space_after_id() {
+    let d = data(quirk!(b"* ID (\"name\" \"x\") \r\n"));
+    assert_eq!(
+        d,
+        Data::Id(Some(vec![(Str::from("name"), Some(Str::from("x")))]))
+    );
+    assert_eq!(data(quirk!(b"* ID NIL \r\n")), Data::Id(None));
+}
+
+// --- Empty lists and NIL delimiters ---------------------------------------------------------
+
+/// mail.163.com answers STATUS with an empty list (modern-email/defects#15, djc/imap-proto
+/// PR #154). `status-att-list` is optional in the grammar, so this is valid.
+#[test]
+fn empty_status_list() {
+    let d = data(valid!(b"* STATUS \"x\" ()\r\n"));
+    let Data::Status { mailbox, items } = d else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("x"));
+    assert!(items.is_empty());
+}
+
+/// NIL hierarchy delimiters are valid grammar (a flat namespace): seznam.cz (emersion/go-imap
+/// #329), SEINE (emailjs/emailjs-imap-client PR #27), MsgServe (OfflineIMAP#663), and
+/// yahoo.co.jp in NAMESPACE (emailjs/emailjs-imap-client PR #36).
+#[test]
+fn nil_hierarchy_delimiters() {
+    let Data::List(l) = data(valid!(b"* LIST (\\NoInferiors) NIL \"INBOX\"\r\n")) else {
+        panic!()
+    };
+    assert_eq!(l.delimiter, None);
+    assert!(l.mailbox.is_inbox());
+    let Data::Namespace(ns) = data(valid!(b"* NAMESPACE ((\"\" NIL)) NIL NIL\r\n")) else {
+        panic!()
+    };
+    assert_eq!(ns.personal[0].delimiter, None);
+    assert!(ns.other_users.is_empty() && ns.shared.is_empty());
+}
+
+/// An empty quoted delimiter, read as NIL. We know of no server named in a public report.
+#[test]
+fn empty_quoted_delimiter() {
+    let Data::List(l) = data(quirk!(b"* LIST () \"\" INBOX\r\n")) else {
+        panic!()
+    };
+    assert_eq!(l.delimiter, None);
+}
+
+/// An empty address list `()` where `env-to = "(" 1*address ")" / nil` (apple/swift-nio-imap
+/// PR #823: "Some servers emit `()` instead of `NIL`"; not named there).
+#[test]
+fn empty_address_list() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (ENVELOPE (\"Mon, 1 Jan 2024 00:00:00 +0000\" \"s\" ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) () NIL NIL NIL NIL))\r\n",
+    ));
+    let FetchData::Envelope(env) = &items[0] else {
+        panic!()
+    };
+    assert!(env.to.is_empty());
+    assert_eq!(env.from[0].email().as_deref(), Some("a@b"));
+}
+
+// --- Status lines without the usual parts ---------------------------------------------------
+
+/// A response code with no status keyword after `*`. We know of no server named in a public
+/// report; apple/swift-nio-imap PR #550 handles servers that "send nothing except the code".
+/// It is read as an untagged OK.
+#[test]
+fn untagged_code_without_status_keyword() {
+    let s = status(quirk!(b"* [ALERT] Mailbox is at 95% of quota\r\n"));
+    assert_eq!(s.tag, None);
+    assert_eq!(s.kind, StatusKind::Ok);
+    assert_eq!(s.code, Some(Code::Alert));
+    assert_eq!(s.text, Str::from("Mailbox is at 95% of quota"));
+}
+
+/// A line that starts with `[`, with neither `*` nor a tag. We know of no server named in a
+/// public report. It is read as an untagged OK.
+#[test]
+fn line_starting_with_bracket() {
+    let s = status(quirk!(b"[ALERT] Mailbox is at 95% of quota\r\n"));
+    assert_eq!(s.tag, None);
+    assert_eq!(s.kind, StatusKind::Ok);
+    assert_eq!(s.code, Some(Code::Alert));
+}
+
+/// `A6 OK` with no SP and no text: ppops.net after COPY of a UID that does not exist
+/// (mscdex/node-imap PR #539).
+#[test]
+fn tagged_ok_without_text() {
+    let s = status(quirk!(b"A6 OK\r\n"));
+    assert_eq!(s.tag.as_ref().map(|t| t.as_str()), Some("A6"));
+    assert_eq!(s.kind, StatusKind::Ok);
+    assert!(s.code.is_none() && s.text.is_empty());
+    let s = status(quirk!(b"a1 OK\r\n"));
+    assert_eq!(s.kind, StatusKind::Ok);
+}
+
+/// wp.pl answers LOGOUT with a tagged BYE (jonhoo/rust-imap#210); `response-tagged` allows
+/// only OK, NO and BAD, and BYE and PREAUTH are always untagged.
+#[test]
+fn tagged_bye() {
+    let s = status(quirk!(b"a4 BYE IMAP4rev1 Server logging out\r\n"));
+    assert_eq!(s.tag.as_ref().map(|t| t.as_str()), Some("a4"));
+    assert_eq!(s.kind, StatusKind::Bye);
+    let s = status(quirk!(b"a4 PREAUTH hello\r\n"));
+    assert_eq!(s.kind, StatusKind::PreAuth);
+}
+
+// --- Unknown data kept raw ------------------------------------------------------------------
+
+/// Zimbra sends `* NOOP` while a command is in progress (ruby/net-imap#2). Unknown untagged
+/// responses are kept raw in both modes (extensions may add any), so the client can report
+/// them and go on.
+#[test]
+fn zimbra_unknown_untagged_response() {
+    assert_eq!(
+        data(valid!(b"* NOOP\r\n")),
+        Data::Other {
+            name: Str::from("NOOP"),
+            rest: Str::default()
+        }
+    );
+    assert_eq!(
+        data(valid!(b"* 12 XFOO bar (baz) {3}\r\nabc\r\n")),
+        Data::Other {
+            name: Str::from("12"),
+            rest: Str::from("XFOO bar (baz) {3}\r\nabc")
+        }
+    );
+}
+
+/// Dovecot's own FETCH items (`X-GUID`, `X-MAILBOX`) are unknown here and kept raw, name and
+/// value, in both modes; the known items around them still parse.
+#[test]
+fn unknown_fetch_items() {
+    let (_, items) = fetch(valid!(
+        b"* 1 FETCH (UID 7 X-GUID 2f1c6a0f0c3b3c5a8e4a0000d5ad5b1e X-MAILBOX \"INBOX\" X-FOO[1.2] (a (b {1}\r\nc)) FLAGS ())\r\n",
+    ));
+    assert_eq!(items.len(), 5);
+    assert_eq!(
+        items[1],
+        FetchData::Other {
+            name: Str::from("X-GUID"),
+            value: Str::from("2f1c6a0f0c3b3c5a8e4a0000d5ad5b1e")
+        }
+    );
+    assert_eq!(
+        items[3],
+        FetchData::Other {
+            name: Str::from("X-FOO[1.2]"),
+            value: Str::from("(a (b {1}\r\nc))")
+        }
+    );
+    assert_eq!(items[4], FetchData::Flags(vec![]));
+}
+
+/// Gmail's WEBALERT code (pmengal/MailSystem.NET#17, URL shortened there; jstedfast/MailKit
+/// #1214) and other unknown codes are kept raw, name and arguments; `atom [SP 1*<any
+/// TEXT-CHAR except "]">]` makes them valid grammar.
+#[test]
+fn unknown_response_codes() {
+    let s = status(valid!(
+        b"* NO [WEBALERT https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=AKgnsbttoGtD4OMtfxi7uAy8s84fzfawSNIPPED] Web login required.\r\n",
+    ));
+    let Some(Code::Other { name, args }) = &s.code else {
+        panic!()
+    };
+    assert_eq!(name.as_str(), "WEBALERT");
+    assert_eq!(
+        args.as_ref().unwrap().as_str(),
+        Some(
+            "https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=AKgnsbttoGtD4OMtfxi7uAy8s84fzfawSNIPPED"
+        )
+    );
+    assert_eq!(s.text, Str::from("Web login required."));
+    let s = status(valid!(b"a1 OK [X-NO-SUCH-CODE] done\r\n"));
+    assert!(
+        matches!(&s.code, Some(Code::Other { name, args: None }) if name.as_str() == "X-NO-SUCH-CODE")
+    );
+}
+
+/// Exchange's greeting ends its text with a bracketed blob (jstedfast/MailKit#1446): text, not
+/// a code, since it does not start the text.
+#[test]
+fn exchange_greeting_with_bracket_in_text() {
+    let s = status(valid!(
+        b"* OK The Microsoft Exchange IMAP4 service is ready. [TQBOADIAUABSADEANgBDAEEAMAAwADYAMwAuAG4AYQBtAHAAcgBkADEANgAuAHAAcgBvAGQALgBvAHUAdABsAG8AbwBrAC4AYwBvAG0A]\r\n",
+    ));
+    assert!(s.code.is_none());
+    assert!(s.text.as_bytes().ends_with(b"AYwBvAG0A]"));
+}
+
+// --- Other real deviations ------------------------------------------------------------------
+
+/// A server wraps the ESEARCH MODSEQ item in parentheses, as SEARCH does (jstedfast/MailKit
+/// #323: `(MODSEQ 284535)` where RFC 7162 wants `MODSEQ 284535`; the server is not named).
+#[test]
+fn esearch_modseq_in_parentheses() {
+    let Data::ESearch(e) = data(quirk!(
+        b"* ESEARCH (TAG \"A00000012\") UID ALL 33866,33897,33906 (MODSEQ 284535)\r\n",
+    )) else {
+        panic!()
+    };
+    assert!(e.uid);
+    assert_eq!(e.data.len(), 2);
+    assert_eq!(e.data[1], ESearchData::ModSeq(284535));
+}
+
+/// HCL Domino wraps ENVELOPE in an extra pair of parentheses inside FETCH
+/// (jstedfast/MailKit#943, verbatim). The items inside are read as if they were not wrapped.
+#[test]
+fn domino_parenthesized_fetch_item() {
+    let (_, items) = fetch(quirk!(
+        b"* 2 FETCH (UID 14935 (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)) BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0 NIL))\r\n",
+    ));
+    assert_eq!(items.len(), 3);
+    assert!(matches!(&items[1], FetchData::Envelope(e) if e.date.is_none() && e.from.is_empty()));
+    assert!(matches!(&items[2], FetchData::BodyStructure(b) if b.mime_type() == "text/plain"));
+}
