@@ -145,7 +145,10 @@ const PLAIN: &[(&str, Capability)] = &[
     ("XLIST", Capability::XList),
 ];
 
-const PREFIXED: &[(&str, fn(Atom) -> Capability)] = &[
+/// Builds a capability from the atom after its prefix.
+type MakeCapability = fn(Atom) -> Capability;
+
+const PREFIXED: &[(&str, MakeCapability)] = &[
     ("AUTH=", Capability::Auth),
     ("COMPRESS=", Capability::Compress),
     ("QUOTA=RES-", Capability::QuotaRes),
@@ -169,13 +172,13 @@ impl Capability {
                 return make(Atom::unchecked(atom_tail(&atom, p)));
             }
         }
-        if b.len() > 12 && b[..12].eq_ignore_ascii_case(b"APPENDLIMIT=") {
-            if let Some(n) = std::str::from_utf8(&b[12..])
+        if b.len() > 12
+            && b[..12].eq_ignore_ascii_case(b"APPENDLIMIT=")
+            && let Some(n) = std::str::from_utf8(&b[12..])
                 .ok()
                 .and_then(|s| s.parse().ok())
-            {
-                return Capability::AppendLimit(Some(n));
-            }
+        {
+            return Capability::AppendLimit(Some(n));
         }
         Capability::Other(atom)
     }

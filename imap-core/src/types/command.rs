@@ -303,6 +303,7 @@ impl RawArgs {
         &self.0
     }
 
+    #[allow(dead_code)] // for the parser
     pub(crate) fn unchecked(b: Bytes) -> Self {
         RawArgs(b)
     }

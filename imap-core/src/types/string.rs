@@ -240,6 +240,7 @@ impl Tag {
     }
 
     /// Wraps bytes the parser has already checked.
+    #[allow(dead_code)] // for the parser
     pub(crate) fn unchecked(b: Bytes) -> Self {
         Tag(b)
     }
