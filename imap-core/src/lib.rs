@@ -1,5 +1,7 @@
 //! Sans-IO IMAP.
 
+#[cfg(any(test, feature = "arbitrary"))]
+pub mod arbitrary;
 pub mod encode;
 pub mod secret;
 pub mod types;

@@ -185,6 +185,13 @@ pub fn encode_authenticate_response(data: &[u8]) -> Bytes {
     Bytes::from(s)
 }
 
+/// Whether `line` ends with something a reader would take for a literal marker (`{N}`,
+/// `{N+}`, `~{N}`); the encoder appends a space after such a line end.
+#[cfg(any(test, feature = "arbitrary"))]
+pub(crate) fn ends_with_literal_marker(line: &[u8]) -> bool {
+    writer::literal_marker_shape(line).is_some()
+}
+
 /// `DONE\r\n`, which ends IDLE.
 pub fn encode_done() -> Bytes {
     Bytes::from_static(b"DONE\r\n")

@@ -566,7 +566,7 @@ fn is_list_atom(b: &[u8]) -> bool {
 
 /// If `line` ends with `{digits}` or `{digits+}` (possibly after `~`), the position of the
 /// digits, whether `+` is present and whether `~` is present.
-fn literal_marker_shape(line: &[u8]) -> Option<(std::ops::Range<usize>, bool, bool)> {
+pub(crate) fn literal_marker_shape(line: &[u8]) -> Option<(std::ops::Range<usize>, bool, bool)> {
     let rest = line.strip_suffix(b"}")?;
     let (rest, plus) = match rest.strip_suffix(b"+") {
         Some(r) => (r, true),
