@@ -282,6 +282,187 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn rfc9051_select_transcript() {
+        let ok = |code, text: &str| {
+            Response::Status(StatusResponse {
+                tag: None,
+                kind: StatusKind::Ok,
+                code: Some(code),
+                text: Str::from(text),
+            })
+        };
+        let responses = vec![
+            Response::Data(Data::Exists(172)),
+            ok(
+                Code::UidValidity(std::num::NonZeroU32::new(3857529045).unwrap()),
+                "UIDs valid",
+            ),
+            ok(Code::UidNext(Uid::new(4392).unwrap()), "Predicted next UID"),
+            Response::Data(Data::Flags(vec![
+                Flag::Answered,
+                Flag::Flagged,
+                Flag::Deleted,
+                Flag::Seen,
+                Flag::Draft,
+            ])),
+            ok(
+                Code::PermanentFlags(vec![
+                    FlagPerm::Flag(Flag::Deleted),
+                    FlagPerm::Flag(Flag::Seen),
+                    FlagPerm::Wildcard,
+                ]),
+                "Limited",
+            ),
+            Response::Data(Data::List(ListEntry {
+                attributes: vec![],
+                delimiter: Some(b'/'),
+                mailbox: Mailbox::inbox(),
+                extended: vec![],
+            })),
+            Response::Status(StatusResponse {
+                tag: Some(Tag::try_from("A142").unwrap()),
+                kind: StatusKind::Ok,
+                code: Some(Code::ReadWrite),
+                text: Str::from("SELECT completed"),
+            }),
+        ];
+        let wire: String = responses.into_iter().map(resp).collect();
+        assert_eq!(
+            wire,
+            "* 172 EXISTS\r\n\
+             * OK [UIDVALIDITY 3857529045] UIDs valid\r\n\
+             * OK [UIDNEXT 4392] Predicted next UID\r\n\
+             * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
+             * OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited\r\n\
+             * LIST () \"/\" INBOX\r\n\
+             A142 OK [READ-WRITE] SELECT completed\r\n"
+        );
+        assert_eq!(
+            cmd(CommandBody::Select {
+                mailbox: Mailbox::inbox(),
+                params: SelectParams::default()
+            }),
+            "a1 SELECT INBOX\r\n"
+        );
+    }
+
+    #[test]
+    fn crlf_injection_attempts() {
+        let evil = Str::from("x\r\na2 DELETE INBOX");
+        let bad_atom = Atom::unchecked(Bytes::from_static(b"A\r\nB"));
+        let utf8 = EncodeOptions {
+            utf8: true,
+            ..Default::default()
+        };
+        let commands = vec![
+            CommandBody::Login {
+                username: evil.clone(),
+                password: crate::secret::Secret::new(evil.clone()),
+            },
+            CommandBody::Select {
+                mailbox: Mailbox::new("x\r\na2 DELETE INBOX"),
+                params: SelectParams::default(),
+            },
+            CommandBody::Select {
+                mailbox: Mailbox::from_raw(evil.bytes().clone()),
+                params: SelectParams::default(),
+            },
+            CommandBody::Search {
+                uid: false,
+                returns: None,
+                charset: Some(evil.clone()),
+                criteria: vec![
+                    SearchKey::Subject(evil.clone()),
+                    SearchKey::Keyword(bad_atom.clone()),
+                ],
+            },
+            CommandBody::Enable(vec![Capability::Other(bad_atom.clone())]),
+            CommandBody::Authenticate {
+                mechanism: bad_atom.clone(),
+                initial: Some(crate::secret::Secret::new(Bytes::from_static(b"\r\n"))),
+            },
+            CommandBody::Other {
+                name: bad_atom.clone(),
+                args: RawArgs::unchecked(Bytes::from_static(b"\r\na2 LOGOUT")),
+            },
+            CommandBody::Id(Some(vec![(evil.clone(), Some(evil.clone()))])),
+        ];
+        for body in commands {
+            for opts in [EncodeOptions::default(), utf8] {
+                let c = Command {
+                    tag: Tag::unchecked(Bytes::from_static(b"a\r\n1")),
+                    body: body.clone(),
+                };
+                let e = encode_command(&c, &opts);
+                check_framing(&e);
+                // The injected command never starts a line of its own.
+                for f in e.fragments() {
+                    if let Fragment::Line(l) = f {
+                        assert!(!l.starts_with(b"a2 "), "{:?}", e.fragments());
+                    }
+                }
+            }
+        }
+        let responses = vec![
+            Response::Status(StatusResponse {
+                tag: Some(Tag::unchecked(Bytes::from_static(b"a\r\n1"))),
+                kind: StatusKind::Ok,
+                code: Some(Code::Other {
+                    name: bad_atom.clone(),
+                    args: Some(evil.clone()),
+                }),
+                text: evil.clone(),
+            }),
+            Response::Continue(Continue {
+                code: Some(Code::Referral(evil.clone())),
+                text: evil.clone(),
+            }),
+            Response::Data(Data::Other {
+                name: evil.clone(),
+                rest: evil.clone(),
+            }),
+            Response::Data(Data::Fetch {
+                seq: SeqNum::new(1).unwrap(),
+                data: vec![
+                    FetchData::Other {
+                        name: evil.clone(),
+                        value: evil.clone(),
+                    },
+                    FetchData::EmailId(evil.clone()),
+                    FetchData::GmLabels(vec![evil.clone()]),
+                ],
+            }),
+            Response::Data(Data::Status {
+                mailbox: Mailbox::from_raw(evil.bytes().clone()),
+                items: vec![
+                    (
+                        StatusItem::Other(bad_atom.clone()),
+                        StatusValue::Raw(evil.clone()),
+                    ),
+                    (StatusItem::MailboxId, StatusValue::MailboxId(evil.clone())),
+                ],
+            }),
+            Response::Data(Data::List(ListEntry {
+                attributes: vec![MailboxAttr::Other(bad_atom.clone())],
+                delimiter: Some(b'\n'),
+                mailbox: Mailbox::new("a\r\nb"),
+                extended: vec![(evil.clone(), evil.clone())],
+            })),
+        ];
+        for r in responses {
+            for opts in [EncodeOptions::default(), utf8] {
+                let e = encode_response(&r, &opts);
+                check_framing(&e);
+                for f in e.fragments() {
+                    if let Fragment::Line(l) = f {
+                        assert!(!l.starts_with(b"a2 "), "{:?}", e.fragments());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn authenticate_response_and_done() {
         assert_eq!(&encode_authenticate_response(b"")[..], b"\r\n");
         assert_eq!(
