@@ -1468,7 +1468,7 @@ fn extension_commands() -> BoxedStrategy<CommandBody> {
             .boxed(),
         (
             "X-[A-Z]{1,8}",
-            "([A-Za-z0-9()\"]{1,5}( [A-Za-z0-9]{1,5}){0,3})?",
+            "([A-Za-z0-9.]{1,5}( [A-Za-z0-9.]{1,5}){0,3})?",
         )
             .prop_map(|(name, args)| C::Other {
                 name: to_atom(name),
