@@ -54,7 +54,7 @@
 //!   held; a `{N}` / `~{N}` marker followed by CRLF and at least N bytes inside them becomes a
 //!   real literal, and every other CR, LF or NUL is replaced with a space.
 //! * A line never ends with something that looks like a literal marker unless it is one: if raw
-//!   text or `resp-text` ends with `{N}` or `{N+}`, a space is appended before the CRLF.
+//!   text or `resp-text` ends with `{N}`, `{N+}` or `{N-}`, a space is appended before the CRLF.
 //! * A delimiter byte (LIST, NAMESPACE) that cannot be quoted (CR, LF, NUL, 8-bit) is written
 //!   as `NIL`.
 //!
@@ -186,7 +186,7 @@ pub fn encode_authenticate_response(data: &[u8]) -> Bytes {
 }
 
 /// Whether `line` ends with something a reader would take for a literal marker (`{N}`,
-/// `{N+}`, `~{N}`); the encoder appends a space after such a line end.
+/// `{N+}`, `{N-}`, `~{N}`); the encoder appends a space after such a line end.
 #[cfg(any(test, feature = "arbitrary"))]
 pub(crate) fn ends_with_literal_marker(line: &[u8]) -> bool {
     writer::literal_marker_shape(line).is_some()

@@ -564,13 +564,14 @@ fn is_list_atom(b: &[u8]) -> bool {
         && !is_nil(b)
 }
 
-/// If `line` ends with `{digits}` or `{digits+}` (possibly after `~`), the position of the
-/// digits, whether `+` is present and whether `~` is present.
+/// If `line` ends with `{digits}`, `{digits+}` or `{digits-}` (possibly after `~`): the
+/// position of the digits, whether it is non-synchronizing (`+`, or the `-` some peers write
+/// and framers accept), and whether `~` is present.
 pub(crate) fn literal_marker_shape(line: &[u8]) -> Option<(std::ops::Range<usize>, bool, bool)> {
     let rest = line.strip_suffix(b"}")?;
-    let (rest, plus) = match rest.strip_suffix(b"+") {
-        Some(r) => (r, true),
-        None => (rest, false),
+    let (rest, non_sync) = match rest.split_last() {
+        Some((b'+' | b'-', r)) => (r, true),
+        _ => (rest, false),
     };
     let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
@@ -578,15 +579,15 @@ pub(crate) fn literal_marker_shape(line: &[u8]) -> Option<(std::ops::Range<usize
     }
     let open = rest.len() - digits;
     let before = rest[..open].strip_suffix(b"{")?;
-    Some((open..rest.len(), plus, before.ends_with(b"~")))
+    Some((open..rest.len(), non_sync, before.ends_with(b"~")))
 }
 
-/// If `line` ends with a literal marker, its size, whether it has `+`, and whether it is a
-/// `literal8` (`~{`).
+/// If `line` ends with a literal marker: its size, whether it is non-synchronizing, and whether
+/// it is a `literal8` (`~{`).
 pub(crate) fn literal_marker(line: &[u8]) -> Option<(u64, bool, bool)> {
-    let (digits, plus, tilde) = literal_marker_shape(line)?;
+    let (digits, non_sync, tilde) = literal_marker_shape(line)?;
     let n = std::str::from_utf8(&line[digits]).ok()?.parse().ok()?;
-    Some((n, plus, tilde))
+    Some((n, non_sync, tilde))
 }
 
 #[cfg(test)]
@@ -795,6 +796,7 @@ mod tests {
         assert_eq!(server(|w| w.text(b"see {5}")), "see {5} \r\n");
         assert_eq!(server(|w| w.text(b"see {5+}")), "see {5+} \r\n");
         assert_eq!(server(|w| w.text(b"see ~{5}")), "see ~{5} \r\n");
+        assert_eq!(server(|w| w.text(b"see {5-}")), "see {5-} \r\n");
         assert_eq!(server(|w| w.text(b"see {}")), "see {}\r\n");
         assert_eq!(server(|w| w.text(b"see {x}")), "see {x}\r\n");
         assert_eq!(server(|w| w.text(b"5}")), "5}\r\n");
@@ -984,7 +986,9 @@ mod tests {
         assert_eq!(literal_marker(b"x {12}"), Some((12, false, false)));
         assert_eq!(literal_marker(b"x {12+}"), Some((12, true, false)));
         assert_eq!(literal_marker(b"~{0}"), Some((0, false, true)));
+        assert_eq!(literal_marker(b"x {12-}"), Some((12, true, false)));
         assert_eq!(literal_marker(b"{+}"), None);
+        assert_eq!(literal_marker(b"{1+-}"), None);
         assert_eq!(literal_marker(b"12}"), None);
         assert_eq!(literal_marker(b"{99999999999999999999999}"), None);
         assert!(literal_marker_shape(b"{99999999999999999999999}").is_some());
