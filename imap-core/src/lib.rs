@@ -1,5 +1,8 @@
 //! Sans-IO IMAP.
 
+#[cfg(any(test, feature = "arbitrary"))]
+pub mod arbitrary;
+pub mod encode;
 pub mod excerpt;
 pub mod frame;
 pub mod parse;

@@ -314,7 +314,11 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
             }
             Some(k) => {
                 // A line end inside the string: point at its CR when there is one.
-                let k = if k > 0 && body[k - 1] == b'\r' { k - 1 } else { k };
+                let k = if k > 0 && body[k - 1] == b'\r' {
+                    k - 1
+                } else {
+                    k
+                };
                 advance(i, k);
                 return cut(i, "closing quote");
             }

@@ -447,7 +447,11 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
 /// tolerant mode takes anything up to the first space.
 fn other(i: &mut Input<'_>) -> PResult<Data> {
     let start = *i;
-    let name = take_while1(i, |b| b != b' ' && b != b'\r' && b != b'\n', "response name")?;
+    let name = take_while1(
+        i,
+        |b| b != b' ' && b != b'\r' && b != b'\n',
+        "response name",
+    )?;
     if !lenient(i) && !name.iter().all(|&b| is_atom_char(b)) {
         return fail(&start, "response name");
     }

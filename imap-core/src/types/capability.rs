@@ -145,7 +145,10 @@ const PLAIN: &[(&str, Capability)] = &[
     ("XLIST", Capability::XList),
 ];
 
-const PREFIXED: &[(&str, fn(Atom) -> Capability)] = &[
+/// Builds a capability from the atom after its prefix.
+type MakeCapability = fn(Atom) -> Capability;
+
+const PREFIXED: &[(&str, MakeCapability)] = &[
     ("AUTH=", Capability::Auth),
     ("COMPRESS=", Capability::Compress),
     ("QUOTA=RES-", Capability::QuotaRes),
