@@ -1292,11 +1292,24 @@ fn mailbox_commands() -> BoxedStrategy<CommandBody> {
             vec(list_pattern(), 1..3),
             vec(list_return(), 0..3),
         )
-            .prop_map(|(selection, reference, patterns, returns)| C::List {
-                selection,
-                reference,
-                patterns,
-                returns,
+            .prop_map(|(mut selection, reference, patterns, returns)| {
+                // RFC 5258: RECURSIVEMATCH needs a base option.
+                if selection.contains(&ListSelect::RecursiveMatch)
+                    && !selection.iter().any(|o| {
+                        matches!(
+                            o,
+                            ListSelect::Subscribed | ListSelect::SpecialUse | ListSelect::Other(_)
+                        )
+                    })
+                {
+                    selection.push(ListSelect::Subscribed);
+                }
+                C::List {
+                    selection,
+                    reference,
+                    patterns,
+                    returns,
+                }
             })
             .boxed(),
         (mailbox(), list_pattern())

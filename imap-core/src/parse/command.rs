@@ -407,12 +407,15 @@ fn list(i: &mut Input<'_>) -> PResult<CommandBody> {
     if peek(i) == Some(b'(') {
         let start = *i;
         selection = paren_list(i, list_select_opt)?;
-        // list-select-mod-opt (RECURSIVEMATCH) needs a list-select-base-opt (SUBSCRIBED or,
-        // possibly, an extension option).
+        // list-select-mod-opt (RECURSIVEMATCH) needs a list-select-base-opt (SUBSCRIBED,
+        // SPECIAL-USE from RFC 6154, or possibly an extension option).
         if selection.contains(&ListSelect::RecursiveMatch)
-            && !selection
-                .iter()
-                .any(|o| matches!(o, ListSelect::Subscribed | ListSelect::Other(_)))
+            && !selection.iter().any(|o| {
+                matches!(
+                    o,
+                    ListSelect::Subscribed | ListSelect::SpecialUse | ListSelect::Other(_)
+                )
+            })
         {
             return cut(&start, "a base selection option with RECURSIVEMATCH");
         }

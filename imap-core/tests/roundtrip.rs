@@ -1,0 +1,98 @@
+//! Round trips over generated values of every command and response type:
+//! `parse(encode(x)) == x` in both directions, under every encoder option set, and framing of
+//! the encoded stream split at arbitrary points.
+
+use bytes::Bytes;
+use imap_core::arbitrary;
+use imap_core::encode::{EncodeOptions, encode_command, encode_response};
+use imap_core::frame::{Frame, Framer, Limits, Role};
+use imap_core::parse::{ParseOptions, parse_command, parse_response};
+use proptest::prelude::*;
+
+fn option_sets() -> [EncodeOptions; 4] {
+    [
+        EncodeOptions::default(),
+        EncodeOptions {
+            literal_plus: true,
+            ..EncodeOptions::default()
+        },
+        EncodeOptions {
+            literal_minus: true,
+            ..EncodeOptions::default()
+        },
+        EncodeOptions {
+            utf8: true,
+            ..EncodeOptions::default()
+        },
+    ]
+}
+
+fn parse_opts(e: &EncodeOptions) -> ParseOptions {
+    ParseOptions {
+        utf8: e.utf8,
+        ..ParseOptions::default()
+    }
+}
+
+/// Frames `bytes` (fed in `pieces`-sized chunks) into units.
+fn frame_all(role: Role, bytes: &[u8], piece: usize) -> Vec<Bytes> {
+    let mut f = Framer::new(role, Limits::default());
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(piece.max(1)) {
+        f.push(chunk);
+        while let Some(frame) = f.next_frame() {
+            match frame.expect("encoded output frames cleanly") {
+                Frame::Unit(u) => out.push(u),
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+    assert_eq!(f.buffered_len(), 0, "bytes left over after the last unit");
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn responses_round_trip(resp in arbitrary::response()) {
+        for opts in option_sets() {
+            let bytes = encode_response(&resp, &opts).to_vec();
+            let units = frame_all(Role::Client, &bytes, bytes.len());
+            prop_assert_eq!(units.len(), 1);
+            let back = parse_response(&units[0], &parse_opts(&opts))
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+            prop_assert_eq!(&back, &resp);
+        }
+    }
+
+    #[test]
+    fn commands_round_trip(cmd in arbitrary::command()) {
+        for opts in option_sets() {
+            let bytes = encode_command(&cmd, &opts).to_vec();
+            let units = frame_all(Role::Server, &bytes, bytes.len());
+            prop_assert_eq!(units.len(), 1);
+            let back = parse_command(&units[0], &parse_opts(&opts))
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+            prop_assert_eq!(&back, &cmd);
+        }
+    }
+
+    #[test]
+    fn response_streams_frame_identically_at_any_split(
+        resps in proptest::collection::vec(arbitrary::response(), 1..8),
+        piece in 1usize..64,
+    ) {
+        let opts = EncodeOptions::default();
+        let mut stream = Vec::new();
+        let mut expected = Vec::new();
+        for r in &resps {
+            let b = encode_response(r, &opts).to_vec();
+            expected.push(b.clone());
+            stream.extend(b);
+        }
+        let units = frame_all(Role::Client, &stream, piece);
+        let got: Vec<Vec<u8>> = units.iter().map(|u| u.to_vec()).collect();
+        prop_assert_eq!(got, expected);
+    }
+}
