@@ -6,6 +6,7 @@ pub mod encode;
 pub mod excerpt;
 pub mod frame;
 pub mod parse;
+pub mod sasl;
 pub mod secret;
 pub mod types;
 pub mod utf7;
