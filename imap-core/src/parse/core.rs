@@ -329,11 +329,12 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         }
     }
     let raw = &body[..n];
-    if let Some(k) = memchr::memchr(b'\r', raw) {
-        advance(i, k);
-        return cut(i, "closing quote");
-    }
+    // Tolerated: a bare CR inside the string (framing is by LF, so it cannot break a unit).
     if strict {
+        if let Some(k) = memchr::memchr(b'\r', raw) {
+            advance(i, k);
+            return cut(i, "closing quote");
+        }
         if i.state.opts.utf8 {
             if let Err(e) = std::str::from_utf8(raw) {
                 advance(i, e.valid_up_to());
