@@ -1,1 +1,3 @@
-//! mock-server (filled by a later issue).
+//! mock-server: an in-memory IMAP server with real RFC semantics.
+
+pub mod mime;
