@@ -122,15 +122,6 @@ impl<'a> HeaderBlock<'a> {
         self.raw(name).map(unfold)
     }
 
-    /// The raw values of every field called `name`, in order.
-    pub fn all_raw(&self, name: &str) -> Vec<&'a [u8]> {
-        self.fields
-            .iter()
-            .filter(|f| self.name(f).eq_ignore_ascii_case(name.as_bytes()))
-            .map(|f| &self.bytes[f.value.clone()])
-            .collect()
-    }
-
     /// The fields whose name is (or, with `not`, is not) in `names`, byte-exact, followed by the
     /// blank line when the block has one (RFC 9051 section 6.4.5.1).
     pub fn subset(&self, names: &[&[u8]], not: bool) -> Vec<u8> {

@@ -79,11 +79,6 @@ impl Part {
         HeaderBlock::new(&self.src[self.header.clone()])
     }
 
-    /// Whether this is a multipart.
-    pub fn is_multipart(&self) -> bool {
-        matches!(self.children, Children::Multi(_))
-    }
-
     /// The Content-Transfer-Encoding, trimmed and upper-cased; `7BIT` when absent.
     pub fn encoding(&self) -> String {
         self.header_block()
@@ -91,14 +86,6 @@ impl Part {
             .map(|v| String::from_utf8_lossy(&v).to_ascii_uppercase())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| "7BIT".into())
-    }
-
-    /// A parameter of the Content-Type, by case-insensitive name.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
     }
 
     /// Every leaf part in order, depth first, entering encapsulated messages.
@@ -151,6 +138,18 @@ impl ParsedMessage {
     /// The top-level body, byte-exact.
     pub fn body_bytes(&self) -> Bytes {
         self.root.body_bytes()
+    }
+
+    /// The Date header: the calendar date as written (for SENT*) and the instant in Unix
+    /// seconds (for SORT DATE). `None` when absent or unparsable.
+    pub fn sent_date(&self) -> Option<(imap_core::types::Date, i64)> {
+        let v = self.header_value("Date")?;
+        let dt = mail_parser::DateTime::parse_rfc822(std::str::from_utf8(&v).ok()?)?;
+        if !dt.is_valid() {
+            return None;
+        }
+        let date = imap_core::types::Date::new(dt.year, dt.month, dt.day)?;
+        Some((date, dt.to_timestamp()))
     }
 
     /// Decoded text of every text part, in order (for SEARCH BODY/TEXT and PREVIEW).
