@@ -9,9 +9,11 @@
 //! - [`fetch`], [`search`], [`sort`], [`thread`]: FETCH items, SEARCH keys, SORT and THREAD.
 //! - [`seed`]: a builder, `.eml` directories, mbox files and a demo account.
 
+pub mod demo;
 pub mod fetch;
 pub mod mime;
 pub mod search;
+pub mod seed;
 pub mod sort;
 pub mod store;
 pub mod thread;

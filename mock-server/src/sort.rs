@@ -28,7 +28,7 @@ pub fn base_subject(subject: &str) -> (String, bool) {
         loop {
             if s.ends_with(' ') {
                 s.pop();
-            } else if s.len() >= 5 && s[s.len() - 5..].eq_ignore_ascii_case("(fwd)") {
+            } else if s.len() >= 5 && s.as_bytes()[s.len() - 5..].eq_ignore_ascii_case(b"(fwd)") {
                 s.truncate(s.len() - 5);
                 reply = true;
             } else {
@@ -58,7 +58,7 @@ pub fn base_subject(subject: &str) -> (String, bool) {
             }
         }
         // (6) "[fwd: ... ]".
-        if s.len() >= 6 && s[..5].eq_ignore_ascii_case("[fwd:") && s.ends_with(']') {
+        if s.len() >= 6 && s.as_bytes()[..5].eq_ignore_ascii_case(b"[fwd:") && s.ends_with(']') {
             s = s[5..s.len() - 1].to_owned();
             reply = true;
             continue;
