@@ -872,3 +872,350 @@ fn status_of(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::utc;
+    use imap_core::types::{ListReturn, ListSelect};
+
+    const MSG: &[u8] = b"Subject: t\r\n\r\nbody\r\n";
+
+    fn uid(n: u32) -> Uid {
+        Uid::new(n).unwrap()
+    }
+
+    fn store() -> (Store, Account) {
+        let s = Store::new();
+        s.set_clock(|| utc(2024, 5, 1, 12, 0));
+        let a = s.add_user("alice", "pw").unwrap();
+        (s, a)
+    }
+
+    fn names(l: &[ListEntry]) -> Vec<String> {
+        l.iter().map(|e| e.mailbox.to_string()).collect()
+    }
+
+    #[test]
+    fn login_checks_password() {
+        let (s, _) = store();
+        assert!(s.login("alice", "pw").is_ok());
+        assert_eq!(
+            s.login("alice", "nope").unwrap_err(),
+            StoreError::AuthenticationFailed
+        );
+        assert_eq!(
+            s.login("mallory", "pw").unwrap_err().code(),
+            Some(Code::Simple(SimpleCode::AuthenticationFailed))
+        );
+        assert!(s.add_user("alice", "x").is_err());
+    }
+
+    #[test]
+    fn uids_ascend_and_are_never_reused() {
+        let (_, a) = store();
+        let r = a.append("INBOX", MSG, &[], None).unwrap();
+        assert_eq!(r.uids, vec![uid(1)]);
+        a.append("inbox", MSG, &[], None).unwrap();
+        a.append("INBOX", MSG, &[], None).unwrap();
+        assert_eq!(a.expunge_uids("INBOX", &[uid(3)]).unwrap(), vec![uid(3)]);
+        assert_eq!(
+            a.append("INBOX", MSG, &[], None).unwrap().uids,
+            vec![uid(4)]
+        );
+        assert_eq!(a.uids("INBOX").unwrap(), vec![uid(1), uid(2), uid(4)]);
+        let st = a.status("INBOX", &[StatusItem::UidNext]).unwrap();
+        assert_eq!(st[0].1, StatusValue::Number(5));
+        // A re-created mailbox gets a new UIDVALIDITY.
+        a.create("Box", &[]).unwrap();
+        let v1 = a.status("Box", &[StatusItem::UidValidity]).unwrap();
+        a.delete("Box").unwrap();
+        a.create("Box", &[]).unwrap();
+        let v2 = a.status("Box", &[StatusItem::UidValidity]).unwrap();
+        assert_ne!(v1, v2);
+    }
+
+    #[test]
+    fn create_delete_hierarchy_rules() {
+        let (_, a) = store();
+        a.create("a/b/c", &[]).unwrap();
+        assert_eq!(a.mailboxes(), vec!["INBOX", "a", "a/b", "a/b/c"]);
+        assert_eq!(
+            a.create("a/b", &[]).unwrap_err(),
+            StoreError::AlreadyExists("a/b".into())
+        );
+        assert!(a.create("INBOX", &[]).is_err());
+        assert!(a.create("x//y", &[]).is_err());
+        assert!(a.create("x*", &[]).is_err());
+        assert_eq!(
+            a.delete("INBOX").unwrap_err().code(),
+            Some(Code::Simple(SimpleCode::Cannot))
+        );
+        assert!(matches!(a.delete("nope"), Err(StoreError::NonExistent(_))));
+        // Deleting a name with inferiors makes it \Noselect.
+        a.append("a", MSG, &[], None).unwrap();
+        a.delete("a").unwrap();
+        assert!(matches!(a.status("a", &[]), Err(StoreError::NoSelect(_))));
+        let l = a.list("", &["*"], &ListOptions::default());
+        assert_eq!(l[1].attributes, vec![MailboxAttr::NoSelect]);
+        assert_eq!(a.delete("a").unwrap_err(), StoreError::HasChildren);
+        a.delete("a/b/c").unwrap();
+        a.delete("a/b").unwrap();
+        a.delete("a").unwrap();
+        assert_eq!(a.mailboxes(), vec!["INBOX"]);
+        // CREATE on a \Noselect name makes it selectable again.
+        a.create("p/q", &[]).unwrap();
+        a.delete("p").unwrap();
+        a.create("p", &[]).unwrap();
+        assert!(a.status("p", &[StatusItem::Messages]).is_ok());
+        assert_eq!(
+            a.create("x", &[MailboxAttr::Remote]),
+            Err(StoreError::UseAttr)
+        );
+    }
+
+    #[test]
+    fn rename_moves_children() {
+        let (_, a) = store();
+        a.create("foo/bar", &[]).unwrap();
+        a.append("foo", MSG, &[], None).unwrap();
+        let v = a.status("foo", &[StatusItem::UidValidity]).unwrap();
+        a.rename("foo", "zap/zowie").unwrap();
+        assert_eq!(
+            a.mailboxes(),
+            vec!["INBOX", "zap", "zap/zowie", "zap/zowie/bar"]
+        );
+        assert_eq!(
+            a.status("zap/zowie", &[StatusItem::UidValidity]).unwrap(),
+            v
+        );
+        assert_eq!(a.uids("zap/zowie").unwrap().len(), 1);
+        assert!(matches!(
+            a.rename("nope", "x"),
+            Err(StoreError::NonExistent(_))
+        ));
+        assert!(matches!(
+            a.rename("zap", "INBOX"),
+            Err(StoreError::AlreadyExists(_))
+        ));
+        assert!(matches!(
+            a.rename("zap", "zap/in"),
+            Err(StoreError::Cannot(_))
+        ));
+    }
+
+    #[test]
+    fn renaming_inbox_moves_messages_and_leaves_it_empty() {
+        let (s, a) = store();
+        a.create("INBOX/child", &[]).unwrap();
+        a.append("INBOX", MSG, &[Flag::Seen], Some(utc(2020, 1, 1, 0, 0)))
+            .unwrap();
+        a.append("INBOX", MSG, &[], None).unwrap();
+        let sess = s.new_session();
+        let (mut view, _) = a.select("INBOX", sess, false).unwrap();
+        a.rename("inbox", "old-mail").unwrap();
+        assert_eq!(a.mailboxes(), vec!["INBOX", "INBOX/child", "old-mail"]);
+        assert!(a.uids("INBOX").unwrap().is_empty());
+        assert_eq!(a.uids("old-mail").unwrap(), vec![uid(1), uid(2)]);
+        let m = a.message("old-mail", uid(1)).unwrap().unwrap();
+        assert_eq!(m.flags, vec![Flag::Seen]);
+        assert_eq!(m.internal_date, utc(2020, 1, 1, 0, 0));
+        // A session with INBOX selected sees the messages go.
+        let ch = view.poll().unwrap();
+        assert_eq!(
+            ch.iter()
+                .filter(|c| matches!(c, Change::Expunged { .. }))
+                .count(),
+            2
+        );
+        // New mail still arrives in INBOX, with UIDs after the old ones.
+        assert_eq!(
+            a.append("INBOX", MSG, &[], None).unwrap().uids,
+            vec![uid(3)]
+        );
+    }
+
+    #[test]
+    fn subscriptions_and_list_extended() {
+        let (_, a) = store();
+        for n in ["Fruit/Apple", "Fruit/Banana", "Tofu", "Vegetable/Broccoli"] {
+            a.create(n, &[]).unwrap();
+        }
+        a.create("Sent", &[MailboxAttr::Sent]).unwrap();
+        a.subscribe("Fruit/Banana").unwrap();
+        a.subscribe("Peach").unwrap();
+        a.subscribe("Tofu").unwrap();
+        a.delete("Vegetable").unwrap();
+        let all = a.list("", &["*"], &ListOptions::default());
+        assert_eq!(
+            names(&all),
+            vec![
+                "INBOX",
+                "Fruit",
+                "Fruit/Apple",
+                "Fruit/Banana",
+                "Sent",
+                "Tofu",
+                "Vegetable",
+                "Vegetable/Broccoli"
+            ]
+        );
+        let top = a.list(
+            "",
+            &["%"],
+            &ListOptions::from_command(&[], &[ListReturn::Children]),
+        );
+        assert_eq!(
+            names(&top),
+            vec!["INBOX", "Fruit", "Sent", "Tofu", "Vegetable"]
+        );
+        assert!(top[1].attributes.contains(&MailboxAttr::HasChildren));
+        assert!(top[2].attributes.contains(&MailboxAttr::HasNoChildren));
+        assert!(top[2].attributes.contains(&MailboxAttr::Sent));
+        assert_eq!(
+            names(&a.list("Fruit/", &["%"], &ListOptions::default())),
+            vec!["Fruit/Apple", "Fruit/Banana"]
+        );
+        let sub = a.list(
+            "",
+            &["*"],
+            &ListOptions::from_command(&[ListSelect::Subscribed], &[]),
+        );
+        assert_eq!(names(&sub), vec!["INBOX", "Fruit/Banana", "Peach", "Tofu"]);
+        assert!(sub[2].attributes.contains(&MailboxAttr::NonExistent));
+        assert!(
+            sub.iter()
+                .all(|e| e.attributes.contains(&MailboxAttr::Subscribed))
+        );
+        let rec = a.list(
+            "",
+            &["%"],
+            &ListOptions::from_command(&[ListSelect::Subscribed, ListSelect::RecursiveMatch], &[]),
+        );
+        assert_eq!(names(&rec), vec!["INBOX", "Fruit", "Peach", "Tofu"]);
+        assert_eq!(rec[1].extended[0].0.as_bytes(), b"CHILDINFO");
+        assert!(!rec[1].attributes.contains(&MailboxAttr::Subscribed));
+        let su = a.list(
+            "",
+            &["*"],
+            &ListOptions::from_command(&[ListSelect::SpecialUse], &[]),
+        );
+        assert_eq!(names(&su), vec!["Sent"]);
+        let root = a.list("", &[""], &ListOptions::default());
+        assert_eq!(root[0].attributes, vec![MailboxAttr::NoSelect]);
+        assert_eq!(root[0].delimiter, Some(b'/'));
+        assert_eq!(
+            names(&a.list("", &["inbox"], &ListOptions::default())),
+            vec!["INBOX"]
+        );
+        assert_eq!(
+            names(&a.lsub("", "%")),
+            vec!["INBOX", "Fruit", "Peach", "Tofu"]
+        );
+        assert_eq!(a.lsub("", "%")[1].attributes, vec![MailboxAttr::NoSelect]);
+        a.unsubscribe("Peach").unwrap();
+        assert!(!a.subscriptions().contains(&"Peach".to_owned()));
+    }
+
+    #[test]
+    fn status_items() {
+        let (s, a) = store();
+        s.set_append_limit(Some(1000));
+        a.append("INBOX", MSG, &[Flag::Seen], None).unwrap();
+        a.append("INBOX", MSG, &[Flag::Deleted], None).unwrap();
+        let st = a
+            .status(
+                "INBOX",
+                &[
+                    StatusItem::Messages,
+                    StatusItem::Recent,
+                    StatusItem::Unseen,
+                    StatusItem::Deleted,
+                    StatusItem::Size,
+                    StatusItem::HighestModSeq,
+                    StatusItem::AppendLimit,
+                    StatusItem::DeletedStorage,
+                ],
+            )
+            .unwrap();
+        let nums: Vec<_> = st.iter().map(|(_, v)| v.clone()).collect();
+        assert_eq!(
+            nums,
+            [2, 2, 1, 1, 2 * MSG.len() as u64, 3, 1000, 1].map(StatusValue::Number)
+        );
+        let id = a.status("INBOX", &[StatusItem::MailboxId]).unwrap();
+        assert!(matches!(&id[0].1, StatusValue::MailboxId(s) if s.as_bytes()[0] == b'F'));
+        assert!(matches!(
+            a.status(
+                "INBOX",
+                &[StatusItem::Other(imap_core::types::Atom::from_static("X"))]
+            ),
+            Err(StoreError::Unsupported(_))
+        ));
+        assert!(matches!(
+            a.append("INBOX", vec![b'x'; 1001], &[], None),
+            Err(StoreError::TooBig)
+        ));
+        assert!(matches!(
+            a.append("Nope", MSG, &[], None),
+            Err(StoreError::TryCreate(_))
+        ));
+        assert_eq!(
+            StoreError::TryCreate("x".into()).code(),
+            Some(Code::TryCreate)
+        );
+    }
+
+    #[test]
+    fn quota_limits_storage_and_messages() {
+        let (_, a) = store();
+        a.set_quota(Some(2), Some(3));
+        a.append("INBOX", vec![b'a'; 1500], &[], None).unwrap();
+        let q = a.quota();
+        assert_eq!((q.storage_used, q.messages_used), (2, 1));
+        assert_eq!(
+            a.append("INBOX", MSG, &[], None).unwrap_err(),
+            StoreError::OverQuota
+        );
+        a.set_quota(None, Some(2));
+        a.append("INBOX", MSG, &[], None).unwrap();
+        assert_eq!(
+            a.append_many("INBOX", vec![NewMessage::new(MSG)])
+                .unwrap_err(),
+            StoreError::OverQuota
+        );
+        a.set_quota(None, None);
+        let r = a
+            .append_many("INBOX", vec![NewMessage::new(MSG), NewMessage::new(MSG)])
+            .unwrap();
+        assert_eq!(r.uids, vec![uid(3), uid(4)]);
+        assert_eq!(a.quota().messages_used, 4);
+    }
+
+    #[test]
+    fn thread_ids_follow_references() {
+        let (_, a) = store();
+        a.append("INBOX", &b"Message-ID: <a@x>\r\n\r\n"[..], &[], None)
+            .unwrap();
+        a.append(
+            "INBOX",
+            &b"Message-ID: <b@x>\r\nIn-Reply-To: <a@x>\r\n\r\n"[..],
+            &[],
+            None,
+        )
+        .unwrap();
+        a.append("INBOX", &b"Message-ID: <c@x>\r\n\r\n"[..], &[], None)
+            .unwrap();
+        let t = |n| {
+            a.message("INBOX", uid(n))
+                .unwrap()
+                .unwrap()
+                .data
+                .thread_id()
+        };
+        let e = |n| a.message("INBOX", uid(n)).unwrap().unwrap().data.email_id();
+        assert_eq!(t(1), t(2));
+        assert_ne!(t(1), t(3));
+        assert_ne!(e(1), e(2));
+    }
+}

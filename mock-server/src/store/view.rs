@@ -631,3 +631,309 @@ impl MailboxView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::utc;
+    use crate::store::Account;
+    use imap_core::types::{Section, SectionText};
+
+    const MSG: &[u8] = b"Subject: t\r\n\r\nbody\r\n";
+
+    fn uid(n: u32) -> Uid {
+        Uid::new(n).unwrap()
+    }
+
+    fn setup(n: usize) -> (Store, Account) {
+        let s = Store::new();
+        s.set_clock(|| utc(2024, 5, 1, 12, 0));
+        let a = s.add_user("alice", "pw").unwrap();
+        for _ in 0..n {
+            a.append("INBOX", MSG, &[], None).unwrap();
+        }
+        (s, a)
+    }
+
+    #[test]
+    fn recent_goes_to_exactly_one_session() {
+        let (s, a) = setup(2);
+        let (s1, s2) = (s.new_session(), s.new_session());
+        let (mut v1, i1) = a.select("INBOX", s1, false).unwrap();
+        let (mut v2, i2) = a.select("INBOX", s2, false).unwrap();
+        assert_eq!((i1.recent, i2.recent), (2, 0));
+        assert!(v1.message(uid(1)).unwrap().unwrap().recent);
+        assert!(!v2.message(uid(1)).unwrap().unwrap().recent);
+        // New mail: the first session to poll takes it.
+        a.deliver("INBOX", MSG, &[], None).unwrap();
+        v2.poll().unwrap();
+        v1.poll().unwrap();
+        assert!(v2.message(uid(3)).unwrap().unwrap().recent);
+        assert!(!v1.message(uid(3)).unwrap().unwrap().recent);
+        assert_eq!(
+            v2.message(uid(3)).unwrap().unwrap().fetch_flags(),
+            vec![Flag::Recent]
+        );
+        // EXAMINE takes nothing.
+        a.deliver("INBOX", MSG, &[], None).unwrap();
+        let (_, i3) = a.select("INBOX", s.new_session(), true).unwrap();
+        assert_eq!(i3.recent, 1);
+        assert_eq!(
+            a.status("INBOX", &[StatusItem::Recent]).unwrap()[0].1,
+            StatusValue::Number(4)
+        );
+        drop(v1);
+        assert_eq!(
+            a.status("INBOX", &[StatusItem::Recent]).unwrap()[0].1,
+            StatusValue::Number(2)
+        );
+    }
+
+    #[test]
+    fn change_log_reports_each_session_what_changed() {
+        let (s, a) = setup(3);
+        let (s1, s2) = (s.new_session(), s.new_session());
+        let (mut v1, info) = a.select("INBOX", s1, false).unwrap();
+        let (mut v2, _) = a.select("INBOX", s2, false).unwrap();
+        assert_eq!(info.uids, vec![uid(1), uid(2), uid(3)]);
+        let base = info.highest_modseq;
+        // Another client: new mail, a flag change, an expunge.
+        a.deliver("INBOX", MSG, &[], None).unwrap();
+        a.set_flags("INBOX", uid(1), &[Flag::Seen]).unwrap();
+        a.expunge_uids("INBOX", &[uid(2)]).unwrap();
+        let ch = v1.poll().unwrap();
+        assert_eq!(
+            ch,
+            vec![
+                Change::Added {
+                    uid: uid(4),
+                    modseq: base + 1,
+                    origin: None
+                },
+                Change::Flags {
+                    uid: uid(1),
+                    modseq: base + 2,
+                    flags: vec![Flag::Seen],
+                    origin: None
+                },
+                Change::Expunged {
+                    uid: uid(2),
+                    modseq: base + 3,
+                    origin: None
+                },
+            ]
+        );
+        assert!(v1.poll().unwrap().is_empty());
+        // Session 1 stores a flag: session 2 sees both batches, tagged with their origin.
+        v1.store(&[uid(3)], StoreKind::Add, &[Flag::Flagged], None)
+            .unwrap();
+        let ch2 = v2.poll().unwrap();
+        assert_eq!(ch2.len(), 4);
+        assert_eq!(ch2[3].uid(), uid(3));
+        assert!(matches!(ch2[3], Change::Flags { origin: Some(o), .. } if o == s1));
+        assert_eq!(v2.highest_modseq().unwrap(), base + 4);
+        // The log drops what every view has seen.
+        v1.poll().unwrap();
+        let n = a
+            .store()
+            .lock()
+            .users
+            .get("alice")
+            .unwrap()
+            .by_name("INBOX")
+            .unwrap()
+            .log
+            .len();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn store_flags_and_unchangedsince() {
+        let (s, a) = setup(3);
+        let (v, info) = a.select("INBOX", s.new_session(), false).unwrap();
+        let m0 = info.highest_modseq;
+        let r = v
+            .store(&[uid(1), uid(2)], StoreKind::Add, &[Flag::Seen], None)
+            .unwrap();
+        assert!(
+            r.updated
+                .iter()
+                .all(|u| u.changed && u.flags == vec![Flag::Seen])
+        );
+        assert_eq!(r.updated[1].modseq, m0 + 2);
+        // Unchanged flags keep their MODSEQ.
+        let r = v
+            .store(&[uid(1)], StoreKind::Add, &[Flag::Seen], None)
+            .unwrap();
+        assert!(!r.updated[0].changed);
+        assert_eq!(r.updated[0].modseq, m0 + 1);
+        // UNCHANGEDSINCE: message 2 changed after m0 + 1, so it is MODIFIED.
+        let r = v
+            .store(
+                &[uid(1), uid(2), uid(3)],
+                StoreKind::Replace,
+                &[Flag::Flagged],
+                Some(m0 + 1),
+            )
+            .unwrap();
+        assert_eq!(r.modified, vec![uid(2)]);
+        assert_eq!(r.updated.len(), 2);
+        let kw = Flag::Keyword(imap_core::types::Atom::from_static("$Label1"));
+        v.store(&[uid(3)], StoreKind::Add, &[kw.clone()], None)
+            .unwrap();
+        let r = v
+            .store(
+                &[uid(3)],
+                StoreKind::Remove,
+                &[Flag::Keyword(imap_core::types::Atom::from_static(
+                    "$label1",
+                ))],
+                None,
+            )
+            .unwrap();
+        assert_eq!(r.updated[0].flags, vec![Flag::Flagged]);
+        assert!(v.info().unwrap().flags.contains(&kw));
+        assert_eq!(v.changed_since(m0 + 2).unwrap(), vec![uid(1), uid(3)]);
+        assert_eq!(v.changed_since(m0 + 3).unwrap(), vec![uid(3)]);
+        let (ro, _) = a.select("INBOX", s.new_session(), true).unwrap();
+        assert_eq!(
+            ro.store(&[uid(1)], StoreKind::Add, &[Flag::Seen], None),
+            Err(StoreError::ReadOnly)
+        );
+    }
+
+    #[test]
+    fn expunge_and_vanished() {
+        let (s, a) = setup(4);
+        let (v, info) = a.select("INBOX", s.new_session(), false).unwrap();
+        let m0 = info.highest_modseq;
+        v.store(
+            &[uid(1), uid(2), uid(4)],
+            StoreKind::Add,
+            &[Flag::Deleted],
+            None,
+        )
+        .unwrap();
+        assert_eq!(v.expunge(Some(&[uid(2), uid(3)])).unwrap(), vec![uid(2)]);
+        assert_eq!(v.expunge(None).unwrap(), vec![uid(1), uid(4)]);
+        assert_eq!(v.uids().unwrap(), vec![uid(3)]);
+        assert_eq!(v.vanished_since(m0).unwrap(), vec![uid(1), uid(2), uid(4)]);
+        assert_eq!(v.vanished_since(m0 + 4).unwrap(), vec![uid(1), uid(4)]);
+        assert!(
+            v.vanished_since(v.highest_modseq().unwrap())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn copy_and_move_return_copyuid() {
+        let (s, a) = setup(3);
+        a.create("Dest", &[]).unwrap();
+        a.append("Dest", MSG, &[], None).unwrap();
+        let (mut v, _) = a.select("INBOX", s.new_session(), false).unwrap();
+        v.store(&[uid(2)], StoreKind::Add, &[Flag::Flagged], None)
+            .unwrap();
+        let c = v.copy(&[uid(3), uid(2), uid(9)], "Dest").unwrap();
+        assert_eq!(c.pairs, vec![(uid(2), uid(2)), (uid(3), uid(3))]);
+        let copy = a.message("Dest", uid(2)).unwrap().unwrap();
+        let orig = v.message(uid(2)).unwrap().unwrap();
+        assert_eq!(copy.flags, vec![Flag::Flagged]);
+        assert_eq!(copy.data.email_id(), orig.data.email_id());
+        assert_eq!(copy.internal_date, orig.internal_date);
+        assert_eq!(
+            c.uid_validity,
+            match a.status("Dest", &[StatusItem::UidValidity]).unwrap()[0].1 {
+                StatusValue::Number(n) => NonZeroU32::new(n as u32).unwrap(),
+                _ => panic!(),
+            }
+        );
+        v.poll().unwrap();
+        let m = v.move_to(&[uid(1)], "Dest").unwrap();
+        assert_eq!(m.pairs, vec![(uid(1), uid(4))]);
+        assert_eq!(v.uids().unwrap(), vec![uid(2), uid(3)]);
+        let ch = v.poll().unwrap();
+        assert!(
+            matches!(ch[..], [Change::Expunged { uid: u, origin: Some(_), .. }] if u == uid(1))
+        );
+        assert!(matches!(
+            v.copy(&[uid(2)], "Nope"),
+            Err(StoreError::TryCreate(_))
+        ));
+    }
+
+    #[test]
+    fn fetch_sets_seen_unless_peek_or_read_only() {
+        let (s, a) = setup(1);
+        let (v, _) = a.select("INBOX", s.new_session(), false).unwrap();
+        let peek = FetchItem::BodySection {
+            section: Section::default(),
+            partial: None,
+            peek: true,
+        };
+        let d = v.fetch(uid(1), &[peek.clone()]).unwrap().unwrap();
+        assert_eq!(d.len(), 1);
+        assert!(v.message(uid(1)).unwrap().unwrap().flags.is_empty());
+        let (ro, _) = a.select("INBOX", s.new_session(), true).unwrap();
+        let body = FetchItem::BodySection {
+            section: Section {
+                part: vec![],
+                text: Some(SectionText::Text),
+            },
+            partial: None,
+            peek: false,
+        };
+        ro.fetch(uid(1), &[body.clone()]).unwrap();
+        assert!(v.message(uid(1)).unwrap().unwrap().flags.is_empty());
+        let d = v.fetch(uid(1), &[body.clone()]).unwrap().unwrap();
+        assert_eq!(
+            d,
+            vec![
+                FetchData::BodySection {
+                    section: Section {
+                        part: vec![],
+                        text: Some(SectionText::Text)
+                    },
+                    origin: None,
+                    data: Some("body\r\n".into())
+                },
+                FetchData::Flags(vec![Flag::Seen, Flag::Recent]),
+            ]
+        );
+        // Already seen: no FLAGS added.
+        assert_eq!(v.fetch(uid(1), &[body]).unwrap().unwrap().len(), 1);
+        assert_eq!(v.fetch(uid(7), &[FetchItem::Uid]).unwrap(), None);
+    }
+
+    #[test]
+    fn deleted_mailbox_is_gone_for_its_views() {
+        let (s, a) = setup(1);
+        a.create("Box", &[]).unwrap();
+        let (mut v, _) = a.select("Box", s.new_session(), false).unwrap();
+        a.rename("Box", "Box2").unwrap();
+        assert_eq!(v.name().unwrap(), "Box2");
+        a.delete("Box2").unwrap();
+        assert_eq!(v.poll(), Err(StoreError::MailboxGone));
+        assert!(matches!(
+            a.select("Nope", s.new_session(), false),
+            Err(StoreError::NonExistent(_))
+        ));
+    }
+
+    #[test]
+    fn append_from_the_session_is_announced() {
+        let (s, a) = setup(0);
+        let sess = s.new_session();
+        let (mut v, info) = a.select("INBOX", sess, false).unwrap();
+        assert!(info.uids.is_empty());
+        assert!(info.permanent_flags.contains(&FlagPerm::Wildcard));
+        let u = v.append(MSG, &[Flag::Draft], None).unwrap();
+        let ch = v.poll().unwrap();
+        assert!(
+            matches!(ch[..], [Change::Added { uid, origin: Some(o), .. }] if uid == u && o == sess)
+        );
+        let st = v.status(&[StatusItem::Messages]).unwrap();
+        assert_eq!(st[0].1, StatusValue::Number(1));
+        v.close();
+    }
+}
