@@ -221,3 +221,100 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod sort_tests {
+    use super::*;
+    use crate::search::tests::snap;
+    use crate::seed::utc;
+    use imap_core::types::SortKey as K;
+
+    fn m(seq: u32, headers: &str, day: u8, size_pad: usize) -> (u32, MessageSnapshot) {
+        let raw = format!("{headers}\r\n\r\n{}\r\n", "x".repeat(size_pad));
+        (
+            seq,
+            snap(
+                seq * 10,
+                raw,
+                vec![],
+                utc(2024, 1, 10 - day, 0, 0),
+                false,
+                1,
+            ),
+        )
+    }
+
+    fn msgs() -> Vec<(u32, MessageSnapshot)> {
+        vec![
+            m(
+                1,
+                "Subject: Fwd: c (fwd)\r\nDate: Wed, 3 Jan 2024 00:00:00 +0000\r\nFrom: zed@x\r\nTo: amy@x\r\nCc: Bob <bob@x>",
+                1,
+                50,
+            ),
+            m(
+                2,
+                "Subject: C\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nFrom: \"Yves\" <amy@x>\r\nTo: zed@x",
+                2,
+                10,
+            ),
+            m(
+                3,
+                "Subject: Re: B\r\nDate: Fri, 5 Jan 2024 00:00:00 +0000\r\nFrom: bea@x\r\nTo: Cy <cy@x>\r\nCc: al@x",
+                3,
+                40,
+            ),
+            m(
+                4,
+                "Subject: b\r\nDate: Thu, 4 Jan 2024 18:00:00 -0500\r\nFrom: Al <zz@x>",
+                4,
+                30,
+            ),
+            m(5, "Subject: [list] a\r\nFrom: cy@x", 5, 20),
+        ]
+    }
+
+    fn run(criteria: &[(bool, K)]) -> Vec<u32> {
+        let c: Vec<SortCriterion> = criteria
+            .iter()
+            .map(|&(reverse, key)| SortCriterion { reverse, key })
+            .collect();
+        sort(&msgs(), &c)
+            .into_iter()
+            .map(|u| u.get() / 10)
+            .collect()
+    }
+
+    #[test]
+    fn rfc5256_examples() {
+        assert_eq!(run(&[(false, K::Subject)]), [5, 3, 4, 1, 2]);
+        assert_eq!(
+            run(&[(false, K::Subject), (true, K::Date)]),
+            [5, 3, 4, 1, 2]
+        );
+        assert_eq!(
+            run(&[(false, K::Subject), (false, K::Date)]),
+            [5, 4, 3, 2, 1]
+        );
+        // REVERSE reverses one criterion only: ties stay in sequence order.
+        assert_eq!(run(&[(true, K::Subject)]), [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn every_key() {
+        // Message 5 has no Date: its INTERNALDATE (5 Jan 00:00) is used, the same instant as
+        // message 3's Date, so sequence order decides; 4 is 4 Jan 23:00 UTC.
+        assert_eq!(run(&[(false, K::Date)]), [2, 1, 4, 3, 5]);
+        assert_eq!(run(&[(false, K::Arrival)]), [5, 4, 3, 2, 1]);
+        assert_eq!(run(&[(true, K::Arrival)]), [1, 2, 3, 4, 5]);
+        let mut by_size: Vec<(u64, u32)> = msgs().iter().map(|(s, m)| (m.size(), *s)).collect();
+        by_size.sort();
+        let by_size: Vec<u32> = by_size.into_iter().map(|(_, s)| s).collect();
+        assert_eq!(run(&[(false, K::Size)]), by_size);
+        assert_eq!(run(&[(false, K::From)]), [2, 3, 5, 1, 4]);
+        assert_eq!(run(&[(false, K::To)]), [4, 5, 1, 3, 2]);
+        assert_eq!(run(&[(false, K::Cc)]), [2, 4, 5, 3, 1]);
+        assert_eq!(run(&[(false, K::DisplayFrom)]), [4, 3, 5, 2, 1]);
+        assert_eq!(run(&[(false, K::DisplayTo)]), [4, 5, 1, 3, 2]);
+    }
+}

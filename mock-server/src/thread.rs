@@ -387,3 +387,167 @@ fn to_thread(t: &Tree, n: usize, info: &[Info]) -> Thread {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tests::snap;
+    use crate::seed::utc;
+
+    fn m(seq: u32, day: u8, headers: &str) -> (u32, MessageSnapshot) {
+        let raw = format!("Date: {day} Jan 2024 12:00:00 +0000\r\n{headers}\r\n\r\nx\r\n");
+        (
+            seq,
+            snap(seq + 100, raw, vec![], utc(2024, 2, 1, 0, 0), false, 1),
+        )
+    }
+
+    fn t(members: &[u32], children: Vec<Thread>) -> Thread {
+        Thread {
+            members: members.to_vec(),
+            children,
+        }
+    }
+
+    fn leaf(members: &[u32]) -> Thread {
+        t(members, Vec::new())
+    }
+
+    #[test]
+    fn ordered_subject() {
+        let msgs = vec![
+            m(1, 2, "Subject: A"),
+            m(2, 3, "Subject: Re: A"),
+            m(3, 1, "Subject: B"),
+            m(4, 4, "Subject: re: a"),
+            m(5, 5, "Subject: C"),
+            m(6, 6, "Subject: Re: [x] C"),
+        ];
+        // As in RFC 5256: (3)(1 (2)(4))(5 6): a thread of two is a chain, more are children.
+        assert_eq!(
+            thread(&msgs, ThreadAlgorithm::OrderedSubject, false),
+            vec![
+                leaf(&[3]),
+                t(&[1], vec![leaf(&[2]), leaf(&[4])]),
+                leaf(&[5, 6]),
+            ]
+        );
+        assert_eq!(
+            thread(&msgs[..2], ThreadAlgorithm::OrderedSubject, true),
+            vec![leaf(&[101, 102])]
+        );
+    }
+
+    #[test]
+    fn references() {
+        let msgs = vec![
+            m(1, 2, "Message-ID: <1@x>\r\nSubject: Hello"),
+            m(
+                2,
+                3,
+                "Message-ID: <2@x>\r\nReferences: <1@x>\r\nSubject: Re: Hello",
+            ),
+            m(
+                3,
+                4,
+                "Message-ID: <3@x>\r\nReferences: <1@x> <2@x>\r\nSubject: Re: Hello",
+            ),
+            m(
+                4,
+                5,
+                "Message-ID: <4@x>\r\nIn-Reply-To: <1@x>\r\nSubject: Re: Hello",
+            ),
+            m(
+                5,
+                6,
+                "Message-ID: <5@x>\r\nReferences: <gone@x>\r\nSubject: Other",
+            ),
+            m(
+                6,
+                7,
+                "Message-ID: <6@x>\r\nReferences: <gone@x>\r\nSubject: Re: Other",
+            ),
+            m(7, 1, "Message-ID: <7@x>\r\nSubject: Re: Hello"),
+            m(8, 8, "Message-ID: <8@x>\r\nSubject: Alone"),
+            m(9, 9, "Message-ID: <1@x>\r\nSubject: Duplicate id"),
+            m(10, 10, "Subject: no id"),
+        ];
+        // Like RFC 5256's example: chains (2 3), a dummy parent kept at the root ((5)(6)),
+        // a reply without references merged by subject under its original (7 under 1).
+        assert_eq!(
+            thread(&msgs, ThreadAlgorithm::References, false),
+            vec![
+                t(&[1], vec![leaf(&[7]), leaf(&[2, 3]), leaf(&[4])]),
+                t(&[], vec![leaf(&[5]), leaf(&[6])]),
+                leaf(&[8]),
+                leaf(&[9]),
+                leaf(&[10]),
+            ]
+        );
+    }
+
+    #[test]
+    fn references_survive_loops_and_merge_dummies() {
+        let msgs = vec![
+            m(
+                1,
+                1,
+                "Message-ID: <a@x>\r\nReferences: <b@x>\r\nSubject: Loop",
+            ),
+            m(
+                2,
+                2,
+                "Message-ID: <b@x>\r\nReferences: <a@x>\r\nSubject: Re: Loop",
+            ),
+            m(
+                3,
+                3,
+                "Message-ID: <c@x>\r\nReferences: <c@x>\r\nSubject: Self",
+            ),
+            m(
+                4,
+                4,
+                "Message-ID: <d@x>\r\nReferences: <p@x>\r\nSubject: Topic",
+            ),
+            m(
+                5,
+                5,
+                "Message-ID: <e@x>\r\nReferences: <p@x>\r\nSubject: Topic",
+            ),
+            m(
+                6,
+                6,
+                "Message-ID: <f@x>\r\nReferences: <q@x>\r\nSubject: Re: Topic",
+            ),
+            m(
+                7,
+                7,
+                "Message-ID: <g@x>\r\nReferences: <q@x>\r\nSubject: Topic",
+            ),
+        ];
+        let out = thread(&msgs, ThreadAlgorithm::References, false);
+        // 1 refers to 2's id, so 2 is its parent; 2's reference back to 1 would make a loop
+        // and is ignored. 3 refers to itself.
+        assert_eq!(out[0], leaf(&[2, 1]));
+        assert_eq!(out[1], leaf(&[3]));
+        // Two dummies with the same subject merge their children.
+        assert_eq!(
+            out[2],
+            t(&[], vec![leaf(&[4]), leaf(&[5]), leaf(&[6]), leaf(&[7])])
+        );
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn algorithm_names() {
+        assert_eq!(
+            ThreadAlgorithm::from_name("references"),
+            Some(ThreadAlgorithm::References)
+        );
+        assert_eq!(
+            ThreadAlgorithm::from_name("ORDEREDSUBJECT"),
+            Some(ThreadAlgorithm::OrderedSubject)
+        );
+        assert_eq!(ThreadAlgorithm::from_name("X"), None);
+    }
+}
