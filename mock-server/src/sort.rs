@@ -48,10 +48,10 @@ pub fn base_subject(subject: &str) -> (String, bool) {
                     break;
                 }
             }
-            if let Some(n) = blob(&s) {
-                if !s[n..].trim().is_empty() {
-                    s.drain(..n);
-                }
+            if let Some(n) = blob(&s)
+                && !s[n..].trim().is_empty()
+            {
+                s.drain(..n);
             }
             if s.len() == before {
                 break;
@@ -91,7 +91,7 @@ fn refwd_leader(s: &str) -> Option<usize> {
     while let Some(k) = blob(&s[n..]) {
         n += k;
     }
-    let rest = s[n..].as_bytes();
+    let rest = &s.as_bytes()[n..];
     let word = if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"fwd") {
         3
     } else if rest.len() >= 2

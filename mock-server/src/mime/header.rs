@@ -32,13 +32,13 @@ pub(crate) fn fields(block: &[u8]) -> Vec<Field> {
         if line == b"\r\n" || line == b"\n" {
             break;
         }
-        if matches!(line.first(), Some(b' ' | b'\t')) {
-            if let Some(last) = out.last_mut() {
-                last.range.end = end;
-                last.value.end = end;
-                pos = end;
-                continue;
-            }
+        if matches!(line.first(), Some(b' ' | b'\t'))
+            && let Some(last) = out.last_mut()
+        {
+            last.range.end = end;
+            last.value.end = end;
+            pos = end;
+            continue;
         }
         let (name, value_start) = match line.iter().position(|&b| b == b':') {
             Some(c) => {

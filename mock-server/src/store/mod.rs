@@ -704,7 +704,7 @@ impl Account {
                 .ok_or_else(|| StoreError::NonExistent(name.clone()))?;
             let idx = m
                 .index(uid)
-                .ok_or_else(|| StoreError::Cannot("no message with that UID"))?;
+                .ok_or(StoreError::Cannot("no message with that UID"))?;
             m.set_flags(idx, flags.to_vec(), None);
             Ok(())
         })

@@ -460,7 +460,7 @@ impl MailboxView {
                 return Err(StoreError::NoSelect(dest.clone()));
             }
             let same = dest_id == mb;
-            if !(remove && !same) {
+            if !remove || same {
                 let sizes: Vec<u64> = msgs.iter().map(|x| x.data.size()).collect();
                 if !u.fits(&sizes) {
                     return Err(StoreError::OverQuota);
@@ -779,7 +779,7 @@ mod tests {
         assert_eq!(r.modified, vec![uid(2)]);
         assert_eq!(r.updated.len(), 2);
         let kw = Flag::Keyword(imap_core::types::Atom::from_static("$Label1"));
-        v.store(&[uid(3)], StoreKind::Add, &[kw.clone()], None)
+        v.store(&[uid(3)], StoreKind::Add, std::slice::from_ref(&kw), None)
             .unwrap();
         let r = v
             .store(
@@ -871,7 +871,10 @@ mod tests {
             partial: None,
             peek: true,
         };
-        let d = v.fetch(uid(1), &[peek.clone()]).unwrap().unwrap();
+        let d = v
+            .fetch(uid(1), std::slice::from_ref(&peek))
+            .unwrap()
+            .unwrap();
         assert_eq!(d.len(), 1);
         assert!(v.message(uid(1)).unwrap().unwrap().flags.is_empty());
         let (ro, _) = a.select("INBOX", s.new_session(), true).unwrap();
@@ -883,9 +886,12 @@ mod tests {
             partial: None,
             peek: false,
         };
-        ro.fetch(uid(1), &[body.clone()]).unwrap();
+        ro.fetch(uid(1), std::slice::from_ref(&body)).unwrap();
         assert!(v.message(uid(1)).unwrap().unwrap().flags.is_empty());
-        let d = v.fetch(uid(1), &[body.clone()]).unwrap().unwrap();
+        let d = v
+            .fetch(uid(1), std::slice::from_ref(&body))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             d,
             vec![
