@@ -143,3 +143,193 @@ pub fn preview(msg: &MessageSnapshot) -> String {
     }
     out.chars().take(PREVIEW_CHARS).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tests::snap;
+    use crate::seed::utc;
+    use imap_core::types::{Address, Atom, Flag, Section, SectionText, Uid};
+
+    const RAW: &[u8] = b"Date: Mon, 4 Mar 2024 10:00:00 +0100\r\nFrom: \"Doe, Jane\" <jane@example.com>\r\nTo: team: a@x, b@y;, c@z\r\nSubject: =?utf-8?q?Caf=C3=A9?= menu\r\nMessage-ID: <menu@example.com>\r\nIn-Reply-To: <q@example.com>\r\nContent-Type: multipart/mixed; boundary=\"sep\"\r\n\r\n--sep\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nToday:   soup =E2=80=93 bread\r\n\r\nand   cake.\r\n--sep\r\nContent-Type: application/octet-stream; name=x.bin\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n--sep--\r\n";
+
+    fn msg() -> MessageSnapshot {
+        snap(
+            7,
+            Bytes::from_static(RAW),
+            vec![Flag::Seen],
+            utc(2024, 3, 4, 9, 1),
+            true,
+            42,
+        )
+    }
+
+    fn f(item: FetchItem) -> FetchData {
+        fetch(&msg(), &item).unwrap()
+    }
+
+    fn section(part: &[u32], text: Option<SectionText>, partial: Option<Partial>) -> FetchItem {
+        FetchItem::BodySection {
+            section: Section {
+                part: part.to_vec(),
+                text,
+            },
+            partial,
+            peek: true,
+        }
+    }
+
+    fn data(d: FetchData) -> Vec<u8> {
+        match d {
+            FetchData::BodySection { data, .. } | FetchData::Binary { data, .. } => {
+                data.unwrap().as_bytes().to_vec()
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn simple_items() {
+        assert_eq!(f(FetchItem::Flags), FetchData::Flags(vec![Flag::Seen, Flag::Recent]));
+        assert_eq!(f(FetchItem::Uid), FetchData::Uid(Uid::new(7).unwrap()));
+        assert_eq!(f(FetchItem::Rfc822Size), FetchData::Rfc822Size(RAW.len() as u64));
+        assert_eq!(
+            f(FetchItem::InternalDate),
+            FetchData::InternalDate(utc(2024, 3, 4, 9, 1))
+        );
+        assert_eq!(f(FetchItem::ModSeq), FetchData::ModSeq(42));
+        assert_eq!(
+            f(FetchItem::EmailId),
+            FetchData::EmailId(Str::from("M000000000007"))
+        );
+        assert!(matches!(f(FetchItem::ThreadId), FetchData::ThreadId(Some(_))));
+        assert_eq!(f(FetchItem::GmMsgId), FetchData::GmMsgId(7));
+        assert!(matches!(f(FetchItem::GmThrId), FetchData::GmThrId(_)));
+        assert_eq!(
+            f(FetchItem::SaveDate),
+            FetchData::SaveDate(Some(utc(2024, 4, 1, 0, 0)))
+        );
+        assert!(fetch(&msg(), &FetchItem::GmLabels).is_err());
+        assert!(fetch(&msg(), &FetchItem::Other(Atom::from_static("X-FOO"))).is_err());
+    }
+
+    #[test]
+    fn rfc822_items_are_byte_exact() {
+        let split = RAW.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        assert_eq!(f(FetchItem::Rfc822), FetchData::Rfc822(Some(Str::from(RAW))));
+        assert_eq!(
+            f(FetchItem::Rfc822Header),
+            FetchData::Rfc822Header(Some(Str::from(&RAW[..split])))
+        );
+        assert_eq!(
+            f(FetchItem::Rfc822Text),
+            FetchData::Rfc822Text(Some(Str::from(&RAW[split..])))
+        );
+        assert_eq!(data(f(section(&[], None, None))), RAW);
+    }
+
+    #[test]
+    fn partials() {
+        let p = |offset, count| Some(Partial { offset, count });
+        let d = f(section(&[], None, p(0, 4)));
+        assert!(matches!(&d, FetchData::BodySection { origin: Some(0), .. }));
+        assert_eq!(data(d), b"Date");
+        assert_eq!(data(f(section(&[], None, p(6, 3)))), b"Mon");
+        // Past the end: empty; beyond it: truncated.
+        assert_eq!(data(f(section(&[], None, p(100_000, 5)))), b"");
+        let tail = data(f(section(&[], None, p(RAW.len() as u32 - 3, 100))));
+        assert_eq!(tail, b"-\r\n");
+        // Partial of HEADER.FIELDS applies after subsetting.
+        let fields = section(
+            &[],
+            Some(SectionText::HeaderFields(vec!["subject".into()])),
+            p(9, 20),
+        );
+        assert_eq!(data(f(fields)), b"=?utf-8?q?Caf=C3=A9?");
+        assert_eq!(data(f(section(&[2], None, p(2, 2)))), b"EC");
+    }
+
+    #[test]
+    fn binary_and_binary_size() {
+        let bin = |part: &[u32]| FetchItem::Binary {
+            part: part.to_vec(),
+            partial: None,
+            peek: true,
+        };
+        assert_eq!(data(f(bin(&[2]))), [0, 1, 2, 255]);
+        assert_eq!(
+            data(f(bin(&[1]))),
+            "Today:   soup – bread\r\n\r\nand   cake.".as_bytes()
+        );
+        assert_eq!(
+            f(FetchItem::BinarySize { part: vec![2] }),
+            FetchData::BinarySize {
+                part: vec![2],
+                size: 4
+            }
+        );
+        assert!(matches!(
+            fetch(&msg(), &FetchItem::BinarySize { part: vec![3] }),
+            Err(StoreError::Section(_))
+        ));
+        let p = FetchItem::Binary {
+            part: vec![2],
+            partial: Some(Partial {
+                offset: 1,
+                count: 2,
+            }),
+            peek: false,
+        };
+        assert_eq!(data(f(p)), [1, 2]);
+        assert!(!sets_seen(&bin(&[1])));
+    }
+
+    #[test]
+    fn preview_is_plain_and_short() {
+        assert_eq!(
+            f(FetchItem::Preview { lazy: false }),
+            FetchData::Preview(Some(Str::from("Today: soup – bread and cake.")))
+        );
+        let long = format!("Subject: x\r\n\r\n{}\r\n", "word ".repeat(100));
+        let m = snap(1, long, vec![], utc(2024, 1, 1, 0, 0), false, 1);
+        assert_eq!(preview(&m).chars().count(), PREVIEW_CHARS);
+        let html = b"Content-Type: text/html\r\n\r\n<html><body><p>Hi <b>there</b></p></body></html>\r\n";
+        let m = snap(1, Bytes::from_static(html), vec![], utc(2024, 1, 1, 0, 0), false, 1);
+        assert_eq!(preview(&m), "Hi there");
+    }
+
+    #[test]
+    fn seen_rules() {
+        assert!(sets_seen(&FetchItem::Rfc822));
+        assert!(sets_seen(&FetchItem::Rfc822Text));
+        assert!(!sets_seen(&FetchItem::Rfc822Header));
+        assert!(!sets_seen(&section(&[], None, None)));
+        assert!(sets_seen(&FetchItem::BodySection {
+            section: Section::default(),
+            partial: None,
+            peek: false
+        }));
+    }
+
+    #[test]
+    fn envelope_of_a_group_and_quoted_name() {
+        let FetchData::Envelope(e) = f(FetchItem::Envelope) else {
+            panic!()
+        };
+        assert_eq!(e.subject, Some(Str::from("=?utf-8?q?Caf=C3=A9?= menu")));
+        assert_eq!(e.from[0].name, Some(Str::from("Doe, Jane")));
+        assert_eq!(e.sender, e.from);
+        assert_eq!(e.in_reply_to, Some(Str::from("<q@example.com>")));
+        let group_end = Address::default();
+        assert_eq!(e.to.len(), 5);
+        assert_eq!(e.to[0].mailbox, Some(Str::from("team")));
+        assert_eq!(e.to[0].host, None);
+        assert_eq!(e.to[3], group_end);
+        assert_eq!(e.to[4].email().as_deref(), Some("c@z"));
+        insta::assert_debug_snapshot!("envelope_group", e);
+        let FetchData::Body(b) = f(FetchItem::Body) else {
+            panic!()
+        };
+        insta::assert_debug_snapshot!("body_mixed", b);
+    }
+}
