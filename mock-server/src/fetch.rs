@@ -190,9 +190,15 @@ mod tests {
 
     #[test]
     fn simple_items() {
-        assert_eq!(f(FetchItem::Flags), FetchData::Flags(vec![Flag::Seen, Flag::Recent]));
+        assert_eq!(
+            f(FetchItem::Flags),
+            FetchData::Flags(vec![Flag::Seen, Flag::Recent])
+        );
         assert_eq!(f(FetchItem::Uid), FetchData::Uid(Uid::new(7).unwrap()));
-        assert_eq!(f(FetchItem::Rfc822Size), FetchData::Rfc822Size(RAW.len() as u64));
+        assert_eq!(
+            f(FetchItem::Rfc822Size),
+            FetchData::Rfc822Size(RAW.len() as u64)
+        );
         assert_eq!(
             f(FetchItem::InternalDate),
             FetchData::InternalDate(utc(2024, 3, 4, 9, 1))
@@ -202,7 +208,10 @@ mod tests {
             f(FetchItem::EmailId),
             FetchData::EmailId(Str::from("M000000000007"))
         );
-        assert!(matches!(f(FetchItem::ThreadId), FetchData::ThreadId(Some(_))));
+        assert!(matches!(
+            f(FetchItem::ThreadId),
+            FetchData::ThreadId(Some(_))
+        ));
         assert_eq!(f(FetchItem::GmMsgId), FetchData::GmMsgId(7));
         assert!(matches!(f(FetchItem::GmThrId), FetchData::GmThrId(_)));
         assert_eq!(
@@ -216,7 +225,10 @@ mod tests {
     #[test]
     fn rfc822_items_are_byte_exact() {
         let split = RAW.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-        assert_eq!(f(FetchItem::Rfc822), FetchData::Rfc822(Some(Str::from(RAW))));
+        assert_eq!(
+            f(FetchItem::Rfc822),
+            FetchData::Rfc822(Some(Str::from(RAW)))
+        );
         assert_eq!(
             f(FetchItem::Rfc822Header),
             FetchData::Rfc822Header(Some(Str::from(&RAW[..split])))
@@ -232,7 +244,13 @@ mod tests {
     fn partials() {
         let p = |offset, count| Some(Partial { offset, count });
         let d = f(section(&[], None, p(0, 4)));
-        assert!(matches!(&d, FetchData::BodySection { origin: Some(0), .. }));
+        assert!(matches!(
+            &d,
+            FetchData::BodySection {
+                origin: Some(0),
+                ..
+            }
+        ));
         assert_eq!(data(d), b"Date");
         assert_eq!(data(f(section(&[], None, p(6, 3)))), b"Mon");
         // Past the end: empty; beyond it: truncated.
@@ -293,8 +311,16 @@ mod tests {
         let long = format!("Subject: x\r\n\r\n{}\r\n", "word ".repeat(100));
         let m = snap(1, long, vec![], utc(2024, 1, 1, 0, 0), false, 1);
         assert_eq!(preview(&m).chars().count(), PREVIEW_CHARS);
-        let html = b"Content-Type: text/html\r\n\r\n<html><body><p>Hi <b>there</b></p></body></html>\r\n";
-        let m = snap(1, Bytes::from_static(html), vec![], utc(2024, 1, 1, 0, 0), false, 1);
+        let html =
+            b"Content-Type: text/html\r\n\r\n<html><body><p>Hi <b>there</b></p></body></html>\r\n";
+        let m = snap(
+            1,
+            Bytes::from_static(html),
+            vec![],
+            utc(2024, 1, 1, 0, 0),
+            false,
+            1,
+        );
         assert_eq!(preview(&m), "Hi there");
     }
 

@@ -513,6 +513,17 @@ impl Account {
             if to.starts_with(&format!("{from}{DELIMITER}")) {
                 return Err(StoreError::Cannot("cannot rename a mailbox into itself"));
             }
+            if from != "INBOX" {
+                let prefix = format!("{from}{DELIMITER}");
+                for m in u.mailboxes.values() {
+                    if let Some(rest) = m.name.strip_prefix(&prefix) {
+                        let new = format!("{to}{DELIMITER}{rest}");
+                        if u.by_name(&new).is_some() {
+                            return Err(StoreError::AlreadyExists(new));
+                        }
+                    }
+                }
+            }
             create_superiors(u, ids, &to);
             if from == "INBOX" {
                 let now = clock();
@@ -897,6 +908,16 @@ mod tests {
     }
 
     #[test]
+    fn handles_are_shareable_across_threads() {
+        fn check<T: Send + Sync + Clone>() {}
+        fn check_send<T: Send + Sync>() {}
+        check::<Store>();
+        check::<Account>();
+        check_send::<MailboxView>();
+        check::<MessageSnapshot>();
+    }
+
+    #[test]
     fn login_checks_password() {
         let (s, _) = store();
         assert!(s.login("alice", "pw").is_ok());
@@ -1002,6 +1023,13 @@ mod tests {
             a.rename("zap", "zap/in"),
             Err(StoreError::Cannot(_))
         ));
+        // A \Noselect name still exists as a destination.
+        a.create("c/bar", &[]).unwrap();
+        a.delete("c").unwrap();
+        assert_eq!(
+            a.rename("zap", "c"),
+            Err(StoreError::AlreadyExists("c".into()))
+        );
     }
 
     #[test]
@@ -1184,7 +1212,16 @@ mod tests {
                 .unwrap_err(),
             StoreError::OverQuota
         );
+        assert_eq!(
+            a.quota().resources(),
+            vec![imap_core::types::QuotaResource {
+                name: imap_core::types::Atom::from_static("MESSAGE"),
+                usage: 2,
+                limit: 2
+            }]
+        );
         a.set_quota(None, None);
+        assert!(a.quota().resources().is_empty());
         let r = a
             .append_many("INBOX", vec![NewMessage::new(MSG), NewMessage::new(MSG)])
             .unwrap();

@@ -3,6 +3,7 @@
 
 use super::mailbox::MailboxState;
 use crate::mime::ParsedMessage;
+use imap_core::types::{Atom, QuotaResource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The hierarchy delimiter.
@@ -19,6 +20,31 @@ pub struct Quota {
     pub messages_used: u64,
     /// `MESSAGE` limit, if any.
     pub message_limit: Option<u64>,
+}
+
+impl Quota {
+    /// The quota root every user has (RFC 9208): the empty name.
+    pub const ROOT: &'static str = "";
+
+    /// The resources that have a limit, as a QUOTA response lists them.
+    pub fn resources(&self) -> Vec<QuotaResource> {
+        let mut v = Vec::new();
+        if let Some(limit) = self.storage_limit {
+            v.push(QuotaResource {
+                name: Atom::from_static("STORAGE"),
+                usage: self.storage_used,
+                limit,
+            });
+        }
+        if let Some(limit) = self.message_limit {
+            v.push(QuotaResource {
+                name: Atom::from_static("MESSAGE"),
+                usage: self.messages_used,
+                limit,
+            });
+        }
+        v
+    }
 }
 
 /// A user's state inside the store.
@@ -76,6 +102,9 @@ impl UserState {
 
     /// Whether adding messages of these sizes stays within the quota.
     pub fn fits(&self, sizes: &[u64]) -> bool {
+        if self.storage_limit.is_none() && self.message_limit.is_none() {
+            return true;
+        }
         let q = self.quota();
         let kib: u64 = sizes.iter().map(|s| s.div_ceil(1024)).sum();
         q.storage_limit.is_none_or(|l| q.storage_used + kib <= l)
