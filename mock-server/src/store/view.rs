@@ -568,7 +568,8 @@ impl MailboxView {
         keys: &[SearchKey],
         saved: Option<&[Uid]>,
     ) -> Result<Vec<Uid>, StoreError> {
-        let found = self.search(seq_map, keys, saved)?;
+        let found: std::collections::HashSet<Uid> =
+            self.search(seq_map, keys, saved)?.into_iter().collect();
         let (msgs, _) = self.numbered(seq_map)?;
         let msgs: Vec<_> = msgs
             .into_iter()
@@ -590,7 +591,8 @@ impl MailboxView {
         saved: Option<&[Uid]>,
         uid: bool,
     ) -> Result<Vec<Thread>, StoreError> {
-        let found = self.search(seq_map, keys, saved)?;
+        let found: std::collections::HashSet<Uid> =
+            self.search(seq_map, keys, saved)?.into_iter().collect();
         let (msgs, _) = self.numbered(seq_map)?;
         let msgs: Vec<_> = msgs
             .into_iter()
@@ -941,5 +943,69 @@ mod tests {
         let st = v.status(&[StatusItem::Messages]).unwrap();
         assert_eq!(st[0].1, StatusValue::Number(1));
         v.close();
+    }
+
+    #[test]
+    fn search_sort_thread_use_the_sessions_numbers() {
+        let (s, a) = setup(0);
+        for subj in ["b", "a", "Re: b"] {
+            a.append("INBOX", format!("Subject: {subj}\r\n\r\nx\r\n"), &[], None)
+                .unwrap();
+        }
+        let (v, info) = a.select("INBOX", s.new_session(), false).unwrap();
+        let seq_map = info.uids;
+        let two = imap_core::types::SeqSet::single(imap_core::types::SeqNum::new(2).unwrap());
+        assert_eq!(
+            v.search(&seq_map, &[SearchKey::SeqSet(two.clone())], None)
+                .unwrap(),
+            vec![uid(2)]
+        );
+        // Expunged by another client but not yet announced: the session still numbers it,
+        // and it matches nothing.
+        a.expunge_uids("INBOX", &[uid(2)]).unwrap();
+        assert!(
+            v.search(&seq_map, &[SearchKey::SeqSet(two)], None)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            v.search(&seq_map, &[SearchKey::All], Some(&[uid(3)]))
+                .unwrap(),
+            vec![uid(1), uid(3)]
+        );
+        assert_eq!(
+            v.search(&seq_map, &[SearchKey::SavedResult], Some(&[uid(3)]))
+                .unwrap(),
+            vec![uid(3)]
+        );
+        let arrival = SortCriterion {
+            reverse: true,
+            key: imap_core::types::SortKey::Arrival,
+        };
+        assert_eq!(
+            v.sort(&seq_map, &[arrival], &[SearchKey::All], None)
+                .unwrap(),
+            vec![uid(1), uid(3)]
+        );
+        let t = v
+            .thread(
+                &seq_map,
+                ThreadAlgorithm::OrderedSubject,
+                &[SearchKey::All],
+                None,
+                false,
+            )
+            .unwrap();
+        assert_eq!(
+            t,
+            vec![Thread {
+                members: vec![1, 3],
+                children: vec![]
+            }]
+        );
+        assert!(matches!(
+            v.search(&seq_map, &[SearchKey::GmRaw("x".into())], None),
+            Err(StoreError::Unsupported(_))
+        ));
     }
 }
