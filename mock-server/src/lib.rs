@@ -1,1 +1,19 @@
-//! mock-server (filled by a later issue).
+//! mock-server: an in-memory IMAP server with real RFC semantics.
+//!
+//! This crate holds the mailbox store and the message semantics behind it, as a library over
+//! the typed values of `imap-core`, with no wire formatting:
+//!
+//! - [`store`]: users, mailboxes, messages, UIDs, MODSEQs, `\Recent`, quota and the change log
+//!   that gives every session its own view.
+//! - [`mime`]: stored RFC 5322 messages parsed into ENVELOPE, BODYSTRUCTURE and sections.
+//! - [`fetch`], [`search`], [`sort`], [`thread`]: FETCH items, SEARCH keys, SORT and THREAD.
+//! - [`seed`]: a builder, `.eml` directories, mbox files and a demo account.
+
+pub mod demo;
+pub mod fetch;
+pub mod mime;
+pub mod search;
+pub mod seed;
+pub mod sort;
+pub mod store;
+pub mod thread;
