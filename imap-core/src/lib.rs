@@ -2,6 +2,7 @@
 
 pub mod excerpt;
 pub mod frame;
+pub mod mailbox;
 pub mod parse;
 pub mod secret;
 pub mod types;
