@@ -116,6 +116,35 @@ impl Fenwick {
         (pos < n).then_some(pos)
     }
 
+    /// Finds the slot holding the `k`-th unit, as [`Fenwick::find_kth`], and takes one unit
+    /// from it, in the same descent: the nodes the search does not step over are exactly the
+    /// nodes that cover the answer. O(log n), half the memory traffic of a search and an
+    /// [`Fenwick::add`].
+    ///
+    /// `k` must be in `1..=total()`; the caller checks it.
+    pub(crate) fn remove_kth(&mut self, k: u32) -> usize {
+        debug_assert!(k >= 1 && k <= self.total());
+        let n = self.tree.len();
+        let mut pos = 0usize;
+        let mut rest = k;
+        let mut step = if n == 0 { 0 } else { 1usize << n.ilog2() };
+        while step > 0 {
+            let next = pos + step;
+            if next <= n {
+                let node = &mut self.tree[next - 1];
+                if *node < rest {
+                    pos = next;
+                    rest -= *node;
+                } else {
+                    // Node `next` covers `(pos, next]`, which holds the answer.
+                    *node -= 1;
+                }
+            }
+            step >>= 1;
+        }
+        pos
+    }
+
     /// Replaces the contents with `values`, in O(n).
     pub(crate) fn rebuild(&mut self, values: impl IntoIterator<Item = u32>) {
         self.tree.clear();
@@ -217,6 +246,14 @@ mod tests {
             }
             for k in 0..=total + 1 {
                 prop_assert_eq!(f.find_kth(k), naive_kth(&values, k));
+            }
+            for k in 1..=total {
+                let slot = naive_kth(&values, k).unwrap();
+                let mut fused = f.clone();
+                prop_assert_eq!(fused.remove_kth(k), slot);
+                let mut apart = f.clone();
+                apart.add(slot, -1);
+                prop_assert_eq!(fused.nodes(), apart.nodes());
             }
             while let Some(0) = values.last() {
                 values.pop();

@@ -8,43 +8,50 @@
 //!
 //! # Representation
 //!
-//! - `slots`: one slot per *materialised* message, in arrival order, which is sequence order
-//!   and therefore ascending UID order. An expunged message's slot is only marked dead; no later
-//!   slot moves.
+//! - Slots: one per *materialised* message, in arrival order, which is sequence order and
+//!   therefore ascending UID order. A slot is split in two parallel vectors, `meta` (UID and
+//!   live bit, 8 bytes, touched by every operation) and `data` (flags and MODSEQ, touched only
+//!   by FETCH and queries). An expunged message's slot is only marked dead; no later slot moves.
 //! - `alive`: a Fenwick tree (binary indexed tree) over the slots, 1 for a live slot and 0 for a
 //!   dead one. Sequence number -> slot is a k-th-one search, slot -> sequence number a prefix
-//!   sum, expunging a point update.
-//! - `by_uid`: a `BTreeMap` from UID to slot for every live slot whose UID is known.
+//!   sum; an `EXPUNGE` finds its slot and takes it out of the tree in one descent.
+//! - `by_uid`: a `BTreeMap` from UID to slot, for finding a message by UID, checking UID order
+//!   and resolving `VANISHED` ranges. It holds every live slot of known UID; entries of slots
+//!   that died since are purged lazily (when a scan meets them, when their slot is dropped from
+//!   the end, or at compaction), so that an `EXPUNGE` does not pay for a tree removal.
 //! - `tail`: messages after the last slot about which nothing at all is known (typically those
 //!   announced by `EXISTS` and not fetched yet). They take no memory: `EXISTS` only moves this
 //!   count, and a slot is materialised only when a FETCH has something to record for it.
 //!
 //! # Invariants ([`SeqMap::check_invariants`])
 //!
-//! 1. `alive` has one node per slot and counts exactly the live slots; `len()` is that count
-//!    plus `tail`.
-//! 2. The known UIDs of the live slots are strictly ascending in slot order.
-//! 3. `by_uid` holds exactly the live slots with a known UID, each under its UID.
-//! 4. The cached count of live slots with unknown UID is right.
-//! 5. The last slot, if any, is live (trailing dead slots are dropped at once).
-//! 6. Dead slots are at most as many as live ones, or fewer than a small constant: once they
+//! 1. `meta`, `data` and `alive` have one entry per slot; `alive` counts exactly the live slots;
+//!    `len()` is that count plus `tail`.
+//! 2. Sequence numbers are dense: the k-th live slot is message k.
+//! 3. The known UIDs of the live slots are strictly ascending in slot order.
+//! 4. Every live slot of known UID is in `by_uid` under its UID; every entry of `by_uid` names
+//!    a slot that has that UID (live, or dead and not yet purged).
+//! 5. The cached count of live slots of unknown UID is right.
+//! 6. The last slot, if any, is live (trailing dead slots are dropped at once).
+//! 7. Dead slots are at most as many as live ones, or fewer than a small constant: once they
 //!    outnumber the live slots, the slots are compacted (dead slots dropped, `alive` rebuilt,
-//!    `by_uid` renumbered) in one O(n) pass, paid for by the O(n) expunges that preceded it.
+//!    `by_uid` purged and renumbered) in one O(n) pass, paid for by the expunges before it.
 //!
 //! # Cost (n messages, k affected)
 //!
 //! | operation | cost |
 //! |---|---|
 //! | [`SeqMap::apply_exists`] | O(1): new messages join the tail |
-//! | [`SeqMap::apply_expunge`] | O(log n) amortised (k-th search, point update, map removal; compaction amortised) |
-//! | [`SeqMap::apply_vanished`] | O((k + r) log n) for k removed UIDs in r ranges, or O(n + k + r log r) when k is a large fraction of n |
-//! | [`SeqMap::apply_fetch`] | O(log n), plus amortised O(1) per message materialised |
+//! | [`SeqMap::apply_expunge`] | O(log n) amortised: one k-th-one descent that also updates the tree; compaction amortised |
+//! | [`SeqMap::apply_vanished`] | O((k + r) log n) for k removed UIDs in r ranges, or O(n + r log n) when k is a large fraction of n |
+//! | [`SeqMap::apply_fetch`] | O(log n) amortised, plus O(1) amortised per message materialised |
 //! | [`SeqMap::uid`], [`SeqMap::seq`] | O(log n) |
 //! | [`SeqMap::iter`] | O(n) for the whole walk |
 //!
+//! "Amortised" covers the lazy purge: each expunged UID is purged from `by_uid` at most once.
 //! So k single `EXPUNGE`s on n messages cost O(k log n), not the O(k n) of removing from a
-//! vector, and growth by `EXISTS` costs O(1) per message, plus amortised O(1) per message
-//! when a FETCH materialises it.
+//! vector, and growth by `EXISTS` costs O(1) per message, plus amortised O(log n) per message
+//! when a FETCH tells its UID.
 
 use std::collections::BTreeMap;
 use std::ops::Bound as RangeBound;
@@ -64,22 +71,18 @@ pub const MAX_LIMIT: u32 = 1 << 30;
 /// Dead slots tolerated before compaction is considered (it then also needs dead > live).
 const MIN_DEAD_FOR_COMPACTION: usize = if cfg!(test) { 2 } else { 1024 };
 
-/// One materialised message.
-#[derive(Clone, Debug)]
-struct Slot {
+/// The hot half of a slot. A dead slot keeps its UID, so that `by_uid` entries can be checked.
+#[derive(Clone, Copy, Debug)]
+struct Meta {
     uid: Option<Uid>,
     alive: bool,
-    modseq: Option<u64>,
-    flags: Option<Box<[Flag]>>,
 }
 
-impl Slot {
-    const UNKNOWN: Slot = Slot {
-        uid: None,
-        alive: true,
-        modseq: None,
-        flags: None,
-    };
+/// The cold half of a slot.
+#[derive(Clone, Debug, Default)]
+struct SlotData {
+    flags: Option<Box<[Flag]>>,
+    modseq: Option<u64>,
 }
 
 /// The messages of the selected mailbox in sequence order, each with its UID, flags and MODSEQ
@@ -88,7 +91,8 @@ impl Slot {
 /// Every `apply_*` method either applies the whole response or, on `Err`, changes nothing.
 #[derive(Clone, Debug)]
 pub struct SeqMap {
-    slots: Vec<Slot>,
+    meta: Vec<Meta>,
+    data: Vec<SlotData>,
     alive: Fenwick,
     /// Live slots.
     live: u32,
@@ -138,7 +142,8 @@ impl SeqMap {
     /// [`ModelError::TooManyMessages`].
     pub fn with_limit(max_messages: u32) -> Self {
         SeqMap {
-            slots: Vec::new(),
+            meta: Vec::new(),
+            data: Vec::new(),
             alive: Fenwick::default(),
             live: 0,
             tail: 0,
@@ -170,31 +175,30 @@ impl SeqMap {
 
     /// The UID of message `seq`, if known.
     pub fn uid(&self, seq: SeqNum) -> Option<Uid> {
-        self.slot_of(seq.get()).and_then(|s| self.slots[s].uid)
+        self.slot_of(seq.get()).and_then(|s| self.meta[s].uid)
     }
 
     /// The sequence number of the message with UID `uid`, if the model knows that UID.
     pub fn seq(&self, uid: Uid) -> Option<SeqNum> {
-        self.by_uid
-            .get(&uid)
-            .map(|&slot| self.slot_seq(slot as usize))
+        let slot = *self.by_uid.get(&uid)? as usize;
+        self.meta[slot].alive.then(|| self.slot_seq(slot))
     }
 
     /// The flags of message `seq`, if a FETCH told them.
     pub fn flags(&self, seq: SeqNum) -> Option<&[Flag]> {
         self.slot_of(seq.get())
-            .and_then(|s| self.slots[s].flags.as_deref())
+            .and_then(|s| self.data[s].flags.as_deref())
     }
 
     /// The MODSEQ of message `seq`, if a FETCH told it.
     pub fn modseq(&self, seq: SeqNum) -> Option<u64> {
-        self.slot_of(seq.get()).and_then(|s| self.slots[s].modseq)
+        self.slot_of(seq.get()).and_then(|s| self.data[s].modseq)
     }
 
     /// Every message in sequence order: its sequence number, its UID and its flags where known.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            slots: self.slots.iter(),
+            slots: self.meta.iter().zip(&self.data),
             next: 1,
             remaining: self.len(),
         }
@@ -202,11 +206,12 @@ impl SeqMap {
 
     /// The messages of the model whose UID is in `uids`, ascending: `(seq, uid)`.
     ///
-    /// `*` in the set stands for the largest possible UID. Costs O((k + r) log n) for k hits
-    /// in r ranges.
+    /// `*` in the set stands for the largest possible UID. Costs O((k + r + d) log n) for k hits
+    /// in r ranges, where d counts the UIDs of expunged messages in the ranges that the index
+    /// has not purged yet.
     pub fn find_uids(&self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
         let ranges = UidRanges::new(uids);
-        let hits = self.known_in(&ranges);
+        let hits = self.known_in(&ranges, &mut Vec::new());
         let slots: Vec<usize> = hits.iter().map(|h| h.0).collect();
         self.seqs_of_sorted(&slots)
             .into_iter()
@@ -217,7 +222,8 @@ impl SeqMap {
 
     /// Removes every message.
     pub fn clear(&mut self) {
-        self.slots.clear();
+        self.meta.clear();
+        self.data.clear();
         self.alive.clear();
         self.by_uid.clear();
         self.live = 0;
@@ -263,17 +269,14 @@ impl SeqMap {
                 exists: self.len(),
             });
         }
-        match self.slot_of(n) {
-            None => {
-                self.tail -= 1;
-                Ok(None)
-            }
-            Some(slot) => {
-                let uid = self.kill(slot);
-                self.after_kills();
-                Ok(uid)
-            }
+        if n > self.live {
+            self.tail -= 1;
+            return Ok(None);
         }
+        let slot = self.alive.remove_kth(n);
+        let uid = self.bury(slot);
+        self.after_kills();
+        Ok(uid)
     }
 
     /// Removes the messages whose UID is in `uids` and that the model knows by that UID,
@@ -285,7 +288,9 @@ impl SeqMap {
     /// known yet. `*` in the set stands for the largest possible UID.
     pub fn apply_vanished(&mut self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
         let ranges = UidRanges::new(uids);
-        let hits = self.known_in(&ranges);
+        let mut stale = Vec::new();
+        let hits = self.known_in(&ranges, &mut stale);
+        self.purge(&stale);
         let slots: Vec<usize> = hits.iter().map(|h| h.0).collect();
         let seqs = self.seqs_of_sorted(&slots);
         self.kill_many(&slots);
@@ -314,7 +319,9 @@ impl SeqMap {
     /// response falls into.
     pub fn apply_vanished_visible(&mut self, uids: &UidSet) -> Vanished {
         let ranges = UidRanges::new(uids);
-        let hits = self.known_in(&ranges);
+        let mut stale = Vec::new();
+        let hits = self.known_in(&ranges, &mut stale);
+        self.purge(&stale);
         let mut kill: Vec<usize> = hits.iter().map(|h| h.0).collect();
         let mut removed: Vec<MessageRef> = self
             .seqs_of_sorted(&kill)
@@ -348,8 +355,8 @@ impl SeqMap {
                 }
                 let first = before + 1;
                 let start = gap.left.map_or(0, |(_, s)| s + 1);
-                let end = gap.right.map_or(self.slots.len(), |(_, s)| s);
-                let gap_slots: Vec<usize> = (start..end).filter(|&s| self.slots[s].alive).collect();
+                let end = gap.right.map_or(self.meta.len(), |(_, s)| s);
+                let gap_slots: Vec<usize> = (start..end).filter(|&s| self.meta[s].alive).collect();
                 if listed >= u64::from(size) {
                     // The whole run went; with exactly as many UIDs, each pairs with its message.
                     matched += u64::from(size);
@@ -384,8 +391,7 @@ impl SeqMap {
         }
 
         for s in clear {
-            self.slots[s].flags = None;
-            self.slots[s].modseq = None;
+            self.data[s] = SlotData::default();
         }
         kill.sort_unstable();
         self.kill_many(&kill);
@@ -422,7 +428,7 @@ impl SeqMap {
             });
         }
         let slot = self.slot_of(n);
-        let known = slot.and_then(|s| self.slots[s].uid);
+        let known = slot.and_then(|s| self.meta[s].uid);
         if let Some(u) = uid {
             match known {
                 Some(k) if k != u => {
@@ -437,10 +443,10 @@ impl SeqMap {
             }
         }
 
-        let nothing = (uid.is_none() || known.is_some()) && flags.is_none() && modseq.is_none();
+        let learns = uid.is_some() && known.is_none();
         let slot = match slot {
             Some(s) => s,
-            None if nothing => {
+            None if !learns && flags.is_none() && modseq.is_none() => {
                 return Ok(Fetched {
                     message: MessageRef { seq, uid: known },
                     uid_learned: false,
@@ -456,17 +462,16 @@ impl SeqMap {
                     });
                 }
                 self.materialize(n);
-                self.slots.len() - 1
+                self.meta.len() - 1
             }
         };
 
-        let entry = &mut self.slots[slot];
-        let uid_learned = uid.is_some() && entry.uid.is_none();
-        if let (true, Some(u)) = (uid_learned, uid) {
-            entry.uid = Some(u);
+        if let (true, Some(u)) = (learns, uid) {
+            self.meta[slot].uid = Some(u);
             self.by_uid.insert(u, slot as u32);
             self.unknown_slots -= 1;
         }
+        let entry = &mut self.data[slot];
         let flags_changed = match flags {
             Some(f) => {
                 let changed = entry
@@ -489,62 +494,64 @@ impl SeqMap {
         Ok(Fetched {
             message: MessageRef {
                 seq,
-                uid: entry.uid,
+                uid: self.meta[slot].uid,
             },
-            uid_learned,
+            uid_learned: learns,
             flags_changed,
             modseq_changed,
         })
     }
 
-    /// Checks every invariant listed in the [module documentation](self), in O(n); for tests
-    /// and fuzzing.
+    /// Checks every invariant listed in the [module documentation](self), in O(n log n); for
+    /// tests and fuzzing.
     ///
     /// # Errors
     /// A description of the first broken invariant.
     pub fn check_invariants(&self) -> Result<(), String> {
-        if self.alive.len() != self.slots.len() {
+        let slots = self.meta.len();
+        if self.alive.len() != slots || self.data.len() != slots {
             return Err(format!(
-                "tree has {} nodes for {} slots",
-                self.alive.len(),
-                self.slots.len()
+                "{slots} slots, {} data, {} tree nodes",
+                self.data.len(),
+                self.alive.len()
             ));
         }
         let mut expected = Fenwick::default();
-        expected.rebuild(self.slots.iter().map(|s| u32::from(s.alive)));
+        expected.rebuild(self.meta.iter().map(|m| u32::from(m.alive)));
         if expected.nodes() != self.alive.nodes() || self.alive.total() != self.live {
             return Err("tree does not count the live slots".into());
         }
-        let live = self.slots.iter().filter(|s| s.alive).count();
+        let live = self.meta.iter().filter(|m| m.alive).count();
         if live != self.live as usize {
             return Err(format!("{live} live slots, count says {}", self.live));
         }
         if u64::from(self.live) + u64::from(self.tail) > u64::from(u32::MAX) {
             return Err("message count overflows".into());
         }
+        // Sequence numbers are dense: the k-th live slot is message k, both ways. (The tail
+        // is a count and can hold billions of messages: it is not walked.)
+        let mut seq = 0u32;
         let mut last: Option<Uid> = None;
-        let mut known = 0usize;
         let mut unknown = 0u32;
-        for (i, s) in self.slots.iter().enumerate().filter(|(_, s)| s.alive) {
-            match s.uid {
-                None => unknown += 1,
-                Some(u) => {
-                    known += 1;
-                    if last.is_some_and(|l| l >= u) {
-                        return Err(format!("UID {u} at slot {i} is not above {last:?}"));
-                    }
-                    last = Some(u);
-                    if self.by_uid.get(&u) != Some(&(i as u32)) {
-                        return Err(format!("UID {u} at slot {i} is not indexed"));
-                    }
-                }
+        for (i, m) in self.meta.iter().enumerate().filter(|(_, m)| m.alive) {
+            seq += 1;
+            if self.slot_seq(i).get() != seq || self.slot_of(seq) != Some(i) {
+                return Err(format!("live slot {i} is not message {seq}"));
             }
-        }
-        if known != self.by_uid.len() {
-            return Err(format!(
-                "index holds {} UIDs, slots {known}",
-                self.by_uid.len()
-            ));
+            let Some(u) = m.uid else {
+                unknown += 1;
+                continue;
+            };
+            if last.is_some_and(|l| l >= u) {
+                return Err(format!("UID {u} at slot {i} is not above {last:?}"));
+            }
+            last = Some(u);
+            if self.by_uid.get(&u) != Some(&(i as u32)) {
+                return Err(format!("UID {u} at slot {i} is not indexed"));
+            }
+            if self.seq(u) != Some(seq_num(seq)) {
+                return Err(format!("UID {u} maps back to {:?}, not {seq}", self.seq(u)));
+            }
         }
         if unknown != self.unknown_slots {
             return Err(format!(
@@ -552,26 +559,17 @@ impl SeqMap {
                 self.unknown_slots
             ));
         }
-        if self.slots.last().is_some_and(|s| !s.alive) {
+        for (&u, &s) in &self.by_uid {
+            if self.meta.get(s as usize).and_then(|m| m.uid) != Some(u) {
+                return Err(format!("index sends UID {u} to slot {s}, which lacks it"));
+            }
+        }
+        if self.meta.last().is_some_and(|m| !m.alive) {
             return Err("last slot is dead".into());
         }
-        let dead = self.slots.len() - live;
+        let dead = slots - live;
         if dead > live && dead >= MIN_DEAD_FOR_COMPACTION {
             return Err(format!("{dead} dead slots for {live} live: not compacted"));
-        }
-        // Sequence numbers are dense: the k-th live slot is message k, both ways. (The tail
-        // is a count and can hold billions of messages: it is not walked.)
-        let mut seq = 0u32;
-        for (i, slot) in self.slots.iter().enumerate().filter(|(_, s)| s.alive) {
-            seq += 1;
-            if self.slot_seq(i).get() != seq || self.slot_of(seq) != Some(i) {
-                return Err(format!("live slot {i} is not message {seq}"));
-            }
-            if let Some(u) = slot.uid
-                && self.seq(u) != Some(seq_num(seq))
-            {
-                return Err(format!("UID {u} maps back to {:?}, not {seq}", self.seq(u)));
-            }
         }
         Ok(())
     }
@@ -591,7 +589,7 @@ impl SeqMap {
 
     /// The sequence numbers of live slots given in ascending order.
     fn seqs_of_sorted(&self, slots: &[usize]) -> Vec<SeqNum> {
-        if slots.len() * 16 < self.slots.len() {
+        if slots.len() * 16 < self.meta.len() {
             return slots.iter().map(|&s| self.slot_seq(s)).collect();
         }
         // Many slots: one walk counting live slots beats a prefix sum each.
@@ -600,7 +598,7 @@ impl SeqMap {
         let mut pos = 0usize;
         for &s in slots {
             while pos < s {
-                live_before += u32::from(self.slots[pos].alive);
+                live_before += u32::from(self.meta[pos].alive);
                 pos += 1;
             }
             out.push(seq_num(live_before + 1));
@@ -608,46 +606,83 @@ impl SeqMap {
         out
     }
 
-    /// The live slots whose known UID is in `ranges`: `(slot, uid)`, ascending.
-    fn known_in(&self, ranges: &UidRanges) -> Vec<(usize, Uid)> {
+    /// The live slots whose known UID is in `ranges`: `(slot, uid)`, ascending. Index entries
+    /// of dead slots met on the way are added to `stale`.
+    fn known_in(&self, ranges: &UidRanges, stale: &mut Vec<Uid>) -> Vec<(usize, Uid)> {
         let mut hits = Vec::new();
-        for &(a, b) in &ranges.ranges {
-            hits.extend(
-                self.by_uid
-                    .range(uid_of(a)..=uid_of(b))
-                    .map(|(&u, &s)| (s as usize, u)),
-            );
+        let mut visit = |u: Uid, s: u32| {
+            if self.meta[s as usize].alive {
+                hits.push((s as usize, u));
+            } else {
+                stale.push(u);
+            }
+        };
+        if ranges.ranges.len() * 16 < self.by_uid.len() {
+            // Few ranges: one tree descent each.
+            for &(a, b) in &ranges.ranges {
+                for (&u, &s) in self.by_uid.range(uid_of(a)..=uid_of(b)) {
+                    visit(u, s);
+                }
+            }
+        } else {
+            // Many ranges: one merged walk of the index and the ranges.
+            let mut r = ranges.ranges.iter().peekable();
+            for (&u, &s) in &self.by_uid {
+                while r.next_if(|&&(_, b)| b < u.get()).is_some() {}
+                match r.peek() {
+                    None => break,
+                    Some(&&(a, _)) if a <= u.get() => visit(u, s),
+                    Some(_) => {}
+                }
+            }
         }
         hits
     }
 
+    /// Removes index entries of dead slots.
+    fn purge(&mut self, stale: &[Uid]) {
+        for u in stale {
+            self.by_uid.remove(u);
+        }
+    }
+
+    /// The live message of known UID nearest below `uid` (`below`) or above it, as
+    /// `(uid, slot)`, purging the entries of dead slots met on the way.
+    fn live_neighbour(&mut self, uid: Uid, below: bool) -> Option<(Uid, usize)> {
+        loop {
+            let (&u, &s) = if below {
+                self.by_uid.range(..uid).next_back()
+            } else {
+                self.by_uid
+                    .range((RangeBound::Excluded(uid), RangeBound::Unbounded))
+                    .next()
+            }?;
+            if self.meta[s as usize].alive {
+                return Some((u, s as usize));
+            }
+            self.by_uid.remove(&u);
+        }
+    }
+
     /// The runs between consecutive known UIDs (or the mailbox's ends) that the ranges touch,
     /// ascending and without repeats. `hits` are the known UIDs inside the ranges.
-    fn gaps(&self, ranges: &UidRanges, hits: &[(usize, Uid)]) -> Vec<Gap> {
+    fn gaps(&mut self, ranges: &UidRanges, hits: &[(usize, Uid)]) -> Vec<Gap> {
         let mut gaps: Vec<Gap> = Vec::new();
+        let push = |gaps: &mut Vec<Gap>, left, right| {
+            if gaps.last().is_none_or(|g: &Gap| g.left != left) {
+                gaps.push(Gap { left, right });
+            }
+        };
         let mut h = 0usize;
         for &(a, b) in &ranges.ranges {
-            let mut left = self
-                .by_uid
-                .range(..uid_of(a))
-                .next_back()
-                .map(|(&u, &s)| (u, s as usize));
-            let push = |gaps: &mut Vec<Gap>, left, right| {
-                if gaps.last().is_none_or(|g: &Gap| g.left != left) {
-                    gaps.push(Gap { left, right });
-                }
-            };
+            let mut left = self.live_neighbour(uid_of(a), true);
             while h < hits.len() && hits[h].1.get() <= b {
                 let k = Some((hits[h].1, hits[h].0));
                 push(&mut gaps, left, k);
                 left = k;
                 h += 1;
             }
-            let right = self
-                .by_uid
-                .range((RangeBound::Excluded(uid_of(b)), RangeBound::Unbounded))
-                .next()
-                .map(|(&u, &s)| (u, s as usize));
+            let right = self.live_neighbour(uid_of(b), false);
             push(&mut gaps, left, right);
         }
         gaps
@@ -656,9 +691,14 @@ impl SeqMap {
     /// Appends unknown slots (taken from the tail) until message `n` has one.
     fn materialize(&mut self, n: u32) {
         let add = n - self.live;
-        self.slots.reserve(add as usize);
+        self.meta.reserve(add as usize);
+        self.data.reserve(add as usize);
         for _ in 0..add {
-            self.slots.push(Slot::UNKNOWN);
+            self.meta.push(Meta {
+                uid: None,
+                alive: true,
+            });
+            self.data.push(SlotData::default());
             self.alive.push(1);
         }
         self.live += add;
@@ -667,113 +707,130 @@ impl SeqMap {
     }
 
     /// Checks that `uid`, not yet known for message `seq` (at `slot`, `None` in the tail),
-    /// agrees with the other known UIDs.
-    fn check_new_uid(&self, seq: SeqNum, slot: Option<usize>, uid: Uid) -> Result<(), ModelError> {
-        if let Some(&other) = self.by_uid.get(&uid) {
-            return Err(ModelError::DuplicateUid {
-                seq,
-                uid,
-                other: self.slot_seq(other as usize),
-            });
-        }
+    /// agrees with the live messages of known UID. Purges index entries of dead slots it meets,
+    /// which changes nothing observable.
+    fn check_new_uid(
+        &mut self,
+        seq: SeqNum,
+        slot: Option<usize>,
+        uid: Uid,
+    ) -> Result<(), ModelError> {
         let pos = slot.unwrap_or(usize::MAX);
-        if let Some((&pu, &ps)) = self.by_uid.range(..uid).next_back()
-            && ps as usize > pos
+        // Fast path, UIDs told in ascending order: above every indexed UID, after its message.
+        if let Some((&u, &s)) = self.by_uid.last_key_value()
+            && u < uid
+            && self.meta[s as usize].alive
+            && (s as usize) < pos
+        {
+            return Ok(());
+        }
+        if let Some(&other) = self.by_uid.get(&uid) {
+            if self.meta[other as usize].alive {
+                return Err(ModelError::DuplicateUid {
+                    seq,
+                    uid,
+                    other: self.slot_seq(other as usize),
+                });
+            }
+            self.by_uid.remove(&uid);
+        }
+        if let Some((pu, ps)) = self.live_neighbour(uid, true)
+            && ps > pos
         {
             return Err(ModelError::UidOutOfOrder {
                 seq,
                 uid,
-                other: self.slot_seq(ps as usize),
+                other: self.slot_seq(ps),
                 other_uid: pu,
             });
         }
-        if let Some((&su, &ss)) = self.by_uid.range(uid..).next()
-            && (ss as usize) < pos
+        if let Some((su, ss)) = self.live_neighbour(uid, false)
+            && ss < pos
         {
             return Err(ModelError::UidOutOfOrder {
                 seq,
                 uid,
-                other: self.slot_seq(ss as usize),
+                other: self.slot_seq(ss),
                 other_uid: su,
             });
         }
         Ok(())
     }
 
-    /// Marks live slot `slot` dead and forgets its data; returns its UID. The caller then
-    /// calls [`SeqMap::after_kills`].
-    fn kill(&mut self, slot: usize) -> Option<Uid> {
-        let uid = self.bury(slot);
-        self.alive.add(slot, -1);
-        if let Some(u) = uid {
-            self.by_uid.remove(&u);
-        }
-        uid
-    }
-
-    /// Marks live slot `slot` dead and forgets its data, without touching the tree or the
-    /// index.
+    /// Marks live slot `slot` dead (its UID and data stay until the slot is dropped); returns
+    /// its UID. Does not touch the tree. The caller then calls [`SeqMap::after_kills`].
     fn bury(&mut self, slot: usize) -> Option<Uid> {
-        let s = &mut self.slots[slot];
-        debug_assert!(s.alive);
-        s.alive = false;
-        s.flags = None;
-        s.modseq = None;
-        let uid = s.uid.take();
+        let m = &mut self.meta[slot];
+        debug_assert!(m.alive);
+        m.alive = false;
         self.live -= 1;
-        if uid.is_none() {
+        if m.uid.is_none() {
             self.unknown_slots -= 1;
         }
-        uid
+        m.uid
     }
 
     /// Kills the live slots given in ascending order.
     fn kill_many(&mut self, slots: &[usize]) {
-        if slots.len() * 16 < self.slots.len() {
+        if slots.len() * 16 < self.meta.len() {
             for &s in slots {
-                self.kill(s);
+                self.bury(s);
+                self.alive.add(s, -1);
             }
         } else {
-            // Many slots: mark them, then rebuild the index and the tree in one pass each.
+            // Many slots: mark them, then rebuild the tree in one pass.
             for &s in slots {
                 self.bury(s);
             }
-            let all = &self.slots;
-            self.by_uid.retain(|_, s| all[*s as usize].alive);
             self.alive
-                .rebuild(self.slots.iter().map(|s| u32::from(s.alive)));
+                .rebuild(self.meta.iter().map(|m| u32::from(m.alive)));
         }
         self.after_kills();
     }
 
     /// Drops trailing dead slots and compacts when dead slots outnumber live ones.
     fn after_kills(&mut self) {
-        while self.slots.last().is_some_and(|s| !s.alive) {
-            self.slots.pop();
+        while let Some(m) = self.meta.last().filter(|m| !m.alive) {
+            let slot = self.meta.len() - 1;
+            if let Some(u) = m.uid
+                && self.by_uid.get(&u) == Some(&(slot as u32))
+            {
+                self.by_uid.remove(&u);
+            }
+            self.meta.pop();
+            self.data.pop();
             self.alive.pop_zero();
         }
-        let dead = self.slots.len() - self.live as usize;
+        let dead = self.meta.len() - self.live as usize;
         if dead > self.live as usize && dead >= MIN_DEAD_FOR_COMPACTION {
             self.compact();
         }
     }
 
-    /// Drops every dead slot, renumbers the index and rebuilds the tree. O(n).
+    /// Drops every dead slot, purges and renumbers the index and rebuilds the tree. O(n).
     fn compact(&mut self) {
-        // The index lists live slots in UID order, which is slot order (invariant 2): one walk
-        // gives each its new position, the number of live slots before it.
+        let meta = &self.meta;
+        self.by_uid.retain(|_, s| meta[*s as usize].alive);
+        // The index now lists live slots in UID order, which is slot order (invariant 3): one
+        // walk gives each its new position, the number of live slots before it.
         let mut live_before = 0u32;
         let mut pos = 0usize;
         for v in self.by_uid.values_mut() {
             let target = *v as usize;
             while pos < target {
-                live_before += u32::from(self.slots[pos].alive);
+                live_before += u32::from(self.meta[pos].alive);
                 pos += 1;
             }
             *v = live_before;
         }
-        self.slots.retain(|s| s.alive);
-        self.alive.fill_ones(self.slots.len());
+        let mut i = 0;
+        let meta = &self.meta;
+        self.data.retain(|_| {
+            i += 1;
+            meta[i - 1].alive
+        });
+        self.meta.retain(|m| m.alive);
+        self.alive.fill_ones(self.meta.len());
     }
 }
 
@@ -863,7 +920,7 @@ impl UidRanges {
 /// The messages of a [`SeqMap`] in sequence order: `(seq, uid, flags)`, see [`SeqMap::iter`].
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    slots: std::slice::Iter<'a, Slot>,
+    slots: std::iter::Zip<std::slice::Iter<'a, Meta>, std::slice::Iter<'a, SlotData>>,
     next: u32,
     remaining: u32,
 }
@@ -878,9 +935,9 @@ impl<'a> Iterator for Iter<'a> {
         let seq = seq_num(self.next);
         self.next = self.next.saturating_add(1);
         self.remaining -= 1;
-        for s in self.slots.by_ref() {
-            if s.alive {
-                return Some((seq, s.uid, s.flags.as_deref()));
+        for (m, d) in self.slots.by_ref() {
+            if m.alive {
+                return Some((seq, m.uid, d.flags.as_deref()));
             }
         }
         Some((seq, None, None))
@@ -1119,6 +1176,28 @@ mod tests {
     }
 
     #[test]
+    fn only_live_messages_constrain_new_uids() {
+        // The model checks UIDs against the messages that exist now (a server reusing an
+        // expunged UID is not detected), whatever expunged entries its index still holds.
+        let mut m = map_with(&[50, 0, 0]);
+        assert_eq!(m.apply_expunge(s(1)), Ok(Some(u(50))));
+        m.apply_fetch(s(2), Some(u(40)), None, None).unwrap();
+        assert_eq!(
+            m.apply_fetch(s(1), Some(u(60)), None, None),
+            Err(ModelError::UidOutOfOrder {
+                seq: s(1),
+                uid: u(60),
+                other: s(2),
+                other_uid: u(40)
+            })
+        );
+        m.apply_fetch(s(1), Some(u(30)), None, None).unwrap();
+        assert_eq!(m.seq(u(50)), None);
+        assert_eq!(uids(&m), [30, 40]);
+        m.check_invariants().unwrap();
+    }
+
+    #[test]
     fn new_messages_cost_nothing_until_fetched() {
         let mut m = SeqMap::new();
         m.apply_exists(u32::MAX).unwrap();
@@ -1126,7 +1205,7 @@ mod tests {
         assert_eq!(m.uid(s(123_456)), None);
         let f = m.apply_fetch(s(4_000_000_000), None, None, None).unwrap();
         assert_eq!(f.message, mref(4_000_000_000, None));
-        assert!(m.slots.is_empty());
+        assert!(m.meta.is_empty());
         assert_eq!(m.apply_expunge(s(4_000_000_000)), Ok(None));
         assert_eq!(m.len(), u32::MAX - 1);
         m.check_invariants().unwrap();
@@ -1143,9 +1222,9 @@ mod tests {
                 limit: 10
             })
         );
-        assert!(m.slots.is_empty());
+        assert!(m.meta.is_empty());
         m.apply_fetch(s(10), Some(u(10)), None, None).unwrap();
-        assert_eq!(m.slots.len(), 10);
+        assert_eq!(m.meta.len(), 10);
         assert_eq!(SeqMap::with_limit(u32::MAX).limit(), MAX_LIMIT);
         m.check_invariants().unwrap();
     }
@@ -1276,11 +1355,11 @@ mod tests {
             m.check_invariants().unwrap();
         }
         // As many dead slots as live ones: not yet compacted.
-        assert_eq!(m.slots.len(), 200);
+        assert_eq!(m.meta.len(), 200);
         assert_eq!(uids(&m), (1..=100).map(|i| i * 4).collect::<Vec<_>>());
         // One more and the dead outnumber the live: compacted.
         assert_eq!(m.apply_expunge(s(1)), Ok(Some(u(4))));
-        assert_eq!(m.slots.len(), 99);
+        assert_eq!(m.meta.len(), 99);
         m.check_invariants().unwrap();
         for i in 2..=100 {
             assert_eq!(m.seq(u(i * 4)), Some(s(i - 1)));
