@@ -32,7 +32,7 @@
 mod error;
 mod event;
 mod fenwick;
-mod seq_map;
+pub mod seq_map;
 
 pub use error::ModelError;
 pub use event::{Fetched, MessageRef, UncertainRun, Update, Vanished};
