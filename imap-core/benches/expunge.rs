@@ -91,7 +91,12 @@ fn ms(d: Duration) -> String {
 }
 
 fn ratio(vec: Duration, ours: Duration) -> String {
-    format!("{:.1}", vec.as_secs_f64() / ours.as_secs_f64())
+    let r = vec.as_secs_f64() / ours.as_secs_f64();
+    if r >= 1.0 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.3}")
+    }
 }
 
 fn build_ours() -> SeqMap {
