@@ -5,6 +5,7 @@ pub mod arbitrary;
 pub mod encode;
 pub mod excerpt;
 pub mod frame;
+pub mod mailbox;
 pub mod parse;
 pub mod sasl;
 pub mod secret;

@@ -1,0 +1,164 @@
+//! What applying one server response changed in the selected mailbox ([`Update`]).
+//!
+//! Every message an update names carries its sequence number as of the moment the server sent
+//! the response (before the response itself renumbered anything) and its UID where the model
+//! knows it ([`MessageRef`]).
+
+use std::num::NonZeroU32;
+
+use crate::types::{SeqNum, Uid, UidSet};
+
+/// A message as a response named it: its sequence number when the server sent the response,
+/// and its UID if known.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct MessageRef {
+    /// The sequence number, as numbered just before the response was applied.
+    pub seq: SeqNum,
+    /// The UID, `None` while no FETCH or VANISHED has told it.
+    pub uid: Option<Uid>,
+}
+
+/// What a FETCH response told about one message ([`super::SeqMap::apply_fetch`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub struct Fetched {
+    /// The message, with its UID from the response or, if the response had none, from the
+    /// model.
+    pub message: MessageRef,
+    /// The response told the UID and the model did not know it before.
+    pub uid_learned: bool,
+    /// The response carried `FLAGS` that differ (as a set) from what the model knew, or the
+    /// model knew none.
+    pub flags_changed: bool,
+    /// The response carried a `MODSEQ` that differs from what the model knew, or the model
+    /// knew none.
+    pub modseq_changed: bool,
+}
+
+/// What a `VANISHED` response (without `EARLIER`) removed ([`super::SeqMap::apply_vanished_visible`]).
+///
+/// RFC 7162 section 3.2.10.2 says every UID listed names a message visible in this session, so
+/// every UID removes one message, even one whose UID the model has not learnt yet. Where the
+/// model can tell which message that is, it is listed in [`Vanished::removed`]; where several
+/// messages of unknown UID could be it, the model removes the right number of them from that
+/// run and reports the run in [`Vanished::uncertain`].
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+#[non_exhaustive]
+pub struct Vanished {
+    /// Messages removed, ascending, numbered as just before the response. To replay them as
+    /// `EXPUNGE` responses, go from the last to the first. `uid` is `None` only for a message
+    /// of unknown UID that was removed because the response listed more UIDs than its run held
+    /// (a server that broke the rule; see [`Vanished::unmatched`]).
+    pub removed: Vec<MessageRef>,
+    /// Runs of messages of unknown UID from which the response removed some, but not all,
+    /// messages: the model cannot tell which ones.
+    pub uncertain: Vec<UncertainRun>,
+    /// How many listed UIDs matched no message that could be visible: UIDs between two
+    /// adjacent messages of known UID, or more UIDs than a run of unknown UIDs held. A
+    /// conforming server never sends them (RFC 7162 section 3.2.10.2); they are ignored.
+    pub unmatched: u64,
+}
+
+impl Vanished {
+    /// The number of messages the response removed (listed or within uncertain runs).
+    pub fn removed_count(&self) -> u32 {
+        let uncertain: usize = self.uncertain.iter().map(|r| r.uids.len()).sum();
+        u32::try_from(self.removed.len() + uncertain).unwrap_or(u32::MAX)
+    }
+}
+
+/// A run of consecutive messages whose UIDs the model did not know, from which a `VANISHED`
+/// response removed `uids.len()` messages without saying which.
+///
+/// After the response the run holds `count - uids.len()` messages, starting at `first`. The
+/// model keeps them with unknown UIDs and forgets their flags and MODSEQ, which it can no
+/// longer attribute; a `UID FETCH` (or `FETCH first:last (UID FLAGS)`) tells them again.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub struct UncertainRun {
+    /// The first message of the run, numbered as just before the response.
+    pub first: SeqNum,
+    /// The number of messages in the run before the response.
+    pub count: u32,
+    /// The vanished UIDs that fall in the run, ascending.
+    pub uids: Vec<Uid>,
+}
+
+/// What applying one untagged datum or response code changed in a
+/// [`super::SelectedMailbox`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum Update {
+    /// Nothing the model tracks changed: a value repeated, or data about something other than
+    /// the selected mailbox.
+    Unchanged,
+    /// `EXISTS` grew: messages `previous + 1 ..= exists` are new, their UIDs unknown.
+    Exists {
+        /// The count before.
+        previous: u32,
+        /// The count now.
+        exists: u32,
+    },
+    /// `RECENT` changed.
+    Recent {
+        /// The count before (`None` if never received).
+        previous: Option<u32>,
+        /// The count now.
+        recent: u32,
+    },
+    /// `EXPUNGE`: this message is gone and every later message moved down by one.
+    Expunged(MessageRef),
+    /// `VANISHED` without `EARLIER`: these messages are gone and the rest renumbered.
+    Vanished(Vanished),
+    /// `VANISHED (EARLIER)`: the server reports UIDs expunged before (answering a QRESYNC
+    /// `SELECT` or a `UID FETCH ... (VANISHED)`), for the caller's cache. Per RFC 7162 section
+    /// 3.2.10.1 nothing is renumbered and no message is removed from the model.
+    VanishedEarlier {
+        /// The UIDs, as sent.
+        uids: UidSet,
+        /// Messages of the model whose UID is listed (an expunge the server has not announced
+        /// to this session yet, or a server bug). They stay until an `EXPUNGE` or a `VANISHED`
+        /// without `EARLIER` removes them.
+        still_present: Vec<MessageRef>,
+    },
+    /// A FETCH named a message (and maybe told its UID, flags or MODSEQ).
+    Fetched(Fetched),
+    /// The mailbox's `FLAGS` changed (read them from the mailbox).
+    Flags,
+    /// The `PERMANENTFLAGS` changed (read them from the mailbox).
+    PermanentFlags,
+    /// `UIDVALIDITY` was set or changed.
+    UidValidity {
+        /// The value before (`None` if never received).
+        previous: Option<NonZeroU32>,
+        /// The value now.
+        uid_validity: NonZeroU32,
+        /// The value changed: every cached UID, flag and MODSEQ was forgotten (the message
+        /// count is kept), and so were `UIDNEXT` and `HIGHESTMODSEQ`. A client cache keyed by
+        /// the old UIDVALIDITY is void.
+        invalidated: bool,
+    },
+    /// `UIDNEXT` changed.
+    UidNext {
+        /// The value before.
+        previous: Option<Uid>,
+        /// The value now.
+        uid_next: Uid,
+    },
+    /// `HIGHESTMODSEQ` changed.
+    HighestModSeq {
+        /// The value before.
+        previous: Option<u64>,
+        /// The value now.
+        highest_modseq: u64,
+    },
+    /// `NOMODSEQ`: the mailbox does not keep mod-sequences.
+    NoModSeq,
+    /// `READ-ONLY` or `READ-WRITE` changed the access.
+    Access {
+        /// Whether the mailbox is now read-only.
+        read_only: bool,
+    },
+    /// `UNSEEN n`: the first unseen message.
+    Unseen(MessageRef),
+}
