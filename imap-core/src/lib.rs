@@ -2,6 +2,7 @@
 
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
+pub mod client;
 pub mod encode;
 pub mod excerpt;
 pub mod frame;

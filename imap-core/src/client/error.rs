@@ -3,7 +3,7 @@
 
 use crate::frame::FrameError;
 use crate::parse::ParseError;
-use crate::types::{Str, StatusKind};
+use crate::types::{StatusKind, Str};
 
 /// A caller mistake: the command was refused locally before any byte was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -193,7 +193,10 @@ impl Completion {
     /// `COPYUID` (UIDPLUS): the destination UIDVALIDITY and `(source, destination)` UID pairs,
     /// from the tagged response or (MOVE, RFC 6851) an untagged OK.
     pub fn copy_uid(&self) -> Option<(u32, Vec<(u32, u32)>)> {
-        self.code.iter().chain(&self.untagged_codes).find_map(copyuid)
+        self.code
+            .iter()
+            .chain(&self.untagged_codes)
+            .find_map(copyuid)
     }
 }
 
@@ -225,7 +228,7 @@ pub enum Event {
     /// An untagged OK/NO/BAD arrived (alerts, warnings, response codes).
     Status(StatusResponse),
     /// The mailbox model changed (EXISTS, EXPUNGE, VANISHED, flags, UIDVALIDITY).
-    Mailbox(crate::mailbox::MailboxUpdate),
+    Mailbox(crate::mailbox::Update),
     /// IDLE was accepted: updates now arrive until [`super::Client::idle_done`].
     IdleStarted(CommandId),
     /// STARTTLS succeeded: the driver must start TLS now and then call

@@ -29,12 +29,12 @@ pub use state::ConnState;
 
 use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encode_command};
 use crate::frame::{Frame, Framer, Role};
-use crate::mailbox::SelectedMailbox;
+use crate::mailbox::{SelectedMailbox, Update};
 use crate::parse::{ParseOptions, parse_response};
 use crate::sasl::{Credentials, Mechanism, SaslSession, Step};
 use crate::types::{
-    Capability, Code, Command, CommandBody, Continue, Data, Response, StatusKind,
-    StatusResponse, Str, Tag,
+    Capability, Code, Command, CommandBody, Continue, Data, Response, StatusKind, StatusResponse,
+    Str, Tag,
 };
 use bytes::{Bytes, BytesMut};
 use compress::Deflate;
@@ -209,8 +209,8 @@ impl Client {
         mechanism: Mechanism,
         credentials: Credentials,
     ) -> Result<CommandId, UsageError> {
-        let mut session =
-            SaslSession::new(mechanism, credentials).map_err(|e| UsageError::Sasl(e.to_string()))?;
+        let mut session = SaslSession::new(mechanism, credentials)
+            .map_err(|e| UsageError::Sasl(e.to_string()))?;
         let initial = if self.caps.has(&Capability::SaslIr) {
             session.initial_response()
         } else {
@@ -324,7 +324,9 @@ impl Client {
             tag: tag.clone(),
             body,
         };
-        let fragments = encode_command(&cmd, &self.encode_opts).into_fragments().into();
+        let fragments = encode_command(&cmd, &self.encode_opts)
+            .into_fragments()
+            .into();
         self.commands.push_back(Pending {
             id,
             tag,
@@ -380,7 +382,10 @@ impl Client {
             };
             let body = &self.commands[idx].body;
             let needs_quiet = state::is_barrier(body)
-                || matches!(body, CommandBody::Select { .. } | CommandBody::Examine { .. });
+                || matches!(
+                    body,
+                    CommandBody::Select { .. } | CommandBody::Examine { .. }
+                );
             if (needs_quiet && earlier_unfinished)
                 || (state::uses_seq_numbers(body) && expunge_risk)
             {
@@ -416,7 +421,6 @@ impl Client {
                     p.phase = Phase::AwaitingContinuation;
                     return;
                 }
-                _ => {}
             }
         }
         p.phase = match p.body {
@@ -480,18 +484,18 @@ impl Client {
         if self.error.is_some() {
             return;
         }
-        if let (ConnState::Greeting, Some(t)) = (self.state, self.config.greeting_timeout) {
-            if now >= self.created + t {
-                self.fail(ConnectionError::Timeout("no greeting"));
-                return;
-            }
+        if let (ConnState::Greeting, Some(t)) = (self.state, self.config.greeting_timeout)
+            && now >= self.created + t
+        {
+            self.fail(ConnectionError::Timeout("no greeting"));
+            return;
         }
         if let Some(idle) = &mut self.idle {
-            if let Some(l) = self.config.idle_liveness {
-                if now >= self.last_input + l {
-                    self.fail(ConnectionError::Timeout("no data while idling"));
-                    return;
-                }
+            if let Some(l) = self.config.idle_liveness
+                && now >= self.last_input + l
+            {
+                self.fail(ConnectionError::Timeout("no data while idling"));
+                return;
             }
             if now >= idle.deadline && !idle.done_sent {
                 idle.done_sent = true;
@@ -501,9 +505,10 @@ impl Client {
         }
         if let Some(t) = self.config.command_timeout {
             let idle_id = self.idle.as_ref().map(|i| i.id);
-            let late = self.commands.iter().any(|p| {
-                Some(p.id) != idle_id && p.sent_at.is_some_and(|s| now >= s + t)
-            });
+            let late = self
+                .commands
+                .iter()
+                .any(|p| Some(p.id) != idle_id && p.sent_at.is_some_and(|s| now >= s + t));
             if late {
                 self.fail(ConnectionError::Timeout("command"));
             }
@@ -536,11 +541,11 @@ impl Client {
         if let Some(e) = self.events.pop_front() {
             return Some(e);
         }
-        if let Some(err) = &self.error {
-            if !self.closed_reported {
-                self.closed_reported = true;
-                return Some(Event::Closed(Some(err.clone())));
-            }
+        if let Some(err) = &self.error
+            && !self.closed_reported
+        {
+            self.closed_reported = true;
+            return Some(Event::Closed(Some(err.clone())));
         }
         None
     }
@@ -593,7 +598,6 @@ impl Client {
                     total,
                     data,
                 }),
-                Ok(_) => {}
                 Err(e) => {
                     // The framer resynchronised; a response was lost. Losing a tagged response
                     // would hang its command, so this is fatal.
@@ -629,7 +633,6 @@ impl Client {
             Response::Status(s) if s.tag.is_some() => self.handle_tagged(now, s),
             Response::Status(s) => self.handle_untagged_status(s),
             Response::Data(d) => self.handle_data(d),
-            _ => {}
         }
     }
 
@@ -760,13 +763,16 @@ impl Client {
             self.after_ok(now, &mut p, &s);
         } else {
             self.state = state::after_failure(&p.body, self.state);
-            if matches!(p.body, CommandBody::Select { .. } | CommandBody::Examine { .. }) {
+            if matches!(
+                p.body,
+                CommandBody::Select { .. } | CommandBody::Examine { .. }
+            ) {
                 self.selected = None;
             }
         }
         let summary = match p.body {
             CommandBody::Select { .. } | CommandBody::Examine { .. } if outcome == Outcome::Ok => {
-                self.selected.as_ref().map(SelectedMailbox::summary)
+                self.selected.as_ref().map(summary_of)
             }
             _ => None,
         };
@@ -781,10 +787,11 @@ impl Client {
             untagged_codes: p.codes,
             summary,
         }));
-        if let Some(body) = reissue_body {
-            if self.error.is_none() && outcome == Outcome::Ok {
-                self.enqueue(now, body, None);
-            }
+        if let Some(body) = reissue_body
+            && self.error.is_none()
+            && outcome == Outcome::Ok
+        {
+            self.enqueue(now, body, None);
         }
     }
 
@@ -826,14 +833,13 @@ impl Client {
             }
             CommandBody::Enable(_) => {
                 for d in &p.data {
-                    if let Data::Enabled(list) = d {
-                        if list.contains(&Capability::Utf8Accept)
-                            || list.contains(&Capability::Utf8Only)
-                        {
-                            self.utf8_enabled = true;
-                            self.parse_opts.utf8 = true;
-                            self.encode_opts.utf8 = true;
-                        }
+                    if let Data::Enabled(list) = d
+                        && (list.contains(&Capability::Utf8Accept)
+                            || list.contains(&Capability::Utf8Only))
+                    {
+                        self.utf8_enabled = true;
+                        self.parse_opts.utf8 = true;
+                        self.encode_opts.utf8 = true;
                     }
                 }
             }
@@ -854,7 +860,8 @@ impl Client {
                 self.set_caps(c.clone());
             }
             if let Some(m) = &mut self.selected {
-                for u in m.apply_code(code) {
+                let u = m.apply_code(code);
+                if !matches!(u, Update::Unchanged) {
                     self.events.push_back(Event::Mailbox(u));
                 }
             }
@@ -881,11 +888,8 @@ impl Client {
         }
         if let Some(m) = &mut self.selected {
             match m.apply_data(&d) {
-                Ok(updates) => {
-                    for u in updates {
-                        self.events.push_back(Event::Mailbox(u));
-                    }
-                }
+                Ok(Update::Unchanged) => {}
+                Ok(u) => self.events.push_back(Event::Mailbox(u)),
                 Err(e) => {
                     self.fail(ConnectionError::Protocol(e.to_string()));
                     return;
@@ -938,6 +942,21 @@ impl Client {
     }
 }
 
+/// The SELECT/EXAMINE summary of the model.
+fn summary_of(m: &SelectedMailbox) -> MailboxSummary {
+    MailboxSummary {
+        exists: m.exists(),
+        recent: m.recent(),
+        flags: m.flags().map(<[_]>::to_vec).unwrap_or_default(),
+        permanent_flags: m.permanent_flags().map(<[_]>::to_vec),
+        uid_validity: m.uid_validity().map(|v| v.get()),
+        uid_next: m.uid_next().map(|u| u.get()),
+        highest_modseq: m.highest_modseq(),
+        unseen: m.first_unseen().map(|s| s.get()),
+        read_only: m.is_read_only(),
+    }
+}
+
 /// Whether untagged `d` belongs to a command like `body` (RFC 9051 section 7: which responses
 /// each command produces).
 fn collects(body: &CommandBody, d: &Data) -> bool {
@@ -969,7 +988,10 @@ fn collects(body: &CommandBody, d: &Data) -> bool {
         }
         Data::Namespace(_) => matches!(body, C::Namespace),
         Data::Id(_) => matches!(body, C::Id(_)),
-        Data::Quota { .. } => matches!(body, C::GetQuota(_) | C::GetQuotaRoot(_) | C::SetQuota { .. }),
+        Data::Quota { .. } => matches!(
+            body,
+            C::GetQuota(_) | C::GetQuotaRoot(_) | C::SetQuota { .. }
+        ),
         Data::QuotaRoot { .. } => matches!(body, C::GetQuotaRoot(_)),
         Data::Acl { .. } => matches!(body, C::GetAcl(_)),
         Data::ListRights { .. } => matches!(body, C::ListRights { .. }),

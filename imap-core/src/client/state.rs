@@ -84,28 +84,35 @@ pub(crate) fn command_name(body: &CommandBody) -> &'static str {
         GetMetadata { .. } => "GETMETADATA",
         SetMetadata { .. } => "SETMETADATA",
         Other { .. } => "raw command",
-        _ => "command",
     }
 }
 
 /// Whether `body` may be sent in `state` (RFC 9051 sections 6.1-6.4 and the extension RFCs).
 pub(crate) fn allowed(body: &CommandBody, state: ConnState) -> bool {
-    use CommandBody::*;
-    use ConnState::*;
+    use CommandBody as C;
+    use ConnState as S;
     match state {
-        Greeting | Logout => false,
+        S::Greeting | S::Logout => false,
         _ => match body {
             // Any state (RFC 9051 6.1, RFC 2971 ID, raw commands are the caller's business).
-            Capability | Noop | Logout | Id(_) | Other { .. } => true,
+            C::Capability | C::Noop | C::Logout | C::Id(_) | C::Other { .. } => true,
             // Not authenticated only.
-            StartTls | Authenticate { .. } | Login { .. } => state == NotAuthenticated,
+            C::StartTls | C::Authenticate { .. } | C::Login { .. } => state == S::NotAuthenticated,
             // Selected only.
-            Check | Close | Unselect | Expunge | UidExpunge(_) | Search { .. } | Fetch { .. }
-            | Store { .. } | Copy { .. } | Move { .. } | Sort { .. } | Thread { .. } => {
-                state == Selected
-            }
+            C::Check
+            | C::Close
+            | C::Unselect
+            | C::Expunge
+            | C::UidExpunge(_)
+            | C::Search { .. }
+            | C::Fetch { .. }
+            | C::Store { .. }
+            | C::Copy { .. }
+            | C::Move { .. }
+            | C::Sort { .. }
+            | C::Thread { .. } => state == S::Selected,
             // Authenticated or selected.
-            _ => matches!(state, Authenticated | Selected),
+            _ => matches!(state, S::Authenticated | S::Selected),
         },
     }
 }
@@ -126,7 +133,9 @@ pub(crate) fn after_ok(body: &CommandBody, state: ConnState) -> ConnState {
 /// selected (RFC 9051 6.3.2); everything else keeps the state.
 pub(crate) fn after_failure(body: &CommandBody, state: ConnState) -> ConnState {
     match body {
-        CommandBody::Select { .. } | CommandBody::Examine { .. } if state == ConnState::Selected => {
+        CommandBody::Select { .. } | CommandBody::Examine { .. }
+            if state == ConnState::Selected =>
+        {
             ConnState::Authenticated
         }
         _ => state,
@@ -165,9 +174,13 @@ pub(crate) fn may_expunge(body: &CommandBody) -> bool {
     use CommandBody::*;
     !matches!(
         body,
-        Fetch { set: MessageSet::Seq(_) | MessageSet::Saved { uid: false }, .. }
-            | Store { set: MessageSet::Seq(_) | MessageSet::Saved { uid: false }, .. }
-            | Search { uid: false, .. }
+        Fetch {
+            set: MessageSet::Seq(_) | MessageSet::Saved { uid: false },
+            ..
+        } | Store {
+            set: MessageSet::Seq(_) | MessageSet::Saved { uid: false },
+            ..
+        } | Search { uid: false, .. }
     )
 }
 
@@ -176,13 +189,16 @@ pub(crate) fn may_expunge(body: &CommandBody) -> bool {
 /// the session (LOGOUT).
 pub(crate) fn is_barrier(body: &CommandBody) -> bool {
     use CommandBody::*;
-    matches!(body, StartTls | Compress(_) | Authenticate { .. } | Idle | Logout)
+    matches!(
+        body,
+        StartTls | Compress(_) | Authenticate { .. } | Idle | Logout
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Mailbox, SeqSet, UidSet, FetchItems, SelectParams};
+    use crate::types::{FetchItems, Mailbox, SelectParams, SeqSet, UidSet};
 
     fn fetch(set: MessageSet) -> CommandBody {
         CommandBody::Fetch {
@@ -201,11 +217,20 @@ mod tests {
         };
         assert!(!allowed(&select, ConnState::NotAuthenticated));
         assert!(allowed(&select, ConnState::Authenticated));
-        assert!(!allowed(&fetch(MessageSet::Seq(SeqSet::all())), ConnState::Authenticated));
+        assert!(!allowed(
+            &fetch(MessageSet::Seq(SeqSet::all())),
+            ConnState::Authenticated
+        ));
         assert!(allowed(&CommandBody::Noop, ConnState::NotAuthenticated));
         assert!(!allowed(&CommandBody::StartTls, ConnState::Authenticated));
-        assert_eq!(after_ok(&select, ConnState::Authenticated), ConnState::Selected);
-        assert_eq!(after_failure(&select, ConnState::Selected), ConnState::Authenticated);
+        assert_eq!(
+            after_ok(&select, ConnState::Authenticated),
+            ConnState::Selected
+        );
+        assert_eq!(
+            after_failure(&select, ConnState::Selected),
+            ConnState::Authenticated
+        );
     }
 
     #[test]
