@@ -1,4 +1,88 @@
-//! Sans-IO IMAP.
+//! Sans-IO IMAP: a pure state machine for IMAP clients and servers.
+//!
+//! `imap-core` consumes bytes and emits typed events and outgoing bytes. It never opens a
+//! socket, reads a clock or spawns a thread: time comes in as an argument, so the same code runs
+//! under a blocking driver, tokio, a custom event loop or a fuzzer.
+//!
+//! - [`frame`]: finds response (or command) boundaries in arbitrary pieces of input, literals
+//!   included, with limits on every size.
+//! - [`parse`] and [`encode`]: the winnow parser and the encoder for every command and response
+//!   of IMAP4rev1, IMAP4rev2 and the common extensions; parsed strings are zero-copy slices.
+//! - [`client`]: the client state machine (tags, pipelining, literals, SASL, IDLE, STARTTLS,
+//!   COMPRESS) and, in [`mailbox`], the selected-mailbox model (sequence numbers and UIDs).
+//! - [`types`]: the typed values, with distinct [`types::SeqNum`] and [`types::Uid`].
+//!
+//! # The run loop
+//!
+//! A driver feeds received bytes to [`client::Client::handle_input`], writes what
+//! [`client::Client::poll_transmit`] gives, handles every [`client::Client::poll_event`], and
+//! sleeps until [`client::Client::poll_timeout`]. Here the "network" is a scripted server:
+//!
+//! ```
+//! use imap_core::client::{Client, ClientConfig, Event};
+//! use imap_core::types::{CommandBody, Mailbox, SelectParams};
+//! use imap_core::secret::Secret;
+//! use std::time::Instant;
+//!
+//! /// A scripted server: answers each command line it receives.
+//! fn server(input: &[u8]) -> Vec<u8> {
+//!     let text = String::from_utf8_lossy(input);
+//!     let mut out = String::new();
+//!     for line in text.split_terminator("\r\n") {
+//!         let (tag, cmd) = line.split_once(' ').unwrap();
+//!         if cmd.starts_with("LOGIN") {
+//!             out += &format!("{tag} OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n");
+//!         } else if cmd.starts_with("SELECT") {
+//!             out += "* 2 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n";
+//!             out += &format!("{tag} OK [READ-WRITE] selected\r\n");
+//!         } else if cmd.starts_with("LOGOUT") {
+//!             out += &format!("* BYE bye\r\n{tag} OK done\r\n");
+//!         }
+//!     }
+//!     out.into_bytes()
+//! }
+//!
+//! let now = Instant::now();
+//! let config = ClientConfig { allow_plaintext_login: true, ..ClientConfig::default() };
+//! let mut client = Client::new(config, now);
+//! // Commands may be queued before the greeting; they are sent once it arrives.
+//! client.send(now, CommandBody::Login {
+//!     username: "alice".into(),
+//!     password: Secret::new("secret".into()),
+//! })?;
+//! client.send(now, CommandBody::Select {
+//!     mailbox: Mailbox::inbox(),
+//!     params: SelectParams::default(),
+//! })?;
+//! client.send(now, CommandBody::Logout)?;
+//!
+//! let mut inbound = b"* OK [CAPABILITY IMAP4rev1] ready\r\n".to_vec();
+//! let mut exists = None;
+//! loop {
+//!     client.handle_input(now, &inbound);
+//!     let mut outbound = Vec::new();
+//!     client.poll_transmit(&mut outbound);
+//!     while let Some(event) = client.poll_event() {
+//!         match event {
+//!             Event::Completed(done) => {
+//!                 if let Some(summary) = &done.summary {
+//!                     exists = Some(summary.exists);
+//!                 }
+//!             }
+//!             Event::Closed(reason) => assert!(reason.is_none()),
+//!             _ => {}
+//!         }
+//!     }
+//!     if outbound.is_empty() {
+//!         client.handle_eof(now); // the server closed the connection after BYE
+//!         break;
+//!     }
+//!     inbound = server(&outbound); // a driver writes and reads a socket here
+//! }
+//! assert_eq!(exists, Some(2));
+//! assert!(client.is_closed());
+//! # Ok::<(), imap_core::client::UsageError>(())
+//! ```
 
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;

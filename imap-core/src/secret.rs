@@ -59,6 +59,12 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
+impl From<&str> for Secret<String> {
+    fn from(value: &str) -> Self {
+        Secret::new(value.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
