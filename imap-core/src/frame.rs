@@ -663,6 +663,14 @@ impl Framer {
         }
     }
 
+    /// While a literal of the current unit is being streamed: the unit's bytes held back so
+    /// far, up to and including the `NIL` that stands for that literal (earlier streamed
+    /// literals of the unit are `NIL` too). Lets a client tell which message and item a
+    /// [`Frame::LiteralChunk`] belongs to. Empty when nothing is held.
+    pub fn held_prefix(&self) -> &[u8] {
+        self.held.as_deref().unwrap_or(&[])
+    }
+
     fn held_len(&self) -> u64 {
         self.held.as_ref().map_or(0, |h| h.len() as u64)
     }

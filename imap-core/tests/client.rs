@@ -636,3 +636,62 @@ fn compress_deflate_round_trip() {
         .unwrap();
     assert_eq!(plain, b"A0003 NOOP\r\n");
 }
+
+#[test]
+fn large_literals_stream_as_chunks_with_their_message_and_item() {
+    let mut s = Script::new(ClientConfig {
+        allow_plaintext_login: true,
+        stream_threshold: Some(16),
+        ..ClientConfig::default()
+    });
+    s.server("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    s.login();
+    s.select(3);
+    let id = s.send(CommandBody::Fetch {
+        set: MessageSet::Uid(UidSet::single(Uid::new(9).unwrap())),
+        items: FetchItems::Items(vec![FetchItem::BodySection {
+            section: Section::default(),
+            partial: None,
+            peek: true,
+        }]),
+        changed_since: None,
+        vanished: false,
+    });
+    s.sent();
+    let body = "x".repeat(100);
+    let resp = format!("* 3 FETCH (UID 9 BODY[] {{100}}\r\n{body} FLAGS (\\Seen))\r\nA0003 OK\r\n");
+    let mut chunks = Vec::new();
+    for piece in resp.as_bytes().chunks(7) {
+        s.server_bytes(piece);
+        for e in s.events() {
+            match e {
+                Event::LiteralChunk {
+                    seq,
+                    uid,
+                    item,
+                    offset,
+                    total,
+                    data,
+                } => {
+                    assert_eq!(seq, SeqNum::new(3));
+                    assert_eq!(uid, Uid::new(9));
+                    assert_eq!(item.as_bytes(), b"BODY[]");
+                    assert_eq!(total, 100);
+                    assert_eq!(offset as usize, chunks.len());
+                    chunks.extend_from_slice(&data);
+                }
+                Event::Completed(c) => {
+                    assert_eq!(c.id, id);
+                    let f: Vec<_> = c.fetched().collect();
+                    assert!(f[0].data.contains(&FetchData::BodySection {
+                        section: Section::default(),
+                        origin: None,
+                        data: None,
+                    }));
+                }
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(chunks, body.as_bytes());
+}

@@ -240,8 +240,15 @@ pub enum Event {
     Continuation(Continue),
     /// A piece of a large literal streamed instead of buffered (see
     /// [`super::ClientConfig::stream_threshold`]); the FETCH response that holds it arrives
-    /// afterwards with `NIL` in its place.
+    /// afterwards, parsed normally, with `NIL` in the literal's place.
     LiteralChunk {
+        /// The message's sequence number, from the FETCH response.
+        seq: Option<SeqNum>,
+        /// Its UID, when the response named it before the literal or the model knows it.
+        uid: Option<Uid>,
+        /// The FETCH item the literal belongs to, as the server wrote it (`BODY[1.2]`,
+        /// `BINARY[]<0>`, `RFC822`, ...).
+        item: Str,
         /// Offset of this piece within the literal.
         offset: u64,
         /// The literal's total length.

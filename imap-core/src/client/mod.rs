@@ -20,6 +20,7 @@ mod config;
 mod error;
 mod event;
 mod state;
+mod stream;
 
 pub use capabilities::Capabilities;
 pub use config::ClientConfig;
@@ -96,6 +97,8 @@ pub struct Client {
     /// STARTTLS succeeded and the driver has not upgraded yet: input is discarded.
     awaiting_tls: bool,
     compress: Option<Deflate>,
+    /// The message and item of the literal being streamed.
+    stream_ctx: Option<(Option<crate::types::SeqNum>, Option<crate::types::Uid>, Str)>,
     created: Instant,
     last_input: Instant,
 }
@@ -130,6 +133,7 @@ impl Client {
             idle: None,
             awaiting_tls: false,
             compress: None,
+            stream_ctx: None,
             created: now,
             last_input: now,
         }
@@ -587,17 +591,36 @@ impl Client {
                 break;
             };
             match frame {
-                Ok(Frame::Unit(unit)) => self.handle_unit(now, unit),
+                Ok(Frame::Unit(unit)) => {
+                    self.stream_ctx = None;
+                    self.handle_unit(now, unit);
+                }
                 Ok(Frame::LiteralChunk {
+                    unit_offset,
                     literal_offset,
                     total,
                     data,
-                    ..
-                }) => self.events.push_back(Event::LiteralChunk {
-                    offset: literal_offset,
-                    total,
-                    data,
-                }),
+                }) => {
+                    if literal_offset == 0 || self.stream_ctx.is_none() {
+                        let held = self.framer.held_prefix();
+                        let prefix =
+                            &held[..usize::try_from(unit_offset).unwrap_or(0).min(held.len())];
+                        let (seq, uid, item) = stream::context(prefix);
+                        let uid = uid.or_else(|| {
+                            seq.and_then(|s| self.selected.as_ref().and_then(|m| m.uid(s)))
+                        });
+                        self.stream_ctx = Some((seq, uid, item));
+                    }
+                    let (seq, uid, item) = self.stream_ctx.clone().unwrap_or_default();
+                    self.events.push_back(Event::LiteralChunk {
+                        seq,
+                        uid,
+                        item,
+                        offset: literal_offset,
+                        total,
+                        data,
+                    });
+                }
                 Err(e) => {
                     // The framer resynchronised; a response was lost. Losing a tagged response
                     // would hang its command, so this is fatal.
