@@ -213,8 +213,22 @@ impl Client {
         mechanism: Mechanism,
         credentials: Credentials,
     ) -> Result<CommandId, UsageError> {
-        let mut session = SaslSession::new(mechanism, credentials)
+        let session = SaslSession::new(mechanism, credentials)
             .map_err(|e| UsageError::Sasl(e.to_string()))?;
+        self.authenticate_session(now, session)
+    }
+
+    /// Queues `AUTHENTICATE` with a prepared SASL session (for example one with a fixed SCRAM
+    /// nonce, or other iteration limits).
+    ///
+    /// # Errors
+    /// As [`Client::authenticate`].
+    pub fn authenticate_session(
+        &mut self,
+        now: Instant,
+        mut session: SaslSession,
+    ) -> Result<CommandId, UsageError> {
+        let mechanism = session.mechanism();
         let initial = if self.caps.has(&Capability::SaslIr) {
             session.initial_response()
         } else {
