@@ -2,7 +2,7 @@
 //! with insta, and the same transcript replayed with the server's bytes split at every byte and
 //! in random pieces, which must give the same events.
 
-use imap_core::client::{Client, ClientConfig, Event};
+use imap_core::client::{Client, ClientConfig};
 use imap_core::sasl::{Credentials, Mechanism, SaslSession};
 use imap_core::secret::Secret;
 use imap_core::types::*;
