@@ -8,5 +8,6 @@ pub mod frame;
 pub mod parse;
 pub mod sasl;
 pub mod secret;
+pub mod server;
 pub mod types;
 pub mod utf7;
