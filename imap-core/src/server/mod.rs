@@ -252,11 +252,9 @@ impl ServerSession {
     /// it; for STARTTLS and COMPRESS a tagged `OK` does what [`ServerSession::start_tls`] and
     /// [`ServerSession::start_compress`] do. A continuation request during AUTHENTICATE or
     /// IDLE makes the session read the next client line as SASL data or `DONE`. An untagged
-    /// `BYE` closes the session. Responses after `BYE` are dropped.
+    /// `BYE` closes the session: no more input is read, but responses can still be sent (the
+    /// tagged `OK` of LOGOUT follows its `BYE`).
     pub fn send(&mut self, response: Response) {
-        if self.phase == Phase::Closed {
-            return;
-        }
         self.write(&response);
         match &response {
             Response::Continue(_) => match &self.phase {
@@ -761,12 +759,14 @@ mod tests {
         p.ok("a2");
         assert_eq!(command_tags(&p.events()), ["a3"]);
         p.server.send_untagged_status(StatusKind::Bye, None, "bye");
-        p.ok("a3"); // dropped: BYE closed the session
+        p.ok("a3"); // the LOGOUT OK follows its BYE
+        p.push(b"a4 NOOP\r\n"); // ignored: the session is closed
         assert_eq!(p.events(), [ServerEvent::Closed]);
         assert!(p.server.is_closed());
         let r = p.responses();
-        assert_eq!(r.len(), 3);
+        assert_eq!(r.len(), 4);
         assert_eq!(status(&r[2]), (None, StatusKind::Bye, None));
+        assert_eq!(status(&r[3]), (Some("a3"), StatusKind::Ok, None));
     }
 
     #[test]
