@@ -32,7 +32,7 @@ use crate::transcript::{self, Direction};
 use imap_core::encode::EncodeOptions;
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
 use imap_core::types::{
-    Atom, Capability, Code, Command, CommandBody, Data, FetchData, Response, SeqNum, SimpleCode,
+    Atom, Capability, Code, Command, CommandBody, Data, FetchData, Response, SimpleCode,
     StatusKind, StatusResponse, Str, Tag, Uid, UidSet,
 };
 use options::{InjectPoint, Quirks, SessionOptions};
