@@ -23,7 +23,7 @@ fn store(n: usize) -> Store {
 
 fn login(server: &MockServer) -> Raw<MemoryConnection> {
     let mut c = Raw::new(server.connect_in_memory());
-    let greeting = c.next().unwrap();
+    let greeting = c.recv().unwrap();
     assert!(matches!(
         greeting,
         Response::Status(StatusResponse {
@@ -66,7 +66,7 @@ fn fetch_seqs(r: &[Response]) -> Vec<u32> {
 fn login_select_fetch_store_logout() {
     let server = MockServer::builder().store(store(3)).build().unwrap();
     let mut c = Raw::new(server.connect_in_memory());
-    let greeting = c.next().unwrap();
+    let greeting = c.recv().unwrap();
     assert!(matches!(
         greeting,
         Response::Status(StatusResponse {
@@ -182,7 +182,7 @@ fn idle_is_woken_by_another_session() {
     let mut a = login(&server);
     select(&mut a);
     a.send(b"i1 IDLE\r\n");
-    assert!(matches!(a.next(), Some(Response::Continue(_))));
+    assert!(matches!(a.recv(), Some(Response::Continue(_))));
     let mut b = login(&server);
     let line = format!("APPEND INBOX {{{}+}}\r\n", MSG.len());
     b.send(format!("b1 {line}").as_bytes());
@@ -218,7 +218,7 @@ fn append_with_synchronizing_and_non_synchronizing_literals() {
     let server = MockServer::builder().store(store(0)).build().unwrap();
     let mut c = login(&server);
     c.send(format!("a1 APPEND INBOX (\\Seen) {{{}}}\r\n", MSG.len()).as_bytes());
-    match c.next().unwrap() {
+    match c.recv().unwrap() {
         Response::Continue(k) => assert_eq!(k.text.as_bytes(), b"Ready"),
         other => panic!("{other:?}"),
     }
@@ -294,7 +294,7 @@ fn malformed_commands_get_bad_and_the_session_goes_on() {
     );
     c.send(b"\x00\xff garbage\r\n");
     assert!(matches!(
-        c.next(),
+        c.recv(),
         Some(Response::Status(StatusResponse {
             tag: None,
             kind: StatusKind::Bad,
@@ -320,7 +320,7 @@ fn transcript_is_readable_and_redacted() {
         .unwrap();
     let mut c = login(&server);
     c.send(b"a1 AUTHENTICATE PLAIN\r\n");
-    c.next();
+    c.recv();
     let text = t.text(1);
     assert!(text.contains("C: l1 LOGIN <redacted>"), "{text}");
     assert!(!text.contains("pw"), "{text}");
@@ -331,16 +331,16 @@ fn transcript_is_readable_and_redacted() {
 fn authenticate_plain_with_and_without_initial_response() {
     let server = MockServer::builder().store(store(0)).build().unwrap();
     let mut c = Raw::new(server.connect_in_memory());
-    c.next();
+    c.recv();
     // "\0alice\0pw" in base64.
     let r = c.run("a1", "AUTHENTICATE PLAIN AGFsaWNlAHB3");
     assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
     let mut c = Raw::new(server.connect_in_memory());
-    c.next();
+    c.recv();
     c.send(b"a1 AUTHENTICATE LOGIN\r\n");
-    assert!(matches!(c.next(), Some(Response::Continue(_))));
+    assert!(matches!(c.recv(), Some(Response::Continue(_))));
     c.send(b"YWxpY2U=\r\n");
-    assert!(matches!(c.next(), Some(Response::Continue(_))));
+    assert!(matches!(c.recv(), Some(Response::Continue(_))));
     c.send(b"d3Jvbmc=\r\n");
     let r = c.until("a1");
     assert_eq!(
@@ -366,7 +366,7 @@ fn quirk_profiles() {
         .build()
         .unwrap();
     let mut c = Raw::new(server.connect_in_memory());
-    c.next();
+    c.recv();
     assert!(c.received[0].starts_with("* OK Gimap ready"));
     c.run("l1", "LOGIN alice pw");
     select(&mut c);

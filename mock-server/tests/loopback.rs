@@ -55,7 +55,7 @@ fn plaintext_login_is_refused_unless_allowed() {
         .start()
         .unwrap();
     let mut c = Raw::new(tcp(server.addr()));
-    let Some(Response::Status(g)) = c.next() else {
+    let Some(Response::Status(g)) = c.recv() else {
         panic!()
     };
     let Some(Code::Capability(caps)) = &g.code else {
@@ -75,7 +75,7 @@ fn plaintext_login_is_refused_unless_allowed() {
         .start()
         .unwrap();
     let mut c = Raw::new(tcp(server.addr()));
-    c.next();
+    c.recv();
     assert_eq!(kind(&c.run("a1", "LOGIN alice pw")), StatusKind::Ok);
     // The store is reachable while the client is connected.
     server
@@ -99,7 +99,7 @@ fn starttls_discards_injected_commands() {
         .start()
         .unwrap();
     let mut c = Raw::new(tcp(server.addr()));
-    c.next();
+    c.recv();
     c.send(b"a1 STARTTLS\r\na2 LOGIN alice pw\r\n");
     let r = c.until("a1");
     assert_eq!(kind(&r), StatusKind::Ok);
@@ -136,7 +136,7 @@ fn implicit_tls_with_the_generated_certificate() {
             .starts_with("-----BEGIN CERTIFICATE-----")
     );
     let mut c = Raw::new(tls_client(&server, tcp(server.tls_addr())));
-    let Some(Response::Status(g)) = c.next() else {
+    let Some(Response::Status(g)) = c.recv() else {
         panic!()
     };
     assert_eq!(g.kind, StatusKind::Ok);
@@ -153,13 +153,13 @@ fn idle_over_tcp_is_woken_by_a_delivery() {
         .start()
         .unwrap();
     let mut a = Raw::new(tcp(server.addr()));
-    a.next();
+    a.recv();
     a.run("a1", "LOGIN alice pw");
     a.run("a2", "SELECT INBOX");
     a.send(b"a3 IDLE\r\n");
-    assert!(matches!(a.next(), Some(Response::Continue(_))));
+    assert!(matches!(a.recv(), Some(Response::Continue(_))));
     let mut b = Raw::new(tcp(server.addr()));
-    b.next();
+    b.recv();
     b.run("b1", "LOGIN alice pw");
     b.send(format!("b2 APPEND INBOX {{{}+}}\r\n", MSG.len()).as_bytes());
     b.send(MSG);

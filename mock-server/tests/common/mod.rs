@@ -10,10 +10,12 @@ use imap_core::types::{Command, CommandBody, Response, StatusKind, StatusRespons
 use std::io::{ErrorKind, Read, Write};
 use std::time::{Duration, Instant};
 
+/// A small message.
 pub const MSG: &[u8] = b"From: a@example.com\r\nSubject: hello\r\n\r\nbody\r\n";
 
 /// A client over any byte stream whose reads time out.
 pub struct Raw<S: Read + Write> {
+    /// The byte stream.
     pub stream: S,
     framer: Framer,
     /// Every unit received, as text.
@@ -21,6 +23,7 @@ pub struct Raw<S: Read + Write> {
 }
 
 impl<S: Read + Write> Raw<S> {
+    /// A client over `stream`.
     pub fn new(stream: S) -> Self {
         Raw {
             stream,
@@ -29,11 +32,13 @@ impl<S: Read + Write> Raw<S> {
         }
     }
 
+    /// Writes bytes.
     pub fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).unwrap();
         self.stream.flush().unwrap();
     }
 
+    /// Writes a command encoded by imap-core (LITERAL+).
     pub fn command(&mut self, tag: &str, body: CommandBody) {
         let cmd = Command {
             tag: Tag::try_from(tag).unwrap(),
@@ -47,10 +52,11 @@ impl<S: Read + Write> Raw<S> {
     }
 
     /// The next response, or `None` on EOF or after 10 s.
-    pub fn next(&mut self) -> Option<Response> {
+    pub fn recv(&mut self) -> Option<Response> {
         self.next_within(Duration::from_secs(10))
     }
 
+    /// The next response, or `None` on EOF or after `timeout`.
     pub fn next_within(&mut self, timeout: Duration) -> Option<Response> {
         let deadline = Instant::now() + timeout;
         loop {
@@ -79,7 +85,7 @@ impl<S: Read + Write> Raw<S> {
         let mut out = Vec::new();
         loop {
             let r = self
-                .next()
+                .recv()
                 .unwrap_or_else(|| panic!("no tagged response for {tag}: {:?}", out));
             let done = matches!(&r, Response::Status(StatusResponse { tag: Some(t), .. }) if t.as_str() == tag);
             out.push(r);
@@ -104,6 +110,7 @@ pub fn tagged(responses: &[Response]) -> &StatusResponse {
     }
 }
 
+/// The kind of the tagged status at the end of `responses`.
 pub fn kind(responses: &[Response]) -> StatusKind {
     tagged(responses).kind
 }
