@@ -146,7 +146,7 @@ fn fragments_text(fragments: &[Fragment]) -> String {
         match f {
             Fragment::Line(l) => {
                 let l = l.strip_suffix(b"\r\n").unwrap_or(l);
-                out.push_str(&l.escape_ascii().to_string());
+                escape_into(&mut out, l);
                 if !out.ends_with('}') {
                     continue;
                 }
@@ -166,6 +166,17 @@ fn fragments_text(fragments: &[Fragment]) -> String {
         }
     }
     out
+}
+
+/// Printable ASCII as it is, every other byte as `\xNN`.
+fn escape_into(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        if (0x20..0x7f).contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -200,6 +211,13 @@ mod tests {
         assert_eq!(
             command_text(&append),
             "a2 APPEND INBOX {18}\nSubject: x\n\nhi\n"
+        );
+        let flags = imap_core::types::Response::Data(imap_core::types::Data::Flags(vec![
+            imap_core::types::Flag::Seen,
+        ]));
+        assert_eq!(
+            response_text(&flags, &EncodeOptions::default()),
+            "* FLAGS (\\Seen)"
         );
     }
 }
