@@ -94,5 +94,6 @@ pub mod mailbox;
 pub mod parse;
 pub mod sasl;
 pub mod secret;
+pub mod server;
 pub mod types;
 pub mod utf7;

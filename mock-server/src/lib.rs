@@ -8,12 +8,20 @@
 //! - [`mime`]: stored RFC 5322 messages parsed into ENVELOPE, BODYSTRUCTURE and sections.
 //! - [`fetch`], [`search`], [`sort`], [`thread`]: FETCH items, SEARCH keys, SORT and THREAD.
 //! - [`seed`]: a builder, `.eml` directories, mbox files and a demo account.
+//! - [`session`]: the protocol layer, one connection's IMAP session over the store (sans-IO,
+//!   driving `imap_core::server::ServerSession`), with quirks and fault injection.
+//! - [`listener`]: the server: in-memory connections and a 127.0.0.1 listener with TLS and
+//!   STARTTLS ([`listener::MockServer`]).
+//! - [`transcript`]: readable, redacted records of conversations.
 
 pub mod demo;
 pub mod fetch;
+pub mod listener;
 pub mod mime;
 pub mod search;
 pub mod seed;
+pub mod session;
 pub mod sort;
 pub mod store;
 pub mod thread;
+pub mod transcript;

@@ -5,9 +5,11 @@
 //! session ([`MailboxView`](crate::store::MailboxView)) keeps the MODSEQ it has seen up to and
 //! asks for the changes after it. Entries every registered view has seen are dropped.
 
+use super::notify::Notifier;
 use crate::store::SessionId;
 use imap_core::types::{Flag, Uid};
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 /// One change to a mailbox, in UIDs. `origin` is the session that made it, `None` for changes
 /// made directly on the store (tests, delivery).
@@ -72,6 +74,8 @@ pub(crate) struct ChangeLog {
     entries: VecDeque<Change>,
     /// Registered views and the MODSEQ each has seen.
     views: HashMap<u64, (SessionId, u64)>,
+    /// Told of every change once a view has registered (wakes IDLE sessions).
+    notifier: Option<Arc<Notifier>>,
 }
 
 impl ChangeLog {
@@ -79,7 +83,15 @@ impl ChangeLog {
     pub fn push(&mut self, change: Change) {
         if !self.views.is_empty() {
             self.entries.push_back(change);
+            if let Some(n) = &self.notifier {
+                n.bump();
+            }
         }
+    }
+
+    /// Sets the notifier told of changes.
+    pub fn set_notifier(&mut self, notifier: Arc<Notifier>) {
+        self.notifier = Some(notifier);
     }
 
     /// Registers a view that has seen everything up to `modseq`.

@@ -19,12 +19,14 @@ mod changes;
 mod list;
 mod mailbox;
 mod message;
+mod notify;
 mod user;
 mod view;
 
 pub use changes::Change;
 pub use list::{ListOptions, pattern_matches};
 pub use message::{MessageData, MessageSnapshot, flag_eq};
+pub use notify::Watch;
 pub(crate) use user::msg_ids;
 pub use user::{DELIMITER, Quota};
 pub use view::{CopyUid, FlagUpdate, MailboxView, SelectInfo, StoreResult};
@@ -159,6 +161,7 @@ pub(crate) struct Ids {
     thread: u64,
     session: u64,
     view: u64,
+    notifier: Arc<notify::Notifier>,
 }
 
 impl Ids {
@@ -247,6 +250,7 @@ impl Store {
                     thread: 0,
                     session: 0,
                     view: 0,
+                    notifier: Arc::default(),
                 },
                 clock: Arc::new(system_clock),
                 append_limit: None,
@@ -334,6 +338,19 @@ impl Store {
         } else {
             Err(StoreError::NoSuchUser(user.into()))
         }
+    }
+
+    /// Calls `f` after every change to a mailbox some session has selected (a message added,
+    /// flags changed, a message expunged), until the returned [`Watch`] is dropped. `f` runs
+    /// with the store locked: it must only signal (send on a channel), never use the store.
+    pub fn watch(&self, f: impl Fn() + Send + Sync + 'static) -> Watch {
+        let notifier = self.lock().ids.notifier.clone();
+        notifier.add(Box::new(f))
+    }
+
+    /// How many changes (to selected mailboxes) the store has seen; see [`Store::watch`].
+    pub fn generation(&self) -> u64 {
+        self.lock().ids.notifier.generation()
     }
 
     /// A new session id, unique in this store.
@@ -807,6 +824,7 @@ impl Account {
             };
             ids.view += 1;
             m.log.register(ids.view, session, m.highest_modseq);
+            m.log.set_notifier(ids.notifier.clone());
             let info = view::select_info(m, recent, read_only);
             Ok((m.id, ids.view, info))
         })?;

@@ -1,0 +1,90 @@
+//! `mock-server`: serves the demo account (user `demo`, password `demo`) on 127.0.0.1 and logs
+//! every conversation, credentials redacted.
+
+use clap::Parser;
+use mock_server::listener::MockServer;
+use mock_server::session::options::Quirks;
+use mock_server::transcript::Transcript;
+use std::path::PathBuf;
+
+/// An in-memory IMAP server for trying clients by hand.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Plaintext port (STARTTLS offered).
+    #[arg(long, default_value_t = 1143)]
+    port: u16,
+    /// Implicit-TLS port (self-signed certificate, written to the log as PEM).
+    #[arg(long, default_value_t = 1993)]
+    tls_port: u16,
+    /// Another user, as name:password (repeatable).
+    #[arg(long = "user", value_name = "NAME:PASSWORD")]
+    users: Vec<String>,
+    /// A directory of .eml files to deliver into every user's INBOX.
+    #[arg(long, value_name = "DIR")]
+    seed_dir: Option<PathBuf>,
+    /// Allow LOGIN and AUTHENTICATE on the plaintext port before STARTTLS.
+    #[arg(long)]
+    allow_plaintext_login: bool,
+    /// Behave like a known server: standard, gmail or exchange.
+    #[arg(long, default_value = "standard")]
+    quirks: String,
+    /// Do not log conversations.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let store = mock_server::demo::demo_store();
+    let mut users = vec![mock_server::demo::DEMO_USER.to_owned()];
+    for u in &args.users {
+        let (name, password) = u
+            .split_once(':')
+            .ok_or_else(|| format!("--user {u}: expected NAME:PASSWORD"))?;
+        store.add_user(name, password)?;
+        users.push(name.to_owned());
+    }
+    if let Some(dir) = &args.seed_dir {
+        for u in &users {
+            let n = mock_server::seed::load_eml_dir(&store.account(u)?, "INBOX", dir)?.len();
+            eprintln!(
+                "seeded {n} messages from {} into {u}'s INBOX",
+                dir.display()
+            );
+        }
+    }
+    let quirks = match args.quirks.to_ascii_lowercase().as_str() {
+        "gmail" => Quirks::Gmail,
+        "exchange" => Quirks::Exchange,
+        "standard" => Quirks::Standard,
+        other => {
+            return Err(format!("--quirks {other}: expected standard, gmail or exchange").into());
+        }
+    };
+    let mut builder = MockServer::builder()
+        .store(store)
+        .starttls()
+        .tls()
+        .plain_port(args.port)
+        .tls_port(args.tls_port)
+        .allow_plaintext_login(args.allow_plaintext_login)
+        .quirks(quirks);
+    if !args.quiet {
+        builder = builder.transcript(Transcript::with_sink(|e| eprintln!("{e}")));
+    }
+    let server = builder.start()?;
+    if let Some(c) = server.certificate() {
+        eprintln!("TLS certificate:\n{}", c.pem());
+    }
+    eprintln!(
+        "mock-server: IMAP on {} (STARTTLS), IMAPS on {}; users: {}",
+        server.addr(),
+        server.tls_addr(),
+        users.join(", ")
+    );
+    eprintln!("log in as demo / demo");
+    loop {
+        std::thread::park();
+    }
+}

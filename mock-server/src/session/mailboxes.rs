@@ -1,0 +1,267 @@
+//! Authenticated-state commands: SELECT/EXAMINE, mailbox management, LIST, STATUS, APPEND,
+//! NAMESPACE and QUOTA; selected-state commands are passed on to `selected.rs`.
+
+use super::{Fail, Outcome, Selected, Session, State, ok};
+use crate::store::{ListOptions, NewMessage, Quota};
+use imap_core::server::SessionTracker;
+use imap_core::types::{
+    Code, CommandBody, Data, FetchData, ListReturn, Mailbox, Namespace, Namespaces, SelectParams,
+    SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
+};
+
+/// The mailbox name as the store knows it.
+pub(crate) fn name(m: &Mailbox) -> Result<String, Fail> {
+    m.name()
+        .map(str::to_owned)
+        .ok_or_else(|| Fail::no("Invalid mailbox name").code(Code::Simple(SimpleCode::Cannot)))
+}
+
+impl Session {
+    pub(crate) fn authenticated_command(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
+        use CommandBody as C;
+        let account = self.account()?;
+        match body {
+            C::Select { mailbox, params } => self.select(&mailbox, params, false),
+            C::Examine { mailbox, params } => self.select(&mailbox, params, true),
+            C::Create {
+                mailbox,
+                special_use,
+            } => {
+                account.create(&name(&mailbox)?, &special_use)?;
+                ok("CREATE completed")
+            }
+            C::Delete(m) => {
+                account.delete(&name(&m)?)?;
+                ok("DELETE completed")
+            }
+            C::Rename { from, to } => {
+                account.rename(&name(&from)?, &name(&to)?)?;
+                ok("RENAME completed")
+            }
+            C::Subscribe(m) => {
+                account.subscribe(&name(&m)?)?;
+                ok("SUBSCRIBE completed")
+            }
+            C::Unsubscribe(m) => {
+                account.unsubscribe(&name(&m)?)?;
+                ok("UNSUBSCRIBE completed")
+            }
+            C::List {
+                selection,
+                reference,
+                patterns,
+                returns,
+            } => {
+                let opts = ListOptions::from_command(&selection, &returns);
+                let reference = name(&reference).unwrap_or_default();
+                let patterns: Vec<String> = patterns.iter().filter_map(|p| name(p).ok()).collect();
+                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let status_items = returns.iter().find_map(|r| match r {
+                    ListReturn::Status(items) => Some(items.clone()),
+                    _ => None,
+                });
+                for entry in account.list(&reference, &patterns, &opts) {
+                    let mailbox = entry.mailbox.clone();
+                    let selectable = !entry.attributes.iter().any(|a| {
+                        matches!(
+                            a,
+                            imap_core::types::MailboxAttr::NoSelect
+                                | imap_core::types::MailboxAttr::NonExistent
+                        )
+                    });
+                    self.data(Data::List(entry));
+                    if let (Some(items), true) = (&status_items, selectable)
+                        && let Ok(items) = account.status(&mailbox.display_name(), items)
+                    {
+                        self.data(Data::Status { mailbox, items });
+                    }
+                }
+                ok("LIST completed")
+            }
+            C::Lsub { reference, pattern } => {
+                let reference = name(&reference).unwrap_or_default();
+                for entry in account.lsub(&reference, &name(&pattern).unwrap_or_default()) {
+                    self.data(Data::Lsub(entry));
+                }
+                ok("LSUB completed")
+            }
+            C::Namespace => {
+                self.data(Data::Namespace(Namespaces {
+                    personal: vec![Namespace {
+                        prefix: Str::from(""),
+                        delimiter: Some(crate::store::DELIMITER as u8),
+                        extensions: vec![],
+                    }],
+                    other_users: vec![],
+                    shared: vec![],
+                }));
+                ok("NAMESPACE completed")
+            }
+            C::Status { mailbox, items } => {
+                let items = account.status(&name(&mailbox)?, &items)?;
+                self.data(Data::Status { mailbox, items });
+                ok("STATUS completed")
+            }
+            C::Append { mailbox, messages } => {
+                let messages = messages
+                    .into_iter()
+                    .map(|m| NewMessage {
+                        raw: m.data.into_bytes(),
+                        flags: m.flags,
+                        date: m.date,
+                    })
+                    .collect();
+                let r = account.append_many(&name(&mailbox)?, messages)?;
+                let uids = UidSet::from_keys(r.uids).map_err(|_| Fail::no("Nothing appended"))?;
+                Ok((
+                    Some(Code::AppendUid {
+                        validity: r.uid_validity,
+                        uids,
+                    }),
+                    "APPEND completed".into(),
+                ))
+            }
+            C::GetQuotaRoot(m) => {
+                let n = name(&m)?;
+                account.status(&n, &[StatusItem::Messages])?;
+                self.data(Data::QuotaRoot {
+                    mailbox: m,
+                    roots: vec![Str::from(Quota::ROOT)],
+                });
+                let resources = account.quota().resources();
+                self.data(Data::Quota {
+                    root: Str::from(Quota::ROOT),
+                    resources,
+                });
+                ok("GETQUOTAROOT completed")
+            }
+            C::GetQuota(root) => {
+                if !root.is_empty() {
+                    return Err(
+                        Fail::no("No such quota root").code(Code::Simple(SimpleCode::NonExistent))
+                    );
+                }
+                let resources = account.quota().resources();
+                self.data(Data::Quota { root, resources });
+                ok("GETQUOTA completed")
+            }
+            C::SetQuota { .. } => Err(Fail::no("Quotas are set by the administrator")
+                .code(Code::Simple(SimpleCode::NoPerm))),
+            other => self.selected_command(tag, other),
+        }
+    }
+
+    /// SELECT or EXAMINE, with CONDSTORE and QRESYNC (RFC 7162).
+    fn select(&mut self, mailbox: &Mailbox, params: SelectParams, read_only: bool) -> Outcome {
+        let account = self.account()?;
+        if params.qresync.is_some() && !self.enabled.qresync {
+            return Err(Fail::bad("QRESYNC is not enabled"));
+        }
+        if params.condstore {
+            self.enabled.condstore = true;
+        }
+        // Leaving the selected mailbox, even when the new SELECT fails (RFC 9051 6.3.2).
+        if matches!(self.state, State::Selected(..)) {
+            self.state = State::Authenticated(account.clone());
+            if self.enabled.qresync {
+                self.untagged(
+                    StatusKind::Ok,
+                    Some(Code::Closed),
+                    "Previous mailbox closed",
+                );
+            }
+        }
+        let (view, info) = account.select(&name(mailbox)?, self.id, read_only)?;
+        let tracker = SessionTracker::new(info.uids.iter().copied());
+        let rev2 = self.enabled.rev2;
+        self.data(Data::Exists(tracker.len()));
+        if !rev2 {
+            self.data(Data::Recent(info.recent));
+        }
+        self.data(Data::Flags(info.flags.clone()));
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::PermanentFlags(info.permanent_flags.clone())),
+            "Flags permitted",
+        );
+        if !rev2 && let Some(seq) = info.first_unseen.and_then(|u| tracker.seq(u)) {
+            self.untagged(StatusKind::Ok, Some(Code::Unseen(seq)), "First unseen");
+        }
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::UidValidity(info.uid_validity)),
+            "UIDs valid",
+        );
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::UidNext(info.uid_next)),
+            "Predicted next UID",
+        );
+        let hms_text = if self.options.quirks == super::options::Quirks::Gmail {
+            ""
+        } else {
+            "Highest"
+        };
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::HighestModSeq(info.highest_modseq)),
+            hms_text,
+        );
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::MailboxId(Str::from(info.mailbox_id.clone()))),
+            "Ok",
+        );
+        if let Some(q) = &params.qresync
+            && q.uid_validity == info.uid_validity
+        {
+            let known = |u: &imap_core::types::Uid| {
+                q.known_uids
+                    .as_ref()
+                    .is_none_or(|k| k.contains(u.get(), u32::MAX))
+            };
+            let vanished: Vec<_> = view
+                .vanished_since(q.modseq)?
+                .into_iter()
+                .filter(known)
+                .collect();
+            if let Ok(uids) = UidSet::from_keys(vanished) {
+                self.data(Data::Vanished {
+                    earlier: true,
+                    uids,
+                });
+            }
+            let changed = view.changed_since(q.modseq)?;
+            for snap in view.messages(&changed)? {
+                if let Some(seq) = tracker.seq(snap.uid) {
+                    self.data(Data::Fetch {
+                        seq,
+                        data: vec![
+                            FetchData::Uid(snap.uid),
+                            FetchData::Flags(snap.fetch_flags()),
+                            FetchData::ModSeq(snap.modseq),
+                        ],
+                    });
+                }
+            }
+        }
+        let code = if info.read_only {
+            Code::ReadOnly
+        } else {
+            Code::ReadWrite
+        };
+        self.state = State::Selected(
+            account,
+            Box::new(Selected {
+                view,
+                tracker,
+                pending_expunge: Vec::new(),
+                saved: Vec::new(),
+            }),
+        );
+        Ok((
+            Some(code),
+            format!("{} completed", if read_only { "EXAMINE" } else { "SELECT" }),
+        ))
+    }
+}

@@ -1,0 +1,728 @@
+//! The protocol layer: one connection's [`Session`], driving `imap_core`'s sans-IO
+//! [`ServerSession`] with the [`Store`].
+//!
+//! A `Session` is sans-IO as well: bytes and time in ([`Session::handle_input`],
+//! [`Session::handle_timeout`], [`Session::wake`]), bytes out ([`Session::poll_transmit`]). The
+//! listener runs one per connection on a thread; tests can drive one directly.
+//!
+//! # Announcing changes made elsewhere
+//!
+//! After every command (and at once during IDLE, when the store's watcher calls
+//! [`Session::wake`]) the session polls its [`MailboxView`] and announces what changed, in its
+//! own sequence numbers ([`SessionTracker`]):
+//!
+//! - new messages: `EXISTS` (and `RECENT` before IMAP4rev2 is enabled), after any command;
+//! - flag changes made by others: `FETCH (FLAGS .. UID ..)` (with `MODSEQ` once CONDSTORE is
+//!   on), after any command; changes this session made were reported by its own command;
+//! - expunges: `EXPUNGE` (or `VANISHED` with QRESYNC), but not after FETCH, STORE, SEARCH, SORT
+//!   or THREAD by sequence numbers (RFC 9051 section 7.5.1, RFC 2180 section 4). Until then
+//!   the expunged message keeps its number in this session.
+//!
+//! A FETCH (or STORE) by sequence number that names a message expunged elsewhere but not yet
+//! announced returns data for the others and a tagged `NO [EXPUNGEISSUED]` (RFC 2180 section
+//! 4.1.2; RFC 5530's code): the client learns the EXPUNGE at its next NOOP.
+
+mod auth;
+mod mailboxes;
+pub mod options;
+mod selected;
+
+use crate::store::{Account, MailboxView, SessionId, Store, StoreError};
+use crate::transcript::{self, Direction};
+use imap_core::encode::EncodeOptions;
+use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
+use imap_core::types::{
+    Atom, Capability, Code, Command, CommandBody, Data, FetchData, Response, SimpleCode,
+    StatusKind, StatusResponse, Str, Tag, Uid, UidSet,
+};
+use options::{InjectPoint, Quirks, SessionOptions};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The selected mailbox of a session.
+struct Selected {
+    view: MailboxView,
+    tracker: SessionTracker,
+    /// Expunged in the store, not yet announced.
+    pending_expunge: Vec<Uid>,
+    /// SEARCHRES `$`.
+    saved: Vec<Uid>,
+}
+
+/// The connection state (RFC 9051 section 3).
+enum State {
+    NotAuthenticated,
+    Authenticated(Account),
+    Selected(Account, Box<Selected>),
+    Logout,
+}
+
+/// What was enabled with ENABLE (or implied by a command).
+#[derive(Default, Clone, Copy)]
+struct Enabled {
+    condstore: bool,
+    qresync: bool,
+    rev2: bool,
+    utf8: bool,
+}
+
+/// One connection's IMAP session over the store. See the module documentation.
+pub struct Session {
+    core: ServerSession,
+    store: Store,
+    options: Arc<SessionOptions>,
+    id: SessionId,
+    connection: u64,
+    secure: bool,
+    state: State,
+    enabled: Enabled,
+    sasl: Option<auth::Sasl>,
+    /// STARTTLS accepted: the driver must start the TLS handshake now.
+    tls_requested: bool,
+    /// A fault closed the connection: the driver must drop it without flushing more.
+    aborted: bool,
+    encode_opts: EncodeOptions,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id)
+            .field("connection", &self.connection)
+            .field("secure", &self.secure)
+            .finish()
+    }
+}
+
+/// The name of a command for faults and injections (the `UID` prefix dropped).
+pub fn command_name(body: &CommandBody) -> &'static str {
+    use CommandBody as C;
+    match body {
+        C::Capability => "CAPABILITY",
+        C::Noop => "NOOP",
+        C::Logout => "LOGOUT",
+        C::StartTls => "STARTTLS",
+        C::Authenticate { .. } => "AUTHENTICATE",
+        C::Login { .. } => "LOGIN",
+        C::Enable(_) => "ENABLE",
+        C::Select { .. } => "SELECT",
+        C::Examine { .. } => "EXAMINE",
+        C::Create { .. } => "CREATE",
+        C::Delete(_) => "DELETE",
+        C::Rename { .. } => "RENAME",
+        C::Subscribe(_) => "SUBSCRIBE",
+        C::Unsubscribe(_) => "UNSUBSCRIBE",
+        C::List { .. } => "LIST",
+        C::Lsub { .. } => "LSUB",
+        C::Namespace => "NAMESPACE",
+        C::Status { .. } => "STATUS",
+        C::Append { .. } => "APPEND",
+        C::Idle => "IDLE",
+        C::Check => "CHECK",
+        C::Close => "CLOSE",
+        C::Unselect => "UNSELECT",
+        C::Expunge | C::UidExpunge(_) => "EXPUNGE",
+        C::Search { .. } => "SEARCH",
+        C::Fetch { .. } => "FETCH",
+        C::Store { .. } => "STORE",
+        C::Copy { .. } => "COPY",
+        C::Move { .. } => "MOVE",
+        C::Sort { .. } => "SORT",
+        C::Thread { .. } => "THREAD",
+        C::Id(_) => "ID",
+        C::Compress(_) => "COMPRESS",
+        C::GetQuota(_) => "GETQUOTA",
+        C::GetQuotaRoot(_) => "GETQUOTAROOT",
+        C::SetQuota { .. } => "SETQUOTA",
+        _ => "OTHER",
+    }
+}
+
+/// A tagged-response error: kind, code and text.
+pub(crate) struct Fail {
+    kind: StatusKind,
+    code: Option<Code>,
+    text: String,
+}
+
+impl Fail {
+    fn no(text: impl Into<String>) -> Self {
+        Fail {
+            kind: StatusKind::No,
+            code: None,
+            text: text.into(),
+        }
+    }
+
+    fn bad(text: impl Into<String>) -> Self {
+        Fail {
+            kind: StatusKind::Bad,
+            code: None,
+            text: text.into(),
+        }
+    }
+
+    fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        Fail {
+            kind: StatusKind::No,
+            code: e.code(),
+            text: e.to_string(),
+        }
+    }
+}
+
+/// A command's outcome: the tagged OK's code and text, or a failure.
+pub(crate) type Outcome = Result<(Option<Code>, String), Fail>;
+
+fn ok(text: &str) -> Outcome {
+    Ok((None, text.to_owned()))
+}
+
+impl Session {
+    /// A session for a new connection, greeting already queued. `secure`: the connection is
+    /// encrypted (implicit TLS) or in memory. `connection` numbers the transcript.
+    pub fn new(
+        store: Store,
+        options: Arc<SessionOptions>,
+        secure: bool,
+        connection: u64,
+        now: Instant,
+    ) -> Self {
+        let id = store.new_session();
+        let mut s = Session {
+            core: ServerSession::new(options.core.clone(), now),
+            store,
+            options,
+            id,
+            connection,
+            secure,
+            state: State::NotAuthenticated,
+            enabled: Enabled::default(),
+            sasl: None,
+            tls_requested: false,
+            aborted: false,
+            encode_opts: EncodeOptions::default(),
+        };
+        let (code, text) = match s.options.quirks {
+            Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
+            Quirks::Exchange => (
+                None,
+                "The Microsoft Exchange IMAP4 service is ready.".to_owned(),
+            ),
+            Quirks::Standard => (
+                Some(Code::Capability(s.capabilities())),
+                "mock-server ready.".to_owned(),
+            ),
+        };
+        s.untagged(StatusKind::Ok, code, &text);
+        s.inject(&InjectPoint::AfterGreeting);
+        s
+    }
+
+    // ----- getters -----
+
+    /// Whether the connection is over; close it once the output is written.
+    pub fn is_closed(&self) -> bool {
+        self.core.is_closed()
+    }
+
+    /// Whether a fault asked to drop the connection now.
+    pub fn is_aborted(&self) -> bool {
+        self.aborted
+    }
+
+    /// Whether STARTTLS was accepted: write the output, then start the TLS handshake and
+    /// call [`Session::set_secure`]. Reported once.
+    pub fn take_tls_request(&mut self) -> bool {
+        std::mem::take(&mut self.tls_requested)
+    }
+
+    /// The connection is now encrypted (after the STARTTLS handshake).
+    pub fn set_secure(&mut self) {
+        self.secure = true;
+    }
+
+    /// The store session id.
+    pub fn id(&self) -> SessionId {
+        self.id
+    }
+
+    // ----- inputs -----
+
+    /// Bytes from the client.
+    pub fn handle_input(&mut self, now: Instant, data: &[u8]) {
+        self.core.handle_input(now, data);
+        self.drain();
+    }
+
+    /// The client closed the connection.
+    pub fn handle_eof(&mut self, now: Instant) {
+        self.core.handle_eof(now);
+        self.drain();
+        self.state = State::Logout;
+    }
+
+    /// Autologout check.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.core.handle_timeout(now);
+        self.drain();
+    }
+
+    /// When [`Session::handle_timeout`] is due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.core.poll_timeout()
+    }
+
+    /// The store changed: during IDLE, announce it now.
+    pub fn wake(&mut self) {
+        if self.core.is_idling() {
+            self.announce(true);
+        }
+    }
+
+    // ----- outputs -----
+
+    /// Appends the bytes to write to `buf`; returns how many.
+    pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
+        self.core.poll_transmit(buf)
+    }
+
+    // ----- internals -----
+
+    fn drain(&mut self) {
+        while let Some(ev) = self.core.poll_event() {
+            if self.aborted {
+                return;
+            }
+            match ev {
+                ServerEvent::Command(cmd) => self.command(cmd),
+                ServerEvent::AuthenticateData { tag, data } => {
+                    self.record_client("<redacted>".into());
+                    self.sasl_step(tag, data.map(|d| d.into_inner()));
+                }
+                ServerEvent::IdleDone { tag } => {
+                    self.record_client("DONE".into());
+                    self.respond(tag, ok("IDLE terminated"));
+                }
+                ServerEvent::BadCommand { tag, error } => {
+                    if tag.is_some() && tag.as_ref() == self.sasl.as_ref().map(|s| &s.tag) {
+                        self.sasl = None;
+                    }
+                    self.record_client(format!("<rejected: {error}>"));
+                }
+                ServerEvent::Closed => {
+                    self.state = State::Logout;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn record_client(&self, text: String) {
+        if let Some(t) = &self.options.transcript {
+            t.record(self.connection, Direction::Client, text);
+        }
+    }
+
+    /// Sends a response (recording it).
+    fn send(&mut self, resp: Response) {
+        if let Some(t) = &self.options.transcript {
+            t.record(
+                self.connection,
+                Direction::Server,
+                transcript::response_text(&resp, &self.encode_opts),
+            );
+        }
+        self.core.send(resp);
+    }
+
+    fn data(&mut self, d: Data) {
+        self.send(Response::Data(d));
+    }
+
+    fn untagged(&mut self, kind: StatusKind, code: Option<Code>, text: &str) {
+        self.send(Response::Status(StatusResponse {
+            tag: None,
+            kind,
+            code,
+            text: Str::from(text),
+        }));
+    }
+
+    fn continuation(&mut self, text: &str) {
+        self.send(Response::Continue(imap_core::types::Continue {
+            code: None,
+            text: Str::from(text),
+        }));
+    }
+
+    fn respond(&mut self, tag: Tag, outcome: Outcome) {
+        let (kind, code, text) = match outcome {
+            Ok((code, text)) => (StatusKind::Ok, code, text),
+            Err(f) => (f.kind, f.code, f.text),
+        };
+        let text = if self.options.quirks == Quirks::Exchange {
+            String::new()
+        } else {
+            text
+        };
+        self.send(Response::Status(StatusResponse {
+            tag: Some(tag),
+            kind,
+            code,
+            text: text.into(),
+        }));
+    }
+
+    fn inject(&mut self, at: &InjectPoint) {
+        let hits: Vec<Response> = self
+            .options
+            .faults
+            .inject
+            .iter()
+            .filter(|i| &i.at == at)
+            .map(|i| i.response.clone())
+            .collect();
+        for r in hits {
+            self.send(r);
+        }
+    }
+
+    /// The capabilities for the current state.
+    pub fn capabilities(&self) -> Vec<Capability> {
+        let a = |s: &'static str| Atom::from_static(s);
+        let mut v = vec![Capability::Imap4rev1, Capability::Imap4rev2];
+        let authed = matches!(self.state, State::Authenticated(_) | State::Selected(..));
+        let login_ok = self.secure || self.options.allow_plaintext_login;
+        if !authed {
+            if self.options.starttls && !self.secure {
+                v.push(Capability::StartTls);
+            }
+            if login_ok {
+                v.push(Capability::Auth(a("PLAIN")));
+                v.push(Capability::Auth(a("LOGIN")));
+            } else {
+                v.push(Capability::LoginDisabled);
+            }
+            v.push(Capability::SaslIr);
+        }
+        v.extend([
+            Capability::Idle,
+            Capability::UidPlus,
+            Capability::Move,
+            Capability::Enable,
+            Capability::Unselect,
+            Capability::Id,
+            Capability::Namespace,
+            Capability::SpecialUse,
+            Capability::CreateSpecialUse,
+            Capability::Children,
+            Capability::ListExtended,
+            Capability::ListStatus,
+            Capability::ESearch,
+            Capability::SearchRes,
+            Capability::CondStore,
+            Capability::QResync,
+            Capability::LiteralPlus,
+            Capability::Binary,
+            Capability::Quota,
+            Capability::QuotaRes(a("STORAGE")),
+            Capability::QuotaRes(a("MESSAGE")),
+            Capability::Sort,
+            Capability::Thread(a("REFERENCES")),
+            Capability::Thread(a("ORDEREDSUBJECT")),
+            Capability::Utf8Accept,
+            Capability::ObjectId,
+            Capability::StatusSize,
+            Capability::AppendLimit(self.store.append_limit()),
+            Capability::SaveDate,
+            Capability::Preview,
+            Capability::MultiAppend,
+        ]);
+        if !self.core.is_compressed() {
+            v.push(Capability::Compress(a("DEFLATE")));
+        }
+        if self.options.quirks == Quirks::Gmail {
+            v.push(Capability::XGmExt1);
+        }
+        v
+    }
+
+    fn command(&mut self, cmd: Command) {
+        self.record_client(transcript::command_text(&cmd));
+        let name = command_name(&cmd.body);
+        if let Some(drop) = &self.options.faults.drop_at_command
+            && drop.eq_ignore_ascii_case(name)
+        {
+            self.aborted = true;
+            return;
+        }
+        let tag = cmd.tag.clone();
+        let body = cmd.body;
+        // Commands that answer (or start an exchange) themselves.
+        match body {
+            CommandBody::Authenticate { mechanism, initial } => {
+                return self.authenticate(tag, mechanism, initial.map(|s| s.into_inner()));
+            }
+            CommandBody::Idle => return self.idle(tag),
+            CommandBody::StartTls => return self.starttls(tag),
+            CommandBody::Compress(alg) => return self.compress(tag, alg),
+            CommandBody::Logout => {
+                self.untagged(StatusKind::Bye, None, "Logging out");
+                self.state = State::Logout;
+                return self.respond(tag, ok("LOGOUT completed"));
+            }
+            _ => {}
+        }
+        let uid_form = match &body {
+            CommandBody::Fetch { set, .. }
+            | CommandBody::Store { set, .. }
+            | CommandBody::Copy { set, .. }
+            | CommandBody::Move { set, .. } => set.is_uid(),
+            CommandBody::Search { uid, .. }
+            | CommandBody::Sort { uid, .. }
+            | CommandBody::Thread { uid, .. } => *uid,
+            _ => true,
+        };
+        // RFC 9051 section 7.5.1: no EXPUNGE during FETCH, STORE, SEARCH (and SORT, THREAD)
+        // by sequence numbers.
+        let allow_expunge = uid_form
+            || !matches!(
+                body,
+                CommandBody::Fetch { .. }
+                    | CommandBody::Store { .. }
+                    | CommandBody::Search { .. }
+                    | CommandBody::Sort { .. }
+                    | CommandBody::Thread { .. }
+            );
+        let outcome = self.dispatch(&tag, body);
+        if self.aborted {
+            return;
+        }
+        self.announce(allow_expunge);
+        self.inject(&InjectPoint::BeforeTagged(name.into()));
+        self.respond(tag, outcome);
+        self.inject(&InjectPoint::AfterTagged(name.into()));
+    }
+
+    fn dispatch(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
+        use CommandBody as C;
+        match body {
+            C::Capability => {
+                let caps = self.capabilities();
+                self.data(Data::Capability(caps));
+                ok("CAPABILITY completed")
+            }
+            C::Noop => ok("NOOP completed"),
+            C::Check => {
+                self.selected_mut()?;
+                ok("CHECK completed")
+            }
+            C::Id(_) => {
+                self.data(Data::Id(Some(vec![
+                    (Str::from("name"), Some(Str::from("mock-server"))),
+                    (
+                        Str::from("version"),
+                        Some(Str::from(env!("CARGO_PKG_VERSION"))),
+                    ),
+                ])));
+                ok("ID completed")
+            }
+            C::Login { username, password } => self.login(username, password.into_inner()),
+            C::Enable(caps) => self.enable(caps),
+            other => match self.state {
+                State::NotAuthenticated | State::Logout => {
+                    Err(Fail::bad("Not authenticated: command not allowed now"))
+                }
+                _ => self.authenticated_command(tag, other),
+            },
+        }
+    }
+
+    fn account(&self) -> Result<Account, Fail> {
+        match &self.state {
+            State::Authenticated(a) | State::Selected(a, _) => Ok(a.clone()),
+            _ => Err(Fail::bad("Not authenticated")),
+        }
+    }
+
+    fn selected_mut(&mut self) -> Result<&mut Selected, Fail> {
+        match &mut self.state {
+            State::Selected(_, s) => Ok(s),
+            _ => Err(Fail::bad("No mailbox selected")),
+        }
+    }
+
+    fn enable(&mut self, caps: Vec<Capability>) -> Outcome {
+        self.account()?;
+        let mut newly = Vec::new();
+        for c in caps {
+            let e = &mut self.enabled;
+            let flag = match &c {
+                Capability::CondStore => &mut e.condstore,
+                Capability::QResync => &mut e.qresync,
+                Capability::Imap4rev2 => &mut e.rev2,
+                Capability::Utf8Accept => &mut e.utf8,
+                _ => continue,
+            };
+            if !*flag {
+                *flag = true;
+                newly.push(c);
+            }
+        }
+        if self.enabled.qresync {
+            self.enabled.condstore = true;
+        }
+        if self.enabled.utf8 {
+            self.core.set_utf8(true);
+            self.encode_opts.utf8 = true;
+        }
+        self.data(Data::Enabled(newly));
+        ok("ENABLE completed")
+    }
+
+    fn idle(&mut self, tag: Tag) {
+        if let Err(f) = self.account() {
+            return self.respond(tag, Err(f));
+        }
+        self.continuation("idling");
+        self.inject(&InjectPoint::IdleStarted);
+        self.announce(true);
+    }
+
+    fn starttls(&mut self, tag: Tag) {
+        if self.secure || !self.options.starttls {
+            return self.respond(tag, Err(Fail::bad("STARTTLS not available")));
+        }
+        if !matches!(self.state, State::NotAuthenticated) {
+            return self.respond(tag, Err(Fail::bad("Already authenticated")));
+        }
+        if let Some(t) = &self.options.transcript {
+            t.record(
+                self.connection,
+                Direction::Server,
+                format!("{tag} OK Begin TLS negotiation now"),
+            );
+        }
+        self.core.start_tls();
+        self.tls_requested = true;
+    }
+
+    fn compress(&mut self, tag: Tag, alg: Atom) {
+        if self.core.is_compressed() {
+            let f = Fail::no("Compression already active")
+                .code(Code::Simple(SimpleCode::CompressionActive));
+            return self.respond(tag, Err(f));
+        }
+        if let Err(f) = self.account() {
+            return self.respond(tag, Err(f));
+        }
+        if !alg.eq_ignore_ascii_case("DEFLATE") {
+            return self.respond(tag, Err(Fail::bad("Unknown compression algorithm")));
+        }
+        if let Some(t) = &self.options.transcript {
+            t.record(
+                self.connection,
+                Direction::Server,
+                format!("{tag} OK DEFLATE active"),
+            );
+        }
+        self.core.start_compress();
+    }
+
+    /// Announces what changed in the selected mailbox; expunges only when `allow_expunge`.
+    fn announce(&mut self, allow_expunge: bool) {
+        let (rev2, condstore, qresync) = (
+            self.enabled.rev2,
+            self.enabled.condstore,
+            self.enabled.qresync,
+        );
+        let me = self.id;
+        let State::Selected(_, sel) = &mut self.state else {
+            return;
+        };
+        let changes = match sel.view.poll() {
+            Ok(c) => c,
+            Err(_) => {
+                self.state = State::Logout;
+                self.untagged(StatusKind::Bye, None, "The selected mailbox was deleted");
+                return;
+            }
+        };
+        let mut added = Vec::new();
+        let mut flags = Vec::new();
+        for c in changes {
+            match c {
+                crate::store::Change::Added { uid, .. } => added.push(uid),
+                crate::store::Change::Flags {
+                    uid,
+                    flags: f,
+                    modseq,
+                    origin,
+                    ..
+                } if origin != Some(me) => flags.push((uid, f, modseq)),
+                crate::store::Change::Expunged { uid, .. } => sel.pending_expunge.push(uid),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if !added.is_empty() {
+            let before = sel.tracker.len();
+            let exists = sel.tracker.apply_added(added.iter().copied());
+            if exists != before {
+                out.push(Data::Exists(exists));
+                if !rev2 {
+                    let recent = sel
+                        .view
+                        .messages(sel.tracker.uids())
+                        .map(|m| m.iter().filter(|m| m.recent).count() as u32)
+                        .unwrap_or(0);
+                    out.push(Data::Recent(recent));
+                }
+            }
+        }
+        for (uid, f, modseq) in flags {
+            if sel.pending_expunge.contains(&uid) {
+                continue;
+            }
+            if let Some(seq) = sel.tracker.seq(uid) {
+                let mut data = vec![FetchData::Uid(uid), FetchData::Flags(f)];
+                if condstore {
+                    data.push(FetchData::ModSeq(modseq));
+                }
+                out.push(Data::Fetch { seq, data });
+            }
+        }
+        if allow_expunge && !sel.pending_expunge.is_empty() {
+            let gone = std::mem::take(&mut sel.pending_expunge);
+            if qresync {
+                let known: Vec<Uid> = gone
+                    .iter()
+                    .copied()
+                    .filter(|u| sel.tracker.seq(*u).is_some())
+                    .collect();
+                sel.tracker.apply_expunged(known.iter().copied());
+                if let Ok(uids) = UidSet::from_keys(known) {
+                    out.push(Data::Vanished {
+                        earlier: false,
+                        uids,
+                    });
+                }
+            } else {
+                for seq in sel.tracker.apply_expunged(gone) {
+                    out.push(Data::Expunge(seq));
+                }
+            }
+        }
+        for d in out {
+            self.data(d);
+        }
+    }
+}

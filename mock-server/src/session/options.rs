@@ -1,0 +1,101 @@
+//! What a server does besides the RFCs: quirk profiles of real servers ([`Quirks`]), fault
+//! injection ([`Faults`], [`Injection`]) and the options shared by every session
+//! ([`SessionOptions`]).
+
+use crate::transcript::Transcript;
+use imap_core::server::ServerConfig;
+use imap_core::types::Response;
+use std::time::Duration;
+
+/// Behaviour of a known real server, for testing clients against it. Each profile copies
+/// observed wire behaviour, not the whole server.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Quirks {
+    /// Plain RFC behaviour (close to Dovecot: greeting with `[CAPABILITY ...]`).
+    #[default]
+    Standard,
+    /// Gmail-like: greeting `* OK Gimap ready for requests from ...`, `X-GM-EXT-1` advertised,
+    /// and the untagged `* OK [HIGHESTMODSEQ n]` of SELECT sent without any text (Gmail does
+    /// this; a parser that needs text after `]` fails on it).
+    Gmail,
+    /// Exchange-like: greeting `* OK The Microsoft Exchange IMAP4 service is ready.` without a
+    /// capability code, and tagged responses without text (`a1 OK`, `a1 NO`, as Exchange
+    /// Online sends for several commands; RFC 9051 requires text after the status).
+    Exchange,
+}
+
+/// Where an [`Injection`] fires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InjectPoint {
+    /// Right after the greeting.
+    AfterGreeting,
+    /// Before the tagged response of every command with this name (`"FETCH"`, `"NOOP"`; the
+    /// `UID` prefix is ignored, case-insensitive).
+    BeforeTagged(String),
+    /// After the tagged response of every command with this name.
+    AfterTagged(String),
+    /// Right after the `+` that starts an IDLE.
+    IdleStarted,
+}
+
+/// An unsolicited response sent at a chosen point, as is: the session's own view (sequence
+/// numbers) is not changed, so an injected `EXPUNGE` or `EXISTS` deliberately disagrees with the
+/// store. An injected `BYE` closes the connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Injection {
+    /// When to send it.
+    pub at: InjectPoint,
+    /// What to send.
+    pub response: Response,
+}
+
+/// Faults to inject into every connection of a server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Write output in pieces of at most this many bytes, each written and flushed separately.
+    pub split_writes: Option<usize>,
+    /// Wait this long before each write (each piece, with `split_writes`).
+    pub write_delay: Option<Duration>,
+    /// Close the connection after writing this many bytes (counted on the wire, after TLS and
+    /// COMPRESS), in the middle of a response if that is where the count ends.
+    pub drop_after_bytes: Option<u64>,
+    /// Close the connection, without answering, when a command with this name arrives
+    /// (`UID` prefix ignored, case-insensitive).
+    pub drop_at_command: Option<String>,
+    /// Unsolicited responses to send.
+    pub inject: Vec<Injection>,
+}
+
+/// Options shared by the sessions of one server.
+#[derive(Clone, Debug)]
+pub struct SessionOptions {
+    /// Framing and parsing limits, autologout.
+    pub core: ServerConfig,
+    /// Allow LOGIN and AUTHENTICATE PLAIN/LOGIN on a connection without TLS. Without it a
+    /// plaintext connection advertises `LOGINDISABLED` and refuses them with
+    /// `NO [PRIVACYREQUIRED]`. In-memory connections count as secure.
+    pub allow_plaintext_login: bool,
+    /// Offer STARTTLS on plaintext connections (the listener has a TLS configuration).
+    pub starttls: bool,
+    /// A real server's quirks.
+    pub quirks: Quirks,
+    /// Faults to inject.
+    pub faults: Faults,
+    /// Where to record conversations, if anywhere.
+    pub transcript: Option<Transcript>,
+}
+
+impl Default for SessionOptions {
+    fn default() -> Self {
+        SessionOptions {
+            core: ServerConfig::default(),
+            allow_plaintext_login: false,
+            starttls: false,
+            quirks: Quirks::Standard,
+            faults: Faults::default(),
+            transcript: None,
+        }
+    }
+}

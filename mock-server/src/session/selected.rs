@@ -1,0 +1,341 @@
+//! Selected-state commands: CLOSE, UNSELECT, EXPUNGE, SEARCH (ESEARCH, SEARCHRES), FETCH
+//! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
+
+use super::{Fail, Outcome, Selected, Session, State, ok};
+use crate::thread::ThreadAlgorithm;
+use imap_core::types::{
+    Code, CommandBody, Data, ESearch, ESearchData, FetchData, FetchItem, MessageSet, NumSet,
+    SearchKey, SearchReturn, SimpleCode, StatusKind, StoreTarget, Str, Tag, Uid, UidSet,
+};
+use std::collections::HashSet;
+
+fn expunge_issued() -> Fail {
+    Fail::no("Some of the requested messages no longer exist")
+        .code(Code::Simple(SimpleCode::ExpungeIssued))
+}
+
+/// The UIDs of a message set in this session's view; `$` is the saved search result.
+fn resolve(sel: &Selected, set: &MessageSet) -> Result<Vec<Uid>, Fail> {
+    match set {
+        MessageSet::Seq(_) | MessageSet::Uid(_) => sel
+            .tracker
+            .resolve_set(set)
+            .map_err(|e| Fail::bad(e.to_string())),
+        _ => Ok(sel
+            .saved
+            .iter()
+            .copied()
+            .filter(|u| sel.tracker.seq(*u).is_some())
+            .collect()),
+    }
+}
+
+fn check_charset(charset: Option<&Str>) -> Result<(), Fail> {
+    match charset {
+        Some(c) if !c.eq_ignore_ascii_case(b"UTF-8") && !c.eq_ignore_ascii_case(b"US-ASCII") => {
+            Err(Fail::no("Unsupported charset").code(Code::BadCharset(vec![
+                Str::from("UTF-8"),
+                Str::from("US-ASCII"),
+            ])))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The number a result reports: the UID, or the sequence number in this session.
+fn number(sel: &Selected, uid_form: bool, uid: Uid) -> u32 {
+    if uid_form {
+        uid.get()
+    } else {
+        sel.tracker.seq(uid).map_or(0, |s| s.get())
+    }
+}
+
+fn has_modseq_key(keys: &[SearchKey]) -> bool {
+    keys.iter().any(|k| match k {
+        SearchKey::ModSeq { .. } => true,
+        SearchKey::Not(k) => has_modseq_key(std::slice::from_ref(k)),
+        SearchKey::Or(a, b) => {
+            has_modseq_key(std::slice::from_ref(a)) || has_modseq_key(std::slice::from_ref(b))
+        }
+        SearchKey::And(v) => has_modseq_key(v),
+        _ => false,
+    })
+}
+
+impl Session {
+    pub(crate) fn selected_command(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
+        use CommandBody as C;
+        let condstore = self.enabled.condstore;
+        let qresync = self.enabled.qresync;
+        let rev2 = self.enabled.rev2;
+        let account = self.account()?;
+        let sel = self.selected_mut()?;
+        let mut out: Vec<Data> = Vec::new();
+        let outcome = match body {
+            C::Close | C::Unselect => {
+                if matches!(body, C::Close) && !sel.view.is_read_only() {
+                    // Silent: no EXPUNGE responses after CLOSE.
+                    sel.view.expunge(None)?;
+                }
+                self.state = State::Authenticated(account);
+                return ok("Mailbox closed");
+            }
+            C::Expunge => {
+                sel.view.expunge(None)?;
+                ok("EXPUNGE completed")
+            }
+            C::UidExpunge(set) => {
+                let uids = sel.tracker.resolve_uids(&set);
+                sel.view.expunge(Some(&uids))?;
+                ok("EXPUNGE completed")
+            }
+            C::Search {
+                uid,
+                returns,
+                charset,
+                criteria,
+            } => {
+                check_charset(charset.as_ref())?;
+                let found = sel
+                    .view
+                    .search(sel.tracker.uids(), &criteria, Some(&sel.saved))?;
+                let modseq = if has_modseq_key(&criteria) {
+                    self_modseq(sel, &found)
+                } else {
+                    None
+                };
+                let nums: Vec<u32> = found.iter().map(|&u| number(sel, uid, u)).collect();
+                let returns = match returns {
+                    None if !rev2 => {
+                        out.push(Data::Search {
+                            nums: nums.clone(),
+                            modseq,
+                        });
+                        None
+                    }
+                    None => Some(vec![SearchReturn::All]),
+                    Some(r) if r.is_empty() => Some(vec![SearchReturn::All]),
+                    Some(r) => Some(r),
+                };
+                if let Some(returns) = returns {
+                    let want = |r: SearchReturn| returns.contains(&r);
+                    if want(SearchReturn::Save) {
+                        let min_max_only = (want(SearchReturn::Min) || want(SearchReturn::Max))
+                            && !want(SearchReturn::All)
+                            && !want(SearchReturn::Count);
+                        sel.saved = if min_max_only {
+                            let mut v = Vec::new();
+                            if want(SearchReturn::Min) {
+                                v.extend(found.first());
+                            }
+                            if want(SearchReturn::Max) {
+                                v.extend(found.last());
+                            }
+                            v.dedup();
+                            v
+                        } else {
+                            found.clone()
+                        };
+                    }
+                    let mut data = Vec::new();
+                    if want(SearchReturn::Min)
+                        && let Some(n) = nums.iter().min()
+                    {
+                        data.push(ESearchData::Min(*n));
+                    }
+                    if want(SearchReturn::Max)
+                        && let Some(n) = nums.iter().max()
+                    {
+                        data.push(ESearchData::Max(*n));
+                    }
+                    if want(SearchReturn::All)
+                        && let Ok(set) = NumSet::from_keys(nums.iter().copied())
+                    {
+                        data.push(ESearchData::All(set));
+                    }
+                    if want(SearchReturn::Count) {
+                        data.push(ESearchData::Count(nums.len() as u32));
+                    }
+                    if let Some(m) = modseq {
+                        data.push(ESearchData::ModSeq(m));
+                    }
+                    // SAVE alone gives no ESEARCH response (RFC 5182 section 2.4).
+                    if returns.iter().any(|r| *r != SearchReturn::Save) {
+                        out.push(Data::ESearch(ESearch {
+                            tag: Some(Str::from(tag.as_bytes())),
+                            uid,
+                            data,
+                        }));
+                    }
+                }
+                ok("SEARCH completed")
+            }
+            C::Fetch {
+                set,
+                items,
+                changed_since,
+                vanished,
+            } => {
+                let uid_form = set.is_uid();
+                let mut items = items.expand();
+                if uid_form && !items.contains(&FetchItem::Uid) {
+                    items.insert(0, FetchItem::Uid);
+                }
+                if changed_since.is_some() && !items.contains(&FetchItem::ModSeq) {
+                    items.push(FetchItem::ModSeq);
+                }
+                if vanished && (!uid_form || changed_since.is_none() || !qresync) {
+                    return Err(Fail::bad(
+                        "VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC enabled",
+                    ));
+                }
+                let mut uids = resolve(sel, &set)?;
+                if let Some(since) = changed_since {
+                    if vanished {
+                        let requested = |u: &Uid| match &set {
+                            MessageSet::Uid(s) => s.contains(u.get(), u32::MAX),
+                            _ => true,
+                        };
+                        let gone: Vec<Uid> = sel
+                            .view
+                            .vanished_since(since)?
+                            .into_iter()
+                            .filter(requested)
+                            .collect();
+                        if let Ok(uids) = UidSet::from_keys(gone) {
+                            out.push(Data::Vanished {
+                                earlier: true,
+                                uids,
+                            });
+                        }
+                    }
+                    let changed: HashSet<Uid> =
+                        sel.view.changed_since(since)?.into_iter().collect();
+                    uids.retain(|u| changed.contains(u));
+                }
+                let mut missing = false;
+                for uid in uids {
+                    let Some(seq) = sel.tracker.seq(uid) else {
+                        continue;
+                    };
+                    match sel.view.fetch(uid, &items)? {
+                        Some(data) => out.push(Data::Fetch { seq, data }),
+                        None => missing = true,
+                    }
+                }
+                if missing {
+                    Err(expunge_issued())
+                } else {
+                    ok("FETCH completed")
+                }
+            }
+            C::Store {
+                set,
+                kind,
+                silent,
+                target,
+                unchanged_since,
+            } => {
+                let StoreTarget::Flags(flags) = target else {
+                    return Err(Fail::bad("X-GM-LABELS is not supported"));
+                };
+                let uid_form = set.is_uid();
+                let uids = resolve(sel, &set)?;
+                let r = sel.view.store(&uids, kind, &flags, unchanged_since)?;
+                let modseq = condstore || unchanged_since.is_some();
+                for u in &r.updated {
+                    if silent && !(modseq && u.changed && unchanged_since.is_some()) {
+                        continue;
+                    }
+                    let Some(seq) = sel.tracker.seq(u.uid) else {
+                        continue;
+                    };
+                    let mut data = vec![FetchData::Flags(u.flags.clone())];
+                    if uid_form {
+                        data.insert(0, FetchData::Uid(u.uid));
+                    }
+                    if modseq {
+                        data.push(FetchData::ModSeq(u.modseq));
+                    }
+                    out.push(Data::Fetch { seq, data });
+                }
+                let missing = uids.len() > r.updated.len() + r.modified.len();
+                if !r.modified.is_empty() {
+                    let nums = r.modified.iter().map(|&u| number(sel, uid_form, u));
+                    let set = NumSet::from_keys(nums).map_err(|_| Fail::bad("empty"))?;
+                    Ok((Some(Code::Modified(set)), "Conditional STORE failed".into()))
+                } else if missing {
+                    Err(expunge_issued())
+                } else {
+                    ok("STORE completed")
+                }
+            }
+            C::Copy { set, mailbox } => {
+                let uids = resolve(sel, &set)?;
+                let dest = super::mailboxes::name(&mailbox)?;
+                let r = sel.view.copy(&uids, &dest)?;
+                Ok((copy_uid(&r), "COPY completed".into()))
+            }
+            C::Move { set, mailbox } => {
+                let uids = resolve(sel, &set)?;
+                let dest = super::mailboxes::name(&mailbox)?;
+                let r = sel.view.move_to(&uids, &dest)?;
+                if let Some(code) = copy_uid(&r) {
+                    // RFC 6851 section 4.3: COPYUID in an untagged OK before the expunges.
+                    self.untagged(StatusKind::Ok, Some(code), "Moved");
+                }
+                return ok("MOVE completed");
+            }
+            C::Sort {
+                uid,
+                criteria,
+                charset,
+                search,
+            } => {
+                check_charset(Some(&charset))?;
+                let sorted =
+                    sel.view
+                        .sort(sel.tracker.uids(), &criteria, &search, Some(&sel.saved))?;
+                let nums = sorted.iter().map(|&u| number(sel, uid, u)).collect();
+                out.push(Data::Sort { nums, modseq: None });
+                ok("SORT completed")
+            }
+            C::Thread {
+                uid,
+                algorithm,
+                charset,
+                search,
+            } => {
+                check_charset(Some(&charset))?;
+                let alg = ThreadAlgorithm::from_name(algorithm.as_str())
+                    .ok_or_else(|| Fail::bad("Unknown threading algorithm"))?;
+                let threads =
+                    sel.view
+                        .thread(sel.tracker.uids(), alg, &search, Some(&sel.saved), uid)?;
+                out.push(Data::Thread(threads));
+                ok("THREAD completed")
+            }
+            _ => Err(Fail::bad("Command not supported")),
+        };
+        for d in out {
+            self.data(d);
+        }
+        outcome
+    }
+}
+
+/// The highest MODSEQ among `uids` (the `(MODSEQ n)` of a SEARCH with a MODSEQ key).
+fn self_modseq(sel: &Selected, uids: &[Uid]) -> Option<u64> {
+    sel.view.messages(uids).ok()?.iter().map(|m| m.modseq).max()
+}
+
+fn copy_uid(r: &crate::store::CopyUid) -> Option<Code> {
+    let source = UidSet::from_keys(r.pairs.iter().map(|p| p.0)).ok()?;
+    let destination = UidSet::from_keys(r.pairs.iter().map(|p| p.1)).ok()?;
+    Some(Code::CopyUid {
+        validity: r.uid_validity,
+        source,
+        destination,
+    })
+}

@@ -1,0 +1,480 @@
+//! The protocol over in-memory connections: raw IMAP bytes in, responses parsed by imap-core.
+
+mod common;
+
+use common::{MSG, Raw, data, kind, tagged};
+use imap_core::frame::Limits;
+use imap_core::types::{
+    Code, Data, FetchData, Response, SeqNum, SimpleCode, StatusKind, StatusResponse,
+};
+use mock_server::listener::{MemoryConnection, MockServer};
+use mock_server::session::options::{Faults, InjectPoint, Injection, Quirks};
+use mock_server::store::Store;
+use mock_server::transcript::Transcript;
+use std::time::Duration;
+
+fn store(n: usize) -> Store {
+    let mut b = Store::builder().user("alice", "pw").mailbox("INBOX");
+    for _ in 0..n {
+        b = b.message(MSG, &[], None);
+    }
+    b.mailbox("Archive").build().unwrap()
+}
+
+fn login(server: &MockServer) -> Raw<MemoryConnection> {
+    let mut c = Raw::new(server.connect_in_memory());
+    let greeting = c.recv().unwrap();
+    assert!(matches!(
+        greeting,
+        Response::Status(StatusResponse {
+            kind: StatusKind::Ok,
+            ..
+        })
+    ));
+    let r = c.run("l1", "LOGIN alice pw");
+    assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
+    c
+}
+
+fn select(c: &mut Raw<MemoryConnection>) -> Vec<Response> {
+    let r = c.run("s1", "SELECT INBOX");
+    assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
+    r
+}
+
+fn expunges(r: &[Response]) -> Vec<u32> {
+    data(r)
+        .into_iter()
+        .filter_map(|d| match d {
+            Data::Expunge(s) => Some(s.get()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn fetch_seqs(r: &[Response]) -> Vec<u32> {
+    data(r)
+        .into_iter()
+        .filter_map(|d| match d {
+            Data::Fetch { seq, .. } => Some(seq.get()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn login_select_fetch_store_logout() {
+    let server = MockServer::builder().store(store(3)).build().unwrap();
+    let mut c = Raw::new(server.connect_in_memory());
+    let greeting = c.recv().unwrap();
+    assert!(matches!(
+        greeting,
+        Response::Status(StatusResponse {
+            kind: StatusKind::Ok,
+            code: Some(Code::Capability(_)),
+            ..
+        })
+    ));
+    assert_eq!(kind(&c.run("l1", "LOGIN alice pw")), StatusKind::Ok);
+    let r = select(&mut c);
+    assert!(data(&r).contains(&&Data::Exists(3)));
+    assert_eq!(tagged(&r).code, Some(Code::ReadWrite));
+    let r = c.run(
+        "f1",
+        "FETCH 1:2 (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])",
+    );
+    assert_eq!(fetch_seqs(&r), [1, 2]);
+    let Data::Fetch { data: items, .. } = data(&r)[0] else {
+        panic!()
+    };
+    assert!(items.iter().any(|i| matches!(i, FetchData::BodySection { data: Some(d), .. } if d.as_bytes() == b"Subject: hello\r\n\r\n")));
+    let r = c.run("st", "STORE 2 +FLAGS (\\Flagged)");
+    assert_eq!(kind(&r), StatusKind::Ok);
+    let Data::Fetch { seq, data: items } = data(&r)[0] else {
+        panic!()
+    };
+    assert_eq!(seq.get(), 2);
+    assert!(
+        matches!(&items[..], [FetchData::Flags(f)] if f.contains(&imap_core::types::Flag::Flagged))
+    );
+    let r = c.run("u1", "UID FETCH 3 FLAGS");
+    assert!(
+        matches!(data(&r)[0], Data::Fetch { data, .. } if data.contains(&FetchData::Uid(imap_core::types::Uid::new(3).unwrap())))
+    );
+    let r = c.run("x1", "LOGOUT");
+    assert!(matches!(
+        &r[0],
+        Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Bye,
+            ..
+        })
+    ));
+    assert_eq!(kind(&r), StatusKind::Ok);
+    assert!(
+        c.next_within(Duration::from_secs(5)).is_none(),
+        "closed after LOGOUT"
+    );
+}
+
+/// RFC 9051 section 7.5.1 / RFC 2180: another session's EXPUNGE is not announced during
+/// FETCH, STORE or SEARCH by sequence number, but is at NOOP (and UID commands).
+#[test]
+fn expunge_elsewhere_is_announced_only_at_legal_points() {
+    let server = MockServer::builder().store(store(4)).build().unwrap();
+    let mut a = login(&server);
+    select(&mut a);
+    let mut b = login(&server);
+    select(&mut b);
+    let r = b.run("b1", "STORE 2 +FLAGS.SILENT (\\Deleted)");
+    assert_eq!(kind(&r), StatusKind::Ok);
+    let r = b.run("b2", "EXPUNGE");
+    assert_eq!(expunges(&r), [2]);
+
+    // FETCH: data for the others, no EXPUNGE, NO [EXPUNGEISSUED] (RFC 2180 4.1.2).
+    let r = a.run("a1", "FETCH 1:4 (FLAGS)");
+    assert_eq!(expunges(&r), Vec::<u32>::new());
+    assert_eq!(fetch_seqs(&r), [1, 3, 4]);
+    assert_eq!(tagged(&r).kind, StatusKind::No);
+    assert_eq!(
+        tagged(&r).code,
+        Some(Code::Simple(SimpleCode::ExpungeIssued))
+    );
+    // STORE and SEARCH: still no EXPUNGE; numbers are still the old ones.
+    let r = a.run("a2", "STORE 4 +FLAGS (\\Seen)");
+    assert_eq!(expunges(&r), Vec::<u32>::new());
+    assert_eq!(fetch_seqs(&r), [4]);
+    let r = a.run("a3", "SEARCH ALL");
+    assert_eq!(expunges(&r), Vec::<u32>::new());
+    assert!(data(&r).contains(&&Data::Search {
+        nums: vec![1, 3, 4],
+        modseq: None
+    }));
+    // NOOP: now.
+    let r = a.run("a4", "NOOP");
+    assert_eq!(expunges(&r), [2]);
+    let r = a.run("a5", "FETCH 2 (UID)");
+    assert!(
+        matches!(data(&r)[0], Data::Fetch { seq, data } if seq.get() == 2 && data == &vec![FetchData::Uid(imap_core::types::Uid::new(3).unwrap())])
+    );
+    // A UID command announces at once.
+    a.account_expunge(&server, 4);
+    let r = a.run("a6", "UID FETCH 1 FLAGS");
+    assert_eq!(expunges(&r), [3]);
+}
+
+trait Helper {
+    fn account_expunge(&mut self, server: &MockServer, uid: u32);
+}
+
+impl Helper for Raw<MemoryConnection> {
+    fn account_expunge(&mut self, server: &MockServer, uid: u32) {
+        let acct = server.store().account("alice").unwrap();
+        acct.expunge_uids("INBOX", &[imap_core::types::Uid::new(uid).unwrap()])
+            .unwrap();
+    }
+}
+
+/// IDLE is woken at once by a delivery from another session, and by a store change.
+#[test]
+fn idle_is_woken_by_another_session() {
+    let server = MockServer::builder().store(store(2)).build().unwrap();
+    let mut a = login(&server);
+    select(&mut a);
+    a.send(b"i1 IDLE\r\n");
+    assert!(matches!(a.recv(), Some(Response::Continue(_))));
+    let mut b = login(&server);
+    let line = format!("APPEND INBOX {{{}+}}\r\n", MSG.len());
+    b.send(format!("b1 {line}").as_bytes());
+    b.send(MSG);
+    b.send(b"\r\n");
+    assert_eq!(kind(&b.until("b1")), StatusKind::Ok);
+    let r = a.next_within(Duration::from_secs(5)).expect("woken");
+    assert_eq!(r, Response::Data(Data::Exists(3)));
+    // A flag change made directly on the store wakes it too.
+    let acct = server.store().account("alice").unwrap();
+    acct.set_flags(
+        "INBOX",
+        imap_core::types::Uid::new(1).unwrap(),
+        &[imap_core::types::Flag::Seen],
+    )
+    .unwrap();
+    loop {
+        match a.next_within(Duration::from_secs(5)).expect("woken") {
+            Response::Data(Data::Fetch { seq, .. }) => {
+                assert_eq!(seq, SeqNum::new(1).unwrap());
+                break;
+            }
+            Response::Data(Data::Recent(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    a.send(b"DONE\r\n");
+    assert_eq!(kind(&a.until("i1")), StatusKind::Ok);
+}
+
+#[test]
+fn append_with_synchronizing_and_non_synchronizing_literals() {
+    let server = MockServer::builder().store(store(0)).build().unwrap();
+    let mut c = login(&server);
+    c.send(format!("a1 APPEND INBOX (\\Seen) {{{}}}\r\n", MSG.len()).as_bytes());
+    match c.recv().unwrap() {
+        Response::Continue(k) => assert_eq!(k.text.as_bytes(), b"Ready"),
+        other => panic!("{other:?}"),
+    }
+    c.send(MSG);
+    c.send(b"\r\n");
+    let r = c.until("a1");
+    assert!(
+        matches!(tagged(&r).code, Some(Code::AppendUid { .. })),
+        "{r:?}"
+    );
+    // LITERAL+: no continuation; MULTIAPPEND of two messages.
+    c.send(format!("a2 APPEND INBOX {{{0}+}}\r\n", MSG.len()).as_bytes());
+    c.send(MSG);
+    c.send(format!(" {{{0}+}}\r\n", MSG.len()).as_bytes());
+    c.send(MSG);
+    c.send(b"\r\n");
+    let r = c.until("a2");
+    assert_eq!(r.len(), 1, "no + for LITERAL+: {r:?}");
+    assert_eq!(kind(&r), StatusKind::Ok);
+    assert_eq!(
+        server
+            .store()
+            .account("alice")
+            .unwrap()
+            .uids("INBOX")
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn over_limit_literal_is_refused_before_its_bytes() {
+    let limits = Limits {
+        max_literal: 1000,
+        ..mock_server::session::options::SessionOptions::default()
+            .core
+            .limits
+    };
+    let server = MockServer::builder()
+        .store(store(0))
+        .limits(limits)
+        .build()
+        .unwrap();
+    let mut c = login(&server);
+    c.send(b"a1 APPEND INBOX {5000}\r\n");
+    let r = c.until("a1");
+    assert_eq!(r.len(), 1);
+    assert_eq!(tagged(&r).kind, StatusKind::No);
+    assert_eq!(tagged(&r).code, Some(Code::TooBig));
+    assert_eq!(kind(&c.run("a2", "NOOP")), StatusKind::Ok);
+    assert!(
+        server
+            .store()
+            .account("alice")
+            .unwrap()
+            .uids("INBOX")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn malformed_commands_get_bad_and_the_session_goes_on() {
+    let server = MockServer::builder().store(store(1)).build().unwrap();
+    let mut c = login(&server);
+    assert_eq!(kind(&c.run("a1", "FETCH")), StatusKind::Bad);
+    assert_eq!(kind(&c.run("a2", "FROBNICATE now")), StatusKind::Bad);
+    assert_eq!(
+        kind(&c.run("a3", "FETCH 1 FLAGS")),
+        StatusKind::Bad,
+        "not selected"
+    );
+    c.send(b"\x00\xff garbage\r\n");
+    assert!(matches!(
+        c.recv(),
+        Some(Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Bad,
+            ..
+        }))
+    ));
+    select(&mut c);
+    assert_eq!(
+        kind(&c.run("a4", "FETCH 9 FLAGS")),
+        StatusKind::Bad,
+        "out of range"
+    );
+    assert_eq!(kind(&c.run("a5", "NOOP")), StatusKind::Ok);
+}
+
+#[test]
+fn transcript_is_readable_and_redacted() {
+    let t = Transcript::new();
+    let server = MockServer::builder()
+        .store(store(1))
+        .transcript(t.clone())
+        .build()
+        .unwrap();
+    let mut c = login(&server);
+    c.send(b"a1 AUTHENTICATE PLAIN\r\n");
+    c.recv();
+    let text = t.text(1);
+    assert!(text.contains("C: l1 LOGIN <redacted>"), "{text}");
+    assert!(!text.contains("pw"), "{text}");
+    assert!(text.contains("S: l1 OK [CAPABILITY"), "{text}");
+}
+
+#[test]
+fn authenticate_plain_with_and_without_initial_response() {
+    let server = MockServer::builder().store(store(0)).build().unwrap();
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv();
+    // "\0alice\0pw" in base64.
+    let r = c.run("a1", "AUTHENTICATE PLAIN AGFsaWNlAHB3");
+    assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv();
+    c.send(b"a1 AUTHENTICATE LOGIN\r\n");
+    assert!(matches!(c.recv(), Some(Response::Continue(_))));
+    c.send(b"YWxpY2U=\r\n");
+    assert!(matches!(c.recv(), Some(Response::Continue(_))));
+    c.send(b"d3Jvbmc=\r\n");
+    let r = c.until("a1");
+    assert_eq!(
+        tagged(&r).code,
+        Some(Code::Simple(SimpleCode::AuthenticationFailed))
+    );
+}
+
+#[test]
+fn quirk_profiles() {
+    let server = MockServer::builder()
+        .store(store(1))
+        .quirks(Quirks::Exchange)
+        .build()
+        .unwrap();
+    let mut c = login(&server);
+    c.send(b"a1 NOOP\r\n");
+    c.until("a1");
+    assert_eq!(c.received.last().unwrap(), "a1 OK\r\n");
+    let server = MockServer::builder()
+        .store(store(1))
+        .quirks(Quirks::Gmail)
+        .build()
+        .unwrap();
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv();
+    assert!(c.received[0].starts_with("* OK Gimap ready"));
+    c.run("l1", "LOGIN alice pw");
+    select(&mut c);
+    assert!(
+        c.received
+            .iter()
+            .any(|l| l.starts_with("* OK [HIGHESTMODSEQ ") && l.ends_with("]\r\n")),
+        "{:?}",
+        c.received
+    );
+    assert!(c.run("c1", "CAPABILITY").iter().any(|r| matches!(r, Response::Data(Data::Capability(caps)) if caps.contains(&imap_core::types::Capability::XGmExt1))));
+}
+
+#[test]
+fn faults_split_inject_and_drop() {
+    let faults = Faults {
+        split_writes: Some(3),
+        drop_at_command: Some("FETCH".into()),
+        inject: vec![Injection {
+            at: InjectPoint::BeforeTagged("NOOP".into()),
+            response: Response::Data(Data::Exists(99)),
+        }],
+        ..Faults::default()
+    };
+    let server = MockServer::builder()
+        .store(store(1))
+        .faults(faults)
+        .build()
+        .unwrap();
+    let mut c = login(&server);
+    let r = c.run("a1", "NOOP");
+    assert_eq!(r[0], Response::Data(Data::Exists(99)));
+    select(&mut c);
+    c.send(b"a2 FETCH 1 FLAGS\r\n");
+    assert!(
+        c.next_within(Duration::from_secs(5)).is_none(),
+        "dropped at FETCH"
+    );
+}
+
+#[test]
+fn drop_after_bytes_cuts_the_greeting() {
+    let faults = Faults {
+        drop_after_bytes: Some(10),
+        ..Faults::default()
+    };
+    let server = MockServer::builder().faults(faults).build().unwrap();
+    let conn = server.connect_in_memory();
+    let got = conn.recv_until(b"never", Duration::from_secs(5));
+    assert_eq!(got, b"* OK [CAPA");
+    assert!(conn.is_closed());
+}
+
+#[test]
+fn condstore_qresync_and_esearch() {
+    let server = MockServer::builder().store(store(3)).build().unwrap();
+    let mut c = login(&server);
+    assert_eq!(kind(&c.run("e1", "ENABLE QRESYNC")), StatusKind::Ok);
+    let r = select(&mut c);
+    let validity = r
+        .iter()
+        .find_map(|r| match r {
+            Response::Status(StatusResponse {
+                code: Some(Code::UidValidity(v)),
+                ..
+            }) => Some(*v),
+            _ => None,
+        })
+        .unwrap();
+    let hms = r
+        .iter()
+        .find_map(|r| match r {
+            Response::Status(StatusResponse {
+                code: Some(Code::HighestModSeq(v)),
+                ..
+            }) => Some(*v),
+            _ => None,
+        })
+        .unwrap();
+    c.run("s2", "STORE 1 +FLAGS (\\Seen)");
+    let acct = server.store().account("alice").unwrap();
+    acct.expunge_uids("INBOX", &[imap_core::types::Uid::new(3).unwrap()])
+        .unwrap();
+    let r = c.run("n1", "NOOP");
+    assert!(
+        data(&r)
+            .iter()
+            .any(|d| matches!(d, Data::Vanished { earlier: false, .. })),
+        "{r:?}"
+    );
+    c.run("u1", "UNSELECT");
+    let r = c.run("q1", &format!("SELECT INBOX (QRESYNC ({validity} {hms}))"));
+    assert!(
+        data(&r)
+            .iter()
+            .any(|d| matches!(d, Data::Vanished { earlier: true, .. })),
+        "{r:?}"
+    );
+    assert_eq!(fetch_seqs(&r), [1]);
+    let r = c.run("e2", "SEARCH RETURN (MIN MAX COUNT) ALL");
+    assert!(
+        data(&r)
+            .iter()
+            .any(|d| matches!(d, Data::ESearch(e) if e.data.len() == 3)),
+        "{r:?}"
+    );
+    let r = c.run("e3", "UID SEARCH RETURN (SAVE) SEEN");
+    assert!(data(&r).is_empty());
+    let r = c.run("e4", "UID FETCH $ (FLAGS)");
+    assert_eq!(fetch_seqs(&r), [1]);
+}

@@ -1,0 +1,183 @@
+//! The protocol layer without threads or sockets: a quinn-style pair of a
+//! [`mock_server::session::Session`] and a client end built from imap-core's encoder, framer
+//! and parser, with a virtual clock. Deterministic: IDLE wake-ups are explicit
+//! ([`Session::wake`]).
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
+use imap_core::encode::{EncodeOptions, encode_command};
+use imap_core::frame::{Frame, Framer, Limits, Role};
+use imap_core::parse::{ParseOptions, parse_response};
+use imap_core::secret::Secret;
+use imap_core::types::{
+    AppendMessage, Atom, Command, CommandBody, Data, Mailbox, Response, SelectParams, StatusKind,
+    StatusResponse, Str, Tag,
+};
+use mock_server::listener::MockServer;
+use mock_server::session::Session;
+use mock_server::store::Store;
+use std::time::{Duration, Instant};
+
+/// One session and its client end.
+struct Pair {
+    session: Session,
+    now: Instant,
+    framer: Framer,
+    /// COMPRESS, once active: (client deflater, client inflater).
+    deflate: Option<(Compress, Decompress)>,
+}
+
+impl Pair {
+    fn new(server: &MockServer) -> Self {
+        let now = Instant::now();
+        let mut p = Pair {
+            session: server.session(now),
+            now,
+            framer: Framer::new(Role::Client, Limits::default()),
+            deflate: None,
+        };
+        let greeting = p.responses();
+        assert!(matches!(
+            &greeting[..],
+            [Response::Status(StatusResponse {
+                kind: StatusKind::Ok,
+                ..
+            })]
+        ));
+        p
+    }
+
+    fn responses(&mut self) -> Vec<Response> {
+        let mut wire = Vec::new();
+        self.session.poll_transmit(&mut wire);
+        if let Some((_, inflate)) = &mut self.deflate {
+            let mut plain = Vec::with_capacity(wire.len() * 8 + 1024);
+            inflate
+                .decompress_vec(&wire, &mut plain, FlushDecompress::Sync)
+                .unwrap();
+            wire = plain;
+        }
+        self.framer.push(&wire);
+        let mut out = Vec::new();
+        while let Some(Ok(Frame::Unit(u))) = self.framer.next_frame() {
+            out.push(parse_response(&u, &ParseOptions::strict()).unwrap());
+        }
+        out
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.now += Duration::from_millis(5);
+        match &mut self.deflate {
+            Some((deflate, _)) => {
+                let mut wire = Vec::with_capacity(bytes.len() + 64);
+                deflate
+                    .compress_vec(bytes, &mut wire, FlushCompress::Sync)
+                    .unwrap();
+                self.session.handle_input(self.now, &wire);
+            }
+            None => self.session.handle_input(self.now, bytes),
+        }
+    }
+
+    fn run(&mut self, tag: &str, body: CommandBody) -> Vec<Response> {
+        let cmd = Command {
+            tag: Tag::try_from(tag).unwrap(),
+            body,
+        };
+        let opts = EncodeOptions {
+            literal_plus: true,
+            ..EncodeOptions::default()
+        };
+        self.send(&encode_command(&cmd, &opts).to_vec());
+        self.responses()
+    }
+}
+
+fn tagged_kind(r: &[Response]) -> StatusKind {
+    match r.last() {
+        Some(Response::Status(s)) if s.tag.is_some() => s.kind,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn login(p: &mut Pair) {
+    let r = p.run(
+        "l",
+        CommandBody::Login {
+            username: Str::from("alice"),
+            password: Secret::new(Str::from("pw")),
+        },
+    );
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+}
+
+fn select(p: &mut Pair) {
+    let r = p.run(
+        "s",
+        CommandBody::Select {
+            mailbox: Mailbox::inbox(),
+            params: SelectParams::default(),
+        },
+    );
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+}
+
+fn server() -> MockServer {
+    let store = Store::builder()
+        .user("alice", "pw")
+        .message(&b"Subject: one\r\n\r\n1\r\n"[..], &[], None)
+        .build()
+        .unwrap();
+    MockServer::builder().store(store).build().unwrap()
+}
+
+/// Another session's APPEND reaches an IDLE-ing session exactly when it is woken.
+#[test]
+fn idle_announces_on_wake() {
+    let server = server();
+    let (mut a, mut b) = (Pair::new(&server), Pair::new(&server));
+    login(&mut a);
+    login(&mut b);
+    select(&mut a);
+    let r = a.run("i", CommandBody::Idle);
+    assert!(matches!(&r[..], [Response::Continue(_)]));
+    let msg = AppendMessage {
+        flags: vec![],
+        date: None,
+        data: Str::from("Subject: two\r\n\r\n2\r\n"),
+        binary: false,
+    };
+    let r = b.run(
+        "b",
+        CommandBody::Append {
+            mailbox: Mailbox::inbox(),
+            messages: vec![msg],
+        },
+    );
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+    assert!(a.responses().is_empty(), "nothing until woken");
+    a.session.wake();
+    let r = a.responses();
+    assert_eq!(r[0], Response::Data(Data::Exists(2)));
+    a.send(b"DONE\r\n");
+    assert_eq!(tagged_kind(&a.responses()), StatusKind::Ok);
+}
+
+/// COMPRESS=DEFLATE through the whole protocol layer: the OK in plaintext, then both
+/// directions deflated.
+#[test]
+fn compress_deflate_end_to_end() {
+    let server = server();
+    let mut p = Pair::new(&server);
+    login(&mut p);
+    let r = p.run("c", CommandBody::Compress(Atom::from_static("DEFLATE")));
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+    p.deflate = Some((
+        Compress::new(Compression::default(), false),
+        Decompress::new(false),
+    ));
+    select(&mut p);
+    let r = p.run("n", CommandBody::Noop);
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+    let r = p.run("c2", CommandBody::Compress(Atom::from_static("DEFLATE")));
+    assert_eq!(tagged_kind(&r), StatusKind::No, "COMPRESSIONACTIVE");
+}
