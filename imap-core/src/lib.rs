@@ -87,6 +87,7 @@
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
 pub mod client;
+mod deflate;
 pub mod encode;
 pub mod excerpt;
 pub mod frame;

@@ -15,7 +15,6 @@
 //! does not matter: outputs are queued inside the client.
 
 mod capabilities;
-mod compress;
 mod config;
 mod error;
 mod event;
@@ -28,6 +27,7 @@ pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
 
+use crate::deflate::Deflate;
 use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encode_command};
 use crate::frame::{Frame, Framer, Role};
 use crate::mailbox::{SelectedMailbox, Update};
@@ -38,7 +38,6 @@ use crate::types::{
     Str, Tag,
 };
 use bytes::{Bytes, BytesMut};
-use compress::Deflate;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -459,7 +458,7 @@ impl Client {
         }
         self.last_input = now;
         match &mut self.compress {
-            Some(z) => match z.inflate(bytes) {
+            Some(z) => match z.inflate_vec(bytes) {
                 Ok(plain) => self.framer.push(&plain),
                 Err(e) => {
                     self.fail(ConnectionError::Compression(e));
@@ -858,7 +857,7 @@ impl Client {
             CommandBody::Compress(_) => {
                 let mut z = Deflate::new();
                 let rest = self.framer.take_buffered();
-                match z.inflate(&rest) {
+                match z.inflate_vec(&rest) {
                     Ok(plain) => self.framer.push(&plain),
                     Err(e) => {
                         self.fail(ConnectionError::Compression(e));

@@ -52,13 +52,13 @@
 //! - **BYE.** After an untagged `BYE` (logout, autologout, broken compression) input is ignored
 //!   and [`ServerEvent::Closed`] is reported.
 
-mod deflate;
 mod event;
 mod tracker;
 
 pub use event::{CommandError, ServerEvent};
 pub use tracker::{ResolveError, SessionTracker};
 
+use crate::deflate::Deflate;
 use crate::encode::{EncodeOptions, encode_response};
 use crate::frame::{Frame, FrameError, Framer, Limits, Role};
 use crate::parse::{ParseOptions, is_idle_done, parse_authenticate_response, parse_command};
@@ -66,7 +66,6 @@ use crate::types::{
     Code, Command, CommandBody, Continue, Response, StatusKind, StatusResponse, Str, Tag,
 };
 use bytes::Bytes;
-use deflate::Deflate;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,6 @@
-//! COMPRESS=DEFLATE (RFC 4978) for the server session: raw DEFLATE (no zlib header) in both
-//! directions, with a sync flush after every response so the client can decode it at once.
+//! COMPRESS=DEFLATE (RFC 4978) for the client and the server state machines: raw DEFLATE (no
+//! zlib header) in both directions, with a sync flush after every write so the peer can decode
+//! it at once.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
@@ -47,6 +48,13 @@ impl Deflate {
     /// # Errors
     /// When `data` is not a valid DEFLATE stream, or the stream ended (the peer must not end
     /// it while the connection lasts).
+    /// Inflates `data` into a new vector.
+    pub(crate) fn inflate_vec(&mut self, data: &[u8]) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        self.inflate(data, &mut out)?;
+        Ok(out)
+    }
+
     pub(crate) fn inflate(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         let mut rest = data;
         loop {
