@@ -254,6 +254,16 @@ impl Session {
         self.id
     }
 
+    /// This session's view of the selected mailbox: the UIDs in sequence-number order, as the
+    /// session has announced them to its client (changes not yet announced are not applied).
+    /// `None` when no mailbox is selected.
+    pub fn view_uids(&self) -> Option<&[Uid]> {
+        match &self.state {
+            State::Selected(_, sel) => Some(sel.tracker.uids()),
+            _ => None,
+        }
+    }
+
     // ----- inputs -----
 
     /// Bytes from the client.
