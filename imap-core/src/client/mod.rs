@@ -534,10 +534,10 @@ impl Client {
         }
         if let Some(t) = self.config.command_timeout {
             let idle_id = self.idle.as_ref().map(|i| i.id);
-            let late = self
-                .commands
-                .iter()
-                .any(|p| Some(p.id) != idle_id && p.sent_at.is_some_and(|s| now >= s + t));
+            let late = self.commands.iter().any(|p| {
+                Some(p.id) != idle_id
+                    && p.sent_at.is_some_and(|s| now >= s.max(self.last_input) + t)
+            });
             if late {
                 self.fail(ConnectionError::Timeout("command"));
             }
@@ -601,7 +601,7 @@ impl Client {
             let idle_id = self.idle.as_ref().map(|i| i.id);
             for p in &self.commands {
                 if let (Some(s), true) = (p.sent_at, Some(p.id) != idle_id) {
-                    consider(s + ct);
+                    consider(s.max(self.last_input) + ct);
                 }
             }
         }
