@@ -99,7 +99,11 @@ impl Client {
     /// # Errors
     /// A [`LoginError`] with the client to try again.
     pub fn login(mut self, user: &str, password: &str) -> Result<Session, LoginError> {
-        let disabled = self.conn.core().capabilities().has(&Capability::LoginDisabled);
+        let disabled = self
+            .conn
+            .core()
+            .capabilities()
+            .has(&Capability::LoginDisabled);
         if disabled && self.conn.core().capabilities().has_auth("PLAIN") {
             return self.authenticate(Mechanism::Plain, Credentials::password(user, password));
         }

@@ -43,8 +43,14 @@ impl Security {
 
 #[derive(Clone, Debug)]
 enum Auth {
-    Login { user: String, password: Secret<String> },
-    Sasl { mechanism: Option<Mechanism>, credentials: Credentials },
+    Login {
+        user: String,
+        password: Secret<String>,
+    },
+    Sasl {
+        mechanism: Option<Mechanism>,
+        credentials: Credentials,
+    },
 }
 
 /// Settings for a connection, built step by step, then [`Connector::connect`] (greeted, not
@@ -320,9 +326,7 @@ impl Connector {
     /// As [`Client::login`].
     pub fn authenticate(&self, client: Client) -> Result<Session> {
         match self.auth.clone() {
-            Some(Auth::Login { user, password }) => {
-                Ok(client.login(&user, password.expose())?)
-            }
+            Some(Auth::Login { user, password }) => Ok(client.login(&user, password.expose())?),
             Some(Auth::Sasl {
                 mechanism: Some(m),
                 credentials,

@@ -16,7 +16,7 @@ use imap_core::client::{
 use imap_core::mailbox::{SelectedMailbox, Update};
 use imap_core::ops::{self};
 use imap_core::sasl::{Credentials, Mechanism};
-use imap_core::types::{CommandBody, StatusResponse};
+use imap_core::types::{Code, CommandBody, StatusResponse};
 use imap_tls::rustls::pki_types::ServerName;
 use imap_tls::rustls::{ClientConfig as TlsConfig, ClientConnection, StreamOwned};
 use std::collections::VecDeque;
@@ -82,6 +82,35 @@ impl Transport {
     }
 }
 
+/// Which mailbox updates the running command produces itself (kept out of the event queue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quiet {
+    None,
+    /// FETCH and STORE: per-message updates.
+    Fetch,
+    /// SELECT and EXAMINE: every update and untagged status but ALERTs (the summary has
+    /// them).
+    All,
+}
+
+impl Quiet {
+    fn of(body: &CommandBody) -> Quiet {
+        match body {
+            CommandBody::Fetch { .. } | CommandBody::Store { .. } => Quiet::Fetch,
+            CommandBody::Select { .. } | CommandBody::Examine { .. } => Quiet::All,
+            _ => Quiet::None,
+        }
+    }
+
+    fn hides(self, u: &Update) -> bool {
+        match self {
+            Quiet::None => false,
+            Quiet::Fetch => matches!(u, Update::Fetched(_)),
+            Quiet::All => true,
+        }
+    }
+}
+
 /// What a read gave.
 enum Input {
     Data(usize),
@@ -118,8 +147,9 @@ pub struct Connection {
     chunks: VecDeque<Bytes>,
     /// Mailbox updates to hand to the running command (EXPUNGE results).
     log: Option<Vec<Update>>,
-    /// Keep FETCH updates out of the event queue (while FETCH or STORE run).
-    quiet_fetch_updates: bool,
+    /// Which mailbox updates stay out of the event queue while the running command's own
+    /// data produces them.
+    quiet: Quiet,
     /// Send LOGOUT when dropped (set by the high-level types).
     logout_on_drop: bool,
 }
@@ -151,7 +181,7 @@ impl Connection {
             streaming: false,
             chunks: VecDeque::new(),
             log: None,
-            quiet_fetch_updates: false,
+            quiet: Quiet::None,
             logout_on_drop: false,
         }
     }
@@ -324,11 +354,10 @@ impl Connection {
     /// # Errors
     /// [`Error::Command`] for `NO` or `BAD`, or as [`Connection::wait`].
     pub fn run(&mut self, body: CommandBody) -> Result<Completion> {
-        let quiet = matches!(body, CommandBody::Fetch { .. } | CommandBody::Store { .. });
-        self.quiet_fetch_updates = quiet;
+        self.quiet = Quiet::of(&body);
         let id = self.send(body);
         let r = id.and_then(|id| self.wait(id));
-        self.quiet_fetch_updates = false;
+        self.quiet = Quiet::None;
         Ok(ops::check(r?)?)
     }
 
@@ -395,7 +424,7 @@ impl Connection {
         section: imap_core::types::Section,
         out: &mut dyn Write,
     ) -> Result<u64> {
-        self.quiet_fetch_updates = true;
+        self.quiet = Quiet::Fetch;
         let id = self.send(ops::fetch::stream_command(uid, section.clone()))?;
         let mut written = 0u64;
         let mut streamed = false;
@@ -403,7 +432,7 @@ impl Connection {
             self.drive(None, |s| {
                 !s.chunks.is_empty() || s.completions.iter().any(|c| c.id == id)
             })
-            .inspect_err(|_| self.quiet_fetch_updates = false)?;
+            .inspect_err(|_| self.quiet = Quiet::None)?;
             while let Some(chunk) = self.chunks.pop_front() {
                 out.write_all(&chunk)?;
                 written += chunk.len() as u64;
@@ -413,7 +442,7 @@ impl Connection {
                 break;
             }
         }
-        self.quiet_fetch_updates = false;
+        self.quiet = Quiet::None;
         let c = ops::check(self.wait(id)?)?;
         let messages = ops::fetch::messages(&c);
         let Some(m) = messages.get(&uid) else {
@@ -557,10 +586,11 @@ impl Connection {
                     if let Some(log) = &mut self.log {
                         log.push(u.clone());
                     }
-                    if !(self.quiet_fetch_updates && matches!(u, Update::Fetched(_))) {
+                    if !self.quiet.hides(&u) {
                         self.push_event(Event::Mailbox(u));
                     }
                 }
+                Event::Status(st) if self.quiet == Quiet::All && st.code != Some(Code::Alert) => {}
                 Event::Data(_) | Event::Compressing | Event::Continuation(_) => {}
                 other => self.push_event(other),
             }

@@ -28,7 +28,11 @@ impl Session {
     ///
     /// # Errors
     /// As [`crate::Connection::run`].
-    pub fn fetch_set(&mut self, set: impl Into<MessageSet>, query: &FetchQuery) -> Result<Messages> {
+    pub fn fetch_set(
+        &mut self,
+        set: impl Into<MessageSet>,
+        query: &FetchQuery,
+    ) -> Result<Messages> {
         let c = self.conn.run(query.command(set))?;
         Ok(f::messages(&c))
     }
@@ -49,7 +53,12 @@ impl Session {
     ///
     /// # Errors
     /// As [`crate::Connection::stream_section`].
-    pub fn fetch_to_writer(&mut self, uid: Uid, section: Section, out: &mut dyn Write) -> Result<u64> {
+    pub fn fetch_to_writer(
+        &mut self,
+        uid: Uid,
+        section: Section,
+        out: &mut dyn Write,
+    ) -> Result<u64> {
         self.conn.stream_section(uid, section, out)
     }
 

@@ -53,7 +53,11 @@ impl Session {
     /// # Errors
     /// [`crate::Error::Usage`] for a keyword that is not an atom, or as
     /// [`crate::Connection::run`].
-    pub fn add_keywords(&mut self, set: impl Into<MessageSet>, keywords: &[&str]) -> Result<FlagMap> {
+    pub fn add_keywords(
+        &mut self,
+        set: impl Into<MessageSet>,
+        keywords: &[&str],
+    ) -> Result<FlagMap> {
         let flags = keywords_to_flags(keywords)?;
         self.store(set, StoreKind::Add, &flags)
     }
@@ -71,8 +75,15 @@ impl Session {
         self.store(set, StoreKind::Remove, &flags)
     }
 
-    fn store(&mut self, set: impl Into<MessageSet>, kind: StoreKind, flags: &[Flag]) -> Result<FlagMap> {
-        let c = self.conn.run(store_command(set, kind, flags.to_vec(), false))?;
+    fn store(
+        &mut self,
+        set: impl Into<MessageSet>,
+        kind: StoreKind,
+        flags: &[Flag],
+    ) -> Result<FlagMap> {
+        let c = self
+            .conn
+            .run(store_command(set, kind, flags.to_vec(), false))?;
         let model = self.conn.selected();
         Ok(messages_in_order(&c)
             .into_iter()
@@ -124,7 +135,12 @@ impl Session {
         self.store_labels(set, StoreKind::Replace, labels)
     }
 
-    fn store_labels(&mut self, set: impl Into<MessageSet>, kind: StoreKind, labels: &[&str]) -> Result<()> {
+    fn store_labels(
+        &mut self,
+        set: impl Into<MessageSet>,
+        kind: StoreKind,
+        labels: &[&str],
+    ) -> Result<()> {
         let labels = labels.iter().map(|l| Str::from(*l)).collect();
         self.conn.run(labels_command(set, kind, labels)).map(drop)
     }
@@ -134,9 +150,8 @@ fn keywords_to_flags(keywords: &[&str]) -> Result<Vec<Flag>> {
     keywords
         .iter()
         .map(|k| {
-            imap_core::ops::flags::parse_flag(k).map_err(|_| {
-                crate::Error::Usage(imap_core::client::UsageError::Invalid("keyword"))
-            })
+            imap_core::ops::flags::parse_flag(k)
+                .map_err(|_| crate::Error::Usage(imap_core::client::UsageError::Invalid("keyword")))
         })
         .collect()
 }

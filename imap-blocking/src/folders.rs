@@ -74,9 +74,12 @@ impl Session {
             returns: Vec::new(),
         })?;
         let name = Mailbox::new(folder);
-        Ok(f::folders(&c)
-            .iter()
-            .any(|f| f.name == name && !f.attributes.contains(&imap_core::types::MailboxAttr::NonExistent)))
+        Ok(f::folders(&c).iter().any(|f| {
+            f.name == name
+                && !f
+                    .attributes
+                    .contains(&imap_core::types::MailboxAttr::NonExistent)
+        }))
     }
 
     /// STATUS of a folder: MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY.

@@ -33,9 +33,7 @@ impl Session {
     /// # Errors
     /// As [`crate::Connection::run`].
     pub fn copy(&mut self, set: impl Into<MessageSet>, folder: &str) -> Result<Option<UidMapping>> {
-        let c = self
-            .conn
-            .run(m::copy_command(set, Mailbox::new(folder)))?;
+        let c = self.conn.run(m::copy_command(set, Mailbox::new(folder)))?;
         Ok(m::uid_mapping(&c))
     }
 
@@ -55,7 +53,9 @@ impl Session {
             return Ok(m::uid_mapping(&c));
         }
         if !caps.has(&Capability::UidPlus) {
-            return Err(Error::Usage(UsageError::MissingCapability("MOVE or UIDPLUS")));
+            return Err(Error::Usage(UsageError::MissingCapability(
+                "MOVE or UIDPLUS",
+            )));
         }
         let mapping = self.copy(uids.clone(), folder)?;
         self.add_flags(uids.clone(), &[Flag::Deleted])?;
@@ -84,7 +84,9 @@ impl Session {
     /// # Errors
     /// As [`crate::Connection::run`].
     pub fn expunge(&mut self) -> Result<Expunged> {
-        let (c, updates) = self.conn.run_logged(imap_core::types::CommandBody::Expunge)?;
+        let (c, updates) = self
+            .conn
+            .run_logged(imap_core::types::CommandBody::Expunge)?;
         Ok(m::expunged(&c, &updates))
     }
 

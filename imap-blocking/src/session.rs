@@ -212,7 +212,9 @@ impl Session {
     /// # Errors
     /// As [`Connection::run`].
     pub fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
-        let c = self.conn.run(CommandBody::GetQuotaRoot(Mailbox::new(folder)))?;
+        let c = self
+            .conn
+            .run(CommandBody::GetQuotaRoot(Mailbox::new(folder)))?;
         Ok((ops::info::quota_roots(&c), ops::info::quotas(&c)))
     }
 
