@@ -70,6 +70,8 @@ pub struct Options {
     pub close_on: Vec<String>,
     /// Lines pushed 50 ms after IDLE is accepted.
     pub idle_push: Vec<String>,
+    /// Commands answered only after this delay.
+    pub delay: Vec<(String, Duration)>,
     /// Connections to accept before the thread ends.
     pub connections: usize,
     /// The password LOGIN accepts.
@@ -86,6 +88,7 @@ impl Default for Options {
             never_answer: Vec::new(),
             close_on: Vec::new(),
             idle_push: Vec::new(),
+            delay: Vec::new(),
             connections: 1,
             password: "secret".into(),
         }
@@ -307,6 +310,9 @@ impl Session {
             if self.opts.close_on.contains(&name) {
                 self.io = Io::Gone;
                 return Ok(());
+            }
+            if let Some((_, d)) = self.opts.delay.iter().find(|(n, _)| *n == name) {
+                std::thread::sleep(*d);
             }
             if !self.handle(&tag, &name, &args, literals)? {
                 return Ok(());
