@@ -79,7 +79,7 @@ fn login_select_search_fetch_append_round_trip() {
     assert_eq!(appended.uid, Some(uid(4)));
     let body = s.fetch_one(uid(4), &FetchQuery::new().body()).unwrap();
     assert_eq!(
-        body.body().expect(&format!("{body:?}")),
+        body.body().unwrap(),
         &support::message(9, 100)[..]
     );
 

@@ -14,7 +14,7 @@ use std::fmt;
 /// [`Client::login`] or [`Client::authenticate`] to get a [`Session`]. Dropping it logs out.
 #[derive(Debug)]
 pub struct Client {
-    conn: Connection,
+    conn: Box<Connection>,
 }
 
 /// A failed login: why, and the client to try again with.
@@ -54,7 +54,9 @@ impl From<LoginError> for Error {
 impl Client {
     pub(crate) fn from_connection(mut conn: Connection) -> Client {
         conn.set_logout_on_drop(true);
-        Client { conn }
+        Client {
+            conn: Box::new(conn),
+        }
     }
 
     /// The connection underneath, for raw commands and events.

@@ -16,11 +16,11 @@ use imap_core::types::{
 /// or they take a [`imap_core::types::SeqSet`]. Dropping the session logs out.
 #[derive(Debug)]
 pub struct Session {
-    pub(crate) conn: Connection,
+    pub(crate) conn: Box<Connection>,
 }
 
 impl Session {
-    pub(crate) fn from_connection(mut conn: Connection) -> Session {
+    pub(crate) fn from_connection(mut conn: Box<Connection>) -> Session {
         conn.set_logout_on_drop(true);
         Session { conn }
     }

@@ -86,7 +86,7 @@ mod time_conv {
     /// The date-time of a `time::OffsetDateTime`, keeping its offset (to the minute).
     pub fn from_offset_date_time(t: time::OffsetDateTime) -> Option<DateTime> {
         let date = Date::new(u16::try_from(t.year()).ok()?, u8::from(t.month()), t.day())?;
-        let zone = i16::try_from(t.offset().whole_minutes()).ok()?;
+        let zone = t.offset().whole_minutes();
         DateTime::new(date, t.hour(), t.minute(), t.second(), zone)
     }
 
