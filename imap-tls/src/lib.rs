@@ -24,12 +24,15 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use rustls;
 
 /// How to verify the server and what else to put in the rustls configuration. `Default`
 /// verifies against the Mozilla root store.
+///
+/// The configuration is built once and shared by every connection made with the same options
+/// (and their clones), so thousands of connections hold one root store, not thousands.
 #[derive(Clone, Default)]
 pub struct TlsOptions {
     no_default_roots: bool,
@@ -37,6 +40,7 @@ pub struct TlsOptions {
     ca_pems: Vec<Vec<u8>>,
     danger_accept_invalid_certs: bool,
     config: Option<Arc<ClientConfig>>,
+    built: Arc<Mutex<Option<Arc<ClientConfig>>>>,
 }
 
 impl fmt::Debug for TlsOptions {
@@ -62,12 +66,14 @@ impl TlsOptions {
 
     /// Also trusts the CA certificates in this PEM file (read when the configuration is built).
     pub fn ca_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.built = Arc::default();
         self.ca_files.push(path.as_ref().to_owned());
         self
     }
 
     /// Also trusts the CA certificates in these PEM bytes.
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.built = Arc::default();
         self.ca_pems.push(pem.into());
         self
     }
@@ -75,6 +81,7 @@ impl TlsOptions {
     /// Trusts only the CAs given with [`TlsOptions::ca_file`] and [`TlsOptions::ca_pem`], not
     /// the Mozilla root store.
     pub fn without_default_roots(mut self) -> Self {
+        self.built = Arc::default();
         self.no_default_roots = true;
         self
     }
@@ -83,6 +90,7 @@ impl TlsOptions {
     /// Only for test servers with self-signed certificates. The handshake signatures are still
     /// checked, so the connection is encrypted, but to whoever answered.
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.built = Arc::default();
         self.danger_accept_invalid_certs = accept;
         self
     }
@@ -95,6 +103,7 @@ impl TlsOptions {
     /// Uses this rustls configuration as it is (client certificates, other providers, ...);
     /// the other options are then ignored.
     pub fn client_config(mut self, config: Arc<ClientConfig>) -> Self {
+        self.built = Arc::default();
         self.config = Some(config);
         self
     }
@@ -108,6 +117,16 @@ impl TlsOptions {
         if let Some(c) = &self.config {
             return Ok(c.clone());
         }
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = built.as_ref() {
+            return Ok(c.clone());
+        }
+        let config = self.build_new()?;
+        *built = Some(config.clone());
+        Ok(config)
+    }
+
+    fn build_new(&self) -> Result<Arc<ClientConfig>, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -243,6 +262,15 @@ pub fn provider() -> Arc<CryptoProvider> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clones_share_the_built_config_until_changed() {
+        let a = TlsOptions::new();
+        let b = a.clone();
+        assert!(Arc::ptr_eq(&a.build().unwrap(), &b.build().unwrap()));
+        let c = b.danger_accept_invalid_certs(true);
+        assert!(!Arc::ptr_eq(&a.build().unwrap(), &c.build().unwrap()));
+    }
 
     #[test]
     fn builds_each_kind_of_config() {
