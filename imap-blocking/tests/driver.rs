@@ -78,10 +78,7 @@ fn login_select_search_fetch_append_round_trip() {
         .unwrap();
     assert_eq!(appended.uid, Some(uid(4)));
     let body = s.fetch_one(uid(4), &FetchQuery::new().body()).unwrap();
-    assert_eq!(
-        body.body().unwrap(),
-        &support::message(9, 100)[..]
-    );
+    assert_eq!(body.body().unwrap(), &support::message(9, 100)[..]);
 
     // Sequence numbers are explicit.
     let by_seq = s

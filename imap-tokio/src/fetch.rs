@@ -1,5 +1,9 @@
 //! FETCH commands of [`Session`]: typed per-message results keyed by UID, and streaming one
 //! section to a writer without holding it in memory.
+//!
+//! Cancellation: [`Session::fetch`] and friends are cancel-safe in the crate's sense.
+//! [`Session::fetch_to_writer`] and [`Session::download`] leave the connection usable too, but
+//! the writer may already hold part of the section.
 
 use crate::error::{Error, Result};
 use crate::session::Session;

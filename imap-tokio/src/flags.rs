@@ -1,6 +1,9 @@
 //! Flags, keywords and Gmail labels of [`Session`]: get, add, remove, set. Pass a
 //! [`imap_core::types::UidSet`] (or a [`imap_core::types::Uid`]) for the UID forms, a
 //! [`imap_core::types::SeqSet`] for sequence numbers.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense; a dropped STORE may still
+//! change the flags (the command was sent).
 
 use crate::error::Result;
 use crate::session::Session;

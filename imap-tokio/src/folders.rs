@@ -1,6 +1,10 @@
 //! Folder commands of [`Session`]: LIST (flags, delimiter, SPECIAL-USE, subscriptions and
 //! STATUS in one call with LIST-STATUS), special folders, STATUS, CREATE, RENAME, DELETE,
 //! SUBSCRIBE and UNSUBSCRIBE.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense. [`Session::list_folders`]
+//! may run several commands (LSUB, one STATUS per folder on servers without LIST-STATUS);
+//! dropping it between them only loses the result.
 
 use crate::error::Result;
 use crate::session::Session;

@@ -1,4 +1,9 @@
 //! Whole-message commands of [`Session`]: APPEND, COPY, MOVE, delete and EXPUNGE.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense, but a dropped command may
+//! still take effect (it was sent). [`Session::move_messages`] without MOVE and
+//! [`Session::delete_and_expunge`] run several commands: dropped between them, the messages
+//! may be copied or marked `\Deleted` and not yet expunged.
 
 use crate::error::{Error, Result};
 use crate::session::Session;

@@ -1,4 +1,6 @@
 //! SEARCH, SORT and THREAD commands of [`Session`], by UID unless the name ends in `_seq`.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense.
 
 use crate::error::Result;
 use crate::session::Session;

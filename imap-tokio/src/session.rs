@@ -1,6 +1,11 @@
 //! After login: [`Session`] and its general commands (capabilities, NOOP, ENABLE, ID,
 //! NAMESPACE, SELECT / EXAMINE / UNSELECT / CLOSE, QUOTA, ACL, METADATA, raw commands).
 //! Folder, message, search, flag and IDLE commands are in their own modules.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense (dropping its future leaves
+//! the connection usable; the command's response is discarded by the next operation).
+//! [`Session::unselect`] may run two commands on servers without UNSELECT: dropped between
+//! them, the folder stays selected read-only.
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
