@@ -130,6 +130,8 @@ pub struct Connection {
     io: Transport,
     tls: Option<TlsContext>,
     handshake_timeout: Option<Duration>,
+    /// How long ending IDLE may take (the command timeout).
+    done_timeout: Option<Duration>,
     out: Vec<u8>,
     /// Commands whose completion a caller will claim.
     awaited: Vec<CommandId>,
@@ -163,11 +165,13 @@ impl Connection {
 
     pub(crate) fn from_boxed(stream: Box<dyn Stream>, config: ClientConfig) -> Connection {
         let now = Instant::now();
+        let done_timeout = config.command_timeout;
         Connection {
             core: Core::new(config, now),
             io: Transport::Plain(stream),
             tls: None,
             handshake_timeout: None,
+            done_timeout,
             out: Vec::new(),
             awaited: Vec::new(),
             completions: Vec::new(),
@@ -482,7 +486,8 @@ impl Connection {
         Ok(())
     }
 
-    /// Ends IDLE (sends `DONE`) and waits until the server has completed it.
+    /// Ends IDLE (sends `DONE`) and waits until the server has completed it (at most the
+    /// command timeout).
     ///
     /// # Errors
     /// When the connection fails.
@@ -490,7 +495,10 @@ impl Connection {
         if self.core.is_idle_pending() {
             let _ = self.core.idle_done(Instant::now());
         }
-        self.drive(None, |s| !s.core.is_idle_pending())?;
+        let deadline = self.done_timeout.map(|t| Instant::now() + t);
+        if !self.drive(deadline, |s| !s.core.is_idle_pending())? {
+            return Err(Error::Timeout("waiting for the server to end IDLE"));
+        }
         Ok(())
     }
 

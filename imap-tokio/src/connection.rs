@@ -127,6 +127,8 @@ pub struct Connection {
     io: Transport,
     tls: Option<TlsContext>,
     handshake_timeout: Option<Duration>,
+    /// How long ending IDLE may take (the command timeout).
+    done_timeout: Option<Duration>,
     /// Bytes the core gave that are not written yet, from `out_pos`.
     out: Vec<u8>,
     out_pos: usize,
@@ -165,11 +167,13 @@ impl Connection {
 
     pub(crate) fn from_boxed(stream: Box<dyn AsyncStream>, config: ClientConfig) -> Connection {
         let now = Instant::now();
+        let done_timeout = config.command_timeout;
         Connection {
             core: Core::new(config, now),
             io: Transport::Plain(stream),
             tls: None,
             handshake_timeout: None,
+            done_timeout,
             out: Vec::new(),
             out_pos: 0,
             needs_flush: false,
@@ -534,14 +538,18 @@ impl Connection {
         }
     }
 
-    /// Ends IDLE (sends `DONE`) and waits until the server has completed it. Cancel-safe: if
+    /// Ends IDLE (sends `DONE`) and waits until the server has completed it (at most the
+    /// command timeout). Cancel-safe: if
     /// dropped, `DONE` is still sent and the IDLE's completion discarded later.
     ///
     /// # Errors
     /// When the connection fails.
     pub async fn idle_done(&mut self) -> Result<()> {
         self.idle_stop();
-        self.drive(None, |s| !s.core.is_idle_pending()).await?;
+        let deadline = self.done_timeout.map(|t| Instant::now() + t);
+        if !self.drive(deadline, |s| !s.core.is_idle_pending()).await? {
+            return Err(Error::Timeout("waiting for the server to end IDLE"));
+        }
         Ok(())
     }
 

@@ -2,7 +2,23 @@
 //! responses, keeps a small INBOX, and can do TLS, STARTTLS, IDLE pushes and silence.
 //! Shared by imap-blocking and imap-tokio tests (`#[path]`).
 //!
-//! TODO(mock-server): replace with `mock_server::MockServer` once its listener is final.
+//! TODO(mock-server): replace with `mock_server::MockServer` once its listener is final, and
+//! port these tests (both crates' `tests/driver.rs`) to it:
+//! - round trip (login, LIST with SPECIAL-USE/LIST-STATUS, SELECT summary, SEARCH, FETCH by UID
+//!   and by sequence number, APPEND with APPENDUID, STORE) against `demo::demo_store()`;
+//! - EXPUNGE / UID EXPUNGE renumbering (sequence numbers shift, UIDs stay), MOVE with COPYUID;
+//! - wrong password then retry on the same client; LOGINDISABLED -> AUTHENTICATE PLAIN;
+//! - STARTTLS and implicit TLS with the mock server's generated certificate (private CA and
+//!   `ca_file`), untrusted by default, `danger_accept_invalid_certs`;
+//! - plaintext LOGIN refused without opt-in (no LOGIN on the server's transcript);
+//! - fault injection: never answer a command (command timeout), no greeting (connect timeout),
+//!   disconnect mid-command (connection error, never an empty result), split writes;
+//! - IDLE with changes made by a second session (EXISTS, EXPUNGE, FETCH FLAGS), re-issue after
+//!   a short `idle_reissue`, `idle_timeout` with a server that stops sending;
+//! - a dropped tokio command future (server-side delay) and a dropped `Idle` handle;
+//! - streaming a multi-megabyte message to a writer (peak memory bounded);
+//! - `connect_command` against the mock server binary on stdio;
+//! - the examples run against the demo account (`cargo run --example ... -- imap://...`).
 
 #![allow(dead_code)]
 
