@@ -92,6 +92,7 @@ pub mod encode;
 pub mod excerpt;
 pub mod frame;
 pub mod mailbox;
+pub mod ops;
 pub mod parse;
 pub mod sasl;
 pub mod secret;

@@ -1,1 +1,90 @@
-//! imap-tokio (filled by a later issue).
+//! An async IMAP client: tokio (or any `AsyncRead + AsyncWrite` stream) and tokio-rustls
+//! around the sans-IO [`imap_core`]. The driver only moves bytes and time; everything IMAP is
+//! in the core.
+//!
+//! - [`Connector`] ([`connect`]): host, port, [`Security`] (implicit TLS, STARTTLS, plain),
+//!   certificate verification ([`TlsOptions`]), timeouts, credentials; from parts or a URL;
+//!   over TCP, any [`AsyncStream`], or a child process ([`Connector::connect_command`]).
+//! - [`Client`] ([`client`]): greeted, not logged in; [`Client::login`],
+//!   [`Client::authenticate`] (SASL, XOAUTH2 included).
+//! - [`Session`] ([`session`]): everything after login, by concept: [`folders`], [`fetch`],
+//!   [`search`], [`flags`], [`messages`], [`idle`]. UIDs by default; sequence numbers through
+//!   the `_seq` methods or a [`types::SeqSet`].
+//! - [`Connection`] ([`connection`]): the driver loop itself, for pipelining and raw
+//!   commands.
+//!
+//! `imap-blocking` has the same types and methods, blocking.
+//!
+//! # Cancellation
+//!
+//! Every future may be dropped (a `select!` branch that lost, a timeout) and the connection
+//! stays usable: a dropped command's response is read and discarded by the next operation,
+//! bytes not yet written are kept, and events leave the queue only when returned. The
+//! exceptions are documented where they apply: the connect futures (dropping one drops the
+//! half-made connection), `logout`, and `fetch_to_writer` (the writer may hold part of the
+//! section). See [`connection`].
+//!
+//! ```no_run
+//! # async fn f() -> imap_tokio::Result<()> {
+//! use imap_tokio::{Connector, FetchQuery, Query};
+//!
+//! let mut session = Connector::from_url("imaps://alice@imap.example.org/")?
+//!     .password("alice", "secret")
+//!     .login()
+//!     .await?;
+//! let summary = session.select("INBOX").await?;
+//! println!("{} messages", summary.exists);
+//! let uids = session.search(&Query::new().unseen()).await?;
+//! if let Some(set) = imap_tokio::uid_set(&uids) {
+//!     for (uid, m) in session.fetch(&set, &FetchQuery::summary()).await? {
+//!         println!("{uid}: {:?}", m.subject());
+//!     }
+//! }
+//! session.logout().await?;
+//! # Ok(()) }
+//! ```
+
+pub mod client;
+pub mod connect;
+pub mod connection;
+pub mod error;
+pub mod fetch;
+pub mod flags;
+pub mod folders;
+pub mod idle;
+pub mod messages;
+pub mod search;
+pub mod session;
+pub mod stream;
+
+pub use client::{Client, LoginError};
+pub use connect::{Connector, Security};
+pub use connection::Connection;
+pub use error::{Error, Result};
+pub use flags::FlagMap;
+pub use idle::Idle;
+pub use session::Session;
+pub use stream::{AsyncStream, CommandStream};
+
+pub use imap_core;
+pub use imap_core::client::{Event, MailboxSummary};
+pub use imap_core::ops::date;
+pub use imap_core::ops::fetch::{FetchQuery, Message, Messages, PartInfo, outline, parse_headers};
+pub use imap_core::ops::flags::{format_flags, parse_flag, parse_flags};
+pub use imap_core::ops::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
+pub use imap_core::ops::messages::{Appended, Expunged, UidMapping};
+pub use imap_core::ops::search::Query;
+pub use imap_core::ops::url::ImapUrl;
+pub use imap_core::sasl::{Credentials, Mechanism};
+pub use imap_core::types;
+pub use imap_tls::TlsOptions;
+
+/// The compact UID set holding `uids`; `None` when there are none (IMAP has no empty set).
+pub fn uid_set(uids: &[types::Uid]) -> Option<types::UidSet> {
+    types::UidSet::from_keys(uids.iter().copied()).ok()
+}
+
+/// The compact sequence set holding `seqs`; `None` when there are none.
+pub fn seq_set(seqs: &[types::SeqNum]) -> Option<types::SeqSet> {
+    types::SeqSet::from_keys(seqs.iter().copied()).ok()
+}

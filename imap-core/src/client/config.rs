@@ -17,7 +17,8 @@ pub struct ClientConfig {
     /// While idling, treat the connection as dead if nothing (not even a keep-alive `* OK`)
     /// arrives for this long.
     pub idle_liveness: Option<Duration>,
-    /// Fail the connection if a command gets no completion for this long.
+    /// Fail the connection if a command gets no completion, and nothing at all arrives from the
+    /// server, for this long (a long FETCH that keeps receiving data does not time out).
     pub command_timeout: Option<Duration>,
     /// Fail the connection if no greeting arrives for this long.
     pub greeting_timeout: Option<Duration>,

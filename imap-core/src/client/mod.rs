@@ -180,6 +180,35 @@ impl Client {
         self.utf8_enabled
     }
 
+    /// Whether an IDLE is running or queued (a re-issued IDLE waiting for its `+` counts).
+    /// After [`Client::idle_done`], drivers drive the connection until this is `false`.
+    pub fn is_idle_pending(&self) -> bool {
+        self.idle.is_some()
+            || self
+                .commands
+                .iter()
+                .any(|p| matches!(p.body, CommandBody::Idle))
+    }
+
+    /// Whether any command is queued or waiting for its completion.
+    pub fn has_pending_commands(&self) -> bool {
+        !self.commands.is_empty()
+    }
+
+    /// The literal streaming threshold now in force (see
+    /// [`ClientConfig::stream_threshold`]).
+    pub fn stream_threshold(&self) -> Option<u64> {
+        self.config.stream_threshold
+    }
+
+    /// Changes the literal streaming threshold: literals longer than `threshold` whose marker
+    /// arrives after the call are delivered as [`Event::LiteralChunk`]s. A driver lowers it
+    /// around one `FETCH` of a large body and restores it afterwards.
+    pub fn set_stream_threshold(&mut self, threshold: Option<u64>) {
+        self.config.stream_threshold = threshold;
+        self.framer.set_stream_threshold(threshold);
+    }
+
     // ----- commands -----
 
     /// Queues a command and returns its handle. The command is refused at once, with nothing
@@ -522,10 +551,10 @@ impl Client {
         }
         if let Some(t) = self.config.command_timeout {
             let idle_id = self.idle.as_ref().map(|i| i.id);
-            let late = self
-                .commands
-                .iter()
-                .any(|p| Some(p.id) != idle_id && p.sent_at.is_some_and(|s| now >= s + t));
+            let late = self.commands.iter().any(|p| {
+                Some(p.id) != idle_id
+                    && p.sent_at.is_some_and(|s| now >= s.max(self.last_input) + t)
+            });
             if late {
                 self.fail(ConnectionError::Timeout("command"));
             }
@@ -589,7 +618,7 @@ impl Client {
             let idle_id = self.idle.as_ref().map(|i| i.id);
             for p in &self.commands {
                 if let (Some(s), true) = (p.sent_at, Some(p.id) != idle_id) {
-                    consider(s + ct);
+                    consider(s.max(self.last_input) + ct);
                 }
             }
         }

@@ -288,6 +288,30 @@ impl From<UidSet> for MessageSet {
     }
 }
 
+impl From<Uid> for MessageSet {
+    fn from(u: Uid) -> Self {
+        MessageSet::Uid(UidSet::single(u))
+    }
+}
+
+impl From<SeqNum> for MessageSet {
+    fn from(s: SeqNum) -> Self {
+        MessageSet::Seq(SeqSet::single(s))
+    }
+}
+
+impl From<&UidSet> for MessageSet {
+    fn from(s: &UidSet) -> Self {
+        MessageSet::Uid(s.clone())
+    }
+}
+
+impl From<&SeqSet> for MessageSet {
+    fn from(s: &SeqSet) -> Self {
+        MessageSet::Seq(s.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,26 @@
+//! Searches a folder with IMAP criteria text (default: `SINCE 13-Jul-2013 TEXT Apress`) and
+//! prints the matches.
+//!
+//! `cargo run -p imap-blocking --example search -- imaps://user@host/ [folder] [criteria]`
+
+mod common;
+
+use imap_blocking::FetchQuery;
+
+fn main() -> imap_blocking::Result<()> {
+    let (mut session, args) = common::login();
+    let folder = args.first().map(String::as_str).unwrap_or("INBOX");
+    let criteria = args
+        .get(1)
+        .map(String::as_str)
+        .unwrap_or("SINCE 13-Jul-2013 TEXT Apress");
+    session.examine(folder)?;
+    let uids = session.search_text(criteria)?;
+    println!("{} messages match {criteria:?}", uids.len());
+    if let Some(set) = imap_blocking::uid_set(&uids) {
+        for (uid, m) in session.fetch(&set, &FetchQuery::new().envelope())? {
+            println!("{uid:>8}  {}", m.subject().unwrap_or_default());
+        }
+    }
+    session.logout()
+}

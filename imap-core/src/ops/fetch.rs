@@ -1,0 +1,621 @@
+//! FETCH: a query builder ([`FetchQuery`]), typed per-message results ([`Message`], keyed by
+//! UID in [`Messages`]), MIME outlines ([`outline`]) and header parsing ([`parse_headers`]).
+
+use crate::client::Completion;
+use crate::types::{
+    BodyStructure, CommandBody, DateTime, Envelope, FetchData, FetchItem, FetchItems, Flag,
+    MessageSet, PartKind, Partial, Section, SectionText, SeqNum, Str, Uid, UidSet,
+};
+use std::collections::BTreeMap;
+
+/// What to fetch. `UID` is always asked, so results can be keyed by UID.
+///
+/// Body sections are fetched with `BODY.PEEK` (the `\Seen` flag is left alone) unless
+/// [`FetchQuery::mark_seen`] is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchQuery {
+    items: Vec<FetchItem>,
+    peek: bool,
+}
+
+impl Default for FetchQuery {
+    fn default() -> Self {
+        FetchQuery::new()
+    }
+}
+
+impl FetchQuery {
+    /// Only the UID.
+    pub fn new() -> Self {
+        FetchQuery {
+            items: vec![FetchItem::Uid],
+            peek: true,
+        }
+    }
+
+    /// FLAGS, INTERNALDATE, RFC822.SIZE and ENVELOPE (the `ALL` macro).
+    pub fn summary() -> Self {
+        FetchQuery::new().flags().internal_date().size().envelope()
+    }
+
+    fn push(mut self, item: FetchItem) -> Self {
+        if !self.items.contains(&item) {
+            self.items.push(item);
+        }
+        self
+    }
+
+    /// `FLAGS`.
+    pub fn flags(self) -> Self {
+        self.push(FetchItem::Flags)
+    }
+
+    /// `ENVELOPE`.
+    pub fn envelope(self) -> Self {
+        self.push(FetchItem::Envelope)
+    }
+
+    /// `BODYSTRUCTURE`.
+    pub fn body_structure(self) -> Self {
+        self.push(FetchItem::BodyStructure)
+    }
+
+    /// `INTERNALDATE`.
+    pub fn internal_date(self) -> Self {
+        self.push(FetchItem::InternalDate)
+    }
+
+    /// `RFC822.SIZE`.
+    pub fn size(self) -> Self {
+        self.push(FetchItem::Rfc822Size)
+    }
+
+    /// `MODSEQ` (CONDSTORE).
+    pub fn modseq(self) -> Self {
+        self.push(FetchItem::ModSeq)
+    }
+
+    /// Gmail's `X-GM-LABELS`, `X-GM-MSGID` and `X-GM-THRID`.
+    pub fn gmail(self) -> Self {
+        self.push(FetchItem::GmLabels)
+            .push(FetchItem::GmMsgId)
+            .push(FetchItem::GmThrId)
+    }
+
+    /// Sets `\Seen` on fetched bodies (`BODY[...]` instead of `BODY.PEEK[...]`). Call it
+    /// before adding sections.
+    pub fn mark_seen(mut self) -> Self {
+        self.peek = false;
+        self
+    }
+
+    /// A body section, maybe partial.
+    pub fn section(self, section: Section, partial: Option<(u32, u32)>) -> Self {
+        let peek = self.peek;
+        self.push(FetchItem::BodySection {
+            section,
+            partial: partial.map(|(offset, count)| Partial { offset, count }),
+            peek,
+        })
+    }
+
+    /// The whole message (`BODY.PEEK[]`).
+    pub fn body(self) -> Self {
+        self.section(Section::default(), None)
+    }
+
+    /// The header (`BODY.PEEK[HEADER]`).
+    pub fn header(self) -> Self {
+        self.section(section_header(), None)
+    }
+
+    /// Some header fields (`BODY.PEEK[HEADER.FIELDS (...)]`).
+    pub fn header_fields<I, S>(self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.section(section_header_fields(names), None)
+    }
+
+    /// The text after the header (`BODY.PEEK[TEXT]`).
+    pub fn text(self) -> Self {
+        self.section(
+            Section {
+                part: Vec::new(),
+                text: Some(SectionText::Text),
+            },
+            None,
+        )
+    }
+
+    /// One MIME part (`BODY.PEEK[1.2]`).
+    pub fn part(self, part: &[u32]) -> Self {
+        self.section(
+            Section {
+                part: part.to_vec(),
+                text: None,
+            },
+            None,
+        )
+    }
+
+    /// A part decoded by the server (`BINARY.PEEK[part]`, RFC 3516), maybe partial.
+    pub fn binary(self, part: &[u32], partial: Option<(u32, u32)>) -> Self {
+        let peek = self.peek;
+        self.push(FetchItem::Binary {
+            part: part.to_vec(),
+            partial: partial.map(|(offset, count)| Partial { offset, count }),
+            peek,
+        })
+    }
+
+    /// Any other item.
+    pub fn item(self, item: FetchItem) -> Self {
+        self.push(item)
+    }
+
+    /// The items.
+    pub fn items(&self) -> &[FetchItem] {
+        &self.items
+    }
+
+    /// The FETCH (or UID FETCH) command for `set`.
+    pub fn command(&self, set: impl Into<MessageSet>) -> CommandBody {
+        CommandBody::Fetch {
+            set: set.into(),
+            items: FetchItems::Items(self.items.clone()),
+            changed_since: None,
+            vanished: false,
+        }
+    }
+}
+
+/// `HEADER`.
+pub fn section_header() -> Section {
+    Section {
+        part: Vec::new(),
+        text: Some(SectionText::Header),
+    }
+}
+
+/// `HEADER.FIELDS (names)`.
+pub fn section_header_fields<I, S>(names: I) -> Section
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    Section {
+        part: Vec::new(),
+        text: Some(SectionText::HeaderFields(
+            names.into_iter().map(|n| Str::from(n.as_ref())).collect(),
+        )),
+    }
+}
+
+/// `UID FETCH uid (UID BODY.PEEK[section])`: one section of one message, for streaming.
+pub fn stream_command(uid: Uid, section: Section) -> CommandBody {
+    FetchQuery::new()
+        .section(section, None)
+        .command(UidSet::single(uid))
+}
+
+/// One body section of a message as fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionData {
+    /// The section.
+    pub section: Section,
+    /// The origin of a partial fetch.
+    pub origin: Option<u32>,
+    /// The bytes (`None` for `NIL`, or when they were streamed).
+    pub data: Option<Str>,
+}
+
+/// A part fetched with BINARY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryData {
+    /// The part.
+    pub part: Vec<u32>,
+    /// The origin of a partial fetch.
+    pub origin: Option<u32>,
+    /// The decoded bytes.
+    pub data: Option<Str>,
+}
+
+/// Everything FETCH responses told about one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Its sequence number when the response was sent.
+    pub seq: SeqNum,
+    /// Its UID.
+    pub uid: Option<Uid>,
+    /// `FLAGS`.
+    pub flags: Option<Vec<Flag>>,
+    /// `ENVELOPE`.
+    pub envelope: Option<Envelope>,
+    /// `BODYSTRUCTURE` (or `BODY`).
+    pub body_structure: Option<BodyStructure>,
+    /// `INTERNALDATE`.
+    pub internal_date: Option<DateTime>,
+    /// `RFC822.SIZE`.
+    pub size: Option<u64>,
+    /// `MODSEQ`.
+    pub modseq: Option<u64>,
+    /// Body sections (`BODY[...]`, and `RFC822*` mapped to their sections).
+    pub sections: Vec<SectionData>,
+    /// BINARY parts.
+    pub binary: Vec<BinaryData>,
+    /// `X-GM-LABELS`.
+    pub gmail_labels: Option<Vec<Str>>,
+    /// `X-GM-MSGID`.
+    pub gmail_msgid: Option<u64>,
+    /// `X-GM-THRID`.
+    pub gmail_thrid: Option<u64>,
+    /// Items without a field above.
+    pub other: Vec<FetchData>,
+}
+
+impl Message {
+    fn new(seq: SeqNum) -> Message {
+        Message {
+            seq,
+            uid: None,
+            flags: None,
+            envelope: None,
+            body_structure: None,
+            internal_date: None,
+            size: None,
+            modseq: None,
+            sections: Vec::new(),
+            binary: Vec::new(),
+            gmail_labels: None,
+            gmail_msgid: None,
+            gmail_thrid: None,
+            other: Vec::new(),
+        }
+    }
+
+    fn absorb(&mut self, items: Vec<FetchData>) {
+        for item in items {
+            match item {
+                FetchData::Uid(u) => self.uid = Some(u),
+                FetchData::Flags(f) => self.flags = Some(f),
+                FetchData::Envelope(e) => self.envelope = Some(*e),
+                FetchData::BodyStructure(b) | FetchData::Body(b) => self.body_structure = Some(b),
+                FetchData::InternalDate(d) => self.internal_date = Some(d),
+                FetchData::Rfc822Size(n) => self.size = Some(n),
+                FetchData::ModSeq(m) => self.modseq = Some(m),
+                FetchData::BodySection {
+                    section,
+                    origin,
+                    data,
+                } => self.sections.push(SectionData {
+                    section,
+                    origin,
+                    data,
+                }),
+                FetchData::Rfc822(data) => self.sections.push(SectionData {
+                    section: Section::default(),
+                    origin: None,
+                    data,
+                }),
+                FetchData::Rfc822Header(data) => self.sections.push(SectionData {
+                    section: section_header(),
+                    origin: None,
+                    data,
+                }),
+                FetchData::Rfc822Text(data) => self.sections.push(SectionData {
+                    section: Section {
+                        part: Vec::new(),
+                        text: Some(SectionText::Text),
+                    },
+                    origin: None,
+                    data,
+                }),
+                FetchData::Binary { part, origin, data } => {
+                    self.binary.push(BinaryData { part, origin, data })
+                }
+                FetchData::GmLabels(l) => self.gmail_labels = Some(l),
+                FetchData::GmMsgId(n) => self.gmail_msgid = Some(n),
+                FetchData::GmThrId(n) => self.gmail_thrid = Some(n),
+                other => self.other.push(other),
+            }
+        }
+    }
+
+    /// The bytes of `section`, if fetched (the first match, partial or not).
+    pub fn section(&self, section: &Section) -> Option<&[u8]> {
+        self.sections
+            .iter()
+            .find(|s| s.section == *section)
+            .and_then(|s| s.data.as_ref())
+            .map(Str::as_bytes)
+    }
+
+    /// The whole message (`BODY[]` or `RFC822`).
+    pub fn body(&self) -> Option<&[u8]> {
+        self.section(&Section::default())
+    }
+
+    /// The header: `BODY[HEADER]`, else the first `HEADER.FIELDS` section fetched.
+    pub fn header(&self) -> Option<&[u8]> {
+        self.section(&section_header()).or_else(|| {
+            self.sections
+                .iter()
+                .find(|s| {
+                    s.section.part.is_empty()
+                        && matches!(
+                            s.section.text,
+                            Some(SectionText::HeaderFields(_) | SectionText::HeaderFieldsNot(_))
+                        )
+                })
+                .and_then(|s| s.data.as_ref())
+                .map(Str::as_bytes)
+        })
+    }
+
+    /// The header fields of [`Message::header`], unfolded.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.header().map(parse_headers).unwrap_or_default()
+    }
+
+    /// The first value of header field `name`, unfolded (from a fetched header section).
+    pub fn header_value(&self, name: &str) -> Option<String> {
+        self.headers()
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The text after the header (`BODY[TEXT]`).
+    pub fn text(&self) -> Option<&[u8]> {
+        self.section(&Section {
+            part: Vec::new(),
+            text: Some(SectionText::Text),
+        })
+    }
+
+    /// The decoded bytes of a BINARY part.
+    pub fn binary_part(&self, part: &[u32]) -> Option<&[u8]> {
+        self.binary
+            .iter()
+            .find(|b| b.part == part)
+            .and_then(|b| b.data.as_ref())
+            .map(Str::as_bytes)
+    }
+
+    /// Whether the message has `flag`, if flags were fetched.
+    pub fn has_flag(&self, flag: &Flag) -> Option<bool> {
+        self.flags.as_ref().map(|f| f.contains(flag))
+    }
+
+    /// The envelope's subject, lossily decoded (no RFC 2047 decoding).
+    pub fn subject(&self) -> Option<String> {
+        self.envelope
+            .as_ref()?
+            .subject
+            .as_ref()
+            .map(|s| s.to_string_lossy().into_owned())
+    }
+}
+
+/// The messages of a FETCH completion, keyed by UID. Several responses for one message are
+/// merged; messages without a UID (never, since [`FetchQuery`] always asks for it) are left out.
+pub type Messages = BTreeMap<Uid, Message>;
+
+/// Per-message results of a FETCH (or STORE) completion, keyed by UID.
+pub fn messages(c: &Completion) -> Messages {
+    let mut by_seq: BTreeMap<SeqNum, Message> = BTreeMap::new();
+    for f in c.fetched() {
+        by_seq
+            .entry(f.seq)
+            .or_insert_with(|| Message::new(f.seq))
+            .absorb(f.data);
+    }
+    let mut out = Messages::new();
+    for (_, m) in by_seq {
+        if let Some(uid) = m.uid {
+            match out.get_mut(&uid) {
+                Some(existing) => existing.absorb_message(m),
+                None => {
+                    out.insert(uid, m);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Per-message results in arrival order, keyed by nothing: for sequence-number FETCHes of
+/// data without UIDs.
+pub fn messages_in_order(c: &Completion) -> Vec<Message> {
+    let mut out: Vec<Message> = Vec::new();
+    for f in c.fetched() {
+        match out.iter_mut().find(|m| m.seq == f.seq) {
+            Some(m) => m.absorb(f.data),
+            None => {
+                let mut m = Message::new(f.seq);
+                m.absorb(f.data);
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+impl Message {
+    fn absorb_message(&mut self, m: Message) {
+        let Message {
+            flags,
+            envelope,
+            body_structure,
+            internal_date,
+            size,
+            modseq,
+            sections,
+            binary,
+            gmail_labels,
+            gmail_msgid,
+            gmail_thrid,
+            other,
+            ..
+        } = m;
+        self.flags = flags.or(self.flags.take());
+        self.envelope = envelope.or(self.envelope.take());
+        self.body_structure = body_structure.or(self.body_structure.take());
+        self.internal_date = internal_date.or(self.internal_date.take());
+        self.size = size.or(self.size.take());
+        self.modseq = modseq.or(self.modseq.take());
+        self.sections.extend(sections);
+        self.binary.extend(binary);
+        self.gmail_labels = gmail_labels.or(self.gmail_labels.take());
+        self.gmail_msgid = gmail_msgid.or(self.gmail_msgid.take());
+        self.gmail_thrid = gmail_thrid.or(self.gmail_thrid.take());
+        self.other.extend(other);
+    }
+}
+
+/// One leaf or multipart node of a BODYSTRUCTURE, for outlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartInfo {
+    /// The part number (`[1, 2]` is `BODY[1.2]`; empty for the message itself).
+    pub path: Vec<u32>,
+    /// Nesting depth.
+    pub depth: usize,
+    /// `type/subtype`, lower case.
+    pub mime_type: String,
+    /// Encoded size in octets (0 for multiparts).
+    pub size: u64,
+    /// Content-Transfer-Encoding (empty for multiparts).
+    pub encoding: String,
+    /// The `charset` parameter.
+    pub charset: Option<String>,
+    /// A file name from the disposition's `filename` or the type's `name` parameter.
+    pub filename: Option<String>,
+    /// The disposition (`inline`, `attachment`).
+    pub disposition: Option<String>,
+}
+
+/// The parts of a BODYSTRUCTURE, depth first, with the part numbers to fetch them by.
+pub fn outline(body: &BodyStructure) -> Vec<PartInfo> {
+    let mut out = Vec::new();
+    walk(body, Vec::new(), 0, &mut out);
+    out
+}
+
+fn param(params: &[(Str, Str)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, v)| v.to_string_lossy().into_owned())
+}
+
+fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartInfo>) {
+    match body {
+        BodyStructure::Multi { parts, .. } => {
+            out.push(PartInfo {
+                path: path.clone(),
+                depth,
+                mime_type: body.mime_type(),
+                size: 0,
+                encoding: String::new(),
+                charset: None,
+                filename: None,
+                disposition: None,
+            });
+            for (i, p) in parts.iter().enumerate() {
+                let mut sub = path.clone();
+                sub.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+                walk(p, sub, depth + 1, out);
+            }
+        }
+        BodyStructure::Single { part, ext } => {
+            let disposition = ext
+                .as_ref()
+                .and_then(|e| e.tail.disposition.clone())
+                .flatten();
+            let filename = disposition
+                .as_ref()
+                .and_then(|d| param(&d.params, "filename"))
+                .or_else(|| param(&part.params, "name"));
+            // A single-part message is part 1 (RFC 9051 section 6.4.5).
+            let path = if path.is_empty() { vec![1] } else { path };
+            out.push(PartInfo {
+                path: path.clone(),
+                depth,
+                mime_type: body.mime_type(),
+                size: part.octets,
+                encoding: part.encoding.to_string_lossy().to_ascii_lowercase(),
+                charset: param(&part.params, "charset"),
+                filename,
+                disposition: disposition.map(|d| d.kind.to_string_lossy().to_ascii_lowercase()),
+            });
+            if let PartKind::Message { body: inner, .. } = &part.kind {
+                walk_message(inner, path, depth + 1, out);
+            }
+        }
+    }
+}
+
+fn walk_message(inner: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartInfo>) {
+    match inner {
+        BodyStructure::Multi { .. } => walk(inner, path, depth, out),
+        BodyStructure::Single { .. } => {
+            let mut sub = path;
+            sub.push(1);
+            walk(inner, sub, depth, out);
+        }
+    }
+}
+
+/// Parses an RFC 5322 header block into unfolded `(name, value)` pairs, in order. Stops at the
+/// first empty line; lines that are not fields are skipped. Values are decoded lossily as
+/// UTF-8 (no RFC 2047 decoding).
+pub fn parse_headers(header: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(header);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = out.last_mut() {
+                v.push(' ');
+                v.push_str(line.trim());
+            }
+            continue;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            out.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_unfold() {
+        let h = parse_headers(b"Subject: a\r\n long one\r\nFrom: x@y\r\n\r\nbody: no\r\n");
+        assert_eq!(
+            h,
+            vec![
+                ("Subject".into(), "a long one".into()),
+                ("From".into(), "x@y".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn query_always_has_uid_and_peeks() {
+        let q = FetchQuery::new().flags().header().flags();
+        assert_eq!(q.items().len(), 3);
+        assert!(matches!(
+            q.items()[2],
+            FetchItem::BodySection { peek: true, .. }
+        ));
+    }
+}

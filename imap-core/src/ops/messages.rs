@@ -1,0 +1,161 @@
+//! Messages as wholes: APPEND ([`append_command`], [`Appended`]), COPY and MOVE
+//! ([`UidMapping`]), and EXPUNGE ([`expunge_command`], [`Expunged`]).
+
+use crate::client::{Capabilities, Completion};
+use crate::mailbox::{MessageRef, Update};
+use crate::types::{
+    AppendMessage, Capability, CommandBody, Data, DateTime, Flag, Mailbox, MessageSet, Uid, UidSet,
+};
+use bytes::Bytes;
+use std::num::NonZeroU32;
+
+/// `APPEND mailbox [(flags)] [date] message`.
+pub fn append_command(
+    mailbox: Mailbox,
+    message: impl Into<Bytes>,
+    flags: Vec<Flag>,
+    date: Option<DateTime>,
+) -> CommandBody {
+    let data: Bytes = message.into();
+    let binary = data.contains(&0);
+    CommandBody::Append {
+        mailbox,
+        messages: vec![AppendMessage {
+            flags,
+            date,
+            data: data.into(),
+            binary,
+        }],
+    }
+}
+
+/// What APPEND told about the new message (UIDPLUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Appended {
+    /// The destination's UIDVALIDITY, when the server has UIDPLUS.
+    pub uid_validity: Option<NonZeroU32>,
+    /// The new message's UID, when the server has UIDPLUS.
+    pub uid: Option<Uid>,
+}
+
+/// The `APPENDUID` of an APPEND completion.
+pub fn appended(c: &Completion) -> Appended {
+    match c.append_uid() {
+        Some((validity, uids)) => Appended {
+            uid_validity: NonZeroU32::new(validity),
+            uid: uids.first().copied().and_then(Uid::new),
+        },
+        None => Appended::default(),
+    }
+}
+
+/// Where COPY or MOVE put the messages (`COPYUID`, UIDPLUS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UidMapping {
+    /// The destination's UIDVALIDITY.
+    pub uid_validity: NonZeroU32,
+    /// `(source UID, destination UID)` pairs.
+    pub pairs: Vec<(Uid, Uid)>,
+}
+
+impl UidMapping {
+    /// The destination UID of `source`.
+    pub fn destination(&self, source: Uid) -> Option<Uid> {
+        self.pairs.iter().find(|(s, _)| *s == source).map(|p| p.1)
+    }
+}
+
+/// The `COPYUID` of a COPY or MOVE completion (tagged, or untagged for MOVE).
+pub fn uid_mapping(c: &Completion) -> Option<UidMapping> {
+    let (validity, pairs) = c.copy_uid()?;
+    Some(UidMapping {
+        uid_validity: NonZeroU32::new(validity)?,
+        pairs: pairs
+            .into_iter()
+            .filter_map(|(s, d)| Some((Uid::new(s)?, Uid::new(d)?)))
+            .collect(),
+    })
+}
+
+/// `[UID] COPY set mailbox`.
+pub fn copy_command(set: impl Into<MessageSet>, mailbox: Mailbox) -> CommandBody {
+    CommandBody::Copy {
+        set: set.into(),
+        mailbox,
+    }
+}
+
+/// `[UID] MOVE set mailbox` (RFC 6851).
+pub fn move_command(set: impl Into<MessageSet>, mailbox: Mailbox) -> CommandBody {
+    CommandBody::Move {
+        set: set.into(),
+        mailbox,
+    }
+}
+
+/// `UID EXPUNGE uids` when `uids` is given and the server has UIDPLUS (or IMAP4rev2), else
+/// `EXPUNGE` (which removes every message marked `\Deleted`).
+pub fn expunge_command(uids: Option<UidSet>, caps: &Capabilities) -> CommandBody {
+    match uids {
+        Some(set) if caps.has(&Capability::UidPlus) || caps.is_rev2() => {
+            CommandBody::UidExpunge(set)
+        }
+        _ => CommandBody::Expunge,
+    }
+}
+
+/// The messages an EXPUNGE (or MOVE) removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expunged {
+    /// The removed messages, in the order the server announced them, each with its sequence
+    /// number at that moment (so a burst `3, 3, 3` is three different messages) and its UID
+    /// when the mailbox model knew it.
+    pub messages: Vec<MessageRef>,
+    /// UIDs reported by VANISHED (QRESYNC) whose messages the model could not name.
+    pub vanished_uids: Vec<Uid>,
+}
+
+impl Expunged {
+    /// The UIDs removed, where known.
+    pub fn uids(&self) -> Vec<Uid> {
+        self.messages
+            .iter()
+            .filter_map(|m| m.uid)
+            .chain(self.vanished_uids.iter().copied())
+            .collect()
+    }
+
+    /// How many messages were removed.
+    pub fn count(&self) -> usize {
+        self.messages.len() + self.vanished_uids.len()
+    }
+}
+
+/// The removals among mailbox-model updates (those a driver saw while the command ran), or,
+/// without updates, from the completion's EXPUNGE data (sequence numbers only).
+pub fn expunged(c: &Completion, updates: &[Update]) -> Expunged {
+    let mut out = Expunged::default();
+    for u in updates {
+        match u {
+            Update::Expunged(r) => out.messages.push(*r),
+            Update::Vanished(v) => {
+                out.messages.extend(v.removed.iter().copied());
+                for run in &v.uncertain {
+                    out.vanished_uids.extend(run.uids.iter().copied());
+                }
+            }
+            _ => {}
+        }
+    }
+    if out.count() == 0 {
+        for d in &c.data {
+            if let Data::Expunge(seq) = d {
+                out.messages.push(MessageRef {
+                    seq: *seq,
+                    uid: None,
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! High-level operations, sans-IO: build the [`CommandBody`] for a task and turn the
+//! [`Completion`] it produced into typed results.
+//!
+//! The drivers (`imap-blocking`, `imap-tokio`) give users methods such as `list_folders`,
+//! `fetch` or `append`. Everything those methods need to know about IMAP lives here, so the two
+//! drivers stay thin and alike: they send what a builder returns, wait for the completion, and
+//! hand it to an interpreter.
+//!
+//! - [`folders`]: LIST (with SPECIAL-USE, subscriptions and LIST-STATUS), STATUS, special folders.
+//! - [`fetch`]: a FETCH query builder and per-message results keyed by UID, MIME outlines and
+//!   header parsing.
+//! - [`search`]: a typed criteria builder (and a parser for criteria text), SORT and THREAD.
+//! - [`flags`]: flag parsing and STORE builders (flags, keywords, Gmail labels).
+//! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
+//! - [`info`]: NAMESPACE, QUOTA, ACL, METADATA and ID results.
+//! - [`url`]: `imap://` and `imaps://` URLs (RFC 5092).
+//! - [`date`]: INTERNALDATE to and from [`std::time::SystemTime`] (and the `time` crate with the
+//!   `time` feature).
+//!
+//! ```
+//! use imap_core::ops::search::Query;
+//! use imap_core::types::CommandBody;
+//!
+//! let q = Query::parse("SINCE 13-Jul-2013 TEXT Apress").unwrap();
+//! let body = q.command(true);
+//! assert!(matches!(body, CommandBody::Search { uid: true, .. }));
+//! ```
+
+pub mod date;
+pub mod fetch;
+pub mod flags;
+pub mod folders;
+pub mod info;
+pub mod messages;
+pub mod search;
+pub mod url;
+
+use crate::client::{Completion, Outcome};
+use crate::types::{Code, Str};
+use std::fmt;
+
+/// A command the server answered with `NO` or `BAD` (or that was aborted because the
+/// connection failed first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandFailed {
+    /// `No`, `Bad` or `Aborted`.
+    pub outcome: Outcome,
+    /// The response code of the tagged response, if any.
+    pub code: Option<Code>,
+    /// The text of the tagged response.
+    pub text: Str,
+}
+
+impl fmt::Display for CommandFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.outcome {
+            Outcome::No => "NO",
+            Outcome::Bad => "BAD",
+            Outcome::Aborted => "aborted",
+            _ => "OK",
+        };
+        match &self.code {
+            Some(code) => write!(f, "{kind} [{code:?}] {}", self.text),
+            None => write!(f, "{kind} {}", self.text),
+        }
+    }
+}
+
+impl std::error::Error for CommandFailed {}
+
+/// Returns the completion when its outcome is OK.
+///
+/// # Errors
+/// A [`CommandFailed`] with the outcome, code and text of a `NO`, `BAD` or aborted command.
+pub fn check(c: Completion) -> Result<Completion, CommandFailed> {
+    if c.is_ok() {
+        Ok(c)
+    } else {
+        Err(CommandFailed {
+            outcome: c.outcome,
+            code: c.code,
+            text: c.text,
+        })
+    }
+}

@@ -1,0 +1,374 @@
+//! SEARCH, SORT and THREAD: a typed criteria builder ([`Query`]) and result helpers.
+
+use crate::client::Completion;
+use crate::parse::{ParseError, ParseOptions, parse_command};
+use crate::types::{
+    Atom, CommandBody, Date, Flag, SearchKey, SeqNum, SeqSet, SortCriterion, SortKey, Str, Thread,
+    Uid, UidSet,
+};
+use bytes::Bytes;
+
+/// Search criteria, ANDed. Build with the methods (`Query::new().unseen().from("bob")`) or
+/// parse IMAP criteria text with [`Query::parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    keys: Vec<SearchKey>,
+}
+
+macro_rules! flag_keys {
+    ($($(#[$doc:meta])* $name:ident => $key:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self) -> Self {
+                self.and(SearchKey::$key)
+            }
+        )*
+    };
+}
+
+macro_rules! str_keys {
+    ($($(#[$doc:meta])* $name:ident => $key:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self, s: impl Into<Str>) -> Self {
+                self.and(SearchKey::$key(s.into()))
+            }
+        )*
+    };
+}
+
+macro_rules! date_keys {
+    ($($(#[$doc:meta])* $name:ident => $key:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self, date: Date) -> Self {
+                self.and(SearchKey::$key(date))
+            }
+        )*
+    };
+}
+
+impl Query {
+    /// No criteria yet (searches `ALL` if left empty).
+    pub fn new() -> Self {
+        Query::default()
+    }
+
+    /// `ALL`.
+    pub fn all() -> Self {
+        Query::new().and(SearchKey::All)
+    }
+
+    /// Adds a criterion.
+    pub fn and(mut self, key: SearchKey) -> Self {
+        self.keys.push(key);
+        self
+    }
+
+    flag_keys! {
+        /// `SEEN`.
+        seen => Seen,
+        /// `UNSEEN`.
+        unseen => Unseen,
+        /// `FLAGGED`.
+        flagged => Flagged,
+        /// `UNFLAGGED`.
+        unflagged => Unflagged,
+        /// `ANSWERED`.
+        answered => Answered,
+        /// `UNANSWERED`.
+        unanswered => Unanswered,
+        /// `DELETED`.
+        deleted => Deleted,
+        /// `UNDELETED`.
+        undeleted => Undeleted,
+        /// `DRAFT`.
+        draft => Draft,
+        /// `UNDRAFT`.
+        undraft => Undraft,
+        /// `NEW` (IMAP4rev1).
+        new_messages => New,
+        /// `RECENT` (IMAP4rev1).
+        recent => Recent,
+    }
+
+    str_keys! {
+        /// `FROM s`.
+        from => From,
+        /// `TO s`.
+        to => To,
+        /// `CC s`.
+        cc => Cc,
+        /// `BCC s`.
+        bcc => Bcc,
+        /// `SUBJECT s`.
+        subject => Subject,
+        /// `BODY s`.
+        body => Body,
+        /// `TEXT s` (header and body).
+        text => Text,
+        /// Gmail's `X-GM-RAW "query"` (Gmail search syntax).
+        gmail_raw => GmRaw,
+        /// Gmail's `X-GM-LABELS label`.
+        gmail_label => GmLabels,
+    }
+
+    date_keys! {
+        /// `SINCE date` (internal date, on or after).
+        since => Since,
+        /// `BEFORE date` (internal date).
+        before => Before,
+        /// `ON date` (internal date).
+        on => On,
+        /// `SENTSINCE date` (Date: header).
+        sent_since => SentSince,
+        /// `SENTBEFORE date`.
+        sent_before => SentBefore,
+        /// `SENTON date`.
+        sent_on => SentOn,
+    }
+
+    /// `HEADER name value`.
+    pub fn header(self, name: impl Into<Str>, value: impl Into<Str>) -> Self {
+        self.and(SearchKey::Header(name.into(), value.into()))
+    }
+
+    /// `LARGER n`.
+    pub fn larger(self, n: u64) -> Self {
+        self.and(SearchKey::Larger(n))
+    }
+
+    /// `SMALLER n`.
+    pub fn smaller(self, n: u64) -> Self {
+        self.and(SearchKey::Smaller(n))
+    }
+
+    /// `KEYWORD kw`, or the matching system flag key for `\Seen` and the like.
+    pub fn flag(self, flag: &Flag) -> Self {
+        self.and(flag_key(flag, true))
+    }
+
+    /// `UNKEYWORD kw`, or the matching negative system flag key.
+    pub fn not_flag(self, flag: &Flag) -> Self {
+        self.and(flag_key(flag, false))
+    }
+
+    /// `UID set`.
+    pub fn uids(self, set: UidSet) -> Self {
+        self.and(SearchKey::Uid(set))
+    }
+
+    /// A sequence set.
+    pub fn seqs(self, set: SeqSet) -> Self {
+        self.and(SearchKey::SeqSet(set))
+    }
+
+    /// `MODSEQ n` (CONDSTORE): changed since `n`.
+    pub fn changed_since(self, modseq: u64) -> Self {
+        self.and(SearchKey::ModSeq {
+            entry: None,
+            modseq,
+        })
+    }
+
+    /// `YOUNGER seconds` (WITHIN).
+    pub fn younger(self, seconds: u32) -> Self {
+        self.and(SearchKey::Younger(seconds))
+    }
+
+    /// `OLDER seconds` (WITHIN).
+    pub fn older(self, seconds: u32) -> Self {
+        self.and(SearchKey::Older(seconds))
+    }
+
+    /// `NOT (query)`.
+    pub fn not(self, q: Query) -> Self {
+        let k = q.into_key();
+        self.and(SearchKey::Not(Box::new(k)))
+    }
+
+    /// `OR (a) (b)`.
+    pub fn or(self, a: Query, b: Query) -> Self {
+        self.and(SearchKey::Or(
+            Box::new(a.into_key()),
+            Box::new(b.into_key()),
+        ))
+    }
+
+    /// The criteria as one key (`ALL` when empty, `( ... )` when several).
+    pub fn into_key(mut self) -> SearchKey {
+        match self.keys.len() {
+            0 => SearchKey::All,
+            1 => self.keys.remove(0),
+            _ => SearchKey::And(self.keys),
+        }
+    }
+
+    /// The criteria (`ALL` when empty).
+    pub fn keys(&self) -> Vec<SearchKey> {
+        if self.keys.is_empty() {
+            vec![SearchKey::All]
+        } else {
+            self.keys.clone()
+        }
+    }
+
+    /// Parses IMAP search criteria text, as after `SEARCH` (`SINCE 13-Jul-2013 TEXT Apress`).
+    ///
+    /// # Errors
+    /// When the text is not valid criteria (or holds CR or LF).
+    pub fn parse(text: &str) -> Result<Query, QueryError> {
+        if text.contains(['\r', '\n']) {
+            return Err(QueryError::LineBreak);
+        }
+        let unit = Bytes::from(format!("q SEARCH {text}\r\n"));
+        let cmd = parse_command(&unit, &ParseOptions::default()).map_err(QueryError::Parse)?;
+        match cmd.body {
+            CommandBody::Search { criteria, .. } => Ok(Query { keys: criteria }),
+            _ => Err(QueryError::NotCriteria),
+        }
+    }
+
+    /// Whether a string criterion holds non-ASCII bytes, so a charset must be named.
+    pub fn needs_charset(&self) -> bool {
+        fn key(k: &SearchKey) -> bool {
+            match k {
+                SearchKey::Bcc(s)
+                | SearchKey::Body(s)
+                | SearchKey::Cc(s)
+                | SearchKey::From(s)
+                | SearchKey::Subject(s)
+                | SearchKey::Text(s)
+                | SearchKey::To(s)
+                | SearchKey::GmRaw(s)
+                | SearchKey::GmLabels(s) => !s.as_bytes().is_ascii(),
+                SearchKey::Header(a, b) => !a.as_bytes().is_ascii() || !b.as_bytes().is_ascii(),
+                SearchKey::Not(k) => key(k),
+                SearchKey::Or(a, b) => key(a) || key(b),
+                SearchKey::And(v) => v.iter().any(key),
+                _ => false,
+            }
+        }
+        self.keys.iter().any(key)
+    }
+
+    /// `[UID] SEARCH keys`, with `CHARSET UTF-8` when a string needs it.
+    pub fn command(&self, uid: bool) -> CommandBody {
+        CommandBody::Search {
+            uid,
+            returns: None,
+            charset: self.needs_charset().then(|| Str::from_static("UTF-8")),
+            criteria: self.keys(),
+        }
+    }
+
+    /// `[UID] SORT (criteria) UTF-8 keys` (RFC 5256).
+    pub fn sort_command(&self, criteria: &[SortCriterion], uid: bool) -> CommandBody {
+        CommandBody::Sort {
+            uid,
+            criteria: criteria.to_vec(),
+            charset: Str::from_static("UTF-8"),
+            search: self.keys(),
+        }
+    }
+
+    /// `[UID] THREAD algorithm UTF-8 keys` (RFC 5256), `algorithm` such as `REFERENCES`.
+    ///
+    /// # Errors
+    /// When `algorithm` is not an atom.
+    pub fn thread_command(
+        &self,
+        algorithm: &str,
+        uid: bool,
+    ) -> Result<CommandBody, crate::types::InvalidToken> {
+        Ok(CommandBody::Thread {
+            uid,
+            algorithm: Atom::try_from(algorithm)?,
+            charset: Str::from_static("UTF-8"),
+            search: self.keys(),
+        })
+    }
+}
+
+fn flag_key(flag: &Flag, set: bool) -> SearchKey {
+    use SearchKey as K;
+    match (flag, set) {
+        (Flag::Seen, true) => K::Seen,
+        (Flag::Seen, false) => K::Unseen,
+        (Flag::Answered, true) => K::Answered,
+        (Flag::Answered, false) => K::Unanswered,
+        (Flag::Flagged, true) => K::Flagged,
+        (Flag::Flagged, false) => K::Unflagged,
+        (Flag::Deleted, true) => K::Deleted,
+        (Flag::Deleted, false) => K::Undeleted,
+        (Flag::Draft, true) => K::Draft,
+        (Flag::Draft, false) => K::Undraft,
+        (Flag::Recent, true) => K::Recent,
+        (Flag::Recent, false) => K::Old,
+        (Flag::Keyword(a), true) => K::Keyword(a.clone()),
+        (Flag::Keyword(a), false) => K::Unkeyword(a.clone()),
+        (Flag::Extension(a), true) => K::Keyword(a.clone()),
+        (Flag::Extension(a), false) => K::Unkeyword(a.clone()),
+    }
+}
+
+/// Why criteria text could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The text holds CR or LF.
+    #[error("search criteria may not contain line breaks")]
+    LineBreak,
+    /// The text is not valid criteria.
+    #[error("invalid search criteria: {0}")]
+    Parse(ParseError),
+    /// The text parsed as something other than criteria.
+    #[error("not search criteria")]
+    NotCriteria,
+}
+
+/// A sort criterion, ascending.
+pub fn sort_by(key: SortKey) -> SortCriterion {
+    SortCriterion {
+        reverse: false,
+        key,
+    }
+}
+
+/// A sort criterion, descending.
+pub fn sort_by_reverse(key: SortKey) -> SortCriterion {
+    SortCriterion { reverse: true, key }
+}
+
+/// The UIDs of a `UID SEARCH` or `UID SORT` completion (SORT keeps the server's order).
+pub fn uids(c: &Completion) -> Vec<Uid> {
+    c.numbers().into_iter().filter_map(Uid::new).collect()
+}
+
+/// The sequence numbers of a `SEARCH` or `SORT` completion.
+pub fn seqs(c: &Completion) -> Vec<SeqNum> {
+    c.numbers().into_iter().filter_map(SeqNum::new).collect()
+}
+
+/// The threads of a THREAD completion.
+pub fn threads(c: &Completion) -> Vec<Thread> {
+    c.threads()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_build_agree() {
+        let parsed = Query::parse("SINCE 13-Jul-2013 TEXT Apress").unwrap();
+        let built = Query::new()
+            .since(Date::new(2013, 7, 13).unwrap())
+            .text("Apress");
+        assert_eq!(parsed, built);
+        assert!(Query::parse("SINCE\r\nx").is_err());
+        assert!(Query::parse("FROBNICATE").is_err());
+        assert!(Query::new().subject("café").needs_charset());
+        assert_eq!(Query::new().keys(), vec![SearchKey::All]);
+    }
+}

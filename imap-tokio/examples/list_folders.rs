@@ -1,0 +1,33 @@
+//! Lists every folder with its attributes, SPECIAL-USE role, subscription and counts.
+//!
+//! `cargo run -p imap-tokio --example list_folders -- imaps://user@host/`
+
+mod common;
+
+use imap_tokio::ListOptions;
+use imap_tokio::imap_core::ops::folders::default_status_items;
+
+#[tokio::main]
+async fn main() -> imap_tokio::Result<()> {
+    let (mut session, _) = common::login().await;
+    let options = ListOptions::all()
+        .with_subscribed()
+        .with_status(default_status_items());
+    for f in session.list_folders(&options).await? {
+        let attrs: Vec<String> = f
+            .attributes
+            .iter()
+            .map(|a| format!("\\{}", a.name()))
+            .collect();
+        let unseen = f.status.as_ref().and_then(|s| s.unseen).unwrap_or(0);
+        println!(
+            "{}{:<30} {:<40} {}{} unseen",
+            "  ".repeat(f.depth()),
+            f.leaf(),
+            attrs.join(" "),
+            if f.subscribed { "[subscribed] " } else { "" },
+            unseen
+        );
+    }
+    session.logout().await
+}

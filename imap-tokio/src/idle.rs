@@ -1,0 +1,117 @@
+//! IDLE (RFC 2177): [`Session::idle`] returns an [`Idle`] handle that waits for updates and
+//! ends IDLE with `DONE`. The core re-issues IDLE by itself before the server's inactivity
+//! timeout (29 minutes by default, [`crate::Connector::idle_reissue`]), and
+//! [`crate::Connector::idle_timeout`] detects a dead connection while idling.
+//!
+//! [`Idle::wait`] is cancel-safe, so it can sit in `tokio::select!` beside a shutdown signal:
+//!
+//! ```no_run
+//! # async fn f(mut session: imap_tokio::Session, mut stop: tokio::sync::oneshot::Receiver<()>)
+//! # -> imap_tokio::Result<()> {
+//! session.select("INBOX").await?;
+//! let mut idle = session.idle().await?;
+//! loop {
+//!     tokio::select! {
+//!         event = idle.wait() => println!("{:?}", event?),
+//!         _ = &mut stop => break,
+//!     }
+//! }
+//! idle.done().await?;
+//! # Ok(()) }
+//! ```
+
+use crate::error::Result;
+use crate::session::Session;
+use imap_core::client::Event;
+use imap_core::mailbox::SelectedMailbox;
+use std::time::Duration;
+
+/// A running IDLE. Updates arrive as [`Event`]s (mostly [`Event::Mailbox`]); the mailbox model
+/// ([`Idle::selected`]) is kept up to date. Dropping the handle without [`Idle::done`] queues
+/// `DONE`; the next operation on the session sends it and discards the IDLE's completion.
+#[derive(Debug)]
+pub struct Idle<'a> {
+    session: &'a mut Session,
+    finished: bool,
+}
+
+impl Session {
+    /// Starts IDLE and waits until the server accepts it. Cancel-safe: if dropped, the next
+    /// operation ends the IDLE that was being started.
+    ///
+    /// # Errors
+    /// [`crate::Error::Usage`] when the server lacks IDLE, [`crate::Error::Command`] when it
+    /// refuses, or as [`crate::Connection::run`].
+    pub async fn idle(&mut self) -> Result<Idle<'_>> {
+        self.capabilities().await?;
+        let started = self.conn.idle_start().await;
+        if started.is_err() {
+            self.conn.idle_stop();
+        }
+        started?;
+        Ok(Idle {
+            session: self,
+            finished: false,
+        })
+    }
+
+    /// IDLE until something happens or `timeout` passes, then DONE: returns the events
+    /// (empty after a quiet `timeout`). Cancel-safe like [`Session::idle`].
+    ///
+    /// # Errors
+    /// As [`Session::idle`] and [`Idle::wait_timeout`].
+    pub async fn idle_for(&mut self, timeout: Duration) -> Result<Vec<Event>> {
+        let mut idle = self.idle().await?;
+        let first = idle.wait_timeout(timeout).await?;
+        idle.done().await?;
+        let mut events: Vec<Event> = first.into_iter().collect();
+        events.extend(self.conn.drain_events());
+        Ok(events)
+    }
+}
+
+impl Idle<'_> {
+    /// Waits for the next update, however long it takes (IDLE is re-issued as needed).
+    /// Cancel-safe: use it in `tokio::select!`.
+    ///
+    /// # Errors
+    /// When the connection fails (an IDLE timeout included).
+    pub async fn wait(&mut self) -> Result<Event> {
+        loop {
+            if let Some(e) = self.session.conn.next_event(None).await? {
+                return Ok(e);
+            }
+        }
+    }
+
+    /// Waits for the next update at most `timeout`; `None` when nothing came. Cancel-safe.
+    ///
+    /// # Errors
+    /// When the connection fails.
+    pub async fn wait_timeout(&mut self, timeout: Duration) -> Result<Option<Event>> {
+        self.session.conn.next_event(Some(timeout)).await
+    }
+
+    /// The selected mailbox as the updates left it.
+    pub fn selected(&self) -> Option<&SelectedMailbox> {
+        self.session.selected()
+    }
+
+    /// Ends IDLE (`DONE`) and waits for the server to complete it. Cancel-safe: if dropped,
+    /// `DONE` is still sent by the next operation.
+    ///
+    /// # Errors
+    /// When the connection fails.
+    pub async fn done(mut self) -> Result<()> {
+        self.finished = true;
+        self.session.conn.idle_done().await
+    }
+}
+
+impl Drop for Idle<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.session.conn.idle_stop();
+        }
+    }
+}

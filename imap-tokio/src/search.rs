@@ -1,0 +1,85 @@
+//! SEARCH, SORT and THREAD commands of [`Session`], by UID unless the name ends in `_seq`.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense.
+
+use crate::error::Result;
+use crate::session::Session;
+use imap_core::ops::search::{self as s, Query};
+use imap_core::types::{SeqNum, SortCriterion, Thread, Uid};
+
+impl Session {
+    /// `UID SEARCH`: the UIDs of the messages matching `query`, ascending.
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub async fn search(&mut self, query: &Query) -> Result<Vec<Uid>> {
+        let c = self.conn.run(query.command(true)).await?;
+        let mut v = s::uids(&c);
+        v.sort_unstable();
+        Ok(v)
+    }
+
+    /// `SEARCH`: sequence numbers instead of UIDs.
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub async fn search_seq(&mut self, query: &Query) -> Result<Vec<SeqNum>> {
+        let c = self.conn.run(query.command(false)).await?;
+        let mut v = s::seqs(&c);
+        v.sort_unstable();
+        Ok(v)
+    }
+
+    /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`).
+    ///
+    /// # Errors
+    /// [`crate::Error::Query`] when the text is not valid criteria, or as
+    /// [`crate::Connection::run`].
+    pub async fn search_text(&mut self, criteria: &str) -> Result<Vec<Uid>> {
+        let q = Query::parse(criteria)?;
+        self.search(&q).await
+    }
+
+    /// Gmail search syntax (`X-GM-RAW "has:attachment in:unread"`).
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub async fn gmail_search(&mut self, raw: &str) -> Result<Vec<Uid>> {
+        self.search(&Query::new().gmail_raw(raw)).await
+    }
+
+    /// `UID SORT` (RFC 5256): matching UIDs in the order the server sorted them.
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub async fn sort(&mut self, criteria: &[SortCriterion], query: &Query) -> Result<Vec<Uid>> {
+        let c = self.conn.run(query.sort_command(criteria, true)).await?;
+        Ok(s::uids(&c))
+    }
+
+    /// `SORT` by sequence numbers.
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub async fn sort_seq(
+        &mut self,
+        criteria: &[SortCriterion],
+        query: &Query,
+    ) -> Result<Vec<SeqNum>> {
+        let c = self.conn.run(query.sort_command(criteria, false)).await?;
+        Ok(s::seqs(&c))
+    }
+
+    /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`): threads of UIDs.
+    ///
+    /// # Errors
+    /// [`crate::Error::Usage`] when `algorithm` is not an atom, or as
+    /// [`crate::Connection::run`].
+    pub async fn thread(&mut self, algorithm: &str, query: &Query) -> Result<Vec<Thread>> {
+        let cmd = query.thread_command(algorithm, true).map_err(|_| {
+            crate::Error::Usage(imap_core::client::UsageError::Invalid("thread algorithm"))
+        })?;
+        let c = self.conn.run(cmd).await?;
+        Ok(s::threads(&c))
+    }
+}

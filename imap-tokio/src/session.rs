@@ -1,0 +1,375 @@
+//! After login: [`Session`] and its general commands (capabilities, NOOP, ENABLE, ID,
+//! NAMESPACE, SELECT / EXAMINE / UNSELECT / CLOSE, QUOTA, ACL, METADATA, raw commands).
+//! Folder, message, search, flag and IDLE commands are in their own modules.
+//!
+//! Cancellation: every method is cancel-safe in the crate's sense (dropping its future leaves
+//! the connection usable; the command's response is discarded by the next operation).
+//! [`Session::unselect`] may run two commands on servers without UNSELECT: dropped between
+//! them, the folder stays selected read-only.
+
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use imap_core::client::{Capabilities, Completion, Event, MailboxSummary};
+use imap_core::mailbox::SelectedMailbox;
+use imap_core::ops::{self, info::Quota};
+use imap_core::types::{
+    AclEntry, Atom, Capability, CommandBody, Mailbox, MetadataOptions, Namespaces, QuotaLimit,
+    RawArgs, SelectParams, Str,
+};
+
+/// An authenticated IMAP session. Message commands use UIDs unless their name ends in `_seq`
+/// or they take a [`imap_core::types::SeqSet`]. Dropping the session logs out.
+#[derive(Debug)]
+pub struct Session {
+    pub(crate) conn: Box<Connection>,
+}
+
+impl Session {
+    pub(crate) fn from_connection(mut conn: Box<Connection>) -> Session {
+        conn.set_logout_on_drop(true);
+        Session { conn }
+    }
+
+    /// The connection underneath, for pipelining, raw commands and the core's state.
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The server's capabilities, asked for with CAPABILITY when not known (after login).
+    ///
+    /// # Errors
+    /// When CAPABILITY fails.
+    pub async fn capabilities(&mut self) -> Result<&Capabilities> {
+        if !self.conn.core().capabilities().is_known() {
+            self.conn.run(CommandBody::Capability).await?;
+        }
+        Ok(self.conn.core().capabilities())
+    }
+
+    /// Whether the server advertises `cap`.
+    ///
+    /// # Errors
+    /// When CAPABILITY fails.
+    pub async fn has_capability(&mut self, cap: &Capability) -> Result<bool> {
+        Ok(self.capabilities().await?.has(cap))
+    }
+
+    /// The selected mailbox as the client's model knows it: EXISTS, UIDVALIDITY, and the
+    /// sequence-number/UID map with per-message flags where known.
+    pub fn selected(&self) -> Option<&SelectedMailbox> {
+        self.conn.selected()
+    }
+
+    /// Removes and returns the unsolicited events received so far (mailbox updates, alerts,
+    /// BYE).
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        self.conn.drain_events().collect()
+    }
+
+    /// NOOP: lets the server report changes (they land in [`Session::drain_events`] and in
+    /// the mailbox model).
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn noop(&mut self) -> Result<()> {
+        self.conn.run(CommandBody::Noop).await.map(drop)
+    }
+
+    /// ENABLE (RFC 5161); returns what the server enabled.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn enable(&mut self, caps: &[Capability]) -> Result<Vec<Capability>> {
+        let c = self.conn.run(CommandBody::Enable(caps.to_vec())).await?;
+        Ok(c.data
+            .iter()
+            .filter_map(|d| match d {
+                imap_core::types::Data::Enabled(l) => Some(l.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect())
+    }
+
+    /// ID (RFC 2971): sends these parameters, returns the server's.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn id(
+        &mut self,
+        params: &[(&str, Option<&str>)],
+    ) -> Result<Vec<(String, Option<String>)>> {
+        let c = self.conn.run(ops::info::id_command(params)).await?;
+        Ok(ops::info::id(&c))
+    }
+
+    /// NAMESPACE (RFC 2342).
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn namespace(&mut self) -> Result<Namespaces> {
+        let c = self.conn.run(CommandBody::Namespace).await?;
+        Ok(ops::info::namespaces(&c))
+    }
+
+    /// SELECT: opens a folder read-write and returns its summary.
+    ///
+    /// # Errors
+    /// [`Error::Command`] when the folder does not exist, or as [`Connection::run`].
+    pub async fn select(&mut self, folder: &str) -> Result<MailboxSummary> {
+        self.select_with(folder, false, false).await
+    }
+
+    /// EXAMINE: opens a folder read-only and returns its summary.
+    ///
+    /// # Errors
+    /// As [`Session::select`].
+    pub async fn examine(&mut self, folder: &str) -> Result<MailboxSummary> {
+        self.select_with(folder, true, false).await
+    }
+
+    /// SELECT or EXAMINE with `CONDSTORE` (mod-sequences in the summary and in FETCH).
+    ///
+    /// # Errors
+    /// As [`Session::select`].
+    pub async fn select_condstore(
+        &mut self,
+        folder: &str,
+        read_only: bool,
+    ) -> Result<MailboxSummary> {
+        self.select_with(folder, read_only, true).await
+    }
+
+    async fn select_with(
+        &mut self,
+        folder: &str,
+        read_only: bool,
+        condstore: bool,
+    ) -> Result<MailboxSummary> {
+        let mailbox = Mailbox::new(folder);
+        let params = SelectParams {
+            condstore,
+            qresync: None,
+        };
+        let body = if read_only {
+            CommandBody::Examine { mailbox, params }
+        } else {
+            CommandBody::Select { mailbox, params }
+        };
+        let c = self.conn.run(body).await?;
+        Ok(c.summary.unwrap_or_default())
+    }
+
+    /// Leaves the selected folder without expunging: UNSELECT, or on servers without it,
+    /// EXAMINE of the same folder and CLOSE (a read-only CLOSE expunges nothing).
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn unselect(&mut self) -> Result<()> {
+        let caps = self.capabilities().await?;
+        if caps.has(&Capability::Unselect) || caps.is_rev2() {
+            return self.conn.run(CommandBody::Unselect).await.map(drop);
+        }
+        if let Some(name) = self.selected().map(|m| m.name().clone()) {
+            self.conn
+                .run(CommandBody::Examine {
+                    mailbox: name,
+                    params: SelectParams::default(),
+                })
+                .await?;
+        }
+        self.conn.run(CommandBody::Close).await.map(drop)
+    }
+
+    /// CLOSE: expunges the messages marked `\Deleted` (in a read-write folder) and leaves it.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn close(&mut self) -> Result<()> {
+        self.conn.run(CommandBody::Close).await.map(drop)
+    }
+
+    /// Logs out and closes the connection.
+    ///
+    /// # Errors
+    /// When LOGOUT fails.
+    pub async fn logout(mut self) -> Result<()> {
+        self.conn.logout().await
+    }
+
+    /// Runs any command and returns its completion (OK only) with all its data: the escape
+    /// hatch for what has no method.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn run_command(&mut self, body: CommandBody) -> Result<Completion> {
+        self.conn.run(body).await
+    }
+
+    /// Sends a raw command line (`XAPPLEPUSHSERVICE aps-version 2`): the first word is the
+    /// command name, the rest is sent as it is. Its untagged data arrives as
+    /// [`imap_core::types::Data::Other`] in the completion when the core does not know it.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when the line holds CR or LF or the name is not an atom, or as
+    /// [`Connection::run`].
+    pub async fn raw_command(&mut self, line: &str) -> Result<Completion> {
+        let (name, args) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
+        let invalid = |_| Error::Usage(imap_core::client::UsageError::Invalid("raw command"));
+        let name = Atom::try_from(name).map_err(invalid)?;
+        let args = RawArgs::new(args.as_bytes().to_vec()).map_err(invalid)?;
+        self.conn.run(CommandBody::Other { name, args }).await
+    }
+
+    /// GETQUOTAROOT (RFC 9208): the quota roots of a folder and their quotas.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
+        let c = self
+            .conn
+            .run(CommandBody::GetQuotaRoot(Mailbox::new(folder)))
+            .await?;
+        Ok((ops::info::quota_roots(&c), ops::info::quotas(&c)))
+    }
+
+    /// GETQUOTA: the quotas of a quota root.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn quota(&mut self, root: &str) -> Result<Vec<Quota>> {
+        let c = self.conn.run(CommandBody::GetQuota(root.into())).await?;
+        Ok(ops::info::quotas(&c))
+    }
+
+    /// SETQUOTA: sets resource limits of a quota root.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn set_quota(&mut self, root: &str, limits: Vec<QuotaLimit>) -> Result<Vec<Quota>> {
+        let c = self
+            .conn
+            .run(CommandBody::SetQuota {
+                root: root.into(),
+                limits,
+            })
+            .await?;
+        Ok(ops::info::quotas(&c))
+    }
+
+    /// GETACL (RFC 4314).
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn acl(&mut self, folder: &str) -> Result<Vec<AclEntry>> {
+        let c = self
+            .conn
+            .run(CommandBody::GetAcl(Mailbox::new(folder)))
+            .await?;
+        Ok(ops::info::acl(&c))
+    }
+
+    /// SETACL: `rights` may start with `+` or `-`.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn set_acl(&mut self, folder: &str, identifier: &str, rights: &str) -> Result<()> {
+        self.conn
+            .run(CommandBody::SetAcl {
+                mailbox: Mailbox::new(folder),
+                identifier: identifier.into(),
+                rights: rights.into(),
+            })
+            .await
+            .map(drop)
+    }
+
+    /// DELETEACL.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn delete_acl(&mut self, folder: &str, identifier: &str) -> Result<()> {
+        self.conn
+            .run(CommandBody::DeleteAcl {
+                mailbox: Mailbox::new(folder),
+                identifier: identifier.into(),
+            })
+            .await
+            .map(drop)
+    }
+
+    /// MYRIGHTS.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn my_rights(&mut self, folder: &str) -> Result<String> {
+        let c = self
+            .conn
+            .run(CommandBody::MyRights(Mailbox::new(folder)))
+            .await?;
+        ops::info::my_rights(&c).ok_or_else(|| Error::NotFound("MYRIGHTS response".into()))
+    }
+
+    /// LISTRIGHTS: the rights always granted and the groups that may be granted.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn list_rights(
+        &mut self,
+        folder: &str,
+        identifier: &str,
+    ) -> Result<(String, Vec<String>)> {
+        let c = self
+            .conn
+            .run(CommandBody::ListRights {
+                mailbox: Mailbox::new(folder),
+                identifier: identifier.into(),
+            })
+            .await?;
+        ops::info::list_rights(&c).ok_or_else(|| Error::NotFound("LISTRIGHTS response".into()))
+    }
+
+    /// GETMETADATA (RFC 5464): entries of a folder (`""` for server metadata).
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn metadata(
+        &mut self,
+        folder: &str,
+        entries: &[&str],
+    ) -> Result<Vec<(Str, Option<Str>)>> {
+        let c = self
+            .conn
+            .run(CommandBody::GetMetadata {
+                options: MetadataOptions::default(),
+                mailbox: Mailbox::new(folder),
+                entries: entries.iter().map(|e| Str::from(*e)).collect(),
+            })
+            .await?;
+        Ok(ops::info::metadata(&c)
+            .into_iter()
+            .map(|(_, k, v)| (k, v))
+            .collect())
+    }
+
+    /// SETMETADATA: sets (or, with `None`, deletes) entries.
+    ///
+    /// # Errors
+    /// As [`Connection::run`].
+    pub async fn set_metadata(
+        &mut self,
+        folder: &str,
+        entries: &[(&str, Option<&str>)],
+    ) -> Result<()> {
+        self.conn
+            .run(CommandBody::SetMetadata {
+                mailbox: Mailbox::new(folder),
+                entries: entries
+                    .iter()
+                    .map(|(k, v)| (Str::from(*k), v.map(Str::from)))
+                    .collect(),
+            })
+            .await
+            .map(drop)
+    }
+}
