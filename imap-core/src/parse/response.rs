@@ -128,22 +128,21 @@ fn status_rest(
 
 // resp-text = ["[" resp-text-code "]" SP] [text] (RFC 9051 section 9).
 // Tolerated: no SP and no text after the code (`* OK [HIGHESTMODSEQ 5]`), and text that starts
-// with `[` but is not a valid code.
+// with `[` but is not a valid code followed by SP or the line end (`* OK [x]y` is text).
 fn resp_text(i: &mut Input<'_>) -> PResult<(Option<Code>, Str)> {
     if peek(i) == Some(b'[') {
         let start = *i;
         match resp_text_code_bracketed(i) {
-            Ok(code) => {
+            Ok(code) if peek(i) == Some(b' ') || at_eol(i) => {
                 if peek(i) == Some(b' ') {
                     advance(i, 1);
-                } else if !at_eol(i) {
-                    return fail(i, "SP after response code");
                 }
                 let t = text(i)?;
                 return Ok((Some(code), t));
             }
+            Ok(_) if !lenient(i) => return fail(i, "SP after response code"),
             Err(e) if !lenient(i) => return Err(e),
-            Err(_) => *i = start,
+            Ok(_) | Err(_) => *i = start,
         }
     }
     Ok((None, text(i)?))
@@ -920,6 +919,38 @@ mod tests {
         let strict = parse(line, &ParseOptions::strict());
         assert!(matches!(strict, Some(Response::Data(Data::Other { .. }))));
         assert_eq!(parse(line, &ParseOptions::default()), strict);
+    }
+
+    /// Found by the `response` fuzz target: tolerant mode read `* OK [a\0]b` as text (the NUL
+    /// ends the code's name, so it is not a code), but rejected `* OK [a ]b`, which is what the
+    /// encoder writes for that text (NUL becomes a space): a code not followed by SP or the line
+    /// end is text, like a `[` that does not start a code.
+    #[test]
+    fn code_without_sp_after_it_is_text_in_tolerant_mode() {
+        for line in [
+            &b"* OK [a ]b\r\n"[..],
+            b"* OK [ALERT]b c\r\n",
+            b"+ [X-Y z]]\r\n",
+        ] {
+            assert_eq!(
+                parse(line, &ParseOptions::strict()),
+                None,
+                "{}",
+                line.escape_ascii()
+            );
+            let text = &line[line.iter().position(|&b| b == b'[').unwrap()..line.len() - 2];
+            let (code, t) = match parse(line, &ParseOptions::default()) {
+                Some(Response::Status(s)) => (s.code, s.text),
+                Some(Response::Continue(c)) => (c.code, c.text),
+                other => panic!("{}: {other:?}", line.escape_ascii()),
+            };
+            assert_eq!((code, t.as_bytes()), (None, text));
+        }
+        // A code followed by SP or the line end is still a code.
+        let Some(Response::Status(s)) = parse(b"* OK [ALERT]\r\n", &ParseOptions::default()) else {
+            panic!()
+        };
+        assert_eq!(s.code, Some(Code::Alert));
     }
 
     /// A tag may start with `[`: a tagged status response with such a tag is valid grammar and
