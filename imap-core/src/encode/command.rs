@@ -385,7 +385,8 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             w.atom(name);
             if !args.as_bytes().is_empty() {
                 w.sp();
-                w.put_clean(args.as_bytes());
+                // Parsed arguments keep their literals whole; write them as literals again.
+                w.raw_with_literals(args.bytes());
             }
         }
     }
@@ -1065,6 +1066,34 @@ mod tests {
             }),
             "a1 X-FOO a  b2 LOGOUT\r\n"
         );
+    }
+
+    /// Found by the `command` fuzz target: the parsed arguments of an unknown command keep
+    /// their literals whole (`{N}` CRLF and the data), but the encoder replaced their CRLF with
+    /// spaces, so the literal was lost: `a1 XFOO bar {2}\r\nqu` came back as `bar {2}  qu`.
+    #[test]
+    fn parsed_other_command_keeps_its_literals() {
+        use crate::parse::{ParseOptions, parse_command};
+        let wire = b"a1 XFOO bar (baz {2}\r\nqu ~{1+}\r\n\0) \"x\"\r\n";
+        let c = parse_command(&Bytes::from_static(wire), &ParseOptions::default()).unwrap();
+        let e = encode_command(&c, &EncodeOptions::default());
+        crate::encode::tests::check_framing(&e);
+        assert_eq!(e.to_vec(), wire);
+        let literals: Vec<(&[u8], bool, bool)> = e
+            .fragments()
+            .iter()
+            .filter_map(|f| match f {
+                Fragment::Literal { data, sync, binary } => Some((&data[..], *sync, *binary)),
+                _ => None,
+            })
+            .collect();
+        // `{2}` waits for the server's continuation request, `~{1+}` does not.
+        assert_eq!(
+            literals,
+            [(&b"qu"[..], true, false), (&b"\0"[..], false, true)]
+        );
+        let back = parse_command(&Bytes::from(e.to_vec()), &ParseOptions::default()).unwrap();
+        assert_eq!(back, c);
     }
 
     #[test]

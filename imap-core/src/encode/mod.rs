@@ -50,9 +50,11 @@
 //! * Raw values kept from a parse ([`Data::Other`](crate::types::Data::Other),
 //!   [`FetchData::Other`](crate::types::FetchData::Other),
 //!   [`ESearchData::Other`](crate::types::ESearchData::Other),
-//!   [`StatusValue::Raw`](crate::types::StatusValue::Raw), extended LIST items) are written as
-//!   held; a `{N}` / `~{N}` marker followed by CRLF and at least N bytes inside them becomes a
-//!   real literal, and every other CR, LF or NUL is replaced with a space.
+//!   [`StatusValue::Raw`](crate::types::StatusValue::Raw), extended LIST items, the
+//!   [`RawArgs`](crate::types::RawArgs) of an unknown command) are written as held; a `{N}` /
+//!   `~{N}` marker followed by CRLF and at least N bytes inside them becomes a real literal
+//!   (in a command, synchronizing unless the marker is `{N+}` or `{N-}`), and every other CR,
+//!   LF or NUL is replaced with a space.
 //! * A line never ends with something that looks like a literal marker unless it is one: if raw
 //!   text or `resp-text` ends with `{N}`, `{N+}` or `{N-}`, a space is appended before the CRLF.
 //! * A delimiter byte (LIST, NAMESPACE) that cannot be quoted (CR, LF, NUL, 8-bit) is written

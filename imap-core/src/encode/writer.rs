@@ -129,8 +129,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Raw bytes kept from a parse, which may contain literals (`{N}\r\n` and N bytes, or
-    /// `~{N}\r\n` and N bytes): those become literal fragments; every other CR, LF and NUL
-    /// becomes a space.
+    /// `~{N}\r\n` and N bytes): those become literal fragments, synchronizing when a client
+    /// writes a marker without `+` or `-`; every other CR, LF and NUL becomes a space.
     pub(crate) fn raw_with_literals(&mut self, raw: &Bytes) {
         let b = &raw[..];
         let mut start = 0;
@@ -138,23 +138,23 @@ impl<'a> Writer<'a> {
         while let Some(p) = memchr::memchr3(b'\r', b'\n', 0, &b[i..]) {
             let pos = i + p;
             let literal = if b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n') {
-                literal_marker(&b[start..pos]).and_then(|(n, _, tilde)| {
+                literal_marker(&b[start..pos]).and_then(|(n, non_sync, tilde)| {
                     let n = usize::try_from(n).ok()?;
                     let end = pos.checked_add(2)?.checked_add(n)?;
-                    (end <= b.len()).then_some((end, tilde))
+                    (end <= b.len()).then_some((end, non_sync, tilde))
                 })
             } else {
                 None
             };
             match literal {
-                Some((end, tilde)) => {
+                Some((end, non_sync, tilde)) => {
                     self.put(&b[start..pos]);
                     self.put(b"\r\n");
                     let line = self.buf.split().freeze();
                     self.frags.push(Fragment::Line(line));
                     self.frags.push(Fragment::Literal {
                         data: raw.slice(pos + 2..end),
-                        sync: false,
+                        sync: self.side == Side::Client && !non_sync,
                         binary: tilde,
                     });
                     start = end;

@@ -943,7 +943,8 @@ fn setquota(i: &mut Input<'_>) -> PResult<CommandBody> {
 // getmetadata = "GETMETADATA" [SP getmetadata-options] SP mailbox SP entries
 // entries = entry / "(" entry *(SP entry) ")" ; entry = astring (RFC 5464 section 5).
 // Tolerated, as the examples of RFC 5464 section 4.2 write them: the options after the
-// mailbox, and several entries without parentheses.
+// mailbox (when they read as options followed by SP: a final `(DEPTH)` is an entry list),
+// and several entries without parentheses.
 /// GETMETADATA's arguments.
 fn getmetadata(i: &mut Input<'_>) -> PResult<CommandBody> {
     sp(i)?;
@@ -955,8 +956,13 @@ fn getmetadata(i: &mut Input<'_>) -> PResult<CommandBody> {
     let mailbox = mailbox(i)?;
     sp(i)?;
     if lenient(i) && at_metadata_options(i) {
-        metadata_options(i, &mut options)?;
-        sp(i)?;
+        let save = (*i, options.clone());
+        if metadata_options(i, &mut options)
+            .and_then(|()| sp(i))
+            .is_err()
+        {
+            (*i, options) = save;
+        }
     }
     let entries = if peek(i) == Some(b'(') {
         paren_list1(i, "entry", astring)?
@@ -1517,6 +1523,34 @@ mod tests {
             );
         }
         insta::assert_debug_snapshot!("tolerated_rfc_examples", table(&u, false));
+    }
+
+    /// Found by the `command` fuzz target: tolerant mode took a final entry list whose first
+    /// entry is named `DEPTH` or `MAXSIZE` for options written after the mailbox, and failed
+    /// on it, while it is valid grammar (strict mode reads an entry list).
+    #[test]
+    fn getmetadata_entry_named_like_an_option() {
+        for line in [
+            &b"a GETMETADATA N (DEPTH)\r\n"[..],
+            b"a GETMETADATA N (MAXSIZE /x)\r\n",
+            b"a GETMETADATA N (DEPTH 1)\r\n",
+        ] {
+            let s = strict(line);
+            assert!(
+                matches!(&s.body, CommandBody::GetMetadata { options, .. } if *options == MetadataOptions::default()),
+                "{s:?}"
+            );
+            assert_eq!(tolerant(line), s);
+        }
+        // Options after the mailbox, followed by the entries, are still tolerated.
+        let CommandBody::GetMetadata {
+            options, entries, ..
+        } = tolerant(b"a GETMETADATA N (DEPTH 1) /x\r\n").body
+        else {
+            panic!()
+        };
+        assert_eq!(options.depth, Some(MetadataDepth::One));
+        assert_eq!(entries, [Str::from("/x")]);
     }
 
     #[test]

@@ -28,8 +28,11 @@ pub(super) fn response(i: &mut Input<'_>) -> PResult<Response> {
             }
             untagged(i)?
         }
-        // Tolerated: a response-code line without `* ` (`[ALERT] ...`).
-        Some(b'[') if lenient(i) => Response::Status(status_rest(i, None, StatusKind::Ok)?),
+        // Tolerated: a response-code line without `* ` (`[ALERT] ...`), unless the line is
+        // valid grammar: a tag may start with `[`, so `[A1 OK done` is a tagged response.
+        Some(b'[') if lenient(i) && !at_tagged_status(i) => {
+            Response::Status(status_rest(i, None, StatusKind::Ok)?)
+        }
         _ => {
             // response-tagged = tag SP resp-cond-state CRLF
             // resp-cond-state = ("OK" / "NO" / "BAD") SP resp-text (RFC 9051 section 9).
@@ -64,6 +67,12 @@ fn continue_req(i: &mut Input<'_>) -> PResult<Continue> {
     advance(i, 1);
     let (code, text) = resp_text(i)?;
     Ok(Continue { code, text })
+}
+
+/// Whether the input starts with `tag SP ("OK" / "NO" / "BAD" / "BYE" / "PREAUTH")`.
+fn at_tagged_status(i: &Input<'_>) -> bool {
+    let mut probe = *i;
+    tag(&mut probe).is_ok() && sp(&mut probe).is_ok() && status_kind(&mut probe).is_ok()
 }
 
 fn status_kind(i: &mut Input<'_>) -> PResult<StatusKind> {
@@ -119,22 +128,21 @@ fn status_rest(
 
 // resp-text = ["[" resp-text-code "]" SP] [text] (RFC 9051 section 9).
 // Tolerated: no SP and no text after the code (`* OK [HIGHESTMODSEQ 5]`), and text that starts
-// with `[` but is not a valid code.
+// with `[` but is not a valid code followed by SP or the line end (`* OK [x]y` is text).
 fn resp_text(i: &mut Input<'_>) -> PResult<(Option<Code>, Str)> {
     if peek(i) == Some(b'[') {
         let start = *i;
         match resp_text_code_bracketed(i) {
-            Ok(code) => {
+            Ok(code) if peek(i) == Some(b' ') || at_eol(i) => {
                 if peek(i) == Some(b' ') {
                     advance(i, 1);
-                } else if !at_eol(i) {
-                    return fail(i, "SP after response code");
                 }
                 let t = text(i)?;
                 return Ok((Some(code), t));
             }
+            Ok(_) if !lenient(i) => return fail(i, "SP after response code"),
             Err(e) if !lenient(i) => return Err(e),
-            Err(_) => *i = start,
+            Ok(_) | Err(_) => *i = start,
         }
     }
     Ok((None, text(i)?))
@@ -445,6 +453,11 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
 /// Unknown untagged data: the first token and the rest of the unit, raw. Strict mode wants the
 /// token to be an atom (or the number of `* n WORD`), as every response name in the grammar is;
 /// tolerant mode takes anything up to the first space.
+///
+/// Strict mode also refuses a name that starts with `[`, although `[` is an `ATOM-CHAR`: `* [`
+/// starts a response code whose status keyword is missing, which tolerant mode reads as an
+/// untagged OK (`* [UIDNEXT 5] x` would otherwise be unknown data `[UIDNEXT` in strict mode and
+/// a status in tolerant mode). No response name starts with `[`.
 fn other(i: &mut Input<'_>) -> PResult<Data> {
     let start = *i;
     let name = take_while1(
@@ -452,7 +465,7 @@ fn other(i: &mut Input<'_>) -> PResult<Data> {
         |b| b != b' ' && b != b'\r' && b != b'\n',
         "response name",
     )?;
-    if !lenient(i) && !name.iter().all(|&b| is_atom_char(b)) {
+    if !lenient(i) && (name[0] == b'[' || !name.iter().all(|&b| is_atom_char(b))) {
         return fail(&start, "response name");
     }
     let name = Str::new(slice(i, name));
@@ -866,5 +879,101 @@ fn metadata(i: &mut Input<'_>) -> PResult<Data> {
             entries.push(astring(i)?);
         }
         Ok(Data::MetadataChanged { mailbox, entries })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::super::{ParseOptions, parse_response};
+    use crate::types::{Code, Data, Response, StatusKind, Str};
+
+    fn parse(bytes: &[u8], opts: &ParseOptions) -> Option<Response> {
+        parse_response(&Bytes::copy_from_slice(bytes), opts).ok()
+    }
+
+    /// Found by the `response` fuzz target: `* [ALERco ...` is unknown data named `[ALERco` to
+    /// strict mode but an untagged OK to tolerant mode. `* [` starts a response code without its
+    /// status keyword: strict mode rejects it, tolerant mode reads an untagged OK.
+    #[test]
+    fn untagged_bracket_is_a_code_in_both_modes() {
+        for line in [
+            &b"* [ALERco Mailbox is at 95% of quota\r\n"[..],
+            b"* [UIDNEXT 5] x\r\n",
+            b"* [ALERT] Mailbox is at 95% of quota\r\n",
+        ] {
+            assert_eq!(
+                parse(line, &ParseOptions::strict()),
+                None,
+                "{}",
+                line.escape_ascii()
+            );
+            let Some(Response::Status(s)) = parse(line, &ParseOptions::default()) else {
+                panic!("{}", line.escape_ascii())
+            };
+            assert_eq!((s.tag, s.kind), (None, StatusKind::Ok));
+        }
+        // Other unknown data is still read the same in both modes.
+        let line = b"* X-UNKNOWN [a b\r\n";
+        let strict = parse(line, &ParseOptions::strict());
+        assert!(matches!(strict, Some(Response::Data(Data::Other { .. }))));
+        assert_eq!(parse(line, &ParseOptions::default()), strict);
+    }
+
+    /// Found by the `response` fuzz target: tolerant mode read `* OK [a\0]b` as text (the NUL
+    /// ends the code's name, so it is not a code), but rejected `* OK [a ]b`, which is what the
+    /// encoder writes for that text (NUL becomes a space): a code not followed by SP or the line
+    /// end is text, like a `[` that does not start a code.
+    #[test]
+    fn code_without_sp_after_it_is_text_in_tolerant_mode() {
+        for line in [
+            &b"* OK [a ]b\r\n"[..],
+            b"* OK [ALERT]b c\r\n",
+            b"+ [X-Y z]]\r\n",
+        ] {
+            assert_eq!(
+                parse(line, &ParseOptions::strict()),
+                None,
+                "{}",
+                line.escape_ascii()
+            );
+            let text = &line[line.iter().position(|&b| b == b'[').unwrap()..line.len() - 2];
+            let (code, t) = match parse(line, &ParseOptions::default()) {
+                Some(Response::Status(s)) => (s.code, s.text),
+                Some(Response::Continue(c)) => (c.code, c.text),
+                other => panic!("{}: {other:?}", line.escape_ascii()),
+            };
+            assert_eq!((code, t.as_bytes()), (None, text));
+        }
+        // A code followed by SP or the line end is still a code.
+        let Some(Response::Status(s)) = parse(b"* OK [ALERT]\r\n", &ParseOptions::default()) else {
+            panic!()
+        };
+        assert_eq!(s.code, Some(Code::Alert));
+    }
+
+    /// A tag may start with `[`: a tagged status response with such a tag is valid grammar and
+    /// must not be taken for a response-code line without `* `.
+    #[test]
+    fn tag_starting_with_bracket_is_a_tag() {
+        let line = b"[A1 OK done\r\n";
+        let strict = parse(line, &ParseOptions::strict());
+        let Some(Response::Status(s)) = &strict else {
+            panic!("{strict:?}")
+        };
+        assert_eq!(
+            s.tag.as_ref().map(|t| t.as_bytes().to_vec()),
+            Some(b"[A1".to_vec())
+        );
+        assert_eq!(s.text, Str::from("done"));
+        assert_eq!(parse(line, &ParseOptions::default()), strict);
+        // The quirk itself is unchanged.
+        let Some(Response::Status(s)) =
+            parse(b"[ALERT] Mailbox is full\r\n", &ParseOptions::default())
+        else {
+            panic!()
+        };
+        assert_eq!((s.tag, s.code), (None, Some(Code::Alert)));
     }
 }

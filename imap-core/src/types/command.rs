@@ -317,6 +317,10 @@ impl RawArgs {
     pub(crate) fn unchecked(b: Bytes) -> Self {
         RawArgs(b)
     }
+
+    pub(crate) fn bytes(&self) -> &Bytes {
+        &self.0
+    }
 }
 
 /// SELECT/EXAMINE parameters (RFC 4466 `select-params`, RFC 7162).
