@@ -281,8 +281,9 @@ pub enum NonCanonical {
 ///   `ESearchData::Other`, `StatusValue::Raw`, extended LIST items) with a space; it appends a
 ///   space to a line that would end like a literal marker; it writes a hierarchy delimiter
 ///   that cannot be quoted as `NIL`; a text that starts with `[` where there is no code is
-///   written as is and read back as a code when it is one. Tolerant parsing accepts such bytes (8-bit and control
-///   characters in text are real-server deviations), so these values come back normalized.
+///   written as is and read back as a code when it is one. Tolerant parsing accepts such
+///   bytes (8-bit and control characters in text are real-server deviations), so these values
+///   come back normalized.
 pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
     use NonCanonical::Normalized;
     let dirty = |b: &Str| b.as_bytes().iter().any(|&c| matches!(c, 0 | b'\r' | b'\n'));
