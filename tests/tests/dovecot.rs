@@ -5,7 +5,7 @@
 //!
 //! The scenario records a typed [`Report`]. Results the RFCs fix are compared exactly between
 //! the two servers; UIDs are compared through the message they name (the RFCs fix their order,
-//! not their values). Legitimate server choices are listed in [`compare`], each with the RFC
+//! not their values). Legitimate server choices are listed in [`compare`], each with the
 //! text that allows it.
 //!
 //! Dovecot runs privately (see `imap_tests::dovecot`); without it installed the Dovecot tests
@@ -796,7 +796,8 @@ fn normalized(b: &BodyStructure, lines: &mut Vec<u64>) -> BodyStructure {
 ///
 /// Legitimate differences, not compared or compared after normalizing:
 /// - The capabilities in the greeting and from a pre-login CAPABILITY: Dovecot lists its
-///   post-login extensions only after login (RFC 9051 6.1.1 allows the list to change).
+///   post-login extensions only after login (RFC 9051 6.2: capabilities may change with
+///   authentication, which is why a client discards them).
 /// - UIDVALIDITY (Dovecot uses a timestamp, the mock a counter) and UID values: RFC 9051
 ///   2.3.1.1 only requires UIDs to ascend. UIDs are compared through the message they name.
 /// - `HIGHESTMODSEQ` in a SELECT before any CONDSTORE-enabling command: the mock announces it
