@@ -1,6 +1,10 @@
 //! COMPRESS=DEFLATE (RFC 4978) for the client and the server state machines: raw DEFLATE (no
 //! zlib header) in both directions, with a sync flush after every write so the peer can decode
 //! it at once.
+//!
+//! A peer may end its stream (a final DEFLATE block) when it closes the connection: Dovecot
+//! finishes its stream after `* BYE` and the LOGOUT completion. The data up to the end is
+//! delivered; only bytes after the end are an error.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
@@ -8,6 +12,8 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 pub(crate) struct Deflate {
     out: Compress,
     input: Decompress,
+    /// The peer ended its stream: nothing more may arrive.
+    ended: bool,
 }
 
 impl std::fmt::Debug for Deflate {
@@ -24,6 +30,7 @@ impl Deflate {
         Deflate {
             out: Compress::new(Compression::default(), false),
             input: Decompress::new(false),
+            ended: false,
         }
     }
 
@@ -43,19 +50,25 @@ impl Deflate {
         }
     }
 
-    /// Inflates `data` onto the end of `out`.
+    /// Inflates `data` into a new vector.
     ///
     /// # Errors
-    /// When `data` is not a valid DEFLATE stream, or the stream ended (the peer must not end
-    /// it while the connection lasts).
-    /// Inflates `data` into a new vector.
+    /// As [`Deflate::inflate`].
     pub(crate) fn inflate_vec(&mut self, data: &[u8]) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
         self.inflate(data, &mut out)?;
         Ok(out)
     }
 
+    /// Inflates `data` onto the end of `out`. The end of the peer's stream is accepted (the
+    /// data before it is delivered) when nothing follows it.
+    ///
+    /// # Errors
+    /// When `data` is not a valid DEFLATE stream, or bytes follow the end of the stream.
     pub(crate) fn inflate(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+        if self.ended && !data.is_empty() {
+            return Err("data after the end of the DEFLATE stream".into());
+        }
         let mut rest = data;
         loop {
             out.reserve(rest.len().saturating_mul(4).clamp(256, 1 << 20));
@@ -66,7 +79,11 @@ impl Deflate {
                 .map_err(|e| e.to_string())?;
             rest = &rest[(self.input.total_in() - before) as usize..];
             if status == Status::StreamEnd {
-                return Err("the client ended the DEFLATE stream".into());
+                self.ended = true;
+                if !rest.is_empty() {
+                    return Err("data after the end of the DEFLATE stream".into());
+                }
+                return Ok(());
             }
             // Everything taken and room left: nothing more is pending inside the inflater.
             if rest.is_empty() && out.len() < out.capacity() {
@@ -95,6 +112,27 @@ mod tests {
             b.inflate(piece, &mut plain).unwrap();
         }
         assert_eq!(plain.len(), 12 + big.len());
+    }
+
+    #[test]
+    fn a_finished_stream_delivers_its_data_and_nothing_after() {
+        let mut wire = Vec::new();
+        let mut z = Compress::new(Compression::default(), false);
+        wire.reserve(256);
+        let _ = z.compress_vec(
+            b"* BYE bye\r\na1 OK done\r\n",
+            &mut wire,
+            FlushCompress::Finish,
+        );
+        let mut d = Deflate::new();
+        let mut plain = Vec::new();
+        d.inflate(&wire, &mut plain).unwrap();
+        assert_eq!(plain, b"* BYE bye\r\na1 OK done\r\n");
+        assert!(d.inflate(b"x", &mut plain).is_err());
+        let mut d = Deflate::new();
+        let mut trailing = wire.clone();
+        trailing.push(0);
+        assert!(d.inflate(&trailing, &mut Vec::new()).is_err());
     }
 
     #[test]

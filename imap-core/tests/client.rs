@@ -495,6 +495,26 @@ fn authenticate_without_sasl_ir_answers_the_empty_challenge() {
 }
 
 #[test]
+fn untagged_capability_before_the_login_completion_is_kept() {
+    // Dovecot, after a pre-login CAPABILITY command, announces the post-login capabilities in
+    // an untagged CAPABILITY before the tagged OK, which has no response code.
+    let mut s = Script::greeted("IMAP4rev1 AUTH=PLAIN");
+    s.send(CommandBody::Capability);
+    s.send(CommandBody::Login {
+        username: "user".into(),
+        password: imap_core::secret::Secret::new("pw".into()),
+    });
+    assert_eq!(s.sent(), "A0001 CAPABILITY\r\nA0002 LOGIN user pw\r\n");
+    s.server("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA0001 OK listed\r\n");
+    s.server("* CAPABILITY IMAP4rev1 IDLE MOVE\r\nA0002 OK Logged in\r\n");
+    s.events();
+    assert_eq!(s.client.state(), ConnState::Authenticated);
+    assert!(s.client.capabilities().is_known());
+    assert!(s.client.capabilities().has(&Capability::Move));
+    assert!(!s.client.capabilities().has_auth("PLAIN"));
+}
+
+#[test]
 fn xoauth2_error_challenge_is_answered_with_an_empty_line() {
     let mut s = Script::greeted("IMAP4rev1 SASL-IR AUTH=XOAUTH2");
     s.client

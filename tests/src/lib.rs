@@ -2,6 +2,12 @@
 //! [`imap_core::client::Client`] to a sans-IO mock-server session in memory, with a virtual
 //! clock. No sockets, no threads, no sleeps: [`Pair::run`] moves bytes both ways until neither
 //! side has anything to say.
+//!
+//! Over real sockets: [`net::TcpClient`] drives the same client on a blocking TCP connection,
+//! and [`dovecot::Dovecot`] runs a private Dovecot to compare the mock server with.
+
+pub mod dovecot;
+pub mod net;
 
 use imap_core::client::{Client, ClientConfig, CommandId, Completion, Event};
 use imap_core::types::CommandBody;

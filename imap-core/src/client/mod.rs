@@ -871,8 +871,13 @@ impl Client {
                         return;
                     }
                 }
-                // RFC 9051 6.2.2: capabilities may change after authentication.
-                if !matches!(s.code, Some(Code::Capability(_))) {
+                // RFC 9051 6.2.2: capabilities may change after authentication. They are
+                // known when the server announced them with the completion: in the response
+                // code, or in an untagged CAPABILITY before it (Dovecot sends that when the
+                // client asked CAPABILITY before logging in).
+                let announced = matches!(s.code, Some(Code::Capability(_)))
+                    || p.data.iter().any(|d| matches!(d, Data::Capability(_)));
+                if !announced {
                     self.caps.forget();
                 }
             }

@@ -53,6 +53,25 @@ pub(crate) enum Input {
 
 const STACK: usize = 256 * 1024;
 
+/// The listen backlog. `std::net::TcpListener::bind` uses 128, which a burst of connections
+/// (a load test opening 1000 at once) overflows while the accept thread waits for a core: the
+/// kernel then drops the last ACK of the handshake, the client believes it is connected, and
+/// its greeting comes only after SYN-ACK retransmissions, seconds later. The kernel caps this
+/// at `net.core.somaxconn`.
+const BACKLOG: i32 = 4096;
+
+/// A listening socket on `addr` with [`BACKLOG`].
+fn listen(addr: SocketAddrV4) -> io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    // As std does on Unix: a restarted test server may bind a port in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::V4(addr).into())?;
+    socket.listen(BACKLOG)?;
+    Ok(socket.into())
+}
+
 /// What every connection of a server shares.
 pub(crate) struct Shared {
     store: Store,
@@ -272,7 +291,7 @@ impl MockServer {
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         let mut bind = |port: u16, mode: Mode| -> io::Result<SocketAddr> {
-            let listener = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))?;
+            let listener = listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))?;
             let addr = listener.local_addr()?;
             let (server, stop) = (self.clone(), stop.clone());
             threads.push(spawn(move || accept_loop(server, listener, mode, stop)));

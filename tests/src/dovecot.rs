@@ -1,0 +1,577 @@
+//! A private Dovecot for tests against a real server ([`Dovecot`]).
+//!
+//! [`Dovecot::start`] runs `/usr/sbin/dovecot` (Debian package `dovecot-imapd`) in the
+//! foreground with a configuration written into a fresh temporary directory: base_dir,
+//! state_dir, the log, the password file and the maildirs all live there, IMAP listens on
+//! 127.0.0.1 on an ephemeral port, TLS is off and plaintext LOGIN / AUTHENTICATE PLAIN are
+//! allowed. Dropping the [`Dovecot`] stops it (`dovecot stop`, then SIGKILL if it does not
+//! exit in time) and removes the directory, also when the test panics (the directory is
+//! kept then, for its log).
+//!
+//! When Dovecot is not installed, [`Dovecot::start`] returns [`Skip::NotInstalled`];
+//! [`start_or_skip`] turns that into a loud `SKIPPED` line, or into a panic when
+//! [`REQUIRE_ENV`] is set (CI sets it, so a missing Dovecot fails there).
+//!
+//! Running as root (CI), Dovecot's own processes run as the package's `dovecot` and
+//! `dovenull` users and mail is accessed as `nobody`/`nogroup` (Dovecot refuses mail access
+//! as UID 0); the mail directory is handed to that user. Running as another user, every
+//! process runs as that user: the internal and login users are the current user. The login
+//! and anvil services never chroot (only root could, and a test instance gains nothing).
+
+use std::fmt;
+use std::fs;
+use std::io::{self, BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Where Debian installs the Dovecot master binary.
+pub const DEFAULT_BINARY: &str = "/usr/sbin/dovecot";
+
+/// Environment variable naming another Dovecot binary.
+pub const BINARY_ENV: &str = "IMAP_TESTS_DOVECOT";
+
+/// Environment variable that turns a missing Dovecot from a skip into a failure (CI sets it).
+pub const REQUIRE_ENV: &str = "IMAP_TESTS_REQUIRE_DOVECOT";
+
+/// The test user every instance has.
+pub const USER: &str = "tester";
+
+/// The test user's password.
+pub const PASSWORD: &str = "secret";
+
+/// How long start-up may take before it counts as failed.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long `Drop` waits for Dovecot to exit after `dovecot stop`.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why no Dovecot is running.
+#[derive(Debug)]
+pub enum Skip {
+    /// The binary is not installed: tests skip (unless [`REQUIRE_ENV`] is set).
+    NotInstalled(PathBuf),
+    /// Dovecot is installed but did not start: a real failure, with the details.
+    Failed(String),
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Skip::NotInstalled(p) => write!(f, "dovecot not installed ({})", p.display()),
+            Skip::Failed(why) => write!(f, "dovecot did not start: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Skip {}
+
+/// Settings of a private Dovecot.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Users and their plain passwords (default: [`USER`] / [`PASSWORD`]).
+    pub users: Vec<(String, String)>,
+    /// How many simultaneous IMAP connections it must hold (process and client limits are
+    /// sized from this; default 64).
+    pub max_connections: u32,
+    /// Load the `imap_zlib` plugin (COMPRESS=DEFLATE) when the module is installed
+    /// (default true).
+    pub compress: bool,
+    /// Dovecot's `mailbox_list_index` (default true, as in Dovecot). With it, STATUS of a
+    /// mailbox that is not selected goes through the user's list index, whose lock hundreds
+    /// of sessions of one user contend for (the load benchmark sees STATUS stall for seconds).
+    pub mailbox_list_index: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            users: vec![(USER.into(), PASSWORD.into())],
+            max_connections: 64,
+            compress: true,
+            mailbox_list_index: true,
+        }
+    }
+}
+
+/// A running private Dovecot. Dropping it stops it.
+#[derive(Debug)]
+pub struct Dovecot {
+    child: Option<Child>,
+    binary: PathBuf,
+    dir: PathBuf,
+    config: PathBuf,
+    addr: SocketAddr,
+    compress: bool,
+    keep_dir: bool,
+}
+
+/// Starts a Dovecot with default [`Options`], or says why not: prints a loud
+/// `SKIPPED: dovecot not installed` line and returns `None` when it is not installed.
+///
+/// # Panics
+/// When Dovecot is installed but does not start, or is missing while [`REQUIRE_ENV`] is set.
+pub fn start_or_skip(test: &str) -> Option<Dovecot> {
+    start_or_skip_with(test, Options::default())
+}
+
+/// As [`start_or_skip`], with `options`.
+///
+/// # Panics
+/// As [`start_or_skip`].
+pub fn start_or_skip_with(test: &str, options: Options) -> Option<Dovecot> {
+    match Dovecot::start_with(options) {
+        Ok(d) => Some(d),
+        Err(Skip::NotInstalled(p)) if !required() => {
+            eprintln!(
+                "SKIPPED: dovecot not installed ({}): {test} did not run against a real server; \
+                 install dovecot-imapd (or set {REQUIRE_ENV}=1 to make this an error)",
+                p.display()
+            );
+            None
+        }
+        Err(e) => panic!("{test}: {e}"),
+    }
+}
+
+/// Whether [`REQUIRE_ENV`] is set (to anything but empty or `0`).
+pub fn required() -> bool {
+    std::env::var(REQUIRE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The Dovecot binary tests use: [`BINARY_ENV`] or [`DEFAULT_BINARY`].
+pub fn binary() -> PathBuf {
+    std::env::var_os(BINARY_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_BINARY))
+}
+
+impl Dovecot {
+    /// Starts a private Dovecot with default [`Options`].
+    ///
+    /// # Errors
+    /// [`Skip::NotInstalled`] when the binary is missing, [`Skip::Failed`] when it does not
+    /// start (the message holds its log).
+    pub fn start() -> Result<Dovecot, Skip> {
+        Dovecot::start_with(Options::default())
+    }
+
+    /// Starts a private Dovecot with `options`.
+    ///
+    /// # Errors
+    /// As [`Dovecot::start`].
+    pub fn start_with(options: Options) -> Result<Dovecot, Skip> {
+        let binary = binary();
+        if !binary.is_file() {
+            return Err(Skip::NotInstalled(binary));
+        }
+        let mut last = String::new();
+        // The port is chosen by binding port 0 and releasing it; another process may take it
+        // before Dovecot binds it, so a bind failure is retried with a new port.
+        for _ in 0..3 {
+            let dir = temp_dir().map_err(|e| Skip::Failed(format!("temporary directory: {e}")))?;
+            match Dovecot::start_in(&binary, dir.clone(), &options) {
+                Ok(d) => return Ok(d),
+                Err(e) => {
+                    let log = fs::read_to_string(dir.join("dovecot.log")).unwrap_or_default();
+                    let retry = log.contains("Address already in use");
+                    last = format!("{e}\n--- {} ---\n{log}", dir.join("dovecot.log").display());
+                    let _ = fs::remove_dir_all(&dir);
+                    if !retry {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(Skip::Failed(last))
+    }
+
+    fn start_in(binary: &Path, dir: PathBuf, options: &Options) -> Result<Dovecot, String> {
+        let err = |what: &str, e: io::Error| format!("{what}: {e}");
+        let port = {
+            let l = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+                .map_err(|e| err("choosing a port", e))?;
+            l.local_addr()
+                .map_err(|e| err("choosing a port", e))?
+                .port()
+        };
+        let addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
+        let me = fs::metadata(&dir).map_err(|e| err("stat", e))?;
+        let root = me.uid() == 0;
+        let (internal, group, login, mail_uid, mail_gid) = if root {
+            let nobody = passwd_entry_by_name("nobody").ok_or("no user `nobody`")?;
+            let nogroup = group_id("nogroup").unwrap_or(nobody.2);
+            for u in ["dovecot", "dovenull"] {
+                if passwd_entry_by_name(u).is_none() {
+                    return Err(format!(
+                        "no user `{u}` (the dovecot-core package creates it)"
+                    ));
+                }
+            }
+            let internal = ("dovecot".to_owned(), "dovecot".to_owned());
+            (
+                internal.0,
+                internal.1,
+                "dovenull".to_owned(),
+                nobody.1,
+                nogroup,
+            )
+        } else {
+            let name = passwd_entry_by_uid(me.uid())
+                .ok_or_else(|| format!("uid {} has no /etc/passwd entry", me.uid()))?;
+            let group = group_name(me.gid())
+                .ok_or_else(|| format!("gid {} has no /etc/group entry", me.gid()))?;
+            (name.clone(), group, name, me.uid(), me.gid())
+        };
+        for d in ["base", "state", "mail"] {
+            fs::create_dir(dir.join(d)).map_err(|e| err("mkdir", e))?;
+        }
+        // Dovecot's unprivileged processes must reach the password file and the mail.
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))
+            .map_err(|e| err("chmod", e))?;
+        if root {
+            std::os::unix::fs::chown(dir.join("mail"), Some(mail_uid), Some(mail_gid))
+                .map_err(|e| err("chown", e))?;
+        }
+        let mut passwd = String::new();
+        for (user, password) in &options.users {
+            let home = dir.join("mail").join(user);
+            passwd += &format!(
+                "{user}:{{PLAIN}}{password}:{mail_uid}:{mail_gid}::{}::\n",
+                home.display()
+            );
+        }
+        let passwd_path = dir.join("passwd");
+        fs::write(&passwd_path, passwd).map_err(|e| err("writing passwd", e))?;
+        let compress = options.compress && zlib_plugin_installed();
+        let config = dir.join("dovecot.conf");
+        let text = config_text(&ConfigParams {
+            dir: &dir,
+            port,
+            internal: &internal,
+            group: &group,
+            login: &login,
+            first_valid_uid: mail_uid.min(500),
+            first_valid_gid: mail_gid.min(1),
+            max_connections: options.max_connections.max(8),
+            compress,
+            mailbox_list_index: options.mailbox_list_index,
+        });
+        fs::write(&config, text).map_err(|e| err("writing dovecot.conf", e))?;
+        let stdout = fs::File::create(dir.join("stdout.log")).map_err(|e| err("stdout", e))?;
+        let stderr = fs::File::create(dir.join("stderr.log")).map_err(|e| err("stderr", e))?;
+        let child = Command::new(binary)
+            .arg("-F")
+            .arg("-c")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .map_err(|e| err("spawning dovecot", e))?;
+        let mut d = Dovecot {
+            child: Some(child),
+            binary: binary.to_owned(),
+            dir,
+            config,
+            addr,
+            compress,
+            keep_dir: false,
+        };
+        match d.wait_ready() {
+            Ok(()) => Ok(d),
+            Err(e) => {
+                d.stop();
+                // start_with reads the log, then removes the directory.
+                d.keep_dir = true;
+                let stderr = fs::read_to_string(d.dir.join("stderr.log")).unwrap_or_default();
+                Err(format!("{e}\n--- stderr ---\n{stderr}"))
+            }
+        }
+    }
+
+    /// Waits (bounded) until a connection gets the real greeting: Dovecot greets early
+    /// connections with `* OK Waiting for authentication process to respond..` while its auth
+    /// process starts.
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut last = String::from("no connection accepted");
+        while Instant::now() < deadline {
+            if let Some(child) = &mut self.child
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                return Err(format!("dovecot exited at start-up: {status}"));
+            }
+            match greeting_line(self.addr) {
+                Ok(line) if line.starts_with("* OK [CAPABILITY") => return Ok(()),
+                Ok(line) => last = format!("greeting {line:?}"),
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(format!("not ready after {START_TIMEOUT:?}: {last}"))
+    }
+
+    /// The IMAP address (127.0.0.1, ephemeral port).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The temporary directory holding everything of this instance.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the `imap_zlib` plugin is loaded (COMPRESS=DEFLATE offered after login).
+    pub fn compress(&self) -> bool {
+        self.compress
+    }
+
+    /// Dovecot's log so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.join("dovecot.log")).unwrap_or_default()
+    }
+
+    /// Stops Dovecot (bounded) and reaps it.
+    fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        // `dovecot stop` signals the master (SIGTERM), which stops its children first. It then
+        // waits for the master's pid to disappear, which needs us to reap it: run it
+        // alongside.
+        let stopper = Command::new(&self.binary)
+            .arg("-c")
+            .arg(&self.config)
+            .arg("stop")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok();
+        if !reap_within(&mut child, STOP_TIMEOUT) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(mut s) = stopper
+            && !reap_within(&mut s, Duration::from_secs(2))
+        {
+            let _ = s.kill();
+            let _ = s.wait();
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        self.stop();
+        if std::thread::panicking() {
+            eprintln!(
+                "dovecot: kept {} for its log (the test panicked)",
+                self.dir.display()
+            );
+        } else if !self.keep_dir {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+struct ConfigParams<'a> {
+    dir: &'a Path,
+    port: u16,
+    internal: &'a str,
+    group: &'a str,
+    login: &'a str,
+    first_valid_uid: u32,
+    first_valid_gid: u32,
+    max_connections: u32,
+    compress: bool,
+    mailbox_list_index: bool,
+}
+
+/// The whole configuration: nothing from /etc/dovecot is read.
+fn config_text(p: &ConfigParams<'_>) -> String {
+    let dir = p.dir.display();
+    let n = p.max_connections;
+    // Every connection is an imap process and a client of the log, anvil, stats and auth
+    // services; leave room.
+    let clients = (n * 4).max(1000);
+    let plugins = if p.compress {
+        "$mail_plugins imap_zlib"
+    } else {
+        "$mail_plugins"
+    };
+    format!(
+        "# Written by imap-tests: a private Dovecot for tests.
+instance_name = imap-tests-{port}
+base_dir = {dir}/base
+state_dir = {dir}/state
+log_path = {dir}/dovecot.log
+info_log_path = {dir}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {internal}
+default_internal_group = {group}
+default_login_user = {login}
+first_valid_uid = {first_uid}
+first_valid_gid = {first_gid}
+mail_location = maildir:~/Maildir
+mail_fsync = never
+maildir_very_dirty_syncs = yes
+mailbox_list_index = {list_index}
+mailbox_idle_check_interval = 1 secs
+default_process_limit = {n4}
+default_client_limit = {clients}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {dir}/passwd
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {dir}/passwd
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  chroot =
+  service_count = 0
+  process_min_avail = 1
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service imap {{
+  process_limit = {n4}
+}}
+service anvil {{
+  chroot =
+}}
+protocol imap {{
+  mail_plugins = {plugins}
+  mail_max_userip_connections = {clients}
+}}
+",
+        port = p.port,
+        internal = p.internal,
+        group = p.group,
+        login = p.login,
+        first_uid = p.first_valid_uid,
+        first_gid = p.first_valid_gid,
+        n4 = n + 16,
+        list_index = if p.mailbox_list_index { "yes" } else { "no" },
+    )
+}
+
+/// Whether Dovecot's `imap_zlib` plugin (COMPRESS=DEFLATE) is installed.
+fn zlib_plugin_installed() -> bool {
+    Path::new("/usr/lib/dovecot/modules/lib30_imap_zlib_plugin.so").is_file()
+}
+
+/// Connects, reads the first line (bounded), and says goodbye.
+fn greeting_line(addr: SocketAddr) -> io::Result<String> {
+    let s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
+    s.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut line = String::new();
+    BufReader::new(&s).read_line(&mut line)?;
+    let _ = io::Write::write_all(&mut &s, b"z LOGOUT\r\n");
+    Ok(line.trim_end().to_owned())
+}
+
+/// A new, empty, private directory under the system temporary directory.
+fn temp_dir() -> io::Result<PathBuf> {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = std::env::temp_dir();
+    for _ in 0..100 {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let p = base.join(format!(
+            "imap-tests-dovecot-{}-{}-{nanos:x}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        match fs::create_dir(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("no free temporary directory name"))
+}
+
+/// `(name, uid, gid)` from /etc/passwd.
+fn passwd_entries() -> Vec<(String, u32, u32)> {
+    fs::read_to_string("/etc/passwd")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            Some((
+                f.first()?.to_string(),
+                f.get(2)?.parse().ok()?,
+                f.get(3)?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn passwd_entry_by_name(name: &str) -> Option<(String, u32, u32)> {
+    passwd_entries().into_iter().find(|e| e.0 == name)
+}
+
+fn passwd_entry_by_uid(uid: u32) -> Option<String> {
+    passwd_entries()
+        .into_iter()
+        .find(|e| e.1 == uid)
+        .map(|e| e.0)
+}
+
+/// `(name, gid)` from /etc/group.
+fn group_entries() -> Vec<(String, u32)> {
+    fs::read_to_string("/etc/group")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            Some((f.first()?.to_string(), f.get(2)?.parse().ok()?))
+        })
+        .collect()
+}
+
+fn group_id(name: &str) -> Option<u32> {
+    group_entries()
+        .into_iter()
+        .find(|e| e.0 == name)
+        .map(|e| e.1)
+}
+
+fn group_name(gid: u32) -> Option<String> {
+    group_entries()
+        .into_iter()
+        .find(|e| e.1 == gid)
+        .map(|e| e.0)
+}
+
+/// Waits (polling, bounded) for `child` to exit; returns whether it did.
+fn reap_within(child: &mut Child, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => return true,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => return false,
+        }
+    }
+}
