@@ -13,11 +13,14 @@
 //! - [`listener`]: the server: in-memory connections and a 127.0.0.1 listener with TLS and
 //!   STARTTLS ([`listener::MockServer`]).
 //! - [`transcript`]: readable, redacted records of conversations.
+//! - [`script`]: script mode, exact scripted replies for client tests, in memory or on
+//!   127.0.0.1.
 
 pub mod demo;
 pub mod fetch;
 pub mod listener;
 pub mod mime;
+pub mod script;
 pub mod search;
 pub mod seed;
 pub mod session;

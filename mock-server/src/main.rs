@@ -26,7 +26,8 @@ struct Args {
     /// Allow LOGIN and AUTHENTICATE on the plaintext port before STARTTLS.
     #[arg(long)]
     allow_plaintext_login: bool,
-    /// Behave like a known server: standard, gmail or exchange.
+    /// Behave like a known server: standard, gmail, exchange, exchange-bodystructure or
+    /// bare-continuation.
     #[arg(long, default_value = "standard")]
     quirks: String,
     /// Do not log conversations.
@@ -58,8 +59,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "gmail" => Quirks::Gmail,
         "exchange" => Quirks::Exchange,
         "standard" => Quirks::Standard,
+        "exchange-bodystructure" => Quirks::ExchangeBodyStructure,
+        "bare-continuation" => Quirks::BareContinuation,
         other => {
-            return Err(format!("--quirks {other}: expected standard, gmail or exchange").into());
+            return Err(format!(
+                "--quirks {other}: expected standard, gmail, exchange, exchange-bodystructure \
+                 or bare-continuation"
+            )
+            .into());
         }
     };
     let mut builder = MockServer::builder()

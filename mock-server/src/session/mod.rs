@@ -25,11 +25,12 @@
 mod auth;
 mod mailboxes;
 pub mod options;
+mod quirky;
 mod selected;
 
 use crate::store::{Account, MailboxView, SessionId, Store, StoreError};
 use crate::transcript::{self, Direction};
-use imap_core::encode::EncodeOptions;
+use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
 use imap_core::types::{
     Atom, Capability, Code, Command, CommandBody, Data, FetchData, Response, SimpleCode,
@@ -82,6 +83,8 @@ pub struct Session {
     /// A fault closed the connection: the driver must drop it without flushing more.
     aborted: bool,
     encode_opts: EncodeOptions,
+    /// Output already rewritten for the quirk profile, before what the core still holds.
+    pending: Vec<u8>,
 }
 
 impl std::fmt::Debug for Session {
@@ -209,6 +212,7 @@ impl Session {
             tls_requested: false,
             aborted: false,
             encode_opts: EncodeOptions::default(),
+            pending: Vec::new(),
         };
         let (code, text) = match s.options.quirks {
             Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
@@ -216,7 +220,7 @@ impl Session {
                 None,
                 "The Microsoft Exchange IMAP4 service is ready.".to_owned(),
             ),
-            Quirks::Standard => (
+            Quirks::Standard | Quirks::ExchangeBodyStructure | Quirks::BareContinuation => (
                 Some(Code::Capability(s.capabilities())),
                 "mock-server ready.".to_owned(),
             ),
@@ -301,7 +305,25 @@ impl Session {
 
     /// Appends the bytes to write to `buf`; returns how many.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
-        self.core.poll_transmit(buf)
+        if !self.options.quirks.rewrites_output() {
+            return self.core.poll_transmit(buf);
+        }
+        self.flush_core();
+        let n = self.pending.len();
+        buf.append(&mut self.pending);
+        n
+    }
+
+    /// Moves what the core wrote on its own into `pending`, rewritten for the quirk profile.
+    fn flush_core(&mut self) {
+        let mut out = Vec::new();
+        self.core.poll_transmit(&mut out);
+        if self.core.is_compressed() {
+            self.pending.append(&mut out);
+        } else {
+            let out = quirky::rewrite_core(&out, self.options.quirks);
+            self.pending.extend_from_slice(&out);
+        }
     }
 
     // ----- internals -----
@@ -350,7 +372,36 @@ impl Session {
                 transcript::response_text(&resp, &self.encode_opts),
             );
         }
+        let quirks = self.options.quirks;
+        if !quirks.rewrites_output() || self.core.is_compressed() {
+            return self.core.send(resp);
+        }
+        self.flush_core();
+        let (resp, rewrite) = quirky::prepare(resp, quirks);
+        let own = encode_response(&resp, &self.encode_opts).to_vec();
         self.core.send(resp);
+        let mut out = Vec::new();
+        self.core.poll_transmit(&mut out);
+        if !out.starts_with(&own) {
+            // Compressed, or encoded differently from what we expected: leave it alone.
+            self.pending.append(&mut out);
+            return;
+        }
+        // The core wrote exactly these bytes first; anything after them is its own output (the
+        // `+ Ready` of a literal in a command it read next, say).
+        if rewrite {
+            self.pending
+                .extend_from_slice(&quirky::rewrite_own(&own, quirks));
+        } else {
+            self.pending.extend_from_slice(&own);
+        }
+        let rest = &out[own.len()..];
+        if self.core.is_compressed() {
+            self.pending.extend_from_slice(rest);
+        } else {
+            self.pending
+                .extend_from_slice(&quirky::rewrite_core(rest, quirks));
+        }
     }
 
     fn data(&mut self, d: Data) {

@@ -23,6 +23,31 @@ pub enum Quirks {
     /// capability code, and tagged responses without text (`a1 OK`, `a1 NO`, as Exchange
     /// Online sends for several commands; RFC 9051 requires text after the status).
     Exchange,
+    /// Exchange-like BODYSTRUCTURE: every Content-Disposition is written as a bare string
+    /// where RFC 9051 wants `body-fld-dsp = "(" string SP body-fld-param ")" / nil`, with its
+    /// parameters dropped: `... NIL "inline" NIL NIL)` instead of `... NIL ("inline" NIL) NIL
+    /// NIL)`. Exchange / Office 365 sends single parts this way (jstedfast/MailKit#919) and
+    /// Exchange 2016 puts a bare string in a multipart's disposition (jakartaee/mail-api#278);
+    /// both reports are replayed verbatim in `imap-core/tests/quirks.rs`. The rest of the
+    /// conversation is standard.
+    ExchangeBodyStructure,
+    /// A bare `+` continuation request: `+` and CRLF with neither space nor text, where RFC
+    /// 9051 wants `"+" SP (resp-text / base64)`. Sent for a synchronizing literal, to start
+    /// IDLE and for the empty challenge of AUTHENTICATE PLAIN (a base64 challenge, as in
+    /// AUTHENTICATE LOGIN, keeps its text). Imitates Yandex (djc/imap-proto#67),
+    /// public-inbox-imapd (modern-email/defects#7) and SmarterMail after `AUTHENTICATE PLAIN`
+    /// (closeio/sync-engine PR #504). Not applied once COMPRESS is active.
+    BareContinuation,
+}
+
+impl Quirks {
+    /// Whether the profile rewrites encoded output (the session then filters its bytes).
+    pub(crate) fn rewrites_output(self) -> bool {
+        matches!(
+            self,
+            Quirks::ExchangeBodyStructure | Quirks::BareContinuation
+        )
+    }
 }
 
 /// Where an [`Injection`] fires.
