@@ -475,3 +475,63 @@ pub fn encode_opts(selector: Option<&u8>) -> EncodeOptions {
         _ => EncodeOptions { utf8: true, ..d },
     }
 }
+
+/// A reader over the input of the stateful targets (`client`, `server`, `mailbox_model`,
+/// `differential`): each operation takes a byte or a few from the front, so that libFuzzer's
+/// mutations change one step of the script rather than all of it. Past the end every read
+/// gives 0 / empty.
+#[derive(Debug)]
+pub struct Cursor<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `data`.
+    pub fn new(data: &'a [u8]) -> Self {
+        Cursor { data }
+    }
+
+    /// Whether everything was read.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The next byte (0 past the end).
+    pub fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&b, rest)) => {
+                self.data = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    /// The next two bytes, little-endian.
+    pub fn u16(&mut self) -> u16 {
+        u16::from(self.byte()) | (u16::from(self.byte()) << 8)
+    }
+
+    /// The next four bytes, little-endian.
+    pub fn u32(&mut self) -> u32 {
+        u32::from(self.u16()) | (u32::from(self.u16()) << 16)
+    }
+
+    /// The next `n` bytes (fewer at the end).
+    pub fn take(&mut self, n: usize) -> &'a [u8] {
+        let (head, rest) = self.data.split_at(n.min(self.data.len()));
+        self.data = rest;
+        head
+    }
+
+    /// A length byte, then that many bytes.
+    pub fn chunk(&mut self) -> &'a [u8] {
+        let n = usize::from(self.byte());
+        self.take(n)
+    }
+
+    /// Everything left.
+    pub fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.data)
+    }
+}
