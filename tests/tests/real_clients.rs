@@ -170,7 +170,10 @@ fn check_imaplib(lines: &[(String, String)]) {
     };
     assert!(get("GREETING").starts_with("* OK"), "{lines:?}");
     assert_eq!(get("LOGIN"), "OK");
-    assert_eq!(get("LIST"), "OK Archive,Archive/2023,Drafts,INBOX,Junk,Sent,Trash");
+    assert_eq!(
+        get("LIST"),
+        "OK Archive,Archive/2023,Drafts,INBOX,Junk,Sent,Trash"
+    );
     let exists: u32 = get("SELECT")
         .strip_prefix("OK ")
         .and_then(|n| n.parse().ok())
