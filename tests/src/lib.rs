@@ -9,6 +9,8 @@
 pub mod dovecot;
 pub mod net;
 
+pub mod differential;
+
 use imap_core::client::{Client, ClientConfig, CommandId, Completion, Event};
 use imap_core::types::CommandBody;
 use mock_server::listener::MockServer;
