@@ -81,8 +81,10 @@ for t in "${targets[@]}"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$t.log")
     size=$(find "$work/$t" -type f | wc -l)
+    # libFuzzer's last status line carries the coverage: "cov: <edges> ft: <features>".
+    cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/$t.log" | tail -1 | awk '{print $2 "/" $4}')
     if [[ $status -eq 0 ]]; then
-        summary+=("$(printf '%-20s ok     %10s execs %8s execs/s %6s corpus' "$t" "${execs:-?}" "${rate:-?}" "$size")")
+        summary+=("$(printf '%-20s ok     %10s execs %8s execs/s %6s corpus %12s cov/ft' "$t" "${execs:-?}" "${rate:-?}" "$size" "${cov:-?}")")
     else
         failed+=("$t")
         summary+=("$(printf '%-20s FAILED (exit %s), log: %s' "$t" "$status" "$work/$t.log")")

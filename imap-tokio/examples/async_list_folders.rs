@@ -1,6 +1,6 @@
 //! Lists every folder with its attributes, SPECIAL-USE role, subscription and counts.
 //!
-//! `cargo run -p imap-tokio --example list_folders -- imaps://user@host/`
+//! `cargo run -p imap-tokio --example async_list_folders -- imaps://user@host/`
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Watches a folder with IDLE inside `tokio::select!`, beside Ctrl-C and a periodic tick;
 //! ends IDLE cleanly on Ctrl-C.
 //!
-//! `cargo run -p imap-tokio --example watch -- imaps://user@host/ [folder]`
+//! `cargo run -p imap-tokio --example async_watch -- imaps://user@host/ [folder]`
 
 mod common;
 
