@@ -31,7 +31,7 @@
 
 mod error;
 mod event;
-mod fenwick;
+pub(crate) mod fenwick;
 pub mod seq_map;
 
 pub use error::ModelError;

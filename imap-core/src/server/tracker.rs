@@ -5,18 +5,35 @@
 //! `EXPUNGE` is announced, and messages added elsewhere get a number only when `EXISTS` is sent.
 //! The store deals in UIDs; the tracker translates between the two at the protocol boundary.
 //!
-//! # Cost
+//! # Representation and cost
 //!
-//! The UIDs are kept in a sorted `Vec` (sequence order is ascending UID order):
+//! The tracker keeps one *slot* per message it has known, in ascending UID order (which is
+//! sequence order). An expunged message's slot is only marked dead, so no later slot moves; a
+//! Fenwick tree (the mailbox model's, [`crate::mailbox`]) counts the live slots, turning a slot
+//! into a sequence number (prefix sum) and a sequence number into a slot (k-th live slot), each
+//! in O(log n). Dead slots at the end are dropped at once; once dead slots outnumber live ones
+//! (and are more than a small constant), all are dropped in one O(n) pass, which the expunges
+//! before it pay for. While no slot is dead, lookups index the slots directly.
 //!
-//! - [`SessionTracker::seq`], [`SessionTracker::uid`]: O(log n) and O(1);
-//! - [`SessionTracker::apply_added`]: amortised O(1) per UID (new UIDs are above every known one);
-//! - [`SessionTracker::apply_expunged`]: O(log n) to find each UID plus a `Vec::remove`, which
-//!   moves the later UIDs (O(n) memmove per expunge; fine for a test server with thousands of
-//!   messages, not for millions: a Fenwick tree over a bitmap would make it O(log n));
-//! - [`SessionTracker::resolve`], [`SessionTracker::resolve_uids`]: O(k + log n) per range of
-//!   the set, for k matching messages.
+//! With n messages and d dead slots (d is at most max(n, 1024)):
+//!
+//! - [`SessionTracker::seq`]: O(log n) (binary search, then a prefix sum);
+//! - [`SessionTracker::uid`]: O(1) with no dead slot, O(log n) otherwise;
+//! - [`SessionTracker::apply_added`]: amortised O(1) per UID above every known one (the usual
+//!   case: UIDs only grow); O(n) for one below a known UID;
+//! - [`SessionTracker::apply_expunged`]: O(k log k) to sort k UIDs, then O(log n) amortised per
+//!   UID, so 500,000 single expunges on a 1,000,000-message mailbox cost O(k log n), not the
+//!   O(k n) of `Vec::remove`;
+//! - [`SessionTracker::resolve`], [`SessionTracker::resolve_uids`]: O(log n + k + d') per range
+//!   of the set, for k matching messages and d' dead slots among them (d' = 0 when nothing is
+//!   dead);
+//! - [`SessionTracker::uids`]: O(1) with no dead slot; otherwise the first call after a change
+//!   builds the list of live UIDs in O(n) (later calls are O(1)). Its callers (SEARCH, SORT,
+//!   THREAD) walk every message anyway.
 
+use std::sync::OnceLock;
+
+use crate::mailbox::fenwick::Fenwick;
 use crate::types::{MessageSet, SeqNum, SeqSet, Uid, UidSet};
 
 /// Why a sequence set cannot be resolved (the command gets a tagged `BAD`).
@@ -40,61 +57,179 @@ pub enum ResolveError {
     Saved,
 }
 
+/// Dead slots tolerated before compaction is considered (it then also needs dead > live).
+const MIN_DEAD_FOR_COMPACTION: usize = if cfg!(test) { 2 } else { 1024 };
+
 /// The UIDs one session knows, in sequence order. See the module documentation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct SessionTracker {
-    uids: Vec<Uid>,
+    /// One UID per slot, strictly ascending; a dead slot keeps its UID.
+    slots: Vec<Uid>,
+    /// Whether each slot is live.
+    alive: Vec<bool>,
+    /// 1 per live slot, 0 per dead one.
+    tree: Fenwick,
+    /// Live slots: the session's `EXISTS`.
+    live: u32,
+    /// The live UIDs, built by [`SessionTracker::uids`] while some slot is dead; reset by every
+    /// change.
+    compact: OnceLock<Vec<Uid>>,
 }
+
+impl std::fmt::Debug for SessionTracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionTracker")
+            .field("uids", &self.uids())
+            .finish()
+    }
+}
+
+impl PartialEq for SessionTracker {
+    fn eq(&self, other: &Self) -> bool {
+        self.uids() == other.uids()
+    }
+}
+
+impl Eq for SessionTracker {}
 
 impl SessionTracker {
     /// A tracker for a freshly selected mailbox holding `uids` (any order; duplicates dropped).
     pub fn new(uids: impl IntoIterator<Item = Uid>) -> Self {
-        let mut uids: Vec<Uid> = uids.into_iter().collect();
-        uids.sort_unstable();
-        uids.dedup();
-        SessionTracker { uids }
+        let mut slots: Vec<Uid> = uids.into_iter().collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let mut tree = Fenwick::default();
+        tree.fill_ones(slots.len());
+        SessionTracker {
+            alive: vec![true; slots.len()],
+            live: slots.len() as u32,
+            slots,
+            tree,
+            compact: OnceLock::new(),
+        }
     }
 
     /// The number of messages the session knows (its `EXISTS`).
     pub fn len(&self) -> u32 {
-        self.uids.len() as u32
+        self.live
     }
 
     /// Whether the session knows no message.
     pub fn is_empty(&self) -> bool {
-        self.uids.is_empty()
+        self.live == 0
     }
 
-    /// The UIDs in sequence order: `uids()[i]` is the UID of sequence number `i + 1`.
+    /// The UIDs in sequence order: `uids()[i]` is the UID of sequence number `i + 1`. O(1),
+    /// except for the first call after an expunge that left dead slots (O(n); see the module
+    /// documentation).
     pub fn uids(&self) -> &[Uid] {
-        &self.uids
+        if self.dead() == 0 {
+            return &self.slots;
+        }
+        self.compact.get_or_init(|| self.live_uids().collect())
     }
 
-    /// The sequence number of `uid`, if the session knows it.
+    /// The sequence number of `uid`, if the session knows it. O(log n).
     pub fn seq(&self, uid: Uid) -> Option<SeqNum> {
-        self.uids
-            .binary_search(&uid)
-            .ok()
-            .and_then(|i| SeqNum::new(i as u32 + 1))
+        let slot = self.slots.binary_search(&uid).ok()?;
+        if self.dead() == 0 {
+            return SeqNum::new(slot as u32 + 1);
+        }
+        if !self.alive[slot] {
+            return None;
+        }
+        SeqNum::new(self.tree.prefix(slot + 1))
     }
 
-    /// The UID of sequence number `seq`, if it is in range.
+    /// The UID of sequence number `seq`, if it is in range. O(1) while no slot is dead,
+    /// O(log n) otherwise.
     pub fn uid(&self, seq: SeqNum) -> Option<Uid> {
-        self.uids.get(seq.get() as usize - 1).copied()
+        if seq.get() > self.live {
+            return None;
+        }
+        if self.dead() == 0 {
+            return self.slots.get(seq.get() as usize - 1).copied();
+        }
+        self.tree.find_kth(seq.get()).map(|slot| self.slots[slot])
+    }
+
+    /// Dead slots.
+    fn dead(&self) -> usize {
+        self.slots.len() - self.live as usize
+    }
+
+    /// The live UIDs in order.
+    fn live_uids(&self) -> impl Iterator<Item = Uid> + '_ {
+        self.slots
+            .iter()
+            .zip(&self.alive)
+            .filter(|(_, a)| **a)
+            .map(|(u, _)| *u)
+    }
+
+    /// The live UIDs of slots `start..end`.
+    fn live_in(&self, start: usize, end: usize, out: &mut Vec<Uid>) {
+        if self.dead() == 0 {
+            out.extend_from_slice(&self.slots[start..end]);
+        } else {
+            out.extend(
+                self.slots[start..end]
+                    .iter()
+                    .zip(&self.alive[start..end])
+                    .filter(|(_, a)| **a)
+                    .map(|(u, _)| *u),
+            );
+        }
+    }
+
+    /// Drops dead slots at the end, and every dead slot once they outnumber the live ones.
+    fn trim(&mut self) {
+        while self.alive.last() == Some(&false) {
+            self.alive.pop();
+            self.slots.pop();
+            self.tree.pop_zero();
+        }
+        let dead = self.dead();
+        if dead >= MIN_DEAD_FOR_COMPACTION && dead > self.live as usize {
+            let mut keep = self.alive.iter();
+            self.slots.retain(|_| keep.next() == Some(&true));
+            self.alive.clear();
+            self.alive.resize(self.slots.len(), true);
+            self.tree.fill_ones(self.slots.len());
+        }
     }
 
     /// Records messages that arrived (before sending `EXISTS`); returns the new `EXISTS`.
     /// UIDs the session already knows are ignored.
     pub fn apply_added(&mut self, uids: impl IntoIterator<Item = Uid>) -> u32 {
+        let before = self.live;
         for uid in uids {
-            match self.uids.last() {
-                Some(&last) if uid <= last => {
-                    if let Err(i) = self.uids.binary_search(&uid) {
-                        self.uids.insert(i, uid);
+            match self.slots.last() {
+                Some(&last) if uid <= last => match self.slots.binary_search(&uid) {
+                    Ok(slot) if self.alive[slot] => {}
+                    Ok(slot) => {
+                        self.alive[slot] = true;
+                        self.tree.add(slot, 1);
+                        self.live += 1;
                     }
+                    Err(slot) => {
+                        // Below a known UID: the rare case, O(n).
+                        self.slots.insert(slot, uid);
+                        self.alive.insert(slot, true);
+                        self.tree.rebuild(self.alive.iter().map(|&a| u32::from(a)));
+                        self.live += 1;
+                    }
+                },
+                _ => {
+                    self.slots.push(uid);
+                    self.alive.push(true);
+                    self.tree.push(1);
+                    self.live += 1;
                 }
-                _ => self.uids.push(uid),
             }
+        }
+        if self.live != before {
+            self.compact.take();
         }
         self.len()
     }
@@ -110,10 +245,18 @@ impl SessionTracker {
         uids.dedup();
         let mut out = Vec::with_capacity(uids.len());
         for uid in uids {
-            if let Ok(i) = self.uids.binary_search(&uid) {
-                self.uids.remove(i);
-                out.extend(SeqNum::new(i as u32 + 1));
+            if let Ok(slot) = self.slots.binary_search(&uid)
+                && self.alive[slot]
+            {
+                out.extend(SeqNum::new(self.tree.prefix(slot + 1)));
+                self.alive[slot] = false;
+                self.tree.add(slot, -1);
+                self.live -= 1;
             }
+        }
+        if !out.is_empty() {
+            self.trim();
+            self.compact.take();
         }
         out
     }
@@ -134,7 +277,13 @@ impl SessionTracker {
             if b > exists {
                 return Err(ResolveError::OutOfRange { seq: b, exists });
             }
-            out.extend_from_slice(&self.uids[a as usize - 1..b as usize]);
+            if self.dead() == 0 {
+                out.extend_from_slice(&self.slots[a as usize - 1..b as usize]);
+            } else {
+                let start = self.tree.find_kth(a).unwrap_or(self.slots.len());
+                let end = self.tree.find_kth(b).map_or(self.slots.len(), |s| s + 1);
+                self.live_in(start, end, &mut out);
+            }
         }
         sort_dedup(&mut out, set.items().len());
         Ok(out)
@@ -144,16 +293,17 @@ impl SessionTracker {
     /// know are left out (RFC 9051 section 6.4.9); `*` is the highest known UID, so `n:*`
     /// always includes the last message even when `n` is above it.
     pub fn resolve_uids(&self, set: &UidSet) -> Vec<Uid> {
-        let Some(largest) = self.uids.last().map(|u| u.get()) else {
+        // The last slot is live (dead ones at the end are dropped at once).
+        let Some(largest) = self.slots.last().map(|u| u.get()) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in set.items() {
             let (a, b) = item.bounds(largest);
-            let start = self.uids.partition_point(|u| u.get() < a);
-            let end = self.uids.partition_point(|u| u.get() <= b);
+            let start = self.slots.partition_point(|u| u.get() < a);
+            let end = self.slots.partition_point(|u| u.get() <= b);
             if start < end {
-                out.extend_from_slice(&self.uids[start..end]);
+                self.live_in(start, end, &mut out);
             }
         }
         sort_dedup(&mut out, set.items().len());
@@ -299,6 +449,136 @@ mod tests {
             t.resolve_set(&MessageSet::Saved { uid: true }),
             Err(ResolveError::Saved)
         );
+    }
+
+    /// One step of the model test.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Added(Vec<u32>),
+        Expunged(Vec<u32>),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            proptest::collection::vec(1u32..300, 0..8).prop_map(Op::Added),
+            proptest::collection::vec(1u32..300, 0..12).prop_map(Op::Expunged),
+        ]
+    }
+
+    /// Set items: a bound (`None` for `*`) and, for a range, the other bound.
+    type Items = Vec<(Option<u32>, Option<Option<u32>>)>;
+
+    /// A set of up to three items, numbers in `1..=max` or `*`.
+    fn seq_items(max: u32) -> impl Strategy<Value = Items> {
+        let bound = proptest::option::weighted(0.9, 1..=max.max(1));
+        proptest::collection::vec((bound.clone(), proptest::option::of(bound)), 1..4)
+    }
+
+    fn to_set<T: crate::types::SetKey>(
+        items: &Items,
+        make: impl Fn(u32) -> Option<T>,
+    ) -> Option<NumSet<T>> {
+        let b = |v: Option<u32>| match v {
+            Some(n) => make(n).map(Bound::Value),
+            None => Some(Bound::Star),
+        };
+        let items = items
+            .iter()
+            .map(|&(x, y)| match y {
+                None => b(x).map(SetItem::Single),
+                Some(y) => Some(SetItem::Range(b(x)?, b(y)?)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        NumSet::new(items).ok()
+    }
+
+    /// What a plain sorted `Vec` says a sequence set resolves to.
+    fn naive_resolve(model: &[Uid], items: &Items) -> Option<Vec<Uid>> {
+        let n = model.len() as u32;
+        let v = |x: Option<u32>| x.unwrap_or(n);
+        let mut out = Vec::new();
+        for &(x, y) in items {
+            let (a, b) = (v(x), v(y.unwrap_or(x)));
+            let (a, b) = (a.min(b), a.max(b));
+            if a == 0 || b > n {
+                return None;
+            }
+            out.extend_from_slice(&model[a as usize - 1..b as usize]);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    proptest! {
+        /// The tracker against a plain sorted `Vec<Uid>` (insert, `Vec::remove`), after every
+        /// step: numbering, lookups both ways, set resolution, equality and compaction.
+        #[test]
+        fn matches_a_vec_model(
+            initial in proptest::collection::btree_set(1u32..300, 0..80),
+            ops in proptest::collection::vec(op(), 0..30),
+            sets in proptest::collection::vec(seq_items(90), 4),
+            uid_sets in proptest::collection::vec(seq_items(320), 4),
+        ) {
+            let mut t = tracker(&initial.iter().copied().collect::<Vec<_>>());
+            let mut model: Vec<Uid> = initial.iter().map(|&n| uid(n)).collect();
+            for op in ops {
+                match op {
+                    Op::Added(add) => {
+                        for u in uids(&add) {
+                            if let Err(i) = model.binary_search(&u) {
+                                model.insert(i, u);
+                            }
+                        }
+                        prop_assert_eq!(t.apply_added(uids(&add)), model.len() as u32);
+                    }
+                    Op::Expunged(gone) => {
+                        let mut want = Vec::new();
+                        let mut gone = uids(&gone);
+                        gone.sort_unstable_by(|a, b| b.cmp(a));
+                        gone.dedup();
+                        for u in &gone {
+                            if let Ok(i) = model.binary_search(u) {
+                                model.remove(i);
+                                want.push(seq(i as u32 + 1));
+                            }
+                        }
+                        prop_assert_eq!(t.apply_expunged(gone), want);
+                    }
+                }
+                prop_assert_eq!(t.uids(), &model[..]);
+                prop_assert_eq!(t.len(), model.len() as u32);
+                prop_assert_eq!(t.is_empty(), model.is_empty());
+                prop_assert!(t.dead() < MIN_DEAD_FOR_COMPACTION || t.dead() <= t.len() as usize);
+                for n in 1..320 {
+                    let want = model.binary_search(&uid(n)).ok().map(|i| seq(i as u32 + 1));
+                    prop_assert_eq!(t.seq(uid(n)), want);
+                }
+                for n in 1..=model.len() as u32 + 1 {
+                    prop_assert_eq!(t.uid(seq(n)), model.get(n as usize - 1).copied());
+                }
+                for items in &sets {
+                    if let Some(set) = to_set(items, SeqNum::new) {
+                        prop_assert_eq!(t.resolve(&set).ok(), naive_resolve(&model, items));
+                    }
+                }
+                for items in &uid_sets {
+                    if let Some(set) = to_set(items, Uid::new) {
+                        let largest = model.last().map_or(0, |u| u.get());
+                        let want: Vec<Uid> = model
+                            .iter()
+                            .copied()
+                            .filter(|u| set.items().iter().any(|i| {
+                                let (a, b) = i.bounds(largest);
+                                (a..=b).contains(&u.get())
+                            }))
+                            .collect();
+                        prop_assert_eq!(t.resolve_uids(&set), want);
+                    }
+                }
+                prop_assert_eq!(&t, &SessionTracker::new(model.iter().copied()));
+            }
+        }
     }
 
     proptest! {
