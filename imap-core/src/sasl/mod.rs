@@ -1,4 +1,7 @@
-//! Client-side SASL mechanisms for `AUTHENTICATE` (RFC 9051 §6.2.2, SASL-IR RFC 4959).
+//! SASL mechanisms for `AUTHENTICATE` (RFC 9051 §6.2.2, SASL-IR RFC 4959): every mechanism on
+//! the client side ([`SaslSession`]), and the server side of the two that need more than a
+//! password comparison ([`ScramServer`], [`CramMd5Server`]; PLAIN and LOGIN carry the password
+//! itself, so a server only compares it).
 //!
 //! Sans-IO: a [`SaslSession`] turns decoded server challenges into responses and never reads,
 //! writes or looks at a clock. The only randomness is the SCRAM client nonce, taken from the
@@ -33,14 +36,20 @@ use std::fmt;
 use crate::secret::Secret;
 
 mod cram_md5;
+mod cram_md5_server;
 mod error;
 mod login;
 mod oauthbearer;
 mod plain;
 mod scram;
+mod scram_server;
+mod server_error;
 mod xoauth2;
 
+pub use cram_md5_server::{CramMd5Response, CramMd5Server};
 pub use error::{OAuthError, SaslError};
+pub use scram_server::{ScramCredentials, ScramIdentity, ScramServer};
+pub use server_error::SaslServerError;
 
 /// A SASL mechanism this crate implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -84,10 +84,25 @@ pub(super) fn is_valid_nonce(nonce: &str) -> bool {
 }
 
 /// HMAC-SHA-256.
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+pub(super) fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().into()
+}
+
+/// A fresh random nonce: 24 bytes from the operating system, in base64 (32 characters, valid
+/// as a SCRAM `printable`). Errors give the system's reason.
+pub(super) fn random_nonce() -> Result<String, String> {
+    let mut random = [0u8; NONCE_BYTES];
+    getrandom::fill(&mut random).map_err(|e| e.to_string())?;
+    Ok(base64_encode(&random))
+}
+
+/// `SaltedPassword = Hi(password, salt, iterations)`, PBKDF2-HMAC-SHA-256 (RFC 5802 §2.2).
+pub(super) fn salted_password(password: &str, salt: &[u8], iterations: u32) -> Secret<[u8; 32]> {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt, iterations, &mut out);
+    Secret::new(out)
 }
 
 /// The error for a bad server-first message.
@@ -122,13 +137,12 @@ impl Scram {
             Some(a) => format!("n,a={},", escape_saslname(a)),
             None => String::from("n,,"),
         };
-        let mut random = [0u8; NONCE_BYTES];
-        getrandom::fill(&mut random).map_err(|e| SaslError::Random(e.to_string()))?;
+        let nonce = random_nonce().map_err(SaslError::Random)?;
         Ok(Scram {
             gs2_header,
             username: escape_saslname(username),
             password: Secret::new(credentials.secret().to_owned()),
-            nonce: base64_encode(&random),
+            nonce,
             min_iterations: SaslSession::DEFAULT_MIN_ITERATIONS,
             max_iterations: SaslSession::DEFAULT_MAX_ITERATIONS,
             state: State::Initial,
@@ -263,16 +277,7 @@ impl Scram {
         let without_proof = format!("c={channel_binding},r={nonce}");
         let auth_message = format!("{client_first_bare},{server_first},{without_proof}");
 
-        let salted_password = {
-            let mut out = [0u8; 32];
-            pbkdf2::pbkdf2_hmac::<Sha256>(
-                self.password.expose().as_bytes(),
-                &salt,
-                iterations,
-                &mut out,
-            );
-            Secret::new(out)
-        };
+        let salted_password = salted_password(self.password.expose(), &salt, iterations);
         let client_key = hmac(salted_password.expose(), b"Client Key");
         let stored_key: [u8; 32] = Sha256::digest(client_key).into();
         let client_signature = hmac(&stored_key, auth_message.as_bytes());
