@@ -1,34 +1,73 @@
-//! LOGIN and AUTHENTICATE (PLAIN, RFC 4616; LOGIN, draft-murchison-sasl-login) with SASL-IR.
+//! LOGIN and AUTHENTICATE with SASL-IR: PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login),
+//! SCRAM-SHA-256 (RFC 5802, RFC 7677; no channel binding) and CRAM-MD5 (RFC 2195).
+//!
+//! PLAIN, LOGIN and the LOGIN command carry the password itself, so on a connection without TLS
+//! they need [`super::SessionOptions::allow_plaintext_login`]; SCRAM-SHA-256 and CRAM-MD5 never
+//! send it and are always offered before authentication. The SCRAM and CRAM-MD5 message checks
+//! are `imap_core::sasl`'s ([`ScramServer`], [`CramMd5Server`]).
+//!
+//! Outcomes: a wrong password (or unknown user) gets `NO [AUTHENTICATIONFAILED]`; a client
+//! message that breaks the mechanism's syntax gets `BAD` with the reason; `*` cancels with
+//! `BAD`. The session stays usable in every case. A successful SCRAM exchange sends the
+//! server-final message (`v=`, the server's signature) as a last challenge, answered by an
+//! empty line before the tagged `OK` (RFC 9051 section 6.2.2).
 
 use super::{Fail, Outcome, Session, State};
+use crate::store::Account;
 use bytes::Bytes;
+use imap_core::sasl::{CramMd5Server, SaslServerError, ScramCredentials, ScramServer};
 use imap_core::types::{Atom, Code, SimpleCode, Str, Tag};
 
-/// The SASL mechanism of an exchange in progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mechanism {
+/// Where an exchange in progress is.
+pub(crate) enum Exchange {
+    /// PLAIN: waiting for `authzid NUL authcid NUL passwd`.
     Plain,
-    /// LOGIN: waiting for the user name (`None`) or the password.
-    Login,
+    /// LOGIN: waiting for the user name.
+    LoginUser,
+    /// LOGIN: waiting for the password of this user.
+    LoginPassword(String),
+    /// SCRAM: waiting for the client-first message.
+    ScramFirst(Box<ScramServer>),
+    /// SCRAM: the server-first message was sent to this user; waiting for the client-final
+    /// message.
+    ScramFinal(Box<ScramServer>, String),
+    /// SCRAM: the proof of this user was verified and the server-final message sent; waiting
+    /// for the client's empty response.
+    ScramVerified(String),
+    /// CRAM-MD5: the challenge was sent; waiting for `username SP digest`.
+    CramMd5(CramMd5Server),
 }
 
 /// An AUTHENTICATE exchange in progress.
 pub(crate) struct Sasl {
     pub tag: Tag,
-    mechanism: Mechanism,
-    user: Option<String>,
+    exchange: Exchange,
 }
 
-fn b64(s: &str) -> String {
+/// The host name in a CRAM-MD5 challenge.
+const CRAM_MD5_HOST: &str = "mock-server.invalid";
+
+fn b64(s: impl AsRef<[u8]>) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
+fn auth_failed(text: impl Into<String>) -> Fail {
+    Fail::no(text).code(Code::Simple(SimpleCode::AuthenticationFailed))
+}
+
+/// The tagged failure for a refused SCRAM or CRAM-MD5 message.
+fn refused(mechanism: &str, e: &SaslServerError) -> Fail {
+    match e {
+        SaslServerError::InvalidProof => auth_failed("Authentication failed"),
+        e if e.is_malformed() => Fail::bad(format!("{mechanism}: {e}")),
+        e => auth_failed(format!("{mechanism}: {e}")),
+    }
+}
+
 impl Session {
     fn login_allowed(&self) -> Result<(), Fail> {
-        if !matches!(self.state, State::NotAuthenticated) {
-            return Err(Fail::bad("Already authenticated"));
-        }
+        self.not_yet_authenticated()?;
         if self.secure || self.options.allow_plaintext_login {
             Ok(())
         } else {
@@ -37,18 +76,26 @@ impl Session {
         }
     }
 
+    fn not_yet_authenticated(&self) -> Result<(), Fail> {
+        if matches!(self.state, State::NotAuthenticated) {
+            Ok(())
+        } else {
+            Err(Fail::bad("Already authenticated"))
+        }
+    }
+
     fn finish_login(&mut self, user: &str, password: &[u8]) -> Outcome {
         let password = String::from_utf8_lossy(password);
-        match self.store.login(user, &password) {
-            Ok(account) => {
-                self.state = State::Authenticated(account);
-                Ok((
-                    Some(Code::Capability(self.capabilities())),
-                    "Logged in".into(),
-                ))
-            }
-            Err(e) => Err(Fail::from(e)),
-        }
+        let account = self.store.login(user, &password).map_err(Fail::from)?;
+        Ok(self.logged_in(account))
+    }
+
+    fn logged_in(&mut self, account: Account) -> (Option<Code>, String) {
+        self.state = State::Authenticated(account);
+        (
+            Some(Code::Capability(self.capabilities())),
+            "Logged in".into(),
+        )
     }
 
     pub(crate) fn login(&mut self, username: Str, password: Str) -> Outcome {
@@ -56,61 +103,161 @@ impl Session {
         self.finish_login(&username.to_string_lossy(), password.as_bytes())
     }
 
+    /// The fixed nonce of the options, if it is a valid one.
+    fn fixed_nonce(&self) -> Option<String> {
+        self.options
+            .sasl_nonce
+            .clone()
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| matches!(b, 0x21..=0x7e) && b != b','))
+    }
+
     pub(crate) fn authenticate(&mut self, tag: Tag, mechanism: Atom, initial: Option<Bytes>) {
-        if let Err(f) = self.login_allowed() {
-            return self.respond(tag, Err(f));
-        }
-        let mechanism = if mechanism.eq_ignore_ascii_case("PLAIN") {
-            Mechanism::Plain
-        } else if mechanism.eq_ignore_ascii_case("LOGIN") {
-            Mechanism::Login
-        } else {
-            return self.respond(tag, Err(Fail::no("Unsupported authentication mechanism")));
+        let name = mechanism.as_str().to_ascii_uppercase();
+        let exchange = match name.as_str() {
+            "PLAIN" | "LOGIN" => self.login_allowed().map(|()| {
+                if name == "PLAIN" {
+                    Exchange::Plain
+                } else {
+                    Exchange::LoginUser
+                }
+            }),
+            "SCRAM-SHA-256" => self.not_yet_authenticated().and_then(|()| {
+                let server = match self.fixed_nonce() {
+                    Some(n) => Ok(ScramServer::with_nonce(n)),
+                    None => ScramServer::new(),
+                };
+                server
+                    .map(|s| Exchange::ScramFirst(Box::new(s)))
+                    .map_err(|e| {
+                        Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
+                    })
+            }),
+            "CRAM-MD5" => self.not_yet_authenticated().and_then(|()| {
+                if initial.is_some() {
+                    return Err(Fail::bad("CRAM-MD5 has no initial response"));
+                }
+                let server = match self.fixed_nonce() {
+                    Some(n) => Ok(CramMd5Server::with_challenge(format!(
+                        "<{n}@{CRAM_MD5_HOST}>"
+                    ))),
+                    None => CramMd5Server::new(CRAM_MD5_HOST),
+                };
+                server.map(Exchange::CramMd5).map_err(|e| {
+                    Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
+                })
+            }),
+            _ => Err(Fail::no("Unsupported authentication mechanism")),
+        };
+        let exchange = match exchange {
+            Ok(e) => e,
+            Err(f) => return self.respond(tag, Err(f)),
+        };
+        let challenge = match &exchange {
+            Exchange::LoginUser => b64("Username:"),
+            Exchange::CramMd5(c) => b64(c.challenge()),
+            _ => String::new(),
         };
         self.sasl = Some(Sasl {
             tag: tag.clone(),
-            mechanism,
-            user: None,
+            exchange,
         });
         match initial {
             Some(data) => self.sasl_step(tag, Some(data.to_vec())),
-            None => match mechanism {
-                Mechanism::Plain => self.continuation(""),
-                Mechanism::Login => self.continuation(&b64("Username:")),
-            },
+            None => self.continuation(&challenge),
         }
     }
 
     /// One client response of the exchange (`None`: cancelled with `*`).
     pub(crate) fn sasl_step(&mut self, tag: Tag, data: Option<Vec<u8>>) {
-        let Some(mut sasl) = self.sasl.take().filter(|s| s.tag == tag) else {
+        let Some(sasl) = self.sasl.take().filter(|s| s.tag == tag) else {
             return self.respond(tag, Err(Fail::bad("No authentication in progress")));
         };
         let Some(data) = data else {
             return self.respond(tag, Err(Fail::bad("Authentication cancelled")));
         };
-        let failed = || {
-            Err(Fail::no("Authentication failed")
-                .code(Code::Simple(SimpleCode::AuthenticationFailed)))
-        };
-        let outcome = match (sasl.mechanism, sasl.user.take()) {
-            (Mechanism::Plain, _) => {
+        let scram = "SCRAM-SHA-256";
+        // `Ok(Some(challenge))`: the exchange goes on with this challenge.
+        let next: Result<Option<(Exchange, Vec<u8>)>, Fail> = match sasl.exchange {
+            Exchange::Plain => {
                 // authzid NUL authcid NUL passwd; an authzid other than the user is refused.
                 let parts: Vec<&[u8]> = data.split(|&b| b == 0).collect();
                 match parts[..] {
                     [authz, user, pass] if authz.is_empty() || authz == user => {
-                        self.finish_login(&String::from_utf8_lossy(user), pass)
+                        let outcome = self.finish_login(&String::from_utf8_lossy(user), pass);
+                        return self.respond(tag, outcome);
                     }
-                    _ => failed(),
+                    _ => Err(auth_failed("Authentication failed")),
                 }
             }
-            (Mechanism::Login, None) => {
-                sasl.user = Some(String::from_utf8_lossy(&data).into_owned());
-                self.sasl = Some(sasl);
-                return self.continuation(&b64("Password:"));
+            Exchange::LoginUser => {
+                let user = String::from_utf8_lossy(&data).into_owned();
+                Ok(Some((Exchange::LoginPassword(user), b"Password:".to_vec())))
             }
-            (Mechanism::Login, Some(user)) => self.finish_login(&user, &data),
+            Exchange::LoginPassword(user) => {
+                let outcome = self.finish_login(&user, &data);
+                return self.respond(tag, outcome);
+            }
+            Exchange::ScramFirst(mut server) => match server.handle_client_first(&data) {
+                Err(e) => Err(refused(scram, &e)),
+                Ok(who) if who.authzid.as_ref().is_some_and(|a| *a != who.username) => Err(
+                    Fail::no("Authentication failed: no right to act as another user")
+                        .code(Code::Simple(SimpleCode::AuthorizationFailed)),
+                ),
+                Ok(who) => {
+                    // An unknown user gets made-up keys, so that the exchange fails at the
+                    // proof like a wrong password (RFC 5802 section 9); its account lookup
+                    // fails after the proof in any case.
+                    let credentials = self.store.scram_credentials(&who.username);
+                    let credentials = credentials.unwrap_or_else(|| {
+                        let salt = format!("mock-server:{}", who.username);
+                        ScramCredentials::new("\0no such user\0", salt.as_bytes(), 4096)
+                    });
+                    match server.server_first(&credentials) {
+                        Ok(first) => Ok(Some((Exchange::ScramFinal(server, who.username), first))),
+                        Err(e) => Err(refused(scram, &e)),
+                    }
+                }
+            },
+            Exchange::ScramFinal(mut server, user) => match server.handle_client_final(&data) {
+                Ok(last) => Ok(Some((Exchange::ScramVerified(user), last))),
+                Err(e) => Err(refused(scram, &e)),
+            },
+            Exchange::ScramVerified(user) => {
+                if !data.is_empty() {
+                    Err(Fail::bad(
+                        "SCRAM-SHA-256: expected an empty response to the server signature",
+                    ))
+                } else {
+                    let outcome = self
+                        .store
+                        .account(&user)
+                        .map(|account| self.logged_in(account))
+                        .map_err(|_| auth_failed("Authentication failed"));
+                    return self.respond(tag, outcome);
+                }
+            }
+            Exchange::CramMd5(server) => match server.parse_response(&data) {
+                Err(e) => Err(refused("CRAM-MD5", &e)),
+                Ok(response) => {
+                    let outcome = self
+                        .store
+                        .login_cram_md5(&server, &response)
+                        .map(|account| self.logged_in(account))
+                        .map_err(|_| auth_failed("Authentication failed"));
+                    return self.respond(tag, outcome);
+                }
+            },
         };
-        self.respond(tag, outcome);
+        match next {
+            Ok(Some((exchange, challenge))) => {
+                self.sasl = Some(Sasl {
+                    tag: tag.clone(),
+                    exchange,
+                });
+                self.continuation(&b64(challenge));
+            }
+            Ok(None) => {}
+            Err(f) => self.respond(tag, Err(f)),
+        }
     }
 }

@@ -466,12 +466,15 @@ impl Session {
             if self.options.starttls && !self.secure {
                 v.push(Capability::StartTls);
             }
+            // SCRAM-SHA-256 and CRAM-MD5 never send the password: offered with or without TLS.
+            v.push(Capability::Auth(a("SCRAM-SHA-256")));
             if login_ok {
                 v.push(Capability::Auth(a("PLAIN")));
                 v.push(Capability::Auth(a("LOGIN")));
             } else {
                 v.push(Capability::LoginDisabled);
             }
+            v.push(Capability::Auth(a("CRAM-MD5")));
             v.push(Capability::SaslIr);
         }
         v.extend([

@@ -110,6 +110,10 @@ pub struct SessionOptions {
     pub faults: Faults,
     /// Where to record conversations, if anywhere.
     pub transcript: Option<Transcript>,
+    /// A fixed SCRAM-SHA-256 server nonce and CRAM-MD5 challenge instead of random ones, for
+    /// reproducible exchanges (the RFC 7677 example, transcripts). Must be printable ASCII
+    /// without `,` (RFC 5802's `printable`); a value that is not is ignored.
+    pub sasl_nonce: Option<String>,
 }
 
 impl Default for SessionOptions {
@@ -121,6 +125,7 @@ impl Default for SessionOptions {
             quirks: Quirks::Standard,
             faults: Faults::default(),
             transcript: None,
+            sasl_nonce: None,
         }
     }
 }

@@ -15,6 +15,7 @@
 //! [`Account::expunge_uids`]. Sessions that have the mailbox selected see those changes in their
 //! next [`MailboxView::poll`].
 
+mod auth;
 mod changes;
 mod list;
 mod mailbox;

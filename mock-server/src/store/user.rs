@@ -3,6 +3,7 @@
 
 use super::mailbox::MailboxState;
 use crate::mime::ParsedMessage;
+use imap_core::sasl::ScramCredentials;
 use imap_core::types::{Atom, QuotaResource};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -51,6 +52,8 @@ impl Quota {
 #[derive(Debug)]
 pub(crate) struct UserState {
     pub password: String,
+    /// SCRAM-SHA-256 keys, derived from the password on first use (see `Store::scram_credentials`).
+    pub scram: Option<ScramCredentials>,
     /// Mailboxes by id.
     pub mailboxes: BTreeMap<u64, MailboxState>,
     /// Subscribed names (which need not exist).
@@ -65,6 +68,7 @@ impl UserState {
     pub fn new(password: String) -> Self {
         UserState {
             password,
+            scram: None,
             mailboxes: BTreeMap::new(),
             subscriptions: BTreeSet::new(),
             storage_limit: None,

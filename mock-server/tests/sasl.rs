@@ -1,0 +1,190 @@
+//! AUTHENTICATE SCRAM-SHA-256 and CRAM-MD5 from raw bytes: what a malformed or refused client
+//! message gets (BAD or NO with a reason), cancelling with `*`, and that the session goes on
+//! (a LOGIN works afterwards). The happy paths with the real client are in the tests crate.
+
+mod common;
+
+use base64::Engine as _;
+use common::{Raw, kind, tagged};
+use imap_core::types::{Code, Response, SimpleCode, StatusKind};
+use mock_server::listener::{MemoryConnection, MockServer};
+use mock_server::store::Store;
+
+fn b64(data: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
+fn connect() -> Raw<MemoryConnection> {
+    let store = Store::builder()
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .build()
+        .unwrap();
+    let server = MockServer::builder().store(store).build().unwrap();
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv();
+    c
+}
+
+/// The decoded challenge of the next response, which must be a continuation request.
+fn challenge(c: &mut Raw<MemoryConnection>) -> Vec<u8> {
+    match c.recv() {
+        Some(Response::Continue(k)) => k.decode_base64().unwrap_or_default(),
+        other => panic!("expected a continuation request, got {other:?}"),
+    }
+}
+
+/// The tagged result of `a1` after sending `line`.
+fn answer(c: &mut Raw<MemoryConnection>, line: &[u8]) -> (StatusKind, Option<Code>, String) {
+    c.send(line);
+    c.send(b"\r\n");
+    let r = c.until("a1");
+    let t = tagged(&r);
+    (
+        t.kind,
+        t.code.clone(),
+        t.text.to_string_lossy().into_owned(),
+    )
+}
+
+/// After a failed exchange the session still logs in.
+fn still_usable(c: &mut Raw<MemoryConnection>) {
+    assert_eq!(kind(&c.run("z1", "LOGIN alice pw")), StatusKind::Ok);
+}
+
+fn auth_failed() -> Option<Code> {
+    Some(Code::Simple(SimpleCode::AuthenticationFailed))
+}
+
+#[test]
+fn scram_malformed_client_first_is_bad_with_a_reason() {
+    for (first, reason) in [
+        (&b"x,,n=alice,r=abc"[..], "channel binding flag"),
+        (b"n,,r=abc", "no username"),
+        (b"n,,n=al=ice,r=abc", "invalid username encoding"),
+        (b"", "no GS2 header"),
+    ] {
+        let mut c = connect();
+        c.send(b"a1 AUTHENTICATE SCRAM-SHA-256\r\n");
+        assert_eq!(challenge(&mut c), b"");
+        let (k, _, text) = answer(&mut c, b64(first).as_bytes());
+        assert_eq!(k, StatusKind::Bad, "{text}");
+        assert!(text.contains(reason), "{text}");
+        still_usable(&mut c);
+    }
+}
+
+#[test]
+fn scram_refusals_are_no() {
+    // Channel binding required: not supported here.
+    let mut c = connect();
+    let first = b64(b"p=tls-unique,,n=alice,r=abc");
+    c.send(format!("a1 AUTHENTICATE SCRAM-SHA-256 {first}\r\n").as_bytes());
+    let r = c.until("a1");
+    assert_eq!(tagged(&r).kind, StatusKind::No);
+    assert_eq!(tagged(&r).code, auth_failed());
+    assert!(
+        tagged(&r)
+            .text
+            .to_string_lossy()
+            .contains("channel binding is not supported")
+    );
+    still_usable(&mut c);
+
+    // Mandatory extension.
+    let mut c = connect();
+    let first = b64(b"n,,m=ext,n=alice,r=abc");
+    c.send(format!("a1 AUTHENTICATE SCRAM-SHA-256 {first}\r\n").as_bytes());
+    assert_eq!(tagged(&c.until("a1")).kind, StatusKind::No);
+    still_usable(&mut c);
+}
+
+/// A client-final message whose proof is wrong, and one that breaks the syntax.
+#[test]
+fn scram_client_final() {
+    for (malformed, want) in [(false, StatusKind::No), (true, StatusKind::Bad)] {
+        let mut c = connect();
+        let first = b64(b"n,,n=alice,r=clientnonce");
+        c.send(format!("a1 AUTHENTICATE SCRAM-SHA-256 {first}\r\n").as_bytes());
+        let server_first = String::from_utf8(challenge(&mut c)).unwrap();
+        let nonce = server_first.split(',').next().unwrap();
+        assert!(nonce.starts_with("r=clientnonce") && nonce.len() > "r=clientnonce".len());
+        let last = if malformed {
+            // Well-formed attributes, but the proof is not base64.
+            format!("c=biws,{nonce},p=!!")
+        } else {
+            format!("c=biws,{nonce},p={}", b64(&[7; 32]))
+        };
+        let (k, code, text) = answer(&mut c, b64(last.as_bytes()).as_bytes());
+        assert_eq!(k, want, "{text}");
+        if want == StatusKind::No {
+            assert_eq!(code, auth_failed());
+        } else {
+            assert!(text.contains("proof is not base64"), "{text}");
+        }
+        still_usable(&mut c);
+    }
+}
+
+#[test]
+fn scram_cancelled_with_star() {
+    let mut c = connect();
+    let first = b64(b"n,,n=alice,r=clientnonce");
+    c.send(format!("a1 AUTHENTICATE SCRAM-SHA-256 {first}\r\n").as_bytes());
+    challenge(&mut c);
+    let (k, _, text) = answer(&mut c, b"*");
+    assert_eq!(k, StatusKind::Bad);
+    assert!(text.contains("cancelled"), "{text}");
+    still_usable(&mut c);
+}
+
+#[test]
+fn cram_md5_failures() {
+    // Cancelled.
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE CRAM-MD5\r\n");
+    let ch = challenge(&mut c);
+    assert!(ch.starts_with(b"<") && ch.ends_with(b">"), "{ch:?}");
+    assert_eq!(answer(&mut c, b"*").0, StatusKind::Bad);
+    still_usable(&mut c);
+
+    // Malformed response.
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE CRAM-MD5\r\n");
+    challenge(&mut c);
+    let (k, _, text) = answer(&mut c, b64(b"alice not-a-digest").as_bytes());
+    assert_eq!(k, StatusKind::Bad);
+    assert!(text.contains("digest"), "{text}");
+    still_usable(&mut c);
+
+    // Wrong digest.
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE CRAM-MD5\r\n");
+    challenge(&mut c);
+    let wrong = b64(b"alice 0123456789abcdef0123456789abcdef");
+    let (k, code, _) = answer(&mut c, wrong.as_bytes());
+    assert_eq!((k, code), (StatusKind::No, auth_failed()));
+    still_usable(&mut c);
+
+    // No initial response in CRAM-MD5 (the server speaks first).
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE CRAM-MD5 YWxpY2U=\r\n");
+    assert_eq!(tagged(&c.until("a1")).kind, StatusKind::Bad);
+    still_usable(&mut c);
+}
+
+#[test]
+fn capabilities_list_the_mechanisms() {
+    let mut c = connect();
+    let r = c.run("c1", "CAPABILITY");
+    let text = c.received.join("");
+    assert_eq!(kind(&r), StatusKind::Ok);
+    for m in [
+        "AUTH=SCRAM-SHA-256",
+        "AUTH=CRAM-MD5",
+        "AUTH=PLAIN",
+        "AUTH=LOGIN",
+    ] {
+        assert!(text.contains(m), "{m}: {text}");
+    }
+}
