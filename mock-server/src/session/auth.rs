@@ -17,6 +17,7 @@ use crate::store::Account;
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Server, SaslServerError, ScramCredentials, ScramServer};
 use imap_core::types::{Atom, Code, SimpleCode, Str, Tag};
+use std::sync::OnceLock;
 
 /// Where an exchange in progress is.
 pub(crate) enum Exchange {
@@ -46,6 +47,20 @@ pub(crate) struct Sasl {
 
 /// The host name in a CRAM-MD5 challenge.
 const CRAM_MD5_HOST: &str = "mock-server.invalid";
+
+/// The made-up SCRAM keys for every unknown user: derived once per process, so that probing
+/// user names (or fuzzing) does not cost a PBKDF2 each time. A test server need not hide which
+/// users exist behind per-user salts.
+fn unknown_user_credentials() -> &'static ScramCredentials {
+    static KEYS: OnceLock<ScramCredentials> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        ScramCredentials::new(
+            "\0no such user\0",
+            b"mock-server unknown user",
+            ScramCredentials::DEFAULT_ITERATIONS,
+        )
+    })
+}
 
 fn b64(s: impl AsRef<[u8]>) -> String {
     use base64::Engine as _;
@@ -207,11 +222,10 @@ impl Session {
                     // An unknown user gets made-up keys, so that the exchange fails at the
                     // proof like a wrong password (RFC 5802 section 9); its account lookup
                     // fails after the proof in any case.
-                    let credentials = self.store.scram_credentials(&who.username);
-                    let credentials = credentials.unwrap_or_else(|| {
-                        let salt = format!("mock-server:{}", who.username);
-                        ScramCredentials::new("\0no such user\0", salt.as_bytes(), 4096)
-                    });
+                    let credentials = self
+                        .store
+                        .scram_credentials(&who.username)
+                        .unwrap_or_else(|| unknown_user_credentials().clone());
                     match server.server_first(&credentials) {
                         Ok(first) => Ok(Some((Exchange::ScramFinal(server, who.username), first))),
                         Err(e) => Err(refused(scram, &e)),
