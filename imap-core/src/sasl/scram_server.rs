@@ -1,28 +1,5 @@
-//! The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding.
-//!
-//! ```text
-//! C: gs2-header client-first-bare        handle_client_first -> who is authenticating
-//!                                        (the caller looks up the user's ScramCredentials)
-//! S: r=cnonce+snonce,s=salt,i=count      server_first
-//! C: c=base64(gs2-header),r=..,p=proof   handle_client_final -> verified or InvalidProof
-//! S: v=base64(ServerSignature)           (returned by handle_client_final)
-//! ```
-//!
-//! The server stores no password, only [`ScramCredentials`]: the salt, the iteration count,
-//! `StoredKey = SHA-256(HMAC(SaltedPassword, "Client Key"))` and
-//! `ServerKey = HMAC(SaltedPassword, "Server Key")`. It checks the proof by recovering
-//! `ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage)` and comparing `SHA-256(ClientKey)`
-//! with `StoredKey` in constant time.
-//!
-//! Channel binding is not supported, so the server never advertises `-PLUS`: a client-first
-//! message with the `n` flag (client does not support it) or the `y` flag (client supports it
-//! but believes the server does not, which is true) is accepted; `p=<type>` (client requires it)
-//! is refused with [`SaslServerError::ChannelBindingNotSupported`] (RFC 5802 §6). The client's
-//! `c=` must be the base64 of its own GS2 header.
-//!
-//! For an unknown user, RFC 5802 §9 advises going on with made-up credentials, so that the
-//! exchange fails at the proof like a wrong password: [`ScramCredentials::new`] with any
-//! password does that.
+//! The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677), without channel binding: see
+//! [`ScramServer`].
 
 use std::fmt;
 
@@ -106,7 +83,31 @@ pub struct ScramIdentity {
     pub authzid: Option<String>,
 }
 
-/// One server-side SCRAM-SHA-256 exchange. See the [module documentation](self).
+/// One server-side SCRAM-SHA-256 exchange (RFC 5802, RFC 7677), without channel binding.
+///
+/// ```text
+/// C: gs2-header client-first-bare        handle_client_first -> who is authenticating
+///                                        (the caller looks up the user's ScramCredentials)
+/// S: r=cnonce+snonce,s=salt,i=count      server_first
+/// C: c=base64(gs2-header),r=..,p=proof   handle_client_final -> verified or InvalidProof
+/// S: v=base64(ServerSignature)           (returned by handle_client_final)
+/// ```
+///
+/// The server stores no password, only [`ScramCredentials`]: the salt, the iteration count,
+/// `StoredKey = SHA-256(HMAC(SaltedPassword, "Client Key"))` and
+/// `ServerKey = HMAC(SaltedPassword, "Server Key")`. It checks the proof by recovering
+/// `ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage)` and comparing `SHA-256(ClientKey)`
+/// with `StoredKey` in constant time.
+///
+/// Channel binding is not supported, so the server never advertises `-PLUS`: a client-first
+/// message with the `n` flag (client does not support it) or the `y` flag (client supports it
+/// but believes the server does not, which is true) is accepted; `p=<type>` (client requires it)
+/// is refused with [`SaslServerError::ChannelBindingNotSupported`] (RFC 5802 §6). The client's
+/// `c=` must be the base64 of its own GS2 header.
+///
+/// For an unknown user, RFC 5802 §9 advises going on with made-up credentials, so that the
+/// exchange fails at the proof like a wrong password: [`ScramCredentials::new`] with any
+/// password does that.
 ///
 /// Every method checks that the exchange is at the right point; after any error the exchange is
 /// over and every later call fails with [`SaslServerError::OutOfOrder`].
