@@ -190,6 +190,8 @@ mod tests {
                 Ok(0) => break,
                 Ok(n) => got.extend_from_slice(&buf[..n]),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                // Still in the listen queue when the port closed: the kernel resets it.
+                Err(e) if e.kind() == io::ErrorKind::ConnectionReset => break,
                 Err(e) => panic!("{e}"),
             }
         }
