@@ -58,7 +58,7 @@ fn raise_fd_limit() -> u64 {
     let mut limit = getrlimit(Resource::Nofile);
     if limit.current != limit.maximum {
         limit.current = limit.maximum;
-        if let Err(e) = setrlimit(Resource::Nofile, limit.clone()) {
+        if let Err(e) = setrlimit(Resource::Nofile, limit) {
             eprintln!("cannot raise RLIMIT_NOFILE: {e}");
         }
     }
