@@ -131,3 +131,53 @@ async fn sleep_until(deadline: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::listener::MockServer;
+    use crate::session::options::Faults;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    fn connect(faults: Faults) -> (crate::listener::RunningServer, TcpStream) {
+        let server = MockServer::builder().faults(faults).start().unwrap();
+        let s = TcpStream::connect(server.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        (server, s)
+    }
+
+    #[test]
+    fn split_delayed_writes_stop_after_the_byte_limit() {
+        let (_server, mut s) = connect(Faults {
+            split_writes: Some(3),
+            write_delay: Some(Duration::from_millis(1)),
+            drop_after_bytes: Some(40),
+            ..Faults::default()
+        });
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).unwrap();
+        assert_eq!(got.len(), 40);
+        assert!(got.starts_with(b"* OK [CAPABILITY "));
+    }
+
+    #[test]
+    fn a_command_that_drops_the_connection_gets_no_answer() {
+        let (_server, mut s) = connect(Faults {
+            drop_at_command: Some("NOOP".into()),
+            ..Faults::default()
+        });
+        s.write_all(b"a1 CAPABILITY\r\n").unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !String::from_utf8_lossy(&got).contains("a1 OK") {
+            let n = s.read(&mut buf).unwrap();
+            assert_ne!(n, 0, "closed early");
+            got.extend_from_slice(&buf[..n]);
+        }
+        s.write_all(b"a2 NOOP\r\n").unwrap();
+        let mut rest = Vec::new();
+        s.read_to_end(&mut rest).unwrap();
+        assert_eq!(String::from_utf8(rest).unwrap(), "");
+    }
+}
