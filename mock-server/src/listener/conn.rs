@@ -1,15 +1,17 @@
-//! One connection: a session thread that owns the [`Session`] (and the TLS state), fed by a
-//! channel of [`Input`]s from a reader thread (TCP), the client end (memory) and the store's
-//! watcher (IDLE wake-ups).
+//! One connection's bytes, sans-IO: the [`Session`], the TLS state (implicit TLS, or after
+//! STARTTLS) and the write faults. A driver moves bytes and time between it and the wire: the
+//! TCP task ([`super::tcp`]) or the in-memory thread ([`super::memory`]).
+//!
+//! Drive it like the session: feed `handle_*`, then write every piece [`Connection::poll_transmit`]
+//! hands out (waiting [`Connection::write_delay`] before each), then close the wire once
+//! [`Connection::is_finished`], or wait for the next input, store change or
+//! [`Connection::poll_timeout`].
 
-use super::memory::Pipe;
-use super::{Input, Shared};
+use super::Shared;
 use crate::session::Session;
-use crate::session::options::Faults;
+use crate::session::options::{Faults, SessionOptions};
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How the bytes of a connection travel.
@@ -23,180 +25,270 @@ pub(crate) enum Mode {
     Memory,
 }
 
-/// Where the session thread writes.
-pub(crate) enum Wire {
-    Tcp(TcpStream),
-    Memory(Arc<Pipe>),
-}
+/// Above this, the output buffer is given back once written, so a connection that once sent a
+/// large FETCH does not keep the memory while it idles.
+const KEEP_CAPACITY: usize = 16 * 1024;
 
-impl Wire {
-    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
-        match self {
-            Wire::Tcp(s) => {
-                s.write_all(data)?;
-                s.flush()
-            }
-            Wire::Memory(p) => {
-                p.write(data);
-                Ok(())
-            }
-        }
-    }
-
-    fn close(&mut self) {
-        match self {
-            Wire::Tcp(s) => {
-                let _ = s.shutdown(Shutdown::Both);
-            }
-            Wire::Memory(p) => p.close(),
-        }
-    }
-}
-
-/// Writes with the write faults applied (split, delay, drop after N bytes).
-struct Writer {
-    wire: Wire,
-    faults: Faults,
+/// A connection between the wire and its [`Session`].
+pub(crate) struct Connection {
+    session: Session,
+    options: Arc<SessionOptions>,
+    /// The TLS configuration, for implicit TLS and STARTTLS.
+    tls_config: Option<Arc<rustls::ServerConfig>>,
+    tls: Option<rustls::ServerConnection>,
+    /// Wire bytes to write; `out[sent..]` not yet handed to the driver.
+    out: Vec<u8>,
+    sent: usize,
+    /// Wire bytes handed to the driver so far (for `drop_after_bytes`).
     written: u64,
-    dead: bool,
+    /// The client closed its side, or sent bytes TLS could not accept.
+    ended: bool,
+    /// `close_notify` queued (TLS only).
+    notified: bool,
+    /// `drop_after_bytes` reached: nothing more is written.
+    dropped: bool,
 }
 
-impl Writer {
-    fn write(&mut self, data: &[u8]) {
-        if self.dead || data.is_empty() {
+impl Connection {
+    /// A connection whose greeting is ready to write.
+    pub(crate) fn new(shared: &Shared, mode: Mode, id: u64, now: Instant) -> Self {
+        let session = Session::new(
+            shared.store.clone(),
+            shared.options.clone(),
+            mode != Mode::Plain,
+            id,
+            now,
+        );
+        let tls = match (mode, &shared.tls) {
+            (Mode::ImplicitTls, Some(cfg)) => rustls::ServerConnection::new(cfg.clone()).ok(),
+            _ => None,
+        };
+        Connection {
+            session,
+            options: shared.options.clone(),
+            tls_config: shared.tls.clone(),
+            tls,
+            out: Vec::new(),
+            sent: 0,
+            written: 0,
+            ended: false,
+            notified: false,
+            dropped: false,
+        }
+    }
+
+    fn faults(&self) -> &Faults {
+        &self.options.faults
+    }
+
+    // ----- inputs -----
+
+    /// Bytes from the wire (TLS records on a TLS connection).
+    pub(crate) fn handle_input(&mut self, now: Instant, data: &[u8]) {
+        if self.is_finished() {
             return;
         }
-        let piece = self.faults.split_writes.unwrap_or(usize::MAX).max(1);
-        for chunk in data.chunks(piece) {
-            if let Some(d) = self.faults.write_delay {
-                std::thread::sleep(d);
-            }
-            let mut chunk = chunk;
-            let mut last = false;
-            if let Some(limit) = self.faults.drop_after_bytes {
-                let left = limit.saturating_sub(self.written);
-                if (chunk.len() as u64) >= left {
-                    chunk = &chunk[..left as usize];
-                    last = true;
+        match &mut self.tls {
+            Some(tls) => match decrypt(tls, data) {
+                Ok(plain) => self.session.handle_input(now, &plain),
+                // The alert rustls queued goes out with the rest; then the connection closes.
+                Err(_) => self.ended = true,
+            },
+            None => self.session.handle_input(now, data),
+        }
+        self.after_input();
+    }
+
+    /// The client closed its side (or the wire failed).
+    pub(crate) fn handle_eof(&mut self, now: Instant) {
+        if !self.ended {
+            self.ended = true;
+            self.session.handle_eof(now);
+        }
+    }
+
+    /// The store changed (an IDLE session announces it).
+    pub(crate) fn handle_wake(&mut self) {
+        self.session.wake();
+    }
+
+    /// [`Connection::poll_timeout`] has passed.
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        self.session.handle_timeout(now);
+    }
+
+    /// When [`Connection::handle_timeout`] is due.
+    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
+        self.session.poll_timeout()
+    }
+
+    /// STARTTLS accepted: the tagged OK goes out in plaintext, everything after it is TLS.
+    fn after_input(&mut self) {
+        if self.session.is_aborted() || !self.session.take_tls_request() {
+            return;
+        }
+        self.session.poll_transmit(&mut self.out);
+        if let Some(cfg) = &self.tls_config {
+            self.tls = rustls::ServerConnection::new(cfg.clone()).ok();
+            self.session.set_secure();
+        }
+    }
+
+    // ----- outputs -----
+
+    /// How long to wait before writing each piece (the `write_delay` fault).
+    pub(crate) fn write_delay(&self) -> Option<Duration> {
+        self.faults().write_delay
+    }
+
+    /// Whether the connection is over: close the wire once every piece is written.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.ended || self.dropped || self.session.is_aborted() || self.session.is_closed()
+    }
+
+    /// The next piece of wire bytes to write, each written (and flushed) on its own: the whole
+    /// output, or pieces of `split_writes` bytes, cut short at `drop_after_bytes`.
+    pub(crate) fn poll_transmit(&mut self) -> Option<&[u8]> {
+        if self.sent == self.out.len() {
+            self.out.clear();
+            self.out.shrink_to(KEEP_CAPACITY);
+            self.sent = 0;
+            self.gather();
+        }
+        let mut n = self.out.len() - self.sent;
+        if n == 0 || self.dropped {
+            return None;
+        }
+        n = n.min(self.faults().split_writes.unwrap_or(usize::MAX).max(1));
+        if let Some(limit) = self.faults().drop_after_bytes {
+            let left = limit.saturating_sub(self.written);
+            if n as u64 >= left {
+                n = left as usize;
+                self.dropped = true;
+                if n == 0 {
+                    return None;
                 }
             }
-            if self.wire.write_all(chunk).is_err() {
-                last = true;
-            }
-            self.written += chunk.len() as u64;
-            if last {
-                self.dead = true;
-                self.wire.close();
-                return;
+        }
+        let start = self.sent;
+        self.sent += n;
+        self.written += n as u64;
+        Some(&self.out[start..self.sent])
+    }
+
+    /// Moves the session's output (through TLS, if any) into `out`.
+    fn gather(&mut self) {
+        // A fault that drops the connection sends nothing more, not even what was pending.
+        if self.session.is_aborted() || self.dropped {
+            return;
+        }
+        let finished = self.is_finished();
+        let Some(tls) = &mut self.tls else {
+            self.session.poll_transmit(&mut self.out);
+            return;
+        };
+        let mut plain = Vec::new();
+        self.session.poll_transmit(&mut plain);
+        if !plain.is_empty() {
+            let _ = tls.writer().write_all(&plain);
+        }
+        if finished && !self.notified {
+            self.notified = true;
+            tls.send_close_notify();
+        }
+        while tls.wants_write() {
+            if tls.write_tls(&mut self.out).is_err() {
+                break;
             }
         }
     }
 }
 
 /// Feeds TLS records; returns the plaintext they held.
-fn feed_tls(tls: &mut rustls::ServerConnection, data: &[u8]) -> Result<Vec<u8>, String> {
+fn decrypt(tls: &mut rustls::ServerConnection, data: &[u8]) -> Result<Vec<u8>, io::Error> {
     let mut rest = data;
     let mut plain = Vec::new();
     while !rest.is_empty() {
-        tls.read_tls(&mut rest).map_err(|e| e.to_string())?;
-        tls.process_new_packets().map_err(|e| e.to_string())?;
-        let mut buf = [0u8; 8192];
-        loop {
-            match tls.reader().read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => plain.extend_from_slice(&buf[..n]),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e.to_string()),
-            }
+        tls.read_tls(&mut rest)?;
+        tls.process_new_packets().map_err(io::Error::other)?;
+        match tls.reader().read_to_end(&mut plain) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(plain)
 }
 
-fn flush(session: &mut Session, tls: &mut Option<rustls::ServerConnection>, w: &mut Writer) {
-    let mut buf = Vec::new();
-    session.poll_transmit(&mut buf);
-    match tls {
-        Some(t) => {
-            if !buf.is_empty() {
-                let _ = t.writer().write_all(&buf);
-            }
-            let mut raw = Vec::new();
-            while t.wants_write() {
-                if t.write_tls(&mut raw).is_err() {
-                    break;
-                }
-            }
-            w.write(&raw);
-        }
-        None => w.write(&buf),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::listener::MockServer;
+    use crate::store::Store;
 
-/// Runs one connection to its end.
-pub(crate) fn run(shared: Arc<Shared>, wire: Wire, rx: Receiver<Input>, mode: Mode, conn: u64) {
-    let now = Instant::now();
-    let mut session = Session::new(
-        shared.store.clone(),
-        shared.options.clone(),
-        mode != Mode::Plain,
-        conn,
-        now,
-    );
-    let mut tls = match (mode, &shared.tls) {
-        (Mode::ImplicitTls, Some(cfg)) => rustls::ServerConnection::new(cfg.clone()).ok(),
-        _ => None,
-    };
-    let mut w = Writer {
-        wire,
-        faults: shared.options.faults.clone(),
-        written: 0,
-        dead: false,
-    };
-    flush(&mut session, &mut tls, &mut w);
-    while !w.dead && !session.is_aborted() && !session.is_closed() {
-        let timeout = session
-            .poll_timeout()
-            .map_or(Duration::from_secs(3600), |t| {
-                t.saturating_duration_since(Instant::now())
-            });
-        let now = Instant::now();
-        match rx.recv_timeout(timeout) {
-            Ok(Input::Data(d)) => match &mut tls {
-                Some(t) => match feed_tls(t, &d) {
-                    Ok(plain) => session.handle_input(now, &plain),
-                    Err(_) => {
-                        flush(&mut session, &mut tls, &mut w);
-                        break;
-                    }
-                },
-                None => session.handle_input(now, &d),
-            },
-            Ok(Input::Wake) => session.wake(),
-            Ok(Input::Eof) | Err(RecvTimeoutError::Disconnected) => {
-                session.handle_eof(now);
-                break;
-            }
-            Err(RecvTimeoutError::Timeout) => session.handle_timeout(Instant::now()),
-        }
-        if session.is_aborted() {
-            break;
-        }
-        if session.take_tls_request() {
-            // The OK goes out in plaintext; everything after is TLS.
-            flush(&mut session, &mut None, &mut w);
-            if let Some(cfg) = &shared.tls {
-                tls = rustls::ServerConnection::new(cfg.clone()).ok();
-                session.set_secure();
-            }
-        }
-        flush(&mut session, &mut tls, &mut w);
+    fn shared(faults: Faults) -> Arc<Shared> {
+        let store = Store::builder().user("alice", "pw").build().unwrap();
+        MockServer::builder()
+            .store(store)
+            .faults(faults)
+            .build()
+            .unwrap()
+            .shared
     }
-    if !session.is_aborted() {
-        if let Some(t) = &mut tls {
-            t.send_close_notify();
+
+    fn drain(c: &mut Connection) -> Vec<Vec<u8>> {
+        let mut pieces = Vec::new();
+        while let Some(p) = c.poll_transmit() {
+            pieces.push(p.to_vec());
         }
-        flush(&mut session, &mut tls, &mut w);
+        pieces
     }
-    w.wire.close();
+
+    #[test]
+    fn the_greeting_comes_in_split_pieces() {
+        let faults = Faults {
+            split_writes: Some(5),
+            ..Faults::default()
+        };
+        let mut c = Connection::new(&shared(faults), Mode::Memory, 1, Instant::now());
+        let pieces = drain(&mut c);
+        assert!(pieces.len() > 2);
+        assert!(pieces.iter().all(|p| !p.is_empty() && p.len() <= 5));
+        assert!(pieces.concat().starts_with(b"* OK "));
+        assert!(!c.is_finished());
+    }
+
+    #[test]
+    fn output_stops_at_drop_after_bytes() {
+        let faults = Faults {
+            drop_after_bytes: Some(7),
+            ..Faults::default()
+        };
+        let mut c = Connection::new(&shared(faults), Mode::Memory, 1, Instant::now());
+        assert_eq!(drain(&mut c).concat(), b"* OK [C");
+        assert!(c.is_finished());
+        c.handle_input(Instant::now(), b"a1 NOOP\r\n");
+        assert_eq!(c.poll_transmit(), None);
+    }
+
+    #[test]
+    fn logout_finishes_after_the_reply() {
+        let mut c = Connection::new(&shared(Faults::default()), Mode::Memory, 1, Instant::now());
+        drain(&mut c);
+        c.handle_input(Instant::now(), b"a1 LOGOUT\r\n");
+        let out = String::from_utf8(drain(&mut c).concat()).unwrap();
+        assert!(out.contains("* BYE") && out.contains("a1 OK"), "{out}");
+        assert!(c.is_finished());
+    }
+
+    #[test]
+    fn garbage_on_a_tls_connection_ends_it_with_an_alert() {
+        let s = MockServer::builder().tls().build().unwrap().shared;
+        let mut c = Connection::new(&s, Mode::ImplicitTls, 1, Instant::now());
+        assert!(drain(&mut c).is_empty(), "TLS waits for the ClientHello");
+        c.handle_input(Instant::now(), b"a1 LOGIN alice pw\r\n");
+        assert!(c.is_finished());
+        // A TLS alert record: content type 21.
+        assert_eq!(drain(&mut c).concat().first(), Some(&21));
+    }
 }

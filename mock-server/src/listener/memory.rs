@@ -1,15 +1,81 @@
-//! An in-memory connection: a byte pipe to a session thread, no socket.
+//! An in-memory connection: a byte pipe to a thread that drives the [`Connection`], no
+//! socket. The thread waits on a channel fed by the client end and the store's watcher.
 
-use super::Input;
+use super::Shared;
+use super::conn::{Connection, Mode};
 use std::collections::VecDeque;
 use std::io;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+/// What a connection's thread waits for.
+enum Input {
+    /// Bytes from the client.
+    Data(Vec<u8>),
+    /// The client closed the connection.
+    Eof,
+    /// The store changed.
+    Wake,
+}
+
+/// The thread's stack: a session needs little, and tests open many connections.
+const STACK: usize = 256 * 1024;
+
+/// How long the thread sleeps when the session has no timer.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
+
+/// A new in-memory connection to `shared`'s store, served by a thread of its own.
+pub(crate) fn connect(shared: Arc<Shared>) -> MemoryConnection {
+    let (tx, rx) = mpsc::channel();
+    let pipe = Arc::new(Pipe::default());
+    let (watch_tx, out) = (tx.clone(), pipe.clone());
+    let id = shared.next_conn();
+    std::thread::Builder::new()
+        .name("mock-server-memory".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let _watch = shared.store.watch(move || {
+                let _ = watch_tx.send(Input::Wake);
+            });
+            let conn = Connection::new(&shared, Mode::Memory, id, Instant::now());
+            drive(conn, &rx, &out);
+            out.close();
+        })
+        .expect("spawning a thread");
+    MemoryConnection::new(tx, pipe)
+}
+
+/// Runs the connection until it is finished.
+fn drive(mut conn: Connection, rx: &Receiver<Input>, out: &Pipe) {
+    let delay = conn.write_delay();
+    loop {
+        while let Some(piece) = conn.poll_transmit() {
+            if let Some(d) = delay {
+                std::thread::sleep(d);
+            }
+            out.write(piece);
+        }
+        if conn.is_finished() {
+            return;
+        }
+        let timeout = conn
+            .poll_timeout()
+            .map_or(IDLE_WAIT, |t| t.saturating_duration_since(Instant::now()));
+        match rx.recv_timeout(timeout) {
+            Ok(Input::Data(d)) => conn.handle_input(Instant::now(), &d),
+            Ok(Input::Wake) => conn.handle_wake(),
+            Ok(Input::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                conn.handle_eof(Instant::now());
+            }
+            Err(RecvTimeoutError::Timeout) => conn.handle_timeout(Instant::now()),
+        }
+    }
+}
+
 /// The server-to-client half: bytes written by the session thread, read by the client.
 #[derive(Default)]
-pub(crate) struct Pipe {
+struct Pipe {
     state: Mutex<PipeState>,
     ready: Condvar,
 }
@@ -25,12 +91,12 @@ impl Pipe {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn write(&self, data: &[u8]) {
+    fn write(&self, data: &[u8]) {
         self.lock().buf.extend(data);
         self.ready.notify_all();
     }
 
-    pub(crate) fn close(&self) {
+    fn close(&self) {
         self.lock().closed = true;
         self.ready.notify_all();
     }
@@ -55,7 +121,7 @@ impl std::fmt::Debug for MemoryConnection {
 }
 
 impl MemoryConnection {
-    pub(crate) fn new(to_server: Sender<Input>, from_server: Arc<Pipe>) -> Self {
+    fn new(to_server: Sender<Input>, from_server: Arc<Pipe>) -> Self {
         MemoryConnection {
             to_server,
             from_server,

@@ -14,63 +14,31 @@
 //! assert!(String::from_utf8_lossy(&out).contains("a1 OK"));
 //! ```
 //!
-//! Each connection runs on its own thread (plus a reader thread for TCP), so thousands of
-//! connections mean thousands of threads with small stacks. The store's watcher
-//! ([`Store::watch`]) wakes a connection's thread when a mailbox changes, so an IDLE session
-//! announces new mail at once, without polling.
+//! In-memory connections run on a thread each. TCP connections (plain, implicit TLS,
+//! STARTTLS) are tasks on a small tokio runtime that [`RunningServer`] owns, woken by their
+//! socket, by the store's watcher ([`Store::watch`]) when a mailbox changes (so an IDLE session
+//! announces new mail at once, without polling) and by the session's timer. Either way the
+//! [`Session`] stays sans-IO: the listener only moves bytes and time.
 
 mod conn;
 mod memory;
+mod running;
+mod tcp;
 mod tls;
 
 pub use memory::MemoryConnection;
+pub use running::RunningServer;
 pub use tls::Certificate;
 
 use crate::session::Session;
 use crate::session::options::{Faults, Quirks, SessionOptions};
 use crate::store::Store;
 use crate::transcript::Transcript;
-use conn::{Mode, Wire};
 use imap_core::frame::Limits;
-use std::collections::HashMap;
-use std::io::{self, Read};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
-
-/// What a connection's thread waits for.
-pub(crate) enum Input {
-    /// Bytes from the client.
-    Data(Vec<u8>),
-    /// The client closed the connection.
-    Eof,
-    /// The store changed.
-    Wake,
-}
-
-const STACK: usize = 256 * 1024;
-
-/// The listen backlog. `std::net::TcpListener::bind` uses 128, which a burst of connections
-/// (a load test opening 1000 at once) overflows while the accept thread waits for a core: the
-/// kernel then drops the last ACK of the handshake, the client believes it is connected, and
-/// its greeting comes only after SYN-ACK retransmissions, seconds later. The kernel caps this
-/// at `net.core.somaxconn`.
-const BACKLOG: i32 = 4096;
-
-/// A listening socket on `addr` with [`BACKLOG`].
-fn listen(addr: SocketAddrV4) -> io::Result<TcpListener> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    // As std does on Unix: a restarted test server may bind a port in TIME_WAIT.
-    #[cfg(unix)]
-    socket.set_reuse_address(true)?;
-    socket.bind(&SocketAddr::V4(addr).into())?;
-    socket.listen(BACKLOG)?;
-    Ok(socket.into())
-}
 
 /// What every connection of a server shares.
 pub(crate) struct Shared {
@@ -79,8 +47,13 @@ pub(crate) struct Shared {
     tls: Option<Arc<rustls::ServerConfig>>,
     certificate: Option<Certificate>,
     next_conn: AtomicU64,
-    /// Open TCP connections, to shut them down on stop.
-    open: Mutex<HashMap<u64, TcpStream>>,
+}
+
+impl Shared {
+    /// A new connection number (for transcripts).
+    fn next_conn(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::SeqCst)
+    }
 }
 
 /// Configures a [`MockServer`]. Without `plain()`, `tls()` or `starttls()` the server listens
@@ -195,7 +168,6 @@ impl MockServerBuilder {
                 tls,
                 certificate,
                 next_conn: AtomicU64::new(1),
-                open: Mutex::default(),
             }),
             plain: self.plain || !self.tls,
             tls_listener: self.tls,
@@ -249,26 +221,10 @@ impl MockServer {
         self.shared.certificate.as_ref()
     }
 
-    fn next_conn(&self) -> u64 {
-        self.shared.next_conn.fetch_add(1, Ordering::SeqCst)
-    }
-
     /// A new connection over an in-memory pipe, served by its own thread. It counts as secure
     /// (LOGIN allowed, no STARTTLS).
     pub fn connect_in_memory(&self) -> MemoryConnection {
-        let (tx, rx) = mpsc::channel();
-        let pipe = Arc::new(memory::Pipe::default());
-        let watch_tx = tx.clone();
-        let conn = self.next_conn();
-        let shared = self.shared.clone();
-        let wire = Wire::Memory(pipe.clone());
-        spawn(move || {
-            let _watch = shared.store.watch(move || {
-                let _ = watch_tx.send(Input::Wake);
-            });
-            conn::run(shared, wire, rx, Mode::Memory, conn);
-        });
-        MemoryConnection::new(tx, pipe)
+        memory::connect(self.shared.clone())
     }
 
     /// A sans-IO session over this server's store and options, for deterministic tests that
@@ -278,7 +234,7 @@ impl MockServer {
             self.shared.store.clone(),
             self.shared.options.clone(),
             true,
-            self.next_conn(),
+            self.shared.next_conn(),
             now,
         )
     }
@@ -288,157 +244,6 @@ impl MockServer {
     /// # Errors
     /// When a port cannot be bound.
     pub fn start(self) -> io::Result<RunningServer> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut threads = Vec::new();
-        let mut bind = |port: u16, mode: Mode| -> io::Result<SocketAddr> {
-            let listener = listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))?;
-            let addr = listener.local_addr()?;
-            let (server, stop) = (self.clone(), stop.clone());
-            threads.push(spawn(move || accept_loop(server, listener, mode, stop)));
-            Ok(addr)
-        };
-        let addr = if self.plain {
-            Some(bind(self.plain_port, Mode::Plain)?)
-        } else {
-            None
-        };
-        let tls_addr = if self.tls_listener {
-            Some(bind(self.tls_port, Mode::ImplicitTls)?)
-        } else {
-            None
-        };
-        Ok(RunningServer {
-            server: self,
-            addr,
-            tls_addr,
-            stop,
-            threads,
-        })
-    }
-}
-
-fn spawn(f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
-    std::thread::Builder::new()
-        .stack_size(STACK)
-        .spawn(f)
-        .expect("spawning a thread")
-}
-
-fn accept_loop(server: MockServer, listener: TcpListener, mode: Mode, stop: Arc<AtomicBool>) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let _ = stream.set_nodelay(true);
-        let (Ok(reader), Ok(writer), Ok(registered)) =
-            (stream.try_clone(), stream.try_clone(), stream.try_clone())
-        else {
-            continue;
-        };
-        let conn = server.next_conn();
-        lock(&server.shared.open).insert(conn, registered);
-        let (tx, rx) = mpsc::channel();
-        let watch_tx = tx.clone();
-        spawn(move || read_loop(reader, tx));
-        let shared = server.shared.clone();
-        spawn(move || {
-            let _watch = shared.store.watch(move || {
-                let _ = watch_tx.send(Input::Wake);
-            });
-            conn::run(shared.clone(), Wire::Tcp(writer), rx, mode, conn);
-            lock(&shared.open).remove(&conn);
-        });
-    }
-}
-
-fn read_loop(mut stream: TcpStream, tx: Sender<Input>) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => {
-                let _ = tx.send(Input::Eof);
-                return;
-            }
-            Ok(n) => {
-                if tx.send(Input::Data(buf[..n].to_vec())).is_err() {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A mock server listening on 127.0.0.1. Dropping it stops it.
-#[derive(Debug)]
-pub struct RunningServer {
-    server: MockServer,
-    addr: Option<SocketAddr>,
-    tls_addr: Option<SocketAddr>,
-    stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
-}
-
-impl RunningServer {
-    /// The plaintext (and STARTTLS) address.
-    ///
-    /// # Panics
-    /// When the server has no plaintext listener.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr.expect("the server has no plaintext listener")
-    }
-
-    /// The implicit-TLS address.
-    ///
-    /// # Panics
-    /// When the server has no TLS listener.
-    pub fn tls_addr(&self) -> SocketAddr {
-        self.tls_addr.expect("the server has no TLS listener")
-    }
-
-    /// The server (store, certificate, in-memory connections).
-    pub fn server(&self) -> &MockServer {
-        &self.server
-    }
-
-    /// The store, shared with every connection.
-    pub fn store(&self) -> &Store {
-        self.server.store()
-    }
-
-    /// The TLS certificate, when TLS or STARTTLS is configured.
-    pub fn certificate(&self) -> Option<&Certificate> {
-        self.server.certificate()
-    }
-
-    /// Stops listening and closes every open connection.
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        if self.stop.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        // Wake the accept loops.
-        for a in [self.addr, self.tls_addr].into_iter().flatten() {
-            let _ = TcpStream::connect_timeout(&a, std::time::Duration::from_secs(1));
-        }
-        for (_, s) in lock(&self.server.shared.open).drain() {
-            let _ = s.shutdown(std::net::Shutdown::Both);
-        }
-        for t in self.threads.drain(..) {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.shutdown();
+        RunningServer::start(self)
     }
 }

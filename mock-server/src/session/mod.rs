@@ -3,7 +3,8 @@
 //!
 //! A `Session` is sans-IO as well: bytes and time in ([`Session::handle_input`],
 //! [`Session::handle_timeout`], [`Session::wake`]), bytes out ([`Session::poll_transmit`]). The
-//! listener runs one per connection on a thread; tests can drive one directly.
+//! listener runs one per connection (a task on its runtime for TCP, a thread for an in-memory
+//! connection); tests can drive one directly.
 //!
 //! # Announcing changes made elsewhere
 //!

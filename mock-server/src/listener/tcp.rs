@@ -1,0 +1,183 @@
+//! TCP connections, event-driven: an accept loop per listening port and one task per
+//! connection on the running server's runtime ([`super::running`]). A task sleeps until its
+//! socket is readable, the store changes (an IDLE session has news) or the session's timer is
+//! due, so ten thousand idle connections cost ten thousand small tasks, not threads.
+
+use super::Shared;
+use super::conn::{Connection, Mode};
+use std::io;
+use std::net::{SocketAddr, SocketAddrV4};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+/// The listen backlog. `std::net::TcpListener::bind` uses 128, which a burst of connections
+/// (a load test opening 1000 at once) overflows while the accept loop waits for a core: the
+/// kernel then drops the last ACK of the handshake, the client believes it is connected, and
+/// its greeting comes only after SYN-ACK retransmissions, seconds later. The kernel caps this
+/// at `net.core.somaxconn`.
+const BACKLOG: i32 = 4096;
+
+/// How long the accept loop pauses after a failed accept (out of file descriptors, say), so
+/// that it does not spin while the condition lasts.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+
+/// How much one read takes from a socket. The buffer lives on the worker's stack only while
+/// the read is handled, never in an idle task.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// A non-blocking listening socket on `addr` with [`BACKLOG`], for [`accept_loop`].
+pub(crate) fn listen(addr: SocketAddrV4) -> io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    // As std does on Unix: a restarted test server may bind a port in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&SocketAddr::V4(addr).into())?;
+    socket.listen(BACKLOG)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
+}
+
+/// Accepts connections for ever, each served by a task of its own.
+pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener, mode: Mode) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let _ = stream.set_nodelay(true);
+                let id = shared.next_conn();
+                tokio::spawn(serve(shared.clone(), stream, mode, id));
+            }
+            Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
+        }
+    }
+}
+
+/// What woke a connection's task.
+enum Wakeup {
+    /// The socket is readable (or failed).
+    Readable(io::Result<()>),
+    /// The store changed.
+    Store,
+    /// The session's timer is due.
+    Timer,
+}
+
+/// Serves one connection until it is finished, then closes it. Dropping the task (the
+/// runtime shutting down) closes it too.
+async fn serve(shared: Arc<Shared>, mut stream: TcpStream, mode: Mode, id: u64) {
+    converse(shared, &mut stream, mode, id).await;
+    // Both ways at once, as a client expects of a server that hangs up.
+    let _ = socket2::SockRef::from(&stream).shutdown(std::net::Shutdown::Both);
+}
+
+/// Moves bytes, store changes and time between the socket and the connection until the
+/// connection is finished or the socket fails.
+async fn converse(shared: Arc<Shared>, stream: &mut TcpStream, mode: Mode, id: u64) {
+    let store_changed = Arc::new(Notify::new());
+    let _watch = {
+        let notify = store_changed.clone();
+        // `notify_one` keeps a permit when the task is busy elsewhere: no change is missed.
+        shared.store.watch(move || notify.notify_one())
+    };
+    let mut conn = Connection::new(&shared, mode, id, Instant::now());
+    drop(shared);
+    let delay = conn.write_delay();
+    loop {
+        while let Some(piece) = conn.poll_transmit() {
+            if let Some(d) = delay {
+                tokio::time::sleep(d).await;
+            }
+            if stream.write_all(piece).await.is_err() {
+                return;
+            }
+        }
+        if conn.is_finished() {
+            return;
+        }
+        let deadline = conn.poll_timeout();
+        let wakeup = tokio::select! {
+            r = stream.readable() => Wakeup::Readable(r),
+            () = store_changed.notified() => Wakeup::Store,
+            () = sleep_until(deadline) => Wakeup::Timer,
+        };
+        match wakeup {
+            Wakeup::Readable(Ok(())) => read(stream, &mut conn),
+            Wakeup::Readable(Err(_)) => conn.handle_eof(Instant::now()),
+            Wakeup::Store => conn.handle_wake(),
+            Wakeup::Timer => conn.handle_timeout(Instant::now()),
+        }
+    }
+}
+
+/// Reads what the socket has and hands it to the connection.
+fn read(stream: &TcpStream, conn: &mut Connection) {
+    let mut buf = [0u8; READ_CHUNK];
+    match stream.try_read(&mut buf) {
+        Ok(0) => conn.handle_eof(Instant::now()),
+        Ok(n) => conn.handle_input(Instant::now(), &buf[..n]),
+        // A spurious wakeup: tokio cleared the readiness, the next `readable` waits again.
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        Err(_) => conn.handle_eof(Instant::now()),
+    }
+}
+
+/// Sleeps until `deadline`, or for ever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::listener::MockServer;
+    use crate::session::options::Faults;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    fn connect(faults: Faults) -> (crate::listener::RunningServer, TcpStream) {
+        let server = MockServer::builder().faults(faults).start().unwrap();
+        let s = TcpStream::connect(server.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        (server, s)
+    }
+
+    #[test]
+    fn split_delayed_writes_stop_after_the_byte_limit() {
+        let (_server, mut s) = connect(Faults {
+            split_writes: Some(3),
+            write_delay: Some(Duration::from_millis(1)),
+            drop_after_bytes: Some(40),
+            ..Faults::default()
+        });
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).unwrap();
+        assert_eq!(got.len(), 40);
+        assert!(got.starts_with(b"* OK [CAPABILITY "));
+    }
+
+    #[test]
+    fn a_command_that_drops_the_connection_gets_no_answer() {
+        let (_server, mut s) = connect(Faults {
+            drop_at_command: Some("NOOP".into()),
+            ..Faults::default()
+        });
+        s.write_all(b"a1 CAPABILITY\r\n").unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !String::from_utf8_lossy(&got).contains("a1 OK") {
+            let n = s.read(&mut buf).unwrap();
+            assert_ne!(n, 0, "closed early");
+            got.extend_from_slice(&buf[..n]);
+        }
+        s.write_all(b"a2 NOOP\r\n").unwrap();
+        let mut rest = Vec::new();
+        s.read_to_end(&mut rest).unwrap();
+        assert_eq!(String::from_utf8(rest).unwrap(), "");
+    }
+}
