@@ -293,12 +293,15 @@ impl Connection {
     // ----- commands -----
 
     /// Abandons what a dropped future left behind: its command's completion will be
-    /// discarded, streaming stops.
+    /// discarded, streaming stops, and an IDLE still running or starting is ended (an
+    /// `idle()` future dropped before it returned its handle leaves one, and every later
+    /// command would wait behind it for ever).
     fn begin(&mut self) {
         if let Some(id) = self.current.take() {
             self.awaited.retain(|a| *a != id);
             self.completions.retain(|c| c.id != id);
         }
+        self.idle_stop();
         if let Some(t) = self.saved_threshold.take() {
             self.core.set_stream_threshold(t);
         }
