@@ -636,7 +636,7 @@ async fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
     // Into another folder, with an internal date.
     let date = DateTime::new(Date::new(2024, 1, 1).unwrap(), 10, 0, 0, 60).unwrap();
     let a = s
-        .append("Sent", &mock_fixture::extra(2), &[], Some(date.clone()))
+        .append("Sent", &mock_fixture::extra(2), &[], Some(date))
         .await
         .unwrap();
     let sent = mock_fixture::uids(server, "Sent");
@@ -759,13 +759,12 @@ async fn idle(s: &mut Session, server: &RunningServer, transport: Transport) {
         .unwrap();
     let mut got_exists = false;
     for _ in 0..50 {
-        match idle.wait_timeout(Duration::from_millis(200)).await.unwrap() {
-            Some(Event::Mailbox(Update::Exists { exists, .. })) => {
-                assert_eq!(exists, before + 1);
-                got_exists = true;
-                break;
-            }
-            Some(_) | None => {}
+        if let Some(Event::Mailbox(Update::Exists { exists, .. })) =
+            idle.wait_timeout(Duration::from_millis(200)).await.unwrap()
+        {
+            assert_eq!(exists, before + 1);
+            got_exists = true;
+            break;
         }
     }
     assert!(got_exists, "no EXISTS while idling");
