@@ -14,8 +14,8 @@ use imap_blocking::types::{
     StatusItem, Uid, UidSet,
 };
 use imap_blocking::{
-    Connector, Error, Event, FetchQuery, ListOptions, Query, Security, Session, SpecialUse,
-    TlsOptions, outline,
+    Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query, Security,
+    Session, SpecialUse, TlsOptions, outline,
 };
 use mock_fixture::{PASSWORD, Transport, USER};
 use mock_server::listener::RunningServer;
@@ -62,6 +62,7 @@ fn scenario(transport: Transport) {
         "{transport:?}"
     );
 
+    client(&server, transport);
     general(&mut s);
     folders(&mut s, &server);
     let summary = s.examine("INBOX").unwrap();
@@ -93,6 +94,46 @@ fn scenario(transport: Transport) {
     assert!(!mock_fixture::uids(&server, "INBOX").contains(&victim));
 
     s.logout().unwrap();
+}
+
+/// Before login: greeting, CAPABILITY, ID; a wrong password, then AUTHENTICATE on the same
+/// client; automatic mechanism choice; LOGOUT without logging in.
+fn client(server: &RunningServer, transport: Transport) {
+    let mut c = connector(server, transport).connect().unwrap();
+    assert_eq!(c.is_tls(), transport != Transport::Plain);
+    assert!(c.greeting().is_some());
+    let caps = c.capabilities().unwrap();
+    assert!(caps.has(&Capability::SaslIr));
+    // Offered on the plain port until the connection is protected.
+    assert_eq!(
+        caps.has(&Capability::StartTls),
+        transport == Transport::Plain
+    );
+    let id = c.id(&[]).unwrap();
+    assert!(id.contains(&("name".to_owned(), Some("mock-server".to_owned()))));
+    let err = c.login(USER, "wrong password").unwrap_err();
+    assert!(err.error.is_no(), "{:?}", err.error);
+    let err = err.client.into_session().unwrap_err();
+    assert!(matches!(err.error, Error::Usage(_)), "{:?}", err.error);
+    let mut s = err
+        .client
+        .authenticate(
+            Mechanism::Plain,
+            Credentials::password(USER, PASSWORD.to_owned()),
+        )
+        .unwrap();
+    s.noop().unwrap();
+    s.logout().unwrap();
+    let c = connector(server, transport).connect().unwrap();
+    let s = c
+        .authenticate_auto(Credentials::password(USER, PASSWORD.to_owned()))
+        .unwrap();
+    s.logout().unwrap();
+    connector(server, transport)
+        .connect()
+        .unwrap()
+        .logout()
+        .unwrap();
 }
 
 /// CAPABILITY, NAMESPACE, ID, ENABLE, NOOP, raw commands.
@@ -446,6 +487,13 @@ fn fetch(s: &mut Session, server: &RunningServer, transport: Transport, [u1, u2,
         )
         .unwrap();
     assert_eq!(by_seq.keys().copied().collect::<Vec<_>>(), vec![u1, u3]);
+    let by_set = s
+        .fetch_set(UidSet::single(u2), &FetchQuery::new().size())
+        .unwrap();
+    assert_eq!(
+        by_set[&u2].size,
+        Some(mock_fixture::raw(server, "INBOX", u2).len() as u64)
+    );
     let err = s
         .fetch_one(Uid::new(999).unwrap(), &FetchQuery::new())
         .unwrap_err();

@@ -15,8 +15,8 @@ use imap_tokio::types::{
     StatusItem, Uid, UidSet,
 };
 use imap_tokio::{
-    Connector, Error, Event, FetchQuery, ListOptions, Query, Security, Session, SpecialUse,
-    TlsOptions, outline,
+    Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query, Security,
+    Session, SpecialUse, TlsOptions, outline,
 };
 use mock_fixture::{PASSWORD, Transport, USER};
 use mock_server::listener::RunningServer;
@@ -63,6 +63,7 @@ async fn scenario(transport: Transport) {
         "{transport:?}"
     );
 
+    client(&server, transport).await;
     general(&mut s).await;
     folders(&mut s, &server).await;
     let summary = s.examine("INBOX").await.unwrap();
@@ -94,6 +95,50 @@ async fn scenario(transport: Transport) {
     assert!(!mock_fixture::uids(&server, "INBOX").contains(&victim));
 
     s.logout().await.unwrap();
+}
+
+/// Before login: greeting, CAPABILITY, ID; a wrong password, then AUTHENTICATE on the same
+/// client; automatic mechanism choice; LOGOUT without logging in.
+async fn client(server: &RunningServer, transport: Transport) {
+    let mut c = connector(server, transport).connect().await.unwrap();
+    assert_eq!(c.is_tls(), transport != Transport::Plain);
+    assert!(c.greeting().is_some());
+    let caps = c.capabilities().await.unwrap();
+    assert!(caps.has(&Capability::SaslIr));
+    // Offered on the plain port until the connection is protected.
+    assert_eq!(
+        caps.has(&Capability::StartTls),
+        transport == Transport::Plain
+    );
+    let id = c.id(&[]).await.unwrap();
+    assert!(id.contains(&("name".to_owned(), Some("mock-server".to_owned()))));
+    let err = c.login(USER, "wrong password").await.unwrap_err();
+    assert!(err.error.is_no(), "{:?}", err.error);
+    let err = err.client.into_session().unwrap_err();
+    assert!(matches!(err.error, Error::Usage(_)), "{:?}", err.error);
+    let mut s = err
+        .client
+        .authenticate(
+            Mechanism::Plain,
+            Credentials::password(USER, PASSWORD.to_owned()),
+        )
+        .await
+        .unwrap();
+    s.noop().await.unwrap();
+    s.logout().await.unwrap();
+    let c = connector(server, transport).connect().await.unwrap();
+    let s = c
+        .authenticate_auto(Credentials::password(USER, PASSWORD.to_owned()))
+        .await
+        .unwrap();
+    s.logout().await.unwrap();
+    connector(server, transport)
+        .connect()
+        .await
+        .unwrap()
+        .logout()
+        .await
+        .unwrap();
 }
 
 /// CAPABILITY, NAMESPACE, ID, ENABLE, NOOP, raw commands.
@@ -501,6 +546,14 @@ async fn fetch(
         .await
         .unwrap();
     assert_eq!(by_seq.keys().copied().collect::<Vec<_>>(), vec![u1, u3]);
+    let by_set = s
+        .fetch_set(UidSet::single(u2), &FetchQuery::new().size())
+        .await
+        .unwrap();
+    assert_eq!(
+        by_set[&u2].size,
+        Some(mock_fixture::raw(server, "INBOX", u2).len() as u64)
+    );
     let err = s
         .fetch_one(Uid::new(999).unwrap(), &FetchQuery::new())
         .await
