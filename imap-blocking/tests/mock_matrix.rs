@@ -833,3 +833,24 @@ fn every_method_over_implicit_tls() {
 fn every_method_over_starttls() {
     scenario(Transport::StartTls);
 }
+
+/// Regression: a command after an IDLE started on the [`imap_blocking::Connection`] and never
+/// ended used to queue behind the IDLE and wait for ever (no command timeout applies to a
+/// command that was never sent). It ends the IDLE first, as imap-tokio does.
+#[test]
+fn a_command_after_a_connection_level_idle_ends_it() {
+    let server = mock_fixture::server();
+    let mut s = connector(&server, Transport::Plain).login().unwrap();
+    s.select("INBOX").unwrap();
+    s.connection().idle_start().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = s.search(&Query::all());
+        let _ = tx.send(r.map(|uids| uids.len()));
+        let _ = s.logout();
+    });
+    let found = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the SEARCH after IDLE hung");
+    assert_eq!(found.unwrap(), 3);
+}
