@@ -468,6 +468,20 @@ impl Connection {
         Ok(written)
     }
 
+    /// STARTTLS: sends it and, on the server's OK, upgrades the stream to TLS. A failed
+    /// handshake (an untrusted certificate, ...) is the error: the command's OK must not hide
+    /// it.
+    pub(crate) fn starttls(&mut self) -> Result<()> {
+        let id = self.send(CommandBody::StartTls)?;
+        // The upgrade happens inside the drive, as soon as the OK arrives.
+        self.drive(None, |s| s.completions.iter().any(|c| c.id == id))?;
+        ops::check(self.claim(id, Ok(true))?)?;
+        if !self.is_tls() {
+            return Err(Error::StartTlsUnavailable);
+        }
+        Ok(())
+    }
+
     /// Starts IDLE and waits until the server accepts it.
     ///
     /// # Errors

@@ -854,3 +854,26 @@ fn a_command_after_a_connection_level_idle_ends_it() {
         .expect("the SEARCH after IDLE hung");
     assert_eq!(found.unwrap(), 3);
 }
+
+/// Regression: STARTTLS against an untrusted certificate failed as
+/// [`Error::StartTlsUnavailable`] (the handshake error was dropped because the STARTTLS
+/// command itself had completed OK); it is the TLS error, as with implicit TLS.
+#[test]
+fn an_untrusted_certificate_is_a_tls_error_over_tls_and_starttls() {
+    let server = mock_fixture::server();
+    for (addr, security) in [
+        (server.tls_addr(), Security::Tls),
+        (server.addr(), Security::StartTls),
+    ] {
+        let err = Connector::new("127.0.0.1")
+            .port(addr.port())
+            .security(security)
+            .connect_timeout(Some(Duration::from_secs(10)))
+            .connect()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Tls(e) if e.to_string().contains("certificate")),
+            "{security:?}: {err:?}"
+        );
+    }
+}

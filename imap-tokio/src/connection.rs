@@ -508,6 +508,22 @@ impl Connection {
         Ok(written)
     }
 
+    /// STARTTLS: sends it and, on the server's OK, upgrades the stream to TLS. A failed
+    /// handshake (an untrusted certificate, ...) is the error: the command's OK must not hide
+    /// it. Not cancel-safe (see [`Connection::start_tls`]).
+    pub(crate) async fn starttls(&mut self) -> Result<()> {
+        self.begin();
+        let id = self.queue(CommandBody::StartTls)?;
+        // The upgrade happens inside the drive, as soon as the OK arrives.
+        self.drive(None, |s| s.completions.iter().any(|c| c.id == id))
+            .await?;
+        ops::check(self.claim(id, Ok(true))?)?;
+        if !self.is_tls() {
+            return Err(Error::StartTlsUnavailable);
+        }
+        Ok(())
+    }
+
     /// Starts IDLE and waits until the server accepts it. Cancel-safe: if dropped, the IDLE
     /// goes on being started; end it with [`Connection::idle_done`].
     ///

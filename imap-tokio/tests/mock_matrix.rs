@@ -928,3 +928,27 @@ async fn every_method_over_implicit_tls() {
 async fn every_method_over_starttls() {
     scenario(Transport::StartTls).await;
 }
+
+/// Regression: STARTTLS against an untrusted certificate failed as
+/// [`Error::StartTlsUnavailable`] (the handshake error was dropped because the STARTTLS
+/// command itself had completed OK); it is the TLS error, as with implicit TLS.
+#[tokio::test]
+async fn an_untrusted_certificate_is_a_tls_error_over_tls_and_starttls() {
+    let server = mock_fixture::server();
+    for (addr, security) in [
+        (server.tls_addr(), Security::Tls),
+        (server.addr(), Security::StartTls),
+    ] {
+        let err = Connector::new("127.0.0.1")
+            .port(addr.port())
+            .security(security)
+            .connect_timeout(Some(Duration::from_secs(10)))
+            .connect()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Tls(e) if e.to_string().contains("certificate")),
+            "{security:?}: {err:?}"
+        );
+    }
+}

@@ -304,6 +304,25 @@ mod blocking {
 
         s.logout().unwrap();
     }
+
+    /// Without trusting Dovecot's self-signed certificate, neither TLS nor STARTTLS connects.
+    pub(super) fn untrusted(d: &Dovecot) {
+        for (port, security) in [
+            (d.tls_addr().unwrap().port(), Security::Tls),
+            (d.addr().port(), Security::StartTls),
+        ] {
+            let err = Connector::new("127.0.0.1")
+                .port(port)
+                .security(security)
+                .connect_timeout(Some(Duration::from_secs(20)))
+                .connect()
+                .unwrap_err();
+            assert!(
+                matches!(&err, imap_blocking::Error::Tls(e) if e.to_string().contains("certificate")),
+                "{security:?}: {err:?}"
+            );
+        }
+    }
 }
 
 /// The scenario with imap-tokio.
@@ -526,6 +545,26 @@ mod tokio_driver {
 
         s.logout().await.unwrap();
     }
+
+    /// Without trusting Dovecot's self-signed certificate, neither TLS nor STARTTLS connects.
+    pub(super) async fn untrusted(d: &Dovecot) {
+        for (port, security) in [
+            (d.tls_addr().unwrap().port(), Security::Tls),
+            (d.addr().port(), Security::StartTls),
+        ] {
+            let err = Connector::new("127.0.0.1")
+                .port(port)
+                .security(security)
+                .connect_timeout(Some(Duration::from_secs(20)))
+                .connect()
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, imap_tokio::Error::Tls(e) if e.to_string().contains("certificate")),
+                "{security:?}: {err:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -538,6 +577,7 @@ fn blocking_over_plain_tcp() {
 #[test]
 fn blocking_over_implicit_tls() {
     if let Some(d) = dovecot("blocking_over_implicit_tls") {
+        blocking::untrusted(&d);
         blocking::scenario(&d, Transport::Tls);
     }
 }
@@ -559,6 +599,7 @@ async fn tokio_over_plain_tcp() {
 #[tokio::test]
 async fn tokio_over_implicit_tls() {
     if let Some(d) = dovecot("tokio_over_implicit_tls") {
+        tokio_driver::untrusted(&d).await;
         tokio_driver::scenario(&d, Transport::Tls).await;
     }
 }
