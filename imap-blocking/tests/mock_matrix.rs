@@ -18,7 +18,7 @@ use imap_blocking::{
     Session, SpecialUse, TlsOptions, outline,
 };
 use mock_fixture::{PASSWORD, Transport, USER};
-use mock_server::listener::RunningServer;
+use mock_server::listener::{MockServer, RunningServer};
 use std::time::Duration;
 
 /// A connector for `transport`, trusting the server's self-signed certificate.
@@ -876,4 +876,50 @@ fn an_untrusted_certificate_is_a_tls_error_over_tls_and_starttls() {
             "{security:?}: {err:?}"
         );
     }
+}
+
+/// LOGIN in the clear: refused by the client without the opt-in, and refused by a server that
+/// advertises LOGINDISABLED before STARTTLS even with it; after STARTTLS it works.
+#[test]
+fn plaintext_login_needs_the_opt_in_and_the_servers_consent() {
+    let server = mock_fixture::server();
+    let (addr, _) = mock_fixture::endpoint(&server, Transport::Plain);
+    let plain = Connector::new("127.0.0.1")
+        .port(addr.port())
+        .security(Security::Plain)
+        .connect_timeout(Some(Duration::from_secs(10)));
+    let err = plain.connect().unwrap().login(USER, PASSWORD).unwrap_err();
+    assert!(
+        matches!(err.error, Error::Usage(UsageError::PlaintextLogin)),
+        "{:?}",
+        err.error
+    );
+
+    let strict = MockServer::builder()
+        .store(mock_fixture::store())
+        .starttls()
+        .start()
+        .unwrap();
+    let err = plain
+        .clone()
+        .port(strict.addr().port())
+        .allow_plaintext_login(true)
+        .connect()
+        .unwrap()
+        .login(USER, PASSWORD)
+        .unwrap_err();
+    assert!(
+        matches!(err.error, Error::Usage(UsageError::LoginDisabled)),
+        "{:?}",
+        err.error
+    );
+    let (_, pem) = mock_fixture::endpoint(&strict, Transport::StartTls);
+    let s = Connector::new("127.0.0.1")
+        .port(strict.addr().port())
+        .starttls()
+        .tls(TlsOptions::new().ca_pem(pem.into_bytes()))
+        .password(USER, PASSWORD)
+        .login()
+        .unwrap();
+    s.logout().unwrap();
 }

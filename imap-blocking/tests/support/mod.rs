@@ -8,12 +8,13 @@
 //! EXPUNGE renumbering, MOVE with COPYUID, a wrong password then AUTHENTICATE on the same
 //! client, implicit TLS and STARTTLS with the generated certificate (untrusted by default),
 //! IDLE with a second session (EXISTS, FETCH FLAGS, EXPUNGE), dropped tokio futures (in the
-//! middle of a literal, `idle()`, `done()`), split and delayed writes, and a server silent in
-//! the middle of a response or during IDLE.
+//! middle of a literal, `idle()`, `done()`), split and delayed writes, a server silent in
+//! the middle of a response or during IDLE, and the plaintext LOGIN rules.
 //!
 //! TODO(mock-server): port what only this scripted server still tests:
-//! - LOGINDISABLED -> AUTHENTICATE PLAIN; `ca_file`; `danger_accept_invalid_certs`;
-//! - plaintext LOGIN refused without opt-in (no LOGIN on the server's transcript);
+//! - `ca_file`; `danger_accept_invalid_certs`; no LOGIN on the server's transcript when the
+//!   client refuses plaintext LOGIN (the typed errors for LOGIN without the opt-in and for
+//!   LOGINDISABLED are in mock_matrix);
 //! - no greeting (connect timeout), disconnect mid-command (connection error, never an empty
 //!   result), a command that never gets an answer with imap-blocking;
 //! - IDLE re-issue after a short `idle_reissue`, `idle_timeout` with imap-blocking;
