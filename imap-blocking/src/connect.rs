@@ -366,10 +366,7 @@ impl Connector {
             if !conn.core().capabilities().has(&Capability::StartTls) {
                 return Err(Error::StartTlsUnavailable);
             }
-            conn.run(CommandBody::StartTls)?;
-            if !conn.is_tls() {
-                return Err(Error::StartTlsUnavailable);
-            }
+            conn.starttls()?;
         }
         Ok(Client::from_connection(conn))
     }

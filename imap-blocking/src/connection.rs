@@ -353,11 +353,13 @@ impl Connection {
         Ok(c)
     }
 
-    /// Sends a command and waits for its completion, which must be OK.
+    /// Sends a command and waits for its completion, which must be OK. An IDLE still running
+    /// (started with [`Connection::idle_start`] and not ended) is ended first.
     ///
     /// # Errors
     /// [`Error::Command`] for `NO` or `BAD`, or as [`Connection::wait`].
     pub fn run(&mut self, body: CommandBody) -> Result<Completion> {
+        self.end_idle();
         self.quiet = Quiet::of(&body);
         let id = self.send(body);
         let r = id.and_then(|id| self.wait(id));
@@ -411,6 +413,7 @@ impl Connection {
         section: imap_core::types::Section,
         out: &mut dyn Write,
     ) -> Result<u64> {
+        self.end_idle();
         let previous = self.core.stream_threshold();
         self.core.set_stream_threshold(Some(STREAM_THRESHOLD));
         self.streaming = true;
@@ -465,11 +468,26 @@ impl Connection {
         Ok(written)
     }
 
+    /// STARTTLS: sends it and, on the server's OK, upgrades the stream to TLS. A failed
+    /// handshake (an untrusted certificate, ...) is the error: the command's OK must not hide
+    /// it.
+    pub(crate) fn starttls(&mut self) -> Result<()> {
+        let id = self.send(CommandBody::StartTls)?;
+        // The upgrade happens inside the drive, as soon as the OK arrives.
+        self.drive(None, |s| s.completions.iter().any(|c| c.id == id))?;
+        ops::check(self.claim(id, Ok(true))?)?;
+        if !self.is_tls() {
+            return Err(Error::StartTlsUnavailable);
+        }
+        Ok(())
+    }
+
     /// Starts IDLE and waits until the server accepts it.
     ///
     /// # Errors
     /// [`Error::Command`] when the server refuses IDLE, or as [`Connection::run`].
     pub fn idle_start(&mut self) -> Result<()> {
+        self.end_idle();
         self.idle_started = false;
         let id = self.send(CommandBody::Idle)?;
         self.drive(None, |s| {
@@ -500,6 +518,15 @@ impl Connection {
             return Err(Error::Timeout("waiting for the server to end IDLE"));
         }
         Ok(())
+    }
+
+    /// Asks the core to end an IDLE that is still running or starting (`DONE` is written by
+    /// the next drive), as imap-tokio does before each operation: a command queued behind a
+    /// running IDLE would wait for ever.
+    fn end_idle(&mut self) {
+        if self.core.is_idle_pending() {
+            let _ = self.core.idle_done(Instant::now());
+        }
     }
 
     /// Whether dropping the connection sends LOGOUT first (waiting at most a second).

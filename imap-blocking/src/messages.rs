@@ -91,6 +91,8 @@ impl Session {
     }
 
     /// UID EXPUNGE (UIDPLUS): removes only these messages, if marked `\Deleted`.
+    /// The result names them by UID: when the mailbox model does not know every UID, a
+    /// `UID FETCH uids (UID)` runs first.
     ///
     /// # Errors
     /// [`UsageError::MissingCapability`] without UIDPLUS (a plain EXPUNGE would remove other
@@ -101,6 +103,11 @@ impl Session {
             return Err(Error::Usage(UsageError::MissingCapability("UIDPLUS")));
         }
         let body = m::expunge_command(Some(uids.clone()), caps);
+        // The server names the removed messages by sequence number: teach the model the UIDs
+        // it lacks first, so that the result names them by UID.
+        if let Some(lookup) = m::uid_lookup_command(uids, self.conn.selected()) {
+            self.conn.run(lookup)?;
+        }
         let (c, updates) = self.conn.run_logged(body)?;
         Ok(m::expunged(&c, &updates))
     }

@@ -374,10 +374,7 @@ impl Connector {
             if !conn.core().capabilities().has(&Capability::StartTls) {
                 return Err(Error::StartTlsUnavailable);
             }
-            conn.run(CommandBody::StartTls).await?;
-            if !conn.is_tls() {
-                return Err(Error::StartTlsUnavailable);
-            }
+            conn.starttls().await?;
         }
         Ok(Client::from_connection(conn))
     }

@@ -293,12 +293,15 @@ impl Connection {
     // ----- commands -----
 
     /// Abandons what a dropped future left behind: its command's completion will be
-    /// discarded, streaming stops.
+    /// discarded, streaming stops, and an IDLE still running or starting is ended (an
+    /// `idle()` future dropped before it returned its handle leaves one, and every later
+    /// command would wait behind it for ever).
     fn begin(&mut self) {
         if let Some(id) = self.current.take() {
             self.awaited.retain(|a| *a != id);
             self.completions.retain(|c| c.id != id);
         }
+        self.idle_stop();
         if let Some(t) = self.saved_threshold.take() {
             self.core.set_stream_threshold(t);
         }
@@ -503,6 +506,22 @@ impl Connection {
         }
         out.flush().await?;
         Ok(written)
+    }
+
+    /// STARTTLS: sends it and, on the server's OK, upgrades the stream to TLS. A failed
+    /// handshake (an untrusted certificate, ...) is the error: the command's OK must not hide
+    /// it. Not cancel-safe (see [`Connection::start_tls`]).
+    pub(crate) async fn starttls(&mut self) -> Result<()> {
+        self.begin();
+        let id = self.queue(CommandBody::StartTls)?;
+        // The upgrade happens inside the drive, as soon as the OK arrives.
+        self.drive(None, |s| s.completions.iter().any(|c| c.id == id))
+            .await?;
+        ops::check(self.claim(id, Ok(true))?)?;
+        if !self.is_tls() {
+            return Err(Error::StartTlsUnavailable);
+        }
+        Ok(())
     }
 
     /// Starts IDLE and waits until the server accepts it. Cancel-safe: if dropped, the IDLE

@@ -3,14 +3,18 @@
 //! [`Dovecot::start`] runs `/usr/sbin/dovecot` (Debian package `dovecot-imapd`) in the
 //! foreground with a configuration written into a fresh temporary directory: base_dir,
 //! state_dir, the log, the password file and the maildirs all live there, IMAP listens on
-//! 127.0.0.1 on an ephemeral port, TLS is off and plaintext LOGIN / AUTHENTICATE PLAIN are
-//! allowed. Dropping the [`Dovecot`] stops it (`dovecot stop`, then SIGKILL if it does not
+//! 127.0.0.1 on an ephemeral port and plaintext LOGIN / AUTHENTICATE PLAIN are allowed. TLS is
+//! off unless [`Options::tls`] is set: then a self-signed certificate for `localhost` and
+//! `127.0.0.1` (generated with rcgen) is written to the directory, the plain port offers
+//! STARTTLS, and an implicit-TLS (imaps) listener runs on a second ephemeral port
+//! ([`Dovecot::tls_addr`], [`Dovecot::certificate_pem`]). Dropping the [`Dovecot`] stops it (`dovecot stop`, then SIGKILL if it does not
 //! exit in time) and removes the directory, also when the test panics (the directory is
 //! kept then, for its log).
 //!
 //! When Dovecot is not installed, [`Dovecot::start`] returns [`Skip::NotInstalled`];
 //! [`start_or_skip`] turns that into a loud `SKIPPED` line, or into a panic when
-//! [`REQUIRE_ENV`] is set (CI sets it, so a missing Dovecot fails there).
+//! [`REQUIRE_ENV`] or [`REQUIRE_ENV_SHORT`] is set (CI sets them, so a missing Dovecot fails
+//! there).
 //!
 //! Running as root (CI), Dovecot's own processes run as the package's `dovecot` and
 //! `dovenull` users and mail is accessed as `nobody`/`nogroup` (Dovecot refuses mail access
@@ -36,6 +40,9 @@ pub const BINARY_ENV: &str = "IMAP_TESTS_DOVECOT";
 
 /// Environment variable that turns a missing Dovecot from a skip into a failure (CI sets it).
 pub const REQUIRE_ENV: &str = "IMAP_TESTS_REQUIRE_DOVECOT";
+
+/// The same as [`REQUIRE_ENV`], under the name the driver tests document.
+pub const REQUIRE_ENV_SHORT: &str = "IMAP_REQUIRE_DOVECOT";
 
 /// The test user every instance has.
 pub const USER: &str = "tester";
@@ -84,6 +91,9 @@ pub struct Options {
     /// mailbox that is not selected goes through the user's list index, whose lock hundreds
     /// of sessions of one user contend for (the load benchmark sees STATUS stall for seconds).
     pub mailbox_list_index: bool,
+    /// TLS: `ssl = yes` with a generated self-signed certificate, STARTTLS on the plain
+    /// port and an implicit-TLS listener on a second port (default false).
+    pub tls: bool,
 }
 
 impl Default for Options {
@@ -93,6 +103,7 @@ impl Default for Options {
             max_connections: 64,
             compress: true,
             mailbox_list_index: true,
+            tls: false,
         }
     }
 }
@@ -105,6 +116,8 @@ pub struct Dovecot {
     dir: PathBuf,
     config: PathBuf,
     addr: SocketAddr,
+    tls_addr: Option<SocketAddr>,
+    certificate_pem: Option<String>,
     compress: bool,
     keep_dir: bool,
 }
@@ -128,7 +141,7 @@ pub fn start_or_skip_with(test: &str, options: Options) -> Option<Dovecot> {
         Err(Skip::NotInstalled(p)) if !required() => {
             eprintln!(
                 "SKIPPED: dovecot not installed ({}): {test} did not run against a real server; \
-                 install dovecot-imapd (or set {REQUIRE_ENV}=1 to make this an error)",
+                 install dovecot-imapd (or set {REQUIRE_ENV_SHORT}=1 to make this an error)",
                 p.display()
             );
             None
@@ -137,9 +150,11 @@ pub fn start_or_skip_with(test: &str, options: Options) -> Option<Dovecot> {
     }
 }
 
-/// Whether [`REQUIRE_ENV`] is set (to anything but empty or `0`).
+/// Whether [`REQUIRE_ENV`] or [`REQUIRE_ENV_SHORT`] is set (to anything but empty or `0`).
 pub fn required() -> bool {
-    std::env::var(REQUIRE_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+    [REQUIRE_ENV, REQUIRE_ENV_SHORT]
+        .iter()
+        .any(|name| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0"))
 }
 
 /// The Dovecot binary tests use: [`BINARY_ENV`] or [`DEFAULT_BINARY`].
@@ -191,14 +206,28 @@ impl Dovecot {
 
     fn start_in(binary: &Path, dir: PathBuf, options: &Options) -> Result<Dovecot, String> {
         let err = |what: &str, e: io::Error| format!("{what}: {e}");
-        let port = {
-            let l = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
-                .map_err(|e| err("choosing a port", e))?;
-            l.local_addr()
-                .map_err(|e| err("choosing a port", e))?
-                .port()
+        // Both ports are held until both are chosen, so they differ.
+        let bind = || TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+        let (plain_listener, tls_listener) = (bind(), bind());
+        let port_of = |l: &io::Result<TcpListener>| -> Result<u16, String> {
+            match l {
+                Ok(l) => Ok(l
+                    .local_addr()
+                    .map_err(|e| err("choosing a port", e))?
+                    .port()),
+                Err(e) => Err(format!("choosing a port: {e}")),
+            }
         };
+        let (port, tls_port) = (port_of(&plain_listener)?, port_of(&tls_listener)?);
+        drop((plain_listener, tls_listener));
         let addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
+        let tls = if options.tls {
+            let pem = write_certificate(&dir)?;
+            let tls_addr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, tls_port));
+            Some((tls_addr, pem))
+        } else {
+            None
+        };
         let me = fs::metadata(&dir).map_err(|e| err("stat", e))?;
         let root = me.uid() == 0;
         let (internal, group, login, mail_uid, mail_gid) = if root {
@@ -259,6 +288,7 @@ impl Dovecot {
             max_connections: options.max_connections.max(8),
             compress,
             mailbox_list_index: options.mailbox_list_index,
+            tls_port: tls.as_ref().map(|(a, _)| a.port()),
         });
         fs::write(&config, text).map_err(|e| err("writing dovecot.conf", e))?;
         let stdout = fs::File::create(dir.join("stdout.log")).map_err(|e| err("stdout", e))?;
@@ -278,6 +308,8 @@ impl Dovecot {
             dir,
             config,
             addr,
+            tls_addr: tls.as_ref().map(|(a, _)| *a),
+            certificate_pem: tls.map(|(_, pem)| pem),
             compress,
             keep_dir: false,
         };
@@ -318,6 +350,17 @@ impl Dovecot {
     /// The IMAP address (127.0.0.1, ephemeral port).
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The implicit-TLS (imaps) address, when started with [`Options::tls`].
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
+    }
+
+    /// The self-signed certificate (PEM) Dovecot serves, when started with [`Options::tls`]:
+    /// what a client must trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// The temporary directory holding everything of this instance.
@@ -390,6 +433,44 @@ struct ConfigParams<'a> {
     max_connections: u32,
     compress: bool,
     mailbox_list_index: bool,
+    /// The imaps port; `None`: TLS off.
+    tls_port: Option<u16>,
+}
+
+/// Generates a self-signed certificate for `localhost` and `127.0.0.1`, writes it and its key
+/// to `dir` (`cert.pem`, `key.pem`), and returns the certificate's PEM.
+fn write_certificate(dir: &Path) -> Result<String, String> {
+    let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+    let ck = rcgen::generate_simple_self_signed(names)
+        .map_err(|e| format!("generating a certificate: {e}"))?;
+    let pem = ck.cert.pem();
+    fs::write(dir.join("cert.pem"), &pem).map_err(|e| format!("writing cert.pem: {e}"))?;
+    let key = dir.join("key.pem");
+    fs::write(&key, ck.signing_key.serialize_pem()).map_err(|e| format!("writing key.pem: {e}"))?;
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("chmod key.pem: {e}"))?;
+    Ok(pem)
+}
+
+/// The TLS lines of the configuration and the imaps listener: off (`ssl = no`, no imaps
+/// port), or the certificate and the imaps port.
+fn ssl_settings(dir: &Path, tls_port: Option<u16>) -> (String, String) {
+    match tls_port {
+        None => (
+            "ssl = no\n".to_owned(),
+            "  inet_listener imaps {\n    port = 0\n  }\n".to_owned(),
+        ),
+        Some(port) => (
+            format!(
+                "ssl = yes\nssl_cert = <{dir}/cert.pem\nssl_key = <{dir}/key.pem\n",
+                dir = dir.display()
+            ),
+            format!(
+                "  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {port}\n    \
+                 ssl = yes\n  }}\n"
+            ),
+        ),
+    }
 }
 
 /// The whole configuration: nothing from /etc/dovecot is read.
@@ -399,6 +480,7 @@ fn config_text(p: &ConfigParams<'_>) -> String {
     // Every connection is an imap process and a client of the log, anvil, stats and auth
     // services; leave room.
     let clients = (n * 4).max(1000);
+    let (ssl, imaps) = ssl_settings(p.dir, p.tls_port);
     let plugins = if p.compress {
         "$mail_plugins imap_zlib"
     } else {
@@ -413,8 +495,7 @@ log_path = {dir}/dovecot.log
 info_log_path = {dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+{ssl}disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
 default_internal_group = {group}
@@ -448,10 +529,7 @@ service imap-login {{
     address = 127.0.0.1
     port = {port}
   }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
+{imaps}}}
 service imap {{
   process_limit = {n4}
 }}

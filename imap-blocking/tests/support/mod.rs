@@ -2,21 +2,22 @@
 //! responses, keeps a small INBOX, and can do TLS, STARTTLS, IDLE pushes and silence.
 //! Shared by imap-blocking and imap-tokio tests (`#[path]`).
 //!
-//! TODO(mock-server): replace with `mock_server::MockServer` once its listener is final, and
-//! port these tests (both crates' `tests/driver.rs`) to it:
-//! - round trip (login, LIST with SPECIAL-USE/LIST-STATUS, SELECT summary, SEARCH, FETCH by UID
-//!   and by sequence number, APPEND with APPENDUID, STORE) against `demo::demo_store()`;
-//! - EXPUNGE / UID EXPUNGE renumbering (sequence numbers shift, UIDs stay), MOVE with COPYUID;
-//! - wrong password then retry on the same client; LOGINDISABLED -> AUTHENTICATE PLAIN;
-//! - STARTTLS and implicit TLS with the mock server's generated certificate (private CA and
-//!   `ca_file`), untrusted by default, `danger_accept_invalid_certs`;
-//! - plaintext LOGIN refused without opt-in (no LOGIN on the server's transcript);
-//! - fault injection: never answer a command (command timeout), no greeting (connect timeout),
-//!   disconnect mid-command (connection error, never an empty result), split writes;
-//! - IDLE with changes made by a second session (EXISTS, EXPUNGE, FETCH FLAGS), re-issue after
-//!   a short `idle_reissue`, `idle_timeout` with a server that stops sending;
-//! - a dropped tokio command future (server-side delay) and a dropped `Idle` handle;
-//! - streaming a multi-megabyte message to a writer (peak memory bounded);
+//! Both crates' `tests/mock_matrix.rs` (every `Session` method over plain, TLS and STARTTLS,
+//! with the fixture in `tests/mock_fixture/`) and imap-tokio's `tests/cancellation.rs` now run
+//! against `mock_server::listener::MockServer`; they cover the round trip, EXPUNGE / UID
+//! EXPUNGE renumbering, MOVE with COPYUID, a wrong password then AUTHENTICATE on the same
+//! client, implicit TLS and STARTTLS with the generated certificate (untrusted by default),
+//! IDLE with a second session (EXISTS, FETCH FLAGS, EXPUNGE), dropped tokio futures (in the
+//! middle of a literal, `idle()`, `done()`), split and delayed writes, a server silent in
+//! the middle of a response or during IDLE, and the plaintext LOGIN rules.
+//!
+//! TODO(mock-server): port what only this scripted server still tests:
+//! - `ca_file`; `danger_accept_invalid_certs`; no LOGIN on the server's transcript when the
+//!   client refuses plaintext LOGIN (the typed errors for LOGIN without the opt-in and for
+//!   LOGINDISABLED are in mock_matrix);
+//! - no greeting (connect timeout), disconnect mid-command (connection error, never an empty
+//!   result), a command that never gets an answer with imap-blocking;
+//! - IDLE re-issue after a short `idle_reissue`, `idle_timeout` with imap-blocking;
 //! - `connect_command` against the mock server binary on stdio;
 //! - the examples run against the demo account (`cargo run --example ... -- imap://...`).
 

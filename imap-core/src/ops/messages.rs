@@ -2,7 +2,7 @@
 //! ([`UidMapping`]), and EXPUNGE ([`expunge_command`], [`Expunged`]).
 
 use crate::client::{Capabilities, Completion};
-use crate::mailbox::{MessageRef, Update};
+use crate::mailbox::{MessageRef, SelectedMailbox, Update};
 use crate::types::{
     AppendMessage, Capability, CommandBody, Data, DateTime, Flag, Mailbox, MessageSet, Uid, UidSet,
 };
@@ -104,6 +104,22 @@ pub fn expunge_command(uids: Option<UidSet>, caps: &Capabilities) -> CommandBody
     }
 }
 
+/// `UID FETCH uids (UID)`, to run before `UID EXPUNGE uids` when the mailbox model does not
+/// know every message's UID (new messages after `EXISTS`, messages never fetched): the server
+/// announces the removals by sequence number, and only a model that knows the UIDs can name
+/// them in [`Expunged`]. `None` when nothing is selected or every UID is known. The answer is
+/// bounded by `uids`, unlike learning the UIDs of the whole mailbox.
+pub fn uid_lookup_command(
+    uids: &UidSet,
+    selected: Option<&SelectedMailbox>,
+) -> Option<CommandBody> {
+    let model = selected?;
+    if model.messages().unknown_uids() == 0 {
+        return None;
+    }
+    Some(crate::ops::fetch::FetchQuery::new().command(uids.clone()))
+}
+
 /// The messages an EXPUNGE (or MOVE) removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expunged {
@@ -158,4 +174,38 @@ pub fn expunged(c: &Completion, updates: &[Update]) -> Expunged {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{FetchData, FetchItems, SeqNum};
+
+    fn uid(n: u32) -> Uid {
+        Uid::new(n).unwrap()
+    }
+
+    #[test]
+    fn uid_lookup_only_while_the_model_misses_uids() {
+        let set = UidSet::single(uid(7));
+        assert_eq!(uid_lookup_command(&set, None), None);
+        let mut model = SelectedMailbox::new(Mailbox::new("INBOX"), false);
+        model.apply_data(&Data::Exists(1)).unwrap();
+        // The message's UID is unknown: look the asked UIDs up, by UID.
+        let Some(CommandBody::Fetch {
+            set: asked, items, ..
+        }) = uid_lookup_command(&set, Some(&model))
+        else {
+            panic!("a UID FETCH");
+        };
+        assert_eq!(asked, MessageSet::from(set.clone()));
+        assert!(matches!(items, FetchItems::Items(i) if i == vec![crate::types::FetchItem::Uid]));
+        model
+            .apply_data(&Data::Fetch {
+                seq: SeqNum::new(1).unwrap(),
+                data: vec![FetchData::Uid(uid(7))],
+            })
+            .unwrap();
+        assert_eq!(uid_lookup_command(&set, Some(&model)), None);
+    }
 }

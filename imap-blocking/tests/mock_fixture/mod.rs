@@ -1,0 +1,185 @@
+//! The mock-server fixture of the driver matrix tests (`tests/mock_matrix.rs` here and in
+//! imap-tokio, which includes this file with `#[path]`): a seeded store, a server listening on
+//! plain (with STARTTLS) and implicit-TLS ports with its generated certificate, and helpers
+//! that read what the store holds, so the tests compare the driver's results with it.
+
+#![allow(dead_code)]
+
+use imap_core::types::{Flag, MailboxAttr, Uid};
+use mock_server::listener::{MockServer, RunningServer};
+use mock_server::store::{Account, Store};
+use std::net::SocketAddr;
+
+/// The account every scenario logs in as.
+pub const USER: &str = "alice";
+/// Its password.
+pub const PASSWORD: &str = "secret pw";
+
+/// Which transport a scenario runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// No TLS (LOGIN allowed by the server and the client's opt-in).
+    Plain,
+    /// TLS from the first byte, on the server's TLS port.
+    Tls,
+    /// The plain port, upgraded with STARTTLS before login.
+    StartTls,
+}
+
+/// `M1`: a plain text message, `\Seen`.
+pub fn m1() -> Vec<u8> {
+    b"From: Alice <alice@example.org>\r\n\
+      To: Bob <bob@example.net>\r\n\
+      Subject: hello world\r\n\
+      Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n\
+      Message-ID: <m1@example.org>\r\n\
+      \r\n\
+      Hello Bob,\r\n\
+      this is the first message.\r\n"
+        .to_vec()
+}
+
+/// The decoded attachment of `M2` (part 2, base64 on the wire).
+pub const ATTACHMENT: &[u8] = b"binary payload \x00\x01\x02\xff end";
+
+/// `M2`: multipart/mixed, a text part and a base64 attachment; no flags.
+pub fn m2() -> Vec<u8> {
+    b"From: Carol <carol@example.com>\r\n\
+      To: Bob <bob@example.net>\r\n\
+      Subject: a report\r\n\
+      Date: Tue, 8 Feb 1994 10:00:00 +0100\r\n\
+      Message-ID: <m2@example.com>\r\n\
+      MIME-Version: 1.0\r\n\
+      Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\
+      \r\n\
+      --XYZ\r\n\
+      Content-Type: text/plain; charset=utf-8\r\n\
+      \r\n\
+      See the attachment.\r\n\
+      --XYZ\r\n\
+      Content-Type: application/octet-stream; name=\"data.bin\"\r\n\
+      Content-Disposition: attachment; filename=\"data.bin\"\r\n\
+      Content-Transfer-Encoding: base64\r\n\
+      \r\n\
+      YmluYXJ5IHBheWxvYWQgAAEC/yBlbmQ=\r\n\
+      --XYZ--\r\n"
+        .to_vec()
+}
+
+/// `M3`: a reply to `M1` (same thread), `\Flagged`, with a body of about 300 KiB so that
+/// streaming it goes through literal chunks.
+pub fn m3() -> Vec<u8> {
+    let mut m = b"From: Bob <bob@example.net>\r\n\
+      To: Alice <alice@example.org>\r\n\
+      Subject: Re: hello world\r\n\
+      Date: Wed, 9 Feb 1994 08:00:00 +0000\r\n\
+      Message-ID: <m3@example.net>\r\n\
+      In-Reply-To: <m1@example.org>\r\n\
+      References: <m1@example.org>\r\n\
+      \r\n"
+        .to_vec();
+    for i in 0..5000 {
+        m.extend_from_slice(
+            format!("line {i:05} of a long reply, padded to sixty bytes..\r\n").as_bytes(),
+        );
+    }
+    m
+}
+
+/// A message to APPEND, numbered so each is distinct.
+pub fn extra(n: u32) -> Vec<u8> {
+    format!(
+        "From: Dave <dave@example.net>\r\n\
+         To: Alice <alice@example.org>\r\n\
+         Subject: extra {n}\r\n\
+         Message-ID: <extra{n}@example.net>\r\n\
+         \r\n\
+         extra message {n}\r\n"
+    )
+    .into_bytes()
+}
+
+/// The seeded store: INBOX with M1 (`\Seen`), M2, M3 (`\Flagged`); `Archive` (`\Archive`,
+/// subscribed), `Sent` (`\Sent`), an empty `Trash` (`\Trash`).
+pub fn store() -> Store {
+    Store::builder()
+        .user(USER, PASSWORD)
+        .mailbox("INBOX")
+        .message(m1(), &[Flag::Seen], None)
+        .message(m2(), &[], None)
+        .message(m3(), &[Flag::Flagged], None)
+        .subscribe("INBOX")
+        .special_mailbox("Archive", &[MailboxAttr::Archive])
+        .subscribe("Archive")
+        .special_mailbox("Sent", &[MailboxAttr::Sent])
+        .special_mailbox("Trash", &[MailboxAttr::Trash])
+        .build()
+        .expect("seeding the store")
+}
+
+/// A server on 127.0.0.1 over [`store`]: a plain port offering STARTTLS (LOGIN allowed
+/// without TLS) and an implicit-TLS port, with a generated self-signed certificate.
+pub fn server() -> RunningServer {
+    MockServer::builder()
+        .store(store())
+        .tls()
+        .starttls()
+        .allow_plaintext_login(true)
+        .start()
+        .expect("starting the mock server")
+}
+
+/// The address and the certificate (PEM) a client of `transport` needs.
+pub fn endpoint(server: &RunningServer, transport: Transport) -> (SocketAddr, String) {
+    let pem = server
+        .certificate()
+        .expect("the server has a certificate")
+        .pem()
+        .to_owned();
+    let addr = match transport {
+        Transport::Tls => server.tls_addr(),
+        Transport::Plain | Transport::StartTls => server.addr(),
+    };
+    (addr, pem)
+}
+
+/// The test account in the server's store.
+pub fn account(server: &RunningServer) -> Account {
+    server.store().account(USER).expect("the test account")
+}
+
+/// The UIDs of a mailbox, ascending, as the store holds them.
+pub fn uids(server: &RunningServer, mailbox: &str) -> Vec<Uid> {
+    account(server).uids(mailbox).expect("the mailbox exists")
+}
+
+/// The stored flags of one message (without `\Recent`), sorted by their text.
+pub fn flags(server: &RunningServer, mailbox: &str, uid: Uid) -> Vec<Flag> {
+    let m = account(server)
+        .message(mailbox, uid)
+        .expect("the mailbox exists")
+        .expect("the message exists");
+    sorted(m.flags)
+}
+
+/// The stored bytes of one message.
+pub fn raw(server: &RunningServer, mailbox: &str, uid: Uid) -> Vec<u8> {
+    account(server)
+        .message(mailbox, uid)
+        .expect("the mailbox exists")
+        .expect("the message exists")
+        .raw()
+        .to_vec()
+}
+
+/// Flags sorted by their wire text, `\Recent` removed: for comparing flag lists.
+pub fn sorted(mut flags: Vec<Flag>) -> Vec<Flag> {
+    flags.retain(|f| *f != Flag::Recent);
+    flags.sort_by_key(Flag::to_wire);
+    flags
+}
+
+/// The mailbox names in the store, sorted.
+pub fn mailboxes(server: &RunningServer) -> Vec<String> {
+    account(server).mailboxes()
+}
