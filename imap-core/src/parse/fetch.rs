@@ -120,7 +120,7 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
         }
         8 if is("ENVELOPE") => {
             sp(i)?;
-            FetchData::Envelope(Box::new(envelope(i)?))
+            FetchData::Envelope(envelope(i)?)
         }
         8 if is("THREADID") => {
             sp(i)?;
