@@ -1,7 +1,8 @@
 //! The incremental framer: finds where each response (client role) or command (server role) ends,
 //! before any parsing.
 //!
-//! Network bytes arrive in arbitrary pieces. The framer keeps them in one [`BytesMut`], scans each
+//! Network bytes arrive in arbitrary pieces. The framer keeps them in one [`BytesMut`] (or, after
+//! [`Framer::push_bytes`] into an empty framer, in the caller's own [`Bytes`]), scans each
 //! byte once across calls (memchr for LF, then a look at the end of the line for a literal
 //! marker), and hands out each complete *unit* as a frozen [`Bytes`] split off the buffer, without
 //! copying it. Only complete units reach the parser, which then runs in complete mode; a growing
@@ -260,7 +261,7 @@ pub struct Framer {
     /// Received bytes. Unless a skip state is active, `buf[..pos]` is the part of the current
     /// unit already examined and `buf[pos..]` has not been looked at yet. In skip states and in
     /// `Stream`, `pos` is 0 and `buf` holds only unexamined bytes.
-    buf: BytesMut,
+    buf: RecvBuf,
     pos: usize,
     state: State,
     /// While a literal of the current unit is being streamed: the unit's bytes before it, with
@@ -318,7 +319,7 @@ impl Framer {
             role,
             limits,
             stream_threshold: None,
-            buf: BytesMut::new(),
+            buf: RecvBuf::Owned(BytesMut::new()),
             pos: 0,
             state: State::Line { start: 0 },
             held: None,
@@ -351,6 +352,29 @@ impl Framer {
             data = &data[used..];
         }
         self.buf.extend_from_slice(data);
+    }
+
+    /// Appends received bytes the caller already holds as [`Bytes`], without copying them when
+    /// the framer holds no unframed bytes: units, literal chunks and the unframed tail are then
+    /// zero-copy slices of `data`. Otherwise the bytes are appended as by
+    /// [`push`](Self::push).
+    ///
+    /// For a caller that holds a whole received buffer (a file, a decompressed block, a read
+    /// into a `BytesMut` that it froze). Units handed out keep `data`'s allocation alive, as
+    /// units handed out after [`push`](Self::push) keep the framer's buffer alive.
+    pub fn push_bytes(&mut self, data: Bytes) {
+        let mut data = data;
+        if self.buf.is_empty() && self.is_skipping() {
+            let used = skip(&mut self.state, self.role, &data);
+            self.count_examined(used);
+            data.advance(used);
+        }
+        if self.buf.is_empty() {
+            // Nothing unexamined, no partial unit: `data` can stand in for the buffer.
+            self.buf = RecvBuf::Shared(data);
+        } else {
+            self.buf.extend_from_slice(&data);
+        }
     }
 
     /// Returns the next frame, or `None` when more bytes are needed.
@@ -401,7 +425,7 @@ impl Framer {
                     }
                     let take = take_len(remaining, self.buf.len());
                     self.count_examined(take);
-                    let data = self.buf.split_to(take).freeze();
+                    let data = self.buf.split_to(take);
                     let left = remaining - take as u64;
                     self.state = if left == 0 {
                         State::Line { start: 0 }
@@ -480,7 +504,7 @@ impl Framer {
         self.state = State::Line { start: 0 };
         self.awaiting = None;
         self.announcement = None;
-        std::mem::take(&mut self.buf)
+        std::mem::replace(&mut self.buf, RecvBuf::Owned(BytesMut::new())).into_mut()
     }
 
     /// The number of bytes [`take_buffered`](Self::take_buffered) would return.
@@ -601,7 +625,7 @@ impl Framer {
         self.state = if stream {
             // Keep the unit's bytes before the marker, with NIL in place of the literal, and
             // drop the marker and its line end.
-            let before = self.buf.split_to(marker);
+            let before = self.buf.split_to_mut(marker);
             self.buf.advance(self.pos - marker);
             self.pos = 0;
             let mut held = self.held.take().unwrap_or_default();
@@ -624,15 +648,16 @@ impl Framer {
 
     /// Hands out the current unit, `buf[..pos]` after any held prefix.
     fn finish_unit(&mut self) -> Bytes {
-        let rest = self.buf.split_to(self.pos);
+        let pos = self.pos;
         self.pos = 0;
         self.state = State::Line { start: 0 };
         match self.held.take() {
             Some(mut held) => {
-                held.unsplit(rest);
+                held.extend_from_slice(&self.buf[..pos]);
+                self.buf.advance(pos);
                 held.freeze()
             }
-            None => rest.freeze(),
+            None => self.buf.split_to(pos),
         }
     }
 
@@ -699,6 +724,97 @@ impl Framer {
 
     #[cfg(not(test))]
     fn count_examined(&mut self, _n: usize) {}
+}
+
+/// The framer's received bytes: its own growable buffer, or a caller's [`Bytes`] taken over by
+/// [`Framer::push_bytes`] (read-only, turned into an owned buffer when more bytes are appended
+/// behind an unframed tail).
+enum RecvBuf {
+    /// Bytes copied in by [`Framer::push`].
+    Owned(BytesMut),
+    /// A caller's buffer, sliced without copying.
+    Shared(Bytes),
+}
+
+impl RecvBuf {
+    fn len(&self) -> usize {
+        match self {
+            Self::Owned(b) => b.len(),
+            Self::Shared(b) => b.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends `data`, copying a shared buffer's bytes into an owned one first.
+    fn extend_from_slice(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        match self {
+            Self::Owned(b) => b.extend_from_slice(data),
+            Self::Shared(b) => {
+                let mut owned = BytesMut::with_capacity(b.len() + data.len());
+                owned.extend_from_slice(b);
+                owned.extend_from_slice(data);
+                *self = Self::Owned(owned);
+            }
+        }
+    }
+
+    /// Removes and returns the first `n` bytes.
+    fn split_to(&mut self, n: usize) -> Bytes {
+        match self {
+            Self::Owned(b) => b.split_to(n).freeze(),
+            Self::Shared(b) => b.split_to(n),
+        }
+    }
+
+    /// Removes and returns the first `n` bytes as a growable buffer (copied from a shared one).
+    fn split_to_mut(&mut self, n: usize) -> BytesMut {
+        match self {
+            Self::Owned(b) => b.split_to(n),
+            Self::Shared(b) => BytesMut::from(&b.split_to(n)[..]),
+        }
+    }
+
+    /// Drops the first `n` bytes.
+    fn advance(&mut self, n: usize) {
+        match self {
+            Self::Owned(b) => b.advance(n),
+            Self::Shared(b) => b.advance(n),
+        }
+    }
+
+    /// The bytes as a growable buffer (copied from a shared one unless it is the only handle).
+    fn into_mut(self) -> BytesMut {
+        match self {
+            Self::Owned(b) => b,
+            Self::Shared(b) => b.try_into_mut().unwrap_or_else(|b| BytesMut::from(&b[..])),
+        }
+    }
+
+    /// Bytes allocated for the buffer (a shared buffer's length: it never grows).
+    #[cfg(test)]
+    fn capacity(&self) -> usize {
+        match self {
+            Self::Owned(b) => b.capacity(),
+            Self::Shared(b) => b.len(),
+        }
+    }
+}
+
+impl std::ops::Deref for RecvBuf {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Owned(b) => b,
+            Self::Shared(b) => b,
+        }
+    }
 }
 
 /// What one step of line scanning produced.
@@ -887,6 +1003,21 @@ mod tests {
         let mut out = Vec::new();
         for piece in pieces {
             framer.push(piece);
+            drain(framer, &mut out);
+        }
+        out
+    }
+
+    /// Like [`frame_pieces`], but hands piece `k` over with [`Framer::push_bytes`] when
+    /// `via_bytes[k]` is true (missing entries: `push`).
+    fn frame_pieces_mixed(framer: &mut Framer, pieces: &[&[u8]], via_bytes: &[bool]) -> Vec<Out> {
+        let mut out = Vec::new();
+        for (k, piece) in pieces.iter().enumerate() {
+            if via_bytes.get(k).copied().unwrap_or(false) {
+                framer.push_bytes(Bytes::copy_from_slice(piece));
+            } else {
+                framer.push(piece);
+            }
             drain(framer, &mut out);
         }
         out
@@ -1785,6 +1916,181 @@ mod tests {
         assert_eq!(framer.next_frame(), Some(unit(b"* OK\r\n")));
     }
 
+    // ---- push_bytes ----
+
+    #[test]
+    fn push_bytes_units_are_slices_of_the_callers_buffer() {
+        let data = Bytes::from_static(STREAM);
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        framer.push_bytes(data.clone());
+        let mut out = Vec::new();
+        drain(&mut framer, &mut out);
+        assert_eq!(units(&out), stream_units());
+        let mut at = 0;
+        for frame in &out {
+            let Ok(Frame::Unit(u)) = frame else { panic!() };
+            // No copy: each unit is the caller's bytes, where they were.
+            assert_eq!(u.as_ptr(), data[at..].as_ptr());
+            at += u.len();
+        }
+        assert_eq!(framer.examined, STREAM.len() as u64);
+        assert_eq!(framer.buffered_len(), 0);
+    }
+
+    #[test]
+    fn push_bytes_keeps_an_unframed_tail_and_appends_behind_it() {
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        framer.push_bytes(Bytes::from_static(
+            b"* 1 EXISTS\r\n* 1 FETCH (BODY[] {5}\r\nhe",
+        ));
+        assert_eq!(framer.next_frame(), Some(unit(b"* 1 EXISTS\r\n")));
+        assert_eq!(framer.next_frame(), None);
+        assert_eq!(framer.buffered_len(), 25);
+        // Bytes behind a tail are appended, whichever way they come; nothing is lost.
+        framer.push_bytes(Bytes::from_static(b"ll"));
+        assert_eq!(framer.next_frame(), None);
+        framer.push(b"o)\r\n* 2 EXISTS\r\n");
+        assert_eq!(
+            framer.next_frame(),
+            Some(unit(b"* 1 FETCH (BODY[] {5}\r\nhello)\r\n"))
+        );
+        assert_eq!(framer.next_frame(), Some(unit(b"* 2 EXISTS\r\n")));
+        assert_eq!(framer.next_frame(), None);
+        // Empty again: the next buffer is taken over without a copy.
+        let data = Bytes::from_static(b"* 3 EXISTS\r\n");
+        framer.push_bytes(data.clone());
+        let Some(Ok(Frame::Unit(u))) = framer.next_frame() else {
+            panic!()
+        };
+        assert_eq!(u.as_ptr(), data.as_ptr());
+        framer.push_bytes(Bytes::new());
+        assert_eq!(framer.next_frame(), None);
+    }
+
+    #[test]
+    fn push_bytes_every_split_point_gives_the_same_units() {
+        let expected = stream_units();
+        for role in [Role::Client, Role::Server] {
+            for i in 0..=STREAM.len() {
+                for via in [[true, true], [true, false], [false, true]] {
+                    let mut framer = Framer::new(role, Limits::default());
+                    let pieces = [&STREAM[..i], &STREAM[i..]];
+                    let out = frame_pieces_mixed(&mut framer, &pieces, &via);
+                    assert_eq!(units(&out), expected, "split at {i}, {via:?}");
+                    assert_eq!(framer.examined, STREAM.len() as u64);
+                    assert_eq!(framer.buffered_len(), 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn push_bytes_every_pair_of_split_points_gives_the_same_units() {
+        let expected = stream_units();
+        for i in 0..=STREAM.len() {
+            for j in i..=STREAM.len() {
+                let pieces = [&STREAM[..i], &STREAM[i..j], &STREAM[j..]];
+                let mut framer = Framer::new(Role::Client, Limits::default());
+                let out = frame_pieces_mixed(&mut framer, &pieces, &[true, true, true]);
+                assert_eq!(units(&out), expected, "split at {i}, {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn push_bytes_enforces_limits_and_resynchronises() {
+        let mut input = b"* OK first\r\n* 1 FETCH (BODY[] {100}\r\n".to_vec();
+        input.extend_from_slice(&[b'x'; 100]);
+        input.extend_from_slice(b")\r\n* OK ");
+        input.extend_from_slice(&[b'y'; 64]);
+        input.extend_from_slice(b"\r\n* OK last\r\n");
+        let lim = limits(32, 50, 1 << 20);
+        for i in 0..=input.len() {
+            let mut framer = Framer::new(Role::Client, lim);
+            let pieces = [&input[..i], &input[i..]];
+            let out = frame_pieces_mixed(&mut framer, &pieces, &[true, true]);
+            assert_eq!(out.len(), 4, "split at {i}: {out:?}");
+            assert_eq!(out[0], unit(b"* OK first\r\n"));
+            assert!(matches!(
+                out[1],
+                Err(FrameError::LiteralTooLarge { len: 100, .. })
+            ));
+            assert!(matches!(
+                out[2],
+                Err(FrameError::LineTooLong { limit: 32, .. })
+            ));
+            assert_eq!(out[3], unit(b"* OK last\r\n"));
+            assert_eq!(framer.buffered_len(), 0);
+        }
+    }
+
+    #[test]
+    fn push_bytes_streams_a_big_literal_without_copying() {
+        let head = b"* 1 FETCH (UID 7 BODY[] {1000}\r\n";
+        let mut input = head.to_vec();
+        input.extend((0..1000u32).map(|k| (k % 251) as u8));
+        input.extend_from_slice(b")\r\n");
+        let data = Bytes::from(input);
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        framer.set_stream_threshold(Some(100));
+        framer.push_bytes(data.slice(..head.len() + 400));
+        let Some(Ok(Frame::LiteralChunk {
+            unit_offset,
+            literal_offset: 0,
+            total: 1000,
+            data: chunk,
+        })) = framer.next_frame()
+        else {
+            panic!()
+        };
+        assert_eq!(unit_offset, 24);
+        assert_eq!(chunk.len(), 400);
+        assert_eq!(chunk.as_ptr(), data[head.len()..].as_ptr());
+        assert_eq!(framer.held_prefix(), b"* 1 FETCH (UID 7 BODY[] NIL");
+        assert_eq!(framer.next_frame(), None);
+        framer.push_bytes(data.slice(head.len() + 400..));
+        let Some(Ok(Frame::LiteralChunk {
+            literal_offset: 400,
+            data: chunk,
+            ..
+        })) = framer.next_frame()
+        else {
+            panic!()
+        };
+        assert_eq!(&chunk[..], &data[head.len() + 400..head.len() + 1000]);
+        assert_eq!(
+            framer.next_frame(),
+            Some(unit(b"* 1 FETCH (UID 7 BODY[] NIL)\r\n"))
+        );
+        assert_eq!(framer.next_frame(), None);
+    }
+
+    #[test]
+    fn push_bytes_while_skipping_drops_without_buffering() {
+        let lim = limits(16, 1 << 20, 1 << 20);
+        let mut framer = Framer::new(Role::Client, lim);
+        framer.push_bytes(Bytes::from_static(b"* OK this line is too long"));
+        assert!(matches!(
+            framer.next_frame(),
+            Some(Err(FrameError::LineTooLong { .. }))
+        ));
+        assert_eq!(framer.buffered_len(), 0);
+        framer.push_bytes(Bytes::from_static(b" still the same line\r\n* OK next\r\n"));
+        assert_eq!(framer.buffered_len(), 11);
+        assert_eq!(framer.next_frame(), Some(unit(b"* OK next\r\n")));
+    }
+
+    #[test]
+    fn take_buffered_after_push_bytes() {
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        framer.push_bytes(Bytes::from_static(b"A1 OK begin TLS\r\n* OK injected\r\n"));
+        assert_eq!(framer.next_frame(), Some(unit(b"A1 OK begin TLS\r\n")));
+        assert_eq!(&framer.take_buffered()[..], b"* OK injected\r\n");
+        assert_eq!(framer.buffered_len(), 0);
+        framer.push(b"* OK fresh\r\n");
+        assert_eq!(framer.next_frame(), Some(unit(b"* OK fresh\r\n")));
+    }
+
     // ---- property tests ----
 
     /// A generated unit: line texts separated by literals.
@@ -1894,13 +2200,14 @@ mod tests {
             gen_units in proptest::collection::vec(gen_unit(), 1..8),
             cuts in proptest::collection::vec(any::<usize>(), 0..12),
             server in any::<bool>(),
+            via_bytes in proptest::collection::vec(any::<bool>(), 13),
         ) {
             let role = if server { Role::Server } else { Role::Client };
             let (stream, expected) = encode_all(&gen_units);
             let pieces = pieces_at(&stream, &cuts);
             let refs: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
             let mut framer = Framer::new(role, Limits::default());
-            let out = frame_pieces(&mut framer, &refs);
+            let out = frame_pieces_mixed(&mut framer, &refs, &via_bytes);
             prop_assert_eq!(units(&out), expected);
             prop_assert_eq!(framer.examined, stream.len() as u64);
             prop_assert_eq!(framer.buffered_len(), 0);
@@ -1911,6 +2218,7 @@ mod tests {
             gen_units in proptest::collection::vec(gen_unit(), 1..6),
             cuts in proptest::collection::vec(any::<usize>(), 0..12),
             threshold in 0u64..20,
+            via_bytes in proptest::collection::vec(any::<bool>(), 13),
         ) {
             let (stream, _) = encode_all(&gen_units);
             // Expected: each unit with its long literals replaced by NIL, and their bytes.
@@ -1938,7 +2246,7 @@ mod tests {
             let refs: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
             let mut framer = Framer::new(Role::Client, Limits::default());
             framer.set_stream_threshold(Some(threshold));
-            let out = frame_pieces(&mut framer, &refs);
+            let out = frame_pieces_mixed(&mut framer, &refs, &via_bytes);
             let mut got_units = Vec::new();
             let mut got_literals: Vec<(usize, u64, Vec<u8>)> = Vec::new();
             for frame in out {

@@ -6,12 +6,14 @@
 
 use std::fmt::Write as _;
 
+use bytes::Bytes;
+
 /// A generated response stream.
 pub struct Corpus {
     /// Short name printed in the result lines (`meta`, `literal`, ...).
     pub name: &'static str,
-    /// The raw bytes a server would send.
-    pub data: Vec<u8>,
+    /// The raw bytes a server would send (a `Bytes`, so that a runner can take shares of it).
+    pub data: Bytes,
     /// Number of complete responses (untagged, tagged) in `data`.
     pub responses: usize,
 }
@@ -572,7 +574,7 @@ pub fn meta(n: usize) -> Corpus {
     out.push_str("A0042 OK Fetch completed (0.123 + 0.000 + 0.122 secs).\r\n");
     Corpus {
         name: "meta",
-        data: out.into_bytes(),
+        data: Bytes::from(out.into_bytes()),
         responses: n + 1,
     }
 }
@@ -648,7 +650,7 @@ pub fn literal(total: usize) -> Corpus {
     out.extend_from_slice(b"A0043 OK Fetch completed.\r\n");
     Corpus {
         name: "literal",
-        data: out,
+        data: Bytes::from(out),
         responses: seq + 1,
     }
 }
@@ -671,7 +673,7 @@ pub fn bigliteral(size: usize) -> Corpus {
     out.extend_from_slice(b")\r\nA0044 OK Fetch completed.\r\n");
     Corpus {
         name: "bigliteral",
-        data: out,
+        data: Bytes::from(out),
         responses: 2,
     }
 }
@@ -785,7 +787,7 @@ pub fn mixed(lines: usize) -> Corpus {
     data.extend_from_slice(b"* BYE Logging out\r\nA9992 OK Logout completed.\r\n");
     Corpus {
         name: "mixed",
-        data,
+        data: Bytes::from(data),
         responses: responses + 4,
     }
 }

@@ -15,7 +15,10 @@
 //! miscounts its responses, is reported as `n/a` with a `warning:` line; a chunked run whose
 //! single iteration exceeds the time budget is reported as `n/a (over budget)`.
 //!
-//! `BENCH_BUDGET_SECS` overrides the 20 s per-iteration budget. Debugging aids:
+//! `BENCH_BUDGET_SECS` overrides the 20 s per-iteration budget. `BENCH_ONLY=<corpus,...>` runs
+//! only the named corpora (`meta`, `literal`, `bigliteral`, `mixed`, `search`) and
+//! `BENCH_RUNNERS=<runner,...>` only the named runners (`ours`, `imap-proto`, `imap-codec`,
+//! `memcpy`; the others print `n/a`), e.g. for a profiler run. Debugging aids:
 //! `BENCH_PREVIEW=<n>` shows `n` bytes of the offending input in warnings (default 80);
 //! `BENCH_DUMP_DIR=<dir>` writes each corpus to `<dir>/<corpus>.imap`.
 //!
@@ -32,6 +35,7 @@ use std::fmt;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use corpus::Corpus;
 use peers::{RunError, RunResult};
 
@@ -82,7 +86,7 @@ impl Runner {
 
     fn run(
         self,
-        data: &[u8],
+        data: &Bytes,
         chunk: Option<usize>,
         scratch: &mut Vec<u8>,
         expected: usize,
@@ -147,15 +151,27 @@ impl fmt::Display for Ratio {
     }
 }
 
+/// Whether `name` is in the comma-separated list of the environment variable `var` (or the
+/// variable is unset).
+fn selected(var: &str, name: &str) -> bool {
+    match std::env::var(var) {
+        Ok(list) => list.split(',').any(|n| n.trim() == name),
+        Err(_) => true,
+    }
+}
+
 /// Runs `runner` over `data` until best-of is stable enough; checks the response count.
 fn measure(
     runner: Runner,
     label: &str,
-    data: &[u8],
+    data: &Bytes,
     expected: usize,
     chunk: Option<usize>,
     scratch: &mut Vec<u8>,
 ) -> Outcome {
+    if !selected("BENCH_RUNNERS", runner.name()) {
+        return Outcome::Failed;
+    }
     let mut best = Duration::MAX;
     let mut total = Duration::ZERO;
     for i in 1..=MAX_ITERS {
@@ -242,7 +258,7 @@ fn search_linearity(scratch: &mut Vec<u8>) {
     for runner in [Runner::Ours, Runner::ImapProto, Runner::ImapCodec] {
         let mut per_byte = Vec::new();
         for (i, size) in SIZES.into_iter().enumerate() {
-            let line = corpus::search_line(size, 0x5345_4152 + i as u64);
+            let line = Bytes::from(corpus::search_line(size, 0x5345_4152 + i as u64));
             let label = format!("search-{size}");
             let outcome = measure(runner, &label, &line, 1, None, scratch);
             let (time, ns) = match outcome {
@@ -297,6 +313,9 @@ fn main() {
     );
     let mut scratch = Vec::new();
     for name in ["meta", "literal", "bigliteral", "mixed"] {
+        if !selected("BENCH_ONLY", name) {
+            continue;
+        }
         let corpus = match name {
             "meta" => corpus::meta(scaled(100_000.0, 1_000)),
             "literal" => corpus::literal(scaled(64.0 * 1_048_576.0, 4 << 20)),
@@ -313,5 +332,7 @@ fn main() {
         bench_corpus(&corpus, &mut scratch);
     }
     drop(scratch);
-    search_linearity(&mut Vec::new());
+    if selected("BENCH_ONLY", "search") {
+        search_linearity(&mut Vec::new());
+    }
 }

@@ -8,13 +8,15 @@ pub use real::run;
 
 /// The real runner, written against the agreed API:
 /// `imap_core::frame::{Framer, Role, Limits, Frame}` with `Framer::new(Role::Client, limits)`,
-/// `push(&[u8])`, `next_frame() -> Option<Result<Frame, FrameError>>`, `Frame::Unit(Bytes)`;
+/// `push(&[u8])`, `push_bytes(Bytes)`, `next_frame() -> Option<Result<Frame, FrameError>>`,
+/// `Frame::Unit(Bytes)`;
 /// and `imap_core::parse::parse_response(Bytes, &ParseOptions) -> Result<Response, ParseError>`.
 mod real {
     use std::hint::black_box;
 
     use super::*;
     use crate::peers::RunError;
+    use bytes::Bytes;
     use imap_core::frame::{Frame, Framer, Limits, Role};
     use imap_core::parse::{ParseOptions, parse_response};
 
@@ -56,15 +58,16 @@ mod real {
         Ok(())
     }
 
-    /// Whole mode pushes the corpus once; chunked modes push each piece and drain the complete
+    /// Whole mode hands the corpus over once, as a caller holding the whole buffer would (a
+    /// share of the `Bytes`, no copy); chunked modes push each piece and drain the complete
     /// units after every push, as a driver reading from a socket would.
-    pub fn run(data: &[u8], chunk: Option<usize>, deadline: Instant) -> RunResult {
+    pub fn run(data: &Bytes, chunk: Option<usize>, deadline: Instant) -> RunResult {
         let opts = ParseOptions::default();
         let mut framer = Framer::new(Role::Client, limits());
         let mut count = 0usize;
         match chunk {
             None => {
-                framer.push(data);
+                framer.push_bytes(data.clone());
                 drain(&mut framer, &opts, &mut count)?;
             }
             Some(chunk) => {

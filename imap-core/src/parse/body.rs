@@ -132,7 +132,7 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
         sp(i)?;
         let lines = size(i)?;
         PartKind::Message {
-            envelope: Box::new(env),
+            envelope: env,
             body: Box::new(inner),
             lines,
         }

@@ -4,7 +4,7 @@
 use super::{Input, PErr, PResult};
 use crate::types::datetime::{Date, DateTime, MONTHS};
 use crate::types::seq::{Bound, NumSet, SetItem, SetKey};
-use crate::types::string::{is_astring_char, is_atom_char, is_tag_char};
+use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{Atom, Flag, FlagPerm, Mailbox, Str, Tag};
 use bytes::Bytes;
 use std::num::NonZeroU32;
@@ -42,14 +42,18 @@ pub(super) fn lenient(i: &Input<'_>) -> bool {
     !i.state.opts.strict
 }
 
-/// A zero-copy `Bytes` for a slice of the unit.
+/// A zero-copy `Bytes` for a slice of the unit (`s` is part of the parser's input, which is
+/// the unit; the offset is taken from the addresses, as `Bytes::slice_ref` would, without its
+/// second round of checks).
 #[inline]
 pub(super) fn slice(i: &Input<'_>, s: &[u8]) -> Bytes {
     if s.is_empty() {
-        Bytes::new()
-    } else {
-        i.state.unit.slice_ref(s)
+        return Bytes::new();
     }
+    let unit = i.state.unit;
+    let offset = (s.as_ptr() as usize).wrapping_sub(unit.as_ptr() as usize);
+    // Out of range (never, for a slice of the input) panics in `slice`.
+    unit.slice(offset..offset.wrapping_add(s.len()))
 }
 
 /// The next byte, without consuming it.
@@ -126,7 +130,7 @@ pub(super) fn at_keyword(i: &Input<'_>, word: &str) -> bool {
     let w = word.as_bytes();
     i.input.len() >= w.len()
         && i.input[..w.len()].eq_ignore_ascii_case(w)
-        && i.input.get(w.len()).is_none_or(|&b| !is_atom_char(b))
+        && i.input.get(w.len()).is_none_or(|&b| !is_in(b, class::ATOM))
 }
 
 // SP = %x20 (RFC 5234). Tolerated: several spaces (real servers pad).
@@ -260,7 +264,7 @@ pub(super) fn size(i: &mut Input<'_>) -> PResult<u64> {
 /// An atom, as bytes.
 #[inline]
 pub(super) fn atom_bytes<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
-    take_while1(i, is_atom_char, "atom")
+    take_while1(i, |b| is_in(b, class::ATOM), "atom")
 }
 
 /// An atom.
@@ -272,7 +276,7 @@ pub(super) fn atom(i: &mut Input<'_>) -> PResult<Atom> {
 // tag = 1*<any ASTRING-CHAR except "+"> (RFC 9051 section 9)
 /// A command tag.
 pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
-    let s = take_while1(i, is_tag_char, "tag")?;
+    let s = take_while1(i, |b| is_in(b, class::TAG), "tag")?;
     Ok(Tag::unchecked(slice(i, s)))
 }
 
@@ -463,7 +467,7 @@ pub(super) fn astring(i: &mut Input<'_>) -> PResult<Str> {
     match peek(i) {
         Some(b'"' | b'{') => string(i),
         _ => {
-            let s = take_while1(i, is_astring_char, "astring")?;
+            let s = take_while1(i, |b| is_in(b, class::ASTRING), "astring")?;
             Ok(Str::new(slice(i, s)))
         }
     }
@@ -552,8 +556,10 @@ pub(super) fn text(i: &mut Input<'_>) -> PResult<Str> {
 pub(super) fn flag(i: &mut Input<'_>) -> PResult<Flag> {
     if peek(i) == Some(b'\\') {
         advance(i, 1);
-        let a = atom(i)?;
-        Ok(Flag::system(a))
+        // The predefined flags need no slice of the unit.
+        let name = atom_bytes(i)?;
+        Ok(Flag::known_system(name)
+            .unwrap_or_else(|| Flag::Extension(Atom::unchecked(slice(i, name)))))
     } else {
         Ok(Flag::Keyword(atom(i)?))
     }

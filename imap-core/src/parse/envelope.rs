@@ -1,58 +1,72 @@
 //! ENVELOPE (RFC 9051 section 7.5.2, `envelope` in section 9).
 
-use super::core::{byte, fail, lenient, nstring, peek, sp, sp_or_missing, take_while0};
+use super::core::{advance, byte, fail, lenient, nstring, peek, sp, sp_or_missing, take_while0};
 use super::{Input, PResult};
 use crate::types::{Address, Envelope};
 
 // envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP env-to SP
 //            env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")" (RFC 9051 section 9)
-/// An envelope.
-pub(super) fn envelope(i: &mut Input<'_>) -> PResult<Envelope> {
+/// An envelope, built in its box (it is large; moving it in would copy it).
+pub(super) fn envelope(i: &mut Input<'_>) -> PResult<Box<Envelope>> {
     byte(i, b'(', "envelope")?;
-    let date = nstring(i)?;
+    let mut env = Box::<Envelope>::default();
+    env.date = nstring(i)?;
     sp(i)?;
-    let subject = nstring(i)?;
+    env.subject = nstring(i)?;
     sp(i)?;
-    let from = address_list(i)?;
+    let from_start: &[u8] = i.input;
+    address_list(i, &mut env.from)?;
+    let from_raw = &from_start[..from_start.len() - i.input.len()];
     sp(i)?;
-    let sender = address_list(i)?;
+    if !repeated_list(i, from_raw, &env.from, &mut env.sender) {
+        address_list(i, &mut env.sender)?;
+    }
     sp(i)?;
-    let reply_to = address_list(i)?;
+    if !repeated_list(i, from_raw, &env.from, &mut env.reply_to) {
+        address_list(i, &mut env.reply_to)?;
+    }
     sp(i)?;
-    let to = address_list(i)?;
+    address_list(i, &mut env.to)?;
     sp(i)?;
-    let cc = address_list(i)?;
+    address_list(i, &mut env.cc)?;
     sp(i)?;
-    let bcc = address_list(i)?;
+    address_list(i, &mut env.bcc)?;
     sp(i)?;
-    let in_reply_to = nstring(i)?;
+    env.in_reply_to = nstring(i)?;
     sp(i)?;
-    let message_id = nstring(i)?;
+    env.message_id = nstring(i)?;
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', "end of envelope")?;
-    Ok(Envelope {
-        date,
-        subject,
-        from,
-        sender,
-        reply_to,
-        to,
-        cc,
-        bcc,
-        in_reply_to,
-        message_id,
-    })
+    Ok(env)
 }
 
 // env-from = "(" 1*address ")" / nil (likewise the other address lists; RFC 9051 section 9).
 // Tolerated: an empty list `()`, and spaces between addresses.
-fn address_list(i: &mut Input<'_>) -> PResult<Vec<Address>> {
+/// Servers repeat the From list as Sender and Reply-To when those headers are absent (RFC 3501
+/// section 7.4.2): when the input starts with the very bytes of the From list, `from` (what
+/// they parsed to) is cloned into `out` and they are skipped, instead of being parsed again.
+/// Only for a parenthesized list, whose end does not depend on the byte after it.
+fn repeated_list(
+    i: &mut Input<'_>,
+    from_raw: &[u8],
+    from: &[Address],
+    out: &mut Vec<Address>,
+) -> bool {
+    if from_raw.first() != Some(&b'(') || !i.input.starts_with(from_raw) {
+        return false;
+    }
+    out.extend_from_slice(from);
+    advance(i, from_raw.len());
+    true
+}
+
+/// An address list into `out` (empty, as `Envelope::default()` leaves it).
+fn address_list(i: &mut Input<'_>, out: &mut Vec<Address>) -> PResult<()> {
     match peek(i) {
         Some(b'(') => {
             byte(i, b'(', "(")?;
-            let mut out = Vec::with_capacity(1);
             loop {
                 if lenient(i) {
                     take_while0(i, |b| b == b' ');
@@ -60,37 +74,41 @@ fn address_list(i: &mut Input<'_>) -> PResult<Vec<Address>> {
                 match peek(i) {
                     Some(b')') if !out.is_empty() || lenient(i) => {
                         byte(i, b')', ")")?;
-                        return Ok(out);
+                        return Ok(());
                     }
-                    Some(b'(') => out.push(address(i)?),
+                    Some(b'(') => {
+                        if out.is_empty() {
+                            out.reserve_exact(1);
+                        }
+                        // Filled in place: an address is too large to move cheaply.
+                        out.push(Address::default());
+                        let last = out.len() - 1;
+                        address(i, &mut out[last])?;
+                    }
                     _ => return fail(i, "address"),
                 }
             }
         }
-        _ => super::core::nil(i).map(|()| Vec::new()),
+        _ => super::core::nil(i),
     }
 }
 
 // address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")" (RFC 9051 section 9)
-fn address(i: &mut Input<'_>) -> PResult<Address> {
+/// An address into `a` (all `None`).
+fn address(i: &mut Input<'_>, a: &mut Address) -> PResult<()> {
     byte(i, b'(', "address")?;
-    let name = nstring(i)?;
+    a.name = nstring(i)?;
     sp(i)?;
-    let adl = nstring(i)?;
+    a.adl = nstring(i)?;
     sp(i)?;
-    let mailbox = nstring(i)?;
+    a.mailbox = nstring(i)?;
     sp_or_missing(i)?;
-    let host = nstring(i)?;
+    a.host = nstring(i)?;
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', "end of address")?;
-    Ok(Address {
-        name,
-        adl,
-        mailbox,
-        host,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -109,6 +127,38 @@ mod tests {
             Some("gray@cac.washington.edu")
         );
         assert!(e.bcc.is_empty());
+    }
+
+    #[test]
+    fn repeated_from_list_parses_like_the_original() {
+        let from = "((\"A \\\"B\\\"\" NIL \"a\" \"x.org\")(NIL NIL \"c\" \"y.org\"))";
+        for (sender, reply_to) in [
+            (from, from),
+            (from, "NIL"),
+            ("((NIL NIL \"c\" \"y.org\"))", from),
+            ("((\"A \\\"B\\\"\" NIL \"a\" \"x.org\"))", "()"),
+        ] {
+            let src = format!("(NIL NIL {from} {sender} {reply_to} NIL NIL NIL NIL NIL)");
+            for strict in [false, true] {
+                let parsed = run_on(src.as_bytes(), strict, envelope);
+                if strict && reply_to == "()" {
+                    assert!(parsed.is_err());
+                    continue;
+                }
+                let (e, rest) = parsed.unwrap();
+                assert!(rest.is_empty());
+                // The same as parsing each list on its own.
+                let list = |s: &str| {
+                    let mut out = Vec::new();
+                    run_on(s.as_bytes(), strict, |i| address_list(i, &mut out)).unwrap();
+                    out
+                };
+                assert_eq!(e.from, list(from));
+                assert_eq!(e.sender, list(sender));
+                assert_eq!(e.reply_to, list(reply_to));
+                assert_eq!(e.from[0].name.as_ref().unwrap().as_bytes(), b"A \"B\"");
+            }
+        }
     }
 
     #[test]

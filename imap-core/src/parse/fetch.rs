@@ -8,7 +8,7 @@ use super::core::{
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
-use crate::types::string::is_astring_char;
+use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{FetchData, Section, SectionText, Str, Uid};
 
 // msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"
@@ -47,11 +47,7 @@ fn msg_att_into(i: &mut Input<'_>, out: &mut Vec<FetchData>, outer: bool) -> PRe
 }
 
 fn item_name<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
-    take_while1(
-        i,
-        |b| is_astring_char(b) && b != b'[' && b != b'<' && b != b']',
-        "FETCH item name",
-    )
+    take_while1(i, |b| is_in(b, class::ITEM_NAME), "FETCH item name")
 }
 
 // msg-att-dynamic = "FLAGS" SP "(" [flag-fetch *(SP flag-fetch)] ")"
@@ -124,7 +120,7 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
         }
         8 if is("ENVELOPE") => {
             sp(i)?;
-            FetchData::Envelope(Box::new(envelope(i)?))
+            FetchData::Envelope(envelope(i)?)
         }
         8 if is("THREADID") => {
             sp(i)?;

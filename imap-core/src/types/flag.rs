@@ -36,8 +36,12 @@ impl Flag {
 
     /// The flag for `\name`.
     pub fn system(name: Atom) -> Flag {
-        let b = name.as_bytes();
-        if b.eq_ignore_ascii_case(b"Answered") {
+        Self::known_system(name.as_bytes()).unwrap_or(Flag::Extension(name))
+    }
+
+    /// The predefined system flag `\name` (any case), if `name` names one.
+    pub(crate) fn known_system(b: &[u8]) -> Option<Flag> {
+        Some(if b.eq_ignore_ascii_case(b"Answered") {
             Flag::Answered
         } else if b.eq_ignore_ascii_case(b"Flagged") {
             Flag::Flagged
@@ -50,8 +54,8 @@ impl Flag {
         } else if b.eq_ignore_ascii_case(b"Recent") {
             Flag::Recent
         } else {
-            Flag::Extension(name)
-        }
+            return None;
+        })
     }
 
     /// The flag's wire text.

@@ -111,6 +111,55 @@ impl AsRef<[u8]> for Str {
     }
 }
 
+/// Character classes of [`CLASSES`]: bit flags.
+pub(crate) mod class {
+    /// `ATOM-CHAR`.
+    pub const ATOM: u8 = 1;
+    /// `ASTRING-CHAR`.
+    pub const ASTRING: u8 = 2;
+    /// `tag` characters.
+    pub const TAG: u8 = 4;
+    /// A FETCH item name's characters: `ASTRING-CHAR` except `[`, `<` and `]`.
+    pub const ITEM_NAME: u8 = 8;
+}
+
+/// The character classes of every byte, so that scanning a token costs one load per byte.
+pub(crate) static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let atom = matches!(c, 0x21..=0x7e)
+            && !matches!(
+                c,
+                b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+            );
+        let astring = atom || c == b']';
+        let mut v = 0;
+        if atom {
+            v |= class::ATOM;
+        }
+        if astring {
+            v |= class::ASTRING;
+        }
+        if astring && c != b'+' {
+            v |= class::TAG;
+        }
+        if astring && !matches!(c, b'[' | b'<' | b']') {
+            v |= class::ITEM_NAME;
+        }
+        t[b] = v;
+        b += 1;
+    }
+    t
+};
+
+/// Whether `b` is in every class of the bit set `class` (see [`class`]).
+#[inline]
+pub(crate) fn is_in(b: u8, class: u8) -> bool {
+    CLASSES[b as usize] & class == class
+}
+
 /// Whether `b` is an `ATOM-CHAR` (RFC 9051 section 9): any CHAR except atom-specials.
 pub const fn is_atom_char(b: u8) -> bool {
     matches!(b, 0x21..=0x7e)
@@ -277,6 +326,20 @@ impl TryFrom<&str> for Tag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn class_table_matches_the_predicates() {
+        for b in 0..=255u8 {
+            assert_eq!(is_in(b, class::ATOM), is_atom_char(b), "{b}");
+            assert_eq!(is_in(b, class::ASTRING), is_astring_char(b), "{b}");
+            assert_eq!(is_in(b, class::TAG), is_tag_char(b), "{b}");
+            assert_eq!(
+                is_in(b, class::ITEM_NAME),
+                is_astring_char(b) && !matches!(b, b'[' | b'<' | b']'),
+                "{b}"
+            );
+        }
+    }
 
     #[test]
     fn atom_validation() {
