@@ -189,8 +189,27 @@ impl Connection {
         };
         let mut plain = Vec::new();
         self.session.poll_transmit(&mut plain);
-        if !plain.is_empty() {
-            let _ = tls.writer().write_all(&plain);
+        // rustls buffers at most 64 KiB of plaintext before it is encrypted: move records out
+        // as we go, so a response of any size is sent whole (a bare `write_all` stopped at
+        // 64 KiB and the rest of a large FETCH was lost).
+        let mut rest = plain.as_slice();
+        while !rest.is_empty() {
+            let accepted = match tls.writer().write(rest) {
+                Ok(n) => n,
+                Err(_) => 0,
+            };
+            rest = &rest[accepted..];
+            let mut drained = false;
+            while tls.wants_write() {
+                if tls.write_tls(&mut self.out).is_err() {
+                    break;
+                }
+                drained = true;
+            }
+            if accepted == 0 && !drained {
+                // Neither side moved: the TLS session cannot take more (closed); give up.
+                break;
+            }
         }
         if finished && !self.notified {
             self.notified = true;
