@@ -194,10 +194,7 @@ impl Connection {
         // 64 KiB and the rest of a large FETCH was lost).
         let mut rest = plain.as_slice();
         while !rest.is_empty() {
-            let accepted = match tls.writer().write(rest) {
-                Ok(n) => n,
-                Err(_) => 0,
-            };
+            let accepted = tls.writer().write(rest).unwrap_or(0);
             rest = &rest[accepted..];
             let mut drained = false;
             while tls.wants_write() {
