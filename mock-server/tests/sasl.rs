@@ -188,3 +188,63 @@ fn capabilities_list_the_mechanisms() {
         assert!(text.contains(m), "{m}: {text}");
     }
 }
+
+/// XOAUTH2 / OAUTHBEARER from raw bytes: a malformed message is BAD with the reason; a wrong
+/// token gets the JSON error challenge, then NO after the client's answer; without a user,
+/// OAUTHBEARER finds the token's owner.
+#[test]
+fn bearer_token_exchanges() {
+    let store = Store::builder()
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .build()
+        .unwrap();
+    store.add_oauth_token("alice", "tok").unwrap();
+    let server = MockServer::builder()
+        .store(store)
+        .oauth(true)
+        .build()
+        .unwrap();
+    let connect = || {
+        let mut c = Raw::new(server.connect_in_memory());
+        c.recv();
+        c
+    };
+
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE XOAUTH2\r\n");
+    assert_eq!(challenge(&mut c), b"");
+    let (k, _, text) = answer(
+        &mut c,
+        b64(b"user=alice\x01auth=Basic tok\x01\x01").as_bytes(),
+    );
+    assert_eq!(k, StatusKind::Bad, "{text}");
+    assert!(
+        text.contains("XOAUTH2: auth is not `Bearer <token>`"),
+        "{text}"
+    );
+    still_usable(&mut c);
+
+    let mut c = connect();
+    let msg = b64(b"user=alice\x01auth=Bearer nope\x01\x01");
+    c.send(format!("a1 AUTHENTICATE XOAUTH2 {msg}\r\n").as_bytes());
+    let error = String::from_utf8(challenge(&mut c)).unwrap();
+    assert!(error.contains(r#""status":"401""#), "{error}");
+    let (k, code, _) = answer(&mut c, b"");
+    assert_eq!((k, code), (StatusKind::No, auth_failed()));
+    still_usable(&mut c);
+
+    let mut c = connect();
+    let msg = b64(b"n,,\x01auth=Bearer wrong\x01\x01");
+    c.send(format!("a1 AUTHENTICATE OAUTHBEARER {msg}\r\n").as_bytes());
+    let error = String::from_utf8(challenge(&mut c)).unwrap();
+    assert!(error.contains("invalid_token"), "{error}");
+    let (k, code, _) = answer(&mut c, b"AQ==");
+    assert_eq!((k, code), (StatusKind::No, auth_failed()));
+
+    let mut c = connect();
+    let msg = b64(b"n,,\x01host=x\x01auth=Bearer tok\x01\x01");
+    c.send(format!("a1 AUTHENTICATE OAUTHBEARER {msg}\r\n").as_bytes());
+    let r = c.until("a1");
+    assert_eq!(tagged(&r).kind, StatusKind::Ok);
+}

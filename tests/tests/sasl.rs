@@ -217,3 +217,50 @@ fn rfc7677_example_on_the_wire() {
         "{received}"
     );
 }
+
+/// XOAUTH2 and OAUTHBEARER, offered with the server's `oauth` option: a token the store holds
+/// logs in; a wrong token gets the JSON error challenge, which the client answers, then
+/// `NO [AUTHENTICATIONFAILED]`, and the connection goes on.
+#[test]
+fn bearer_tokens_good_and_bad() {
+    let store = Store::builder()
+        .user("u@example.com", "p")
+        .mailbox("INBOX")
+        .build()
+        .expect("store");
+    store
+        .add_oauth_token("u@example.com", "ya29.good-token")
+        .expect("token");
+    let server = MockServer::builder()
+        .store(store)
+        .oauth(true)
+        .build()
+        .expect("server");
+    for m in [Mechanism::XOAuth2, Mechanism::OAuthBearer] {
+        let mut p = Pair::connect(&server, Instant::now());
+        assert!(p.client.capabilities().has(&auth(m)), "{m} advertised");
+        let bad = Credentials::oauth2("u@example.com", "ya29.wrong".to_owned());
+        let c = authenticate(&mut p, SaslSession::new(m, bad).expect("session"));
+        assert_eq!(c.outcome, Outcome::No, "{m}: {c:?}");
+        assert_eq!(
+            c.code,
+            Some(Code::Simple(SimpleCode::AuthenticationFailed)),
+            "{m}"
+        );
+        assert_eq!(p.client.state(), ConnState::NotAuthenticated);
+        let good = Credentials::oauth2("u@example.com", "ya29.good-token".to_owned());
+        let c = authenticate(&mut p, SaslSession::new(m, good).expect("session"));
+        assert!(c.is_ok(), "{m}: {c:?}");
+        assert_eq!(p.client.state(), ConnState::Authenticated);
+    }
+    // Without the option neither is offered nor accepted.
+    let plain_server = self::server();
+    let mut p = Pair::connect(&plain_server, Instant::now());
+    assert!(!p.client.capabilities().has(&auth(Mechanism::XOAuth2)));
+    let good = Credentials::oauth2("u", "p".to_owned());
+    let c = authenticate(
+        &mut p,
+        SaslSession::new(Mechanism::XOAuth2, good).expect("session"),
+    );
+    assert_eq!(c.outcome, Outcome::No, "{c:?}");
+}

@@ -114,6 +114,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Offer AUTHENTICATE XOAUTH2 and OAUTHBEARER, checked against the store's OAuth tokens
+    /// (`Store::add_oauth_token`).
+    pub fn oauth(mut self, on: bool) -> Self {
+        self.options.oauth = on;
+        self
+    }
+
     /// Behave like a known real server.
     pub fn quirks(mut self, quirks: Quirks) -> Self {
         self.options.quirks = quirks;

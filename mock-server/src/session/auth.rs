@@ -1,5 +1,6 @@
 //! LOGIN and AUTHENTICATE with SASL-IR: PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login),
-//! SCRAM-SHA-256 (RFC 5802, RFC 7677; no channel binding) and CRAM-MD5 (RFC 2195).
+//! SCRAM-SHA-256 (RFC 5802, RFC 7677; no channel binding), CRAM-MD5 (RFC 2195), and when the
+//! server's `oauth` option is on XOAUTH2 (Google) and OAUTHBEARER (RFC 7628).
 //!
 //! PLAIN, LOGIN and the LOGIN command carry the password itself, so on a connection without TLS
 //! they need [`super::SessionOptions::allow_plaintext_login`]; SCRAM-SHA-256 and CRAM-MD5 never
@@ -8,10 +9,13 @@
 //!
 //! Outcomes: a wrong password (or unknown user) gets `NO [AUTHENTICATIONFAILED]`; a client
 //! message that breaks the mechanism's syntax gets `BAD` with the reason; `*` cancels with
-//! `BAD`. The session stays usable in every case. A successful SCRAM exchange sends the
+//! `BAD`. A refused bearer token gets the mechanism's JSON error as a challenge, and after the
+//! client's answer (empty for XOAUTH2, 0x01 for OAUTHBEARER) `NO [AUTHENTICATIONFAILED]`. The
+//! session stays usable in every case. A successful SCRAM exchange sends the
 //! server-final message (`v=`, the server's signature) as a last challenge, answered by an
 //! empty line before the tagged `OK` (RFC 9051 section 6.2.2).
 
+use super::oauth::{OAUTHBEARER_ERROR, XOAUTH2_ERROR, parse_oauthbearer, parse_xoauth2};
 use super::{Fail, Outcome, Session, State};
 use crate::store::Account;
 use bytes::Bytes;
@@ -37,6 +41,10 @@ pub(crate) enum Exchange {
     ScramVerified(String),
     /// CRAM-MD5: the challenge was sent; waiting for `username SP digest`.
     CramMd5(CramMd5Server),
+    /// XOAUTH2 (`false`) or OAUTHBEARER (`true`): waiting for the client's message.
+    Bearer(bool),
+    /// The token was refused and the JSON error sent; waiting for the client's answer.
+    BearerRefused,
 }
 
 /// An AUTHENTICATE exchange in progress.
@@ -161,6 +169,9 @@ impl Session {
                     Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
                 })
             }),
+            "XOAUTH2" | "OAUTHBEARER" if self.options.oauth => self
+                .login_allowed()
+                .map(|()| Exchange::Bearer(name == "OAUTHBEARER")),
             _ => Err(Fail::no("Unsupported authentication mechanism")),
         };
         let exchange = match exchange {
@@ -261,6 +272,33 @@ impl Session {
                     return self.respond(tag, outcome);
                 }
             },
+            Exchange::Bearer(oauthbearer) => {
+                let (mechanism, parsed) = if oauthbearer {
+                    ("OAUTHBEARER", parse_oauthbearer(&data))
+                } else {
+                    ("XOAUTH2", parse_xoauth2(&data))
+                };
+                match parsed {
+                    Err(reason) => Err(Fail::bad(format!("{mechanism}: {reason}"))),
+                    Ok(login) => {
+                        match self.store.login_oauth(login.user.as_deref(), &login.token) {
+                            Ok(account) => {
+                                let outcome = Ok(self.logged_in(account));
+                                return self.respond(tag, outcome);
+                            }
+                            Err(_) => {
+                                let error = if oauthbearer {
+                                    OAUTHBEARER_ERROR
+                                } else {
+                                    XOAUTH2_ERROR
+                                };
+                                Ok(Some((Exchange::BearerRefused, error.as_bytes().to_vec())))
+                            }
+                        }
+                    }
+                }
+            }
+            Exchange::BearerRefused => Err(auth_failed("Authentication failed: invalid token")),
         };
         match next {
             Ok(Some((exchange, challenge))) => {

@@ -25,6 +25,7 @@
 
 mod auth;
 mod mailboxes;
+mod oauth;
 pub mod options;
 mod quirky;
 mod selected;
@@ -472,6 +473,10 @@ impl Session {
             if login_ok {
                 v.push(Capability::Auth(a("PLAIN")));
                 v.push(Capability::Auth(a("LOGIN")));
+                if self.options.oauth {
+                    v.push(Capability::Auth(a("XOAUTH2")));
+                    v.push(Capability::Auth(a("OAUTHBEARER")));
+                }
             } else {
                 v.push(Capability::LoginDisabled);
             }

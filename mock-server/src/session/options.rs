@@ -114,6 +114,10 @@ pub struct SessionOptions {
     /// reproducible exchanges (the RFC 7677 example, transcripts). Must be printable ASCII
     /// without `,` (RFC 5802's `printable`); a value that is not is ignored.
     pub sasl_nonce: Option<String>,
+    /// Offer and accept AUTHENTICATE XOAUTH2 and OAUTHBEARER, checked against the tokens of
+    /// `Store::add_oauth_token`. Bearer tokens are credentials sent as they are, so they are
+    /// gated like PLAIN (TLS or `allow_plaintext_login`).
+    pub oauth: bool,
 }
 
 impl Default for SessionOptions {
@@ -126,6 +130,7 @@ impl Default for SessionOptions {
             faults: Faults::default(),
             transcript: None,
             sasl_nonce: None,
+            oauth: false,
         }
     }
 }

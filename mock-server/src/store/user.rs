@@ -54,6 +54,8 @@ pub(crate) struct UserState {
     pub password: String,
     /// SCRAM-SHA-256 keys, derived from the password on first use (see `Store::scram_credentials`).
     pub scram: Option<ScramCredentials>,
+    /// OAuth 2.0 bearer tokens for XOAUTH2 and OAUTHBEARER (see `Store::add_oauth_token`).
+    pub oauth_tokens: Vec<String>,
     /// Mailboxes by id.
     pub mailboxes: BTreeMap<u64, MailboxState>,
     /// Subscribed names (which need not exist).
@@ -69,6 +71,7 @@ impl UserState {
         UserState {
             password,
             scram: None,
+            oauth_tokens: Vec::new(),
             mailboxes: BTreeMap::new(),
             subscriptions: BTreeSet::new(),
             storage_limit: None,
