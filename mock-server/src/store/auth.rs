@@ -164,7 +164,7 @@ impl Store {
         found
             .map(|user| Account {
                 store: self.clone(),
-                user: user.into(),
+                user,
             })
             .ok_or(StoreError::AuthenticationFailed)
     }
