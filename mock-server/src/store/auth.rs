@@ -72,6 +72,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Grants `token` as an OAuth 2.0 bearer token of the user, for AUTHENTICATE XOAUTH2 and
+    /// OAUTHBEARER (offered by servers built with `MockServer::builder().oauth(true)`). A user
+    /// may hold several tokens.
+    ///
+    /// # Errors
+    /// When the user does not exist.
+    pub fn add_oauth_token(&self, user: &str, token: &str) -> Result<(), StoreError> {
+        let mut g = self.lock();
+        let u = g
+            .users
+            .get_mut(user)
+            .ok_or_else(|| StoreError::NoSuchUser(user.into()))?;
+        u.oauth_tokens.push(token.to_owned());
+        Ok(())
+    }
+
+    /// Checks a bearer token and returns the account it belongs to: the named user's, or with
+    /// no user named (OAUTHBEARER without an authzid) the one user holding the token.
+    ///
+    /// # Errors
+    /// [`StoreError::AuthenticationFailed`] for an unknown user or token.
+    pub fn login_oauth(&self, user: Option<&str>, token: &str) -> Result<Account, StoreError> {
+        let g = self.lock();
+        let holds = |tokens: &[String]| tokens.iter().any(|t| t == token);
+        let found = match user {
+            Some(user) => g
+                .users
+                .get(user)
+                .filter(|u| holds(&u.oauth_tokens))
+                .map(|_| user.to_owned()),
+            None => g
+                .users
+                .iter()
+                .find(|(_, u)| holds(&u.oauth_tokens))
+                .map(|(name, _)| name.clone()),
+        };
+        found
+            .map(|user| Account {
+                store: self.clone(),
+                user,
+            })
+            .ok_or(StoreError::AuthenticationFailed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,51 +167,5 @@ mod tests {
                 Err(StoreError::AuthenticationFailed)
             );
         }
-    }
-}
-
-impl Store {
-    /// Grants `token` as an OAuth 2.0 bearer token of the user, for AUTHENTICATE XOAUTH2 and
-    /// OAUTHBEARER (offered by servers built with `MockServer::builder().oauth(true)`). A user
-    /// may hold several tokens.
-    ///
-    /// # Errors
-    /// When the user does not exist.
-    pub fn add_oauth_token(&self, user: &str, token: &str) -> Result<(), StoreError> {
-        let mut g = self.lock();
-        let u = g
-            .users
-            .get_mut(user)
-            .ok_or_else(|| StoreError::NoSuchUser(user.into()))?;
-        u.oauth_tokens.push(token.to_owned());
-        Ok(())
-    }
-
-    /// Checks a bearer token and returns the account it belongs to: the named user's, or with
-    /// no user named (OAUTHBEARER without an authzid) the one user holding the token.
-    ///
-    /// # Errors
-    /// [`StoreError::AuthenticationFailed`] for an unknown user or token.
-    pub fn login_oauth(&self, user: Option<&str>, token: &str) -> Result<Account, StoreError> {
-        let g = self.lock();
-        let holds = |tokens: &[String]| tokens.iter().any(|t| t == token);
-        let found = match user {
-            Some(user) => g
-                .users
-                .get(user)
-                .filter(|u| holds(&u.oauth_tokens))
-                .map(|_| user.to_owned()),
-            None => g
-                .users
-                .iter()
-                .find(|(_, u)| holds(&u.oauth_tokens))
-                .map(|(name, _)| name.clone()),
-        };
-        found
-            .map(|user| Account {
-                store: self.clone(),
-                user,
-            })
-            .ok_or(StoreError::AuthenticationFailed)
     }
 }
