@@ -3,6 +3,8 @@
 //! This crate holds the mailbox store and the message semantics behind it, as a library over
 //! the typed values of `imap-core`, with no wire formatting:
 //!
+//! - [`backend`]: the traits the protocol layer talks to, so any store can be put behind the
+//!   server; the in-memory [`store`] implements them.
 //! - [`store`]: users, mailboxes, messages, UIDs, MODSEQs, `\Recent`, quota and the change log
 //!   that gives every session its own view.
 //! - [`mime`]: stored RFC 5322 messages parsed into ENVELOPE, BODYSTRUCTURE and sections.
@@ -16,6 +18,7 @@
 //! - [`script`]: script mode, exact scripted replies for client tests, in memory or on
 //!   127.0.0.1.
 
+pub mod backend;
 pub mod demo;
 pub mod fetch;
 pub mod listener;

@@ -129,7 +129,7 @@ fn pair_with(store: Store, options: SessionOptions, secure: bool, client: Client
     let now = Instant::now();
     let mut p = Pair {
         client: Client::new(client, now),
-        server: Session::new(store, Arc::new(options), secure, 1, now),
+        server: Session::new(Arc::new(store), Arc::new(options), secure, 1, now),
         now,
         events: Vec::new(),
         client_bytes: Vec::new(),

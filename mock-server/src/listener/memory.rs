@@ -35,9 +35,9 @@ pub(crate) fn connect(shared: Arc<Shared>) -> MemoryConnection {
         .name("mock-server-memory".into())
         .stack_size(STACK)
         .spawn(move || {
-            let _watch = shared.store.watch(move || {
+            let _watch = shared.store.watch(Box::new(move || {
                 let _ = watch_tx.send(Input::Wake);
-            });
+            }));
             let conn = Connection::new(&shared, Mode::Memory, id, Instant::now());
             drive(conn, &rx, &out);
             out.close();

@@ -30,6 +30,7 @@ pub use memory::MemoryConnection;
 pub use running::RunningServer;
 pub use tls::Certificate;
 
+use crate::backend::MailStore;
 use crate::session::Session;
 use crate::session::options::{Faults, Quirks, SessionOptions};
 use crate::store::Store;
@@ -42,7 +43,7 @@ use std::time::Instant;
 
 /// What every connection of a server shares.
 pub(crate) struct Shared {
-    store: Store,
+    store: Arc<dyn MailStore>,
     options: Arc<SessionOptions>,
     tls: Option<Arc<rustls::ServerConfig>>,
     certificate: Option<Certificate>,
@@ -58,9 +59,12 @@ impl Shared {
 
 /// Configures a [`MockServer`]. Without `plain()`, `tls()` or `starttls()` the server listens
 /// on a plaintext port only (when started).
-#[derive(Debug, Default)]
-pub struct MockServerBuilder {
-    store: Option<Store>,
+///
+/// `S` is the store behind the server: the in-memory [`Store`] unless
+/// [`backend`](MockServerBuilder::backend) puts another [`MailStore`] there.
+#[derive(Debug)]
+pub struct MockServerBuilder<S = Store> {
+    store: S,
     plain: bool,
     tls: bool,
     starttls: bool,
@@ -70,11 +74,43 @@ pub struct MockServerBuilder {
     certificate: Option<Certificate>,
 }
 
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            store: Store::default(),
+            plain: false,
+            tls: false,
+            starttls: false,
+            options: SessionOptions::default(),
+            plain_port: 0,
+            tls_port: 0,
+            certificate: None,
+        }
+    }
+}
+
 impl MockServerBuilder {
-    /// The store to serve (default: an empty store).
+    /// The in-memory store to serve (default: an empty store).
     pub fn store(mut self, store: Store) -> Self {
-        self.store = Some(store);
+        self.store = store;
         self
+    }
+}
+
+impl<S: MailStore + Clone> MockServerBuilder<S> {
+    /// Serves another store: anything that implements [`MailStore`] (see [`crate::backend`]).
+    /// The server hands each session a clone, so `T` is a cheap handle on shared state.
+    pub fn backend<T: MailStore + Clone>(self, store: T) -> MockServerBuilder<T> {
+        MockServerBuilder {
+            store,
+            plain: self.plain,
+            tls: self.tls,
+            starttls: self.starttls,
+            options: self.options,
+            plain_port: self.plain_port,
+            tls_port: self.tls_port,
+            certificate: self.certificate,
+        }
     }
 
     /// Listen on a plaintext port.
@@ -156,7 +192,7 @@ impl MockServerBuilder {
     ///
     /// # Errors
     /// When the TLS certificate cannot be generated or used.
-    pub fn build(mut self) -> io::Result<MockServer> {
+    pub fn build(mut self) -> io::Result<MockServer<S>> {
         let wants_tls = self.tls || self.starttls;
         let certificate = match (self.certificate.take(), wants_tls) {
             (Some(c), _) => Some(c),
@@ -170,12 +206,13 @@ impl MockServerBuilder {
         self.options.starttls = self.starttls;
         Ok(MockServer {
             shared: Arc::new(Shared {
-                store: self.store.unwrap_or_default(),
+                store: Arc::new(self.store.clone()),
                 options: Arc::new(self.options),
                 tls,
                 certificate,
                 next_conn: AtomicU64::new(1),
             }),
+            store: self.store,
             plain: self.plain || !self.tls,
             tls_listener: self.tls,
             plain_port: self.plain_port,
@@ -187,7 +224,7 @@ impl MockServerBuilder {
     ///
     /// # Errors
     /// As [`MockServerBuilder::build`], or when a port cannot be bound.
-    pub fn start(self) -> io::Result<RunningServer> {
+    pub fn start(self) -> io::Result<RunningServer<S>> {
         self.build()?.start()
     }
 }
@@ -195,15 +232,16 @@ impl MockServerBuilder {
 /// A configured mock server. In-memory connections need no listener; [`MockServer::start`]
 /// opens the loopback ports.
 #[derive(Clone)]
-pub struct MockServer {
+pub struct MockServer<S = Store> {
     shared: Arc<Shared>,
+    store: S,
     plain: bool,
     tls_listener: bool,
     plain_port: u16,
     tls_port: u16,
 }
 
-impl std::fmt::Debug for MockServer {
+impl<S> std::fmt::Debug for MockServer<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
             .field("plain", &self.plain)
@@ -217,10 +255,12 @@ impl MockServer {
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder::default()
     }
+}
 
+impl<S: MailStore + Clone> MockServer<S> {
     /// The store, shared with every connection: change it while clients are connected.
-    pub fn store(&self) -> &Store {
-        &self.shared.store
+    pub fn store(&self) -> &S {
+        &self.store
     }
 
     /// The TLS certificate, when TLS or STARTTLS is configured.
@@ -250,7 +290,7 @@ impl MockServer {
     ///
     /// # Errors
     /// When a port cannot be bound.
-    pub fn start(self) -> io::Result<RunningServer> {
+    pub fn start(self) -> io::Result<RunningServer<S>> {
         RunningServer::start(self)
     }
 }

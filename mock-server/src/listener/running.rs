@@ -4,6 +4,7 @@
 
 use super::conn::Mode;
 use super::{Certificate, MockServer, tcp};
+use crate::backend::MailStore;
 use crate::store::Store;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
@@ -45,17 +46,17 @@ impl Drop for Runtime {
 
 /// A mock server listening on 127.0.0.1. Dropping it stops it.
 #[derive(Debug)]
-pub struct RunningServer {
-    server: MockServer,
+pub struct RunningServer<S = Store> {
+    server: MockServer<S>,
     addr: Option<SocketAddr>,
     tls_addr: Option<SocketAddr>,
     /// Held for its drop, which closes the ports and every connection.
     _runtime: Runtime,
 }
 
-impl RunningServer {
+impl<S: MailStore + Clone> RunningServer<S> {
     /// Binds the ports `server` asks for and starts accepting.
-    pub(super) fn start(server: MockServer) -> io::Result<Self> {
+    pub(super) fn start(server: MockServer<S>) -> io::Result<Self> {
         let runtime = Runtime::new()?;
         let bind = |port: u16, mode: Mode| -> io::Result<SocketAddr> {
             let listener = tcp::listen(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))?;
@@ -101,12 +102,12 @@ impl RunningServer {
     }
 
     /// The server (store, certificate, in-memory connections).
-    pub fn server(&self) -> &MockServer {
+    pub fn server(&self) -> &MockServer<S> {
         &self.server
     }
 
     /// The store, shared with every connection.
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &S {
         self.server.store()
     }
 

@@ -80,7 +80,7 @@ async fn converse(shared: Arc<Shared>, stream: &mut TcpStream, mode: Mode, id: u
     let _watch = {
         let notify = store_changed.clone();
         // `notify_one` keeps a permit when the task is busy elsewhere: no change is missed.
-        shared.store.watch(move || notify.notify_one())
+        shared.store.watch(Box::new(move || notify.notify_one()))
     };
     let mut conn = Connection::new(&shared, mode, id, Instant::now());
     drop(shared);

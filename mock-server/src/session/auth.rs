@@ -17,11 +17,12 @@
 
 use super::oauth::{OAUTHBEARER_ERROR, XOAUTH2_ERROR, parse_oauthbearer, parse_xoauth2};
 use super::{Fail, Outcome, Session, State};
-use crate::store::Account;
+use crate::backend::MailAccount;
+use crate::store::StoreError;
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Server, SaslServerError, ScramCredentials, ScramServer};
 use imap_core::types::{Atom, Code, SimpleCode, Str, Tag};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Where an exchange in progress is.
 pub(crate) enum Exchange {
@@ -99,6 +100,12 @@ impl Session {
         }
     }
 
+    /// Whether XOAUTH2 and OAUTHBEARER are offered: the server option is on and the store
+    /// keeps tokens.
+    pub(crate) fn oauth_offered(&self) -> bool {
+        self.options.oauth && self.store.as_oauth().is_some()
+    }
+
     fn not_yet_authenticated(&self) -> Result<(), Fail> {
         if matches!(self.state, State::NotAuthenticated) {
             Ok(())
@@ -113,7 +120,7 @@ impl Session {
         Ok(self.logged_in(account))
     }
 
-    fn logged_in(&mut self, account: Account) -> (Option<Code>, String) {
+    fn logged_in(&mut self, account: Arc<dyn MailAccount>) -> (Option<Code>, String) {
         self.state = State::Authenticated(account);
         (
             Some(Code::Capability(self.capabilities())),
@@ -144,32 +151,36 @@ impl Session {
                     Exchange::LoginUser
                 }
             }),
-            "SCRAM-SHA-256" => self.not_yet_authenticated().and_then(|()| {
-                let server = match self.fixed_nonce() {
-                    Some(n) => Ok(ScramServer::with_nonce(n)),
-                    None => ScramServer::new(),
-                };
-                server
-                    .map(|s| Exchange::ScramFirst(Box::new(s)))
-                    .map_err(|e| {
+            "SCRAM-SHA-256" if self.store.as_sasl().is_some() => {
+                self.not_yet_authenticated().and_then(|()| {
+                    let server = match self.fixed_nonce() {
+                        Some(n) => Ok(ScramServer::with_nonce(n)),
+                        None => ScramServer::new(),
+                    };
+                    server
+                        .map(|s| Exchange::ScramFirst(Box::new(s)))
+                        .map_err(|e| {
+                            Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
+                        })
+                })
+            }
+            "CRAM-MD5" if self.store.as_sasl().is_some() => {
+                self.not_yet_authenticated().and_then(|()| {
+                    if initial.is_some() {
+                        return Err(Fail::bad("CRAM-MD5 has no initial response"));
+                    }
+                    let server = match self.fixed_nonce() {
+                        Some(n) => Ok(CramMd5Server::with_challenge(format!(
+                            "<{n}@{CRAM_MD5_HOST}>"
+                        ))),
+                        None => CramMd5Server::new(CRAM_MD5_HOST),
+                    };
+                    server.map(Exchange::CramMd5).map_err(|e| {
                         Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
                     })
-            }),
-            "CRAM-MD5" => self.not_yet_authenticated().and_then(|()| {
-                if initial.is_some() {
-                    return Err(Fail::bad("CRAM-MD5 has no initial response"));
-                }
-                let server = match self.fixed_nonce() {
-                    Some(n) => Ok(CramMd5Server::with_challenge(format!(
-                        "<{n}@{CRAM_MD5_HOST}>"
-                    ))),
-                    None => CramMd5Server::new(CRAM_MD5_HOST),
-                };
-                server.map(Exchange::CramMd5).map_err(|e| {
-                    Fail::no(e.to_string()).code(Code::Simple(SimpleCode::Unavailable))
                 })
-            }),
-            "XOAUTH2" | "OAUTHBEARER" if self.options.oauth => self
+            }
+            "XOAUTH2" | "OAUTHBEARER" if self.oauth_offered() => self
                 .login_allowed()
                 .map(|()| Exchange::Bearer(name == "OAUTHBEARER")),
             _ => Err(Fail::no("Unsupported authentication mechanism")),
@@ -235,7 +246,8 @@ impl Session {
                     // fails after the proof in any case.
                     let credentials = self
                         .store
-                        .scram_credentials(&who.username)
+                        .as_sasl()
+                        .and_then(|s| s.scram_credentials(&who.username))
                         .unwrap_or_else(|| unknown_user_credentials().clone());
                     match server.server_first(&credentials) {
                         Ok(first) => Ok(Some((Exchange::ScramFinal(server, who.username), first))),
@@ -255,7 +267,9 @@ impl Session {
                 } else {
                     let outcome = self
                         .store
-                        .account(&user)
+                        .as_sasl()
+                        .ok_or(StoreError::AuthenticationFailed)
+                        .and_then(|s| s.account(&user))
                         .map(|account| self.logged_in(account))
                         .map_err(|_| auth_failed("Authentication failed"));
                     return self.respond(tag, outcome);
@@ -266,7 +280,9 @@ impl Session {
                 Ok(response) => {
                     let outcome = self
                         .store
-                        .login_cram_md5(&server, &response)
+                        .as_sasl()
+                        .ok_or(StoreError::AuthenticationFailed)
+                        .and_then(|s| s.login_cram_md5(&server, &response))
                         .map(|account| self.logged_in(account))
                         .map_err(|_| auth_failed("Authentication failed"));
                     return self.respond(tag, outcome);
@@ -281,7 +297,12 @@ impl Session {
                 match parsed {
                     Err(reason) => Err(Fail::bad(format!("{mechanism}: {reason}"))),
                     Ok(login) => {
-                        match self.store.login_oauth(login.user.as_deref(), &login.token) {
+                        let account = self
+                            .store
+                            .as_oauth()
+                            .ok_or(StoreError::AuthenticationFailed)
+                            .and_then(|o| o.login_oauth(login.user.as_deref(), &login.token));
+                        match account {
                             Ok(account) => {
                                 let outcome = Ok(self.logged_in(account));
                                 return self.respond(tag, outcome);

@@ -123,12 +123,12 @@ impl Session {
             }
             C::GetQuotaRoot(m) => {
                 let n = name(&m)?;
+                let resources = self.quota(account.user())?.resources();
                 account.status(&n, &[StatusItem::Messages])?;
                 self.data(Data::QuotaRoot {
                     mailbox: m,
                     roots: vec![Str::from(Quota::ROOT)],
                 });
-                let resources = account.quota().resources();
                 self.data(Data::Quota {
                     root: Str::from(Quota::ROOT),
                     resources,
@@ -141,13 +141,21 @@ impl Session {
                         Fail::no("No such quota root").code(Code::Simple(SimpleCode::NonExistent))
                     );
                 }
-                let resources = account.quota().resources();
+                let resources = self.quota(account.user())?.resources();
                 self.data(Data::Quota { root, resources });
                 ok("GETQUOTA completed")
             }
             C::SetQuota { .. } => Err(Fail::no("Quotas are set by the administrator")
                 .code(Code::Simple(SimpleCode::NoPerm))),
             other => self.selected_command(tag, other),
+        }
+    }
+
+    /// The user's quota, when the store keeps quotas.
+    fn quota(&self, user: &str) -> Result<Quota, Fail> {
+        match self.store.as_quota() {
+            Some(q) => Ok(q.quota(user)?),
+            None => Err(Fail::bad("QUOTA is not supported")),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The protocol layer: one connection's [`Session`], driving `imap_core`'s sans-IO
-//! [`ServerSession`] with the [`Store`].
+//! [`ServerSession`] with a [`MailStore`] (the in-memory [`Store`](crate::store::Store) or any
+//! other).
 //!
 //! A `Session` is sans-IO as well: bytes and time in ([`Session::handle_input`],
 //! [`Session::handle_timeout`], [`Session::wake`]), bytes out ([`Session::poll_transmit`]). The
@@ -9,7 +10,7 @@
 //! # Announcing changes made elsewhere
 //!
 //! After every command (and at once during IDLE, when the store's watcher calls
-//! [`Session::wake`]) the session polls its [`MailboxView`] and announces what changed, in its
+//! [`Session::wake`]) the session polls its [`SelectedMailbox`] and announces what changed, in its
 //! own sequence numbers ([`SessionTracker`]):
 //!
 //! - new messages: `EXISTS` (and `RECENT` before IMAP4rev2 is enabled), after any command;
@@ -30,7 +31,8 @@ pub mod options;
 mod quirky;
 mod selected;
 
-use crate::store::{Account, MailboxView, SessionId, Store, StoreError};
+use crate::backend::{MailAccount, MailStore, SelectedMailbox};
+use crate::store::{SessionId, StoreError};
 use crate::transcript::{self, Direction};
 use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
@@ -44,7 +46,7 @@ use std::time::Instant;
 
 /// The selected mailbox of a session.
 struct Selected {
-    view: MailboxView,
+    view: Box<dyn SelectedMailbox>,
     tracker: SessionTracker,
     /// Expunged in the store, not yet announced.
     pending_expunge: Vec<Uid>,
@@ -55,8 +57,8 @@ struct Selected {
 /// The connection state (RFC 9051 section 3).
 enum State {
     NotAuthenticated,
-    Authenticated(Account),
-    Selected(Account, Box<Selected>),
+    Authenticated(Arc<dyn MailAccount>),
+    Selected(Arc<dyn MailAccount>, Box<Selected>),
     Logout,
 }
 
@@ -72,7 +74,7 @@ struct Enabled {
 /// One connection's IMAP session over the store. See the module documentation.
 pub struct Session {
     core: ServerSession,
-    store: Store,
+    store: Arc<dyn MailStore>,
     options: Arc<SessionOptions>,
     id: SessionId,
     connection: u64,
@@ -194,7 +196,7 @@ impl Session {
     /// A session for a new connection, greeting already queued. `secure`: the connection is
     /// encrypted (implicit TLS) or in memory. `connection` numbers the transcript.
     pub fn new(
-        store: Store,
+        store: Arc<dyn MailStore>,
         options: Arc<SessionOptions>,
         secure: bool,
         connection: u64,
@@ -468,19 +470,25 @@ impl Session {
             if self.options.starttls && !self.secure {
                 v.push(Capability::StartTls);
             }
-            // SCRAM-SHA-256 and CRAM-MD5 never send the password: offered with or without TLS.
-            v.push(Capability::Auth(a("SCRAM-SHA-256")));
+            // SCRAM-SHA-256 and CRAM-MD5 never send the password: offered with or without TLS,
+            // when the store can check them.
+            let sasl = self.store.as_sasl().is_some();
+            if sasl {
+                v.push(Capability::Auth(a("SCRAM-SHA-256")));
+            }
             if login_ok {
                 v.push(Capability::Auth(a("PLAIN")));
                 v.push(Capability::Auth(a("LOGIN")));
-                if self.options.oauth {
+                if self.oauth_offered() {
                     v.push(Capability::Auth(a("XOAUTH2")));
                     v.push(Capability::Auth(a("OAUTHBEARER")));
                 }
             } else {
                 v.push(Capability::LoginDisabled);
             }
-            v.push(Capability::Auth(a("CRAM-MD5")));
+            if sasl {
+                v.push(Capability::Auth(a("CRAM-MD5")));
+            }
             v.push(Capability::SaslIr);
         }
         v.extend([
@@ -502,9 +510,6 @@ impl Session {
             Capability::QResync,
             Capability::LiteralPlus,
             Capability::Binary,
-            Capability::Quota,
-            Capability::QuotaRes(a("STORAGE")),
-            Capability::QuotaRes(a("MESSAGE")),
             Capability::Sort,
             Capability::Thread(a("REFERENCES")),
             Capability::Thread(a("ORDEREDSUBJECT")),
@@ -516,6 +521,13 @@ impl Session {
             Capability::Preview,
             Capability::MultiAppend,
         ]);
+        if self.store.as_quota().is_some() {
+            v.extend([
+                Capability::Quota,
+                Capability::QuotaRes(a("STORAGE")),
+                Capability::QuotaRes(a("MESSAGE")),
+            ]);
+        }
         if !self.core.is_compressed() {
             v.push(Capability::Compress(a("DEFLATE")));
         }
@@ -616,7 +628,7 @@ impl Session {
         }
     }
 
-    fn account(&self) -> Result<Account, Fail> {
+    fn account(&self) -> Result<Arc<dyn MailAccount>, Fail> {
         match &self.state {
             State::Authenticated(a) | State::Selected(a, _) => Ok(a.clone()),
             _ => Err(Fail::bad("Not authenticated")),

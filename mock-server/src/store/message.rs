@@ -17,6 +17,17 @@ pub struct MessageData {
 }
 
 impl MessageData {
+    /// A message for a [`MessageSnapshot`] from another store: its bytes and the numbers
+    /// behind its EMAILID and THREADID (RFC 8474). The MIME structure is parsed on first use.
+    pub fn new(raw: Bytes, email_num: u64, thread_num: u64) -> Self {
+        MessageData {
+            raw,
+            parsed: OnceLock::new(),
+            email_num,
+            thread_num,
+        }
+    }
+
     pub(crate) fn with_parsed(
         raw: Bytes,
         parsed: ParsedMessage,

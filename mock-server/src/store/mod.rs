@@ -27,7 +27,7 @@ mod view;
 pub use changes::Change;
 pub use list::{ListOptions, pattern_matches};
 pub use message::{MessageData, MessageSnapshot, flag_eq};
-pub use notify::Watch;
+pub use notify::{Notifier, Watch};
 pub(crate) use user::msg_ids;
 pub use user::{DELIMITER, Quota};
 pub use view::{CopyUid, FlagUpdate, MailboxView, SelectInfo, StoreResult};
@@ -136,7 +136,8 @@ impl StoreError {
 /// The current time, as the store sees it (INTERNALDATE of appends without a date, SAVEDATE).
 pub type Clock = Arc<dyn Fn() -> DateTime + Send + Sync>;
 
-fn system_clock() -> DateTime {
+/// The system clock, in UTC.
+pub(crate) fn system_clock() -> DateTime {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

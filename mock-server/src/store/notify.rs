@@ -8,11 +8,14 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-type Callback = Box<dyn Fn() + Send + Sync>;
+/// A watcher: it only signals (it runs with the notifying store's lock held).
+pub type Callback = Box<dyn Fn() + Send + Sync>;
 
-/// The store's change counter and its watchers.
+/// A change counter and its watchers: what [`MailStore::watch`](crate::backend::MailStore::watch)
+/// hands out. The in-memory store keeps one; another store can use it too (`Arc::new`, then
+/// [`Notifier::add`] in `watch` and [`Notifier::bump`] after each change).
 #[derive(Default)]
-pub(crate) struct Notifier {
+pub struct Notifier {
     generation: AtomicU64,
     next_id: AtomicU64,
     watchers: Mutex<BTreeMap<u64, Callback>>,
@@ -41,6 +44,7 @@ impl Notifier {
         }
     }
 
+    /// Registers a watcher, called on every [`Notifier::bump`] until the [`Watch`] is dropped.
     pub fn add(self: &Arc<Self>, f: Callback) -> Watch {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         self.watchers

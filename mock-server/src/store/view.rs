@@ -5,14 +5,7 @@ use super::mailbox::MailboxState;
 use super::message::{MessageSnapshot, flag_eq};
 use super::user::UserState;
 use super::{Clock, Ids, Inner, SessionId, Store, StoreError, new_data, normalize_name, status_of};
-use crate::fetch::{fetch_all, sets_seen};
-use crate::search::{SearchContext, search, validate};
-use crate::sort::sort;
-use crate::thread::{ThreadAlgorithm, thread};
-use imap_core::types::{
-    FetchData, FetchItem, Flag, FlagPerm, SearchKey, SortCriterion, StatusItem, StatusValue,
-    StoreKind, Thread, Uid,
-};
+use imap_core::types::{Flag, FlagPerm, StatusItem, StatusValue, StoreKind, Uid};
 use std::num::NonZeroU32;
 
 /// What SELECT and EXAMINE report (RFC 9051 section 6.3.2, RFC 7162, RFC 8474), in UIDs.
@@ -308,50 +301,9 @@ impl MailboxView {
         })
     }
 
-    /// A snapshot of one message, `None` if it is not (or no longer) in the mailbox.
-    ///
-    /// # Errors
-    /// When the mailbox is gone.
-    pub fn message(&self, uid: Uid) -> Result<Option<MessageSnapshot>, StoreError> {
-        Ok(self.messages(&[uid])?.pop())
-    }
-
-    /// FETCH for one message. Items that set `\Seen` set it first (unless read-only); if that
-    /// changed the flags and FLAGS was not asked for, FLAGS is appended (RFC 9051 section
-    /// 6.4.5). `None` when the message no longer exists.
-    ///
-    /// # Errors
-    /// When the mailbox is gone or an item cannot be fetched.
-    pub fn fetch(
-        &self,
-        uid: Uid,
-        items: &[FetchItem],
-    ) -> Result<Option<Vec<FetchData>>, StoreError> {
-        let s = self.session;
-        let seen = !self.read_only && items.iter().any(sets_seen);
-        let (snap, changed) = {
-            let r = self.with(|m| {
-                let Some(i) = m.index(uid) else {
-                    return Ok(None);
-                };
-                let mut changed = false;
-                if seen && !m.messages[i].has(&Flag::Seen) {
-                    let mut f = m.messages[i].flags.clone();
-                    f.push(Flag::Seen);
-                    changed = m.set_flags(i, f, Some(s));
-                }
-                Ok(Some((m.messages[i].snapshot(Some(s)), changed)))
-            })?;
-            match r {
-                Some(x) => x,
-                None => return Ok(None),
-            }
-        };
-        let mut data = fetch_all(&snap, items)?;
-        if changed && !items.contains(&FetchItem::Flags) {
-            data.push(FetchData::Flags(snap.fetch_flags()));
-        }
-        Ok(Some(data))
+    /// The store's current time.
+    pub fn now(&self) -> imap_core::types::DateTime {
+        self.store.now()
     }
 
     /// STORE flags: replace, add or remove, with CONDSTORE's UNCHANGEDSINCE. Messages that no
@@ -515,92 +467,6 @@ impl MailboxView {
         })
     }
 
-    /// The session's messages with their sequence numbers: `seq_map[i]` is the UID of sequence
-    /// number `i + 1`. UIDs no longer in the mailbox are left out.
-    fn numbered(&self, seq_map: &[Uid]) -> Result<(Vec<(u32, MessageSnapshot)>, u32), StoreError> {
-        let s = self.session;
-        self.with(|m| {
-            let v = seq_map
-                .iter()
-                .enumerate()
-                .filter_map(|(i, &u)| {
-                    m.index(u)
-                        .map(|j| (i as u32 + 1, m.messages[j].snapshot(Some(s))))
-                })
-                .collect();
-            let max_uid = m.messages.last().map_or(0, |x| x.uid.get());
-            Ok((v, max_uid))
-        })
-    }
-
-    /// SEARCH over the session's view (`seq_map`, see [`MailboxView::sort`]). Returns the
-    /// matching UIDs in sequence order.
-    ///
-    /// # Errors
-    /// Unsupported keys, mailbox gone.
-    pub fn search(
-        &self,
-        seq_map: &[Uid],
-        keys: &[SearchKey],
-        saved: Option<&[Uid]>,
-    ) -> Result<Vec<Uid>, StoreError> {
-        validate(keys)?;
-        let (msgs, max_uid) = self.numbered(seq_map)?;
-        let now = self.store.now().unix_timestamp();
-        let ctx = SearchContext {
-            saved,
-            now,
-            max_seq: seq_map.len() as u32,
-            max_uid,
-        };
-        search(&msgs, keys, &ctx)
-    }
-
-    /// SORT: SEARCH, then order. `seq_map[i]` is the UID of the session's sequence number
-    /// `i + 1`; ties are broken by sequence number.
-    ///
-    /// # Errors
-    /// As [`MailboxView::search`].
-    pub fn sort(
-        &self,
-        seq_map: &[Uid],
-        criteria: &[SortCriterion],
-        keys: &[SearchKey],
-        saved: Option<&[Uid]>,
-    ) -> Result<Vec<Uid>, StoreError> {
-        let found: std::collections::HashSet<Uid> =
-            self.search(seq_map, keys, saved)?.into_iter().collect();
-        let (msgs, _) = self.numbered(seq_map)?;
-        let msgs: Vec<_> = msgs
-            .into_iter()
-            .filter(|(_, m)| found.contains(&m.uid))
-            .collect();
-        Ok(sort(&msgs, criteria))
-    }
-
-    /// THREAD: SEARCH, then thread. Numbers in the result are UIDs when `uid` is set (UID
-    /// THREAD), sequence numbers otherwise.
-    ///
-    /// # Errors
-    /// As [`MailboxView::search`].
-    pub fn thread(
-        &self,
-        seq_map: &[Uid],
-        algorithm: ThreadAlgorithm,
-        keys: &[SearchKey],
-        saved: Option<&[Uid]>,
-        uid: bool,
-    ) -> Result<Vec<Thread>, StoreError> {
-        let found: std::collections::HashSet<Uid> =
-            self.search(seq_map, keys, saved)?.into_iter().collect();
-        let (msgs, _) = self.numbered(seq_map)?;
-        let msgs: Vec<_> = msgs
-            .into_iter()
-            .filter(|(_, m)| found.contains(&m.uid))
-            .collect();
-        Ok(thread(&msgs, algorithm, uid))
-    }
-
     /// UIDs whose MODSEQ is above `modseq` (FETCH CHANGEDSINCE, RFC 7162).
     ///
     /// # Errors
@@ -637,8 +503,11 @@ impl MailboxView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::SelectedMailbox;
     use crate::seed::utc;
     use crate::store::Account;
+    use crate::thread::ThreadAlgorithm;
+    use imap_core::types::{FetchData, FetchItem, SearchKey, SortCriterion, Thread};
     use imap_core::types::{Section, SectionText};
 
     const MSG: &[u8] = b"Subject: t\r\n\r\nbody\r\n";

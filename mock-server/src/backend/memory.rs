@@ -1,0 +1,202 @@
+//! The in-memory store behind the traits: [`Store`], [`Account`] and [`MailboxView`]
+//! implement [`MailStore`], [`MailAccount`] and [`SelectedMailbox`], with every extension
+//! ([`SaslStore`], [`OAuthStore`], [`QuotaStore`]).
+
+use super::{MailAccount, MailStore, OAuthStore, QuotaStore, SaslStore, SelectedMailbox};
+use crate::store::{
+    Account, AppendUid, Change, CopyUid, ListOptions, MailboxView, MessageSnapshot, NewMessage,
+    Quota, SelectInfo, SessionId, Store, StoreError, StoreResult, Watch,
+};
+use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
+use imap_core::types::{
+    DateTime, Flag, ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind, Uid,
+};
+use std::sync::Arc;
+
+fn shared(account: Account) -> Arc<dyn MailAccount> {
+    Arc::new(account)
+}
+
+impl MailStore for Store {
+    fn new_session(&self) -> SessionId {
+        Store::new_session(self)
+    }
+
+    fn login(&self, user: &str, password: &str) -> Result<Arc<dyn MailAccount>, StoreError> {
+        Store::login(self, user, password).map(shared)
+    }
+
+    fn watch(&self, wake: Box<dyn Fn() + Send + Sync>) -> Watch {
+        Store::watch(self, wake)
+    }
+
+    fn now(&self) -> DateTime {
+        Store::now(self)
+    }
+
+    fn append_limit(&self) -> Option<u64> {
+        Store::append_limit(self)
+    }
+
+    fn as_sasl(&self) -> Option<&dyn SaslStore> {
+        Some(self)
+    }
+
+    fn as_oauth(&self) -> Option<&dyn OAuthStore> {
+        Some(self)
+    }
+
+    fn as_quota(&self) -> Option<&dyn QuotaStore> {
+        Some(self)
+    }
+}
+
+impl SaslStore for Store {
+    fn scram_credentials(&self, user: &str) -> Option<ScramCredentials> {
+        Store::scram_credentials(self, user)
+    }
+
+    fn account(&self, user: &str) -> Result<Arc<dyn MailAccount>, StoreError> {
+        Store::account(self, user).map(shared)
+    }
+
+    fn login_cram_md5(
+        &self,
+        exchange: &CramMd5Server,
+        response: &CramMd5Response,
+    ) -> Result<Arc<dyn MailAccount>, StoreError> {
+        Store::login_cram_md5(self, exchange, response).map(shared)
+    }
+}
+
+impl OAuthStore for Store {
+    fn login_oauth(
+        &self,
+        user: Option<&str>,
+        token: &str,
+    ) -> Result<Arc<dyn MailAccount>, StoreError> {
+        Store::login_oauth(self, user, token).map(shared)
+    }
+}
+
+impl QuotaStore for Store {
+    fn quota(&self, user: &str) -> Result<Quota, StoreError> {
+        Ok(Store::account(self, user)?.quota())
+    }
+}
+
+impl MailAccount for Account {
+    fn user(&self) -> &str {
+        Account::user(self)
+    }
+
+    fn create(&self, name: &str, special_use: &[MailboxAttr]) -> Result<(), StoreError> {
+        Account::create(self, name, special_use)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), StoreError> {
+        Account::delete(self, name)
+    }
+
+    fn rename(&self, from: &str, to: &str) -> Result<(), StoreError> {
+        Account::rename(self, from, to)
+    }
+
+    fn subscribe(&self, name: &str) -> Result<(), StoreError> {
+        Account::subscribe(self, name)
+    }
+
+    fn unsubscribe(&self, name: &str) -> Result<(), StoreError> {
+        Account::unsubscribe(self, name)
+    }
+
+    fn list(&self, reference: &str, patterns: &[&str], options: &ListOptions) -> Vec<ListEntry> {
+        Account::list(self, reference, patterns, options)
+    }
+
+    fn lsub(&self, reference: &str, pattern: &str) -> Vec<ListEntry> {
+        Account::lsub(self, reference, pattern)
+    }
+
+    fn status(
+        &self,
+        name: &str,
+        items: &[StatusItem],
+    ) -> Result<Vec<(StatusItem, StatusValue)>, StoreError> {
+        Account::status(self, name, items)
+    }
+
+    fn append_many(
+        &self,
+        mailbox: &str,
+        messages: Vec<NewMessage>,
+    ) -> Result<AppendUid, StoreError> {
+        Account::append_many(self, mailbox, messages)
+    }
+
+    fn select(
+        &self,
+        mailbox: &str,
+        session: SessionId,
+        read_only: bool,
+    ) -> Result<(Box<dyn SelectedMailbox>, SelectInfo), StoreError> {
+        let (view, info) = Account::select(self, mailbox, session, read_only)?;
+        Ok((Box::new(view), info))
+    }
+}
+
+impl SelectedMailbox for MailboxView {
+    fn session(&self) -> SessionId {
+        MailboxView::session(self)
+    }
+
+    fn is_read_only(&self) -> bool {
+        MailboxView::is_read_only(self)
+    }
+
+    fn poll(&mut self) -> Result<Vec<Change>, StoreError> {
+        MailboxView::poll(self)
+    }
+
+    fn uids(&self) -> Result<Vec<Uid>, StoreError> {
+        MailboxView::uids(self)
+    }
+
+    fn messages(&self, uids: &[Uid]) -> Result<Vec<MessageSnapshot>, StoreError> {
+        MailboxView::messages(self, uids)
+    }
+
+    fn store(
+        &self,
+        uids: &[Uid],
+        kind: StoreKind,
+        flags: &[Flag],
+        unchanged_since: Option<u64>,
+    ) -> Result<StoreResult, StoreError> {
+        MailboxView::store(self, uids, kind, flags, unchanged_since)
+    }
+
+    fn expunge(&self, uids: Option<&[Uid]>) -> Result<Vec<Uid>, StoreError> {
+        MailboxView::expunge(self, uids)
+    }
+
+    fn copy(&self, uids: &[Uid], dest: &str) -> Result<CopyUid, StoreError> {
+        MailboxView::copy(self, uids, dest)
+    }
+
+    fn move_to(&self, uids: &[Uid], dest: &str) -> Result<CopyUid, StoreError> {
+        MailboxView::move_to(self, uids, dest)
+    }
+
+    fn changed_since(&self, modseq: u64) -> Result<Vec<Uid>, StoreError> {
+        MailboxView::changed_since(self, modseq)
+    }
+
+    fn vanished_since(&self, modseq: u64) -> Result<Vec<Uid>, StoreError> {
+        MailboxView::vanished_since(self, modseq)
+    }
+
+    fn now(&self) -> DateTime {
+        MailboxView::now(self)
+    }
+}
