@@ -295,7 +295,7 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     // Jump between the only bytes that matter (quote, backslash, LF) with memchr; CR and the
     // strict-mode checks are verified on the whole span afterwards.
     loop {
-        match memchr::memchr3(b'"', b'\\', b'\n', &body[n..]).map(|k| n + k) {
+        match find_quoted_special(body, n) {
             Some(k) if body[k] == b'"' => {
                 n = k;
                 break;
@@ -365,6 +365,41 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         }
     }
     Ok(Bytes::from(out))
+}
+
+/// The first quote, backslash or LF in `body` at or after `from`.
+///
+/// Most quoted strings are short (a media type, a charset, a name): eight bytes at a time in a
+/// `u64` (SWAR) beats memchr's set-up for them; long spans go to memchr.
+#[inline]
+fn find_quoted_special(body: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const QUOTE: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASH: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    /// Words scanned before handing over to memchr.
+    const SHORT_WORDS: usize = 4;
+    // The high bit of each byte of `v` that is zero; bits above the lowest are unreliable,
+    // which is fine: only the lowest is used.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let rest = body.get(from..)?;
+    let mut words = rest.chunks_exact(8);
+    for (w, chunk) in words.by_ref().take(SHORT_WORDS).enumerate() {
+        let v = u64::from_le_bytes(chunk.try_into().ok()?);
+        let hits = zero(v ^ QUOTE) | zero(v ^ BACKSLASH) | zero(v ^ LF);
+        if hits != 0 {
+            return Some(from + w * 8 + (hits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let scanned = (rest.len() / 8).min(SHORT_WORDS) * 8;
+    if scanned == SHORT_WORDS * 8 && rest.len() >= scanned + 8 {
+        return memchr::memchr3(b'"', b'\\', b'\n', &rest[scanned..]).map(|k| from + scanned + k);
+    }
+    rest[scanned..]
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
+        .map(|k| from + scanned + k)
 }
 
 /// What a literal marker said.
@@ -862,6 +897,36 @@ mod tests {
         assert_eq!(rest, b" x");
         let (v, _) = run_on(b"\"plain\"", true, quoted).unwrap();
         assert_eq!(&v[..], b"plain");
+    }
+
+    #[test]
+    fn quoted_specials_are_found_at_every_offset_and_length() {
+        let naive = |body: &[u8], from: usize| {
+            body.get(from..)?
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
+                .map(|k| from + k)
+        };
+        for len in 0..80 {
+            for special in [None, Some(b'"'), Some(b'\\'), Some(b'\n')] {
+                for at in 0..len.max(1) {
+                    // Bytes next to the specials in value: `!`, `#`, `[`, `]`, 0x0b, 0x80+.
+                    let mut body: Vec<u8> = (0..len)
+                        .map(|k| [b'!', b'#', b'[', b']', 0x0b, 0xa2, 0xdc][k % 7])
+                        .collect();
+                    if let Some(c) = special.filter(|_| at < len) {
+                        body[at] = c;
+                    }
+                    for from in 0..=len.min(9) {
+                        assert_eq!(
+                            find_quoted_special(&body, from),
+                            naive(&body, from),
+                            "{body:?} from {from}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
