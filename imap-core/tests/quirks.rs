@@ -590,6 +590,87 @@ fn latin1_in_text_and_quoted() {
     assert!(parse_response(&unit(quoted), &utf8).is_err());
 }
 
+/// GreenMail sent mailbox names with umlauts neither encoded nor quoted
+/// (greenmail-mail-test/greenmail#74): an atom with 8-bit bytes, in LIST and STATUS. Taken as
+/// UTF-8 when it is UTF-8.
+#[test]
+fn utf8_in_an_atom_mailbox_name() {
+    let Data::List(l) = data(quirk!(b"* LIST () \"/\" Entw\xc3\xbcrfe\r\n")) else {
+        panic!("not LIST")
+    };
+    assert_eq!(l.mailbox.name(), Some("Entwürfe"));
+    let status = b"* STATUS Entw\xc3\xbcrfe (MESSAGES 1)\r\n";
+    let Data::Status { mailbox, items } =
+        data(parse_response(&unit(status), &ParseOptions::default()).unwrap())
+    else {
+        panic!("not STATUS")
+    };
+    assert_eq!(mailbox.name(), Some("Entwürfe"));
+    assert_eq!(items.len(), 1);
+    assert!(strict_parse(&unit(status)).is_err());
+}
+
+/// Exchange lists an Outlook folder whose name holds tabs as an unquoted atom, tabs and all
+/// (jstedfast/MailKit#945, the log in the report).
+#[test]
+fn tabs_in_an_atom_mailbox_name() {
+    let Data::List(l) = data(quirk!(
+        b"* LIST (\\HasNoChildren) \"/\" INBOX/Da\tOggetto\tRicevuto\tDimensione\tCategorie\t\r\n"
+    )) else {
+        panic!("not LIST")
+    };
+    // Kept as the raw bytes: modified UTF-7 would encode a tab, so only the raw name selects
+    // the same folder.
+    assert_eq!(
+        l.mailbox.raw().map(|r| &r[..]),
+        Some(&b"INBOX/Da\tOggetto\tRicevuto\tDimensione\tCategorie\t"[..])
+    );
+}
+
+/// mail.ru writes large `body-fld-octets` in floating-point notation (jstedfast/MailKit#1838
+/// and #1840, bkaankose/Wino-Mail#469: "Unexpected atom token: 9.3736e+06"). The reports show
+/// only the number; the part around it is completed minimally.
+#[test]
+fn octets_in_floating_point_notation() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"base64\" 9.3736e+06 120000 NIL NIL NIL NIL) \"mixed\"))\r\n"
+    ));
+    let FetchData::BodyStructure(BodyStructure::Multi { parts, .. }) = &items[0] else {
+        panic!("not a multipart: {items:?}")
+    };
+    let BodyStructure::Single { part, .. } = &parts[0] else {
+        panic!("not a single part")
+    };
+    assert_eq!(part.octets, 9_373_600);
+}
+
+/// gmx.net describes a `multipart/related` part as a single part, then writes a multipart's
+/// extension data (parameters first) where `body-fld-md5` belongs (jstedfast/MailKit#878, the
+/// first response of the report, verbatim). The repeated parameter list is dropped.
+#[test]
+fn multipart_parameters_in_place_of_md5() {
+    let (_, items) = fetch(quirk!(
+        b"* 58056 FETCH (UID 168531 RFC822.SIZE 5826 INTERNALDATE \"05-Jul-2019 23:29:19 +0000\" ENVELOPE (\"Fri, 05 Jul 2019 17:50:33 -0400\" \"**** decken sie jetzt ihren willkommensbonus auf!\" ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((NIL NIL \"****\" \"gmx.de\")) NIL NIL NIL \"<1802311402.10088.1413706923455.JavaMail.fatwhs@sd-hffeprod-01.sanoma.fi>\") BODYSTRUCTURE ((\"multipart\" \"related\" (\"boundary\" \"----=_@@@@BeautyqueenS87@_@147836_6893840099.85426606923635\") NIL NIL \"7BIT\" 400 (\"boundary\" \"----=_@@@@BeautyqueenS87@_@147836_6893840099.85426606923635\") NIL NIL NIL)(\"TEXT\" \"html\" (\"charset\" \"UTF8\") NIL NIL \"7BIT\" 1115 70 NIL NIL NIL NIL)(\"TEXT\" \"html\" (\"charset\" \"UTF8\") NIL NIL \"QUOTED-PRINTABLE\" 16 2 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"----=--_DRYORTABLE@@@_@@@8957836_03253840099.78526606923635\") NIL NIL NIL) FLAGS ())\r\n"
+    ));
+    let body = items
+        .iter()
+        .find_map(|d| match d {
+            FetchData::BodyStructure(b) => Some(b),
+            _ => None,
+        })
+        .expect("BODYSTRUCTURE");
+    let BodyStructure::Multi { parts, .. } = body else {
+        panic!("not a multipart")
+    };
+    assert_eq!(parts.len(), 3);
+    let BodyStructure::Single { part, ext } = &parts[0] else {
+        panic!("not a single part")
+    };
+    assert_eq!(part.media_type.as_bytes(), b"multipart");
+    assert_eq!(part.octets, 400);
+    assert_eq!(ext.as_ref().unwrap().md5, None);
+}
+
 // --- Trailing spaces ------------------------------------------------------------------------
 
 /// imap.exmail.qq.com ends CAPABILITY with a space after authentication (emersion/go-imap#571,

@@ -148,7 +148,11 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     };
     let ext = if peek(i) == Some(b' ') && !next_is_close(i) {
         sp(i)?;
-        let md5 = nstring(i)?;
+        let md5 = if lenient(i) && peek(i) == Some(b'(') {
+            misplaced_params(i, &params)?
+        } else {
+            nstring(i)?
+        };
         let tail = ext_tail(i, depth)?;
         Some(Box::new(SingleExt { md5, tail }))
     } else {
@@ -167,6 +171,20 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
         }),
         ext,
     })
+}
+
+/// Tolerated: a parameter list where `body-fld-md5` belongs. gmx.net describes a
+/// `multipart/related` part as a single part and follows it with the extension data of a
+/// multipart, whose first field is the parameter list (MailKit #878). A copy of the part's own
+/// parameters is dropped (`md5` is NIL); a different list is kept, as its raw bytes, in `md5`.
+fn misplaced_params(i: &mut Input<'_>, params: &[(Str, Str)]) -> PResult<Option<Str>> {
+    let start = i.input;
+    let list = body_fld_param(i)?;
+    if list == params {
+        return Ok(None);
+    }
+    let raw = &start[..start.len() - i.input.len()];
+    Ok(Some(Str::new(super::core::slice(i, raw))))
 }
 
 fn at_sp_then(i: &Input<'_>, b: u8) -> bool {

@@ -243,7 +243,8 @@ pub(super) fn modseq(i: &mut Input<'_>) -> PResult<u64> {
 
 /// A size such as `RFC822.SIZE`, `body-fld-octets` or `body-fld-lines`. Tolerated: negative
 /// numbers (read as 0) and numbers too large for 64 bits (saturated), both seen from real
-/// servers on broken messages.
+/// servers on broken messages, and floating-point notation (`9.3736e+06`, read as 9373600),
+/// which mail.ru sends for large parts (MailKit #1838 and #1840, Wino-Mail #469).
 pub(super) fn size(i: &mut Input<'_>) -> PResult<u64> {
     if !lenient(i) {
         return number64(i);
@@ -253,11 +254,48 @@ pub(super) fn size(i: &mut Input<'_>) -> PResult<u64> {
         advance(i, 1);
     }
     let d = digits(i)?;
+    if matches!(peek(i), Some(b'.' | b'e' | b'E')) {
+        let value = float_tail(i, d)?;
+        return Ok(if negative { 0 } else { value });
+    }
     Ok(if negative {
         0
     } else {
         fold_digits(d).unwrap_or(u64::MAX)
     })
+}
+
+/// The rest of a number in floating-point notation after its integer digits `int`
+/// (`[ "." 1*DIGIT ] [ ("e" / "E") ["+" / "-"] 1*DIGIT ]`), as an integer: truncated,
+/// saturated at `u64::MAX`.
+fn float_tail(i: &mut Input<'_>, int: &[u8]) -> PResult<u64> {
+    let start = i.input;
+    let mut n = 0;
+    if start.first() == Some(&b'.') {
+        n += 1 + start[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    }
+    if matches!(start.get(n), Some(b'e' | b'E')) {
+        let mut e = n + 1;
+        if matches!(start.get(e), Some(b'+' | b'-')) {
+            e += 1;
+        }
+        let exp_digits = start[e..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp_digits == 0 {
+            advance(i, e);
+            return cut(i, "exponent digits");
+        }
+        n = e + exp_digits;
+    }
+    // Both parts are ASCII digits and punctuation, so the text is UTF-8 and a valid float
+    // unless the fraction has no digits (`1.`), which Rust's parser accepts as well.
+    let mut text = String::with_capacity(int.len() + n);
+    text.extend(int.iter().chain(&start[..n]).map(|&b| char::from(b)));
+    advance(i, n);
+    match text.parse::<f64>() {
+        // `as` saturates, and truncates toward zero.
+        Ok(v) => Ok(v as u64),
+        Err(_) => cut(i, "number"),
+    }
 }
 
 // atom = 1*ATOM-CHAR (RFC 9051 section 9)
@@ -514,10 +552,21 @@ fn astring_bytes(i: &mut Input<'_>) -> PResult<Bytes> {
 }
 
 // mailbox = "INBOX" / astring (RFC 9051 section 9); names are modified UTF-7 (section 5.1.3),
-// or UTF-8 once UTF8=ACCEPT is enabled.
+// or UTF-8 once UTF8=ACCEPT is enabled. Tolerated in an atom name: 8-bit bytes
+// (`* LIST () "/" Entwürfe`, GreenMail sent names unencoded and unquoted, greenmail #74) and
+// TAB (Exchange lists Outlook folder names with tabs unquoted, MailKit #945).
 /// A mailbox name, decoded.
 pub(super) fn mailbox(i: &mut Input<'_>) -> PResult<Mailbox> {
-    let raw = astring_bytes(i)?;
+    let raw = if lenient(i) && !matches!(peek(i), Some(b'"' | b'{')) {
+        let s = take_while1(
+            i,
+            |b| is_in(b, class::ASTRING) || b >= 0x80 || b == b'\t',
+            "mailbox name",
+        )?;
+        slice(i, s)
+    } else {
+        astring_bytes(i)?
+    };
     Ok(decode_mailbox(raw, i.state.opts.utf8))
 }
 
@@ -957,6 +1006,27 @@ mod tests {
             u64::MAX
         );
         assert!(run_on(b"-1", true, size).is_err());
+    }
+
+    #[test]
+    fn sizes_in_floating_point_notation_are_read_when_lenient() {
+        for (text, value) in [
+            (&b"9.3736e+06)"[..], 9_373_600),
+            (b"1.86931e+06)", 1_869_310),
+            (b"1.5E3)", 1500),
+            (b"2.75)", 2),
+            (b"7e-1)", 0),
+            (b"1e400)", u64::MAX),
+            (b"-2.5e3)", 0),
+        ] {
+            let (v, rest) = run_on(text, false, size).unwrap();
+            assert_eq!((v, rest.as_slice()), (value, &b")"[..]), "{text:?}");
+            // Strict mode reads the integer digits at most.
+            let strict = run_on(text, true, size);
+            assert!(strict.is_err() || strict.is_ok_and(|(_, rest)| rest != b")"));
+        }
+        assert!(run_on(b"1e)", false, size).is_err());
+        assert!(run_on(b"1e+)", false, size).is_err());
     }
 
     #[test]
