@@ -51,48 +51,72 @@ fn frame_all(role: Role, bytes: &[u8], piece: usize) -> Vec<Bytes> {
     out
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
-
-    #[test]
-    fn responses_round_trip(resp in arbitrary::response()) {
-        for opts in option_sets() {
-            let bytes = encode_response(&resp, &opts).to_vec();
-            let units = frame_all(Role::Client, &bytes, bytes.len());
-            prop_assert_eq!(units.len(), 1);
-            let back = parse_response(&units[0], &parse_opts(&opts))
-                .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
-            prop_assert_eq!(&back, &resp);
-        }
+/// Runs `body` on a thread with a 32 MiB stack. Proptest builds the value tree of a generated
+/// response in nested `new_tree` calls whose frames, unoptimised, are large: with the 2 MiB of a
+/// test thread a deep BODYSTRUCTURE inside a FETCH inside a stream of eight responses overflowed
+/// (seen about once in 60,000 cases, debug build). The stack the codec itself needs is tested
+/// elsewhere on ordinary threads; this only makes room for the generator.
+fn on_big_stack(body: impl FnOnce() + Send + 'static) {
+    let handle = std::thread::Builder::new()
+        .name("proptest".into())
+        .stack_size(32 << 20)
+        .spawn(body)
+        .expect("spawn the test thread");
+    if let Err(panic) = handle.join() {
+        std::panic::resume_unwind(panic);
     }
+}
 
-    #[test]
-    fn commands_round_trip(cmd in arbitrary::command()) {
-        for opts in option_sets() {
-            let bytes = encode_command(&cmd, &opts).to_vec();
-            let units = frame_all(Role::Server, &bytes, bytes.len());
-            prop_assert_eq!(units.len(), 1);
-            let back = parse_command(&units[0], &parse_opts(&opts))
-                .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
-            prop_assert_eq!(&back, &cmd);
-        }
-    }
+#[test]
+fn responses_round_trip() {
+    on_big_stack(|| {
+        proptest!(ProptestConfig::with_cases(512), |(resp in arbitrary::response())| {
+            for opts in option_sets() {
+                let bytes = encode_response(&resp, &opts).to_vec();
+                let units = frame_all(Role::Client, &bytes, bytes.len());
+                prop_assert_eq!(units.len(), 1);
+                let back = parse_response(&units[0], &parse_opts(&opts))
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+                prop_assert_eq!(&back, &resp);
+            }
+        });
+    });
+}
 
-    #[test]
-    fn response_streams_frame_identically_at_any_split(
-        resps in proptest::collection::vec(arbitrary::response(), 1..8),
-        piece in 1usize..64,
-    ) {
-        let opts = EncodeOptions::default();
-        let mut stream = Vec::new();
-        let mut expected = Vec::new();
-        for r in &resps {
-            let b = encode_response(r, &opts).to_vec();
-            expected.push(b.clone());
-            stream.extend(b);
-        }
-        let units = frame_all(Role::Client, &stream, piece);
-        let got: Vec<Vec<u8>> = units.iter().map(|u| u.to_vec()).collect();
-        prop_assert_eq!(got, expected);
-    }
+#[test]
+fn commands_round_trip() {
+    on_big_stack(|| {
+        proptest!(ProptestConfig::with_cases(512), |(cmd in arbitrary::command())| {
+            for opts in option_sets() {
+                let bytes = encode_command(&cmd, &opts).to_vec();
+                let units = frame_all(Role::Server, &bytes, bytes.len());
+                prop_assert_eq!(units.len(), 1);
+                let back = parse_command(&units[0], &parse_opts(&opts))
+                    .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+                prop_assert_eq!(&back, &cmd);
+            }
+        });
+    });
+}
+
+#[test]
+fn response_streams_frame_identically_at_any_split() {
+    on_big_stack(|| {
+        proptest!(ProptestConfig::with_cases(512), |(
+            resps in proptest::collection::vec(arbitrary::response(), 1..8),
+            piece in 1usize..64,
+        )| {
+            let opts = EncodeOptions::default();
+            let mut stream = Vec::new();
+            let mut expected = Vec::new();
+            for r in &resps {
+                let b = encode_response(r, &opts).to_vec();
+                expected.push(b.clone());
+                stream.extend(b);
+            }
+            let units = frame_all(Role::Client, &stream, piece);
+            let got: Vec<Vec<u8>> = units.iter().map(|u| u.to_vec()).collect();
+            prop_assert_eq!(got, expected);
+        });
+    });
 }
