@@ -109,7 +109,7 @@ const BAD: &[(&[u8], bool)] = &[
         b"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" x))\r\n",
         false,
     ),
-    (b"* 1 FETCH (MODSEQ 5)\r\n", false),
+    (b"* 1 FETCH (MODSEQ 5)\r\n", true),
     (b"* 1 EXPUNGE extra\r\n", false),
     (b"* LIST () \"ab\" INBOX\r\n", false),
     (b"* LIST (Noselect) \"/\" INBOX\r\n", false),

@@ -671,6 +671,58 @@ fn multipart_parameters_in_place_of_md5() {
     assert_eq!(ext.as_ref().unwrap().md5, None);
 }
 
+/// qiye.163.com copies a Content-Description of `""` into BODY unescaped, as `""""`
+/// (emersion/go-imap#659, the part of the reported response that carries it). The second reading
+/// takes `""` inside the string as one quote.
+#[test]
+fn unescaped_quotes_written_doubled() {
+    let (_, items) = fetch(quirk!(
+        b"* 150 FETCH (UID 1733220355 BODY ((\"text\" \"html\" (\"charset\" \"UTF-8\") NIL NIL \"quoted-printable\" 1224 16)(\"application\" \"octet-stream\" (\"name\" \"2154973550.pdf\") NIL \"\"\"\" \"base64\" 65322) \"MIXED\"))\r\n"
+    ));
+    let Some(FetchData::Body(BodyStructure::Multi { parts, .. })) = items.get(1) else {
+        panic!("not a multipart: {items:?}")
+    };
+    let BodyStructure::Single { part, .. } = &parts[1] else {
+        panic!("not a single part")
+    };
+    assert_eq!(
+        part.description.as_ref().map(|d| d.as_bytes()),
+        Some(&b"\""[..])
+    );
+    assert_eq!(part.encoding.as_bytes(), b"base64");
+}
+
+/// A response that parses as written is never read with doubled quotes: `""` stays an empty
+/// string.
+#[test]
+fn empty_strings_keep_their_meaning() {
+    let (_, items) = fetch(valid!(
+        b"* 1 FETCH (ENVELOPE (\"\" \"\" NIL NIL NIL NIL NIL NIL \"\" \"\"))\r\n"
+    ));
+    let FetchData::Envelope(env) = &items[0] else {
+        panic!("not an envelope")
+    };
+    assert_eq!(env.subject.as_ref().map(|s| s.len()), Some(0));
+}
+
+// --- MODSEQ ---------------------------------------------------------------------------------
+
+/// imap-codec encoded the FETCH MODSEQ item without its parentheses until its issue #722, so
+/// servers built on it send `MODSEQ 624140003` (the value of RFC 7162's example 13).
+#[test]
+fn modseq_without_parentheses() {
+    let (_, items) = fetch(quirk!(b"* 1 FETCH (MODSEQ 624140003)\r\n"));
+    assert_eq!(items, [FetchData::ModSeq(624140003)]);
+}
+
+/// A server sent a mod-sequence of -1 (jstedfast/MailKit#495); read as 0, which no real
+/// mod-sequence is.
+#[test]
+fn negative_modseq() {
+    let (_, items) = fetch(quirk!(b"* 3 FETCH (UID 12 MODSEQ (-1))\r\n"));
+    assert_eq!(items[1], FetchData::ModSeq(0));
+}
+
 // --- Trailing spaces ------------------------------------------------------------------------
 
 /// imap.exmail.qq.com ends CAPABILITY with a space after authentication (emersion/go-imap#571,

@@ -193,7 +193,7 @@ pub(super) fn at_eol(i: &Input<'_>) -> bool {
     rest.starts_with(b"\r\n")
 }
 
-fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
+pub(super) fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
     take_while1(i, |b| b.is_ascii_digit(), "number")
 }
 
@@ -322,7 +322,8 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 // QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials / UTF8-2/3/4
 // (RFC 9051 section 9; RFC 3501 has no UTF-8 forms, and RFC 9051 sends UTF-8 only once
 // UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
-// then only as valid UTF-8). Tolerated: any 8-bit byte, and a backslash before any character.
+// then only as valid UTF-8). Tolerated: any 8-bit byte, a backslash before any character, and
+// on the second reading of a failed response (`parse_response`), `""` as one quote.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     byte(i, b'"', "quoted string")?;
@@ -334,6 +335,12 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     // strict-mode checks are verified on the whole span afterwards.
     loop {
         match find_quoted_special(body, n) {
+            Some(k)
+                if body[k] == b'"' && i.state.doubled_quotes && body.get(k + 1) == Some(&b'"') =>
+            {
+                escaped = true;
+                n = k + 2;
+            }
             Some(k) if body[k] == b'"' => {
                 n = k;
                 break;
@@ -394,7 +401,8 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     let mut out = Vec::with_capacity(raw.len());
     let mut it = raw.iter();
     while let Some(&b) = it.next() {
-        if b == b'\\' {
+        // A backslash escapes the next byte; so does a quote (only doubled quotes reach here).
+        if b == b'\\' || b == b'"' {
             if let Some(&next) = it.next() {
                 out.push(next);
             }
@@ -925,6 +933,7 @@ pub(super) mod testing {
             state: Ctx {
                 unit: &unit,
                 opts: &opts,
+                doubled_quotes: false,
             },
         };
         match p(&mut i) {

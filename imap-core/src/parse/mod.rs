@@ -61,6 +61,9 @@ impl ParseOptions {
 pub(crate) struct Ctx<'a> {
     pub unit: &'a Bytes,
     pub opts: &'a ParseOptions,
+    /// Read `""` inside a quoted string as one quote character (the second reading of a
+    /// response that failed; see [`parse_response`]).
+    pub doubled_quotes: bool,
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -78,11 +81,16 @@ pub(crate) type PResult<O> = Result<O, winnow::error::ErrMode<PErr>>;
 fn run<T>(
     unit: &Bytes,
     opts: &ParseOptions,
+    doubled_quotes: bool,
     parser: impl FnOnce(&mut Input<'_>) -> PResult<T>,
 ) -> Result<T, ParseError> {
     let mut input = Input {
         input: &unit[..],
-        state: Ctx { unit, opts },
+        state: Ctx {
+            unit,
+            opts,
+            doubled_quotes,
+        },
     };
     match parser(&mut input) {
         Ok(v) if input.input.is_empty() => Ok(v),
@@ -109,10 +117,23 @@ fn run<T>(
 /// Parses one framed server response (a complete unit from [`crate::frame::Framer`], CRLF
 /// included).
 ///
+/// Tolerated (unless [`ParseOptions::strict`]): quote characters a server copied into a quoted
+/// string without escaping them, written doubled. qiye.163.com sends a Content-Description of
+/// `""` as `""""` (go-imap #659). A response that fails to parse and holds `""` is read a second
+/// time with `""` inside a string taken as one quote; the first error is reported if that
+/// fails too. Only failing responses pay for the second reading, and a response that parses as
+/// written is never read the other way (so `("a""b")`, two strings without a space, keeps its
+/// meaning).
+///
 /// # Errors
 /// A [`ParseError`] naming what was expected and where.
 pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, ParseError> {
-    run(unit, opts, response::response)
+    match run(unit, opts, false, response::response) {
+        Err(e) if !opts.strict && memchr::memmem::find(unit, b"\"\"").is_some() => {
+            run(unit, opts, true, response::response).map_err(|_| e)
+        }
+        parsed => parsed,
+    }
 }
 
 /// Parses one framed command unit (`tag SP command CRLF`, literals included), as a server
@@ -125,7 +146,7 @@ pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, Par
 /// When the unit is not a command this parser can read. The error's excerpt hides the
 /// arguments of LOGIN and AUTHENTICATE.
 pub fn parse_command(unit: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
-    run(unit, opts, command::command)
+    run(unit, opts, false, command::command)
 }
 
 /// Parses a client's line during AUTHENTICATE (base64 and CRLF): the decoded response, or
