@@ -705,6 +705,30 @@ fn empty_strings_keep_their_meaning() {
     assert_eq!(env.subject.as_ref().map(|s| s.len()), Some(0));
 }
 
+/// A server put `NIL` before the address inside the From and Sender lists, whose names are
+/// literals holding a broken encoded word (jstedfast/MailKit#991, shortened: the report's
+/// literals are 123 bytes of redacted text). The stray `NIL` is skipped.
+#[test]
+fn nil_in_place_of_an_address() {
+    let (_, items) = fetch(quirk!(
+        b"* 3001 FETCH (UID 3001 ENVELOPE (\"Thu, 18 Jul 2019 01:29:32 -0300\" \"Xxx xxx xxx xxx..\" (NIL ({11}\r\n_XXXXXXXX?= NIL \"xxxxxxx\" \"xxxxxxxxxx.xxx\")) (NIL ({11}\r\n_XXXXXXXX?= NIL \"xxxxxxx\" \"xxxxxxxxxx.xxx\")) ((NIL NIL \"xxxxxxx\" \"xxxxx.xxx.xx\")) ((NIL NIL \"xxxxxxx\" \"xxxxxxx.xxx.xx\")) NIL NIL NIL \"<0A9F01100712011D213C15B6D2B6DA@XXXXXXX-XXXXXXX>\"))\r\n"
+    ));
+    let FetchData::Envelope(env) = &items[1] else {
+        panic!("not an envelope: {items:?}")
+    };
+    assert_eq!(env.from.len(), 1);
+    assert_eq!(
+        env.from[0].name.as_ref().map(|n| n.as_bytes()),
+        Some(&b"_XXXXXXXX?="[..])
+    );
+    assert_eq!(
+        env.from[0].email().as_deref(),
+        Some("xxxxxxx@xxxxxxxxxx.xxx")
+    );
+    assert_eq!(env.sender, env.from);
+    assert_eq!(env.to.len(), 1);
+}
+
 // --- MODSEQ ---------------------------------------------------------------------------------
 
 /// imap-codec encoded the FETCH MODSEQ item without its parentheses until its issue #722, so

@@ -1,6 +1,8 @@
 //! ENVELOPE (RFC 9051 section 7.5.2, `envelope` in section 9).
 
-use super::core::{advance, byte, fail, lenient, nstring, peek, sp, sp_or_missing, take_while0};
+use super::core::{
+    advance, at_nil, byte, fail, lenient, nstring, peek, sp, sp_or_missing, take_while0,
+};
 use super::{Input, PResult};
 use crate::types::{Address, Envelope};
 
@@ -43,7 +45,8 @@ pub(super) fn envelope(i: &mut Input<'_>) -> PResult<Box<Envelope>> {
 }
 
 // env-from = "(" 1*address ")" / nil (likewise the other address lists; RFC 9051 section 9).
-// Tolerated: an empty list `()`, and spaces between addresses.
+// Tolerated: an empty list `()`, spaces between addresses, and `NIL` in place of an address,
+// skipped (`(NIL ({123}...` from the server in jstedfast/MailKit#991).
 /// Servers repeat the From list as Sender and Reply-To when those headers are absent (RFC 3501
 /// section 7.4.2): when the input starts with the very bytes of the From list, `from` (what
 /// they parsed to) is cloned into `out` and they are skipped, instead of being parsed again.
@@ -75,6 +78,9 @@ fn address_list(i: &mut Input<'_>, out: &mut Vec<Address>) -> PResult<()> {
                     Some(b')') if !out.is_empty() || lenient(i) => {
                         byte(i, b')', ")")?;
                         return Ok(());
+                    }
+                    Some(b'N' | b'n') if lenient(i) && at_nil(i) => {
+                        advance(i, 3);
                     }
                     Some(b'(') => {
                         if out.is_empty() {
