@@ -673,9 +673,9 @@ fn multipart_parameters_in_place_of_md5() {
 
 /// qiye.163.com copies a Content-Description of `""` into BODY unescaped, as `""""`
 /// (emersion/go-imap#659, the part of the reported response that carries it). The second reading
-/// takes `""` inside the string as one quote.
+/// takes the quotes that no delimiter follows as content.
 #[test]
-fn unescaped_quotes_written_doubled() {
+fn unescaped_quotes_in_a_description() {
     let (_, items) = fetch(quirk!(
         b"* 150 FETCH (UID 1733220355 BODY ((\"text\" \"html\" (\"charset\" \"UTF-8\") NIL NIL \"quoted-printable\" 1224 16)(\"application\" \"octet-stream\" (\"name\" \"2154973550.pdf\") NIL \"\"\"\" \"base64\" 65322) \"MIXED\"))\r\n"
     ));
@@ -687,12 +687,29 @@ fn unescaped_quotes_written_doubled() {
     };
     assert_eq!(
         part.description.as_ref().map(|d| d.as_bytes()),
-        Some(&b"\""[..])
+        Some(&b"\"\""[..])
     );
     assert_eq!(part.encoding.as_bytes(), b"base64");
 }
 
-/// A response that parses as written is never read with doubled quotes: `""` stays an empty
+/// iCloud sends Message-IDs that hold quotes without escaping them (MailCore/mailcore2#1967;
+/// the report does not quote the bytes, so this is the shape it describes, in an envelope
+/// from the same report).
+#[test]
+fn unescaped_quotes_in_a_message_id() {
+    let (_, items) = fetch(quirk!(
+        b"* 7027 FETCH (UID 11153 ENVELOPE (\"Tue, 30 Jan 2018 23:39:12 +0100 (CET)\" \"Redacted\" ((NIL NIL \"redacted\" \"me.com\")) NIL NIL NIL NIL NIL NIL \"<\"quoted.local\"@mp-be012>\"))\r\n"
+    ));
+    let FetchData::Envelope(env) = &items[1] else {
+        panic!("not an envelope: {items:?}")
+    };
+    assert_eq!(
+        env.message_id.as_ref().map(|m| m.as_bytes()),
+        Some(&b"<\"quoted.local\"@mp-be012>"[..])
+    );
+}
+
+/// A response that parses as written is never read the loose way: `""` stays an empty
 /// string.
 #[test]
 fn empty_strings_keep_their_meaning() {

@@ -323,7 +323,8 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 // (RFC 9051 section 9; RFC 3501 has no UTF-8 forms, and RFC 9051 sends UTF-8 only once
 // UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
 // then only as valid UTF-8). Tolerated: any 8-bit byte, a backslash before any character, and
-// on the second reading of a failed response (`parse_response`), `""` as one quote.
+// on the second reading of a failed response (`parse_response`), a quote that no delimiter
+// (SP, `)`, `]`, CR, LF) follows, read as part of the string.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     byte(i, b'"', "quoted string")?;
@@ -335,11 +336,9 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     // strict-mode checks are verified on the whole span afterwards.
     loop {
         match find_quoted_special(body, n) {
-            Some(k)
-                if body[k] == b'"' && i.state.doubled_quotes && body.get(k + 1) == Some(&b'"') =>
-            {
-                escaped = true;
-                n = k + 2;
+            // On the second reading, a quote that no delimiter follows is content.
+            Some(k) if body[k] == b'"' && i.state.loose_quotes && !ends_string(body.get(k + 1)) => {
+                n = k + 1;
             }
             Some(k) if body[k] == b'"' => {
                 n = k;
@@ -401,8 +400,7 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     let mut out = Vec::with_capacity(raw.len());
     let mut it = raw.iter();
     while let Some(&b) = it.next() {
-        // A backslash escapes the next byte; so does a quote (only doubled quotes reach here).
-        if b == b'\\' || b == b'"' {
+        if b == b'\\' {
             if let Some(&next) = it.next() {
                 out.push(next);
             }
@@ -411,6 +409,13 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         }
     }
     Ok(Bytes::from(out))
+}
+
+/// Whether `next`, the byte after a quote, can follow a quoted string: SP, `)`, `]`, CR, LF or
+/// the end of the unit.
+#[inline]
+pub(super) fn ends_string(next: Option<&u8>) -> bool {
+    matches!(next, None | Some(b' ' | b')' | b']' | b'\r' | b'\n'))
 }
 
 /// The first quote, backslash or LF in `body` at or after `from`.
@@ -933,7 +938,7 @@ pub(super) mod testing {
             state: Ctx {
                 unit: &unit,
                 opts: &opts,
-                doubled_quotes: false,
+                loose_quotes: false,
             },
         };
         match p(&mut i) {

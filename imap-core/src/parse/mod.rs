@@ -61,9 +61,9 @@ impl ParseOptions {
 pub(crate) struct Ctx<'a> {
     pub unit: &'a Bytes,
     pub opts: &'a ParseOptions,
-    /// Read `""` inside a quoted string as one quote character (the second reading of a
-    /// response that failed; see [`parse_response`]).
-    pub doubled_quotes: bool,
+    /// Inside a quoted string, take a quote that no delimiter follows as content (the second
+    /// reading of a response that failed; see [`parse_response`]).
+    pub loose_quotes: bool,
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -81,7 +81,7 @@ pub(crate) type PResult<O> = Result<O, winnow::error::ErrMode<PErr>>;
 fn run<T>(
     unit: &Bytes,
     opts: &ParseOptions,
-    doubled_quotes: bool,
+    loose_quotes: bool,
     parser: impl FnOnce(&mut Input<'_>) -> PResult<T>,
 ) -> Result<T, ParseError> {
     let mut input = Input {
@@ -89,7 +89,7 @@ fn run<T>(
         state: Ctx {
             unit,
             opts,
-            doubled_quotes,
+            loose_quotes,
         },
     };
     match parser(&mut input) {
@@ -118,22 +118,30 @@ fn run<T>(
 /// included).
 ///
 /// Tolerated (unless [`ParseOptions::strict`]): quote characters a server copied into a quoted
-/// string without escaping them, written doubled. qiye.163.com sends a Content-Description of
-/// `""` as `""""` (go-imap #659). A response that fails to parse and holds `""` is read a second
-/// time with `""` inside a string taken as one quote; the first error is reported if that
-/// fails too. Only failing responses pay for the second reading, and a response that parses as
-/// written is never read the other way (so `("a""b")`, two strings without a space, keeps its
-/// meaning).
+/// string without escaping them. iCloud sends Message-IDs holding quotes that way
+/// (MailCore/mailcore2#1967) and qiye.163.com a Content-Description of `""` as `""""`
+/// (emersion/go-imap#659). A response that fails to parse and holds such a quote is read a
+/// second time, taking a quote that no delimiter (SP, `)`, `]`, CR or LF) follows as part of the
+/// string; the first error is reported if that fails too. Only failing responses pay for the
+/// second reading, and a response that parses as written is never read the other way.
 ///
 /// # Errors
 /// A [`ParseError`] naming what was expected and where.
 pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, ParseError> {
     match run(unit, opts, false, response::response) {
-        Err(e) if !opts.strict && memchr::memmem::find(unit, b"\"\"").is_some() => {
+        Err(e) if !opts.strict && has_glued_quote(unit) => {
             run(unit, opts, true, response::response).map_err(|_| e)
         }
         parsed => parsed,
     }
+}
+
+/// Whether a quote stands right before a byte that cannot follow a quoted string, away from
+/// where a string starts (the case the second reading of [`parse_response`] is for).
+fn has_glued_quote(unit: &[u8]) -> bool {
+    memchr::memchr_iter(b'"', unit).any(|k| {
+        k > 0 && !matches!(unit[k - 1], b' ' | b'(') && !core::ends_string(unit.get(k + 1))
+    })
 }
 
 /// Parses one framed command unit (`tag SP command CRLF`, literals included), as a server

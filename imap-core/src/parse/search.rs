@@ -542,7 +542,7 @@ mod tests {
             state: Ctx {
                 unit: &unit,
                 opts: &opts,
-                doubled_quotes: false,
+                loose_quotes: false,
             },
         };
         p(&mut i)
