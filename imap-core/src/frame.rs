@@ -85,6 +85,11 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use crate::excerpt::Excerpt;
 
+/// The default deepest parenthesis nesting, shared by [`Limits`] and
+/// [`ParseOptions`](crate::parse::ParseOptions) so a unit the client accepts parses the same when
+/// handed to the parser directly.
+pub const DEFAULT_MAX_DEPTH: usize = 100;
+
 /// Size limits for received units.
 ///
 /// The framer enforces `max_line`, `max_literal` and `max_unit`; `max_depth` is carried for the
@@ -112,7 +117,7 @@ impl Default for Limits {
             max_line: 16 * 1024 * 1024,
             max_literal: 1 << 30,
             max_unit: (1 << 30) + (1 << 20),
-            max_depth: 100,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 }

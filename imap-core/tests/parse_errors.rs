@@ -124,6 +124,7 @@ const BAD: &[(&[u8], bool)] = &[
     (b"* LIST () \"/\" \"caf\xe9\"\r\n", true),
     (b"+\r\n", true),
     (b"* SEARCH 1 \r\n", true),
+    (b"* ESEARCH UID MIN 0 MAX 0\r\n", true),
 ];
 
 #[test]

@@ -790,7 +790,18 @@ fn date_text(i: &mut Input<'_>) -> PResult<Date> {
     let m = month(i)?;
     byte(i, b'-', "-")?;
     let y = fixed_digits(i, 4, "year")?;
-    Date::new(y as u16, m, day).map_or_else(|| fail(&start, "valid date"), Ok)
+    wire_date(y as u16, m, day).map_or_else(|| fail(&start, "valid date"), Ok)
+}
+
+/// A date as the grammar allows it: a month from `month`, a four-digit year and a day from 1 to
+/// 31. The grammar does not check the calendar, so neither does the parser (`31-Feb-2024` is
+/// kept as sent, where [`Date::new`] would refuse it).
+fn wire_date(year: u16, month: u8, day: u8) -> Option<Date> {
+    (year <= 9999 && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date {
+        year,
+        month,
+        day,
+    })
 }
 
 // date = date-text / DQUOTE date-text DQUOTE (RFC 9051 section 9)
@@ -841,7 +852,7 @@ pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
     advance(i, 1);
     let z = fixed_digits(i, 4, "zone")? as i16;
     byte(i, b'"', "closing quote")?;
-    let date = Date::new(y as u16, m, day);
+    let date = wire_date(y as u16, m, day);
     match date.and_then(|date| {
         DateTime::new(
             date,
@@ -989,6 +1000,18 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn dates_are_kept_as_the_grammar_allows_them() {
+        for strict in [false, true] {
+            let (dt, _) = run_on(b"\"31-Feb-2024 10:00:00 +0000\"", strict, date_time).unwrap();
+            assert_eq!((dt.date.month, dt.date.day), (2, 31), "kept as sent");
+            let (d, _) = run_on(b"30-Feb-2023", strict, date).unwrap();
+            assert_eq!((d.month, d.day), (2, 30));
+            assert!(run_on(b"32-Jan-2024", strict, date).is_err());
+            assert!(run_on(b"0-Jan-2024", strict, date).is_err());
         }
     }
 

@@ -41,7 +41,7 @@ impl Default for ParseOptions {
         ParseOptions {
             strict: false,
             utf8: false,
-            max_depth: 64,
+            max_depth: crate::frame::DEFAULT_MAX_DEPTH,
         }
     }
 }

@@ -634,12 +634,23 @@ fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
     Ok((nums, modseq_v))
 }
 
+/// The number after MIN or MAX: `nz-number`; tolerated: 0, which a server may write for a
+/// search that matched nothing instead of leaving MIN and MAX out (RFC 4731 section 3.1).
+fn min_max(i: &mut Input<'_>) -> PResult<u32> {
+    if lenient(i) {
+        number(i)
+    } else {
+        nz_number(i).map(|n| n.get())
+    }
+}
+
 // esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)
 // search-correlator = SP "(" "TAG" SP tag-string ")"
 // search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
 //   "COUNT" SP number / search-ret-data-ext (RFC 4731, RFC 9051 section 9)
 // search-return-data =/ "MODSEQ" SP mod-sequence-value (RFC 7162 section 7).
-// Tolerated: `(MODSEQ n)` in parentheses, as SEARCH writes it (reported in MailKit #323).
+// Tolerated: `(MODSEQ n)` in parentheses, as SEARCH writes it (reported in MailKit #323), and
+// `MIN 0` / `MAX 0` (see `min_max`).
 fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
     let mut out = ESearch {
         tag: None,
@@ -680,9 +691,9 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
         let n = name.as_bytes();
         let is = |w: &str| n.eq_ignore_ascii_case(w.as_bytes());
         out.data.push(if is("MIN") {
-            ESearchData::Min(number(i)?)
+            ESearchData::Min(min_max(i)?)
         } else if is("MAX") {
-            ESearchData::Max(number(i)?)
+            ESearchData::Max(min_max(i)?)
         } else if is("COUNT") {
             ESearchData::Count(number(i)?)
         } else if is("ALL") {

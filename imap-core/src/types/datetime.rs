@@ -19,13 +19,26 @@ pub struct Date {
 }
 
 impl Date {
-    /// A validated date.
+    /// A validated date: a year of four digits at most, and a day that exists in its month of
+    /// the Gregorian calendar (so `Date::new(2023, 2, 29)` is `None`).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        (year <= 9999 && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date {
+        (year <= 9999 && (1..=Self::days_in_month(year, month)).contains(&day)).then_some(Date {
             year,
             month,
             day,
         })
+    }
+
+    /// The number of days in `month` (1 to 12) of `year`; 0 for a month out of range.
+    pub fn days_in_month(year: u16, month: u8) -> u8 {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        }
     }
 }
 
@@ -153,6 +166,30 @@ mod tests {
         let dt = DateTime::new(Date::new(1996, 7, 17).unwrap(), 2, 44, 25, -420).unwrap();
         assert_eq!(dt.to_string(), "17-Jul-1996 02:44:25 -0700");
         assert_eq!(Date::new(1994, 2, 1).unwrap().to_string(), "1-Feb-1994");
+    }
+
+    #[test]
+    fn dates_must_exist_in_the_calendar() {
+        assert!(Date::new(2024, 2, 29).is_some(), "leap year");
+        assert!(Date::new(2000, 2, 29).is_some(), "divisible by 400");
+        assert!(Date::new(1900, 2, 29).is_none(), "divisible by 100 only");
+        assert!(Date::new(2023, 2, 29).is_none());
+        assert!(Date::new(2024, 2, 31).is_none());
+        assert!(Date::new(2024, 4, 31).is_none());
+        assert!(Date::new(2024, 12, 31).is_some());
+        assert!(Date::new(2024, 1, 0).is_none());
+        assert!(Date::new(2024, 13, 1).is_none());
+        assert!(Date::new(10_000, 1, 1).is_none());
+        // Every day the Unix-time conversion produces is accepted, and no other.
+        for days in 0..(366 * 4) {
+            let dt = DateTime::from_unix_timestamp(days * 86_400 + 951_782_400).unwrap();
+            let d = dt.date;
+            assert_eq!(Date::new(d.year, d.month, d.day), Some(d));
+            assert_eq!(
+                Date::new(d.year, d.month, d.day + 1).is_some(),
+                d.day < Date::days_in_month(d.year, d.month)
+            );
+        }
     }
 
     #[test]
