@@ -7,16 +7,13 @@
 //! `python3` or `curl` is missing the test is skipped with a loud message, unless
 //! `IMAP_TESTS_REQUIRE_CLIENTS=1` is set, in which case it fails.
 
+mod support;
+
 use mock_server::demo::demo_store;
 use mock_server::listener::{MockServer, RunningServer};
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
-
-/// The longest any client process may run.
-const CHILD_TIMEOUT: Duration = Duration::from_secs(30);
+use std::path::Path;
+use std::process::Command;
+use support::{Output, available, ca_file, run};
 
 fn server() -> RunningServer {
     MockServer::builder()
@@ -26,111 +23,6 @@ fn server() -> RunningServer {
         .allow_plaintext_login(true)
         .start()
         .expect("starting the mock server")
-}
-
-/// Whether `program` can be run; when it cannot, either skip loudly or fail (with
-/// `IMAP_TESTS_REQUIRE_CLIENTS=1`).
-fn available(program: &str) -> bool {
-    let found = Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        let msg = format!(
-            "real_clients: `{program}` is not installed; the real-client test using it is SKIPPED \
-             (set IMAP_TESTS_REQUIRE_CLIENTS=1 to make this an error)"
-        );
-        if std::env::var("IMAP_TESTS_REQUIRE_CLIENTS").is_ok_and(|v| v == "1") {
-            panic!("{msg}");
-        }
-        eprintln!("\n!!!!!!!!!!\n{msg}\n!!!!!!!!!!\n");
-    }
-    found
-}
-
-/// A child process, killed and reaped on drop.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// What a finished child printed.
-struct Output {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `cmd` to completion within [`CHILD_TIMEOUT`]; panics (after killing it) when it takes
-/// longer.
-fn run(mut cmd: Command) -> Output {
-    let desc = format!("{cmd:?}");
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawning {desc}: {e}"));
-    let mut guard = Guard(child);
-    let drain = |r: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_string(&mut s);
-            }
-            s
-        })
-    };
-    let out = drain(guard.0.stdout.take().map(|r| Box::new(r) as _));
-    let err = drain(guard.0.stderr.take().map(|r| Box::new(r) as _));
-    let deadline = Instant::now() + CHILD_TIMEOUT;
-    let status = loop {
-        if let Some(s) = guard.0.try_wait().expect("waiting for the child") {
-            break s;
-        }
-        if Instant::now() > deadline {
-            drop(guard);
-            panic!("{desc} ran longer than {CHILD_TIMEOUT:?}; killed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        success: status.success(),
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-    }
-}
-
-/// A file in the temp directory, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(contents: &str) -> TempFile {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "imap-tests-{}-{}.pem",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::write(&path, contents).expect("writing a temp file");
-        TempFile(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn ca_file(server: &RunningServer) -> TempFile {
-    TempFile::new(server.certificate().expect("TLS certificate").pem())
 }
 
 // ----- Python imaplib -----
@@ -147,13 +39,9 @@ fn imaplib_session(server: &RunningServer, tls: bool) -> Vec<(String, String)> {
     } else {
         cmd.arg(server.addr().port().to_string()).arg("plain");
     }
-    let o = run(cmd);
-    assert!(
-        o.success,
-        "imaplib script failed\nstdout:\n{}\nstderr:\n{}",
-        o.stdout, o.stderr
-    );
-    o.stdout
+    run(cmd)
+        .expect_success("the imaplib script")
+        .stdout
         .lines()
         .filter_map(|l| l.split_once(": "))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -225,13 +113,7 @@ fn curl(args: &[&str]) -> Output {
 }
 
 fn curl_ok(args: &[&str]) -> String {
-    let o = curl(args);
-    assert!(
-        o.success,
-        "curl {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        o.stdout, o.stderr
-    );
-    o.stdout
+    curl(args).expect_success(&format!("curl {args:?}")).stdout
 }
 
 fn check_curl(base: &str, extra: &[&str]) {

@@ -1,0 +1,309 @@
+//! mbsync (isync), a real and demanding synchronizer, against the mock server's implicit-TLS
+//! listener: a two-way sync of every mailbox of the demo account with a local Maildir, then
+//! changes on both sides (a message written near, flags set and a message trashed near; a
+//! delivery, an expunge and a flag change made far by "another client" through the store), a
+//! second sync, and a third that must change nothing. After every sync the Maildir and the
+//! server hold the same messages (bytes, line ends aside) with the same flags, mailbox by
+//! mailbox.
+//!
+//! Skipped with a loud message when `mbsync` is missing, unless `IMAP_TESTS_REQUIRE_CLIENTS=1`
+//! (CI installs Debian's `isync`).
+
+mod support;
+
+use imap_core::types::{Flag, Uid};
+use mock_server::demo::{DEMO_PASSWORD, DEMO_USER, demo_store};
+use mock_server::listener::{MockServer, RunningServer};
+use mock_server::store::Account;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::{TempDir, available, ca_file, run};
+
+fn server() -> RunningServer {
+    MockServer::builder()
+        .store(demo_store())
+        .tls()
+        .start()
+        .expect("starting the mock server")
+}
+
+/// The mbsync configuration: the far side is the server over implicit TLS with the server's
+/// certificate as the only trust anchor, the near side a Maildir under `dir`.
+fn config(server: &RunningServer, ca: &Path, dir: &Path) -> String {
+    format!(
+        "IMAPAccount mock\n\
+         Host 127.0.0.1\n\
+         Port {port}\n\
+         User {DEMO_USER}\n\
+         Pass {DEMO_PASSWORD}\n\
+         SSLType IMAPS\n\
+         CertificateFile {ca}\n\
+         AuthMechs PLAIN\n\
+         \n\
+         IMAPStore far\n\
+         Account mock\n\
+         \n\
+         MaildirStore near\n\
+         Path {maildir}/\n\
+         Inbox {maildir}/INBOX\n\
+         SubFolders Verbatim\n\
+         \n\
+         Channel mock\n\
+         Far :far:\n\
+         Near :near:\n\
+         Patterns *\n\
+         Create Both\n\
+         Expunge Both\n\
+         SyncState {state}/\n",
+        port = server.tls_addr().port(),
+        ca = ca.display(),
+        maildir = dir.join("mail").display(),
+        state = dir.join("state").display(),
+    )
+}
+
+/// Runs one sync of every channel; panics with mbsync's output when it fails.
+fn sync(rc: &Path) -> String {
+    let mut cmd = Command::new("mbsync");
+    cmd.arg("-c").arg(rc).arg("-a");
+    run(cmd).expect_success("mbsync").stderr
+}
+
+/// A message as both sides can be compared: its bytes with LF line ends and without the
+/// `X-TUID` header mbsync adds to what it uploads, and its system flags as Maildir letters.
+type Mirror = Vec<(String, String)>;
+
+fn normalize(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw)
+        .replace("\r\n", "\n")
+        .lines()
+        .filter(|l| !l.starts_with("X-TUID: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Maildir info letters (sorted, as mbsync writes them) for the system flags in `flags`.
+fn letters(flags: &[Flag]) -> String {
+    let mut l: Vec<char> = flags
+        .iter()
+        .filter_map(|f| match f {
+            Flag::Draft => Some('D'),
+            Flag::Flagged => Some('F'),
+            Flag::Answered => Some('R'),
+            Flag::Seen => Some('S'),
+            Flag::Deleted => Some('T'),
+            _ => None,
+        })
+        .collect();
+    l.sort_unstable();
+    l.into_iter().collect()
+}
+
+/// What the server holds in `mailbox`, sorted.
+fn far(account: &Account, mailbox: &str) -> Mirror {
+    let mut out: Mirror = account
+        .uids(mailbox)
+        .expect("server mailbox")
+        .into_iter()
+        .map(|uid| {
+            let m = account
+                .message(mailbox, uid)
+                .expect("server mailbox")
+                .expect("listed message");
+            (normalize(m.raw()), letters(&m.flags))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The Maildir folder of `mailbox` under `dir`.
+fn folder(dir: &Path, mailbox: &str) -> PathBuf {
+    dir.join("mail").join(mailbox)
+}
+
+/// What the Maildir holds for `mailbox` (its `cur` and `new`), sorted.
+fn near(dir: &Path, mailbox: &str) -> Mirror {
+    let mut out = Mirror::new();
+    for sub in ["cur", "new"] {
+        let Ok(entries) = std::fs::read_dir(folder(dir, mailbox).join(sub)) else {
+            continue;
+        };
+        for e in entries {
+            let path = e.expect("a Maildir entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let info = name.split_once(":2,").map_or("", |(_, i)| i);
+            let mut flags: Vec<char> = info.chars().filter(char::is_ascii_uppercase).collect();
+            flags.sort_unstable();
+            let raw = std::fs::read(&path).expect("reading a Maildir message");
+            out.push((normalize(&raw), flags.into_iter().collect()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Asserts that every server mailbox and its Maildir folder hold the same messages and flags.
+fn assert_mirrored(account: &Account, dir: &Path, log: &str) {
+    let mailboxes = account.mailboxes();
+    assert!(mailboxes.len() >= 7, "{mailboxes:?}");
+    for mailbox in &mailboxes {
+        assert!(
+            folder(dir, mailbox).is_dir(),
+            "no Maildir folder for {mailbox}\n{log}"
+        );
+        assert_eq!(
+            near(dir, mailbox),
+            far(account, mailbox),
+            "{mailbox} differs after the sync\n{log}"
+        );
+    }
+}
+
+/// The Maildir file in `mailbox` whose message holds `needle`.
+fn near_file(dir: &Path, mailbox: &str, needle: &str) -> PathBuf {
+    ["cur", "new"]
+        .iter()
+        .flat_map(|sub| {
+            std::fs::read_dir(folder(dir, mailbox).join(sub))
+                .into_iter()
+                .flatten()
+        })
+        .map(|e| e.expect("a Maildir entry").path())
+        .find(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).contains(needle))
+        .unwrap_or_else(|| panic!("no message with {needle:?} in {mailbox}"))
+}
+
+/// The server UID in `mailbox` whose message holds `needle`.
+fn far_uid(account: &Account, mailbox: &str, needle: &str) -> Option<Uid> {
+    account.uids(mailbox).unwrap().into_iter().find(|&uid| {
+        let m = account.message(mailbox, uid).unwrap().unwrap();
+        String::from_utf8_lossy(m.raw()).contains(needle)
+    })
+}
+
+/// Sets the Maildir flags of `file` to `letters` (moving it to `cur`, as a mail reader does).
+fn set_near_flags(file: &Path, letters: &str) -> PathBuf {
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let base = name.split_once(":2,").map_or(name.as_str(), |(b, _)| b);
+    let cur = file.parent().unwrap().parent().unwrap().join("cur");
+    let to = cur.join(format!("{base}:2,{letters}"));
+    std::fs::rename(file, &to).expect("renaming a Maildir message");
+    to
+}
+
+#[test]
+fn mbsync_two_way_sync_over_tls() {
+    if !available("mbsync") {
+        return;
+    }
+    let server = server();
+    let account = server.server().store().account(DEMO_USER).unwrap();
+    let ca = ca_file(&server);
+    let dir = TempDir::new("mbsync");
+    let rc = dir.0.join("mbsyncrc");
+    std::fs::write(&rc, config(&server, &ca.0, &dir.0)).unwrap();
+    std::fs::create_dir_all(dir.0.join("state")).unwrap();
+    std::fs::create_dir_all(dir.0.join("mail")).unwrap();
+
+    // 1. Everything comes down.
+    let log = sync(&rc);
+    assert_mirrored(&account, &dir.0, &log);
+    let inbox_before = account.uids("INBOX").unwrap().len();
+    assert!(inbox_before >= 3);
+
+    // 2. Changes near: a new message, flags on another, a third trashed.
+    let new_near = folder(&dir.0, "INBOX")
+        .join("new")
+        .join("1700000000.near.test");
+    std::fs::write(
+        &new_near,
+        "From: near@example.org\nTo: demo@example.com\nSubject: written near\n\
+         Message-ID: <near-1@example.org>\nDate: Sun, 06 Dec 2026 10:00:00 +0000\n\n\
+         hello from the Maildir\n",
+    )
+    .unwrap();
+    let uids = account.uids("INBOX").unwrap();
+    let subject_of = |uid: Uid| {
+        let raw = account
+            .message("INBOX", uid)
+            .unwrap()
+            .unwrap()
+            .raw()
+            .clone();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        text.lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .expect("a Subject")
+            .to_owned()
+    };
+    let flag_me = subject_of(uids[0]);
+    let trash_me = subject_of(uids[1]);
+    set_near_flags(&near_file(&dir.0, "INBOX", &flag_me), "FRS");
+    set_near_flags(&near_file(&dir.0, "INBOX", &trash_me), "ST");
+
+    // 3. Changes far, by another client: a delivery, an expunge, a flag change.
+    account
+        .append(
+            "INBOX",
+            b"From: far@example.net\r\nTo: demo@example.com\r\nSubject: written far\r\n\
+              Message-ID: <far-1@example.net>\r\n\r\nhello from the server\r\n"
+                .to_vec(),
+            &[Flag::Answered],
+            None,
+        )
+        .unwrap();
+    let expunge_me = subject_of(*uids.last().unwrap());
+    account
+        .expunge_uids("INBOX", &[*uids.last().unwrap()])
+        .unwrap();
+    let reflag = uids[2];
+    let reflag_subject = subject_of(reflag);
+    account
+        .set_flags("INBOX", reflag, &[Flag::Flagged])
+        .unwrap();
+
+    // 4. Both ways.
+    let log = sync(&rc);
+    assert_mirrored(&account, &dir.0, &log);
+    assert!(
+        far_uid(&account, "INBOX", "<near-1@example.org>").is_some(),
+        "the near message was not uploaded\n{log}"
+    );
+    let flagged = far_uid(&account, "INBOX", &flag_me).unwrap();
+    let flags = account.message("INBOX", flagged).unwrap().unwrap().flags;
+    assert_eq!(letters(&flags), "FRS", "{log}");
+    assert!(
+        far_uid(&account, "INBOX", &format!("Subject: {trash_me}")).is_none(),
+        "the trashed message is still on the server\n{log}"
+    );
+    near_file(&dir.0, "INBOX", "<far-1@example.net>");
+    assert!(
+        !near(&dir.0, "INBOX")
+            .iter()
+            .any(|(m, _)| m.contains(&format!("Subject: {expunge_me}\n"))),
+        "the message expunged far is still near\n{log}"
+    );
+    let reflagged = near_file(&dir.0, "INBOX", &format!("Subject: {reflag_subject}\n"));
+    assert!(
+        reflagged.to_string_lossy().ends_with(":2,F"),
+        "{reflagged:?}\n{log}"
+    );
+    // One uploaded, one trashed, one delivered, one expunged.
+    assert_eq!(account.uids("INBOX").unwrap().len(), inbox_before);
+
+    // 5. Nothing left to do: a third sync changes neither side.
+    let before: Vec<_> = account
+        .mailboxes()
+        .iter()
+        .map(|m| (account.uids(m).unwrap(), near(&dir.0, m)))
+        .collect();
+    let log = sync(&rc);
+    let after: Vec<_> = account
+        .mailboxes()
+        .iter()
+        .map(|m| (account.uids(m).unwrap(), near(&dir.0, m)))
+        .collect();
+    assert_eq!(before, after, "{log}");
+    assert_mirrored(&account, &dir.0, &log);
+}
