@@ -31,7 +31,8 @@ impl Date {
 
     /// The number of days in `month` (1 to 12) of `year`; 0 for a month out of range.
     pub fn days_in_month(year: u16, month: u8) -> u8 {
-        let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
         match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
