@@ -5,7 +5,7 @@ mod common;
 use common::{MSG, Raw, data, kind, tagged};
 use imap_core::frame::Limits;
 use imap_core::types::{
-    Code, Data, FetchData, Response, SeqNum, SimpleCode, StatusKind, StatusResponse,
+    Code, Data, FetchData, Flag, Response, SeqNum, SimpleCode, StatusKind, StatusResponse,
 };
 use mock_server::listener::{MemoryConnection, MockServer};
 use mock_server::session::options::{Faults, InjectPoint, Injection, Quirks};
@@ -477,4 +477,43 @@ fn condstore_qresync_and_esearch() {
     assert!(data(&r).is_empty());
     let r = c.run("e4", "UID FETCH $ (FLAGS)");
     assert_eq!(fetch_seqs(&r), [1]);
+}
+
+/// After ENABLE IMAP4rev2 the deprecated RECENT response and `\Recent` flag are left out
+/// (RFC 9051 appendix E, item 12); an IMAP4rev1 session on the same mailbox still gets both.
+#[test]
+fn imap4rev2_sessions_get_no_recent() {
+    let server = MockServer::builder().store(store(2)).build().unwrap();
+    let recent_of = |r: &[Response]| -> (bool, bool) {
+        let ds = data(r);
+        let response = ds.iter().any(|d| matches!(d, Data::Recent(_)));
+        let flag = ds.iter().any(|d| match d {
+            Data::Fetch { data, .. } => data
+                .iter()
+                .any(|i| matches!(i, FetchData::Flags(f) if f.contains(&Flag::Recent))),
+            _ => false,
+        });
+        (response, flag)
+    };
+    let mut rev2 = login(&server);
+    assert_eq!(kind(&rev2.run("e1", "ENABLE IMAP4rev2")), StatusKind::Ok);
+    let r = select(&mut rev2);
+    assert_eq!(recent_of(&r), (false, false), "{r:?}");
+    // This session took `\Recent` for both messages, but is not told of it.
+    let r = rev2.run("f1", "FETCH 1:* (FLAGS)");
+    assert_eq!(fetch_seqs(&r), [1, 2]);
+    assert_eq!(recent_of(&r), (false, false), "{r:?}");
+
+    // A new message, seen by an IMAP4rev1 session first: it gets `\Recent` and RECENT.
+    let mut rev1 = login(&server);
+    server
+        .store()
+        .account("alice")
+        .unwrap()
+        .append("INBOX", MSG.to_vec(), &[], None)
+        .unwrap();
+    let r = select(&mut rev1);
+    assert!(recent_of(&r).0, "{r:?}");
+    let r = rev1.run("f2", "FETCH 3 (FLAGS)");
+    assert_eq!(recent_of(&r), (false, true), "{r:?}");
 }

@@ -37,7 +37,7 @@ use crate::transcript::{self, Direction};
 use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
 use imap_core::types::{
-    Atom, Capability, Code, Command, CommandBody, Data, FetchData, Response, SimpleCode,
+    Atom, Capability, Code, Command, CommandBody, Data, FetchData, Flag, Response, SimpleCode,
     StatusKind, StatusResponse, Str, Tag, Uid, UidSet,
 };
 use options::{InjectPoint, Quirks, SessionOptions};
@@ -190,6 +190,19 @@ pub(crate) type Outcome = Result<(Option<Code>, String), Fail>;
 
 fn ok(text: &str) -> Outcome {
     Ok((None, text.to_owned()))
+}
+
+/// IMAP4rev2 deprecates the `\Recent` flag with the RECENT response (RFC 9051 appendix E,
+/// item 12): once a client has enabled IMAP4rev2 the flag is left out of FETCH FLAGS, as the
+/// RECENT response is left out of SELECT where that is made.
+fn without_recent(resp: &mut Response) {
+    if let Response::Data(Data::Fetch { data, .. }) = resp {
+        for item in data {
+            if let FetchData::Flags(flags) = item {
+                flags.retain(|f| *f != Flag::Recent);
+            }
+        }
+    }
 }
 
 impl Session {
@@ -368,7 +381,10 @@ impl Session {
     }
 
     /// Sends a response (recording it).
-    fn send(&mut self, resp: Response) {
+    fn send(&mut self, mut resp: Response) {
+        if self.enabled.rev2 {
+            without_recent(&mut resp);
+        }
         if let Some(t) = &self.options.transcript {
             t.record(
                 self.connection,
