@@ -1,11 +1,12 @@
 //! Real third-party clients against the mock server over 127.0.0.1: Python's standard
-//! `imaplib` (tests/data/imaplib_session.py) and curl's `imap://` / `imaps://` support, on the
+//! `imaplib` (tests/data/imaplib_session.py), Node's ImapFlow (tests/data/imapflow, installed
+//! with `npm ci` there) and curl's `imap://` / `imaps://` support, on the
 //! plaintext listener (plaintext LOGIN allowed) and the implicit-TLS listener (the server's
 //! self-signed certificate handed to the client as its only trust anchor).
 //!
 //! Every child process runs with a bounded timeout and is killed when its guard drops. When
-//! `python3` or `curl` is missing the test is skipped with a loud message, unless
-//! `IMAP_TESTS_REQUIRE_CLIENTS=1` is set, in which case it fails.
+//! `python3`, `node` (or the ImapFlow install) or `curl` is missing the test is skipped with a
+//! loud message, unless `IMAP_TESTS_REQUIRE_CLIENTS=1` is set, in which case it fails.
 
 mod support;
 
@@ -101,6 +102,74 @@ fn python_imaplib_over_tls() {
     }
     let server = server();
     check_imaplib(&imaplib_session(&server, true));
+}
+
+// ----- ImapFlow (Node) -----
+
+/// The ImapFlow session script and its installed dependencies (`npm ci` in its directory; CI
+/// does it), or `None`, loudly or as a failure, when Node or the install is missing.
+fn imapflow_script() -> Option<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/imapflow");
+    if !available("node") {
+        return None;
+    }
+    if !dir.join("node_modules/imapflow").is_dir() {
+        let msg = format!(
+            "real_clients: ImapFlow is not installed (run `npm ci` in {}); the ImapFlow test is \
+             SKIPPED (set IMAP_TESTS_REQUIRE_CLIENTS=1 to make this an error)",
+            dir.display()
+        );
+        if std::env::var("IMAP_TESTS_REQUIRE_CLIENTS").is_ok_and(|v| v == "1") {
+            panic!("{msg}");
+        }
+        eprintln!("\n!!!!!!!!!!\n{msg}\n!!!!!!!!!!\n");
+        return None;
+    }
+    Some(dir.join("session.js"))
+}
+
+/// Node's ImapFlow over implicit TLS: listing with STATUS, FETCH of envelopes and body
+/// structures, a streamed download, SEARCH, STORE, APPEND, COPY, MOVE, delete and expunge,
+/// folder management, and IDLE noticing another connection's APPEND, with CONDSTORE, QRESYNC,
+/// UTF8=ACCEPT and IMAP4rev2 enabled as ImapFlow enables them.
+#[test]
+fn imapflow_over_tls() {
+    let Some(script) = imapflow_script() else {
+        return;
+    };
+    let server = server();
+    let ca = ca_file(&server);
+    let mut cmd = Command::new("node");
+    cmd.arg(&script)
+        .arg("127.0.0.1")
+        .arg(server.tls_addr().port().to_string())
+        .arg(&ca.0);
+    let stdout = run(cmd).expect_success("the ImapFlow script").stdout;
+    let lines: Vec<(&str, &str)> = stdout.lines().filter_map(|l| l.split_once(": ")).collect();
+    let expected = [
+        ("ENABLED", "CONDSTORE,IMAP4REV2,QRESYNC,UTF8=ACCEPT"),
+        (
+            "LIST",
+            "Archive/2023=-/1 Archive=\\Archive/1 Drafts=\\Drafts/1 INBOX=\\Inbox/20 \
+             Junk=\\Junk/0 Sent=\\Sent/2 Trash=\\Trash/1",
+        ),
+        ("SELECT", "20 1 true"),
+        ("FETCH", "20 20"),
+        ("HEADER", "Subject: Welcome to the mock IMAP server"),
+        ("DOWNLOAD", "same"),
+        ("SEARCH_UNSEEN", "true"),
+        ("SEARCH_SUBJECT", "1"),
+        ("FLAGS", "$Custom \\Flagged \\Seen"),
+        ("APPEND", "true"),
+        ("COPY", "2"),
+        ("MOVE", "1"),
+        ("DELETE", "1"),
+        ("STATUS", "3 4"),
+        ("RENAMED", "true"),
+        ("IDLE", "1"),
+        ("LOGOUT", "ok"),
+    ];
+    assert_eq!(lines, expected, "\n{stdout}");
 }
 
 // ----- curl -----
