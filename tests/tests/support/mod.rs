@@ -24,16 +24,22 @@ pub fn available(program: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
-        let msg = format!(
-            "real_clients: `{program}` is not installed; the real-client test using it is SKIPPED \
-             (set IMAP_TESTS_REQUIRE_CLIENTS=1 to make this an error)"
-        );
-        if std::env::var("IMAP_TESTS_REQUIRE_CLIENTS").is_ok_and(|v| v == "1") {
-            panic!("{msg}");
-        }
-        eprintln!("\n!!!!!!!!!!\n{msg}\n!!!!!!!!!!\n");
+        missing(&format!("`{program}` is not installed"));
     }
     found
+}
+
+/// Reports a missing client: a loud SKIPPED message, or a failure when
+/// `IMAP_TESTS_REQUIRE_CLIENTS=1` (as in CI).
+pub fn missing(what: &str) {
+    let msg = format!(
+        "real clients: {what}; the test using it is SKIPPED (set IMAP_TESTS_REQUIRE_CLIENTS=1 \
+         to make this an error)"
+    );
+    if std::env::var("IMAP_TESTS_REQUIRE_CLIENTS").is_ok_and(|v| v == "1") {
+        panic!("{msg}");
+    }
+    eprintln!("\n!!!!!!!!!!\n{msg}\n!!!!!!!!!!\n");
 }
 
 /// A child process, killed and reaped on drop.
