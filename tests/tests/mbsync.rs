@@ -12,20 +12,12 @@
 mod support;
 
 use imap_core::types::{Flag, Uid};
-use mock_server::demo::{DEMO_PASSWORD, DEMO_USER, demo_store};
-use mock_server::listener::{MockServer, RunningServer};
+use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
+use mock_server::listener::RunningServer;
 use mock_server::store::Account;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{TempDir, available, ca_file, run};
-
-fn server() -> RunningServer {
-    MockServer::builder()
-        .store(demo_store())
-        .tls()
-        .start()
-        .expect("starting the mock server")
-}
+use support::{TempDir, available, ca_file, run, tls_demo_server};
 
 /// The mbsync configuration: the far side is the server over implicit TLS with the server's
 /// certificate as the only trust anchor, the near side a Maildir under `dir`.
@@ -197,7 +189,7 @@ fn mbsync_two_way_sync_over_tls() {
     if !available("mbsync") {
         return;
     }
-    let server = server();
+    let server = tls_demo_server();
     let account = server.server().store().account(DEMO_USER).unwrap();
     let ca = ca_file(&server);
     let dir = TempDir::new("mbsync");

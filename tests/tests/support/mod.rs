@@ -4,7 +4,8 @@
 // Each test crate that uses this module uses only part of it.
 #![allow(dead_code)]
 
-use mock_server::listener::RunningServer;
+use mock_server::demo::demo_store;
+use mock_server::listener::{MockServer, RunningServer};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -13,6 +14,15 @@ use std::time::{Duration, Instant};
 
 /// The longest any client process may run.
 pub const CHILD_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The mock server with the demo account, on an implicit-TLS listener only.
+pub fn tls_demo_server() -> RunningServer {
+    MockServer::builder()
+        .store(demo_store())
+        .tls()
+        .start()
+        .expect("starting the mock server")
+}
 
 /// Whether `program` can be run; when it cannot, either skip loudly or fail (with
 /// `IMAP_TESTS_REQUIRE_CLIENTS=1`).
