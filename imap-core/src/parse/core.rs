@@ -323,8 +323,8 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 // (RFC 9051 section 9; RFC 3501 has no UTF-8 forms, and RFC 9051 sends UTF-8 only once
 // UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
 // then only as valid UTF-8). Tolerated: any 8-bit byte, a backslash before any character, and
-// on the second reading of a failed response (`parse_response`), a quote that no delimiter
-// (SP, `)`, `]`, CR, LF) follows, read as part of the string.
+// on the second reading of a failed response (`parse_response`), a quote that text follows
+// (see `ends_string`), read as part of the string.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     byte(i, b'"', "quoted string")?;
@@ -336,7 +336,7 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     // strict-mode checks are verified on the whole span afterwards.
     loop {
         match find_quoted_special(body, n) {
-            // On the second reading, a quote that no delimiter follows is content.
+            // On the second reading, a quote that text follows is content.
             Some(k) if body[k] == b'"' && i.state.loose_quotes && !ends_string(body.get(k + 1)) => {
                 n = k + 1;
             }
@@ -411,11 +411,14 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     Ok(Bytes::from(out))
 }
 
-/// Whether `next`, the byte after a quote, can follow a quoted string: SP, `)`, `]`, CR, LF or
-/// the end of the unit.
+/// Whether a quote followed by `next` closes its string on the second reading of a failed
+/// response: unless what follows is text (a visible character other than `)` and `]`, or an
+/// 8-bit byte), which is what a server that forgot to escape a quote leaves behind. A control
+/// byte after the quote is no sign of text: the encoder writes NUL as SP, so reading it as text
+/// would not survive a round trip (a fuzzer found that).
 #[inline]
 pub(super) fn ends_string(next: Option<&u8>) -> bool {
-    matches!(next, None | Some(b' ' | b')' | b']' | b'\r' | b'\n'))
+    !matches!(next, Some(&b) if (b'!'..=b'~').contains(&b) && b != b')' && b != b']' || b >= 0x80)
 }
 
 /// The first quote, backslash or LF in `body` at or after `from`.

@@ -121,8 +121,8 @@ fn run<T>(
 /// string without escaping them. iCloud sends Message-IDs holding quotes that way
 /// (MailCore/mailcore2#1967) and qiye.163.com a Content-Description of `""` as `""""`
 /// (emersion/go-imap#659). A response that fails to parse and holds such a quote is read a
-/// second time, taking a quote that no delimiter (SP, `)`, `]`, CR or LF) follows as part of the
-/// string; the first error is reported if that fails too. Only failing responses pay for the
+/// second time, taking a quote that text follows (a visible character other than `)` and `]`,
+/// or an 8-bit byte) as part of the string; the first error is reported if that fails too. Only failing responses pay for the
 /// second reading, and a response that parses as written is never read the other way.
 ///
 /// # Errors
@@ -136,8 +136,8 @@ pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, Par
     }
 }
 
-/// Whether a quote stands right before a byte that cannot follow a quoted string, away from
-/// where a string starts (the case the second reading of [`parse_response`] is for).
+/// Whether a quote, away from where a string starts, stands right before text (the case the
+/// second reading of [`parse_response`] is for).
 fn has_glued_quote(unit: &[u8]) -> bool {
     memchr::memchr_iter(b'"', unit).any(|k| {
         k > 0 && !matches!(unit[k - 1], b' ' | b'(') && !core::ends_string(unit.get(k + 1))
