@@ -719,7 +719,34 @@ fn a_quote_before_a_control_byte_still_closes_its_string() {
     let unit = unit(
         b"* LIST (\\Marked) \":\" Tables (tablecloth ((\"ed'e\"\x00\x00\x00\t \"lacy\")))\r\n",
     );
-    assert!(parse_response(&unit, &ParseOptions::default()).is_err());
+    let e = parse_response(&unit, &ParseOptions::default()).unwrap_err();
+    // The error is the first reading's: a value expected where the NUL stands.
+    assert_eq!((e.expected, e.offset), ("value", 48), "{e}");
+}
+
+/// On the second reading a value kept raw (unknown FETCH data) is read as written: only typed
+/// strings take loose quotes. Read loosely, the raw value here would swallow ` "c`, and its bytes,
+/// written back as they are, would then parse (on the first reading) into different items.
+#[test]
+fn raw_values_are_read_as_written_on_the_second_reading() {
+    let unit = unit(b"* 1 FETCH (BODY[] \"x\"y\" X-A \"a\"b \"c\")\r\n");
+    let first = tolerant_parse(&unit);
+    let (_, items) = fetch(first.clone());
+    assert_eq!(items.len(), 3, "{items:?}");
+    let bytes = Bytes::from(encode_response(&first, &EncodeOptions::default()).to_vec());
+    assert_eq!(tolerant_parse(&bytes), first);
+    // Without the raw item the loose string is read, and a well-formed string beside it is
+    // left alone.
+    let unit = self::unit(b"* 1 FETCH (BODY[] \"x\"y\" BODY[1] \"plain\")\r\n");
+    let (_, items) = fetch(tolerant_parse(&unit));
+    let texts: Vec<_> = items
+        .iter()
+        .filter_map(|d| match d {
+            FetchData::BodySection { data, .. } => data.as_ref().map(|s| s.as_bytes().to_vec()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, [b"x\"y".to_vec(), b"plain".to_vec()]);
 }
 
 /// What the second reading accepts encodes to bytes that parse back to the same value.

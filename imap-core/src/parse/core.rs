@@ -897,7 +897,15 @@ fn skip_value(i: &mut Input<'_>, depth: usize) -> PResult<()> {
                 }
             }
         }
-        Some(b'"') => quoted(i).map(drop),
+        Some(b'"') => {
+            // A value kept raw is written back byte for byte, so it is read as written even on
+            // the second reading: a loose quote here could change where the next parse, on the
+            // first reading, splits the re-encoded bytes.
+            let loose = std::mem::replace(&mut i.state.loose_quotes, false);
+            let r = quoted(i).map(drop);
+            i.state.loose_quotes = loose;
+            r
+        }
         Some(b'{' | b'~') => literal(i, true).map(drop),
         Some(_) => {
             // An atom-like token, possibly with a bracketed part: `BODY[HEADER.FIELDS (A B)]`.

@@ -120,9 +120,11 @@ fn run<T>(
 /// Tolerated (unless [`ParseOptions::strict`]): quote characters a server copied into a quoted
 /// string without escaping them. iCloud sends Message-IDs holding quotes that way
 /// (MailCore/mailcore2#1967) and qiye.163.com a Content-Description of `""` as `""""`
-/// (emersion/go-imap#659). A response that fails to parse and holds such a quote is read a
-/// second time, taking a quote that text follows (a visible character other than `)` and `]`,
-/// or an 8-bit byte) as part of the string; the first error is reported if that fails too. Only failing responses pay for the
+/// (emersion/go-imap#659). A response that fails to parse and holds such a quote (one that text
+/// follows: a visible character other than `)` and `]`, or an 8-bit byte; a quote after SP or
+/// `(` is taken to open a string and does not count) is read a second time, taking every quote
+/// that text follows inside a typed string as part of it; the first error is reported if that
+/// fails too. Values kept raw (unknown extension data) are read as written both times. Only failing responses pay for the
 /// second reading, and a response that parses as written is never read the other way.
 ///
 /// # Errors

@@ -380,11 +380,17 @@ impl Session {
         }
     }
 
-    /// Sends a response (recording it).
+    /// Sends a response the session made, as the enabled extensions shape it.
     fn send(&mut self, mut resp: Response) {
         if self.enabled.rev2 {
             without_recent(&mut resp);
         }
+        self.send_as_is(resp);
+    }
+
+    /// Sends a response exactly as given (recording it): the session's own, and fault
+    /// injections, which a test means to arrive as written.
+    fn send_as_is(&mut self, resp: Response) {
         if let Some(t) = &self.options.transcript {
             t.record(
                 self.connection,
@@ -472,7 +478,7 @@ impl Session {
             .map(|i| i.response.clone())
             .collect();
         for r in hits {
-            self.send(r);
+            self.send_as_is(r);
         }
     }
 
