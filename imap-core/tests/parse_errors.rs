@@ -125,6 +125,7 @@ const BAD: &[(&[u8], bool)] = &[
     (b"+\r\n", true),
     (b"* SEARCH 1 \r\n", true),
     (b"* ESEARCH UID MIN 0 MAX 0\r\n", true),
+    (b"* 1 FETCH (MODSEQ (0))\r\n", true),
 ];
 
 #[test]
