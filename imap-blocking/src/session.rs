@@ -70,10 +70,11 @@ impl Session {
         self.conn.run(CommandBody::Noop).map(drop)
     }
 
-    /// ENABLE (RFC 5161); returns what the server enabled.
+    /// ENABLE (RFC 5161); returns what the server enabled. Valid before any mailbox is
+    /// selected (RFC 9051 section 6.3.1): with a mailbox selected it is refused locally.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run`]; a usage error while a mailbox is selected.
     pub fn enable(&mut self, caps: &[Capability]) -> Result<Vec<Capability>> {
         let c = self.conn.run(CommandBody::Enable(caps.to_vec()))?;
         Ok(c.data

@@ -225,7 +225,12 @@ fn fetch_of_a_message_expunged_by_another_session() {
 fn vanished_earlier_after_a_qresync_select() {
     let srv = server(5);
     let mut a = Pair::connect(&srv, Instant::now());
-    a.login_select("u", "p", "INBOX");
+    let c = a.call(CommandBody::Login {
+        username: "u".into(),
+        password: imap_core::secret::Secret::new("p".into()),
+    });
+    assert!(c.is_ok(), "{c:?}");
+    // ENABLE before any SELECT (RFC 9051 section 6.3.1).
     let c = a.call(CommandBody::Enable(vec![Capability::QResync]));
     assert!(c.is_ok(), "{c:?}");
     let sel = a.call(CommandBody::Select {

@@ -597,7 +597,9 @@ fn scenario(addr: SocketAddr) -> Report {
     ok(&a.wait(idle).unwrap(), "IDLE");
     rep.after_idle = server_matches_model(&mut a, &names);
 
-    // QRESYNC: remember the state, let another connection expunge M5, come back.
+    // QRESYNC: remember the state, let another connection expunge M5, come back. ENABLE is
+    // valid in the authenticated state only (RFC 9051 section 6.3.1): leave the mailbox first.
+    ok(&a.call(CommandBody::Unselect), "UNSELECT");
     let c = a.call(CommandBody::Enable(vec![Capability::QResync]));
     ok(&c, "ENABLE QRESYNC");
     rep.enabled = c

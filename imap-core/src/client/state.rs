@@ -98,6 +98,9 @@ pub(crate) fn allowed(body: &CommandBody, state: ConnState) -> bool {
             C::Capability | C::Noop | C::Logout | C::Id(_) | C::Other { .. } => true,
             // Not authenticated only.
             C::StartTls | C::Authenticate { .. } | C::Login { .. } => state == S::NotAuthenticated,
+            // Authenticated only: "Clients MUST NOT issue ENABLE once they SELECT/EXAMINE a
+            // mailbox" (RFC 9051 section 6.3.1).
+            C::Enable(_) => state == S::Authenticated,
             // Selected only.
             C::Check
             | C::Close
@@ -223,6 +226,10 @@ mod tests {
         ));
         assert!(allowed(&CommandBody::Noop, ConnState::NotAuthenticated));
         assert!(!allowed(&CommandBody::StartTls, ConnState::Authenticated));
+        let enable = CommandBody::Enable(vec![crate::types::Capability::QResync]);
+        assert!(allowed(&enable, ConnState::Authenticated));
+        assert!(!allowed(&enable, ConnState::Selected), "RFC 9051 6.3.1");
+        assert!(!allowed(&enable, ConnState::NotAuthenticated));
         assert_eq!(
             after_ok(&select, ConnState::Authenticated),
             ConnState::Selected
