@@ -126,6 +126,10 @@ const BAD: &[(&[u8], bool)] = &[
     (b"* SEARCH 1 \r\n", true),
     (b"* ESEARCH UID MIN 0 MAX 0\r\n", true),
     (b"* 1 FETCH (MODSEQ (0))\r\n", true),
+    (b"* OK [HIGHESTMODSEQ 0] x\r\n", true),
+    (b"* SEARCH 0 2\r\n", true),
+    (b"* SEARCH 1 (MODSEQ 0)\r\n", true),
+    (b"* ESEARCH ALL 1 MODSEQ 0\r\n", true),
 ];
 
 #[test]

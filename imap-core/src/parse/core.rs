@@ -235,10 +235,20 @@ pub(super) fn nz_number(i: &mut Input<'_>) -> PResult<NonZeroU32> {
     }
 }
 
-// mod-sequence-value = 1*DIGIT ; 63-bit, >= 1 (RFC 7162 section 7)
-/// A mod-sequence value (0 is accepted as `mod-sequence-valzer`).
+// mod-sequence-valzer = "0" / mod-sequence-value (RFC 7162 section 7)
+/// A mod-sequence value where 0 is allowed (`mod-sequence-valzer`).
 pub(super) fn modseq(i: &mut Input<'_>) -> PResult<u64> {
     number64(i)
+}
+
+// mod-sequence-value = 1*DIGIT ; 63-bit, >= 1 (RFC 7162 section 7). Tolerated: 0.
+/// A mod-sequence value that must not be 0 (in strict mode).
+pub(super) fn modseq_value(i: &mut Input<'_>) -> PResult<u64> {
+    let at = *i;
+    match number64(i)? {
+        0 if !lenient(i) => cut(&at, "non-zero mod-sequence"),
+        m => Ok(m),
+    }
 }
 
 /// A size such as `RFC822.SIZE`, `body-fld-octets` or `body-fld-lines`. Tolerated: negative

@@ -2,7 +2,7 @@
 
 use super::body::body;
 use super::core::{
-    advance, astring, at_nil, byte, cut, date_time, digits, fail, lenient, modseq, nil, nstring,
+    advance, astring, at_nil, byte, date_time, digits, fail, lenient, modseq_value, nil, nstring,
     nstring8, number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing,
     take_while0, take_while1,
 };
@@ -104,12 +104,8 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
                 digits(i)?;
                 0
             } else {
-                let at = *i;
-                match modseq(i)? {
-                    // permsg-modsequence = mod-sequence-value, which is at least 1.
-                    0 if !lenient(i) => return cut(&at, "non-zero mod-sequence"),
-                    m => m,
-                }
+                // permsg-modsequence = mod-sequence-value
+                modseq_value(i)?
             };
             if parens {
                 byte(i, b')', ")")?;

@@ -2,9 +2,9 @@
 
 use super::core::{
     advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut, fail,
-    flag_list, flag_perm, lenient, mailbox, modseq, nil, nstring8, number, number64, nz_number,
-    paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag, take_while0, take_while1,
-    text,
+    flag_list, flag_perm, lenient, mailbox, modseq_value, nil, nstring8, number, number64,
+    nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag, take_while0,
+    take_while1, text,
 };
 use super::fetch::msg_att;
 use super::{Input, PResult};
@@ -283,7 +283,7 @@ fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
         }
     } else if is("HIGHESTMODSEQ") {
         sp(i)?;
-        Code::HighestModSeq(modseq(i)?)
+        Code::HighestModSeq(modseq_value(i)?)
     } else if is("MODIFIED") {
         sp(i)?;
         Code::Modified(seq_set(i)?)
@@ -614,7 +614,9 @@ fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
         let save = *i;
         sp(i)?;
         match peek(i) {
-            Some(b'0'..=b'9') => nums.push(number(i)?),
+            // nz-number; tolerated: 0.
+            Some(b'0'..=b'9') if lenient(i) => nums.push(number(i)?),
+            Some(b'0'..=b'9') => nums.push(nz_number(i)?.get()),
             Some(b'(') => {
                 advance(i, 1);
                 if !at_keyword(i, "MODSEQ") {
@@ -622,7 +624,7 @@ fn number_list(i: &mut Input<'_>) -> PResult<(Vec<u32>, Option<u64>)> {
                 }
                 advance(i, 6);
                 sp(i)?;
-                modseq_v = Some(modseq(i)?);
+                modseq_v = Some(modseq_value(i)?);
                 byte(i, b')', ")")?;
             }
             _ => {
@@ -676,7 +678,7 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
             if at_keyword(i, "MODSEQ") {
                 advance(i, 6);
                 sp(i)?;
-                out.data.push(ESearchData::ModSeq(modseq(i)?));
+                out.data.push(ESearchData::ModSeq(modseq_value(i)?));
                 byte(i, b')', ")")?;
                 continue;
             }
@@ -699,7 +701,7 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
         } else if is("ALL") {
             ESearchData::All(seq_set(i)?)
         } else if is("MODSEQ") {
-            ESearchData::ModSeq(modseq(i)?)
+            ESearchData::ModSeq(modseq_value(i)?)
         } else {
             let v = raw_value(i, 1)?;
             ESearchData::Other {
