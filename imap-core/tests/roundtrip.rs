@@ -110,6 +110,12 @@ fn commands_round_trip() {
                 let back = parse_command(&units[0], &parse_opts(&opts))
                     .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
                 prop_assert_eq!(&back, &cmd);
+                // And as valid grammar: strict parsing reads the same value.
+                let strict = ParseOptions { strict: true, ..parse_opts(&opts) };
+                let back = parse_command(&units[0], &strict).map_err(|e| {
+                    TestCaseError::fail(format!("strict: {e}\n{}", bytes.escape_ascii()))
+                })?;
+                prop_assert_eq!(&back, &cmd);
             }
         });
     });
