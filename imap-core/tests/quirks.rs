@@ -765,6 +765,22 @@ fn unescaped_quotes_survive_a_round_trip() {
     );
 }
 
+/// A stray quote right after a space inside a string is recovered too: only the second reading
+/// can tell it from a quote that opens a string.
+#[test]
+fn unescaped_quote_after_a_space() {
+    let unit = unit(b"* 1 FETCH (ENVELOPE (NIL \"a \"b\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
+    let (_, items) = fetch(tolerant_parse(&unit));
+    let FetchData::Envelope(env) = &items[0] else {
+        panic!("not an envelope: {items:?}")
+    };
+    assert_eq!(
+        env.subject.as_ref().map(|s| s.as_bytes()),
+        Some(&b"a \"b"[..])
+    );
+    assert!(strict_parse(&unit).is_err());
+}
+
 /// A response that parses as written is never read the loose way: `""` stays an empty
 /// string.
 #[test]

@@ -120,11 +120,12 @@ fn run<T>(
 /// Tolerated (unless [`ParseOptions::strict`]): quote characters a server copied into a quoted
 /// string without escaping them. iCloud sends Message-IDs holding quotes that way
 /// (MailCore/mailcore2#1967) and qiye.163.com a Content-Description of `""` as `""""`
-/// (emersion/go-imap#659). A response that fails to parse and holds such a quote (one that text
-/// follows: a visible character other than `)` and `]`, or an 8-bit byte; a quote after SP or
-/// `(` is taken to open a string and does not count) is read a second time, taking every quote
-/// that text follows inside a typed string as part of it; the first error is reported if that
-/// fails too. Values kept raw (unknown extension data) are read as written both times. Only failing responses pay for the
+/// (emersion/go-imap#659). A response that fails to parse and holds a quote that text follows (a
+/// visible character other than `)` and `]`, or an 8-bit byte) is read a second time, taking
+/// every quote that text follows inside a typed string (not the quote that opens it) as part of
+/// it; the first error is reported if that fails too. Values kept raw (unknown extension data)
+/// are read as written both times. A quote that a space follows still closes its string, so
+/// `"He said "hi" there"` stays an error. Only failing responses pay for the
 /// second reading, and a response that parses as written is never read the other way.
 ///
 /// # Errors
@@ -138,12 +139,11 @@ pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, Par
     }
 }
 
-/// Whether a quote, away from where a string starts, stands right before text (the case the
-/// second reading of [`parse_response`] is for).
+/// Whether a quote stands right before text (the case the second reading of [`parse_response`]
+/// is for). Opening quotes count too: `"a "b"` has its stray quote after a space, where only the
+/// reading itself can tell it from an opening one.
 fn has_glued_quote(unit: &[u8]) -> bool {
-    memchr::memchr_iter(b'"', unit).any(|k| {
-        k > 0 && !matches!(unit[k - 1], b' ' | b'(') && !core::ends_string(unit.get(k + 1))
-    })
+    memchr::memchr_iter(b'"', unit).any(|k| !core::ends_string(unit.get(k + 1)))
 }
 
 /// Parses one framed command unit (`tag SP command CRLF`, literals included), as a server
