@@ -155,7 +155,11 @@ impl Harness {
             if let Err(e) = m.check_invariants() {
                 panic!("mailbox invariants: {e}");
             }
-            assert_eq!(m.exists(), m.messages().len(), "EXISTS differs from the model");
+            assert_eq!(
+                m.exists(),
+                m.messages().len(),
+                "EXISTS differs from the model"
+            );
         }
     }
 }

@@ -275,7 +275,11 @@ fuzz_target!(|data: &[u8]| {
                     .collect();
                 let uncertain: Vec<(u32, u32, Vec<u32>)> = (v.uncertain.iter())
                     .map(|r: &UncertainRun| {
-                        (r.first.get(), r.count, r.uids.iter().map(|x| x.get()).collect())
+                        (
+                            r.first.get(),
+                            r.count,
+                            r.uids.iter().map(|x| x.get()).collect(),
+                        )
                     })
                     .collect();
                 let want = r.vanished_visible(&members);

@@ -284,6 +284,8 @@ pub enum NonCanonical {
 ///   written as is and read back as a code when it is one. Tolerant parsing accepts such
 ///   bytes (8-bit and control characters in text are real-server deviations), so these values
 ///   come back normalized.
+/// * extension data in a `BODY` FETCH item (grammar-valid, as `body` allows it): the encoder
+///   writes `BODY` without extension data, as RFC 9051 describes the item.
 pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
     use NonCanonical::Normalized;
     let dirty = |b: &Str| b.as_bytes().iter().any(|&c| matches!(c, 0 | b'\r' | b'\n'));
@@ -333,8 +335,10 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                         _ => {}
                     }
                 }
-                data.iter().any(|item| {
-                    matches!(item, FetchData::Other { name, value } if dirty(name) || raw(value))
+                data.iter().any(|item| match item {
+                    FetchData::Other { name, value } => dirty(name) || raw(value),
+                    FetchData::Body(b) => has_extension_data(b),
+                    _ => false,
                 })
             }
             _ => false,
@@ -400,6 +404,22 @@ pub fn non_canonical_command(cmd: &Command) -> Option<NonCanonical> {
             Some(NonCanonical::Normalized("raw arguments the encoder cleans"))
         }
         _ => None,
+    }
+}
+
+/// Whether a body holds extension data at any level. The `BODY` FETCH item is written without
+/// it (RFC 9051: "a form of BODYSTRUCTURE without extension data"), though the `body` grammar
+/// lets a server send it there and tolerant parsing keeps it.
+fn has_extension_data(body: &BodyStructure) -> bool {
+    match body {
+        BodyStructure::Multi { parts, ext, .. } => {
+            ext.is_some() || parts.iter().any(has_extension_data)
+        }
+        BodyStructure::Single { part, ext } => {
+            ext.is_some()
+                || matches!(&part.kind, PartKind::Message { body, .. } if has_extension_data(body))
+        }
+        _ => false,
     }
 }
 
