@@ -14,8 +14,8 @@ use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::frame::{Frame, Framer, Limits, Role};
 use imap_core::parse::{ParseError, ParseOptions, parse_response};
 use imap_core::types::{
-    Address, BodyStructure, Capability, Code, Continue, Data, ESearchData, FetchData, Flag,
-    FlagPerm, PartKind, Response, StatusKind, StatusResponse, StatusValue, Str,
+    Address, BodyStructure, Capability, Code, Continue, Data, ESearchData, Envelope, FetchData,
+    Flag, FlagPerm, PartKind, Response, StatusKind, StatusResponse, StatusValue, Str,
 };
 
 /// Frames `bytes` (whole, and one byte at a time) and checks they are exactly one unit.
@@ -142,6 +142,17 @@ fn status(r: Response) -> StatusResponse {
         Response::Status(s) => s,
         other => panic!("not a status response: {other:?}"),
     }
+}
+
+/// The ENVELOPE among a FETCH's items.
+fn envelope(items: &[FetchData]) -> &Envelope {
+    items
+        .iter()
+        .find_map(|d| match d {
+            FetchData::Envelope(e) => Some(&**e),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no ENVELOPE in {items:?}"))
 }
 
 fn fetch(r: Response) -> (u32, Vec<FetchData>) {
@@ -538,9 +549,7 @@ fn proton_bridge_utf8_in_quoted_string() {
     };
     assert_eq!(parse_response(&unit(bytes), &utf8).unwrap(), r);
     let (_, items) = fetch(r);
-    let FetchData::Envelope(env) = &items[2] else {
-        panic!()
-    };
+    let env = envelope(&items);
     assert_eq!(
         env.from,
         vec![Address {
@@ -701,9 +710,7 @@ fn unescaped_quotes_in_a_message_id() {
     let (_, items) = fetch(quirk!(
         b"* 7027 FETCH (UID 11153 ENVELOPE (\"Tue, 30 Jan 2018 23:39:12 +0100 (CET)\" \"Redacted\" ((NIL NIL \"redacted\" \"me.com\")) NIL NIL NIL NIL NIL NIL \"<\"quoted.local\"@mp-be012>\"))\r\n"
     ));
-    let FetchData::Envelope(env) = &items[1] else {
-        panic!("not an envelope: {items:?}")
-    };
+    let env = envelope(&items);
     assert_eq!(
         env.message_id.as_ref().map(|m| m.as_bytes()),
         Some(&b"<\"quoted.local\"@mp-be012>"[..])
@@ -771,9 +778,7 @@ fn unescaped_quotes_survive_a_round_trip() {
 fn unescaped_quote_after_a_space() {
     let unit = unit(b"* 1 FETCH (ENVELOPE (NIL \"a \"b\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n");
     let (_, items) = fetch(tolerant_parse(&unit));
-    let FetchData::Envelope(env) = &items[0] else {
-        panic!("not an envelope: {items:?}")
-    };
+    let env = envelope(&items);
     assert_eq!(
         env.subject.as_ref().map(|s| s.as_bytes()),
         Some(&b"a \"b"[..])
@@ -788,9 +793,7 @@ fn empty_strings_keep_their_meaning() {
     let (_, items) = fetch(valid!(
         b"* 1 FETCH (ENVELOPE (\"\" \"\" NIL NIL NIL NIL NIL NIL \"\" \"\"))\r\n"
     ));
-    let FetchData::Envelope(env) = &items[0] else {
-        panic!("not an envelope")
-    };
+    let env = envelope(&items);
     assert_eq!(env.subject.as_ref().map(|s| s.len()), Some(0));
 }
 
@@ -802,9 +805,7 @@ fn nil_in_place_of_an_address() {
     let (_, items) = fetch(quirk!(
         b"* 3001 FETCH (UID 3001 ENVELOPE (\"Thu, 18 Jul 2019 01:29:32 -0300\" \"Xxx xxx xxx xxx..\" (NIL ({11}\r\n_XXXXXXXX?= NIL \"xxxxxxx\" \"xxxxxxxxxx.xxx\")) (NIL ({11}\r\n_XXXXXXXX?= NIL \"xxxxxxx\" \"xxxxxxxxxx.xxx\")) ((NIL NIL \"xxxxxxx\" \"xxxxx.xxx.xx\")) ((NIL NIL \"xxxxxxx\" \"xxxxxxx.xxx.xx\")) NIL NIL NIL \"<0A9F01100712011D213C15B6D2B6DA@XXXXXXX-XXXXXXX>\"))\r\n"
     ));
-    let FetchData::Envelope(env) = &items[1] else {
-        panic!("not an envelope: {items:?}")
-    };
+    let env = envelope(&items);
     assert_eq!(env.from.len(), 1);
     assert_eq!(
         env.from[0].name.as_ref().map(|n| n.as_bytes()),
@@ -946,9 +947,7 @@ fn empty_address_list() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (ENVELOPE (\"Mon, 1 Jan 2024 00:00:00 +0000\" \"s\" ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) () NIL NIL NIL NIL))\r\n",
     ));
-    let FetchData::Envelope(env) = &items[0] else {
-        panic!()
-    };
+    let env = envelope(&items);
     assert!(env.to.is_empty());
     assert_eq!(env.from[0].email().as_deref(), Some("a@b"));
 }

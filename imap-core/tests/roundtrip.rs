@@ -6,7 +6,7 @@ use bytes::Bytes;
 use imap_core::arbitrary;
 use imap_core::encode::{EncodeOptions, encode_command, encode_response};
 use imap_core::frame::{Frame, Framer, Limits, Role};
-use imap_core::parse::{ParseOptions, parse_command, parse_response};
+use imap_core::parse::{ParseError, ParseOptions, parse_command, parse_response};
 use imap_core::types::Response;
 use proptest::prelude::*;
 
@@ -33,6 +33,27 @@ fn parse_opts(e: &EncodeOptions) -> ParseOptions {
         utf8: e.utf8,
         ..ParseOptions::default()
     }
+}
+
+/// The strict counterpart of [`parse_opts`].
+fn strict(e: &EncodeOptions) -> ParseOptions {
+    ParseOptions {
+        strict: true,
+        ..parse_opts(e)
+    }
+}
+
+/// `parse(unit)`, a parse error failing the case with the encoded bytes shown.
+fn reparse<T>(
+    parse: fn(&Bytes, &ParseOptions) -> Result<T, ParseError>,
+    unit: &Bytes,
+    opts: &ParseOptions,
+    bytes: &[u8],
+) -> Result<T, TestCaseError> {
+    parse(unit, opts).map_err(|e| {
+        let mode = if opts.strict { "strict" } else { "tolerant" };
+        TestCaseError::fail(format!("{mode}: {e}\n{}", bytes.escape_ascii()))
+    })
 }
 
 /// Frames `bytes` (fed in `pieces`-sized chunks) into units.
@@ -76,8 +97,7 @@ fn responses_round_trip() {
                 let bytes = encode_response(&resp, &opts).to_vec();
                 let units = frame_all(Role::Client, &bytes, bytes.len());
                 prop_assert_eq!(units.len(), 1);
-                let back = parse_response(&units[0], &parse_opts(&opts))
-                    .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+                let back = reparse(parse_response, &units[0], &parse_opts(&opts), &bytes)?;
                 prop_assert_eq!(&back, &resp);
                 // The encoder writes valid grammar: strict parsing, which tolerates nothing,
                 // reads the same value (tolerant parsing could hide an encoder that leaves out
@@ -88,10 +108,7 @@ fn responses_round_trip() {
                     Response::Status(st) if st.code.is_none() && st.text.is_empty()
                 );
                 if !empty_text {
-                    let strict = ParseOptions { strict: true, ..parse_opts(&opts) };
-                    let back = parse_response(&units[0], &strict).map_err(|e| {
-                        TestCaseError::fail(format!("strict: {e}\n{}", bytes.escape_ascii()))
-                    })?;
+                    let back = reparse(parse_response, &units[0], &strict(&opts), &bytes)?;
                     prop_assert_eq!(&back, &resp);
                 }
             }
@@ -107,14 +124,10 @@ fn commands_round_trip() {
                 let bytes = encode_command(&cmd, &opts).to_vec();
                 let units = frame_all(Role::Server, &bytes, bytes.len());
                 prop_assert_eq!(units.len(), 1);
-                let back = parse_command(&units[0], &parse_opts(&opts))
-                    .map_err(|e| TestCaseError::fail(format!("{e}\n{}", bytes.escape_ascii())))?;
+                let back = reparse(parse_command, &units[0], &parse_opts(&opts), &bytes)?;
                 prop_assert_eq!(&back, &cmd);
                 // And as valid grammar: strict parsing reads the same value.
-                let strict = ParseOptions { strict: true, ..parse_opts(&opts) };
-                let back = parse_command(&units[0], &strict).map_err(|e| {
-                    TestCaseError::fail(format!("strict: {e}\n{}", bytes.escape_ascii()))
-                })?;
+                let back = reparse(parse_command, &units[0], &strict(&opts), &bytes)?;
                 prop_assert_eq!(&back, &cmd);
             }
         });

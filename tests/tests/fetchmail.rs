@@ -10,7 +10,7 @@ mod support;
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
-use support::{TempDir, available, ca_file, run, tls_demo_server};
+use support::{available, ca_file, run, temp_dir, tls_demo_server};
 
 #[test]
 fn fetchmail_downloads_and_deletes_over_tls() {
@@ -35,9 +35,9 @@ fn fetchmail_downloads_and_deletes_over_tls() {
     assert!(subjects.len() >= 3);
 
     let ca = ca_file(&server);
-    let dir = TempDir::new("fetchmail");
-    let mbox = dir.0.join("delivered");
-    let rc = dir.0.join("fetchmailrc");
+    let dir = temp_dir("fetchmail");
+    let mbox = dir.path().join("delivered");
+    let rc = dir.path().join("fetchmailrc");
     // The certificate names `localhost`; fetchmail compares names, not IP addresses.
     std::fs::write(
         &rc,
@@ -49,7 +49,7 @@ fn fetchmail_downloads_and_deletes_over_tls() {
              \x20 fetchall\n\
              \x20 mda \"/bin/sh -c 'cat >> {mbox}; echo >> {mbox}'\"\n",
             port = server.tls_addr().port(),
-            ca = ca.0.display(),
+            ca = ca.path().display(),
             mbox = mbox.display(),
         ),
     )
@@ -61,7 +61,7 @@ fn fetchmail_downloads_and_deletes_over_tls() {
     cmd.arg("-f")
         .arg(&rc)
         .args(["-v", "--nodetach", "--nosyslog"])
-        .env("FETCHMAILHOME", &dir.0);
+        .env("FETCHMAILHOME", dir.path());
     let o = run(cmd).expect_success("fetchmail");
     let log = format!("{}{}", o.stdout, o.stderr);
 

@@ -17,7 +17,7 @@ use mock_server::listener::RunningServer;
 use mock_server::store::Account;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{TempDir, available, ca_file, run, tls_demo_server};
+use support::{available, ca_file, run, temp_dir, tls_demo_server};
 
 /// The mbsync configuration: the far side is the server over implicit TLS with the server's
 /// certificate as the only trust anchor, the near side a Maildir under `dir`.
@@ -192,20 +192,20 @@ fn mbsync_two_way_sync_over_tls() {
     let server = tls_demo_server();
     let account = server.server().store().account(DEMO_USER).unwrap();
     let ca = ca_file(&server);
-    let dir = TempDir::new("mbsync");
-    let rc = dir.0.join("mbsyncrc");
-    std::fs::write(&rc, config(&server, &ca.0, &dir.0)).unwrap();
-    std::fs::create_dir_all(dir.0.join("state")).unwrap();
-    std::fs::create_dir_all(dir.0.join("mail")).unwrap();
+    let dir = temp_dir("mbsync");
+    let rc = dir.path().join("mbsyncrc");
+    std::fs::write(&rc, config(&server, ca.path(), dir.path())).unwrap();
+    std::fs::create_dir_all(dir.path().join("state")).unwrap();
+    std::fs::create_dir_all(dir.path().join("mail")).unwrap();
 
     // 1. Everything comes down.
     let log = sync(&rc);
-    assert_mirrored(&account, &dir.0, &log);
+    assert_mirrored(&account, dir.path(), &log);
     let inbox_before = account.uids("INBOX").unwrap().len();
     assert!(inbox_before >= 3);
 
     // 2. Changes near: a new message, flags on another, a third trashed.
-    let new_near = folder(&dir.0, "INBOX")
+    let new_near = folder(dir.path(), "INBOX")
         .join("new")
         .join("1700000000.near.test");
     std::fs::write(
@@ -231,8 +231,8 @@ fn mbsync_two_way_sync_over_tls() {
     };
     let flag_me = subject_of(uids[0]);
     let trash_me = subject_of(uids[1]);
-    set_near_flags(&near_file(&dir.0, "INBOX", &flag_me), "FRS");
-    set_near_flags(&near_file(&dir.0, "INBOX", &trash_me), "ST");
+    set_near_flags(&near_file(dir.path(), "INBOX", &flag_me), "FRS");
+    set_near_flags(&near_file(dir.path(), "INBOX", &trash_me), "ST");
 
     // 3. Changes far, by another client: a delivery, an expunge, a flag change.
     account
@@ -257,7 +257,7 @@ fn mbsync_two_way_sync_over_tls() {
 
     // 4. Both ways.
     let log = sync(&rc);
-    assert_mirrored(&account, &dir.0, &log);
+    assert_mirrored(&account, dir.path(), &log);
     assert!(
         far_uid(&account, "INBOX", "<near-1@example.org>").is_some(),
         "the near message was not uploaded\n{log}"
@@ -269,14 +269,14 @@ fn mbsync_two_way_sync_over_tls() {
         far_uid(&account, "INBOX", &format!("Subject: {trash_me}")).is_none(),
         "the trashed message is still on the server\n{log}"
     );
-    near_file(&dir.0, "INBOX", "<far-1@example.net>");
+    near_file(dir.path(), "INBOX", "<far-1@example.net>");
     assert!(
-        !near(&dir.0, "INBOX")
+        !near(dir.path(), "INBOX")
             .iter()
             .any(|(m, _)| m.contains(&format!("Subject: {expunge_me}\n"))),
         "the message expunged far is still near\n{log}"
     );
-    let reflagged = near_file(&dir.0, "INBOX", &format!("Subject: {reflag_subject}\n"));
+    let reflagged = near_file(dir.path(), "INBOX", &format!("Subject: {reflag_subject}\n"));
     assert!(
         reflagged.to_string_lossy().ends_with(":2,F"),
         "{reflagged:?}\n{log}"
@@ -288,14 +288,14 @@ fn mbsync_two_way_sync_over_tls() {
     let before: Vec<_> = account
         .mailboxes()
         .iter()
-        .map(|m| (account.uids(m).unwrap(), near(&dir.0, m)))
+        .map(|m| (account.uids(m).unwrap(), near(dir.path(), m)))
         .collect();
     let log = sync(&rc);
     let after: Vec<_> = account
         .mailboxes()
         .iter()
-        .map(|m| (account.uids(m).unwrap(), near(&dir.0, m)))
+        .map(|m| (account.uids(m).unwrap(), near(dir.path(), m)))
         .collect();
     assert_eq!(before, after, "{log}");
-    assert_mirrored(&account, &dir.0, &log);
+    assert_mirrored(&account, dir.path(), &log);
 }

@@ -37,7 +37,7 @@ fn imaplib_session(server: &RunningServer, tls: bool) -> Vec<(String, String)> {
     if tls {
         cmd.arg(server.tls_addr().port().to_string())
             .arg("tls")
-            .arg(&ca.0);
+            .arg(ca.path());
     } else {
         cmd.arg(server.addr().port().to_string()).arg("plain");
     }
@@ -149,7 +149,7 @@ fn imapclient_over_tls() {
     cmd.arg(&script)
         .arg("127.0.0.1")
         .arg(server.tls_addr().port().to_string())
-        .arg(&ca.0)
+        .arg(ca.path())
         .env("PYTHONPATH", python_lib());
     let stdout = run(cmd).expect_success("the IMAPClient script").stdout;
     let lines: Vec<(&str, &str)> = stdout.lines().filter_map(|l| l.split_once(": ")).collect();
@@ -221,7 +221,7 @@ fn imapflow_over_tls() {
     cmd.arg(&script)
         .arg("127.0.0.1")
         .arg(server.tls_addr().port().to_string())
-        .arg(&ca.0);
+        .arg(ca.path());
     let stdout = run(cmd).expect_success("the ImapFlow script").stdout;
     let lines: Vec<(&str, &str)> = stdout.lines().filter_map(|l| l.split_once(": ")).collect();
     let expected = [
@@ -324,7 +324,7 @@ fn curl_over_tls() {
     }
     let server = server();
     let ca = ca_file(&server);
-    let ca_path = ca.0.to_str().expect("a UTF-8 temp path");
+    let ca_path = ca.path().to_str().expect("a UTF-8 temp path");
     check_curl(
         &format!("imaps://127.0.0.1:{}", server.tls_addr().port()),
         &["--cacert", ca_path],

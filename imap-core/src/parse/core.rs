@@ -193,7 +193,7 @@ pub(super) fn at_eol(i: &Input<'_>) -> bool {
     rest.starts_with(b"\r\n")
 }
 
-pub(super) fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
+fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
     take_while1(i, |b| b.is_ascii_digit(), "number")
 }
 
@@ -803,18 +803,8 @@ fn date_text(i: &mut Input<'_>) -> PResult<Date> {
     let m = month(i)?;
     byte(i, b'-', "-")?;
     let y = fixed_digits(i, 4, "year")?;
-    wire_date(y as u16, m, day).map_or_else(|| fail(&start, "valid date"), Ok)
-}
-
-/// A date as the grammar allows it: a month from `month`, a four-digit year and a day from 1 to
-/// 31. The grammar does not check the calendar, so neither does the parser (`31-Feb-2024` is
-/// kept as sent, where [`Date::new`] would refuse it).
-fn wire_date(year: u16, month: u8, day: u8) -> Option<Date> {
-    (year <= 9999 && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date {
-        year,
-        month,
-        day,
-    })
+    // The grammar does not check the calendar, so neither does the parser.
+    Date::any_day(y as u16, m, day).map_or_else(|| fail(&start, "valid date"), Ok)
 }
 
 // date = date-text / DQUOTE date-text DQUOTE (RFC 9051 section 9)
@@ -865,7 +855,7 @@ pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
     advance(i, 1);
     let z = fixed_digits(i, 4, "zone")? as i16;
     byte(i, b'"', "closing quote")?;
-    let date = wire_date(y as u16, m, day);
+    let date = Date::any_day(y as u16, m, day);
     match date.and_then(|date| {
         DateTime::new(
             date,

@@ -2,9 +2,9 @@
 
 use super::body::body;
 use super::core::{
-    advance, astring, at_nil, byte, date_time, digits, fail, lenient, modseq_value, nil, nstring,
-    nstring8, number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing,
-    take_while0, take_while1,
+    advance, astring, at_nil, byte, date_time, fail, lenient, modseq_value, nil, nstring, nstring8,
+    number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing, take_while0,
+    take_while1,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -92,19 +92,17 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
         // fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 section 7).
         // Tolerated: no parentheses (`MODSEQ 624140003`, as imap-codec encoded it until its
         // issue #722, so servers built on it send it) and a negative value (`MODSEQ (-1)`,
-        // MailKit #495), read as 0, which no real mod-sequence is.
+        // MailKit #495), read as 0, which no real mod-sequence is (see `size`).
         6 if is("MODSEQ") => {
             sp(i)?;
             let parens = !lenient(i) || peek(i) == Some(b'(');
             if parens {
                 byte(i, b'(', "(")?;
             }
-            let m = if lenient(i) && peek(i) == Some(b'-') {
-                advance(i, 1);
-                digits(i)?;
-                0
+            // permsg-modsequence = mod-sequence-value; tolerant mode reads it as sizes are read.
+            let m = if lenient(i) {
+                size(i)?
             } else {
-                // permsg-modsequence = mod-sequence-value
                 modseq_value(i)?
             };
             if parens {

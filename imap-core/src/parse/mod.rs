@@ -61,8 +61,8 @@ impl ParseOptions {
 pub(crate) struct Ctx<'a> {
     pub unit: &'a Bytes,
     pub opts: &'a ParseOptions,
-    /// Inside a quoted string, take a quote that no delimiter follows as content (the second
-    /// reading of a response that failed; see [`parse_response`]).
+    /// Inside a quoted string, take a quote that text follows as content (the second reading
+    /// of a response that failed; see [`parse_response`]).
     pub loose_quotes: bool,
 }
 
@@ -132,7 +132,7 @@ fn run<T>(
 /// A [`ParseError`] naming what was expected and where.
 pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, ParseError> {
     match run(unit, opts, false, response::response) {
-        Err(e) if !opts.strict && has_glued_quote(unit) => {
+        Err(e) if !opts.strict && has_quote_before_text(unit) => {
             run(unit, opts, true, response::response).map_err(|_| e)
         }
         parsed => parsed,
@@ -142,7 +142,7 @@ pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, Par
 /// Whether a quote stands right before text (the case the second reading of [`parse_response`]
 /// is for). Opening quotes count too: `"a "b"` has its stray quote after a space, where only the
 /// reading itself can tell it from an opening one.
-fn has_glued_quote(unit: &[u8]) -> bool {
+fn has_quote_before_text(unit: &[u8]) -> bool {
     memchr::memchr_iter(b'"', unit).any(|k| !core::ends_string(unit.get(k + 1)))
 }
 

@@ -22,7 +22,13 @@ impl Date {
     /// A validated date: a year of four digits at most, and a day that exists in its month of
     /// the Gregorian calendar (so `Date::new(2023, 2, 29)` is `None`).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        (year <= 9999 && (1..=Self::days_in_month(year, month)).contains(&day)).then_some(Date {
+        Self::any_day(year, month, day).filter(|_| day <= Self::days_in_month(year, month))
+    }
+
+    /// A date as the IMAP grammar allows it: a year of four digits at most, a month from 1 to 12
+    /// and a day from 1 to 31, whatever the month (`31-Feb-2024` is kept as a server sent it).
+    pub(crate) fn any_day(year: u16, month: u8, day: u8) -> Option<Date> {
+        (year <= 9999 && (1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date {
             year,
             month,
             day,

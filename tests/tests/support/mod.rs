@@ -1,16 +1,15 @@
 //! What the real-client tests share: finding a client program, running it with a time limit,
-//! and temporary files and directories removed on drop.
+//! and temporary files and directories (the `tempfile` crate) removed on drop.
 
 // Each test crate that uses this module uses only part of it.
 #![allow(dead_code)]
 
 use mock_server::demo::demo_store;
 use mock_server::listener::{MockServer, RunningServer};
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+use tempfile::{NamedTempFile, TempDir};
 
 /// The longest any client process may run.
 pub const CHILD_TIMEOUT: Duration = Duration::from_secs(30);
@@ -121,50 +120,29 @@ impl Output {
     }
 }
 
-/// A file in the temp directory, removed on drop.
-pub struct TempFile(pub PathBuf);
-
-impl TempFile {
-    pub fn new(contents: &str) -> TempFile {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "imap-tests-{}-{}.pem",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::write(&path, contents).expect("writing a temp file");
-        TempFile(path)
-    }
+/// The server's certificate in a temporary PEM file (removed on drop), for clients that take
+/// a CA file.
+pub fn ca_file(server: &RunningServer) -> NamedTempFile {
+    let mut f = tempfile::Builder::new()
+        .prefix("imap-tests-ca-")
+        .suffix(".pem")
+        .tempfile()
+        .expect("creating a temp file");
+    f.write_all(
+        server
+            .certificate()
+            .expect("TLS certificate")
+            .pem()
+            .as_bytes(),
+    )
+    .expect("writing the CA file");
+    f
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-pub fn ca_file(server: &RunningServer) -> TempFile {
-    TempFile::new(server.certificate().expect("TLS certificate").pem())
-}
-
-/// A directory in the temp directory, removed with its contents on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(label: &str) -> TempDir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "imap-tests-{label}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&path).expect("creating a temp directory");
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A new temporary directory, removed with its contents on drop.
+pub fn temp_dir(label: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("imap-tests-{label}-"))
+        .tempdir()
+        .expect("creating a temp directory")
 }
