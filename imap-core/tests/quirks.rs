@@ -91,6 +91,14 @@ fn quirk_outcome(bytes: &[u8]) -> (Response, Outcome) {
         ),
     };
     assert!(e.offset <= unit.len());
+    // What tolerant mode read, written back by the encoder, reads back the same.
+    let written = Bytes::from(encode_response(&tolerant, &EncodeOptions::default()).to_vec());
+    assert_eq!(
+        parse_response(&written, &ParseOptions::default()).as_ref(),
+        Ok(&tolerant),
+        "written back as {:?}",
+        written.escape_ascii().to_string()
+    );
     let strict = Strict::Rejects {
         expected: e.expected,
         offset: e.offset,
@@ -1109,4 +1117,267 @@ fn domino_parenthesized_fetch_item() {
     assert_eq!(items.len(), 3);
     assert!(matches!(&items[1], FetchData::Envelope(e) if e.date.is_none() && e.from.is_empty()));
     assert!(matches!(&items[2], FetchData::BodyStructure(b) if b.mime_type() == "text/plain"));
+}
+
+// --- Flags outside the atom grammar -----------------------------------------------------------
+
+/// Gmail lists keywords holding `[` and `]` (and, for `[Gmail]/All Mail`, a space) in FLAGS and
+/// PERMANENTFLAGS: jstedfast/MailKit#193 (the FLAGS line verbatim, shortened), ruby/net-imap#241,
+/// djc/imap-proto#36. `]` is a resp-special, not ATOM-CHAR; tolerant mode takes it inside a
+/// flag. A keyword with a space cannot be told from two keywords, and is read as two.
+#[test]
+fn gmail_keywords_with_brackets() {
+    let Data::Flags(flags) = data(quirk!(
+        b"* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen OIB-Seen-[Gmail]/Trash OIB-Seen-[Gmail]/Important $MailFlagBit2 OIB-Seen-[Gmail]/All Mail OIB-Seen-[Gmail]/Spam)\r\n",
+    )) else {
+        panic!()
+    };
+    assert_eq!(flags.len(), 11);
+    assert_eq!(flags[5].to_wire(), "OIB-Seen-[Gmail]/Trash");
+    assert_eq!(flags[8].to_wire(), "OIB-Seen-[Gmail]/All");
+    assert_eq!(flags[9].to_wire(), "Mail");
+    let s = status(quirk!(
+        b"* OK [PERMANENTFLAGS (\\Answered OIB-Seen-[Gmail]/Trash \\*)] Flags permitted.\r\n",
+    ));
+    let Some(Code::PermanentFlags(perm)) = s.code else {
+        panic!("{s:?}")
+    };
+    assert!(
+        matches!(&perm[1], FlagPerm::Flag(f @ Flag::Keyword(_)) if f.to_wire() == "OIB-Seen-[Gmail]/Trash")
+    );
+    assert_eq!(perm[2], FlagPerm::Wildcard);
+    assert_eq!(s.text.to_string(), "Flags permitted.");
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (FLAGS (\\Seen OIB-Seen-[Gmail]/Important))\r\n",
+    ));
+    assert!(
+        matches!(&items[0], FetchData::Flags(f) if f[1].to_wire() == "OIB-Seen-[Gmail]/Important")
+    );
+}
+
+/// Dovecot 1.0 stored Thunderbird tags such as `[css3-page]` and listed them in PERMANENTFLAGS
+/// (jstedfast/MailKit#390; the bytes from emailjs/emailjs-imap-handler#6, cut off in the report
+/// at the keyword and completed here). A `]` inside the list does not end the response code.
+#[test]
+fn keyword_in_brackets_inside_permanentflags() {
+    let s = status(quirk!(
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen reading $has_cal ostern [css3-page] \\*)] Flags permitted.\r\n",
+    ));
+    let Some(Code::PermanentFlags(perm)) = s.code else {
+        panic!("{s:?}")
+    };
+    assert_eq!(perm.len(), 10);
+    assert!(
+        matches!(&perm[8], FlagPerm::Flag(f @ Flag::Keyword(_)) if f.to_wire() == "[css3-page]")
+    );
+    assert_eq!(perm[9], FlagPerm::Wildcard);
+}
+
+/// Zoho sends `\*` in the untagged FLAGS list, where only PERMANENTFLAGS allows it
+/// (chatmail/core#1834, the line decoded from its byte log; GreenMail had the same bug,
+/// greenmail#633). It is kept as the flag extension `\*`.
+#[test]
+fn zoho_wildcard_in_flags() {
+    let Data::Flags(flags) = data(quirk!(
+        b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)\r\n",
+    )) else {
+        panic!()
+    };
+    assert_eq!(flags.len(), 6);
+    assert!(matches!(&flags[5], f @ Flag::Extension(_) if f.to_wire() == "\\*"));
+}
+
+/// A bare `*` in PERMANENTFLAGS (mscdex/node-imap#19, verbatim; the server is not named), read
+/// as `\*`.
+#[test]
+fn bare_star_in_permanentflags() {
+    let s = status(quirk!(
+        b"* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft *)] Flags permitted.\r\n",
+    ));
+    let Some(Code::PermanentFlags(perm)) = s.code else {
+        panic!("{s:?}")
+    };
+    assert_eq!(perm.len(), 6);
+    assert_eq!(perm[5], FlagPerm::Wildcard);
+}
+
+/// InterMail vM.8.04 (wi.rr.com) quotes a flag in FLAGS (jstedfast/MailKit#771, verbatim). The
+/// string's content is read as the flag it names.
+#[test]
+fn intermail_quoted_flag() {
+    let Data::Flags(flags) = data(quirk!(
+        b"* FLAGS (\"\\\\Deleted\" \\Answered \\Flagged \\Deleted \\Draft \\Seen)\r\n",
+    )) else {
+        panic!()
+    };
+    assert_eq!(flags[0], Flag::Deleted);
+    assert_eq!(flags.len(), 6);
+}
+
+// --- BODYSTRUCTURE shapes outside the grammar -------------------------------------------------
+
+/// Gmail describes an empty multipart with no child parts: the subtype comes first, then the
+/// extension data (jstedfast/MailKit#205 and #777; this is the first part of the regression
+/// input of #205 in MailKit's ImapUtilsTests, with a minimal sibling and closing). It is read
+/// as a multipart with no parts.
+#[test]
+fn gmail_multipart_without_parts() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"ALTERNATIVE\" (\"BOUNDARY\" \"==alternative_xad5934455aeex\") NIL NIL)(\"TEXT\" \"HTML\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL NIL) \"RELATED\" (\"BOUNDARY\" \"x\") NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(b) = &items[0] else {
+        panic!()
+    };
+    let Some(BodyStructure::Multi {
+        parts,
+        subtype,
+        ext,
+    }) = b.part(&[1])
+    else {
+        panic!("{b:?}")
+    };
+    assert!(parts.is_empty());
+    assert_eq!(subtype, &Str::from("ALTERNATIVE"));
+    assert_eq!(ext.as_ref().unwrap().params[0].0, Str::from("BOUNDARY"));
+    assert_eq!(b.part(&[2]).unwrap().mime_type(), "text/html");
+}
+
+/// Exchange writes NIL as the disposition's kind, `(NIL NIL)` (MailKit's
+/// TestParseBodyStructureWithNilNilBodyFldDsp, "work-around for an Exchange bug", verbatim).
+/// With no parameters either, it is read as no disposition.
+#[test]
+fn exchange_nil_disposition_kind() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"msword\" NIL NIL NIL \"base64\" 50446 NIL (NIL NIL) NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Single { ext: Some(ext), .. }) = &items[0] else {
+        panic!()
+    };
+    assert_eq!(ext.tail.disposition, Some(None));
+    assert_eq!(ext.tail.location, Some(None));
+}
+
+/// Lotus Domino describes an attached message with an all-NIL envelope and `()` as its body
+/// (jstedfast/MailKit#944, the part verbatim, double space included). The empty body is read
+/// as a multipart with no parts and an empty subtype.
+#[test]
+fn domino_empty_body_in_a_message_part() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"message\" \"rfc822\"  NIL NIL NIL \"7BIT\" 787 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) () 0 NIL NIL NIL))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Single { part, .. }) = &items[0] else {
+        panic!()
+    };
+    let PartKind::Message { body, lines, .. } = &part.kind else {
+        panic!("{part:?}")
+    };
+    assert_eq!(*lines, 0);
+    assert!(
+        matches!(&**body, BodyStructure::Multi { parts, subtype, ext: None } if parts.is_empty() && subtype.is_empty())
+    );
+}
+
+/// mail.ru sends NIL as a parameter value, `()` as an empty parameter list, and message parts
+/// without envelope, body and line count (kisli/vmime#159 and emersion/go-imap#557, verbatim).
+#[test]
+fn mailru_nil_parameter_value_and_empty_lists() {
+    let (_, items) = fetch(quirk!(
+        b"* 4 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 536 0 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 7130 0 NIL NIL NIL NIL) \"alternative\" (\"boundary\" NIL)))\r\n",
+    ));
+    let FetchData::BodyStructure(BodyStructure::Multi { ext: Some(ext), .. }) = &items[0] else {
+        panic!()
+    };
+    assert_eq!(ext.params, vec![(Str::from("boundary"), Str::default())]);
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODY (((\"text\" \"plain\" (\"charset\" \"koi8-r\") NIL NIL \"quoted-printable\" 5716 0)(\"text\" \"html\" (\"charset\" \"koi8-r\") NIL NIL \"quoted-printable\" 5716 0) \"alternative\")(\"message\" \"delivery-status\" () NIL NIL \"7bit\" 340)(\"message\" \"rfc822\" () NIL NIL \"7bit\" 23925) \"report\"))\r\n",
+    ));
+    let FetchData::Body(b) = &items[0] else {
+        panic!()
+    };
+    let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
+        panic!()
+    };
+    assert_eq!((part.octets, &part.kind), (23925, &PartKind::Basic));
+}
+
+// --- ENVELOPE and FETCH items -----------------------------------------------------------------
+
+/// imap.qq.com sends an ENVELOPE of nine fields, without the Message-ID (jstedfast/MailKit#669,
+/// with the GBK subject shortened), and another server eight (MailKit#932). The missing
+/// fields are NIL.
+#[test]
+fn qq_envelope_with_nine_fields() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (ENVELOPE (\"Mon, 30 Oct 2017 11:05:21 +0800\" \"=?GBK?B?suLK1A==?=\" ((\"=?GBK?B?zNrRtsbz0rXTys/k?=\" NIL \"10000\" \"qq.com\")) ((\"=?GBK?B?zNrRtsbz0rXTys/k?=\" NIL \"10000\" \"qq.com\")) ((\"=?GBK?B?zNrRtsbz0rXTys/k?=\" NIL \"10000\" \"qq.com\")) NIL NIL NIL NIL))\r\n",
+    ));
+    let env = envelope(&items);
+    assert_eq!(env.from[0].host, Some(Str::from("qq.com")));
+    assert_eq!((&env.in_reply_to, &env.message_id), (&None, &None));
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (ENVELOPE (\"Mon, 30 Oct 2017 11:05:21 +0800\" \"s\" ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) NIL NIL NIL))\r\n",
+    ));
+    assert!(envelope(&items).bcc.is_empty());
+}
+
+/// Yandex sends a body section with no value at all, `BODY[2] )`, for a part it could not read
+/// (jstedfast/MailKit#1708, from its fixture yandex/getbodypart-missing-content.txt with the
+/// 145-octet MIME header shortened). It is read as NIL.
+#[test]
+fn yandex_section_without_value() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (UID 3016 BODY[2.MIME] {26}\r\nContent-Type: text/plain\r\n BODY[2] )\r\n",
+    ));
+    assert_eq!(items.len(), 3);
+    assert!(matches!(
+        &items[2],
+        FetchData::BodySection { data: None, .. }
+    ));
+}
+
+/// A FETCH item whose value this parser cannot read is kept raw, and the rest of the response
+/// with it: `UID 0` (OfflineIMAP/offlineimap#336, verbatim; `uniqueid` is nz-number) and Lotus
+/// Domino's zero INTERNALDATE (jstedfast/MailKit#1236 quotes the value; the line around it is
+/// minimal). Both become `FetchData::Other` with the item's name and raw value.
+#[test]
+fn unreadable_items_are_kept_raw() {
+    let (_, items) = fetch(quirk!(b"* 1 FETCH (UID 0 FLAGS (\\Seen))\r\n"));
+    assert_eq!(
+        items[0],
+        FetchData::Other {
+            name: Str::from("UID"),
+            value: Str::from("0"),
+        }
+    );
+    assert_eq!(items[1], FetchData::Flags(vec![Flag::Seen]));
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (UID 5 INTERNALDATE \"00-Jan-0000 00:00:00 +0000\" FLAGS (\\Seen))\r\n",
+    ));
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        items[1],
+        FetchData::Other {
+            name: Str::from("INTERNALDATE"),
+            value: Str::from("\"00-Jan-0000 00:00:00 +0000\""),
+        }
+    );
+}
+
+/// Outlook 365 glues a quoted string to a response code's name, `[Error="..." ...]`
+/// (ruby/net-imap#597, verbatim but for the mailbox id and the shortened exception text). The
+/// code is kept as an unknown code with the arguments as sent.
+#[test]
+fn outlook_code_glued_to_a_quote() {
+    let s = status(quirk!(
+        b"RUBY0001 OK [Error=\"Microsoft.Exchange.Data.Storage.WrongServerException:Cross Server access is not allowed for mailbox xxxxxxxx\" AuthResultFromPopImapEnd=0 Proxy=XXXX.PROD.OUTLOOK.COM:1993:SSL MailboxBE=XXXX.PROD.OUTLOOK.COM Service=Imap4] AUTHENTICATE completed.\r\n",
+    ));
+    let Some(Code::Other {
+        name,
+        args: Some(args),
+    }) = &s.code
+    else {
+        panic!("{s:?}")
+    };
+    assert_eq!(name.as_str(), "Error=");
+    assert!(args.to_string().ends_with("Service=Imap4"));
+    assert_eq!(s.text.to_string(), "AUTHENTICATE completed.");
 }

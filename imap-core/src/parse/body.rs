@@ -1,8 +1,8 @@
 //! BODY / BODYSTRUCTURE (RFC 9051 section 7.5.2, `body` in section 9), every extension level.
 
 use super::core::{
-    at_nil, byte, cut, fail, lenient, nil, nstring, number64, paren_list, peek, size, sp, string,
-    take_while0,
+    at_nil, byte, cut, fail, lenient, next_is_close, nil, nstring, number64, paren_list, peek,
+    size, sp, string, take_while0,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -29,9 +29,11 @@ fn string_or_nil(i: &mut Input<'_>) -> PResult<Str> {
 }
 
 // body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9).
-// Tolerated: NIL in place of a multipart's parts, `(NIL "alternative" (...) NIL NIL NIL)`
-// (reported in MailKit #1393), read as a multipart with no parts when the bytes are not a
-// single part with a NIL media type.
+// Tolerated, each read as a multipart with no parts when the bytes are not a single part:
+// NIL in place of a multipart's parts, `(NIL "alternative" (...) NIL NIL NIL)` (MailKit #1393);
+// no parts at all, the subtype first, `("ALTERNATIVE" ("BOUNDARY" "x") NIL NIL)` (Gmail,
+// MailKit #205 and #777); and an empty body `()` (Lotus Domino in a message/rfc822 part,
+// MailKit #944), a multipart with no parts and an empty subtype.
 /// A body structure, nested at most `ParseOptions::max_depth` levels.
 pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     if depth > i.state.opts.max_depth {
@@ -39,34 +41,41 @@ pub(super) fn body(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     }
     byte(i, b'(', "body")?;
     skip_spaces(i);
-    let b = if peek(i) == Some(b'(') {
-        multipart(i, depth)?
-    } else if lenient(i) && at_nil(i) {
-        let save = *i;
-        match single(i, depth) {
-            Ok(b) => b,
-            Err(ErrMode::Backtrack(single_err)) => {
-                *i = save;
-                let nil_parts = nil(i)
-                    .and_then(|()| sp(i))
-                    .and_then(|()| multipart(i, depth));
-                match nil_parts {
-                    Ok(b) => b,
-                    // Report whichever reading got further.
-                    Err(ErrMode::Backtrack(e)) => {
-                        return Err(ErrMode::Backtrack(single_err.or(e)));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    } else {
-        single(i, depth)?
+    let b = match peek(i) {
+        Some(b'(') => multipart(i, depth)?,
+        Some(b')') if lenient(i) => BodyStructure::Multi {
+            parts: Vec::new(),
+            subtype: Str::default(),
+            ext: None,
+        },
+        _ if lenient(i) => single_or_partless(i, depth)?,
+        _ => single(i, depth)?,
     };
     skip_spaces(i);
     byte(i, b')', "end of body")?;
     Ok(b)
+}
+
+/// A single part, or else (tolerant mode) a multipart whose parts are NIL or missing.
+fn single_or_partless(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
+    let save = *i;
+    let single_err = match single(i, depth) {
+        Err(ErrMode::Backtrack(e)) => e,
+        done => return done,
+    };
+    *i = save;
+    let partless = if at_nil(i) {
+        nil(i)
+            .and_then(|()| sp(i))
+            .and_then(|()| multipart(i, depth))
+    } else {
+        multipart(i, depth)
+    };
+    match partless {
+        // Report whichever reading got further.
+        Err(ErrMode::Backtrack(e)) => Err(ErrMode::Backtrack(single_err.or(e))),
+        other => other,
+    }
 }
 
 // body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart] (RFC 9051 section 9)
@@ -94,12 +103,6 @@ fn multipart(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
         subtype,
         ext,
     })
-}
-
-/// Whether only spaces stand between here and `)` (tolerated trailing spaces).
-fn next_is_close(i: &Input<'_>) -> bool {
-    let rest = i.input.iter().position(|&b| b != b' ');
-    rest.is_some_and(|n| i.input[n] == b')')
 }
 
 // body-type-1part = (body-type-basic / body-type-msg / body-type-text) [SP body-ext-1part]
@@ -251,7 +254,9 @@ fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
 
 // body-fld-dsp = "(" string SP body-fld-param ")" / nil (RFC 9051 section 9).
 // Tolerated: a bare string, read as a disposition of that kind with no parameters (Exchange
-// sends `"inline"`, reported in MailKit #919 and jakartaee/mail-api #278).
+// sends `"inline"`, reported in MailKit #919 and jakartaee/mail-api #278); and NIL as the kind
+// (Exchange sends `(NIL NIL)`, MailKit's TestParseBodyStructureWithNilNilBodyFldDsp), read as
+// no disposition, or as an empty kind when parameters follow.
 fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
     if lenient(i) && matches!(peek(i), Some(b'"' | b'{')) {
         return Ok(Some(Disposition {
@@ -264,12 +269,24 @@ fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
         return Ok(None);
     }
     byte(i, b'(', "(")?;
-    let kind = string(i)?;
+    let kind = if lenient(i) && at_nil(i) {
+        nil(i)?;
+        None
+    } else {
+        Some(string(i)?)
+    };
     sp(i)?;
     let params = body_fld_param(i)?;
     skip_spaces(i);
     byte(i, b')', ")")?;
-    Ok(Some(Disposition { kind, params }))
+    Ok(match kind {
+        Some(kind) => Some(Disposition { kind, params }),
+        None if params.is_empty() => None,
+        None => Some(Disposition {
+            kind: Str::default(),
+            params,
+        }),
+    })
 }
 
 // body-fld-lang = nstring / "(" string *(SP string) ")" (RFC 9051 section 9)

@@ -56,6 +56,12 @@ pub(super) fn slice(i: &Input<'_>, s: &[u8]) -> Bytes {
     unit.slice(offset..offset.wrapping_add(s.len()))
 }
 
+/// Whether only spaces stand between here and `)` (tolerated spaces before a list's end, or a
+/// tolerated early end).
+pub(super) fn next_is_close(i: &Input<'_>) -> bool {
+    i.input.iter().find(|&&b| b != b' ') == Some(&b')')
+}
+
 /// The next byte, without consuming it.
 #[inline]
 pub(super) fn peek(i: &Input<'_>) -> Option<u8> {
@@ -662,17 +668,63 @@ pub(super) fn text(i: &mut Input<'_>) -> PResult<Str> {
 
 // flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword /
 //        flag-extension ; flag-extension = "\" atom (RFC 9051 section 9)
+// Tolerated: keywords holding `]` (Gmail lists keywords such as `OIB-Seen-[Gmail]/Trash` in
+// FLAGS and PERMANENTFLAGS, jstedfast/MailKit#193, ruby/net-imap#241; Dovecot 1.0 stored
+// Thunderbird tags such as `[css3-page]`, MailKit#390); `\*` in a flag list (Zoho and GreenMail
+// send it in `* FLAGS`, chatmail/core#1834, greenmail#633), read as the flag extension `*`; and a
+// flag written as a quoted string (`"\\Deleted"` from InterMail, MailKit#771), read as the flag
+// it holds.
 /// A flag (also `\Recent` as in `flag-fetch`).
 pub(super) fn flag(i: &mut Input<'_>) -> PResult<Flag> {
-    if peek(i) == Some(b'\\') {
-        advance(i, 1);
-        // The predefined flags need no slice of the unit.
-        let name = atom_bytes(i)?;
-        Ok(Flag::known_system(name)
-            .unwrap_or_else(|| Flag::Extension(Atom::unchecked(slice(i, name)))))
-    } else {
-        Ok(Flag::Keyword(atom(i)?))
+    match peek(i) {
+        Some(b'\\') if lenient(i) && i.input.get(1) == Some(&b'*') => {
+            let star = &i.input[1..2];
+            advance(i, 2);
+            Ok(Flag::Extension(Atom::unchecked(slice(i, star))))
+        }
+        Some(b'"') if lenient(i) => {
+            let start = *i;
+            let text = quoted(i)?;
+            flag_from(&start, text)
+        }
+        _ => {
+            let system = peek(i) == Some(b'\\');
+            if system {
+                advance(i, 1);
+            }
+            let name = if lenient(i) {
+                take_while1(i, is_flag_char, "atom")?
+            } else {
+                atom_bytes(i)?
+            };
+            if !system {
+                return Ok(Flag::Keyword(Atom::unchecked(slice(i, name))));
+            }
+            // The predefined flags need no slice of the unit.
+            Ok(Flag::known_system(name)
+                .unwrap_or_else(|| Flag::Extension(Atom::unchecked(slice(i, name)))))
+        }
     }
+}
+
+/// A byte of a flag name in tolerant mode: `ATOM-CHAR` or `]`.
+fn is_flag_char(b: u8) -> bool {
+    is_in(b, class::ATOM) || b == b']'
+}
+
+/// The flag a quoted string holds (tolerant mode): its content must read as a flag.
+fn flag_from(start: &Input<'_>, text: Bytes) -> PResult<Flag> {
+    let (system, name) = match text.strip_prefix(b"\\") {
+        Some(name) => (true, text.slice_ref(name)),
+        None => (false, text.clone()),
+    };
+    if name.is_empty() || !name.iter().all(|&b| is_flag_char(b)) {
+        return fail(start, "flag");
+    }
+    if !system {
+        return Ok(Flag::Keyword(Atom::unchecked(name)));
+    }
+    Ok(Flag::known_system(&name).unwrap_or_else(|| Flag::Extension(Atom::unchecked(name))))
 }
 
 // X-GM-LABELS label: astring, or a system label "\" atom such as \Inbox, kept with its
@@ -689,10 +741,15 @@ pub(super) fn gm_label(i: &mut Input<'_>) -> PResult<Str> {
 }
 
 // flag-perm = flag / "\*" (RFC 9051 section 9)
+// Tolerated: a bare `*` (`[PERMANENTFLAGS (\Answered ... \Draft *)]`, mscdex/node-imap#19),
+// read as `\*`.
 /// A PERMANENTFLAGS entry.
 pub(super) fn flag_perm(i: &mut Input<'_>) -> PResult<FlagPerm> {
     if i.input.starts_with(b"\\*") {
         advance(i, 2);
+        Ok(FlagPerm::Wildcard)
+    } else if lenient(i) && peek(i) == Some(b'*') && matches!(i.input.get(1), Some(b' ' | b')')) {
+        advance(i, 1);
         Ok(FlagPerm::Wildcard)
     } else {
         flag(i).map(FlagPerm::Flag)
@@ -961,6 +1018,7 @@ pub(super) mod testing {
                 unit: &unit,
                 opts: &opts,
                 loose_quotes: false,
+                salvage: false,
             },
         };
         match p(&mut i) {

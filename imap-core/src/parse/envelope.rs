@@ -1,7 +1,8 @@
 //! ENVELOPE (RFC 9051 section 7.5.2, `envelope` in section 9).
 
 use super::core::{
-    advance, at_nil, byte, fail, lenient, nstring, peek, sp, sp_or_missing, take_while0,
+    advance, at_nil, byte, fail, lenient, next_is_close, nstring, peek, sp, sp_or_missing,
+    take_while0,
 };
 use super::{Input, PResult};
 use crate::types::{Address, Envelope};
@@ -33,15 +34,26 @@ pub(super) fn envelope(i: &mut Input<'_>) -> PResult<Box<Envelope>> {
     address_list(i, &mut env.cc)?;
     sp(i)?;
     address_list(i, &mut env.bcc)?;
-    sp(i)?;
-    env.in_reply_to = nstring(i)?;
-    sp(i)?;
-    env.message_id = nstring(i)?;
+    if !closes_early(i) {
+        sp(i)?;
+        env.in_reply_to = nstring(i)?;
+        if !closes_early(i) {
+            sp(i)?;
+            env.message_id = nstring(i)?;
+        }
+    }
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', "end of envelope")?;
     Ok(env)
+}
+
+/// Tolerated: an envelope that ends after `env-bcc` or `env-in-reply-to` (imap.qq.com sends
+/// nine fields, jstedfast/MailKit#669 and #279; another server with GBK subjects eight,
+/// MailKit#932); the missing fields are NIL.
+fn closes_early(i: &Input<'_>) -> bool {
+    lenient(i) && next_is_close(i)
 }
 
 // env-from = "(" 1*address ")" / nil (likewise the other address lists; RFC 9051 section 9).

@@ -2,14 +2,15 @@
 
 use super::body::body;
 use super::core::{
-    advance, astring, at_nil, byte, date_time, fail, lenient, modseq_value, nil, nstring, nstring8,
-    number, nz_number, paren_list, peek, raw_value, size, slice, sp, sp_or_missing, take_while0,
-    take_while1,
+    advance, astring, at_nil, byte, date_time, fail, lenient, modseq_value, next_is_close, nil,
+    nstring, nstring8, number, nz_number, paren_list, peek, raw_value, size, slice, sp,
+    sp_or_missing, take_while0, take_while1,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
 use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{FetchData, Section, SectionText, Str, Uid};
+use winnow::error::ErrMode;
 
 // msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"
 // (RFC 9051 section 9). Tolerated: a missing space between items (after a literal, as some
@@ -61,6 +62,23 @@ fn item_name<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
 // X-GM-LABELS.
 fn item(i: &mut Input<'_>) -> PResult<FetchData> {
     let start = *i;
+    match known_item(i) {
+        // The last reading of a failed response keeps what it cannot read (see
+        // `parse_response`), when it starts with an item name.
+        Err(e @ (ErrMode::Backtrack(_) | ErrMode::Cut(_))) if i.state.salvage => {
+            *i = start;
+            if item_name(&mut start.clone()).is_err() {
+                return Err(e);
+            }
+            other_item(i)
+        }
+        parsed => parsed,
+    }
+}
+
+/// An item this parser knows by name, read by its grammar; any other item as [`other_item`].
+fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
+    let start = *i;
     let name = item_name(i)?;
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
     // Dispatch on length first: most names differ in length, so few comparisons run.
@@ -73,8 +91,14 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
             if peek(i) == Some(b'[') {
                 let section = section(i)?;
                 let origin = origin(i)?;
-                sp(i)?;
-                let data = nstring8(i)?;
+                // Tolerated: no value at all, `BODY[2] )` (Yandex, for a part it could not
+                // read, jstedfast/MailKit#1708), read as NIL.
+                let data = if lenient(i) && next_is_close(i) {
+                    None
+                } else {
+                    sp(i)?;
+                    nstring8(i)?
+                };
                 FetchData::BodySection {
                     section,
                     origin,
@@ -195,19 +219,23 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
             FetchData::Rfc822Header(nstring(i)?)
         }
         _ => {
-            // Unknown item: keep its full name (with any bracketed part) and raw value.
             *i = start;
-            let full = raw_value(i, 0)?;
-            let name = Str::new(slice(i, full));
-            sp(i)?;
-            let value = raw_value(i, 0)?;
-            FetchData::Other {
-                name,
-                value: Str::new(slice(i, value)),
-            }
+            return other_item(i);
         }
     };
     Ok(v)
+}
+
+/// An unknown item: its full name (with any bracketed part) and its raw value.
+fn other_item(i: &mut Input<'_>) -> PResult<FetchData> {
+    let full = raw_value(i, 0)?;
+    let name = Str::new(slice(i, full));
+    sp(i)?;
+    let value = raw_value(i, 0)?;
+    Ok(FetchData::Other {
+        name,
+        value: Str::new(slice(i, value)),
+    })
 }
 
 /// Gmail's message and thread ids are unsigned 64-bit; accept the full range.

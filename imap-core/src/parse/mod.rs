@@ -64,6 +64,17 @@ pub(crate) struct Ctx<'a> {
     /// Inside a quoted string, take a quote that text follows as content (the second reading
     /// of a response that failed; see [`parse_response`]).
     pub loose_quotes: bool,
+    /// Keep a FETCH item whose value does not parse as an unknown item, with its raw value (the
+    /// last reading of a response that failed; see [`parse_response`]).
+    pub salvage: bool,
+}
+
+/// How [`run`] reads a unit: as written, or one of the further readings of a failed response.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    AsWritten,
+    LooseQuotes,
+    Salvage,
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -81,7 +92,7 @@ pub(crate) type PResult<O> = Result<O, winnow::error::ErrMode<PErr>>;
 fn run<T>(
     unit: &Bytes,
     opts: &ParseOptions,
-    loose_quotes: bool,
+    reading: Reading,
     parser: impl FnOnce(&mut Input<'_>) -> PResult<T>,
 ) -> Result<T, ParseError> {
     let mut input = Input {
@@ -89,7 +100,8 @@ fn run<T>(
         state: Ctx {
             unit,
             opts,
-            loose_quotes,
+            loose_quotes: reading == Reading::LooseQuotes,
+            salvage: reading == Reading::Salvage,
         },
     };
     match parser(&mut input) {
@@ -125,18 +137,32 @@ fn run<T>(
 /// every quote that text follows inside a typed string (not the quote that opens it) as part of
 /// it; the first error is reported if that fails too. Values kept raw (unknown extension data)
 /// are read as written both times. A quote that a space follows still closes its string, so
-/// `"He said "hi" there"` stays an error. Only failing responses pay for the
-/// second reading, and a response that parses as written is never read the other way.
+/// `"He said "hi" there"` stays an error.
+///
+/// Tolerated as a last resort: a FETCH item whose value this parser cannot read (`UID 0`,
+/// OfflineIMAP/offlineimap#336; Lotus Domino's `INTERNALDATE "00-Jan-0000
+/// 00:00:00 +0000"`, MailKit#1236; a BODYSTRUCTURE broken beyond the tolerated deviations). A
+/// response that fails both readings above is read once more, keeping each such item as
+/// [`FetchData::Other`](crate::types::FetchData::Other) with its name and raw value, so the rest
+/// of the response (UID, FLAGS, ...) is not lost.
+///
+/// Only failing responses pay for the further readings (at most three parses in all), a
+/// response that parses as written is never read another way, and when every reading fails
+/// the error of the first is reported.
 ///
 /// # Errors
 /// A [`ParseError`] naming what was expected and where.
 pub fn parse_response(unit: &Bytes, opts: &ParseOptions) -> Result<Response, ParseError> {
-    match run(unit, opts, false, response::response) {
-        Err(e) if !opts.strict && has_quote_before_text(unit) => {
-            run(unit, opts, true, response::response).map_err(|_| e)
-        }
-        parsed => parsed,
+    let first = match run(unit, opts, Reading::AsWritten, response::response) {
+        Err(e) if !opts.strict => e,
+        parsed => return parsed,
+    };
+    if has_quote_before_text(unit)
+        && let Ok(r) = run(unit, opts, Reading::LooseQuotes, response::response)
+    {
+        return Ok(r);
     }
+    run(unit, opts, Reading::Salvage, response::response).map_err(|_| first)
 }
 
 /// Whether a quote stands right before text (the case the second reading of [`parse_response`]
@@ -156,7 +182,7 @@ fn has_quote_before_text(unit: &[u8]) -> bool {
 /// When the unit is not a command this parser can read. The error's excerpt hides the
 /// arguments of LOGIN and AUTHENTICATE.
 pub fn parse_command(unit: &Bytes, opts: &ParseOptions) -> Result<Command, ParseError> {
-    run(unit, opts, false, command::command)
+    run(unit, opts, Reading::AsWritten, command::command)
 }
 
 /// Parses a client's line during AUTHENTICATE (base64 and CRLF): the decoded response, or

@@ -164,8 +164,13 @@ fn resp_text_code_bracketed(i: &mut Input<'_>) -> PResult<Code> {
             // Unknown code, or a known one with arguments we cannot read: keep it raw.
             *i = after_name;
             let name = Atom::unchecked(slice(&name_start, name));
-            let args = if peek(i) == Some(b' ') {
-                advance(i, 1);
+            // Tolerated: arguments glued to the name by a quote, `[Error="..." Proxy=...]`
+            // (Outlook 365, ruby/net-imap#597).
+            let glued = lenient(i) && peek(i) == Some(b'"');
+            let args = if peek(i) == Some(b' ') || glued {
+                if !glued {
+                    advance(i, 1);
+                }
                 let a = take_while0(i, |b| b != b']' && b != b'\r' && b != b'\n');
                 Some(Str::new(slice(i, a)))
             } else {

@@ -543,6 +543,7 @@ mod tests {
                 unit: &unit,
                 opts: &opts,
                 loose_quotes: false,
+                salvage: false,
             },
         };
         p(&mut i)
