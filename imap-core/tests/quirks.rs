@@ -1381,3 +1381,39 @@ fn outlook_code_glued_to_a_quote() {
     assert!(args.to_string().ends_with("Service=Imap4"));
     assert_eq!(s.text.to_string(), "AUTHENTICATE completed.");
 }
+
+/// hMailServer, with `\` as its hierarchy delimiter, wrote mailbox names in STATUS without
+/// escaping the delimiter (hmailserver/hmailserver#85; the reply is described there, not
+/// quoted, so the line is minimal). A backslash before a character that needs no escape is
+/// kept as content, as the name was meant; before `"` or `\` it still escapes.
+#[test]
+fn hmailserver_unescaped_backslash_in_a_mailbox_name() {
+    let Data::Status { mailbox, items } = data(quirk!(
+        b"* STATUS \"Inbox\\Archive\" (MESSAGES 3 UNSEEN 1)\r\n",
+    )) else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("Inbox\\Archive"));
+    assert_eq!(items.len(), 2);
+    let Data::Status { mailbox, .. } = data(valid!(b"* STATUS \"a\\\\b\\\"c\" (MESSAGES 3)\r\n"))
+    else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("a\\b\"c"));
+}
+
+/// A Message-ID holding unescaped quotes, from a server whose reply shows in
+/// jakartaee/mail-api#669 (verbatim): read on the second reading of the failed response.
+#[test]
+fn unescaped_quotes_in_a_javamail_message_id() {
+    let (_, items) = fetch(quirk!(
+        b"* 364 FETCH (ENVELOPE (\"Wed, 6 Apr 2022 17:10:18 +0800 (CST)\" \"=?utf-8?B?44CQQk9TU+ebtOiBmOOAkeW0lOS9s+aXreeahOeugOWOhg==?=\" ((\"=?utf-8?B?Qk9TU+ebtOiBmA==?=\" NIL \"cv\" \"notice.zhipin.com\")) ((\"=?utf-8?B?Qk9TU+ebtOiBmA==?=\" NIL \"cv\" \"notice.zhipin.com\")) ((\"=?utf-8?B?Qk9TU+ebtOiBmA==?=\" NIL \"cv\" \"notice.zhipin.com\")) ((\"=?utf-8?B?NTcxODYzNTU5?=\" NIL \"571863559\" \"qq.com\")) NIL NIL NIL \"<1763943481.139839.1649236218178.JavaMail.\"cv@notice.zhipin.com\"@v-bosszpmail-01>\") INTERNALDATE \"6-Apr-2022 17:10:18 +0800\" RFC822.SIZE 1103217)\r\n",
+    ));
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        envelope(&items).message_id,
+        Some(Str::from(
+            "<1763943481.139839.1649236218178.JavaMail.\"cv@notice.zhipin.com\"@v-bosszpmail-01>"
+        ))
+    );
+}

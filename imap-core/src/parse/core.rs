@@ -338,8 +338,10 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 // QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials / UTF8-2/3/4
 // (RFC 9051 section 9; RFC 3501 has no UTF-8 forms, and RFC 9051 sends UTF-8 only once
 // UTF8=ACCEPT is enabled, so strict mode takes 8-bit bytes only with `ParseOptions::utf8`, and
-// then only as valid UTF-8). Tolerated: any 8-bit byte, a backslash before any character, and
-// on the second reading of a failed response (`parse_response`), a quote that text follows
+// then only as valid UTF-8). Tolerated: any 8-bit byte; a backslash before any other character,
+// kept as content (hMailServer wrote a `\` hierarchy delimiter unescaped in STATUS,
+// hmailserver/hmailserver#85, and a David.fx server one in an ENVELOPE, jstedfast/MailKit#422);
+// and on the second reading of a failed response (`parse_response`), a quote that text follows
 // (see `ends_string`), read as part of the string.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
@@ -371,7 +373,11 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
                         advance(i, k + 1);
                         return cut(i, "quoted special after backslash");
                     }
-                    Some(_) => {}
+                    // Kept as written: a lone backslash is content.
+                    Some(_) => {
+                        n = k + 1;
+                        continue;
+                    }
                 }
                 escaped = true;
                 n = k + 2;
@@ -414,14 +420,18 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         return Ok(slice(i, raw));
     }
     let mut out = Vec::with_capacity(raw.len());
-    let mut it = raw.iter();
-    while let Some(&b) = it.next() {
-        if b == b'\\' {
-            if let Some(&next) = it.next() {
+    let mut k = 0;
+    while k < raw.len() {
+        match raw[k..] {
+            [b'\\', next @ (b'"' | b'\\'), ..] => {
                 out.push(next);
+                k += 2;
             }
-        } else {
-            out.push(b);
+            [b, ..] => {
+                out.push(b);
+                k += 1;
+            }
+            [] => break,
         }
     }
     Ok(Bytes::from(out))
