@@ -24,13 +24,17 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, BufRead, BufReader};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener, TcpStream};
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpListener};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::process::{
+    group_id, group_name, passwd_entry_by_name, passwd_entry_by_uid, reap_within, temp_dir,
+    wait_for_greeting,
+};
 
 /// Where Debian installs the Dovecot master binary.
 pub const DEFAULT_BINARY: &str = "/usr/sbin/dovecot";
@@ -187,7 +191,8 @@ impl Dovecot {
         // The port is chosen by binding port 0 and releasing it; another process may take it
         // before Dovecot binds it, so a bind failure is retried with a new port.
         for _ in 0..3 {
-            let dir = temp_dir().map_err(|e| Skip::Failed(format!("temporary directory: {e}")))?;
+            let dir = temp_dir("dovecot")
+                .map_err(|e| Skip::Failed(format!("temporary directory: {e}")))?;
             match Dovecot::start_in(&binary, dir.clone(), &options) {
                 Ok(d) => return Ok(d),
                 Err(e) => {
@@ -329,22 +334,12 @@ impl Dovecot {
     /// connections with `* OK Waiting for authentication process to respond..` while its auth
     /// process starts.
     fn wait_ready(&mut self) -> Result<(), String> {
-        let deadline = Instant::now() + START_TIMEOUT;
-        let mut last = String::from("no connection accepted");
-        while Instant::now() < deadline {
-            if let Some(child) = &mut self.child
-                && let Ok(Some(status)) = child.try_wait()
-            {
-                return Err(format!("dovecot exited at start-up: {status}"));
-            }
-            match greeting_line(self.addr) {
-                Ok(line) if line.starts_with("* OK [CAPABILITY") => return Ok(()),
-                Ok(line) => last = format!("greeting {line:?}"),
-                Err(e) => last = e.to_string(),
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Err(format!("not ready after {START_TIMEOUT:?}: {last}"))
+        let Some(child) = &mut self.child else {
+            return Err("not started".into());
+        };
+        wait_for_greeting("dovecot", child, self.addr, START_TIMEOUT, |l| {
+            l.starts_with("* OK [CAPABILITY")
+        })
     }
 
     /// The IMAP address (127.0.0.1, ephemeral port).
@@ -555,101 +550,4 @@ protocol imap {{
 /// Whether Dovecot's `imap_zlib` plugin (COMPRESS=DEFLATE) is installed.
 fn zlib_plugin_installed() -> bool {
     Path::new("/usr/lib/dovecot/modules/lib30_imap_zlib_plugin.so").is_file()
-}
-
-/// Connects, reads the first line (bounded), and says goodbye.
-fn greeting_line(addr: SocketAddr) -> io::Result<String> {
-    let s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))?;
-    let mut line = String::new();
-    BufReader::new(&s).read_line(&mut line)?;
-    let _ = io::Write::write_all(&mut &s, b"z LOGOUT\r\n");
-    Ok(line.trim_end().to_owned())
-}
-
-/// A new, empty, private directory under the system temporary directory.
-fn temp_dir() -> io::Result<PathBuf> {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let base = std::env::temp_dir();
-    for _ in 0..100 {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let p = base.join(format!(
-            "imap-tests-dovecot-{}-{}-{nanos:x}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        ));
-        match fs::create_dir(&p) {
-            Ok(()) => return Ok(p),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("no free temporary directory name"))
-}
-
-/// `(name, uid, gid)` from /etc/passwd.
-fn passwd_entries() -> Vec<(String, u32, u32)> {
-    fs::read_to_string("/etc/passwd")
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            Some((
-                f.first()?.to_string(),
-                f.get(2)?.parse().ok()?,
-                f.get(3)?.parse().ok()?,
-            ))
-        })
-        .collect()
-}
-
-fn passwd_entry_by_name(name: &str) -> Option<(String, u32, u32)> {
-    passwd_entries().into_iter().find(|e| e.0 == name)
-}
-
-fn passwd_entry_by_uid(uid: u32) -> Option<String> {
-    passwd_entries()
-        .into_iter()
-        .find(|e| e.1 == uid)
-        .map(|e| e.0)
-}
-
-/// `(name, gid)` from /etc/group.
-fn group_entries() -> Vec<(String, u32)> {
-    fs::read_to_string("/etc/group")
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            Some((f.first()?.to_string(), f.get(2)?.parse().ok()?))
-        })
-        .collect()
-}
-
-fn group_id(name: &str) -> Option<u32> {
-    group_entries()
-        .into_iter()
-        .find(|e| e.0 == name)
-        .map(|e| e.1)
-}
-
-fn group_name(gid: u32) -> Option<String> {
-    group_entries()
-        .into_iter()
-        .find(|e| e.1 == gid)
-        .map(|e| e.0)
-}
-
-/// Waits (polling, bounded) for `child` to exit; returns whether it did.
-fn reap_within(child: &mut Child, timeout: Duration) -> bool {
-    let deadline = Instant::now() + timeout;
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => return true,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => return false,
-        }
-    }
 }

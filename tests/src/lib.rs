@@ -6,8 +6,10 @@
 //! Over real sockets: [`net::TcpClient`] drives the same client on a blocking TCP connection,
 //! and [`dovecot::Dovecot`] runs a private Dovecot to compare the mock server with.
 
+pub mod cyrus;
 pub mod dovecot;
 pub mod net;
+pub mod process;
 
 pub mod differential;
 

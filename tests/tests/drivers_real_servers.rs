@@ -1,12 +1,16 @@
-//! Both drivers against a real Dovecot (a private instance, `imap_tests::dovecot`, with TLS
-//! on): one scenario (login, CREATE / RENAME / DELETE, APPEND, LIST, STATUS, SELECT, SEARCH,
-//! FETCH with BODYSTRUCTURE, BINARY and a 5 MB message streamed to a writer, STORE, COPY and
-//! MOVE with COPYUID, EXPUNGE with renumbering, IDLE woken by a second connection's APPEND,
-//! LOGOUT), written once per driver and run over plain TCP, implicit TLS and STARTTLS.
+//! Both drivers against real servers, private instances started by the tests: Dovecot
+//! (`imap_tests::dovecot`, with TLS on) and Cyrus IMAP (`imap_tests::cyrus`, plain TCP). One
+//! scenario (login, CREATE / RENAME / DELETE, APPEND, LIST, STATUS, SELECT, SEARCH, FETCH with
+//! BODYSTRUCTURE, BINARY and a 5 MB message streamed to a writer, STORE, COPY and MOVE with
+//! COPYUID, EXPUNGE with renumbering, IDLE woken by a second connection's APPEND, LOGOUT),
+//! written once per driver and run against Dovecot over plain TCP, implicit TLS and STARTTLS,
+//! and against Cyrus over plain TCP.
 //!
-//! Without Dovecot installed the tests print `SKIPPED` and pass, unless `IMAP_REQUIRE_DOVECOT`
-//! (or `IMAP_TESTS_REQUIRE_DOVECOT`) is set: CI sets it, and a missing Dovecot fails there.
+//! Without a server installed the tests print `SKIPPED` and pass, unless `IMAP_REQUIRE_DOVECOT`
+//! (or `IMAP_TESTS_REQUIRE_DOVECOT`) or `IMAP_TESTS_REQUIRE_CYRUS` is set: CI sets them, and a
+//! missing server fails there.
 
+use imap_tests::cyrus::{self, Cyrus};
 use imap_tests::dovecot::{self, Dovecot, Options};
 
 /// Which transport a scenario runs over.
@@ -18,6 +22,49 @@ enum Transport {
     Tls,
     /// The plain port, upgraded with STARTTLS before login.
     StartTls,
+}
+
+/// Where a scenario connects: a server's ports, the certificate to trust and the account.
+struct Target {
+    port: u16,
+    tls_port: Option<u16>,
+    ca_pem: Option<String>,
+    user: &'static str,
+    password: &'static str,
+}
+
+impl Target {
+    fn dovecot(d: &Dovecot) -> Target {
+        Target {
+            port: d.addr().port(),
+            tls_port: d.tls_addr().map(|a| a.port()),
+            ca_pem: d.certificate_pem().map(str::to_owned),
+            user: dovecot::USER,
+            password: dovecot::PASSWORD,
+        }
+    }
+
+    fn cyrus(c: &Cyrus) -> Target {
+        Target {
+            port: c.addr().port(),
+            tls_port: None,
+            ca_pem: None,
+            user: cyrus::USER,
+            password: cyrus::PASSWORD,
+        }
+    }
+
+    fn ca_pem(&self) -> Vec<u8> {
+        self.ca_pem
+            .as_deref()
+            .expect("a TLS target")
+            .as_bytes()
+            .to_vec()
+    }
+
+    fn tls_port(&self) -> u16 {
+        self.tls_port.expect("a TLS target")
+    }
 }
 
 /// A private Dovecot with TLS (STARTTLS and an imaps port), or `None` to skip.
@@ -115,34 +162,27 @@ fn extra(n: u32) -> Vec<u8> {
 
 /// The scenario with imap-blocking.
 mod blocking {
-    use super::{ATTACHMENT, Transport, big_message, extra, m1, m2, m3};
+    use super::{ATTACHMENT, Target, Transport, big_message, extra, m1, m2, m3};
     use imap_blocking::imap_core::mailbox::{MessageRef, Update};
     use imap_blocking::types::{Capability, Flag, SeqNum, Uid, UidSet};
     use imap_blocking::{
         Connector, Event, FetchQuery, Query, Security, Session, TlsOptions, outline,
     };
-    use imap_tests::dovecot::{Dovecot, PASSWORD, USER};
     use std::time::Duration;
 
-    fn connector(d: &Dovecot, transport: Transport) -> Connector {
+    fn connector(d: &Target, transport: Transport) -> Connector {
         let c = Connector::new("127.0.0.1")
             .connect_timeout(Some(Duration::from_secs(20)))
             .command_timeout(Duration::from_secs(60))
-            .password(USER, PASSWORD);
-        let trust = || TlsOptions::new().ca_pem(d.certificate_pem().unwrap().as_bytes().to_vec());
+            .password(d.user, d.password);
+        let trust = || TlsOptions::new().ca_pem(d.ca_pem());
         match transport {
             Transport::Plain => c
-                .port(d.addr().port())
+                .port(d.port)
                 .security(Security::Plain)
                 .allow_plaintext_login(true),
-            Transport::Tls => c
-                .port(d.tls_addr().unwrap().port())
-                .security(Security::Tls)
-                .tls(trust()),
-            Transport::StartTls => c
-                .port(d.addr().port())
-                .security(Security::StartTls)
-                .tls(trust()),
+            Transport::Tls => c.port(d.tls_port()).security(Security::Tls).tls(trust()),
+            Transport::StartTls => c.port(d.port).security(Security::StartTls).tls(trust()),
         }
     }
 
@@ -157,7 +197,7 @@ mod blocking {
             .expect("APPENDUID")
     }
 
-    pub(super) fn scenario(d: &Dovecot, transport: Transport) {
+    pub(super) fn scenario(d: &Target, transport: Transport) {
         let mut s = connector(d, transport).login().unwrap();
         assert_eq!(s.connection().is_tls(), transport != Transport::Plain);
         for cap in [Capability::Idle, Capability::UidPlus, Capability::Move] {
@@ -305,12 +345,9 @@ mod blocking {
         s.logout().unwrap();
     }
 
-    /// Without trusting Dovecot's self-signed certificate, neither TLS nor STARTTLS connects.
-    pub(super) fn untrusted(d: &Dovecot) {
-        for (port, security) in [
-            (d.tls_addr().unwrap().port(), Security::Tls),
-            (d.addr().port(), Security::StartTls),
-        ] {
+    /// Without trusting the server's self-signed certificate, neither TLS nor STARTTLS connects.
+    pub(super) fn untrusted(d: &Target) {
+        for (port, security) in [(d.tls_port(), Security::Tls), (d.port, Security::StartTls)] {
             let err = Connector::new("127.0.0.1")
                 .port(port)
                 .security(security)
@@ -327,32 +364,25 @@ mod blocking {
 
 /// The scenario with imap-tokio.
 mod tokio_driver {
-    use super::{ATTACHMENT, Transport, big_message, extra, m1, m2, m3};
-    use imap_tests::dovecot::{Dovecot, PASSWORD, USER};
+    use super::{ATTACHMENT, Target, Transport, big_message, extra, m1, m2, m3};
     use imap_tokio::imap_core::mailbox::{MessageRef, Update};
     use imap_tokio::types::{Capability, Flag, SeqNum, Uid, UidSet};
     use imap_tokio::{Connector, Event, FetchQuery, Query, Security, Session, TlsOptions, outline};
     use std::time::Duration;
 
-    fn connector(d: &Dovecot, transport: Transport) -> Connector {
+    fn connector(d: &Target, transport: Transport) -> Connector {
         let c = Connector::new("127.0.0.1")
             .connect_timeout(Some(Duration::from_secs(20)))
             .command_timeout(Duration::from_secs(60))
-            .password(USER, PASSWORD);
-        let trust = || TlsOptions::new().ca_pem(d.certificate_pem().unwrap().as_bytes().to_vec());
+            .password(d.user, d.password);
+        let trust = || TlsOptions::new().ca_pem(d.ca_pem());
         match transport {
             Transport::Plain => c
-                .port(d.addr().port())
+                .port(d.port)
                 .security(Security::Plain)
                 .allow_plaintext_login(true),
-            Transport::Tls => c
-                .port(d.tls_addr().unwrap().port())
-                .security(Security::Tls)
-                .tls(trust()),
-            Transport::StartTls => c
-                .port(d.addr().port())
-                .security(Security::StartTls)
-                .tls(trust()),
+            Transport::Tls => c.port(d.tls_port()).security(Security::Tls).tls(trust()),
+            Transport::StartTls => c.port(d.port).security(Security::StartTls).tls(trust()),
         }
     }
 
@@ -368,7 +398,7 @@ mod tokio_driver {
             .expect("APPENDUID")
     }
 
-    pub(super) async fn scenario(d: &Dovecot, transport: Transport) {
+    pub(super) async fn scenario(d: &Target, transport: Transport) {
         let mut s = connector(d, transport).login().await.unwrap();
         assert_eq!(s.connection().is_tls(), transport != Transport::Plain);
         for cap in [Capability::Idle, Capability::UidPlus, Capability::Move] {
@@ -546,12 +576,9 @@ mod tokio_driver {
         s.logout().await.unwrap();
     }
 
-    /// Without trusting Dovecot's self-signed certificate, neither TLS nor STARTTLS connects.
-    pub(super) async fn untrusted(d: &Dovecot) {
-        for (port, security) in [
-            (d.tls_addr().unwrap().port(), Security::Tls),
-            (d.addr().port(), Security::StartTls),
-        ] {
+    /// Without trusting the server's self-signed certificate, neither TLS nor STARTTLS connects.
+    pub(super) async fn untrusted(d: &Target) {
+        for (port, security) in [(d.tls_port(), Security::Tls), (d.port, Security::StartTls)] {
             let err = Connector::new("127.0.0.1")
                 .port(port)
                 .security(security)
@@ -570,43 +597,57 @@ mod tokio_driver {
 #[test]
 fn blocking_over_plain_tcp() {
     if let Some(d) = dovecot("blocking_over_plain_tcp") {
-        blocking::scenario(&d, Transport::Plain);
+        blocking::scenario(&Target::dovecot(&d), Transport::Plain);
     }
 }
 
 #[test]
 fn blocking_over_implicit_tls() {
     if let Some(d) = dovecot("blocking_over_implicit_tls") {
-        blocking::untrusted(&d);
-        blocking::scenario(&d, Transport::Tls);
+        blocking::untrusted(&Target::dovecot(&d));
+        blocking::scenario(&Target::dovecot(&d), Transport::Tls);
     }
 }
 
 #[test]
 fn blocking_over_starttls() {
     if let Some(d) = dovecot("blocking_over_starttls") {
-        blocking::scenario(&d, Transport::StartTls);
+        blocking::scenario(&Target::dovecot(&d), Transport::StartTls);
     }
 }
 
 #[tokio::test]
 async fn tokio_over_plain_tcp() {
     if let Some(d) = dovecot("tokio_over_plain_tcp") {
-        tokio_driver::scenario(&d, Transport::Plain).await;
+        tokio_driver::scenario(&Target::dovecot(&d), Transport::Plain).await;
     }
 }
 
 #[tokio::test]
 async fn tokio_over_implicit_tls() {
     if let Some(d) = dovecot("tokio_over_implicit_tls") {
-        tokio_driver::untrusted(&d).await;
-        tokio_driver::scenario(&d, Transport::Tls).await;
+        tokio_driver::untrusted(&Target::dovecot(&d)).await;
+        tokio_driver::scenario(&Target::dovecot(&d), Transport::Tls).await;
     }
 }
 
 #[tokio::test]
 async fn tokio_over_starttls() {
     if let Some(d) = dovecot("tokio_over_starttls") {
-        tokio_driver::scenario(&d, Transport::StartTls).await;
+        tokio_driver::scenario(&Target::dovecot(&d), Transport::StartTls).await;
+    }
+}
+
+#[test]
+fn blocking_against_cyrus() {
+    if let Some(c) = cyrus::start_or_skip("blocking_against_cyrus") {
+        blocking::scenario(&Target::cyrus(&c), Transport::Plain);
+    }
+}
+
+#[tokio::test]
+async fn tokio_against_cyrus() {
+    if let Some(c) = cyrus::start_or_skip("tokio_against_cyrus") {
+        tokio_driver::scenario(&Target::cyrus(&c), Transport::Plain).await;
     }
 }
