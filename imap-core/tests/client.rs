@@ -568,6 +568,31 @@ fn unknown_and_unparseable_untagged_responses_keep_the_connection() {
     assert!(!s.client.is_closed());
 }
 
+/// A line that answers none of the commands in flight is skipped like unparseable untagged
+/// data: Xeams sends the FETCH items after a literal on a line of their own, with no `*`
+/// (paperless-ngx/paperless-ngx#13412). An unparseable line with the tag of a command in flight
+/// still ends the connection: that command could never complete.
+#[test]
+fn an_unparseable_line_without_a_pending_tag_is_skipped() {
+    let mut s = Script::greeted("IMAP4rev1");
+    s.login();
+    let noop = s.send(CommandBody::Noop);
+    s.sent();
+    s.server("FLAGS (\\Seen) RFC822.SIZE 1234)\r\nA0002 OK done\r\n");
+    let ev = s.events();
+    assert!(matches!(ev[0], Event::Unparsed(_)), "{ev:?}");
+    let c = completions(&ev);
+    assert_eq!((c[0].id, c[0].outcome), (noop, Outcome::Ok));
+    assert!(!s.client.is_closed());
+    s.send(CommandBody::Noop);
+    s.sent();
+    s.server("A0003 WHAT\r\n");
+    assert!(matches!(
+        s.events().last(),
+        Some(Event::Closed(Some(ConnectionError::Protocol(_))))
+    ));
+}
+
 #[test]
 fn connection_error_is_sticky_and_comes_after_parsed_events() {
     let mut s = Script::greeted("IMAP4rev1");

@@ -1417,3 +1417,96 @@ fn unescaped_quotes_in_a_javamail_message_id() {
         ))
     );
 }
+
+// --- LIST, QUOTAROOT, NAMESPACE and VANISHED outside the grammar ------------------------------
+
+/// A lone backslash among the mailbox attributes, from home.pl's IdeaImapServer 0.83 in XLIST
+/// (Foundry376/Mailspring#967, verbatim) and from a server reported as Dovecot in LIST
+/// (dinhvh/libetpan#403). It is kept as an attribute with an empty name.
+#[test]
+fn lone_backslash_among_mailbox_attributes() {
+    let Data::XList(l) = data(quirk!(
+        b"* XLIST (\\HasNoChildren \\) \".\" \"INBOX.ARCH\"\r\n"
+    )) else {
+        panic!()
+    };
+    assert_eq!(l.attributes.len(), 2);
+    assert_eq!(l.attributes[1].name(), "");
+    assert_eq!(l.mailbox.name(), Some("INBOX.ARCH"));
+}
+
+/// Lotus Notes sends a name holding a space and its `\` delimiter unquoted, as the last thing on
+/// a LIST line (IndySockets/Indy#329, verbatim). The name is read to the end of the line.
+#[test]
+fn lotus_notes_unquoted_name_with_a_space() {
+    let Data::List(l) = data(quirk!(
+        b"* LIST (\\HasNoChildren) \"\\\\\" Folder\\Subfolder 1\r\n"
+    )) else {
+        panic!()
+    };
+    assert_eq!(l.delimiter, Some(b'\\'));
+    assert_eq!(l.mailbox.name(), Some("Folder\\Subfolder 1"));
+}
+
+/// imap.telus.net sends a QUOTAROOT name with parentheses unquoted (jakartaee/mail-api#32,
+/// verbatim). The name runs to the next space.
+#[test]
+fn telus_quotaroot_name_with_parentheses() {
+    let Data::QuotaRoot { mailbox, roots } =
+        data(quirk!(b"* QUOTAROOT folderB/TESTfolder(S)C \"\"\r\n"))
+    else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("folderB/TESTfolder(S)C"));
+    assert_eq!(roots, vec![Str::default()]);
+}
+
+/// imap.sohu.com answers NAMESPACE with namespace data under the CAPABILITY keyword
+/// (jstedfast/MailKit#2006, verbatim). It is read as the NAMESPACE response it is.
+#[test]
+fn sohu_namespace_under_capability() {
+    let Data::Namespace(ns) = data(quirk!(b"* CAPABILITY ((\"\" \"/\")) NIL NIL\r\n")) else {
+        panic!()
+    };
+    assert_eq!(ns.personal.len(), 1);
+    assert_eq!(ns.personal[0].delimiter, Some(b'/'));
+    assert!(ns.other_users.is_empty() && ns.shared.is_empty());
+}
+
+/// A Dovecot regression answered `UID EXPUNGE 1` with `* VANISHED 0:1` (dovecot/core PR #162).
+/// 0 at one end of a range is read as 1, which is what the range holds.
+#[test]
+fn dovecot_vanished_range_from_zero() {
+    let Data::Vanished { earlier, uids } = data(quirk!(b"* VANISHED 0:1\r\n")) else {
+        panic!()
+    };
+    assert!(!earlier);
+    assert_eq!(uids.expand(10), vec![1]);
+}
+
+// --- FETCH body sections ------------------------------------------------------------------------
+
+/// WildDuck echoes the requested length after the origin, `BODY[TEXT]<0.28>`
+/// (zone-eu/wildduck#32, the item verbatim; the literal here is short). The length is
+/// dropped: the data says how long it is.
+#[test]
+fn wildduck_origin_with_length() {
+    let (_, items) = fetch(quirk!(b"* 1 FETCH (BODY[TEXT]<0.28> {5}\r\nHello)\r\n"));
+    assert!(matches!(
+        &items[0],
+        FetchData::BodySection { origin: Some(0), data: Some(d), .. } if d.as_bytes() == b"Hello"
+    ));
+}
+
+/// GreenMail 1.5.3 writes no space between a section and its literal, `BODY[HEADER]{4169}`
+/// (greenmail-mail-test/greenmail#187, with a short literal here).
+#[test]
+fn greenmail_no_space_before_a_literal() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (FLAGS (\\Recent \\Seen) BODY[HEADER]{12}\r\nSubject: x\r\n)\r\n",
+    ));
+    assert!(matches!(
+        &items[1],
+        FetchData::BodySection { data: Some(d), .. } if d.as_bytes() == b"Subject: x\r\n"
+    ));
+}

@@ -679,7 +679,10 @@ impl Client {
             Err(e) => {
                 if self.state == ConnState::Greeting {
                     self.fail(ConnectionError::Greeting(e));
-                } else if unit.first() == Some(&b'*') {
+                } else if unit.first() == Some(&b'*') || !self.is_pending_tag(&unit) {
+                    // Skipped: untagged data, or a line that answers none of our commands
+                    // (Xeams sends FETCH items on a line of their own, with no `*`;
+                    // paperless-ngx #13412).
                     self.events.push_back(Event::Unparsed(e));
                 } else {
                     // An unparseable tagged response or continuation: the command it belongs
@@ -804,6 +807,16 @@ impl Client {
                 self.send_fragments(idx, now);
             }
         }
+    }
+
+    /// Whether `unit` starts with the tag of a command in flight, or is a continuation
+    /// request (`+`), which always answers one.
+    fn is_pending_tag(&self, unit: &[u8]) -> bool {
+        let first = unit
+            .split(|&b| b == b' ' || b == b'\r' || b == b'\n')
+            .next()
+            .unwrap_or_default();
+        first.starts_with(b"+") || self.commands.iter().any(|p| p.tag.as_bytes() == first)
     }
 
     fn handle_tagged(&mut self, now: Instant, s: StatusResponse) {

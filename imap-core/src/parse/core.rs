@@ -809,21 +809,31 @@ pub(super) fn flag_list(i: &mut Input<'_>) -> PResult<Vec<Flag>> {
 // seq-number = nz-number / "*" ; seq-range = seq-number ":" seq-number
 // sequence-set = (seq-number / seq-range) ["," sequence-set] (RFC 9051 section 9)
 /// A sequence set of keys `K`.
+// Tolerated: 0 as one end of a range, read as 1 (Dovecot sent `* VANISHED 0:1` after
+// `UID EXPUNGE 1`, dovecot/core PR #162); a lone 0 stays an error.
 pub(super) fn seq_set<K: SetKey>(i: &mut Input<'_>) -> PResult<NumSet<K>> {
-    fn bound<K: SetKey>(i: &mut Input<'_>) -> PResult<Bound<K>> {
+    fn bound<K: SetKey>(i: &mut Input<'_>, in_range: bool) -> PResult<Bound<K>> {
         if peek(i) == Some(b'*') {
             advance(i, 1);
             Ok(Bound::Star)
+        } else if in_range
+            && lenient(i)
+            && peek(i) == Some(b'0')
+            && !i.input.get(1).is_some_and(u8::is_ascii_digit)
+        {
+            advance(i, 1);
+            Ok(Bound::Value(K::from_nonzero(NonZeroU32::MIN)))
         } else {
             nz_number(i).map(|n| Bound::Value(K::from_nonzero(n)))
         }
     }
     let mut items = Vec::new();
     loop {
-        let a = bound::<K>(i)?;
+        let zero_starts_range = i.input.starts_with(b"0:");
+        let a = bound::<K>(i, zero_starts_range)?;
         if peek(i) == Some(b':') {
             advance(i, 1);
-            let b = commit(bound::<K>(i))?;
+            let b = commit(bound::<K>(i, true))?;
             items.push(SetItem::Range(a, b));
         } else {
             items.push(SetItem::Single(a));

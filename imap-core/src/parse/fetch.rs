@@ -96,7 +96,11 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
                 let data = if lenient(i) && next_is_close(i) {
                     None
                 } else {
-                    sp(i)?;
+                    // Tolerated: no space before a literal, `BODY[HEADER]{4169}` (GreenMail
+                    // 1.5, greenmail-mail-test/greenmail#187).
+                    if !(lenient(i) && peek(i) == Some(b'{')) {
+                        sp(i)?;
+                    }
                     nstring8(i)?
                 };
                 FetchData::BodySection {
@@ -274,13 +278,18 @@ fn gm_label(i: &mut Input<'_>) -> PResult<Str> {
     astring(i)
 }
 
-// "<" number ">" after a section in a FETCH response (RFC 9051 section 9)
+// "<" number ">" after a section in a FETCH response (RFC 9051 section 9). Tolerated: the
+// requested length echoed too, `BODY[TEXT]<0.28>` (WildDuck, zone-eu/wildduck#32), dropped.
 fn origin(i: &mut Input<'_>) -> PResult<Option<u32>> {
     if peek(i) != Some(b'<') {
         return Ok(None);
     }
     advance(i, 1);
     let n = number(i)?;
+    if lenient(i) && peek(i) == Some(b'.') {
+        advance(i, 1);
+        number(i)?;
+    }
     byte(i, b'>', ">")?;
     Ok(Some(n))
 }

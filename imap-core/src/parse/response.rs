@@ -1,10 +1,10 @@
 //! Server responses (RFC 9051 section 7 and `response` in section 9, plus extension data).
 
 use super::core::{
-    advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut, fail,
-    flag_list, flag_perm, lenient, mailbox, modseq_value, nil, nstring8, number, number64,
-    nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string, tag, take_while0,
-    take_while1, text,
+    advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut,
+    decode_mailbox, fail, flag_list, flag_perm, lenient, mailbox, modseq_value, nil, nstring8,
+    number, number64, nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string,
+    tag, take_while0, take_while1, text,
 };
 use super::fetch::msg_att;
 use super::{Input, PResult};
@@ -14,6 +14,7 @@ use crate::types::{
     Namespace, Namespaces, QuotaResource, Response, SeqNum, SimpleCode, StatusItem, StatusKind,
     StatusResponse, StatusValue, Str, Thread, Uid,
 };
+use bytes::Bytes;
 
 // response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
 // RFC 9051 section 9 groups them as `*(continue-req / response-data) response-done`)
@@ -373,7 +374,13 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
         return status_after_kind(i, None, kind).map(Response::Status);
     }
     let data = if is("CAPABILITY") {
-        Data::Capability(capability_list(i)?)
+        // Tolerated: namespace data under the CAPABILITY keyword, `* CAPABILITY (("" "/")) NIL
+        // NIL`, imap.sohu.com's answer to NAMESPACE (jstedfast/MailKit#2006).
+        if lenient(i) && i.input.starts_with(b" (") {
+            Data::Namespace(namespaces(i)?)
+        } else {
+            Data::Capability(capability_list(i)?)
+        }
     } else if is("ENABLED") {
         Data::Enabled(capability_list(i)?)
     } else if is("FLAGS") {
@@ -411,7 +418,14 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
         quota(i)?
     } else if is("QUOTAROOT") {
         sp(i)?;
-        let mailbox = mailbox(i)?;
+        // Tolerated: parentheses in an unquoted name, `* QUOTAROOT folderB/TESTfolder(S)C ""`
+        // (imap.telus.net, jakartaee/mail-api#32): the name runs to the next space.
+        let mailbox = if lenient(i) && !matches!(peek(i), Some(b'"' | b'{')) {
+            let name = take_while1(i, |b| b > b' ' && b != 0x7f, "mailbox name")?;
+            decode_mailbox(slice(i, name), i.state.opts.utf8)
+        } else {
+            mailbox(i)?
+        };
         let mut roots = Vec::new();
         while peek(i) == Some(b' ') && !at_eol(i) {
             sp(i)?;
@@ -528,16 +542,36 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
 
 // mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox
 //                [SP mbox-list-extended] (RFC 9051 section 9, RFC 5258).
-// Tolerated: an empty quoted delimiter (read as NIL).
+// Tolerated: an empty quoted delimiter (read as NIL); a lone backslash among the attributes,
+// `(\HasNoChildren \)` (home.pl's IdeaImapServer in XLIST, Foundry376/Mailspring#967, and
+// dinhvh/libetpan#403), kept as an attribute with an empty name; and an unquoted name holding
+// spaces or backslashes, `"\\" Folder\Subfolder 1` (Lotus Notes, IndySockets/Indy#329), read
+// to the end of the line.
 fn mailbox_list(i: &mut Input<'_>) -> PResult<ListEntry> {
     let attributes = paren_list(i, |i| {
         byte(i, b'\\', "mailbox attribute")?;
+        if lenient(i) && matches!(peek(i), Some(b' ' | b')')) {
+            return Ok(MailboxAttr::Other(Atom::unchecked(Bytes::new())));
+        }
         atom(i).map(MailboxAttr::from_name)
     })?;
     sp(i)?;
     let delimiter = delimiter(i)?;
     sp(i)?;
-    let mailbox = mailbox(i)?;
+    let name_start = *i;
+    let mut mailbox = mailbox(i)?;
+    if lenient(i)
+        && !matches!(name_start.input.first(), Some(b'"' | b'{'))
+        && !at_eol(i)
+        && !i.input.starts_with(b" (")
+    {
+        *i = name_start;
+        let rest: &[u8] = i.input;
+        let end = memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len());
+        let name = rest[..end].trim_ascii_end();
+        mailbox = decode_mailbox(slice(i, name), i.state.opts.utf8);
+        advance(i, name.len());
+    }
     let mut extended = Vec::new();
     if peek(i) == Some(b' ') && !at_eol(i) {
         sp(i)?;
