@@ -87,6 +87,25 @@ impl Session {
             .collect())
     }
 
+    /// COMPRESS=DEFLATE (RFC 4978): when the server offers it, compresses both directions from
+    /// here on (the core does the deflating; the transport is unchanged) and returns `true`;
+    /// returns `false` when the server does not offer it. Worth it on slow links and for large
+    /// FETCHes; a second call is refused locally, as compression cannot be stacked.
+    ///
+    /// # Errors
+    /// As [`Connection::run`]; [`Error::Command`] when the server refuses.
+    pub fn compress(&mut self) -> Result<bool> {
+        let deflate = Capability::Compress(imap_core::types::Atom::from_static("DEFLATE"));
+        if !self.has_capability(&deflate)? {
+            return Ok(false);
+        }
+        self.conn
+            .run(CommandBody::Compress(imap_core::types::Atom::from_static(
+                "DEFLATE",
+            )))?;
+        Ok(true)
+    }
+
     /// ID (RFC 2971): sends these parameters, returns the server's.
     ///
     /// # Errors

@@ -49,13 +49,17 @@ fn refused(err: &Error) -> bool {
     matches!(err, Error::Command(c) if matches!(c.outcome, Outcome::No | Outcome::Bad))
 }
 
-fn scenario(transport: Transport) {
+fn scenario(transport: Transport, compress: bool) {
     let server = mock_fixture::server();
     let inbox = mock_fixture::uids(&server, "INBOX");
     let [u1, u2, u3] = inbox[..] else {
         panic!("the store has three messages: {inbox:?}")
     };
     let mut s = connector(&server, transport).login().unwrap();
+    if compress {
+        // COMPRESS=DEFLATE: everything after this runs compressed both ways.
+        assert!(s.compress().unwrap());
+    }
     assert_eq!(
         s.connection().is_tls(),
         transport != Transport::Plain,
@@ -817,17 +821,27 @@ fn unsupported(s: &mut Session, u1: Uid) {
 
 #[test]
 fn every_method_over_plain_tcp() {
-    scenario(Transport::Plain);
+    scenario(Transport::Plain, false);
+}
+
+#[test]
+fn every_method_compressed_over_plain_tcp() {
+    scenario(Transport::Plain, true);
+}
+
+#[test]
+fn every_method_compressed_over_implicit_tls() {
+    scenario(Transport::Tls, true);
 }
 
 #[test]
 fn every_method_over_implicit_tls() {
-    scenario(Transport::Tls);
+    scenario(Transport::Tls, false);
 }
 
 #[test]
 fn every_method_over_starttls() {
-    scenario(Transport::StartTls);
+    scenario(Transport::StartTls, false);
 }
 
 /// Regression: a command after an IDLE started on the [`imap_blocking::Connection`] and never

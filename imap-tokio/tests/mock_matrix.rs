@@ -50,13 +50,17 @@ fn refused(err: &Error) -> bool {
     matches!(err, Error::Command(c) if matches!(c.outcome, Outcome::No | Outcome::Bad))
 }
 
-async fn scenario(transport: Transport) {
+async fn scenario(transport: Transport, compress: bool) {
     let server = mock_fixture::server();
     let inbox = mock_fixture::uids(&server, "INBOX");
     let [u1, u2, u3] = inbox[..] else {
         panic!("the store has three messages: {inbox:?}")
     };
     let mut s = connector(&server, transport).login().await.unwrap();
+    if compress {
+        // COMPRESS=DEFLATE: everything after this runs compressed both ways.
+        assert!(s.compress().await.unwrap());
+    }
     assert_eq!(
         s.connection().is_tls(),
         transport != Transport::Plain,
@@ -907,17 +911,27 @@ async fn unsupported(s: &mut Session, u1: Uid) {
 
 #[tokio::test]
 async fn every_method_over_plain_tcp() {
-    scenario(Transport::Plain).await;
+    scenario(Transport::Plain, false).await;
+}
+
+#[tokio::test]
+async fn every_method_compressed_over_plain_tcp() {
+    scenario(Transport::Plain, true).await;
+}
+
+#[tokio::test]
+async fn every_method_compressed_over_implicit_tls() {
+    scenario(Transport::Tls, true).await;
 }
 
 #[tokio::test]
 async fn every_method_over_implicit_tls() {
-    scenario(Transport::Tls).await;
+    scenario(Transport::Tls, false).await;
 }
 
 #[tokio::test]
 async fn every_method_over_starttls() {
-    scenario(Transport::StartTls).await;
+    scenario(Transport::StartTls, false).await;
 }
 
 /// Regression: STARTTLS against an untrusted certificate failed as
