@@ -13,7 +13,10 @@ mod maildir;
 mod support;
 
 use imap_core::types::{Flag, Uid};
-use maildir::{assert_mirrored, far_uid, folder, letters, near, near_file, set_near_flags};
+use maildir::{
+    assert_mirrored, deliver_far, far_uid, letters, near, near_file, set_near_flags, snapshot,
+    write_near,
+};
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
 use mock_server::listener::RunningServer;
 use std::path::Path;
@@ -83,16 +86,7 @@ fn mbsync_two_way_sync_over_tls() {
     assert!(inbox_before >= 3);
 
     // 2. Changes near: a new message, flags on another, a third trashed.
-    let new_near = folder(dir.path(), "INBOX")
-        .join("new")
-        .join("1700000000.near.test");
-    std::fs::write(
-        &new_near,
-        "From: near@example.org\nTo: demo@example.com\nSubject: written near\n\
-         Message-ID: <near-1@example.org>\nDate: Sun, 06 Dec 2026 10:00:00 +0000\n\n\
-         hello from the Maildir\n",
-    )
-    .unwrap();
+    write_near(dir.path(), "1700000000.near.test");
     let uids = account.uids("INBOX").unwrap();
     let subject_of = |uid: Uid| {
         let raw = account
@@ -113,16 +107,7 @@ fn mbsync_two_way_sync_over_tls() {
     set_near_flags(&near_file(dir.path(), "INBOX", &trash_me), "ST");
 
     // 3. Changes far, by another client: a delivery, an expunge, a flag change.
-    account
-        .append(
-            "INBOX",
-            b"From: far@example.net\r\nTo: demo@example.com\r\nSubject: written far\r\n\
-              Message-ID: <far-1@example.net>\r\n\r\nhello from the server\r\n"
-                .to_vec(),
-            &[Flag::Answered],
-            None,
-        )
-        .unwrap();
+    deliver_far(&account);
     let expunge_me = subject_of(*uids.last().unwrap());
     account
         .expunge_uids("INBOX", &[*uids.last().unwrap()])
@@ -163,17 +148,8 @@ fn mbsync_two_way_sync_over_tls() {
     assert_eq!(account.uids("INBOX").unwrap().len(), inbox_before);
 
     // 5. Nothing left to do: a third sync changes neither side.
-    let before: Vec<_> = account
-        .mailboxes()
-        .iter()
-        .map(|m| (account.uids(m).unwrap(), near(dir.path(), m)))
-        .collect();
+    let before = snapshot(&account, dir.path());
     let log = sync(&rc);
-    let after: Vec<_> = account
-        .mailboxes()
-        .iter()
-        .map(|m| (account.uids(m).unwrap(), near(dir.path(), m)))
-        .collect();
-    assert_eq!(before, after, "{log}");
+    assert_eq!(before, snapshot(&account, dir.path()), "{log}");
     assert_mirrored(&account, dir.path(), &log);
 }

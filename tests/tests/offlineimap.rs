@@ -12,7 +12,9 @@ mod maildir;
 mod support;
 
 use imap_core::types::Flag;
-use maildir::{assert_mirrored, far_uid, folder, letters, near, near_file, set_near_flags};
+use maildir::{
+    assert_mirrored, deliver_far, far_uid, letters, near_file, set_near_flags, snapshot, write_near,
+};
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
 use mock_server::listener::RunningServer;
 use std::path::Path;
@@ -81,15 +83,7 @@ fn offlineimap_two_way_sync_over_tls() {
     let inbox_before = account.uids("INBOX").unwrap().len();
 
     // 2. Changes near: a new message, flags on another.
-    std::fs::write(
-        folder(dir.path(), "INBOX")
-            .join("new")
-            .join("1700000000_0.near.test"),
-        "From: near@example.org\nTo: demo@example.com\nSubject: written near\n\
-         Message-ID: <near-1@example.org>\nDate: Sun, 06 Dec 2026 10:00:00 +0000\n\n\
-         hello from the Maildir\n",
-    )
-    .unwrap();
+    write_near(dir.path(), "1700000000_0.near.test");
     let uids = account.uids("INBOX").unwrap();
     let first = account.message("INBOX", uids[0]).unwrap().unwrap();
     let first_id = String::from_utf8_lossy(first.raw())
@@ -100,16 +94,7 @@ fn offlineimap_two_way_sync_over_tls() {
     set_near_flags(&near_file(dir.path(), "INBOX", &first_id), "FS");
 
     // 3. Changes far, by another client: a delivery and a flag change.
-    account
-        .append(
-            "INBOX",
-            b"From: far@example.net\r\nTo: demo@example.com\r\nSubject: written far\r\n\
-              Message-ID: <far-1@example.net>\r\n\r\nhello from the server\r\n"
-                .to_vec(),
-            &[Flag::Answered],
-            None,
-        )
-        .unwrap();
+    deliver_far(&account);
     account
         .set_flags("INBOX", uids[1], &[Flag::Flagged])
         .unwrap();
@@ -128,15 +113,8 @@ fn offlineimap_two_way_sync_over_tls() {
     assert_eq!(account.uids("INBOX").unwrap().len(), inbox_before + 2);
 
     // 5. Nothing left to do: a third sync changes neither side.
-    let snapshot = || -> Vec<_> {
-        account
-            .mailboxes()
-            .iter()
-            .map(|m| (account.uids(m).unwrap(), near(dir.path(), m)))
-            .collect()
-    };
-    let before = snapshot();
+    let before = snapshot(&account, dir.path());
     let log = sync(&rc);
-    assert_eq!(before, snapshot(), "{log}");
+    assert_eq!(before, snapshot(&account, dir.path()), "{log}");
     assert_mirrored(&account, dir.path(), &log);
 }

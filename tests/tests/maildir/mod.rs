@@ -132,3 +132,38 @@ pub fn set_near_flags(file: &Path, letters: &str) -> PathBuf {
     std::fs::rename(file, &to).expect("renaming a Maildir message");
     to
 }
+
+/// Delivers `<far-1@example.net>` to the server INBOX, `\Answered`, as another client would.
+pub fn deliver_far(account: &Account) {
+    account
+        .append(
+            "INBOX",
+            b"From: far@example.net\r\nTo: demo@example.com\r\nSubject: written far\r\n\
+              Message-ID: <far-1@example.net>\r\n\r\nhello from the server\r\n"
+                .to_vec(),
+            &[Flag::Answered],
+            None,
+        )
+        .unwrap();
+}
+
+/// Writes `<near-1@example.org>` into the INBOX folder's `new` under `dir`, named `file`, as
+/// a mail reader would.
+pub fn write_near(dir: &Path, file: &str) {
+    std::fs::write(
+        folder(dir, "INBOX").join("new").join(file),
+        "From: near@example.org\nTo: demo@example.com\nSubject: written near\n\
+         Message-ID: <near-1@example.org>\nDate: Sun, 06 Dec 2026 10:00:00 +0000\n\n\
+         hello from the Maildir\n",
+    )
+    .unwrap();
+}
+
+/// Every mailbox's server UIDs and Maildir contents, to see that a sync changed nothing.
+pub fn snapshot(account: &Account, dir: &Path) -> Vec<(Vec<Uid>, Mirror)> {
+    account
+        .mailboxes()
+        .iter()
+        .map(|m| (account.uids(m).unwrap(), near(dir, m)))
+        .collect()
+}
