@@ -95,14 +95,11 @@ impl Session {
     /// # Errors
     /// As [`Connection::run`]; [`Error::Command`] when the server refuses.
     pub fn compress(&mut self) -> Result<bool> {
-        let deflate = Capability::Compress(imap_core::types::Atom::from_static("DEFLATE"));
-        if !self.has_capability(&deflate)? {
+        let deflate = imap_core::types::Atom::from_static("DEFLATE");
+        if !self.has_capability(&Capability::Compress(deflate.clone()))? {
             return Ok(false);
         }
-        self.conn
-            .run(CommandBody::Compress(imap_core::types::Atom::from_static(
-                "DEFLATE",
-            )))?;
+        self.conn.run(CommandBody::Compress(deflate))?;
         Ok(true)
     }
 

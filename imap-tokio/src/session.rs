@@ -100,15 +100,14 @@ impl Session {
     /// # Errors
     /// As [`Connection::run`]; [`Error::Command`] when the server refuses.
     pub async fn compress(&mut self) -> Result<bool> {
-        let deflate = Capability::Compress(imap_core::types::Atom::from_static("DEFLATE"));
-        if !self.has_capability(&deflate).await? {
+        let deflate = imap_core::types::Atom::from_static("DEFLATE");
+        if !self
+            .has_capability(&Capability::Compress(deflate.clone()))
+            .await?
+        {
             return Ok(false);
         }
-        self.conn
-            .run(CommandBody::Compress(imap_core::types::Atom::from_static(
-                "DEFLATE",
-            )))
-            .await?;
+        self.conn.run(CommandBody::Compress(deflate)).await?;
         Ok(true)
     }
 

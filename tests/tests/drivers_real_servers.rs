@@ -10,19 +10,12 @@
 //! (or `IMAP_TESTS_REQUIRE_DOVECOT`) or `IMAP_TESTS_REQUIRE_CYRUS` is set: CI sets them, and a
 //! missing server fails there.
 
+#[path = "../../imap-blocking/tests/mock_fixture/mod.rs"]
+mod mock_fixture;
+
 use imap_tests::cyrus::{self, Cyrus};
 use imap_tests::dovecot::{self, Dovecot, Options};
-
-/// Which transport a scenario runs over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Transport {
-    /// No TLS.
-    Plain,
-    /// TLS from the first byte, on Dovecot's imaps port.
-    Tls,
-    /// The plain port, upgraded with STARTTLS before login.
-    StartTls,
-}
+use mock_fixture::{ATTACHMENT, Transport, m1, m2};
 
 /// Where a scenario connects: a server's ports, the certificate to trust and the account.
 struct Target {
@@ -76,46 +69,6 @@ fn dovecot(test: &str) -> Option<Dovecot> {
             ..Options::default()
         },
     )
-}
-
-/// A plain text message.
-fn m1() -> Vec<u8> {
-    b"From: Alice <alice@example.org>\r\n\
-      To: Bob <bob@example.net>\r\n\
-      Subject: hello world\r\n\
-      Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n\
-      Message-ID: <m1@example.org>\r\n\
-      \r\n\
-      Hello Bob,\r\n\
-      this is the first message.\r\n"
-        .to_vec()
-}
-
-/// The decoded attachment of [`m2`].
-const ATTACHMENT: &[u8] = b"binary payload \x00\x01\x02\xff end";
-
-/// multipart/mixed: a text part and a base64 attachment.
-fn m2() -> Vec<u8> {
-    b"From: Carol <carol@example.com>\r\n\
-      To: Bob <bob@example.net>\r\n\
-      Subject: a report\r\n\
-      Date: Tue, 8 Feb 1994 10:00:00 +0100\r\n\
-      Message-ID: <m2@example.com>\r\n\
-      MIME-Version: 1.0\r\n\
-      Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\
-      \r\n\
-      --XYZ\r\n\
-      Content-Type: text/plain; charset=utf-8\r\n\
-      \r\n\
-      See the attachment.\r\n\
-      --XYZ\r\n\
-      Content-Type: application/octet-stream; name=\"data.bin\"\r\n\
-      Content-Disposition: attachment; filename=\"data.bin\"\r\n\
-      Content-Transfer-Encoding: base64\r\n\
-      \r\n\
-      YmluYXJ5IHBheWxvYWQgAAEC/yBlbmQ=\r\n\
-      --XYZ--\r\n"
-        .to_vec()
 }
 
 /// A reply to [`m1`].

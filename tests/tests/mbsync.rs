@@ -14,7 +14,7 @@ mod support;
 
 use imap_core::types::{Flag, Uid};
 use maildir::{
-    assert_mirrored, deliver_far, far_uid, letters, near, near_file, set_near_flags, snapshot,
+    assert_mirrored, deliver_far, far_letters, far_uid, near, near_file, set_near_flags, snapshot,
     write_near,
 };
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
@@ -125,9 +125,7 @@ fn mbsync_two_way_sync_over_tls() {
         far_uid(&account, "INBOX", "<near-1@example.org>").is_some(),
         "the near message was not uploaded\n{log}"
     );
-    let flagged = far_uid(&account, "INBOX", &flag_me).unwrap();
-    let flags = account.message("INBOX", flagged).unwrap().unwrap().flags;
-    assert_eq!(letters(&flags), "FRS", "{log}");
+    assert_eq!(far_letters(&account, &flag_me), "FRS", "{log}");
     assert!(
         far_uid(&account, "INBOX", &format!("Subject: {trash_me}")).is_none(),
         "the trashed message is still on the server\n{log}"

@@ -13,7 +13,8 @@ mod support;
 
 use imap_core::types::Flag;
 use maildir::{
-    assert_mirrored, deliver_far, far_uid, letters, near_file, set_near_flags, snapshot, write_near,
+    assert_mirrored, deliver_far, far_letters, far_uid, near_file, set_near_flags, snapshot,
+    write_near,
 };
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER};
 use mock_server::listener::RunningServer;
@@ -106,9 +107,7 @@ fn offlineimap_two_way_sync_over_tls() {
         far_uid(&account, "INBOX", "<near-1@example.org>").is_some(),
         "the near message was not uploaded\n{log}"
     );
-    let flagged = far_uid(&account, "INBOX", &first_id).unwrap();
-    let flags = account.message("INBOX", flagged).unwrap().unwrap().flags;
-    assert_eq!(letters(&flags), "FS", "{log}");
+    assert_eq!(far_letters(&account, &first_id), "FS", "{log}");
     near_file(dir.path(), "INBOX", "<far-1@example.net>");
     assert_eq!(account.uids("INBOX").unwrap().len(), inbox_before + 2);
 

@@ -167,3 +167,10 @@ pub fn snapshot(account: &Account, dir: &Path) -> Vec<(Vec<Uid>, Mirror)> {
         .map(|m| (account.uids(m).unwrap(), near(dir, m)))
         .collect()
 }
+
+/// The system flags, as Maildir letters, of the server INBOX message holding `needle`.
+pub fn far_letters(account: &Account, needle: &str) -> String {
+    let uid = far_uid(account, "INBOX", needle)
+        .unwrap_or_else(|| panic!("no server message with {needle:?}"));
+    letters(&account.message("INBOX", uid).unwrap().unwrap().flags)
+}
