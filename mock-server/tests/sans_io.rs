@@ -181,3 +181,26 @@ fn compress_deflate_end_to_end() {
     let r = p.run("c2", CommandBody::Compress(Atom::from_static("DEFLATE")));
     assert_eq!(tagged_kind(&r), StatusKind::No, "COMPRESSIONACTIVE");
 }
+
+/// Body sections go out as literals however short, as Dovecot and Cyrus send them: curl
+/// cannot read `BODY[1]<0> "1\r\n"`-style quoted sections and imaplib returns them in another
+/// shape (issue 12, item 12).
+#[test]
+fn short_body_sections_are_literals() {
+    let server = server();
+    let mut p = Pair::new(&server);
+    login(&mut p);
+    select(&mut p);
+    p.send(b"f FETCH 1 (BODY.PEEK[1]<0.1> BODY.PEEK[TEXT] RFC822.HEADER BINARY.PEEK[1])\r\n");
+    let mut wire = Vec::new();
+    p.session.poll_transmit(&mut wire);
+    let wire = String::from_utf8(wire).unwrap();
+    assert!(
+        wire.starts_with(
+            "* 1 FETCH (BODY[1]<0> {1}\r\n1 BODY[TEXT] {3}\r\n1\r\n \
+             RFC822.HEADER {16}\r\nSubject: one\r\n\r\n BINARY[1] {3}\r\n1\r\n)\r\n"
+        ),
+        "{wire}"
+    );
+    assert!(wire.ends_with("f OK FETCH completed\r\n"), "{wire}");
+}

@@ -263,6 +263,20 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Message data (`BODY[..]`, `RFC822*` and `BINARY[..]` values): always a literal, as
+    /// Dovecot and Cyrus send them, whatever the length; `literal8` when `binary` and the value
+    /// holds a NUL; `NIL` for `None`. A short section as a quoted string is valid IMAP, but
+    /// curl cannot read it and imaplib hands it to the caller in another shape.
+    pub(crate) fn nliteral(&mut self, s: Option<&Str>, binary: bool) {
+        match s {
+            Some(s) => {
+                let eight = binary && memchr::memchr(0, s.as_bytes()).is_some();
+                self.literal_impl(s.as_bytes(), Some(s.bytes()), eight);
+            }
+            None => self.nil(),
+        }
+    }
+
     /// `NIL`.
     #[inline]
     pub(crate) fn nil(&mut self) {
