@@ -3,7 +3,7 @@
 use crate::sort::{base_subject, sent_date, subject};
 use crate::store::MessageSnapshot;
 use imap_core::types::Thread;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A threading algorithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,10 +107,20 @@ struct Node {
     msg: Option<usize>,
     parent: Option<usize>,
     children: Vec<usize>,
+    /// This node's index in its parent's `children` while the tree is built (step 1), so an
+    /// unlink costs O(1) however many siblings there are.
+    slot: usize,
 }
+
+/// How many parent links [`Tree::is_under`] follows before it answers "yes": linking is then
+/// refused, which can only leave a thread split, never make a loop. Natural chains never walk
+/// (a node without children cannot be an ancestor), so only crafted References pay this.
+const MAX_WALK: usize = 1024;
 
 struct Tree {
     nodes: Vec<Node>,
+    /// Parent links followed by `is_under`, for the tests that bound the work.
+    walked: usize,
 }
 
 impl Tree {
@@ -119,26 +129,44 @@ impl Tree {
         self.nodes.len() - 1
     }
 
-    /// Whether `a` is `b` or a descendant of `b`.
-    fn is_under(&self, a: usize, b: usize) -> bool {
-        let mut cur = Some(a);
-        while let Some(c) = cur {
+    /// Whether `a` is `b` or a descendant of `b`, conservatively: a walk longer than
+    /// [`MAX_WALK`] counts as "yes", so the caller does not link.
+    fn is_under(&mut self, a: usize, b: usize) -> bool {
+        if a == b {
+            return true;
+        }
+        if self.nodes[b].children.is_empty() {
+            return false;
+        }
+        let mut cur = self.nodes[a].parent;
+        for _ in 0..MAX_WALK {
+            let Some(c) = cur else {
+                return false;
+            };
+            self.walked += 1;
             if c == b {
                 return true;
             }
             cur = self.nodes[c].parent;
         }
-        false
+        true
     }
 
+    /// Detaches `c` from its parent. Sibling order is not kept: every list is sorted later.
     fn unlink(&mut self, c: usize) {
         if let Some(p) = self.nodes[c].parent.take() {
-            self.nodes[p].children.retain(|&x| x != c);
+            let slot = self.nodes[c].slot;
+            let siblings = &mut self.nodes[p].children;
+            siblings.swap_remove(slot);
+            if let Some(&moved) = siblings.get(slot) {
+                self.nodes[moved].slot = slot;
+            }
         }
     }
 
     fn link(&mut self, p: usize, c: usize) {
         self.nodes[c].parent = Some(p);
+        self.nodes[c].slot = self.nodes[p].children.len();
         self.nodes[p].children.push(c);
     }
 }
@@ -152,7 +180,15 @@ fn ids(v: &[u8]) -> Vec<Vec<u8>> {
 }
 
 fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
-    let mut t = Tree { nodes: Vec::new() };
+    references_tree(msgs, info).0
+}
+
+/// REFERENCES, with the number of parent links followed (for the tests that bound the work).
+fn references_tree(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> (Vec<Thread>, usize) {
+    let mut t = Tree {
+        nodes: Vec::new(),
+        walked: 0,
+    };
     let mut table: HashMap<Vec<u8>, usize> = HashMap::new();
     // (1)
     for (i, (_, m)) in msgs.iter().enumerate() {
@@ -212,7 +248,7 @@ fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
         .filter(|&n| t.nodes[n].parent.is_none())
         .collect();
     // (3)
-    let mut roots = prune(&mut t, roots, true);
+    let mut roots = prune(&mut t, roots);
     // (4)
     let date = |t: &Tree, n: usize| -> (i64, u32) {
         let m = t.nodes[n]
@@ -259,7 +295,14 @@ fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
         }
     }
     let mut out_roots: Vec<usize> = Vec::new();
-    let mut removed: Vec<usize> = Vec::new();
+    // Where each root sits in `out_roots`, and the roots merged before their turn: hashed, so
+    // merging costs the same for the ten-thousandth subject as for the first.
+    let mut out_pos: HashMap<usize, usize> = HashMap::new();
+    let mut removed: HashSet<usize> = HashSet::new();
+    let keep = |out_roots: &mut Vec<usize>, out_pos: &mut HashMap<usize, usize>, r: usize| {
+        out_pos.insert(r, out_roots.len());
+        out_roots.push(r);
+    };
     for &r in &roots {
         if removed.contains(&r) {
             continue;
@@ -268,11 +311,11 @@ fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
             .map(|m| info[m].subject.clone())
             .unwrap_or_default();
         let Some(&target) = subjects.get(&subj).filter(|_| !subj.is_empty()) else {
-            out_roots.push(r);
+            keep(&mut out_roots, &mut out_pos, r);
             continue;
         };
         if target == r {
-            out_roots.push(r);
+            keep(&mut out_roots, &mut out_pos, r);
             continue;
         }
         let t_dummy = t.nodes[target].msg.is_none();
@@ -290,11 +333,12 @@ fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
         } else {
             let d = t.new_node();
             // The dummy takes the subject table entry's place among the roots.
-            if let Some(pos) = out_roots.iter().position(|&x| x == target) {
+            if let Some(pos) = out_pos.get(&target).copied() {
                 out_roots[pos] = d;
+                out_pos.insert(d, pos);
             } else {
-                removed.push(target);
-                out_roots.push(d);
+                removed.insert(target);
+                keep(&mut out_roots, &mut out_pos, d);
             }
             t.link(d, target);
             t.link(d, r);
@@ -303,20 +347,48 @@ fn references(msgs: &[(u32, MessageSnapshot)], info: &[Info]) -> Vec<Thread> {
     }
     // (6)
     sort_siblings(&mut t, &mut out_roots, info);
-    out_roots.iter().map(|&r| to_thread(&t, r, info)).collect()
+    let threads = out_roots.iter().map(|&r| to_thread(&t, r, info)).collect();
+    (threads, t.walked)
 }
 
-fn prune(t: &mut Tree, list: Vec<usize>, root_level: bool) -> Vec<usize> {
-    let mut out = Vec::new();
-    for n in list {
-        let ch = std::mem::take(&mut t.nodes[n].children);
-        let ch = prune(t, ch, false);
-        for &c in &ch {
+/// Step (3): removes empty dummies and promotes the children of dummies (at the root level only
+/// when there is one child). Post-order with an explicit stack: reply chains are as deep as the
+/// mailbox is long, far deeper than a thread's stack.
+fn prune(t: &mut Tree, roots: Vec<usize>) -> Vec<usize> {
+    /// A node whose children are being pruned (`None`: the root list).
+    struct Frame {
+        node: Option<usize>,
+        todo: std::vec::IntoIter<usize>,
+        out: Vec<usize>,
+    }
+    let mut stack = vec![Frame {
+        node: None,
+        todo: roots.into_iter(),
+        out: Vec::new(),
+    }];
+    loop {
+        let top = stack.last_mut().expect("the root frame is popped last");
+        if let Some(n) = top.todo.next() {
+            let ch = std::mem::take(&mut t.nodes[n].children);
+            stack.push(Frame {
+                node: Some(n),
+                todo: ch.into_iter(),
+                out: Vec::new(),
+            });
+            continue;
+        }
+        let done = stack.pop().expect("non-empty");
+        let Some(n) = done.node else {
+            return done.out;
+        };
+        let root_level = stack.len() == 1;
+        let parent = stack.last_mut().expect("the root frame is below");
+        for &c in &done.out {
             t.nodes[c].parent = Some(n);
         }
-        t.nodes[n].children = ch;
+        t.nodes[n].children = done.out;
         if t.nodes[n].msg.is_some() {
-            out.push(n);
+            parent.out.push(n);
             continue;
         }
         let ch = &t.nodes[n].children;
@@ -325,65 +397,90 @@ fn prune(t: &mut Tree, list: Vec<usize>, root_level: bool) -> Vec<usize> {
         }
         if !root_level || ch.len() == 1 {
             let ch = std::mem::take(&mut t.nodes[n].children);
-            let parent = t.nodes[n].parent;
+            let grand = t.nodes[n].parent;
             for &c in &ch {
-                t.nodes[c].parent = parent;
+                t.nodes[c].parent = grand;
             }
-            out.extend(ch);
+            parent.out.extend(ch);
         } else {
-            out.push(n);
+            parent.out.push(n);
         }
     }
-    out
 }
 
+/// Step (6): sorts every sibling list by date, children before their parents (a node's key
+/// reads its first child). Iterative: reverse pre-order visits descendants first.
 fn sort_siblings(t: &mut Tree, list: &mut [usize], info: &[Info]) {
-    for &n in list.iter() {
-        let mut ch = std::mem::take(&mut t.nodes[n].children);
-        sort_siblings(t, &mut ch, info);
-        t.nodes[n].children = ch;
-    }
     let key = |t: &Tree, n: usize| -> (i64, u32) {
         t.nodes[n]
             .msg
             .or_else(|| t.nodes[n].children.first().and_then(|&c| t.nodes[c].msg))
             .map_or((i64::MIN, 0), |m| info[m].date)
     };
+    let mut order = Vec::new();
+    let mut stack: Vec<usize> = list.to_vec();
+    while let Some(n) = stack.pop() {
+        order.push(n);
+        stack.extend_from_slice(&t.nodes[n].children);
+    }
+    for &n in order.iter().rev() {
+        let mut ch = std::mem::take(&mut t.nodes[n].children);
+        ch.sort_by_key(|&c| key(t, c));
+        t.nodes[n].children = ch;
+    }
     list.sort_by_key(|&n| key(t, n));
 }
 
-fn to_thread(t: &Tree, n: usize, info: &[Info]) -> Thread {
-    let mut members = Vec::new();
-    let mut cur = n;
-    loop {
-        let node = &t.nodes[cur];
-        match node.msg {
-            Some(m) => members.push(info[m].num),
-            None => {
-                return Thread {
+/// Converts a pruned, sorted tree to a [`Thread`]: a chain of single children becomes one
+/// member list. Iterative, for the same reason as [`prune`].
+fn to_thread(t: &Tree, root: usize, info: &[Info]) -> Thread {
+    /// A thread being built: its chain, the branches left to convert, those converted.
+    struct Frame<'a> {
+        members: Vec<u32>,
+        todo: std::slice::Iter<'a, usize>,
+        done: Vec<Thread>,
+    }
+    let open = |n: usize| -> Frame<'_> {
+        let mut members = Vec::new();
+        let mut cur = n;
+        loop {
+            let node = &t.nodes[cur];
+            let Some(m) = node.msg else {
+                break Frame {
                     members,
-                    children: node
-                        .children
-                        .iter()
-                        .map(|&c| to_thread(t, c, info))
-                        .collect(),
+                    todo: node.children.iter(),
+                    done: Vec::new(),
                 };
+            };
+            members.push(info[m].num);
+            match node.children.as_slice() {
+                [only] => cur = *only,
+                branches => {
+                    break Frame {
+                        members,
+                        todo: branches.iter(),
+                        done: Vec::new(),
+                    };
+                }
             }
         }
-        match node.children.as_slice() {
-            [] => {
-                return Thread {
-                    members,
-                    children: Vec::new(),
-                };
-            }
-            [only] => cur = *only,
-            many => {
-                return Thread {
-                    members,
-                    children: many.iter().map(|&c| to_thread(t, c, info)).collect(),
-                };
-            }
+    };
+    let mut stack = vec![open(root)];
+    loop {
+        let top = stack.last_mut().expect("popped only when finished");
+        if let Some(&c) = top.todo.next() {
+            let f = open(c);
+            stack.push(f);
+            continue;
+        }
+        let f = stack.pop().expect("non-empty");
+        let thread = Thread {
+            members: f.members,
+            children: f.done,
+        };
+        match stack.last_mut() {
+            Some(parent) => parent.done.push(thread),
+            None => return thread,
         }
     }
 }
@@ -536,6 +633,123 @@ mod tests {
             t(&[], vec![leaf(&[4]), leaf(&[5]), leaf(&[6]), leaf(&[7])])
         );
         assert_eq!(out.len(), 3);
+    }
+
+    /// Every message number in a thread list, walking it without recursion; with the deepest
+    /// nesting seen.
+    fn flatten(threads: &[Thread]) -> (Vec<u32>, usize) {
+        let mut nums = Vec::new();
+        let mut deepest = 0;
+        let mut stack: Vec<(&Thread, usize)> = threads.iter().rev().map(|t| (t, 1)).collect();
+        while let Some((t, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            nums.extend(&t.members);
+            stack.extend(t.children.iter().rev().map(|c| (c, depth + 1)));
+        }
+        (nums, deepest)
+    }
+
+    /// A reply chain of 100,000 messages (each answering the one before by In-Reply-To) threads
+    /// on a test thread's ordinary stack, in both arrival orders, following no parent link.
+    #[test]
+    fn hundred_thousand_message_chain() {
+        const N: u32 = 100_000;
+        let msg = |i: u32| {
+            m(
+                i,
+                1,
+                &format!(
+                    "Message-ID: <{i}@x>\r\nIn-Reply-To: <{}@x>\r\nSubject: Re: c",
+                    i - 1
+                ),
+            )
+        };
+        let msgs: Vec<_> = (1..=N).map(msg).collect();
+        let info = infos(&msgs, false);
+        let (out, walked) = references_tree(&msgs, &info);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].members, (1..=N).collect::<Vec<_>>());
+        assert!(out[0].children.is_empty());
+        assert_eq!(walked, 0);
+        // Newest first: every message arrives after its reply made it a dummy.
+        let reversed: Vec<_> = msgs.iter().rev().cloned().collect();
+        let info = infos(&reversed, false);
+        let (out, walked) = references_tree(&reversed, &info);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].members.len(), N as usize);
+        assert!(walked <= N as usize, "{walked} parent links followed");
+    }
+
+    /// 50,000 levels, every spine message answered twice: the result nests 50,000 deep and is built,
+    /// sorted and dropped without recursion.
+    #[test]
+    fn deep_reply_tree() {
+        const LEVELS: u32 = 50_000;
+        let msgs: Vec<_> = (1..=2 * LEVELS)
+            .map(|i| {
+                // Odd messages form the spine; each even one answers the odd one before it.
+                let parent = if i % 2 == 1 {
+                    i.saturating_sub(2)
+                } else {
+                    i - 1
+                };
+                m(
+                    i,
+                    1,
+                    &format!("Message-ID: <{i}@x>\r\nIn-Reply-To: <{parent}@x>\r\nSubject: t"),
+                )
+            })
+            .collect();
+        let out = thread(&msgs, ThreadAlgorithm::References, false);
+        let (mut nums, deepest) = flatten(&out);
+        assert_eq!(deepest, LEVELS as usize);
+        nums.sort_unstable();
+        assert_eq!(nums, (1..=2 * LEVELS).collect::<Vec<_>>());
+    }
+
+    /// References crafted so every message makes the loop check climb a deep chain: the climb
+    /// is cut at MAX_WALK links per check, and no message is lost.
+    #[test]
+    fn loop_checks_are_bounded() {
+        const SPINE: u32 = 5_000;
+        let mut msgs: Vec<_> = (1..=SPINE)
+            .map(|i| {
+                m(
+                    i,
+                    1,
+                    &format!(
+                        "Message-ID: <{i}@x>\r\nIn-Reply-To: <{}@x>\r\nSubject: s",
+                        i - 1
+                    ),
+                )
+            })
+            .collect();
+        // Each attacker message first makes <d{i}> a dummy with a child, then asks to hang
+        // it under the deepest spine message: the check walks up from there.
+        for i in 0..SPINE {
+            let seq = SPINE + 2 * i + 1;
+            msgs.push(m(
+                seq,
+                2,
+                &format!("Message-ID: <a{i}@x>\r\nReferences: <d{i}@x>\r\nSubject: a"),
+            ));
+            msgs.push(m(
+                seq + 1,
+                2,
+                &format!("Message-ID: <b{i}@x>\r\nReferences: <{SPINE}@x> <d{i}@x>\r\nSubject: b"),
+            ));
+        }
+        let info = infos(&msgs, false);
+        let (out, walked) = references_tree(&msgs, &info);
+        // The checks did climb (this input reaches the bound), and no further than it.
+        assert!(walked > SPINE as usize, "{walked} parent links followed");
+        assert!(
+            walked <= SPINE as usize * MAX_WALK,
+            "{walked} parent links followed"
+        );
+        let (mut nums, _) = flatten(&out);
+        nums.sort_unstable();
+        assert_eq!(nums, (1..=3 * SPINE).collect::<Vec<_>>());
     }
 
     #[test]

@@ -250,24 +250,35 @@ pub(super) fn threads(w: &mut Writer<'_>, threads: &[Thread]) {
     }
 }
 
-/// `(members [children])`, children adjacent: `(3 6 (4 23)(44 7 96))`.
+/// `(members [children])`, children adjacent: `(3 6 (4 23)(44 7 96))`. Iterative: a thread is
+/// as deep as a reply tree a peer built, far deeper than the stack.
 fn thread_list(w: &mut Writer<'_>, t: &Thread) {
-    w.byte(b'(');
-    for (i, m) in t.members.iter().enumerate() {
-        if i > 0 {
+    let open = |w: &mut Writer<'_>, t: &Thread| {
+        w.byte(b'(');
+        for (i, m) in t.members.iter().enumerate() {
+            if i > 0 {
+                w.sp();
+            }
+            w.num32(*m);
+        }
+        if !t.children.is_empty() && !t.members.is_empty() {
             w.sp();
         }
-        w.num32(*m);
-    }
-    if !t.children.is_empty() {
-        if !t.members.is_empty() {
-            w.sp();
+    };
+    open(w, t);
+    let mut stack = vec![t.children.iter()];
+    while let Some(branches) = stack.last_mut() {
+        match branches.next() {
+            Some(c) => {
+                open(w, c);
+                stack.push(c.children.iter());
+            }
+            None => {
+                stack.pop();
+                w.byte(b')');
+            }
         }
-        for c in &t.children {
-            thread_list(w, c);
-        }
     }
-    w.byte(b')');
 }
 
 #[cfg(test)]
@@ -642,5 +653,31 @@ mod tests {
         let nested = vec![t(vec![], vec![t(vec![3], vec![]), t(vec![5], vec![])])];
         assert_eq!(data(Data::Thread(nested)), "* THREAD ((3)(5))\r\n");
         assert_eq!(data(Data::Thread(vec![])), "* THREAD\r\n");
+    }
+
+    /// A reply tree 100,000 levels deep (every message answered twice, once by a leaf) encodes
+    /// and drops on an ordinary test thread's stack.
+    #[test]
+    fn deep_thread_needs_no_deep_stack() {
+        const LEVELS: u32 = 100_000;
+        let leaf = |n: u32| Thread {
+            members: vec![n],
+            children: Vec::new(),
+        };
+        let mut t = leaf(2 * LEVELS);
+        for level in (1..LEVELS).rev() {
+            t = Thread {
+                members: vec![2 * level - 1],
+                children: vec![leaf(2 * level), t],
+            };
+        }
+        let out = data(Data::Thread(vec![t]));
+        assert!(out.starts_with("* THREAD (1 (2)(3 (4)(5 (6)("));
+        assert!(out.ends_with(&format!(
+            "(199997 (199998)(200000)){}\r\n",
+            ")".repeat(99_998)
+        )));
+        assert_eq!(out.matches('(').count(), out.matches(')').count());
+        assert_eq!(out.matches('(').count(), 2 * LEVELS as usize - 1);
     }
 }

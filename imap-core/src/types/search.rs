@@ -236,3 +236,14 @@ pub struct Thread {
     /// The sub-threads after the chain: none, or at least two.
     pub children: Vec<Thread>,
 }
+
+/// Dropped iteratively: a thread nests as deep as a reply tree a peer built, and the derived
+/// drop would recurse once per level.
+impl Drop for Thread {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(mut t) = pending.pop() {
+            pending.append(&mut t.children);
+        }
+    }
+}
