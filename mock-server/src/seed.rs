@@ -82,6 +82,13 @@ impl StoreBuilder {
         self
     }
 
+    /// Fixed UIDVALIDITY values `first`, `first + 1`, ... for the mailboxes created after this
+    /// step, instead of unique ones from the wall clock ([`Store::set_uid_validity_seed`]).
+    pub fn uid_validity_seed(self, first: std::num::NonZeroU32) -> Self {
+        self.store.set_uid_validity_seed(first);
+        self
+    }
+
     /// Adds a user (with INBOX) and makes it and its INBOX current.
     pub fn user(self, name: &str, password: &str) -> Self {
         self.step(|b| {

@@ -22,6 +22,7 @@ mod mailbox;
 mod message;
 mod notify;
 mod user;
+mod validity;
 mod view;
 
 pub use changes::Change;
@@ -157,7 +158,7 @@ pub(crate) fn system_clock() -> DateTime {
 /// Counters for identifiers that are unique across the whole store.
 #[derive(Debug)]
 pub(crate) struct Ids {
-    uid_validity: u32,
+    uid_validity: validity::UidValidities,
     mailbox: u64,
     email: u64,
     thread: u64,
@@ -168,8 +169,7 @@ pub(crate) struct Ids {
 
 impl Ids {
     fn uid_validity(&mut self) -> NonZeroU32 {
-        self.uid_validity = self.uid_validity.wrapping_add(1).max(1);
-        NonZeroU32::new(self.uid_validity).unwrap_or(NonZeroU32::MIN)
+        self.uid_validity.next()
     }
 
     fn mailbox(&mut self, name: String) -> MailboxState {
@@ -246,7 +246,7 @@ impl Store {
             inner: Arc::new(Mutex::new(Inner {
                 users: BTreeMap::new(),
                 ids: Ids {
-                    uid_validity: 0,
+                    uid_validity: validity::UidValidities::Clock,
                     mailbox: 0,
                     email: 0,
                     thread: 0,
@@ -273,6 +273,14 @@ impl Store {
     pub fn now(&self) -> DateTime {
         let clock = self.lock().clock.clone();
         clock()
+    }
+
+    /// Gives the mailboxes created from now on the UIDVALIDITY values `first`, `first + 1`, ...
+    /// instead of values from the wall clock, for tests that need fixed values. Without it
+    /// every value is unique across restarts (see RFC 9051 section 2.3.1.1): the wall clock in
+    /// seconds, strictly increasing. Call it before adding users (each gets an INBOX).
+    pub fn set_uid_validity_seed(&self, first: NonZeroU32) {
+        self.lock().ids.uid_validity = validity::UidValidities::Counter(first);
     }
 
     /// Sets APPENDLIMIT (RFC 7889) for every mailbox; `None` for no limit.
@@ -974,6 +982,49 @@ mod tests {
         a.create("Box", &[]).unwrap();
         let v2 = a.status("Box", &[StatusItem::UidValidity]).unwrap();
         assert_ne!(v1, v2);
+    }
+
+    fn validities(s: &Store, user: &str) -> Vec<u64> {
+        let a = s.account(user).unwrap();
+        a.mailboxes()
+            .iter()
+            .map(
+                |m| match a.status(m, &[StatusItem::UidValidity]).unwrap()[0].1 {
+                    StatusValue::Number(n) => n,
+                    ref other => panic!("{other:?}"),
+                },
+            )
+            .collect()
+    }
+
+    /// RFC 9051 section 2.3.1.1: a restarted server (a new in-memory store built the same
+    /// way) gives every mailbox a new UIDVALIDITY, so a client's saved UIDs are invalidated
+    /// instead of silently matching other messages. Before: 1, 2, 3, ... on every run.
+    #[test]
+    fn uid_validity_is_unique_across_restarts() {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let first = validities(&crate::demo::demo_store(), crate::demo::DEMO_USER);
+        let second = validities(&crate::demo::demo_store(), crate::demo::DEMO_USER);
+        assert!(first.len() > 1);
+        assert!(
+            first.iter().all(|&v| v + 1 >= secs),
+            "{first:?} from the clock"
+        );
+        for (a, b) in first.iter().zip(&second) {
+            assert!(a < b, "{first:?} then {second:?}");
+        }
+        // A seeded store gives fixed values, the same on every run.
+        let seeded = || {
+            let s = Store::new();
+            s.set_uid_validity_seed(NonZeroU32::new(100).unwrap());
+            s.add_user("bob", "pw").unwrap().create("A", &[]).unwrap();
+            validities(&s, "bob")
+        };
+        assert_eq!(seeded(), vec![101, 100], "A, then INBOX");
+        assert_eq!(seeded(), vec![101, 100], "A, then INBOX");
     }
 
     #[test]
