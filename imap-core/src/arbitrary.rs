@@ -534,6 +534,7 @@ fn ext_tail() -> impl Strategy<Value = ExtTail> {
             language: (levels >= 2).then_some(l),
             location: (levels >= 3).then_some(loc),
             extensions: if levels >= 4 { ext } else { Vec::new() },
+            unreadable: Vec::new(),
         })
 }
 

@@ -14,8 +14,9 @@ use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::frame::{Frame, Framer, Limits, Role};
 use imap_core::parse::{ParseError, ParseOptions, parse_response};
 use imap_core::types::{
-    Address, BodyStructure, Capability, Code, Continue, Data, ESearchData, Envelope, FetchData,
-    Flag, FlagPerm, PartKind, Response, StatusKind, StatusResponse, StatusValue, Str,
+    Address, BodyExtension, BodyStructure, Capability, Code, Continue, Data, ESearchData, Envelope,
+    ExtField, FetchData, Flag, FlagPerm, PartKind, Response, StatusKind, StatusResponse,
+    StatusValue, Str,
 };
 
 /// Frames `bytes` (whole, and one byte at a time) and checks they are exactly one unit.
@@ -1509,4 +1510,183 @@ fn greenmail_no_space_before_a_literal() {
         &items[1],
         FetchData::BodySection { data: Some(d), .. } if d.as_bytes() == b"Subject: x\r\n"
     ));
+}
+
+// --- BODYSTRUCTURE fields kept raw --------------------------------------------------------------
+
+/// The parts and attachments a client lists from a BODYSTRUCTURE item: (part number, MIME
+/// type, disposition, file name).
+fn parts_of(items: &[FetchData]) -> Vec<(String, String, Option<String>, Option<String>)> {
+    let b = items
+        .iter()
+        .find_map(|d| match d {
+            FetchData::BodyStructure(b) => Some(b),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no typed BODYSTRUCTURE in {items:?}"));
+    imap_core::ops::fetch::outline(b)
+        .into_iter()
+        .map(|p| {
+            let path: Vec<String> = p.path.iter().map(u32::to_string).collect();
+            (path.join("."), p.mime_type, p.disposition, p.filename)
+        })
+        .collect()
+}
+
+/// The unreadable fields of part `path`'s extension data.
+fn unreadable(items: &[FetchData], path: &[u32]) -> Vec<(ExtField, String)> {
+    let Some(FetchData::BodyStructure(b)) = items.first() else {
+        panic!("{items:?}")
+    };
+    let tail = match b.part(path) {
+        Some(BodyStructure::Single { ext: Some(e), .. }) => &e.tail,
+        Some(BodyStructure::Multi { ext: Some(e), .. }) => &e.tail,
+        other => panic!("no extension data at {path:?}: {other:?}"),
+    };
+    tail.unreadable
+        .iter()
+        .map(|u| (u.field, u.raw.to_string()))
+        .collect()
+}
+
+fn attachment(
+    path: &str,
+    mime: &str,
+    name: &str,
+) -> (String, String, Option<String>, Option<String>) {
+    (
+        path.into(),
+        mime.into(),
+        Some("attachment".into()),
+        Some(name.into()),
+    )
+}
+
+/// A part without its subtype: the parameter list follows the media type directly (issue 12,
+/// point 16; the shape of a part whose Content-Type lacks a subtype, as a server that copies
+/// the header's words would describe it). The subtype is read as empty and every field after
+/// it stays in its place, so the attachment beside it is still listed.
+#[test]
+fn part_without_a_subtype() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\"))\r\n",
+    ));
+    let FetchData::BodyStructure(b) = &items[0] else {
+        panic!()
+    };
+    let Some(BodyStructure::Single { part, .. }) = b.part(&[1]) else {
+        panic!("{b:?}")
+    };
+    assert_eq!(part.subtype, Str::default());
+    assert_eq!(
+        part.params,
+        vec![(Str::from("charset"), Str::from("utf-8"))]
+    );
+    assert_eq!((part.encoding.as_bytes(), part.octets), (&b"7bit"[..], 10));
+    assert_eq!(part.kind, PartKind::Text { lines: 1 });
+    assert_eq!(
+        parts_of(&items)[2],
+        attachment("2", "application/pdf", "a.pdf")
+    );
+}
+
+/// A disposition with a string where its parameter list belongs, `("attachment" "a.pdf")`
+/// (issue 12, point 16). Only the disposition is kept raw: the part stays typed, its language
+/// and location are read in their places, and the part is still listed as an attachment.
+#[test]
+fn disposition_with_a_string_for_its_parameters() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" \"a.pdf\") \"en\" \"loc\") \"mixed\"))\r\n",
+    ));
+    assert_eq!(
+        unreadable(&items, &[2]),
+        vec![(ExtField::Disposition, "(\"attachment\" \"a.pdf\")".into())]
+    );
+    let Some(BodyStructure::Single { ext: Some(ext), .. }) = fetch_body(&items).part(&[2]) else {
+        panic!()
+    };
+    assert_eq!(ext.tail.disposition, Some(None));
+    assert_eq!(ext.tail.language, Some(Some(vec![Str::from("en")])));
+    assert_eq!(ext.tail.location, Some(Some(Str::from("loc"))));
+    assert_eq!(
+        parts_of(&items)[2],
+        attachment("2", "application/pdf", "a.pdf")
+    );
+}
+
+/// A disposition with NIL where the parameter list closes and another NIL after it,
+/// `("inline" NIL NIL)`, on a multipart (issue 12, point 16): the multipart's disposition is
+/// kept raw, its parameters and the parts inside stay typed.
+#[test]
+fn disposition_with_a_nil_too_many() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\" (\"boundary\" \"x\") (\"inline\" NIL NIL) NIL NIL))\r\n",
+    ));
+    assert_eq!(
+        unreadable(&items, &[]),
+        vec![(ExtField::Disposition, "(\"inline\" NIL NIL)".into())]
+    );
+    let BodyStructure::Multi { ext: Some(ext), .. } = fetch_body(&items) else {
+        panic!()
+    };
+    assert_eq!(ext.params, vec![(Str::from("boundary"), Str::from("x"))]);
+    assert_eq!(
+        parts_of(&items)[2],
+        attachment("2", "application/pdf", "a.pdf")
+    );
+}
+
+/// `()` as a location (issue 12, point 16): kept raw; the disposition before it stays typed
+/// and the extension after it is still read.
+#[test]
+fn empty_list_as_a_location() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL () 7))\r\n",
+    ));
+    assert_eq!(
+        unreadable(&items, &[]),
+        vec![(ExtField::Location, "()".into())]
+    );
+    let BodyStructure::Single { ext: Some(ext), .. } = fetch_body(&items) else {
+        panic!()
+    };
+    assert_eq!(ext.tail.location, Some(None));
+    assert_eq!(ext.tail.extensions, vec![BodyExtension::Number(7)]);
+    assert_eq!(
+        parts_of(&items),
+        vec![attachment("1", "application/pdf", "a.pdf")]
+    );
+}
+
+/// A language list in the disposition's slot, `NIL ("en" "de") NIL NIL` (issue 12, point
+/// 16): kept raw as the disposition; the NIL language and location after it stay in their
+/// places. An empty language list `()` is read as NIL (the encoder's form of no languages).
+#[test]
+fn language_in_the_disposition_slot() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1 NIL (\"en\" \"de\") () NIL))\r\n",
+    ));
+    assert_eq!(
+        unreadable(&items, &[]),
+        vec![(ExtField::Disposition, "(\"en\" \"de\")".into())]
+    );
+    let BodyStructure::Single {
+        part,
+        ext: Some(ext),
+    } = fetch_body(&items)
+    else {
+        panic!()
+    };
+    assert_eq!(part.kind, PartKind::Text { lines: 1 });
+    assert_eq!(
+        (&ext.tail.language, &ext.tail.location),
+        (&Some(None), &Some(None))
+    );
+}
+
+fn fetch_body(items: &[FetchData]) -> &BodyStructure {
+    match items.first() {
+        Some(FetchData::BodyStructure(b)) => b,
+        other => panic!("{other:?}"),
+    }
 }

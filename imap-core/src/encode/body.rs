@@ -1,7 +1,9 @@
 //! BODY / BODYSTRUCTURE and ENVELOPE.
 
 use super::writer::Writer;
-use crate::types::{Address, BodyExtension, BodyStructure, Envelope, ExtTail, PartKind, Str};
+use crate::types::{
+    Address, BodyExtension, BodyStructure, Envelope, ExtField, ExtTail, PartKind, Str,
+};
 
 /// A `body`. With `ext == false` (the `BODY` FETCH item) no extension data is written at any
 /// level, as RFC 9051 requires; with `ext == true` (`BODYSTRUCTURE`) the extension data held is
@@ -44,7 +46,9 @@ pub(super) fn body(w: &mut Writer<'_>, b: &BodyStructure, ext: bool) {
             }
             if let Some(e) = e.as_ref().filter(|_| ext) {
                 w.sp();
-                w.nstring(e.md5.as_ref());
+                if !unreadable(w, &e.tail, ExtField::Md5) {
+                    w.nstring(e.md5.as_ref());
+                }
                 tail(w, &e.tail);
             }
         }
@@ -60,7 +64,9 @@ pub(super) fn body(w: &mut Writer<'_>, b: &BodyStructure, ext: bool) {
             w.string(subtype);
             if let Some(e) = e.as_ref().filter(|_| ext) {
                 w.sp();
-                params(w, &e.params);
+                if !unreadable(w, &e.tail, ExtField::Params) {
+                    params(w, &e.params);
+                }
                 tail(w, &e.tail);
             }
         }
@@ -89,6 +95,7 @@ fn tail(w: &mut Writer<'_>, t: &ExtTail) {
     };
     w.sp();
     match dsp {
+        _ if unreadable(w, t, ExtField::Disposition) => {}
         None => w.nil(),
         Some(d) => {
             w.byte(b'(');
@@ -103,6 +110,7 @@ fn tail(w: &mut Writer<'_>, t: &ExtTail) {
     };
     w.sp();
     match lang.as_deref() {
+        _ if unreadable(w, t, ExtField::Language) => {}
         None | Some([]) => w.nil(),
         Some([one]) => w.string(one),
         Some(many) => w.paren_list(many, |w, l| w.string(l)),
@@ -111,11 +119,22 @@ fn tail(w: &mut Writer<'_>, t: &ExtTail) {
         return;
     };
     w.sp();
-    w.nstring(loc.as_ref());
+    if !unreadable(w, t, ExtField::Location) {
+        w.nstring(loc.as_ref());
+    }
     for e in &t.extensions {
         w.sp();
         extension(w, e);
     }
+}
+
+/// Writes `field` as received when tolerant parsing kept it unreadable; whether it did.
+fn unreadable(w: &mut Writer<'_>, t: &ExtTail, field: ExtField) -> bool {
+    let Some(raw) = t.unreadable(field) else {
+        return false;
+    };
+    w.raw_with_literals(raw.bytes());
+    true
 }
 
 /// A `body-extension`.
@@ -405,7 +424,7 @@ mod tests {
             disposition: Some(None),
             language: Some(None),
             location: Some(None),
-            extensions: vec![],
+            ..ExtTail::default()
         };
         assert_eq!(bs(ext(None, t)), " NIL NIL NIL NIL");
         // Stops at the first absent level, whatever comes after.
@@ -414,6 +433,7 @@ mod tests {
             language: None,
             location: Some(Some(s("ignored"))),
             extensions: vec![BodyExtension::Number(1)],
+            ..ExtTail::default()
         };
         assert_eq!(bs(ext(None, t)), " NIL NIL");
     }
@@ -433,7 +453,7 @@ mod tests {
                     disposition: Some(None),
                     language: Some(Some(vec![s("en")])),
                     location: None,
-                    extensions: vec![],
+                    ..ExtTail::default()
                 },
             })),
         };

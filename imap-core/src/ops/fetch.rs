@@ -538,6 +538,8 @@ fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartIn
                 .as_ref()
                 .and_then(|d| param(&d.params, "filename"))
                 .or_else(|| param(&part.params, "name"));
+            // A malformed disposition kept raw still names its kind.
+            let kind = ext.as_ref().and_then(|e| e.tail.disposition_kind());
             // A single-part message is part 1 (RFC 9051 section 6.4.5).
             let path = if path.is_empty() { vec![1] } else { path };
             out.push(PartInfo {
@@ -548,7 +550,7 @@ fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartIn
                 encoding: part.encoding.to_string_lossy().to_ascii_lowercase(),
                 charset: param(&part.params, "charset"),
                 filename,
-                disposition: disposition.map(|d| d.kind.to_string_lossy().to_ascii_lowercase()),
+                disposition: kind.map(|k| k.to_string_lossy().to_ascii_lowercase()),
             });
             if let PartKind::Message { body: inner, .. } = &part.kind {
                 walk_message(inner, path, depth + 1, out);

@@ -2,13 +2,13 @@
 
 use super::core::{
     at_nil, byte, cut, fail, lenient, next_is_close, nil, nstring, number64, paren_list, peek,
-    size, sp, string, take_while0,
+    raw_value, size, sp, string, take_while0,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
 use crate::types::{
-    BodyExtension, BodyStructure, Disposition, ExtTail, MultiExt, PartKind, SingleExt, SinglePart,
-    Str,
+    BodyExtension, BodyStructure, Disposition, ExtField, ExtTail, MultiExt, PartKind, SingleExt,
+    SinglePart, Str, UnreadableField,
 };
 use winnow::error::{ErrMode, ParserError};
 
@@ -92,8 +92,9 @@ fn multipart(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     let subtype = string_or_nil(i)?;
     let ext = if peek(i) == Some(b' ') && !next_is_close(i) {
         sp(i)?;
-        let params = body_fld_param(i)?;
-        let tail = ext_tail(i, depth)?;
+        let mut unreadable = Vec::new();
+        let params = or_raw(i, ExtField::Params, &mut unreadable, body_fld_param)?;
+        let tail = ext_tail(i, depth, unreadable)?;
         Some(Box::new(MultiExt { params, tail }))
     } else {
         None
@@ -111,11 +112,20 @@ fn multipart(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
 // body-type-text = media-text SP body-fields SP body-fld-lines
 // body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP body-fld-enc SP
 //               body-fld-octets (RFC 9051 section 9)
+//
+// Tolerated: no subtype, the parameter list right after the media type (`("text" ("charset"
+// "utf-8") NIL NIL "7bit" 10 1)`), read as an empty subtype so that the fields after it stay in
+// their places.
 fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     let media_type = string_or_nil(i)?;
     sp(i)?;
-    let subtype = string_or_nil(i)?;
-    sp(i)?;
+    let subtype = if lenient(i) && peek(i) == Some(b'(') {
+        Str::default()
+    } else {
+        let subtype = string_or_nil(i)?;
+        sp(i)?;
+        subtype
+    };
     let params = body_fld_param(i)?;
     sp(i)?;
     let id = nstring(i)?;
@@ -151,12 +161,13 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
     };
     let ext = if peek(i) == Some(b' ') && !next_is_close(i) {
         sp(i)?;
+        let mut unreadable = Vec::new();
         let md5 = if lenient(i) && peek(i) == Some(b'(') {
             misplaced_params(i, &params)?
         } else {
-            nstring(i)?
+            or_raw(i, ExtField::Md5, &mut unreadable, nstring)?
         };
-        let tail = ext_tail(i, depth)?;
+        let tail = ext_tail(i, depth, unreadable)?;
         Some(Box::new(SingleExt { md5, tail }))
     } else {
         None
@@ -205,28 +216,78 @@ fn at_sp_then_digit(i: &Input<'_>) -> bool {
 
 // [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]
 // (the shared tail of body-ext-1part and body-ext-mpart, RFC 9051 section 9)
-fn ext_tail(i: &mut Input<'_>, depth: usize) -> PResult<ExtTail> {
-    let mut tail = ExtTail::default();
+// `unreadable` holds what [`or_raw`] kept of the field before the tail (MD5 or parameters).
+fn ext_tail(i: &mut Input<'_>, depth: usize, unreadable: Vec<UnreadableField>) -> PResult<ExtTail> {
+    let mut tail = ExtTail {
+        unreadable,
+        ..ExtTail::default()
+    };
     if !more(i) {
         return Ok(tail);
     }
     sp(i)?;
-    tail.disposition = Some(body_fld_dsp(i)?);
+    let raws = &mut tail.unreadable;
+    tail.disposition = Some(or_raw(i, ExtField::Disposition, raws, body_fld_dsp)?);
     if !more(i) {
         return Ok(tail);
     }
     sp(i)?;
-    tail.language = Some(body_fld_lang(i)?);
+    let raws = &mut tail.unreadable;
+    tail.language = Some(or_raw(i, ExtField::Language, raws, body_fld_lang)?);
     if !more(i) {
         return Ok(tail);
     }
     sp(i)?;
-    tail.location = Some(nstring(i)?);
+    let raws = &mut tail.unreadable;
+    tail.location = Some(or_raw(i, ExtField::Location, raws, nstring)?);
     while more(i) {
         sp(i)?;
         tail.extensions.push(body_extension(i, depth + 1)?);
     }
     Ok(tail)
+}
+
+/// One extension field read by `typed`; tolerated (not in strict mode), a field that does not
+/// read so is kept raw in `raws` as the single generic value it is, and stands as the field's
+/// empty value (`NIL`), so that the fields after it are read in their places: a disposition
+/// with a string where its parameter list belongs (`("attachment" "a.pdf")`), `()` or a list
+/// as a location, a language list in the disposition's place. Only a field that is not even a
+/// generic value (string, number, `NIL`, parenthesized list) fails the part. The typed reading
+/// never descends into a body, so a field costs at most two readings of its own bytes.
+fn or_raw<T: Default>(
+    i: &mut Input<'_>,
+    field: ExtField,
+    raws: &mut Vec<UnreadableField>,
+    typed: impl FnOnce(&mut Input<'_>) -> PResult<T>,
+) -> PResult<T> {
+    let save = *i;
+    let err = match typed(i) {
+        Ok(v) if !lenient(i) || ends_field(i) => return Ok(v),
+        Ok(_) => None,
+        Err(ErrMode::Backtrack(e)) if lenient(i) => Some(e),
+        Err(e) => return Err(e),
+    };
+    *i = save;
+    let raw = match raw_value(i, 0) {
+        Ok(raw) if ends_field(i) => raw,
+        _ => {
+            *i = save;
+            return match err {
+                Some(e) => Err(ErrMode::Backtrack(e)),
+                None => fail(i, "extension field"),
+            };
+        }
+    };
+    raws.push(UnreadableField {
+        field,
+        raw: Str::new(super::core::slice(i, raw)),
+    });
+    Ok(T::default())
+}
+
+/// Whether a field ends here: a space, the `)` that closes the part, or the end.
+fn ends_field(i: &Input<'_>) -> bool {
+    matches!(peek(i), None | Some(b' ' | b')'))
 }
 
 fn more(i: &Input<'_>) -> bool {
@@ -293,8 +354,13 @@ fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
 fn body_fld_lang(i: &mut Input<'_>) -> PResult<Option<Vec<Str>>> {
     if peek(i) == Some(b'(') {
         let v = super::core::paren_list(i, string)?;
-        if v.is_empty() && !lenient(i) {
-            return fail(i, "language");
+        if v.is_empty() {
+            // Tolerated: `()`, read as NIL (what the encoder writes for no languages).
+            return if lenient(i) {
+                Ok(None)
+            } else {
+                fail(i, "language")
+            };
         }
         Ok(Some(v))
     } else {

@@ -90,6 +90,65 @@ pub struct ExtTail {
     pub location: Option<Option<Str>>,
     /// Further `body-extension`s, only when `location` is present.
     pub extensions: Vec<BodyExtension>,
+    /// Fields of this extension data that tolerant parsing could not read as their grammar
+    /// says (a disposition holding a string where its parameter list belongs, `()` as a
+    /// location, ...), each kept raw, in order. The slot such a field stood in holds `NIL`, or
+    /// is empty for the parameters of a multipart, and the fields after it are read as usual.
+    /// Besides the levels above, this may name the `md5` of a [`SingleExt`] or the `params` of
+    /// a [`MultiExt`] holding this tail. Always empty in strict mode.
+    pub unreadable: Vec<UnreadableField>,
+}
+
+/// One extension field kept as received because it does not read as its grammar says.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct UnreadableField {
+    /// Which field it stood in place of.
+    pub field: ExtField,
+    /// The field's bytes, one generic value (string, number, `NIL` or parenthesized list).
+    pub raw: Str,
+}
+
+/// The extension fields of a body part, by position.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum ExtField {
+    /// `body-fld-md5` (single parts).
+    Md5,
+    /// `body-fld-param` of a multipart.
+    Params,
+    /// `body-fld-dsp`.
+    Disposition,
+    /// `body-fld-lang`.
+    Language,
+    /// `body-fld-loc`.
+    Location,
+}
+
+impl ExtTail {
+    /// The raw bytes of `field`, when tolerant parsing kept it unreadable.
+    pub fn unreadable(&self, field: ExtField) -> Option<&Str> {
+        self.unreadable
+            .iter()
+            .find(|u| u.field == field)
+            .map(|u| &u.raw)
+    }
+
+    /// The disposition's kind (`attachment`, `inline`, ...): from the typed disposition, or
+    /// else from the first string of an unreadable one, so that a part whose disposition is
+    /// malformed (`("attachment" "a.pdf")`) is still known as an attachment.
+    pub fn disposition_kind(&self) -> Option<Str> {
+        if let Some(Some(d)) = &self.disposition {
+            return Some(d.kind.clone());
+        }
+        let raw = self.unreadable(ExtField::Disposition)?;
+        let b = raw.as_bytes();
+        let rest = b
+            .strip_prefix(b"(")?
+            .trim_ascii_start()
+            .strip_prefix(b"\"")?;
+        let end = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        (rest.get(end) == Some(&b'"')).then(|| Str::new(raw.bytes().slice_ref(&rest[..end])))
+    }
 }
 
 /// `body-ext-1part`: MD5 and the shared tail.

@@ -65,7 +65,7 @@ fn tail(part: &Part) -> ExtTail {
                 .collect();
             Str::from(joined)
         })),
-        extensions: Vec::new(),
+        ..ExtTail::default()
     }
 }
 
