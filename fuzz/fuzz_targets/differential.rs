@@ -5,7 +5,11 @@
 //! model agrees with what the server announced to that session, and after a final NOOP and
 //! UID FETCH on every session it equals the store.
 //!
-//! Input layout: byte 0: number of sessions (2 + b % 3); byte 1: initial messages (b % 8);
+//! The oracle also checks every session's flags and MODSEQ: they only move forward in what it is
+//! told, and equal the store's at each of its tagged responses.
+//!
+//! Input layout: byte 0: number of sessions (2 + b % 3) and which enable CONDSTORE (bit i of
+//! b / 3 for session i); byte 1: initial messages (b % 8);
 //! then up to 40 steps of a session byte, an op byte (op % 14, in the order of `Op`) and the
 //! op's argument bytes (`pick`, then a flag byte for `Flag`, `Fetch` and `Search`). The scenario
 //! itself is `imap_tests::differential`, shared with the test.
@@ -43,14 +47,16 @@ fn decode(c: &mut Cursor<'_>) -> Op {
 
 fuzz_target!(|data: &[u8]| {
     let mut c = Cursor::new(data);
-    let sessions = 2 + usize::from(c.byte() % 3);
+    let b = c.byte();
+    let sessions = 2 + usize::from(b % 3);
+    let condstore = b / 3;
     let initial = usize::from(c.byte() % 8);
     let mut script = Vec::new();
     while !c.is_empty() && script.len() < 40 {
         let who = usize::from(c.byte());
         script.push((who, decode(&mut c)));
     }
-    if let Err(e) = run_script(sessions, initial, &script) {
+    if let Err(e) = run_script(sessions, initial, condstore, &script) {
         panic!("{e}\nscript: {script:?}");
     }
 });

@@ -40,8 +40,41 @@ proptest! {
     fn models_agree_with_the_server_and_the_store(
         sessions in 2usize..=4,
         initial in 0usize..8,
+        condstore in any::<u8>(),
         script in proptest::collection::vec((0usize..4, op()), 1..40),
     ) {
-        run_script(sessions, initial, &script).map_err(TestCaseError::fail)?;
+        run_script(sessions, initial, condstore, &script).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// The stale-flags conversation of issue 15, item 1, as a script: B sets `\Seen` on message 1,
+/// then A sets `\Deleted` on it without having polled in between. Before the fix A was told
+/// its own result and then B's older state (flags and MODSEQ going backwards); the oracle
+/// rejects that with and without CONDSTORE.
+#[test]
+fn another_sessions_older_change_never_follows_a_newer_one() {
+    let script = [
+        (
+            1,
+            Op::Flag {
+                by_uid: false,
+                pick: 0,
+                add: true,
+                deleted: false,
+            },
+        ),
+        (
+            0,
+            Op::Flag {
+                by_uid: true,
+                pick: 0,
+                add: true,
+                deleted: true,
+            },
+        ),
+        (1, Op::Noop),
+    ];
+    for condstore in [0b11, 0] {
+        run_script(2, 1, condstore, &script).unwrap();
     }
 }

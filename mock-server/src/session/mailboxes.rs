@@ -220,6 +220,7 @@ impl Session {
             Some(Code::MailboxId(Str::from(info.mailbox_id.clone()))),
             "Ok",
         );
+        let mut told = std::collections::HashMap::new();
         if let Some(q) = &params.qresync
             && q.uid_validity == info.uid_validity
         {
@@ -242,6 +243,7 @@ impl Session {
             let changed = view.changed_since(q.modseq)?;
             for snap in view.messages(&changed)? {
                 if let Some(seq) = tracker.seq(snap.uid) {
+                    told.insert(snap.uid, snap.modseq);
                     self.data(Data::Fetch {
                         seq,
                         data: vec![
@@ -265,6 +267,7 @@ impl Session {
                 tracker,
                 pending_expunge: Vec::new(),
                 saved: Vec::new(),
+                told,
             }),
         );
         Ok((

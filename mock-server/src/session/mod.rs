@@ -24,6 +24,7 @@
 //! announced returns data for the others and a tagged `NO [EXPUNGEISSUED]` (RFC 2180 section
 //! 4.1.2; RFC 5530's code): the client learns the EXPUNGE at its next NOOP.
 
+mod announce;
 mod auth;
 mod mailboxes;
 mod oauth;
@@ -38,9 +39,10 @@ use imap_core::encode::{EncodeOptions, encode_response};
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
 use imap_core::types::{
     Atom, Capability, Code, Command, CommandBody, Data, FetchData, Flag, Response, SimpleCode,
-    StatusKind, StatusResponse, Str, Tag, Uid, UidSet,
+    StatusKind, StatusResponse, Str, Tag, Uid,
 };
 use options::{InjectPoint, Quirks, SessionOptions};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -52,6 +54,9 @@ struct Selected {
     pending_expunge: Vec<Uid>,
     /// SEARCHRES `$`.
     saved: Vec<Uid>,
+    /// Per message, the MODSEQ of the flags this session last sent its client (see
+    /// [`announce`]): nothing older is ever sent after it.
+    told: HashMap<Uid, u64>,
 }
 
 /// The connection state (RFC 9051 section 3).
@@ -739,94 +744,5 @@ impl Session {
             );
         }
         self.core.start_compress();
-    }
-
-    /// Announces what changed in the selected mailbox; expunges only when `allow_expunge`.
-    fn announce(&mut self, allow_expunge: bool) {
-        let (rev2, condstore, qresync) = (
-            self.enabled.rev2,
-            self.enabled.condstore,
-            self.enabled.qresync,
-        );
-        let me = self.id;
-        let State::Selected(_, sel) = &mut self.state else {
-            return;
-        };
-        let changes = match sel.view.poll() {
-            Ok(c) => c,
-            Err(_) => {
-                self.state = State::Logout;
-                self.untagged(StatusKind::Bye, None, "The selected mailbox was deleted");
-                return;
-            }
-        };
-        let mut added = Vec::new();
-        let mut flags = Vec::new();
-        for c in changes {
-            match c {
-                crate::store::Change::Added { uid, .. } => added.push(uid),
-                crate::store::Change::Flags {
-                    uid,
-                    flags: f,
-                    modseq,
-                    origin,
-                    ..
-                } if origin != Some(me) => flags.push((uid, f, modseq)),
-                crate::store::Change::Expunged { uid, .. } => sel.pending_expunge.push(uid),
-                _ => {}
-            }
-        }
-        let mut out = Vec::new();
-        if !added.is_empty() {
-            let before = sel.tracker.len();
-            let exists = sel.tracker.apply_added(added.iter().copied());
-            if exists != before {
-                out.push(Data::Exists(exists));
-                if !rev2 {
-                    let recent = sel
-                        .view
-                        .messages(sel.tracker.uids())
-                        .map(|m| m.iter().filter(|m| m.recent).count() as u32)
-                        .unwrap_or(0);
-                    out.push(Data::Recent(recent));
-                }
-            }
-        }
-        for (uid, f, modseq) in flags {
-            if sel.pending_expunge.contains(&uid) {
-                continue;
-            }
-            if let Some(seq) = sel.tracker.seq(uid) {
-                let mut data = vec![FetchData::Uid(uid), FetchData::Flags(f)];
-                if condstore {
-                    data.push(FetchData::ModSeq(modseq));
-                }
-                out.push(Data::Fetch { seq, data });
-            }
-        }
-        if allow_expunge && !sel.pending_expunge.is_empty() {
-            let gone = std::mem::take(&mut sel.pending_expunge);
-            if qresync {
-                let known: Vec<Uid> = gone
-                    .iter()
-                    .copied()
-                    .filter(|u| sel.tracker.seq(*u).is_some())
-                    .collect();
-                sel.tracker.apply_expunged(known.iter().copied());
-                if let Ok(uids) = UidSet::from_keys(known) {
-                    out.push(Data::Vanished {
-                        earlier: false,
-                        uids,
-                    });
-                }
-            } else {
-                for seq in sel.tracker.apply_expunged(gone) {
-                    out.push(Data::Expunge(seq));
-                }
-            }
-        }
-        for d in out {
-            self.data(d);
-        }
     }
 }

@@ -2,9 +2,10 @@
 //! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
 
 use super::{Fail, Outcome, Selected, Session, State, ok};
+use crate::store::FlagUpdate;
 use crate::thread::ThreadAlgorithm;
 use imap_core::types::{
-    Code, CommandBody, Data, ESearch, ESearchData, FetchData, FetchItem, MessageSet, NumSet,
+    Code, CommandBody, Data, ESearch, ESearchData, FetchData, FetchItem, Flag, MessageSet, NumSet,
     SearchKey, SearchReturn, SimpleCode, StatusKind, StoreTarget, Str, Tag, Uid, UidSet,
 };
 use std::collections::HashSet;
@@ -214,15 +215,34 @@ impl Session {
                         sel.view.changed_since(since)?.into_iter().collect();
                     uids.retain(|u| changed.contains(u));
                 }
+                // The MODSEQ of every FLAGS sent is remembered (see `announce`), so it is
+                // always fetched; it is shown when asked for, or with CONDSTORE on when FLAGS
+                // is (RFC 7162 section 3.2.4: the implicit `\Seen`).
+                let asked_modseq = items.contains(&FetchItem::ModSeq);
+                if !asked_modseq {
+                    items.push(FetchItem::ModSeq);
+                }
                 let mut missing = false;
                 for uid in uids {
                     let Some(seq) = sel.tracker.seq(uid) else {
                         continue;
                     };
-                    match sel.view.fetch(uid, &items)? {
-                        Some(data) => out.push(Data::Fetch { seq, data }),
-                        None => missing = true,
+                    let Some(mut data) = sel.view.fetch(uid, &items)? else {
+                        missing = true;
+                        continue;
+                    };
+                    let modseq = data.iter().find_map(|d| match d {
+                        FetchData::ModSeq(m) => Some(*m),
+                        _ => None,
+                    });
+                    let has_flags = data.iter().any(|d| matches!(d, FetchData::Flags(_)));
+                    if let (true, Some(m)) = (has_flags, modseq) {
+                        sel.tell(uid, m);
                     }
+                    if !(asked_modseq || condstore && has_flags) {
+                        data.retain(|d| !matches!(d, FetchData::ModSeq(_)));
+                    }
+                    out.push(Data::Fetch { seq, data });
                 }
                 if missing {
                     Err(expunge_issued())
@@ -244,14 +264,23 @@ impl Session {
                 let uids = resolve(sel, &set)?;
                 let r = sel.view.store(&uids, kind, &flags, unchanged_since)?;
                 let modseq = condstore || unchanged_since.is_some();
-                for u in &r.updated {
-                    if silent && !(modseq && u.changed && unchanged_since.is_some()) {
-                        continue;
-                    }
+                let reported: Vec<&FlagUpdate> = r
+                    .updated
+                    .iter()
+                    .filter(|u| !silent || (modseq && u.changed && unchanged_since.is_some()))
+                    .collect();
+                // FLAGS is the whole set (RFC 9051 section 7.5.2): `\Recent` included.
+                let recent = recent_of(sel, reported.iter().map(|u| u.uid));
+                for u in reported {
                     let Some(seq) = sel.tracker.seq(u.uid) else {
                         continue;
                     };
-                    let mut data = vec![FetchData::Flags(u.flags.clone())];
+                    sel.tell(u.uid, u.modseq);
+                    let mut flags = u.flags.clone();
+                    if recent.contains(&u.uid) {
+                        flags.push(Flag::Recent);
+                    }
+                    let mut data = vec![FetchData::Flags(flags)];
                     if uid_form {
                         data.insert(0, FetchData::Uid(u.uid));
                     }
@@ -323,6 +352,18 @@ impl Session {
         }
         outcome
     }
+}
+
+/// Those of `uids` that are `\Recent` in this session.
+fn recent_of(sel: &Selected, uids: impl Iterator<Item = Uid>) -> HashSet<Uid> {
+    let uids: Vec<Uid> = uids.collect();
+    if uids.is_empty() {
+        return HashSet::new();
+    }
+    sel.view
+        .messages(&uids)
+        .map(|m| m.into_iter().filter(|m| m.recent).map(|m| m.uid).collect())
+        .unwrap_or_default()
 }
 
 /// The highest MODSEQ among `uids` (the `(MODSEQ n)` of a SEARCH with a MODSEQ key).

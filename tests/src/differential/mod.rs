@@ -2,11 +2,18 @@
 //! `differential` fuzz target: 2-4 clients on one mock-server mailbox run a script of
 //! operations; after every operation each client's mailbox model agrees with what the server
 //! announced to that session, and after a final NOOP on every session it equals the store.
+//! The flag oracle ([`oracle`]) checks, for every session, that each message's flags and MODSEQ
+//! only move forward in what it is told, and that its view of them equals the store's at each
+//! of its tagged responses. Sessions chosen by a bit mask enable CONDSTORE, so that MODSEQ is
+//! told too.
+
+mod oracle;
 
 use crate::Pair;
 use imap_core::types::*;
 use mock_server::listener::MockServer;
 use mock_server::store::Store;
+use oracle::{History, Told, view_equals_store};
 use std::time::Instant;
 
 /// One step of a script.
@@ -77,7 +84,7 @@ fn message(n: usize) -> String {
     format!("From: x@y.org\r\nSubject: m{n}\r\nMessage-ID: <{n}@y.org>\r\n\r\nbody {n}\r\n")
 }
 
-fn setup(sessions: usize, initial: usize) -> (MockServer, Vec<Pair>) {
+fn setup(sessions: usize, initial: usize, condstore: u8) -> (MockServer, Vec<Pair>) {
     let mut b = Store::builder().user("u", "p").mailbox("INBOX");
     for i in 0..initial {
         b = b.message(message(i), &[], None);
@@ -88,9 +95,23 @@ fn setup(sessions: usize, initial: usize) -> (MockServer, Vec<Pair>) {
         .unwrap();
     let now = Instant::now();
     let pairs = (0..sessions)
-        .map(|_| {
+        .map(|i| {
             let mut p = Pair::connect(&srv, now);
-            p.login_select("u", "p", "INBOX");
+            if condstore >> i & 1 != 0 {
+                // ENABLE is for the authenticated state (RFC 5161 section 3.1).
+                let c = p.call(CommandBody::Login {
+                    username: "u".into(),
+                    password: imap_core::secret::Secret::new("p".into()),
+                });
+                assert!(c.is_ok());
+                p.call(CommandBody::Enable(vec![Capability::CondStore]));
+                p.call(CommandBody::Select {
+                    mailbox: Mailbox::inbox(),
+                    params: SelectParams::default(),
+                });
+            } else {
+                p.login_select("u", "p", "INBOX");
+            }
             p
         })
         .collect();
@@ -279,33 +300,68 @@ fn check_session(p: &Pair) -> Result<(), String> {
 }
 
 /// Runs `script` (session index, operation) on `sessions` clients over a mailbox of `initial`
-/// messages, checking the property after every step and at the end.
+/// messages, checking the property after every step and at the end. Session `i` enables
+/// CONDSTORE when bit `i` of `condstore` is set.
 ///
 /// # Errors
 /// The first disagreement, described.
-pub fn run_script(sessions: usize, initial: usize, script: &[(usize, Op)]) -> Result<(), String> {
-    let (srv, mut pairs) = setup(sessions, initial);
+pub fn run_script(
+    sessions: usize,
+    initial: usize,
+    condstore: u8,
+    script: &[(usize, Op)],
+) -> Result<(), String> {
+    let (srv, mut pairs) = setup(sessions, initial, condstore);
+    let account = srv.store().account("u").unwrap();
+    let mut history = History::default();
+    history.record(&account);
+    let mut told: Vec<Told> = pairs.iter().map(|p| Told::new(&p.server_uids())).collect();
+    for p in &mut pairs {
+        p.events.clear();
+    }
+    let observe = |pairs: &mut [Pair], told: &mut [Told], history: &History| {
+        for (p, t) in pairs.iter_mut().zip(told.iter_mut()) {
+            let events = std::mem::take(&mut p.events);
+            t.observe(&events, history)?;
+            t.renumber(&p.server_uids());
+        }
+        Ok::<(), String>(())
+    };
     let mut counter = 0;
-    for (who, op) in script {
+    for (step, (who, op)) in script.iter().enumerate() {
         let i = who % pairs.len();
+        let sent = pairs[i].client_bytes.len();
         apply(&srv, &mut pairs[i], op, &mut counter);
+        history.record(&account);
+        observe(&mut pairs, &mut told, &history).map_err(|e| format!("step {step}: {e}"))?;
         for p in &pairs {
             check_session(p)?;
         }
+        // The session that ran a command has just had its tagged response.
+        if pairs[i].client_bytes.len() > sent
+            && let Some(m) = pairs[i].client.selected()
+        {
+            view_equals_store(m, &account).map_err(|e| {
+                let p = &pairs[i];
+                format!(
+                    "step {step}, session {i}: {e}\nclient:\n{}\nserver:\n{}",
+                    String::from_utf8_lossy(&p.client_bytes),
+                    String::from_utf8_lossy(&p.server_bytes)
+                )
+            })?;
+        }
     }
     // A final NOOP everywhere announces everything; then each model equals the store.
-    let store: Vec<Option<u32>> = srv
-        .store()
-        .account("u")
-        .unwrap()
+    let store: Vec<Option<u32>> = account
         .uids("INBOX")
         .unwrap()
         .into_iter()
         .map(|u| Some(u.get()))
         .collect();
-    for p in &mut pairs {
+    for (i, p) in pairs.iter_mut().enumerate() {
         p.call(CommandBody::Noop);
         p.call(uid_fetch_all());
+        told[i].observe(&std::mem::take(&mut p.events), &history)?;
         check_session(p)?;
         if p.server_uids() != store || p.client_uids() != store {
             return Err(format!(
@@ -313,6 +369,9 @@ pub fn run_script(sessions: usize, initial: usize, script: &[(usize, Op)]) -> Re
                 p.client_uids(),
                 p.server_uids()
             ));
+        }
+        if let Some(m) = p.client.selected() {
+            view_equals_store(m, &account).map_err(|e| format!("after NOOP, session {i}: {e}"))?;
         }
     }
     Ok(())

@@ -1,0 +1,139 @@
+//! Announcing what changed in the selected mailbox, and keeping a message's flags from ever
+//! going backwards in what a session is told.
+//!
+//! Each `FETCH (FLAGS ..)` replaces the client's whole flag set for the message (RFC 9051
+//! section 7.5.2) and mod-sequences only grow (RFC 7162 section 3.1). A command reports the
+//! state it leaves (STORE, FETCH FLAGS), and the change log, read after the command, may still
+//! hold older changes to the same message made by other sessions. Sending those afterwards as
+//! they were would take the client back in time, so the session remembers, per message, the
+//! MODSEQ of the flags it last sent ([`Selected::told`](super::Selected)); a change at or below
+//! it is already known. A message changed by someone else since then is announced with its
+//! current flags and MODSEQ (one response however many changes there were), which is never
+//! older than anything sent before.
+
+use super::{Selected, Session, State};
+use crate::store::Change;
+use imap_core::types::{Data, FetchData, StatusKind, Uid, UidSet};
+
+impl Selected {
+    /// Records that the client was sent the message's flags as of `modseq`.
+    pub(super) fn tell(&mut self, uid: Uid, modseq: u64) {
+        let e = self.told.entry(uid).or_insert(modseq);
+        *e = (*e).max(modseq);
+    }
+
+    /// Whether a change to `uid` at `modseq` is newer than what the client was sent.
+    fn is_news(&self, uid: Uid, modseq: u64) -> bool {
+        self.told.get(&uid).is_none_or(|&t| modseq > t)
+    }
+}
+
+impl Session {
+    /// Announces what changed in the selected mailbox; expunges only when `allow_expunge`.
+    pub(super) fn announce(&mut self, allow_expunge: bool) {
+        let (rev2, condstore, qresync) = (
+            self.enabled.rev2,
+            self.enabled.condstore,
+            self.enabled.qresync,
+        );
+        let me = self.id;
+        let State::Selected(_, sel) = &mut self.state else {
+            return;
+        };
+        let changes = match sel.view.poll() {
+            Ok(c) => c,
+            Err(_) => {
+                self.state = State::Logout;
+                self.untagged(StatusKind::Bye, None, "The selected mailbox was deleted");
+                return;
+            }
+        };
+        let mut added = Vec::new();
+        // Messages someone else changed since this session last sent their flags. Changes the
+        // session made itself were reported by the command that made them (or, after
+        // STORE.SILENT, the client knows what it asked for).
+        let mut flagged: Vec<Uid> = Vec::new();
+        for c in changes {
+            match c {
+                Change::Added { uid, .. } => added.push(uid),
+                Change::Flags {
+                    uid,
+                    modseq,
+                    origin,
+                    ..
+                } if origin != Some(me) && sel.is_news(uid, modseq) => flagged.push(uid),
+                Change::Expunged { uid, .. } => sel.pending_expunge.push(uid),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        if !added.is_empty() {
+            let before = sel.tracker.len();
+            let exists = sel.tracker.apply_added(added.iter().copied());
+            if exists != before {
+                out.push(Data::Exists(exists));
+                if !rev2 {
+                    let recent = sel
+                        .view
+                        .messages(sel.tracker.uids())
+                        .map(|m| m.iter().filter(|m| m.recent).count() as u32)
+                        .unwrap_or(0);
+                    out.push(Data::Recent(recent));
+                }
+            }
+        }
+        flagged.sort_unstable();
+        flagged.dedup();
+        flagged.retain(|u| !sel.pending_expunge.contains(u) && sel.tracker.seq(*u).is_some());
+        let mut fetches: Vec<(u32, Data)> = Vec::new();
+        // The current state: at least as new as every change just read.
+        let snaps = if flagged.is_empty() {
+            Vec::new()
+        } else {
+            sel.view.messages(&flagged).unwrap_or_default()
+        };
+        for snap in snaps {
+            let Some(seq) = sel.tracker.seq(snap.uid) else {
+                continue;
+            };
+            sel.tell(snap.uid, snap.modseq);
+            let mut data = vec![
+                FetchData::Uid(snap.uid),
+                FetchData::Flags(snap.fetch_flags()),
+            ];
+            if condstore {
+                data.push(FetchData::ModSeq(snap.modseq));
+            }
+            fetches.push((seq.get(), Data::Fetch { seq, data }));
+        }
+        fetches.sort_by_key(|(s, _)| *s);
+        out.extend(fetches.into_iter().map(|(_, d)| d));
+        if allow_expunge && !sel.pending_expunge.is_empty() {
+            let gone = std::mem::take(&mut sel.pending_expunge);
+            for u in &gone {
+                sel.told.remove(u);
+            }
+            if qresync {
+                let known: Vec<Uid> = gone
+                    .iter()
+                    .copied()
+                    .filter(|u| sel.tracker.seq(*u).is_some())
+                    .collect();
+                sel.tracker.apply_expunged(known.iter().copied());
+                if let Ok(uids) = UidSet::from_keys(known) {
+                    out.push(Data::Vanished {
+                        earlier: false,
+                        uids,
+                    });
+                }
+            } else {
+                for seq in sel.tracker.apply_expunged(gone) {
+                    out.push(Data::Expunge(seq));
+                }
+            }
+        }
+        for d in out {
+            self.data(d);
+        }
+    }
+}
