@@ -27,7 +27,15 @@ impl Session {
                 mailbox,
                 special_use,
             } => {
-                account.create(&name(&mailbox)?, &special_use)?;
+                // RFC 9051 section 6.3.4: a trailing hierarchy separator declares the name a
+                // parent of names to come; a server that needs no such declaration MUST ignore
+                // it, so `CREATE a/` creates `a`.
+                let full = name(&mailbox)?;
+                let bare = full
+                    .strip_suffix(crate::store::DELIMITER)
+                    .filter(|b| !b.is_empty())
+                    .unwrap_or(&full);
+                account.create(bare, &special_use)?;
                 ok("CREATE completed")
             }
             C::Delete(m) => {
