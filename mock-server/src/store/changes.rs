@@ -105,11 +105,6 @@ impl ChangeLog {
         self.trim();
     }
 
-    /// Sessions with the mailbox selected.
-    pub fn sessions(&self) -> impl Iterator<Item = SessionId> + '_ {
-        self.views.values().map(|(s, _)| *s)
-    }
-
     /// The changes after `view`'s position; moves the view to `upto`.
     pub fn take(&mut self, view: u64, upto: u64) -> Vec<Change> {
         let Some((_, seen)) = self.views.get_mut(&view) else {

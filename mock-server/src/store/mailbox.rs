@@ -187,14 +187,16 @@ impl MailboxState {
         n
     }
 
-    /// Messages that are `\Recent` for some session still selecting the mailbox, or unclaimed.
-    pub fn recent_count(&self) -> u64 {
-        let live: Vec<SessionId> = self.log.sessions().collect();
+    /// Messages that are `\Recent` for `viewer`: those no session has been told of yet, and
+    /// those `viewer` itself took. A message a read-write session has been told of is
+    /// `\Recent` for that session only (RFC 3501 section 2.3.2), so another session's STATUS
+    /// does not count it.
+    pub fn recent_count(&self, viewer: Option<SessionId>) -> u64 {
         self.messages
             .iter()
             .filter(|m| match m.recent {
                 Recent::Unclaimed => true,
-                Recent::Session(s) => live.contains(&s),
+                Recent::Session(s) => Some(s) == viewer,
             })
             .count() as u64
     }

@@ -651,7 +651,7 @@ impl Account {
             if m.noselect {
                 return Err(StoreError::NoSelect(name.clone()));
             }
-            status_of(m, items, limit)
+            status_of(m, items, limit, None)
         })
     }
 
@@ -878,6 +878,7 @@ fn status_of(
     m: &MailboxState,
     items: &[StatusItem],
     append_limit: Option<u64>,
+    viewer: Option<SessionId>,
 ) -> Result<Vec<(StatusItem, StatusValue)>, StoreError> {
     let count = |f: &Flag| m.messages.iter().filter(|x| x.has(f)).count() as u64;
     items
@@ -885,7 +886,7 @@ fn status_of(
         .map(|item| {
             let v = match item {
                 StatusItem::Messages => StatusValue::Number(m.messages.len() as u64),
-                StatusItem::Recent => StatusValue::Number(m.recent_count()),
+                StatusItem::Recent => StatusValue::Number(m.recent_count(viewer)),
                 StatusItem::UidNext => StatusValue::Number(u64::from(m.uid_next)),
                 StatusItem::UidValidity => StatusValue::Number(u64::from(m.uid_validity.get())),
                 StatusItem::Unseen => {

@@ -280,10 +280,10 @@ impl MailboxView {
         &self,
         items: &[StatusItem],
     ) -> Result<Vec<(StatusItem, StatusValue)>, StoreError> {
-        let mb = self.mailbox;
+        let (mb, s) = (self.mailbox, self.session);
         self.with_user(|u, _, _, limit| {
             let m = u.mailboxes.get(&mb).ok_or(StoreError::MailboxGone)?;
-            status_of(m, items, limit)
+            status_of(m, items, limit, Some(s))
         })
     }
 
@@ -549,14 +549,20 @@ mod tests {
         a.deliver("INBOX", MSG, &[], None).unwrap();
         let (_, i3) = a.select("INBOX", s.new_session(), true).unwrap();
         assert_eq!(i3.recent, 1);
+        // STATUS counts only what no read-write session has been told of (RFC 3501 2.3.2);
+        // a session's own view counts its own too.
         assert_eq!(
             a.status("INBOX", &[StatusItem::Recent]).unwrap()[0].1,
-            StatusValue::Number(4)
+            StatusValue::Number(1)
+        );
+        assert_eq!(
+            v1.status(&[StatusItem::Recent]).unwrap()[0].1,
+            StatusValue::Number(3)
         );
         drop(v1);
         assert_eq!(
             a.status("INBOX", &[StatusItem::Recent]).unwrap()[0].1,
-            StatusValue::Number(2)
+            StatusValue::Number(1)
         );
     }
 
