@@ -169,7 +169,7 @@ fn parse_entity(src: &Bytes, range: Range<usize>, depth: usize) -> Part {
     let parsed = MessageParser::default().parse(slice);
     match parsed {
         Some(msg) if !msg.parts.is_empty() && depth < MAX_DEPTH => {
-            build(&msg, 0, src, range.start, false, depth)
+            to_the_end(build(&msg, 0, src, range.start, false, depth), range.end)
         }
         _ => {
             // No header at all: the whole entity is the body.
@@ -181,6 +181,16 @@ fn parse_entity(src: &Bytes, range: Range<usize>, depth: usize) -> Part {
             )
         }
     }
+}
+
+/// An entity's body runs to the end of the entity: for a multipart, past the close delimiter
+/// to the end of the epilogue (RFC 2046 section 5.1.1), where the parser stops at the
+/// delimiter. So `BODY[n.TEXT]` is `BODY[n]` without `BODY[n.HEADER]` (RFC 9051 6.4.5.1).
+fn to_the_end(mut part: Part, end: usize) -> Part {
+    if part.body.start <= end && end <= part.src.len() {
+        part.body.end = end;
+    }
+    part
 }
 
 /// Where the header ends and the body starts in `slice` (after the blank line).
@@ -304,7 +314,7 @@ fn build(
                 let decoded = Bytes::from(nested.raw_message.to_vec());
                 build(nested, 0, &decoded, 0, false, depth + 1)
             } else {
-                build(nested, 0, src, base, false, depth + 1)
+                to_the_end(build(nested, 0, src, base, false, depth + 1), body.end)
             };
             Children::Message(Box::new(inner))
         }

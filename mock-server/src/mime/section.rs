@@ -167,6 +167,26 @@ mod tests {
         assert_eq!(t.as_ptr(), raw[h.len()..].as_ptr());
     }
 
+    /// Issue 15, item 3: the TEXT of an encapsulated multipart runs to the end of the part,
+    /// its epilogue included. Before, it stopped at the close delimiter (`--YY--`).
+    #[test]
+    fn encapsulated_text_keeps_the_epilogue() {
+        const EPI: &[u8] = b"Content-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: multipart/mixed; boundary=YY\r\n\r\npre\r\n--YY\r\n\r\nin\r\n--YY--\r\ninner epilogue\r\n";
+        let whole = get(EPI, sec(&[1], None)).unwrap();
+        let h = get(EPI, sec(&[1], Some(SectionText::Header))).unwrap();
+        let t = get(EPI, sec(&[1], Some(SectionText::Text))).unwrap();
+        assert_eq!(
+            &t[..],
+            b"pre\r\n--YY\r\n\r\nin\r\n--YY--\r\ninner epilogue\r\n"
+        );
+        assert_eq!([&h[..], &t[..]].concat(), whole);
+        // The same inside a multipart, and at the top level.
+        let t = get(RAW, sec(&[2], Some(SectionText::Text))).unwrap();
+        assert!(t.ends_with(b"--YY--\r\n"));
+        let t = get(RAW, sec(&[], Some(SectionText::Text))).unwrap();
+        assert!(t.ends_with(b"--XX--\r\nepilogue\r\n"));
+    }
+
     #[test]
     fn parts_and_nested_message() {
         assert_eq!(&get(RAW, sec(&[1], None)).unwrap()[..], b"hello");
