@@ -24,14 +24,16 @@ mod notify;
 mod user;
 mod validity;
 mod view;
+mod wildcard;
 
 pub use changes::Change;
-pub use list::{ListOptions, pattern_matches};
+pub use list::ListOptions;
 pub use message::{MessageData, MessageSnapshot, flag_eq};
 pub use notify::{Notifier, Watch};
 pub(crate) use user::msg_ids;
 pub use user::{DELIMITER, Quota};
 pub use view::{CopyUid, FlagUpdate, MailboxView, SelectInfo, StoreResult};
+pub use wildcard::{Pattern, pattern_matches};
 
 use crate::mime::ParsedMessage;
 use crate::mime::section::SectionError;
@@ -81,6 +83,10 @@ pub enum StoreError {
     /// The name is not a valid mailbox name.
     #[error("invalid mailbox name: {0:?}")]
     InvalidName(String),
+    /// The name has a level longer than [`MAX_NAME_LEVEL`] bytes or more than
+    /// [`MAX_NAME_LEVELS`] levels (`LIMIT`). The name is not repeated: it may be huge.
+    #[error("mailbox name too long or too deep")]
+    NameTooLong,
     /// A SPECIAL-USE attribute the server does not support (`USEATTR`).
     #[error("unsupported special-use attribute")]
     UseAttr,
@@ -124,6 +130,7 @@ impl StoreError {
             StoreError::Cannot(_) | StoreError::InvalidName(_) | StoreError::NoSelect(_) => {
                 Code::Simple(SimpleCode::Cannot)
             }
+            StoreError::NameTooLong => Code::Simple(SimpleCode::Limit),
             StoreError::OverQuota => Code::Simple(SimpleCode::OverQuota),
             StoreError::TooBig => Code::TooBig,
             StoreError::Section(SectionError::UnknownCte) => Code::Simple(SimpleCode::UnknownCte),
@@ -207,11 +214,27 @@ impl Default for Store {
     }
 }
 
+/// The longest hierarchy level of a mailbox name, in bytes (Dovecot's limit).
+pub const MAX_NAME_LEVEL: usize = 200;
+/// The most hierarchy levels a mailbox name may have (Dovecot's limit). With
+/// [`MAX_NAME_LEVEL`], a name is at most about 4 KiB and has at most 19 superiors.
+pub const MAX_NAME_LEVELS: usize = 20;
+
 /// Normalizes a mailbox name: `INBOX` (and the `INBOX/` prefix) in upper case, and checks it.
 ///
 /// # Errors
-/// For an empty name, an empty hierarchy level, wildcards or control characters.
+/// For an empty name, an empty hierarchy level, wildcards or control characters
+/// ([`StoreError::InvalidName`]); for a level longer than [`MAX_NAME_LEVEL`] or more than
+/// [`MAX_NAME_LEVELS`] levels ([`StoreError::NameTooLong`]).
 pub fn normalize_name(name: &str) -> Result<String, StoreError> {
+    // Checked first and in one pass: a huge name costs no more than reading it.
+    let mut levels = 0;
+    for level in name.split(DELIMITER) {
+        levels += 1;
+        if level.len() > MAX_NAME_LEVEL || levels > MAX_NAME_LEVELS {
+            return Err(StoreError::NameTooLong);
+        }
+    }
     let bad = || StoreError::InvalidName(name.to_owned());
     if name.is_empty()
         || name.split(DELIMITER).any(str::is_empty)
