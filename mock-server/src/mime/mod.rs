@@ -6,6 +6,7 @@
 //! charset-decoded text of text parts. ENVELOPE and BODYSTRUCTURE are computed from it in
 //! [`envelope`](ParsedMessage::envelope) and [`structure`].
 
+mod armor;
 mod envelope;
 mod header;
 pub mod section;
@@ -16,6 +17,7 @@ use imap_core::types::{Envelope, Str};
 use mail_parser::{HeaderName, HeaderValue, MessageParser, PartType};
 use std::ops::Range;
 
+pub(crate) use armor::armored;
 pub use envelope::{MISSING_DOMAIN, MISSING_MAILBOX};
 pub(crate) use header::{HeaderBlock, trim, unfold};
 

@@ -877,7 +877,15 @@ impl Account {
 
 /// A new message content with EMAILID and THREADID assigned.
 fn new_data(u: &mut UserState, ids: &mut Ids, raw: Bytes) -> Arc<MessageData> {
-    let parsed = ParsedMessage::parse(&raw);
+    let mut parsed = ParsedMessage::parse(&raw);
+    // Binary parts are kept in base64, which IMAP can send in BODY[..] (mime::armor).
+    let raw = match crate::mime::armored(&raw, &parsed) {
+        Some(armored) => {
+            parsed = ParsedMessage::parse(&armored);
+            armored
+        }
+        None => raw,
+    };
     ids.email += 1;
     let thread = u.thread_for(&parsed, || {
         ids.thread += 1;
