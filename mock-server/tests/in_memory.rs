@@ -310,14 +310,19 @@ fn malformed_commands_get_bad_and_the_session_goes_on() {
     assert_eq!(kind(&c.run("a5", "NOOP")), StatusKind::Ok);
 }
 
-#[test]
-fn transcript_is_readable_and_redacted() {
-    let t = Transcript::new();
-    let server = MockServer::builder()
+/// A server with one message that records into `t`.
+fn recorded(t: &Transcript) -> MockServer {
+    MockServer::builder()
         .store(store(1))
         .transcript(t.clone())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn transcript_is_readable_and_redacted() {
+    let t = Transcript::new();
+    let server = recorded(&t);
     let mut c = login(&server);
     c.send(b"a1 AUTHENTICATE PLAIN\r\n");
     c.recv();
@@ -325,6 +330,45 @@ fn transcript_is_readable_and_redacted() {
     assert!(text.contains("C: l1 LOGIN <redacted>"), "{text}");
     assert!(!text.contains("pw"), "{text}");
     assert!(text.contains("S: l1 OK [CAPABILITY"), "{text}");
+}
+
+/// An exact transcript shows what the client sent, byte for byte (lower case, double
+/// spaces, a non-synchronizing literal, a command the server rejected), not a re-serialisation
+/// of the parsed command; credentials stay redacted (issue 12, item 14).
+#[test]
+fn exact_transcript_records_the_client_bytes() {
+    let t = Transcript::new().exact();
+    let server = recorded(&t);
+    let mut c = login(&server);
+    c.send(b"a1 select  inbox\r\n");
+    c.until("a1");
+    c.send(b"a2 append INBOX {4+}\r\nx\r\ny\r\n");
+    c.until("a2");
+    c.send(b"a3 login alice \"pw\r\n");
+    c.until("a3");
+    let e = t.entries();
+    let client: Vec<_> = e
+        .iter()
+        .filter(|e| e.direction == mock_server::transcript::Direction::Client)
+        .collect();
+    assert_eq!(client[0].text, "l1 LOGIN <redacted>");
+    assert_eq!(client[0].bytes, None);
+    assert_eq!(
+        client[1].bytes.as_deref(),
+        Some(&b"a1 select  inbox\r\n"[..])
+    );
+    assert_eq!(
+        client[2].bytes.as_deref(),
+        Some(&b"a2 append INBOX {4+}\r\nx\r\ny\r\n"[..])
+    );
+    let text = t.text(1);
+    assert!(text.contains("C: a1 select  inbox\n"), "{text}");
+    assert!(
+        text.contains("C: a2 append INBOX {4+}\nC: x\nC: y\n"),
+        "{text}"
+    );
+    assert!(!text.contains("pw"), "{text}");
+    assert!(text.contains("C: <rejected: "), "{text}");
 }
 
 #[test]

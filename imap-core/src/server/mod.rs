@@ -133,7 +133,10 @@ pub struct ServerSession {
     encode_opts: EncodeOptions,
     phase: Phase,
     out: Vec<u8>,
-    events: VecDeque<ServerEvent>,
+    /// Events, each with the unit it was read from (see [`ServerSession::poll_event_raw`]).
+    events: VecDeque<(ServerEvent, Option<Bytes>)>,
+    /// The unit being handled, attached to the events it gives.
+    unit: Option<Bytes>,
     deflate: Option<Deflate>,
     closed_reported: bool,
     /// `process` is running: responses sent from inside it must not start it again.
@@ -157,6 +160,7 @@ impl ServerSession {
             phase: Phase::Ready,
             out: Vec::new(),
             events: VecDeque::new(),
+            unit: None,
             deflate: None,
             closed_reported: false,
             processing: false,
@@ -212,7 +216,7 @@ impl ServerSession {
                 let mut plain = Vec::new();
                 if let Err(e) = d.inflate(data, &mut plain) {
                     self.bye(None, "Invalid compressed data");
-                    self.events.push_back(ServerEvent::BadCommand {
+                    self.push_event(ServerEvent::BadCommand {
                         tag: None,
                         error: CommandError::Compression(e),
                     });
@@ -392,6 +396,16 @@ impl ServerSession {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<ServerEvent> {
+        self.poll_event_raw().map(|(event, _)| event)
+    }
+
+    /// The next event with the exact bytes of the unit it was read from, as the client sent
+    /// them (inflated under COMPRESS): a command line with its literals, a SASL line, `DONE`,
+    /// a malformed command. `None` for events that no one unit gave (a frame error, a broken
+    /// compressed stream, the end of the connection). Transcripts that must show what a client
+    /// really sent use it; the bytes are the unit the command's strings are slices of, so
+    /// keeping them costs no copy.
+    pub fn poll_event_raw(&mut self) -> Option<(ServerEvent, Option<Bytes>)> {
         self.events.pop_front()
     }
 
@@ -421,10 +435,14 @@ impl ServerSession {
         self.send_untagged_status(StatusKind::Bye, code, text);
     }
 
+    fn push_event(&mut self, event: ServerEvent) {
+        self.events.push_back((event, self.unit.clone()));
+    }
+
     fn report_closed(&mut self) {
         if !self.closed_reported {
             self.closed_reported = true;
-            self.events.push_back(ServerEvent::Closed);
+            self.push_event(ServerEvent::Closed);
         }
     }
 
@@ -440,7 +458,7 @@ impl ServerSession {
             Ok(()) => self.framer.push(&plain),
             Err(e) => {
                 self.bye(None, "Invalid compressed data");
-                self.events.push_back(ServerEvent::BadCommand {
+                self.push_event(ServerEvent::BadCommand {
                     tag: None,
                     error: CommandError::Compression(e),
                 });
@@ -461,7 +479,11 @@ impl ServerSession {
                 return;
             }
             match self.framer.next_frame() {
-                Some(Ok(Frame::Unit(unit))) => self.on_unit(unit),
+                Some(Ok(Frame::Unit(unit))) => {
+                    self.unit = Some(unit.clone());
+                    self.on_unit(unit);
+                    self.unit = None;
+                }
                 Some(Err(e)) => self.on_frame_error(e),
                 // Chunks come only with a stream threshold, which the session never sets.
                 Some(Ok(_)) => {}
@@ -515,7 +537,7 @@ impl ServerSession {
                         tag: cmd.tag.clone(),
                         kind,
                     };
-                    self.events.push_back(ServerEvent::Command(cmd));
+                    self.push_event(ServerEvent::Command(cmd));
                 }
                 Err(e) => {
                     let text = format!(
@@ -531,7 +553,7 @@ impl ServerSession {
                         tag: tag.clone(),
                         kind: Kind::Authenticate,
                     };
-                    self.events.push_back(ServerEvent::AuthenticateData {
+                    self.push_event(ServerEvent::AuthenticateData {
                         tag,
                         data: data.map(Into::into),
                     });
@@ -544,7 +566,7 @@ impl ServerSession {
                         tag: tag.clone(),
                         kind: Kind::Plain,
                     };
-                    self.events.push_back(ServerEvent::IdleDone { tag });
+                    self.push_event(ServerEvent::IdleDone { tag });
                 } else {
                     self.reject(Some(tag), "Expected DONE", CommandError::ExpectedDone);
                 }
@@ -604,7 +626,7 @@ impl ServerSession {
             code,
             text: text.into(),
         }));
-        self.events.push_back(ServerEvent::BadCommand {
+        self.push_event(ServerEvent::BadCommand {
             tag,
             error: CommandError::Frame(e),
         });
@@ -618,8 +640,7 @@ impl ServerSession {
             code: None,
             text: Str::from(text),
         }));
-        self.events
-            .push_back(ServerEvent::BadCommand { tag, error });
+        self.push_event(ServerEvent::BadCommand { tag, error });
     }
 }
 
@@ -742,6 +763,33 @@ mod tests {
                 other => panic!("not a command: {other:?}"),
             })
             .collect()
+    }
+
+    /// Each event carries the exact bytes of its unit (odd spacing, a literal and a
+    /// malformed command included), for transcripts of what a client really sent.
+    #[test]
+    fn events_carry_the_exact_bytes_of_their_unit() {
+        let mut p = Pair::new();
+        p.push(b"a1 bogus(\r\na2  NOOP\r\n");
+        let raw = |p: &mut Pair| {
+            let (e, b) = p.server.poll_event_raw().unwrap();
+            (e, b.map(|b| b.to_vec()))
+        };
+        let (e, b) = raw(&mut p);
+        assert!(matches!(e, ServerEvent::BadCommand { .. }), "{e:?}");
+        assert_eq!(b.as_deref(), Some(&b"a1 bogus(\r\n"[..]));
+        // Tolerant parsing reads the double space; the transcript still shows it.
+        let (e, b) = raw(&mut p);
+        assert!(matches!(e, ServerEvent::Command(_)), "{e:?}");
+        assert_eq!(b.as_deref(), Some(&b"a2  NOOP\r\n"[..]));
+        p.ok("a2");
+        p.push(b"a3 APPEND INBOX {3+}\r\nabc\r\n");
+        let (e, b) = raw(&mut p);
+        assert!(matches!(e, ServerEvent::Command(_)), "{e:?}");
+        assert_eq!(b.as_deref(), Some(&b"a3 APPEND INBOX {3+}\r\nabc\r\n"[..]));
+        p.ok("a3");
+        p.server.handle_eof(p.now);
+        assert_eq!(raw(&mut p), (ServerEvent::Closed, None));
     }
 
     #[test]

@@ -351,25 +351,36 @@ impl Session {
     // ----- internals -----
 
     fn drain(&mut self) {
-        while let Some(ev) = self.core.poll_event() {
+        while let Some((ev, unit)) = self.core.poll_event_raw() {
             if self.aborted {
                 return;
             }
             match ev {
-                ServerEvent::Command(cmd) => self.command(cmd),
+                ServerEvent::Command(cmd) => {
+                    let secret = matches!(
+                        cmd.body,
+                        CommandBody::Login { .. } | CommandBody::Authenticate { .. }
+                    );
+                    let unit = if secret { None } else { unit };
+                    self.record_client(transcript::command_text(&cmd), unit);
+                    self.command(cmd);
+                }
                 ServerEvent::AuthenticateData { tag, data } => {
-                    self.record_client("<redacted>".into());
+                    self.record_client("<redacted>".into(), None);
                     self.sasl_step(tag, data.map(|d| d.into_inner()));
                 }
                 ServerEvent::IdleDone { tag } => {
-                    self.record_client("DONE".into());
+                    self.record_client("DONE".into(), unit);
                     self.respond(tag, ok("IDLE terminated"));
                 }
                 ServerEvent::BadCommand { tag, error } => {
-                    if tag.is_some() && tag.as_ref() == self.sasl.as_ref().map(|s| &s.tag) {
+                    let sasl_line =
+                        tag.is_some() && tag.as_ref() == self.sasl.as_ref().map(|s| &s.tag);
+                    if sasl_line {
                         self.sasl = None;
                     }
-                    self.record_client(format!("<rejected: {error}>"));
+                    let unit = unit.filter(|u| !sasl_line && !transcript::holds_credentials(u));
+                    self.record_client(format!("<rejected: {error}>"), unit);
                 }
                 ServerEvent::Closed => {
                     self.state = State::Logout;
@@ -379,9 +390,11 @@ impl Session {
         }
     }
 
-    fn record_client(&self, text: String) {
+    /// Records what the client sent: `unit`, its exact bytes, when the transcript is exact
+    /// (`None` for anything holding credentials), else `text`.
+    fn record_client(&self, text: String, unit: Option<bytes::Bytes>) {
         if let Some(t) = &self.options.transcript {
-            t.record(self.connection, Direction::Client, text);
+            t.record_client(self.connection, text, unit);
         }
     }
 
@@ -565,7 +578,6 @@ impl Session {
     }
 
     fn command(&mut self, cmd: Command) {
-        self.record_client(transcript::command_text(&cmd));
         let name = command_name(&cmd.body);
         if let Some(drop) = &self.options.faults.drop_at_command
             && drop.eq_ignore_ascii_case(name)
