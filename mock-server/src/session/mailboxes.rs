@@ -106,6 +106,10 @@ impl Session {
                 ok("NAMESPACE completed")
             }
             C::Status { mailbox, items } => {
+                // STATUS (HIGHESTMODSEQ) enables CONDSTORE (RFC 7162 section 3.1).
+                if items.contains(&imap_core::types::StatusItem::HighestModSeq) {
+                    self.enabled.condstore = true;
+                }
                 let items = account.status(&name(&mailbox)?, &items)?;
                 self.data(Data::Status { mailbox, items });
                 ok("STATUS completed")

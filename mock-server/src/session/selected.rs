@@ -67,6 +67,9 @@ fn has_modseq_key(keys: &[SearchKey]) -> bool {
 impl Session {
     pub(crate) fn selected_command(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
         use CommandBody as C;
+        if enables_condstore(&body) {
+            self.enabled.condstore = true;
+        }
         let condstore = self.enabled.condstore;
         let qresync = self.enabled.qresync;
         let rev2 = self.enabled.rev2;
@@ -101,11 +104,14 @@ impl Session {
                 let found = sel
                     .view
                     .search(sel.tracker.uids(), &criteria, Some(&sel.saved))?;
-                let modseq = if has_modseq_key(&criteria) {
-                    self_modseq(sel, &found)
-                } else {
-                    None
+                let modseq_of = |uids: &[Uid]| {
+                    if has_modseq_key(&criteria) {
+                        self_modseq(sel, uids)
+                    } else {
+                        None
+                    }
                 };
+                let mut modseq = modseq_of(&found);
                 let nums: Vec<u32> = found.iter().map(|&u| number(sel, uid, u)).collect();
                 let returns = match returns {
                     None if !rev2 => {
@@ -121,6 +127,21 @@ impl Session {
                 };
                 if let Some(returns) = returns {
                     let want = |r: SearchReturn| returns.contains(&r);
+                    // RFC 4731 section 3.2: with MIN and/or MAX alone, MODSEQ is that of the
+                    // message(s) returned, not the highest over every match.
+                    if (want(SearchReturn::Min) || want(SearchReturn::Max))
+                        && !want(SearchReturn::All)
+                        && !want(SearchReturn::Count)
+                    {
+                        let mut shown = Vec::new();
+                        if want(SearchReturn::Min) {
+                            shown.extend(found.first());
+                        }
+                        if want(SearchReturn::Max) {
+                            shown.extend(found.last());
+                        }
+                        modseq = modseq_of(&shown);
+                    }
                     if want(SearchReturn::Save) {
                         let min_max_only = (want(SearchReturn::Min) || want(SearchReturn::Max))
                             && !want(SearchReturn::All)
@@ -239,8 +260,12 @@ impl Session {
                     if let (true, Some(m)) = (has_flags, modseq) {
                         sel.tell(uid, m);
                     }
-                    if !(asked_modseq || condstore && has_flags) {
+                    if !asked_modseq {
+                        // Not asked for: shown after the rest, with FLAGS once CONDSTORE is on.
                         data.retain(|d| !matches!(d, FetchData::ModSeq(_)));
+                        if let (true, true, Some(m)) = (condstore, has_flags, modseq) {
+                            data.push(FetchData::ModSeq(m));
+                        }
                     }
                     out.push(Data::Fetch { seq, data });
                 }
@@ -351,6 +376,24 @@ impl Session {
             self.data(d);
         }
         outcome
+    }
+}
+
+/// Whether `body` is a CONDSTORE enabling command of the selected state (RFC 7162 section
+/// 3.1): FETCH of MODSEQ or with CHANGEDSINCE, SEARCH with a MODSEQ key, STORE with
+/// UNCHANGEDSINCE. After one, every untagged FETCH carries MODSEQ.
+fn enables_condstore(body: &CommandBody) -> bool {
+    match body {
+        CommandBody::Fetch {
+            items,
+            changed_since,
+            ..
+        } => changed_since.is_some() || items.expand().contains(&FetchItem::ModSeq),
+        CommandBody::Search { criteria, .. } => has_modseq_key(criteria),
+        CommandBody::Store {
+            unchanged_since, ..
+        } => unchanged_since.is_some(),
+        _ => false,
     }
 }
 
