@@ -33,3 +33,62 @@ fn create_with_a_trailing_separator_creates_the_name_without_it() {
         ["* LIST (\\HasNoChildren) \"/\" a/b"]
     );
 }
+
+/// RFC 5258 section 3: options the server does not know get BAD (a MUST), and so does
+/// RECURSIVEMATCH alone. Before, all three were answered with the list and OK.
+#[test]
+fn unknown_list_options_are_bad() {
+    let mut c = logged_in();
+    assert!(c.cmd("l1 LIST (FOO) \"\" *").starts_with("l1 BAD "));
+    assert!(c.cmd("l2 LIST \"\" * RETURN (BAR)").starts_with("l2 BAD "));
+    assert!(
+        c.cmd("l3 LIST (RECURSIVEMATCH) \"\" *")
+            .starts_with("l3 BAD ")
+    );
+    assert!(
+        c.cmd("l4 LIST (REMOTE RECURSIVEMATCH) \"\" *")
+            .starts_with("l4 BAD ")
+    );
+    c.ok("l5 LIST (REMOTE SUBSCRIBED RECURSIVEMATCH) \"\" * RETURN (CHILDREN SPECIAL-USE)");
+}
+
+/// RFC 5258 section 5, example 9: CHILDINFO only where a subscribed child is not itself
+/// returned; `baz2` and `qux2`, whose subscribed children all match, are not listed at all.
+/// Before, `* LIST (\HasChildren) "/" baz2 (CHILDINFO ("SUBSCRIBED"))` and the same for
+/// `qux2` were returned as well.
+#[test]
+fn childinfo_only_for_children_not_returned() {
+    let mut c = logged_in();
+    for n in [
+        "foo2/bar1",
+        "foo2/bar2",
+        "baz2/bar2",
+        "baz2/bar22",
+        "eps2/mamba",
+        "qux2/bar2",
+    ] {
+        c.ok(&format!("c CREATE {n}"));
+    }
+    for n in [
+        "foo2/bar1",
+        "foo2/bar2",
+        "baz2/bar2",
+        "baz2/bar22",
+        "eps2",
+        "eps2/mamba",
+        "qux2/bar2",
+    ] {
+        c.ok(&format!("s SUBSCRIBE {n}"));
+    }
+    assert_eq!(
+        c.untagged("d3 LIST (RECURSIVEMATCH SUBSCRIBED) \"\" \"*2\""),
+        [
+            "* LIST (\\Subscribed \\HasNoChildren) \"/\" baz2/bar2",
+            "* LIST (\\Subscribed \\HasNoChildren) \"/\" baz2/bar22",
+            "* LIST (\\Subscribed \\HasChildren) \"/\" eps2 (CHILDINFO (\"SUBSCRIBED\"))",
+            "* LIST (\\HasChildren) \"/\" foo2 (CHILDINFO (\"SUBSCRIBED\"))",
+            "* LIST (\\Subscribed \\HasNoChildren) \"/\" foo2/bar2",
+            "* LIST (\\Subscribed \\HasNoChildren) \"/\" qux2/bar2",
+        ]
+    );
+}

@@ -5,8 +5,8 @@ use super::{Fail, Outcome, Selected, Session, State, ok};
 use crate::store::{ListOptions, NewMessage, Quota};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
-    Code, CommandBody, Data, FetchData, ListReturn, Mailbox, Namespace, Namespaces, SelectParams,
-    SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
+    Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace, Namespaces,
+    SelectParams, SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
 };
 
 /// The mailbox name as the store knows it.
@@ -14,6 +14,32 @@ pub(crate) fn name(m: &Mailbox) -> Result<String, Fail> {
     m.name()
         .map(str::to_owned)
         .ok_or_else(|| Fail::no("Invalid mailbox name").code(Code::Simple(SimpleCode::Cannot)))
+}
+
+/// RFC 5258 section 3: an option the server does not know gets BAD (a MUST), and so does
+/// RECURSIVEMATCH with no selection option but REMOTE beside it.
+fn check_list_options(selection: &[ListSelect], returns: &[ListReturn]) -> Result<(), Fail> {
+    if let Some(o) = selection.iter().find_map(|o| match o {
+        ListSelect::Other(a) => Some(a),
+        _ => None,
+    }) {
+        return Err(Fail::bad(format!("Unknown LIST selection option {o}")));
+    }
+    if let Some(o) = returns.iter().find_map(|o| match o {
+        ListReturn::Other(a) => Some(a),
+        _ => None,
+    }) {
+        return Err(Fail::bad(format!("Unknown LIST return option {o}")));
+    }
+    let recursive = selection.contains(&ListSelect::RecursiveMatch);
+    if recursive
+        && selection
+            .iter()
+            .all(|o| matches!(o, ListSelect::RecursiveMatch | ListSelect::Remote))
+    {
+        return Err(Fail::bad("RECURSIVEMATCH needs another selection option"));
+    }
+    Ok(())
 }
 
 impl Session {
@@ -60,6 +86,7 @@ impl Session {
                 patterns,
                 returns,
             } => {
+                check_list_options(&selection, &returns)?;
                 let opts = ListOptions::from_command(&selection, &returns);
                 let reference = name(&reference).unwrap_or_default();
                 let patterns: Vec<String> = patterns.iter().filter_map(|p| name(p).ok()).collect();
@@ -107,7 +134,7 @@ impl Session {
             }
             C::Status { mailbox, items } => {
                 // STATUS (HIGHESTMODSEQ) enables CONDSTORE (RFC 7162 section 3.1).
-                if items.contains(&imap_core::types::StatusItem::HighestModSeq) {
+                if items.contains(&StatusItem::HighestModSeq) {
                     self.enabled.condstore = true;
                 }
                 let items = account.status(&name(&mailbox)?, &items)?;

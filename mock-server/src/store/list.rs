@@ -58,7 +58,8 @@ struct Candidate {
     noselect: bool,
     special: Vec<MailboxAttr>,
     subscribed: bool,
-    child_subscribed: bool,
+    /// A subscribed descendant that this LIST does not return itself (for CHILDINFO).
+    child_subscribed_unlisted: bool,
     child_exists: bool,
 }
 
@@ -104,18 +105,21 @@ pub(crate) fn list(
         cands.entry(s.clone()).or_default().subscribed = true;
     }
     // Parents of existing or subscribed names, for `%` and RECURSIVEMATCH.
+    // Whether a subscribed name is returned by this LIST (with the SUBSCRIBED selection).
+    let listed =
+        |n: &str, c: &Candidate| matches(n) && (!options.special_use_only || !c.special.is_empty());
     let names: Vec<(String, bool, bool)> = cands
         .iter()
-        .map(|(n, c)| (n.clone(), c.subscribed, c.exists))
+        .map(|(n, c)| (n.clone(), c.exists, c.subscribed && !listed(n, c)))
         .collect();
-    for (name, subscribed, exists) in &names {
+    for (name, exists, unlisted) in &names {
         for a in ancestors(name) {
             // Look up before allocating: most superiors are candidates already.
             let c = match cands.get_mut(a) {
                 Some(c) => c,
                 None => cands.entry(a.to_owned()).or_default(),
             };
-            c.child_subscribed |= *subscribed;
+            c.child_subscribed_unlisted |= *unlisted;
             c.child_exists |= *exists;
         }
     }
@@ -126,7 +130,7 @@ pub(crate) fn list(
             continue;
         }
         let selected = if options.subscribed {
-            c.subscribed || (options.recursive_match && c.child_subscribed)
+            c.subscribed || (options.recursive_match && c.child_subscribed_unlisted)
         } else if options.special_use_only {
             c.exists && !c.special.is_empty()
         } else {
@@ -161,7 +165,8 @@ pub(crate) fn list(
         }
         attrs.extend(c.special.iter().cloned());
         let mut extended = Vec::new();
-        if options.subscribed && options.recursive_match && c.child_subscribed {
+        // RFC 5258 section 3.5: CHILDINFO only when a matching child is not returned itself.
+        if options.subscribed && options.recursive_match && c.child_subscribed_unlisted {
             extended.push((Str::from("CHILDINFO"), Str::from("(\"SUBSCRIBED\")")));
         }
         out.push(ListEntry {
