@@ -10,7 +10,7 @@
 
 use crate::mime::decode_header_text;
 use crate::store::{MessageSnapshot, StoreError};
-use imap_core::types::{Date, DateTime, Flag, SearchKey, Str, Uid};
+use imap_core::types::{Address, Date, DateTime, Flag, SearchKey, Str, Uid};
 
 /// What a search needs besides the messages.
 #[derive(Clone, Copy, Debug)]
@@ -89,6 +89,31 @@ fn header_has(m: &MessageSnapshot, name: &[u8], needle: &Str) -> bool {
         .any(|(_, v)| contains(&decode_header_text(v.as_bytes()), &n))
 }
 
+/// FROM, TO, CC, BCC: the string is looked for in the envelope's addresses (RFC 9051 section
+/// 6.4.4), each as `name <mailbox@host>` with the name decoded, not in the raw header with
+/// its comments and quoting. A group contributes its name.
+fn address_has(list: &[Address], needle: &Str) -> bool {
+    let n = lower(needle);
+    let text = |s: &Option<Str>| {
+        s.as_ref()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    list.iter().any(|a| {
+        let shown = match (&a.host, &a.name) {
+            (None, _) => text(&a.mailbox),
+            (Some(_), Some(name)) => format!(
+                "{} <{}@{}>",
+                decode_header_text(name.as_bytes()),
+                text(&a.mailbox),
+                text(&a.host)
+            ),
+            (Some(_), None) => format!("{}@{}", text(&a.mailbox), text(&a.host)),
+        };
+        contains(&shown, &n)
+    })
+}
+
 fn body_has(m: &MessageSnapshot, needle: &Str) -> bool {
     let n = lower(needle);
     let p = m.parsed();
@@ -133,10 +158,10 @@ pub fn matches(seq: u32, m: &MessageSnapshot, key: &SearchKey, ctx: &SearchConte
         K::Unseen => !flag(m, Flag::Seen),
         K::Keyword(k) => m.has(&Flag::Keyword(k.clone())),
         K::Unkeyword(k) => !m.has(&Flag::Keyword(k.clone())),
-        K::Bcc(s) => header_has(m, b"Bcc", s),
-        K::Cc(s) => header_has(m, b"Cc", s),
-        K::From(s) => header_has(m, b"From", s),
-        K::To(s) => header_has(m, b"To", s),
+        K::Bcc(s) => address_has(&m.parsed().envelope().bcc, s),
+        K::Cc(s) => address_has(&m.parsed().envelope().cc, s),
+        K::From(s) => address_has(&m.parsed().envelope().from, s),
+        K::To(s) => address_has(&m.parsed().envelope().to, s),
         K::Subject(s) => header_has(m, b"Subject", s),
         K::Header(name, s) => header_has(m, name.as_bytes(), s),
         K::Body(s) => body_has(m, s),
