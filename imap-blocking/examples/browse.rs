@@ -21,7 +21,7 @@ fn main() -> imap_blocking::Result<()> {
     let Some(uid) = args.get(1).and_then(|u| u.parse().ok()).and_then(Uid::new) else {
         // The latest 20 messages, chosen header fields only.
         let uids = session.search(&Query::all())?;
-        let last: Vec<Uid> = uids.iter().rev().take(20).copied().collect();
+        let last: Vec<Uid> = uids.iter().rev().take(20).collect();
         if let Some(set) = imap_blocking::uid_set(&last) {
             let msgs = session.fetch(
                 &set,

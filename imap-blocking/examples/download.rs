@@ -19,7 +19,7 @@ fn main() -> imap_blocking::Result<()> {
     session.examine(&folder)?;
     let uids = session.search(&Query::all())?;
     // Sizes first, for a byte-accurate progress bar.
-    let sizes = match imap_blocking::uid_set(&uids) {
+    let sizes = match uids.to_set() {
         Some(set) => session.fetch(&set, &FetchQuery::new().size())?,
         None => Default::default(),
     };
@@ -29,7 +29,7 @@ fn main() -> imap_blocking::Result<()> {
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    for uid in uids {
+    for uid in &uids {
         let path = dir.join(format!("{uid}.eml"));
         let mut file = BufWriter::new(File::create(&path)?);
         let n = session.download(uid, &mut file)?;

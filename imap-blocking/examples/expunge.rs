@@ -30,7 +30,7 @@ fn main() -> imap_blocking::Result<()> {
     session.fetch(&UidSet::all(), &FetchQuery::new())?; // learn every UID
     println!("before:");
     table(&mut session)?;
-    let uids: Vec<_> = session.search(&Query::all())?.into_iter().take(2).collect();
+    let uids: Vec<_> = session.search(&Query::all())?.iter().take(2).collect();
     let Some(set) = imap_blocking::uid_set(&uids) else {
         return session.logout();
     };

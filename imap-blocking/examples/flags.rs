@@ -11,7 +11,7 @@ fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();
     let folder = args.first().map(String::as_str).unwrap_or("INBOX");
     session.select(folder)?;
-    let Some(&uid) = session.search(&Query::all())?.last() else {
+    let Some(uid) = session.search(&Query::all())?.last() else {
         println!("{folder} is empty");
         return session.logout();
     };

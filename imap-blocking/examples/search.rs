@@ -17,7 +17,7 @@ fn main() -> imap_blocking::Result<()> {
     session.examine(folder)?;
     let uids = session.search_text(criteria)?;
     println!("{} messages match {criteria:?}", uids.len());
-    if let Some(set) = imap_blocking::uid_set(&uids) {
+    if let Some(set) = uids.to_set() {
         for (uid, m) in session.fetch(&set, &FetchQuery::new().envelope())? {
             println!("{uid:>8}  {}", m.subject().unwrap_or_default());
         }

@@ -221,14 +221,8 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
         "status" => println!("{:?}", session.folder_status(arg)?),
         "select" => println!("{:#?}", session.select(arg)?),
         "examine" => println!("{:#?}", session.examine(arg)?),
-        "search" => println!(
-            "{:?}",
-            session
-                .search(&Query::parse(&rest.join(" "))?)?
-                .iter()
-                .map(|u| u.get())
-                .collect::<Vec<_>>()
-        ),
+        // As ranges: a server's `1:4294967295` prints as one range.
+        "search" => println!("{:?}", session.search(&Query::parse(&rest.join(" "))?)?),
         "fetch" => {
             let m = session.fetch_one(uid(rest.first())?, &FetchQuery::summary())?;
             println!("{m:#?}");
@@ -300,7 +294,7 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
         "raw" => println!("{:#?}", session.raw_command(&rest.join(" "))?),
         "all" => {
             let all = session.search(&Query::all())?;
-            if let Some(set) = imap_blocking::uid_set(&all) {
+            if let Some(set) = all.to_set() {
                 for (u, m) in session.fetch(&set, &FetchQuery::new().envelope())? {
                     println!("{u:>8} {}", m.subject().unwrap_or_default());
                 }

@@ -23,7 +23,7 @@
 //! let summary = session.select("INBOX")?;
 //! println!("{} messages", summary.exists);
 //! let uids = session.search(&Query::new().unseen())?;
-//! if let Some(set) = imap_blocking::uid_set(&uids) {
+//! if let Some(set) = uids.to_set() {
 //!     for (uid, m) in session.fetch(&set, &FetchQuery::summary())? {
 //!         println!("{uid}: {:?}", m.subject());
 //!     }

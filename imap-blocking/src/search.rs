@@ -3,29 +3,26 @@
 use crate::error::Result;
 use crate::session::Session;
 use imap_core::ops::search::{self as s, Query};
-use imap_core::types::{SeqNum, SortCriterion, Thread, Uid};
+use imap_core::types::{SeqNum, SeqRanges, SortCriterion, Thread, Uid, UidRanges};
 
 impl Session {
-    /// `UID SEARCH`: the UIDs of the messages matching `query`, ascending.
+    /// `UID SEARCH`: the UIDs of the messages matching `query`, as ranges (ascending when
+    /// iterated; a server's `1:4294967295` stays one range).
     ///
     /// # Errors
     /// As [`crate::Connection::run`].
-    pub fn search(&mut self, query: &Query) -> Result<Vec<Uid>> {
+    pub fn search(&mut self, query: &Query) -> Result<UidRanges> {
         let c = self.conn.run(query.command(true))?;
-        let mut v = s::uids(&c);
-        v.sort_unstable();
-        Ok(v)
+        Ok(s::uids(&c))
     }
 
-    /// `SEARCH`: sequence numbers instead of UIDs.
+    /// `SEARCH`: sequence numbers instead of UIDs, as ranges.
     ///
     /// # Errors
     /// As [`crate::Connection::run`].
-    pub fn search_seq(&mut self, query: &Query) -> Result<Vec<SeqNum>> {
+    pub fn search_seq(&mut self, query: &Query) -> Result<SeqRanges> {
         let c = self.conn.run(query.command(false))?;
-        let mut v = s::seqs(&c);
-        v.sort_unstable();
-        Ok(v)
+        Ok(s::seqs(&c))
     }
 
     /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`).
@@ -33,7 +30,7 @@ impl Session {
     /// # Errors
     /// [`crate::Error::Query`] when the text is not valid criteria, or as
     /// [`crate::Connection::run`].
-    pub fn search_text(&mut self, criteria: &str) -> Result<Vec<Uid>> {
+    pub fn search_text(&mut self, criteria: &str) -> Result<UidRanges> {
         let q = Query::parse(criteria)?;
         self.search(&q)
     }
@@ -42,7 +39,7 @@ impl Session {
     ///
     /// # Errors
     /// As [`crate::Connection::run`].
-    pub fn gmail_search(&mut self, raw: &str) -> Result<Vec<Uid>> {
+    pub fn gmail_search(&mut self, raw: &str) -> Result<UidRanges> {
         self.search(&Query::new().gmail_raw(raw))
     }
 
@@ -52,7 +49,7 @@ impl Session {
     /// As [`crate::Connection::run`].
     pub fn sort(&mut self, criteria: &[SortCriterion], query: &Query) -> Result<Vec<Uid>> {
         let c = self.conn.run(query.sort_command(criteria, true))?;
-        Ok(s::uids(&c))
+        Ok(s::sorted_uids(&c))
     }
 
     /// `SORT` by sequence numbers.
@@ -61,7 +58,7 @@ impl Session {
     /// As [`crate::Connection::run`].
     pub fn sort_seq(&mut self, criteria: &[SortCriterion], query: &Query) -> Result<Vec<SeqNum>> {
         let c = self.conn.run(query.sort_command(criteria, false))?;
-        Ok(s::seqs(&c))
+        Ok(s::sorted_seqs(&c))
     }
 
     /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`): threads of UIDs.

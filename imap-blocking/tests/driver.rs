@@ -64,7 +64,7 @@ fn login_select_search_fetch_append_round_trip() {
             .any(|c| c.ends_with("UID SEARCH SINCE 13-Jul-2013 TEXT Apress"))
     );
 
-    let set = imap_blocking::uid_set(&unseen).unwrap();
+    let set = unseen.to_set().unwrap();
     let msgs = s.fetch(&set, &FetchQuery::summary().header()).unwrap();
     assert_eq!(msgs.len(), 2);
     let m1 = &msgs[&uid(1)];

@@ -637,7 +637,7 @@ fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
     // COPY by UID and by sequence number.
     let mapping = s.copy(UidSet::single(u1), "Archive").unwrap().unwrap();
     let archive = mock_fixture::uids(server, "Archive");
-    assert_eq!(mapping.pairs, vec![(u1, archive[0])]);
+    assert_eq!(mapping.pairs().collect::<Vec<_>>(), vec![(u1, archive[0])]);
     assert_eq!(mapping.destination(u1), Some(archive[0]));
     assert_eq!(
         mock_fixture::raw(server, "Archive", archive[0]),
@@ -648,7 +648,7 @@ fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        mapping.pairs,
+        mapping.pairs().collect::<Vec<_>>(),
         vec![(u1, mock_fixture::uids(server, "Trash")[0])]
     );
 
@@ -659,7 +659,7 @@ fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
         .unwrap()
         .unwrap();
     let archive = mock_fixture::uids(server, "Archive");
-    assert_eq!(mapping.pairs, vec![(u2, archive[1])]);
+    assert_eq!(mapping.pairs().collect::<Vec<_>>(), vec![(u2, archive[1])]);
     assert!(!mock_fixture::uids(server, "INBOX").contains(&u2));
     let model = s.selected().unwrap();
     assert_eq!(model.exists(), exists - 1);
@@ -740,7 +740,7 @@ fn idle(s: &mut Session, server: &RunningServer, transport: Transport) {
     assert_eq!(idle.selected().unwrap().exists(), before + 1);
     idle.done().unwrap();
     // The session works after IDLE; the new message is there.
-    let last = s.search(&Query::all()).unwrap().pop();
+    let last = s.search(&Query::all()).unwrap().last();
     assert_eq!(last, Some(new_uid));
 
     // A flag change made while the session was not idling is announced when IDLE starts.

@@ -279,7 +279,11 @@ fn synchronizing_literal_waits_for_continuation() {
     s.server("A0002 OK [APPENDUID 7 42] appended\r\nA0003 OK noop\r\n");
     let ev = s.events();
     let done = completions(&ev);
-    assert_eq!(done[0].append_uid(), Some((7, vec![42])));
+    let (validity, uids) = done[0].append_uid().expect("APPENDUID");
+    assert_eq!(
+        (validity.get(), uids),
+        (7, [Uid::new(42).unwrap()].into_iter().collect())
+    );
     assert_eq!(done[1].id, noop);
 }
 

@@ -24,7 +24,7 @@ async fn main() -> imap_tokio::Result<()> {
     );
 
     let recent = session.search(&Query::all()).await?;
-    let last: Vec<_> = recent.iter().rev().take(5).copied().collect();
+    let last: Vec<_> = recent.iter().rev().take(5).collect();
     if let Some(set) = imap_tokio::uid_set(&last) {
         let query = FetchQuery::summary().body_structure();
         for (uid, m) in session.fetch(&set, &query).await? {

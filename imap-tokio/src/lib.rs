@@ -35,7 +35,7 @@
 //! let summary = session.select("INBOX").await?;
 //! println!("{} messages", summary.exists);
 //! let uids = session.search(&Query::new().unseen()).await?;
-//! if let Some(set) = imap_tokio::uid_set(&uids) {
+//! if let Some(set) = uids.to_set() {
 //!     for (uid, m) in session.fetch(&set, &FetchQuery::summary()).await? {
 //!         println!("{uid}: {:?}", m.subject());
 //!     }

@@ -185,7 +185,10 @@ async fn idle_in_select_with_a_second_connection_appending_ends_cleanly() {
     assert_eq!(exists, Some(before + 1));
     idle.done().await.unwrap();
     let appended = appended.expect("the APPEND completed");
-    assert_eq!(s.search(&Query::all()).await.unwrap().pop(), Some(appended));
+    assert_eq!(
+        s.search(&Query::all()).await.unwrap().last(),
+        Some(appended)
+    );
     let flags = s.flags(appended).await.unwrap();
     assert_eq!(
         mock_fixture::sorted(flags[&appended].clone()),

@@ -40,10 +40,7 @@ async fn login_select_search_fetch_append_round_trip() {
     let unseen = s.search(&Query::new().unseen()).await.unwrap();
     assert_eq!(unseen, vec![uid(1), uid(3)]);
     let msgs = s
-        .fetch(
-            &imap_tokio::uid_set(&unseen).unwrap(),
-            &FetchQuery::summary(),
-        )
+        .fetch(&unseen.to_set().unwrap(), &FetchQuery::summary())
         .await
         .unwrap();
     assert_eq!(msgs[&uid(3)].subject().as_deref(), Some("Message 3"));
@@ -68,7 +65,7 @@ async fn sessions_can_be_spawned() {
         s.select("INBOX").await?;
         let n = s.search(&Query::all()).await?.len();
         s.logout().await?;
-        Ok::<usize, Error>(n)
+        Ok::<u64, Error>(n)
     });
     assert_eq!(task.await.unwrap().unwrap(), 3);
 }

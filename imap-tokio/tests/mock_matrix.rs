@@ -710,7 +710,7 @@ async fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
         .unwrap()
         .unwrap();
     let archive = mock_fixture::uids(server, "Archive");
-    assert_eq!(mapping.pairs, vec![(u1, archive[0])]);
+    assert_eq!(mapping.pairs().collect::<Vec<_>>(), vec![(u1, archive[0])]);
     assert_eq!(mapping.destination(u1), Some(archive[0]));
     assert_eq!(
         mock_fixture::raw(server, "Archive", archive[0]),
@@ -722,7 +722,7 @@ async fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        mapping.pairs,
+        mapping.pairs().collect::<Vec<_>>(),
         vec![(u1, mock_fixture::uids(server, "Trash")[0])]
     );
 
@@ -734,7 +734,7 @@ async fn messages(s: &mut Session, server: &RunningServer, [u1, u2]: [Uid; 2]) {
         .unwrap()
         .unwrap();
     let archive = mock_fixture::uids(server, "Archive");
-    assert_eq!(mapping.pairs, vec![(u2, archive[1])]);
+    assert_eq!(mapping.pairs().collect::<Vec<_>>(), vec![(u2, archive[1])]);
     assert!(!mock_fixture::uids(server, "INBOX").contains(&u2));
     let model = s.selected().unwrap();
     assert_eq!(model.exists(), exists - 1);
@@ -819,7 +819,7 @@ async fn idle(s: &mut Session, server: &RunningServer, transport: Transport) {
     assert_eq!(idle.selected().unwrap().exists(), before + 1);
     idle.done().await.unwrap();
     // The session works after IDLE; the new message is there.
-    let last = s.search(&Query::all()).await.unwrap().pop();
+    let last = s.search(&Query::all()).await.unwrap().last();
     assert_eq!(last, Some(new_uid));
 
     // A flag change made while the session was not idling is announced when IDLE starts.

@@ -335,12 +335,12 @@ fn a_whole_session_goes_through_the_traits() {
     assert!(format!("{err:?}").contains("OverQuota"), "{err:?}");
     log.fail_copy.store(false, Ordering::SeqCst);
     let mapping = s.copy(UidSet::single(uid(1)), "Archive").unwrap().unwrap();
-    assert_eq!(mapping.pairs.len(), 1);
+    assert_eq!(mapping.len(), 1);
     let moved = s
         .move_messages(&UidSet::single(uid(2)), "Archive")
         .unwrap()
         .unwrap();
-    assert_eq!(moved.pairs.len(), 1);
+    assert_eq!(moved.len(), 1);
     assert_eq!(inbox.uids("Archive").unwrap().len(), 2);
     let calls = log.take();
     assert!(

@@ -335,8 +335,8 @@ fn scenario(addr: SocketAddr) -> Report {
     let c = a.wait(append1).unwrap();
     ok(&c, "APPEND (synchronizing literal)");
     let (validity, uids) = c.append_uid().expect("APPENDUID");
-    rep.append_validity = validity;
-    rep.appended_uids.extend(&uids);
+    rep.append_validity = validity.get();
+    rep.appended_uids.extend(uids.iter().map(Uid::get));
     let sent = String::from_utf8_lossy(&a.sent).into_owned();
     rep.sync_literal = sent.contains(&format!("{{{}}}\r\n", msgs[0].len()));
 
@@ -361,7 +361,7 @@ fn scenario(addr: SocketAddr) -> Report {
     });
     ok(&c, "APPEND M2");
     rep.appended_uids
-        .extend(c.append_uid().expect("APPENDUID").1);
+        .extend(c.append_uid().expect("APPENDUID").1.iter().map(Uid::get));
     let c = a.call(CommandBody::Append {
         mailbox: Mailbox::inbox(),
         messages: msgs[2..5]
@@ -376,7 +376,7 @@ fn scenario(addr: SocketAddr) -> Report {
     });
     ok(&c, "MULTIAPPEND M3..M5");
     rep.appended_uids
-        .extend(c.append_uid().expect("APPENDUID").1);
+        .extend(c.append_uid().expect("APPENDUID").1.iter().map(Uid::get));
     let sent = String::from_utf8_lossy(&a.sent).into_owned();
     rep.non_sync_literal = sent.contains(&format!("{{{}+}}\r\n", msgs[1].len()));
     for (i, u) in rep.appended_uids.iter().enumerate() {
@@ -473,8 +473,8 @@ fn scenario(addr: SocketAddr) -> Report {
         });
         ok(&c, label);
         let mut found: Vec<&'static str> = c
-            .numbers()
-            .into_iter()
+            .searched::<u32>()
+            .iter()
             .map(|n| {
                 if by_uid {
                     names.inbox(n)
@@ -542,13 +542,13 @@ fn scenario(addr: SocketAddr) -> Report {
         mailbox: "Archive".into(),
     });
     ok(&c, "UID COPY");
-    let (_, copy_pairs) = c.copy_uid().expect("COPYUID");
+    let copy_pairs = pairs(&c.copy_uid().expect("COPYUID"));
     let c = a.call(CommandBody::Move {
         set: MessageSet::Uid(UidSet::single(uid(rep.appended_uids[2]))),
         mailbox: "Archive".into(),
     });
     ok(&c, "UID MOVE");
-    let (_, move_pairs) = c.copy_uid().expect("COPYUID for MOVE");
+    let move_pairs = pairs(&c.copy_uid().expect("COPYUID for MOVE"));
     rep.copied = copy_pairs.iter().map(|p| names.inbox(p.0)).collect();
     rep.moved = move_pairs.iter().map(|p| names.inbox(p.0)).collect();
     let dest: Vec<u32> = copy_pairs.iter().chain(&move_pairs).map(|p| p.1).collect();
@@ -585,7 +585,13 @@ fn scenario(addr: SocketAddr) -> Report {
         }],
     });
     ok(&c, "APPEND M6 from the second connection");
-    let m6 = c.append_uid().expect("APPENDUID").1[0];
+    let m6 = c
+        .append_uid()
+        .expect("APPENDUID")
+        .1
+        .first()
+        .expect("a UID")
+        .get();
     names.inbox.push((m6, "M6"));
     let deadline = Instant::now() + Duration::from_secs(10);
     rep.idle_woken_exists = a
@@ -660,10 +666,10 @@ fn scenario(addr: SocketAddr) -> Report {
             Event::Data(Data::Vanished {
                 earlier: true,
                 uids,
-            }) => Some(uids.expand(0)),
+            }) => Some(UidRanges::from_set(uids, u32::MAX)),
             _ => None,
         })
-        .flatten()
+        .flat_map(|r| r.iter().map(Uid::get).collect::<Vec<_>>())
         .map(|u| names.inbox(u))
         .collect();
     vanished.sort();
@@ -975,4 +981,14 @@ fn scenario_against_cyrus_matches_the_mock_server() {
     let mock = scenario(srv.addr());
     check(&real, Server::Cyrus);
     compare(&mock, &real);
+}
+
+/// The `(source, destination)` UID pairs of a COPYUID, as numbers.
+fn pairs(copyuid: &(NonZeroU32, UidRanges, UidRanges)) -> Vec<(u32, u32)> {
+    let (_, source, destination) = copyuid;
+    source
+        .iter()
+        .zip(destination.iter())
+        .map(|(s, d)| (s.get(), d.get()))
+        .collect()
 }

@@ -245,15 +245,15 @@ mod blocking {
 
         // COPY and MOVE, with COPYUID.
         let copied = s.copy(UidSet::single(a1), "Archive").unwrap().unwrap();
-        assert_eq!(copied.pairs.len(), 1);
-        assert_eq!(copied.pairs[0].0, a1);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(copied.pairs().next().unwrap().0, a1);
         let moved = s
             .move_messages(&UidSet::single(a3), "Archive")
             .unwrap()
             .unwrap();
-        assert_eq!(moved.pairs.len(), 1);
-        assert_eq!(moved.pairs[0].0, a3);
-        assert!(moved.pairs[0].1 > copied.pairs[0].1);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved.pairs().next().unwrap().0, a3);
+        assert!(moved.pairs().next().unwrap().1 > copied.pairs().next().unwrap().1);
         assert_eq!(s.selected().unwrap().exists(), 3);
         assert_eq!(s.folder_status("Archive").unwrap().messages, Some(2));
 
@@ -474,16 +474,16 @@ mod tokio_driver {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(copied.pairs.len(), 1);
-        assert_eq!(copied.pairs[0].0, a1);
+        assert_eq!(copied.len(), 1);
+        assert_eq!(copied.pairs().next().unwrap().0, a1);
         let moved = s
             .move_messages(&UidSet::single(a3), "Archive")
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(moved.pairs.len(), 1);
-        assert_eq!(moved.pairs[0].0, a3);
-        assert!(moved.pairs[0].1 > copied.pairs[0].1);
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved.pairs().next().unwrap().0, a3);
+        assert!(moved.pairs().next().unwrap().1 > copied.pairs().next().unwrap().1);
         assert_eq!(s.selected().unwrap().exists(), 3);
         assert_eq!(s.folder_status("Archive").await.unwrap().messages, Some(2));
 

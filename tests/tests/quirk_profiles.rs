@@ -147,7 +147,7 @@ fn client_appends_under_the_bare_continuation_profile() {
         }],
     });
     let (_, uids) = c.append_uid().expect("APPENDUID");
-    assert_eq!(uids, vec![2]);
+    assert_eq!(uids, [Uid::new(2).unwrap()]);
     assert!(!contains(&a.server_bytes, b"\r\n+ "));
 }
 

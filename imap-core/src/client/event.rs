@@ -4,10 +4,12 @@
 use super::error::{ConnectionError, Outcome};
 use crate::parse::ParseError;
 use crate::types::{
-    Capability, Code, Continue, Data, ESearch, FetchData, ListEntry, Mailbox, Namespaces, SeqNum,
-    StatusItem, StatusResponse, StatusValue, Str, Tag, Thread, Uid,
+    Capability, Code, Continue, Data, ESearch, FetchData, ListEntry, Mailbox, Namespaces,
+    NumRanges, SeqNum, SetKey, StatusItem, StatusResponse, StatusValue, Str, Tag, Thread, Uid,
+    UidRanges,
 };
 use bytes::Bytes;
+use std::num::NonZeroU32;
 
 /// A handle for a queued command, returned by [`super::Client::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,21 +99,34 @@ impl Completion {
         })
     }
 
-    /// SEARCH / SORT numbers (sequence numbers or UIDs, as the command asked), merged with an
-    /// ESEARCH `ALL` result when the server answered that way.
-    pub fn numbers(&self) -> Vec<u32> {
-        let mut out = Vec::new();
+    /// The SEARCH result (sequence numbers or UIDs, as the command asked: pick `K`), merged
+    /// with an ESEARCH `ALL` result when the server answered that way. A set of ranges: a
+    /// peer's `1:4294967295` costs one range, never four billion numbers.
+    pub fn searched<K: SetKey>(&self) -> NumRanges<K> {
+        let mut listed: Vec<(u32, u32)> = Vec::new();
         for d in &self.data {
             match d {
-                Data::Search { nums, .. } | Data::Sort { nums, .. } => out.extend(nums),
+                Data::Search { nums, .. } => listed.extend(nums.iter().map(|&n| (n, n))),
                 Data::ESearch(e) => {
                     for item in &e.data {
                         if let crate::types::ESearchData::All(set) = item {
-                            out.extend(set.expand(0));
+                            listed.extend(set.items().iter().map(|i| i.bounds(u32::MAX)));
                         }
                     }
                 }
                 _ => {}
+            }
+        }
+        NumRanges::from_ranges(listed)
+    }
+
+    /// The SORT result in the server's order (sequence numbers or UIDs, as the command asked).
+    /// As long as the numbers the server wrote: each costs the peer at least two bytes.
+    pub fn sorted(&self) -> Vec<u32> {
+        let mut out = Vec::new();
+        for d in &self.data {
+            if let Data::Sort { nums, .. } = d {
+                out.extend(nums);
             }
         }
         out
@@ -182,36 +197,35 @@ impl Completion {
         })
     }
 
-    /// `APPENDUID` (UIDPLUS): the destination UIDVALIDITY and the new UIDs.
-    pub fn append_uid(&self) -> Option<(u32, Vec<u32>)> {
+    /// `APPENDUID` (UIDPLUS): the destination UIDVALIDITY and the new UIDs, as ranges.
+    pub fn append_uid(&self) -> Option<(NonZeroU32, UidRanges)> {
         match &self.code {
-            Some(Code::AppendUid { validity, uids }) => Some((validity.get(), uids.expand(0))),
+            Some(Code::AppendUid { validity, uids }) => {
+                Some((*validity, UidRanges::from_set(uids, u32::MAX)))
+            }
             _ => None,
         }
     }
 
-    /// `COPYUID` (UIDPLUS): the destination UIDVALIDITY and `(source, destination)` UID pairs,
-    /// from the tagged response or (MOVE, RFC 6851) an untagged OK.
-    pub fn copy_uid(&self) -> Option<(u32, Vec<(u32, u32)>)> {
+    /// `COPYUID` (UIDPLUS): the destination UIDVALIDITY, the source UIDs and the destination
+    /// UIDs, as ranges (the n-th source UID went to the n-th destination UID), from the tagged
+    /// response or (MOVE, RFC 6851) an untagged OK.
+    pub fn copy_uid(&self) -> Option<(NonZeroU32, UidRanges, UidRanges)> {
         self.code
             .iter()
             .chain(&self.untagged_codes)
-            .find_map(copyuid)
-    }
-}
-
-fn copyuid(code: &Code) -> Option<(u32, Vec<(u32, u32)>)> {
-    match code {
-        Code::CopyUid {
-            validity,
-            source,
-            destination,
-        } => {
-            let s = source.expand(0);
-            let d = destination.expand(0);
-            Some((validity.get(), s.into_iter().zip(d).collect()))
-        }
-        _ => None,
+            .find_map(|code| match code {
+                Code::CopyUid {
+                    validity,
+                    source,
+                    destination,
+                } => Some((
+                    *validity,
+                    UidRanges::from_set(source, u32::MAX),
+                    UidRanges::from_set(destination, u32::MAX),
+                )),
+                _ => None,
+            })
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::num::NonZeroU32;
 
-use crate::types::{SeqNum, Uid, UidSet};
+use crate::types::{SeqNum, Uid, UidRanges, UidSet};
 
 /// A message as a response named it: its sequence number when the server sent the response,
 /// and its UID if known.
@@ -45,11 +45,17 @@ pub struct Fetched {
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 #[non_exhaustive]
 pub struct Vanished {
-    /// Messages removed, ascending, numbered as just before the response. To replay them as
-    /// `EXPUNGE` responses, go from the last to the first. `uid` is `None` only for a message
-    /// of unknown UID that was removed because the response listed more UIDs than its run held
-    /// (a server that broke the rule; see [`Vanished::unmatched`]).
+    /// Messages the model held (fetched, or numbered before a fetched one) that were removed,
+    /// ascending, numbered as just before the response. To replay them as `EXPUNGE`
+    /// responses, go from the last to the first (after [`Vanished::removed_run`]). `uid` is
+    /// `None` only for a message of unknown UID that was removed because the response listed
+    /// more UIDs than its run held (a server that broke the rule; see
+    /// [`Vanished::unmatched`]).
     pub removed: Vec<MessageRef>,
+    /// Never-fetched messages at the end of the mailbox (after every message the model holds)
+    /// that the response removed all of: one run, however long, so that a `VANISHED
+    /// 1:4294967295` after a huge `EXISTS` costs one entry, not one per message.
+    pub removed_run: Option<RemovedRun>,
     /// Runs of messages of unknown UID from which the response removed some, but not all,
     /// messages: the model cannot tell which ones.
     pub uncertain: Vec<UncertainRun>,
@@ -60,11 +66,44 @@ pub struct Vanished {
 }
 
 impl Vanished {
-    /// The number of messages the response removed (listed or within uncertain runs).
+    /// The number of messages the response removed (listed, in the removed run, or within
+    /// uncertain runs).
     pub fn removed_count(&self) -> u32 {
-        let uncertain: usize = self.uncertain.iter().map(|r| r.uids.len()).sum();
-        u32::try_from(self.removed.len() + uncertain).unwrap_or(u32::MAX)
+        let uncertain: u64 = self.uncertain.iter().map(|r| r.uids.len()).sum();
+        let run = self.removed_run.as_ref().map_or(0, |r| u64::from(r.count));
+        u32::try_from(self.removed.len() as u64 + uncertain + run).unwrap_or(u32::MAX)
     }
+}
+
+impl Vanished {
+    /// Every removed message named one by one: [`Vanished::removed`], then the messages of
+    /// [`Vanished::removed_run`]. Lazy: a run of four billion messages allocates nothing, but
+    /// takes as long to walk as it is long; prefer the run where its length is not bounded.
+    pub fn messages(&self) -> impl Iterator<Item = MessageRef> + '_ {
+        let run = self.removed_run.iter().flat_map(|r| {
+            let mut uids = r.uids.as_ref().map(UidRanges::iter);
+            (0..r.count).map(move |i| MessageRef {
+                seq: SeqNum::new(r.first.get().saturating_add(i)).unwrap_or(SeqNum::MAX),
+                uid: uids.as_mut().and_then(Iterator::next),
+            })
+        });
+        self.removed.iter().copied().chain(run)
+    }
+}
+
+/// A run of consecutive messages, never fetched, that a `VANISHED` removed as a whole
+/// ([`Vanished::removed_run`]).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub struct RemovedRun {
+    /// The first message of the run, numbered as just before the response.
+    pub first: SeqNum,
+    /// The number of messages removed.
+    pub count: u32,
+    /// Their UIDs, ascending (the n-th UID is the n-th message), when the response listed
+    /// exactly as many UIDs as the run held; `None` when it listed more (see
+    /// [`Vanished::unmatched`]).
+    pub uids: Option<UidRanges>,
 }
 
 /// A run of consecutive messages whose UIDs the model did not know, from which a `VANISHED`
@@ -80,8 +119,8 @@ pub struct UncertainRun {
     pub first: SeqNum,
     /// The number of messages in the run before the response.
     pub count: u32,
-    /// The vanished UIDs that fall in the run, ascending.
-    pub uids: Vec<Uid>,
+    /// The vanished UIDs that fall in the run, as ranges.
+    pub uids: UidRanges,
 }
 
 /// What applying one untagged datum or response code changed in a

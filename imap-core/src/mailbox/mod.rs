@@ -35,7 +35,7 @@ pub(crate) mod fenwick;
 pub mod seq_map;
 
 pub use error::ModelError;
-pub use event::{Fetched, MessageRef, UncertainRun, Update, Vanished};
+pub use event::{Fetched, MessageRef, RemovedRun, UncertainRun, Update, Vanished};
 pub use seq_map::{DEFAULT_MAX_MESSAGES, Iter, MAX_LIMIT, SeqMap};
 
 use std::num::NonZeroU32;
@@ -391,8 +391,18 @@ impl SelectedMailbox {
         }
         for run in &vanished.uncertain {
             let first = run.first.get();
-            if u >= first + run.count {
+            if u64::from(u) >= u64::from(first) + u64::from(run.count) {
+                // At most `run.count` UIDs of a run are removed.
                 shift += run.uids.len() as u32;
+            } else if u >= first {
+                self.first_unseen = None;
+                return;
+            }
+        }
+        if let Some(run) = &vanished.removed_run {
+            let first = run.first.get();
+            if u64::from(u) >= u64::from(first) + u64::from(run.count) {
+                shift += run.count;
             } else if u >= first {
                 self.first_unseen = None;
                 return;
@@ -701,7 +711,7 @@ mod tests {
             [UncertainRun {
                 first: s(6),
                 count: 2,
-                uids: vec![u(6)]
+                uids: [u(6)].into_iter().collect()
             }]
         );
         assert_eq!(m.exists(), 4);

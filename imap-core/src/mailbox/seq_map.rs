@@ -57,9 +57,9 @@ use std::collections::BTreeMap;
 use std::ops::Bound as RangeBound;
 
 use super::error::ModelError;
-use super::event::{Fetched, MessageRef, UncertainRun, Vanished};
+use super::event::{Fetched, MessageRef, RemovedRun, UncertainRun, Vanished};
 use super::fenwick::Fenwick;
-use crate::types::{Flag, SeqNum, Uid, UidSet};
+use crate::types::{Flag, SeqNum, Uid, UidRanges, UidSet};
 
 /// The default limit on messages with known data (see [`SeqMap::with_limit`]).
 pub const DEFAULT_MAX_MESSAGES: u32 = 10_000_000;
@@ -210,7 +210,7 @@ impl SeqMap {
     /// in r ranges, where d counts the UIDs of expunged messages in the ranges that the index
     /// has not purged yet.
     pub fn find_uids(&self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
-        let ranges = UidRanges::new(uids);
+        let ranges = Spans::new(uids);
         let hits = self.known_in(&ranges, &mut Vec::new());
         let slots: Vec<usize> = hits.iter().map(|h| h.0).collect();
         self.seqs_of_sorted(&slots)
@@ -287,7 +287,7 @@ impl SeqMap {
     /// [`SeqMap::apply_vanished_visible`], which also accounts for messages whose UID is not
     /// known yet. `*` in the set stands for the largest possible UID.
     pub fn apply_vanished(&mut self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
-        let ranges = UidRanges::new(uids);
+        let ranges = Spans::new(uids);
         let mut stale = Vec::new();
         let hits = self.known_in(&ranges, &mut stale);
         self.purge(&stale);
@@ -318,7 +318,7 @@ impl SeqMap {
     /// Costs as [`SeqMap::apply_vanished`], plus the length of each run of unknown UIDs the
     /// response falls into.
     pub fn apply_vanished_visible(&mut self, uids: &UidSet) -> Vanished {
-        let ranges = UidRanges::new(uids);
+        let ranges = Spans::new(uids);
         let mut stale = Vec::new();
         let hits = self.known_in(&ranges, &mut stale);
         self.purge(&stale);
@@ -336,6 +336,7 @@ impl SeqMap {
         let mut tail_kill = 0u32;
         let mut clear: Vec<usize> = Vec::new();
         let mut uncertain = Vec::new();
+        let mut removed_run = None;
 
         if self.unknown_uids() > 0 && ranges.total() > matched {
             for gap in self.gaps(&ranges, &hits) {
@@ -359,14 +360,28 @@ impl SeqMap {
                 let gap_slots: Vec<usize> = (start..end).filter(|&s| self.meta[s].alive).collect();
                 if listed >= u64::from(size) {
                     // The whole run went; with exactly as many UIDs, each pairs with its message.
+                    // Messages held in slots are listed one by one (they are known messages);
+                    // the never-fetched tail goes as one run, whatever its length.
                     matched += u64::from(size);
-                    let mut paired =
-                        (listed == u64::from(size)).then(|| ranges.members(lo + 1, hi - 1));
-                    for i in 0..size {
+                    let exact = listed == u64::from(size);
+                    let mut paired = exact.then(|| ranges.members(lo + 1, hi - 1));
+                    let in_slots = size - tail_part;
+                    for i in 0..in_slots {
                         let uid = paired.as_mut().and_then(|it| it.next()).map(uid_of);
                         removed.push(MessageRef {
                             seq: seq_num(first + i),
                             uid,
+                        });
+                    }
+                    if tail_part > 0 {
+                        removed_run = Some(RemovedRun {
+                            first: seq_num(first + in_slots),
+                            count: tail_part,
+                            uids: exact.then(|| {
+                                ranges
+                                    .clipped(lo + 1, hi - 1)
+                                    .without_first(u64::from(in_slots))
+                            }),
                         });
                     }
                     kill.extend(gap_slots);
@@ -384,7 +399,7 @@ impl SeqMap {
                     uncertain.push(UncertainRun {
                         first: seq_num(first),
                         count: size,
-                        uids: ranges.members(lo + 1, hi - 1).map(uid_of).collect(),
+                        uids: ranges.clipped(lo + 1, hi - 1),
                     });
                 }
             }
@@ -399,6 +414,7 @@ impl SeqMap {
         removed.sort_unstable_by_key(|m| m.seq);
         Vanished {
             removed,
+            removed_run,
             uncertain,
             unmatched: ranges.total() - matched,
         }
@@ -608,7 +624,7 @@ impl SeqMap {
 
     /// The live slots whose known UID is in `ranges`: `(slot, uid)`, ascending. Index entries
     /// of dead slots met on the way are added to `stale`.
-    fn known_in(&self, ranges: &UidRanges, stale: &mut Vec<Uid>) -> Vec<(usize, Uid)> {
+    fn known_in(&self, ranges: &Spans, stale: &mut Vec<Uid>) -> Vec<(usize, Uid)> {
         let mut hits = Vec::new();
         let mut visit = |u: Uid, s: u32| {
             if self.meta[s as usize].alive {
@@ -666,7 +682,7 @@ impl SeqMap {
 
     /// The runs between consecutive known UIDs (or the mailbox's ends) that the ranges touch,
     /// ascending and without repeats. `hits` are the known UIDs inside the ranges.
-    fn gaps(&mut self, ranges: &UidRanges, hits: &[(usize, Uid)]) -> Vec<Gap> {
+    fn gaps(&mut self, ranges: &Spans, hits: &[(usize, Uid)]) -> Vec<Gap> {
         let mut gaps: Vec<Gap> = Vec::new();
         let push = |gaps: &mut Vec<Gap>, left, right| {
             if gaps.last().is_none_or(|g: &Gap| g.left != left) {
@@ -843,25 +859,19 @@ struct Gap {
 }
 
 /// A UID set as sorted, disjoint, non-adjacent inclusive ranges, with counts.
-struct UidRanges {
+struct Spans {
     ranges: Vec<(u32, u32)>,
     /// `before[i]`: how many UIDs the ranges before `i` hold; one more entry than `ranges`.
     before: Vec<u64>,
 }
 
-impl UidRanges {
+impl Spans {
     /// The ranges of `set`, with `*` as the largest possible UID. O(r log r).
     fn new(set: &UidSet) -> Self {
-        let mut items: Vec<(u32, u32)> = set.items().iter().map(|i| i.bounds(u32::MAX)).collect();
-        items.sort_unstable();
-        let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(items.len());
-        for (a, b) in items {
-            let a = a.max(1);
-            match ranges.last_mut() {
-                Some(last) if u64::from(a) <= u64::from(last.1) + 1 => last.1 = last.1.max(b),
-                _ => ranges.push((a, b)),
-            }
-        }
+        let ranges: Vec<(u32, u32)> = UidRanges::from_set(set, u32::MAX)
+            .ranges()
+            .map(|(a, b)| (a.get(), b.get()))
+            .collect();
         let mut before = Vec::with_capacity(ranges.len() + 1);
         let mut sum = 0u64;
         before.push(0);
@@ -869,7 +879,7 @@ impl UidRanges {
             sum += u64::from(b - a) + 1;
             before.push(sum);
         }
-        UidRanges { ranges, before }
+        Spans { ranges, before }
     }
 
     /// How many UIDs the set holds.
@@ -903,6 +913,17 @@ impl UidRanges {
             c -= u64::from(last) - y;
         }
         c
+    }
+
+    /// The UIDs of the set in `[x, y]`, as ranges. O(ranges met).
+    fn clipped(&self, x: u64, y: u64) -> UidRanges {
+        let (i, j) = if x > y { (0, 0) } else { self.meeting(x, y) };
+        // Both ends lie within u32: a range meeting [x, y] clips to values of the range.
+        UidRanges::from_ranges(
+            self.ranges[i..j]
+                .iter()
+                .map(|&(a, b)| (u64::from(a).max(x) as u32, u64::from(b).min(y) as u32)),
+        )
     }
 
     /// The UIDs of the set in `[x, y]`, ascending.
@@ -972,6 +993,14 @@ mod tests {
 
     fn u(n: u32) -> Uid {
         Uid::new(n).unwrap()
+    }
+
+    /// A VANISHED result with the removed run listed message by message (the reference
+    /// model has no tail to tell apart), sorted.
+    fn flat(v: Vanished) -> (Vec<MessageRef>, Vec<UncertainRun>, u64) {
+        let mut all: Vec<MessageRef> = v.messages().collect();
+        all.sort_by_key(|m| m.seq);
+        (all, v.uncertain, v.unmatched)
     }
 
     /// A UID set of inclusive ranges.
@@ -1255,7 +1284,7 @@ mod tests {
         // fetched its UID, is reported by UID and must still decrement the count.
         let mut m = map_with(&[10, 20, 0]);
         let v = m.apply_vanished_visible(&set(&[(25, 25)]));
-        assert_eq!(v.removed, vec![mref(3, Some(25))]);
+        assert_eq!(flat(v.clone()).0, vec![mref(3, Some(25))]);
         assert!(v.uncertain.is_empty());
         assert_eq!(v.unmatched, 0);
         assert_eq!(uids(&m), [10, 20]);
@@ -1274,7 +1303,7 @@ mod tests {
             vec![UncertainRun {
                 first: s(2),
                 count: 3,
-                uids: vec![u(30)]
+                uids: [u(30)].into_iter().collect()
             }]
         );
         assert_eq!(v.removed_count(), 2);
@@ -1290,15 +1319,18 @@ mod tests {
         let mut m = map_with(&[10, 11, 0, 0]);
         // 5 lies before 10 with no message in between; 12 and 13 fill the unknown run exactly.
         let v = m.apply_vanished_visible(&set(&[(5, 5), (12, 13)]));
-        assert_eq!(v.removed, vec![mref(3, Some(12)), mref(4, Some(13))]);
+        assert_eq!(
+            flat(v.clone()).0,
+            vec![mref(3, Some(12)), mref(4, Some(13))]
+        );
         assert_eq!(v.unmatched, 1);
         assert_eq!(uids(&m), [10, 11]);
         // Everything unknown (just selected): more UIDs than messages removes them all.
         let mut m = SeqMap::new();
         m.apply_exists(5).unwrap();
         let v = m.apply_vanished_visible(&set(&[(1, 1000)]));
-        assert_eq!(v.removed.len(), 5);
-        assert!(v.removed.iter().all(|r| r.uid.is_none()));
+        assert_eq!(v.messages().count(), 5);
+        assert!(v.messages().all(|r| r.uid.is_none()));
         assert_eq!(v.unmatched, 995);
         assert!(m.is_empty());
         m.check_invariants().unwrap();
@@ -1310,7 +1342,7 @@ mod tests {
             NumSet::new(vec![SetItem::Range(Bound::Value(u(15)), Bound::Star)]).unwrap();
         let mut m = map_with(&[10, 20, 0]);
         let v = m.apply_vanished_visible(&star);
-        assert_eq!(v.removed, vec![mref(2, Some(20)), mref(3, None)]);
+        assert_eq!(flat(v).0, vec![mref(2, Some(20)), mref(3, None)]);
         assert_eq!(uids(&m), [10]);
         let mut m = map_with(&[10, 20, 30]);
         assert_eq!(m.apply_vanished(&star), vec![(s(2), u(20)), (s(3), u(30))]);
@@ -1397,7 +1429,7 @@ mod tests {
 
     #[test]
     fn uid_ranges_count_and_list() {
-        let r = UidRanges::new(&set(&[(8, 10), (1, 3), (4, 4), (20, 20), (9, 12)]));
+        let r = Spans::new(&set(&[(8, 10), (1, 3), (4, 4), (20, 20), (9, 12)]));
         assert_eq!(r.ranges, vec![(1, 4), (8, 12), (20, 20)]);
         assert_eq!(r.total(), 10);
         assert_eq!(r.count(3, 9), 4);
@@ -1749,8 +1781,8 @@ mod tests {
                         let members: BTreeSet<u32> =
                             items.iter().flat_map(|&(a, b)| a.min(b)..=a.max(b)).collect();
                         prop_assert_eq!(
-                            ours.apply_vanished_visible(&set(&items)),
-                            r.vanished_visible(&members)
+                            flat(ours.apply_vanished_visible(&set(&items))),
+                            flat(r.vanished_visible(&members))
                         );
                     }
                     Op::FetchUid(p, x) => {

@@ -4,7 +4,8 @@
 use crate::client::{Capabilities, Completion};
 use crate::mailbox::{MessageRef, SelectedMailbox, Update};
 use crate::types::{
-    AppendMessage, Capability, CommandBody, Data, DateTime, Flag, Mailbox, MessageSet, Uid, UidSet,
+    AppendMessage, Capability, CommandBody, Data, DateTime, Flag, Mailbox, MessageSet, Uid,
+    UidRanges, UidSet,
 };
 use bytes::Bytes;
 use std::num::NonZeroU32;
@@ -42,38 +43,54 @@ pub struct Appended {
 pub fn appended(c: &Completion) -> Appended {
     match c.append_uid() {
         Some((validity, uids)) => Appended {
-            uid_validity: NonZeroU32::new(validity),
-            uid: uids.first().copied().and_then(Uid::new),
+            uid_validity: Some(validity),
+            uid: uids.first(),
         },
         None => Appended::default(),
     }
 }
 
-/// Where COPY or MOVE put the messages (`COPYUID`, UIDPLUS).
+/// Where COPY or MOVE put the messages (`COPYUID`, UIDPLUS): the n-th source UID went to the
+/// n-th destination UID. Both sides stay ranges, however many messages they cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UidMapping {
     /// The destination's UIDVALIDITY.
     pub uid_validity: NonZeroU32,
-    /// `(source UID, destination UID)` pairs.
-    pub pairs: Vec<(Uid, Uid)>,
+    /// The source UIDs.
+    pub source: UidRanges,
+    /// The destination UIDs.
+    pub destination: UidRanges,
 }
 
 impl UidMapping {
-    /// The destination UID of `source`.
+    /// The destination UID of `source`. O(ranges).
     pub fn destination(&self, source: Uid) -> Option<Uid> {
-        self.pairs.iter().find(|(s, _)| *s == source).map(|p| p.1)
+        self.destination.nth(self.source.position(source)?)
+    }
+
+    /// `(source UID, destination UID)` pairs, ascending, one at a time.
+    pub fn pairs(&self) -> impl Iterator<Item = (Uid, Uid)> + '_ {
+        self.source.iter().zip(self.destination.iter())
+    }
+
+    /// How many pairs there are.
+    pub fn len(&self) -> u64 {
+        self.source.len().min(self.destination.len())
+    }
+
+    /// Whether there is no pair.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
 /// The `COPYUID` of a COPY or MOVE completion (tagged, or untagged for MOVE).
 pub fn uid_mapping(c: &Completion) -> Option<UidMapping> {
-    let (validity, pairs) = c.copy_uid()?;
+    let (uid_validity, source, destination) = c.copy_uid()?;
     Some(UidMapping {
-        uid_validity: NonZeroU32::new(validity)?,
-        pairs: pairs
-            .into_iter()
-            .filter_map(|(s, d)| Some((Uid::new(s)?, Uid::new(d)?)))
-            .collect(),
+        uid_validity,
+        source,
+        destination,
     })
 }
 
@@ -125,25 +142,26 @@ pub fn uid_lookup_command(
 pub struct Expunged {
     /// The removed messages, in the order the server announced them, each with its sequence
     /// number at that moment (so a burst `3, 3, 3` is three different messages) and its UID
-    /// when the mailbox model knew it.
+    /// when the mailbox model knew it. Only messages the model held one by one: a VANISHED
+    /// that removed never-fetched messages is counted in `vanished_uids` or `unnamed`.
     pub messages: Vec<MessageRef>,
-    /// UIDs reported by VANISHED (QRESYNC) whose messages the model could not name.
-    pub vanished_uids: Vec<Uid>,
+    /// UIDs reported by VANISHED (QRESYNC) whose messages the model could not name, as ranges.
+    pub vanished_uids: UidRanges,
+    /// Messages a VANISHED removed that are named neither in `messages` nor by
+    /// `vanished_uids` (a server that listed more UIDs than it had messages).
+    pub unnamed: u64,
 }
 
 impl Expunged {
-    /// The UIDs removed, where known.
-    pub fn uids(&self) -> Vec<Uid> {
-        self.messages
-            .iter()
-            .filter_map(|m| m.uid)
-            .chain(self.vanished_uids.iter().copied())
-            .collect()
+    /// The UIDs removed, where known, as ranges.
+    pub fn uids(&self) -> UidRanges {
+        let named: UidRanges = self.messages.iter().filter_map(|m| m.uid).collect();
+        named.union(&self.vanished_uids)
     }
 
     /// How many messages were removed.
-    pub fn count(&self) -> usize {
-        self.messages.len() + self.vanished_uids.len()
+    pub fn count(&self) -> u64 {
+        self.messages.len() as u64 + self.vanished_uids.len() + self.unnamed
     }
 }
 
@@ -151,18 +169,27 @@ impl Expunged {
 /// without updates, from the completion's EXPUNGE data (sequence numbers only).
 pub fn expunged(c: &Completion, updates: &[Update]) -> Expunged {
     let mut out = Expunged::default();
+    // Ranges of every run, merged once at the end.
+    let mut vanished: Vec<(u32, u32)> = Vec::new();
+    let mut add =
+        |uids: &UidRanges| vanished.extend(uids.ranges().map(|(a, b)| (a.get(), b.get())));
     for u in updates {
         match u {
             Update::Expunged(r) => out.messages.push(*r),
             Update::Vanished(v) => {
                 out.messages.extend(v.removed.iter().copied());
-                for run in &v.uncertain {
-                    out.vanished_uids.extend(run.uids.iter().copied());
+                v.uncertain.iter().for_each(|run| add(&run.uids));
+                if let Some(run) = &v.removed_run {
+                    match &run.uids {
+                        Some(uids) => add(uids),
+                        None => out.unnamed += u64::from(run.count),
+                    }
                 }
             }
             _ => {}
         }
     }
+    out.vanished_uids = UidRanges::from_ranges(vanished);
     if out.count() == 0 {
         for d in &c.data {
             if let Data::Expunge(seq) = d {

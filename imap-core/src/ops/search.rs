@@ -3,8 +3,8 @@
 use crate::client::Completion;
 use crate::parse::{ParseError, ParseOptions, parse_command};
 use crate::types::{
-    Atom, CommandBody, Date, Flag, SearchKey, SeqNum, SeqSet, SortCriterion, SortKey, Str, Thread,
-    Uid, UidSet,
+    Atom, CommandBody, Date, Flag, SearchKey, SeqNum, SeqRanges, SeqSet, SortCriterion, SortKey,
+    Str, Thread, Uid, UidRanges, UidSet,
 };
 use bytes::Bytes;
 
@@ -340,14 +340,24 @@ pub fn sort_by_reverse(key: SortKey) -> SortCriterion {
     SortCriterion { reverse: true, key }
 }
 
-/// The UIDs of a `UID SEARCH` or `UID SORT` completion (SORT keeps the server's order).
-pub fn uids(c: &Completion) -> Vec<Uid> {
-    c.numbers().into_iter().filter_map(Uid::new).collect()
+/// The UIDs of a `UID SEARCH` completion, as ranges (see [`Completion::searched`]).
+pub fn uids(c: &Completion) -> UidRanges {
+    c.searched()
 }
 
-/// The sequence numbers of a `SEARCH` or `SORT` completion.
-pub fn seqs(c: &Completion) -> Vec<SeqNum> {
-    c.numbers().into_iter().filter_map(SeqNum::new).collect()
+/// The sequence numbers of a `SEARCH` completion, as ranges.
+pub fn seqs(c: &Completion) -> SeqRanges {
+    c.searched()
+}
+
+/// The UIDs of a `UID SORT` completion, in the server's order.
+pub fn sorted_uids(c: &Completion) -> Vec<Uid> {
+    c.sorted().into_iter().filter_map(Uid::new).collect()
+}
+
+/// The sequence numbers of a `SORT` completion, in the server's order.
+pub fn sorted_seqs(c: &Completion) -> Vec<SeqNum> {
+    c.sorted().into_iter().filter_map(SeqNum::new).collect()
 }
 
 /// The threads of a THREAD completion.

@@ -1,0 +1,220 @@
+//! The client under a hostile server: responses of a few dozen bytes that claim billions of
+//! messages. Memory is measured by a peak-tracking global allocator, never by time: whatever a
+//! response claims, the client's peak heap stays within a small bound.
+
+use imap_core::client::{Client, ClientConfig, Completion, Event};
+use imap_core::mailbox::Update;
+use imap_core::ops::{messages, search};
+use imap_core::types::*;
+use peak_alloc::PeakAlloc;
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[global_allocator]
+static PEAK: PeakAlloc = PeakAlloc;
+
+/// The tests of this binary share the allocator's counters: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Peak heap growth allowed while one hostile exchange is handled and its results are read.
+const BOUND: usize = 256 * 1024;
+
+/// A logged-in client with INBOX selected, fed by the test as the server.
+struct Script {
+    client: Client,
+    now: Instant,
+}
+
+impl Script {
+    fn selected(exists: u32) -> Script {
+        let now = Instant::now();
+        let mut s = Script {
+            client: Client::new(
+                ClientConfig {
+                    allow_plaintext_login: true,
+                    ..ClientConfig::default()
+                },
+                now,
+            ),
+            now,
+        };
+        s.server("* PREAUTH [CAPABILITY IMAP4rev1 UIDPLUS MOVE ESEARCH QRESYNC] hi\r\n");
+        s.run(CommandBody::Enable(vec![Capability::QResync]), "");
+        s.run(
+            CommandBody::Select {
+                mailbox: Mailbox::inbox(),
+                params: SelectParams::default(),
+            },
+            &format!("* {exists} EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n"),
+        );
+        s
+    }
+
+    fn server(&mut self, bytes: &str) {
+        self.client.handle_input(self.now, bytes.as_bytes());
+    }
+
+    /// Sends `body`, answers with `untagged` then a tagged OK, returns the completion and the
+    /// mailbox updates.
+    fn run(&mut self, body: CommandBody, untagged: &str) -> (Completion, Vec<Update>) {
+        self.run_with_code(body, untagged, "")
+    }
+
+    fn run_with_code(
+        &mut self,
+        body: CommandBody,
+        untagged: &str,
+        code: &str,
+    ) -> (Completion, Vec<Update>) {
+        self.client.send(self.now, body).expect("command accepted");
+        let mut out = Vec::new();
+        self.client.poll_transmit(&mut out);
+        let sent = String::from_utf8(out).expect("text");
+        let tag = sent.split(' ').next().expect("a tag").to_owned();
+        self.server(&format!("{untagged}{tag} OK {code}done\r\n"));
+        let mut updates = Vec::new();
+        let mut done = None;
+        while let Some(e) = self.client.poll_event() {
+            match e {
+                Event::Mailbox(u) => updates.push(u),
+                Event::Completed(c) => done = Some(c),
+                _ => {}
+            }
+        }
+        (done.expect("the command completed"), updates)
+    }
+}
+
+/// Runs `f` and returns its result with the growth of the peak heap while it ran.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = PEAK.current_usage();
+    PEAK.reset_peak_usage();
+    let out = f();
+    (out, PEAK.peak_usage().saturating_sub(base))
+}
+
+fn uid(n: u32) -> Uid {
+    Uid::new(n).unwrap()
+}
+
+#[test]
+fn esearch_all_of_every_uid_stays_a_range() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(3);
+    let ((uids, seqs), peak) = peak_of(|| {
+        let (c, _) = s.run(
+            search::Query::all().command(true),
+            "* ESEARCH (TAG \"x\") UID ALL 1:4294967295\r\n",
+        );
+        (search::uids(&c), search::seqs(&c))
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    assert_eq!(uids.len(), u64::from(u32::MAX));
+    assert!(uids.contains(uid(4_000_000_000)));
+    assert_eq!(uids.iter().rev().nth(1), Some(uid(u32::MAX - 1)));
+    assert_eq!(seqs.len(), u64::from(u32::MAX));
+}
+
+#[test]
+fn appenduid_of_every_uid_stays_a_range() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(3);
+    let (appended, peak) = peak_of(|| {
+        let (c, _) = s.run_with_code(
+            messages::append_command(
+                Mailbox::inbox(),
+                &b"Subject: x\r\n\r\nx\r\n"[..],
+                vec![],
+                None,
+            ),
+            "",
+            "[APPENDUID 9 1:4294967295] ",
+        );
+        let (_, uids) = c.append_uid().expect("APPENDUID");
+        (messages::appended(&c), uids.len())
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    assert_eq!(appended.0.uid, Some(uid(1)));
+    assert_eq!(appended.1, u64::from(u32::MAX));
+}
+
+#[test]
+fn copyuid_of_every_uid_maps_without_pairs() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(3);
+    let (mapping, peak) = peak_of(|| {
+        let (c, _) = s.run_with_code(
+            messages::copy_command(UidSet::all(), Mailbox::new("Archive")),
+            "",
+            "[COPYUID 9 1:4294967295 1:4294967295] ",
+        );
+        messages::uid_mapping(&c).expect("COPYUID")
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    assert_eq!(mapping.len(), u64::from(u32::MAX));
+    assert_eq!(
+        mapping.destination(uid(4_000_000_000)),
+        Some(uid(4_000_000_000))
+    );
+    assert_eq!(mapping.pairs().nth(2), Some((uid(3), uid(3))));
+}
+
+#[test]
+fn vanished_of_every_uid_costs_what_the_model_knows() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    // Four billion messages claimed, a thousand of them fetched (known UIDs 2, 4, ..., 2000).
+    let mut s = Script::selected(u32::MAX);
+    let fetched: String = (1..=1000)
+        .map(|i| format!("* {i} FETCH (UID {})\r\n", 2 * i))
+        .collect();
+    s.run(CommandBody::Noop, &fetched);
+    let ((expunged, exists), peak) = peak_of(|| {
+        let (c, updates) = s.run(CommandBody::Noop, "* VANISHED 1:4294967295\r\n");
+        let exists = s.client.selected().map(|m| m.exists());
+        (messages::expunged(&c, &updates), exists)
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    // The thousand known messages go by UID. The odd UIDs below 2000 fit between known
+    // neighbours, where no message can be; the UIDs above 2000 fall in the never-fetched run,
+    // which held 1000 messages more than that: those survive, which ones unknown.
+    assert_eq!(expunged.messages.len(), 1000);
+    assert_eq!(expunged.vanished_uids.len(), u64::from(u32::MAX) - 2000);
+    assert_eq!(expunged.count(), u64::from(u32::MAX) - 1000);
+    assert_eq!(exists, Some(1000));
+}
+
+#[test]
+fn vanished_of_every_uid_after_exists_names_the_run() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(u32::MAX);
+    let ((expunged, updates), peak) = peak_of(|| {
+        let (c, updates) = s.run(CommandBody::Noop, "* VANISHED 1:4294967295\r\n");
+        (messages::expunged(&c, &updates), updates)
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    // Exactly as many UIDs as messages: each never-fetched message pairs with its UID.
+    assert_eq!(expunged.vanished_uids.len(), u64::from(u32::MAX));
+    assert_eq!(expunged.uids().len(), u64::from(u32::MAX));
+    let [Update::Vanished(v)] = &updates[..] else {
+        panic!("one VANISHED update: {updates:?}");
+    };
+    let run = v.removed_run.as_ref().expect("the run");
+    assert_eq!((run.first.get(), run.count), (1, u32::MAX));
+    assert_eq!(v.messages().nth(9).and_then(|m| m.uid), Some(uid(10)));
+}
+
+#[test]
+fn search_of_every_sequence_number_has_a_size_without_a_vector() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(100_000_000);
+    let (seqs, peak) = peak_of(|| {
+        let (c, _) = s.run(
+            search::Query::all().command(false),
+            "* ESEARCH (TAG \"x\") ALL 1:100000000\r\n",
+        );
+        search::seqs(&c)
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    assert_eq!(seqs.len(), 100_000_000);
+    assert_eq!(seqs.last(), SeqNum::new(100_000_000));
+}
