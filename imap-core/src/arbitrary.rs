@@ -142,6 +142,15 @@ pub fn mailbox() -> impl Strategy<Value = Mailbox> {
             v.extend(b);
             Mailbox::from_raw(Bytes::from(v))
         }),
+        // A name holding a control byte: decoded tolerantly, sent back as received. The text
+        // around it is ASCII without `&`, the same in modified UTF-7 and in UTF-8, so the name
+        // reads the same with UTF8=ACCEPT.
+        1 => ("[A-Za-z0-9 ./]{0,4}", prop_oneof![Just('\t'), Just('\u{1}'), Just('\u{7f}')], "[A-Za-z0-9 ./]{0,4}")
+            .prop_map(|(a, c, b)| {
+                let name = format!("{a}{c}{b}");
+                let wire = Bytes::from(name.clone().into_bytes());
+                Mailbox::decoded(name, wire)
+            }),
     ]
 }
 

@@ -35,6 +35,12 @@
 //! A bare LF is accepted as a line end (some servers send one); `{N}` followed by a bare LF is a
 //! marker too. Units keep their bytes exactly as received.
 //!
+//! In the client role, an empty line right after a literal's bytes, while the unit has
+//! parentheses open, does not end the unit: servers that end a FETCH literal with an extra CRLF
+//! (`BODY[1] {5}\r\nHello\r\n UID 5)`) are read whole, and the parser skips the line end in
+//! tolerant mode. Parentheses are counted on the lines that end in a literal marker, outside
+//! quoted strings; one such CRLF per literal at most (not a bare LF).
+//!
 //! # Limits and resynchronisation
 //!
 //! [`Limits`] bound what one unit may make the framer buffer. A unit over a limit gives exactly one
@@ -276,6 +282,11 @@ pub struct Framer {
     awaiting: Option<LiteralAnnouncement>,
     /// `awaiting`, until the server takes it.
     announcement: Option<LiteralAnnouncement>,
+    /// Client role: parentheses the current unit's lines have opened and not closed, counted
+    /// on the lines that end in a literal marker (outside quoted strings).
+    open_parens: usize,
+    /// The line being read starts right after a literal's bytes.
+    after_literal: bool,
     /// Bytes examined so far, to check in tests that each byte is looked at once.
     #[cfg(test)]
     examined: u64,
@@ -328,6 +339,8 @@ impl Framer {
             pos: 0,
             state: State::Line { start: 0 },
             held: None,
+            open_parens: 0,
+            after_literal: false,
             awaiting: None,
             announcement: None,
             #[cfg(test)]
@@ -576,7 +589,12 @@ impl Framer {
             return Step::NeedMore;
         };
         self.pos = end;
+        let after_literal = std::mem::take(&mut self.after_literal);
         match parse_marker(&self.buf[start..lf]) {
+            Marker::None if after_literal && self.is_extra_line_end(start, lf) => {
+                self.state = State::Line { start: self.pos };
+                Step::Continue
+            }
             Marker::None | Marker::Incomplete => Step::Emit(Ok(Frame::Unit(self.finish_unit()))),
             Marker::Invalid => {
                 let excerpt = self.excerpt(end);
@@ -584,11 +602,26 @@ impl Framer {
                 self.state = State::Line { start: 0 };
                 Step::Emit(Err(FrameError::InvalidLiteralLength { excerpt }))
             }
-            Marker::Literal { ann, offset } => match self.begin_literal(ann, start + offset) {
-                Some(error) => Step::Emit(Err(error)),
-                None => Step::Continue,
-            },
+            Marker::Literal { ann, offset } => {
+                if self.role == Role::Client {
+                    self.open_parens =
+                        open_parens(self.open_parens, &self.buf[start..start + offset]);
+                }
+                match self.begin_literal(ann, start + offset) {
+                    Some(error) => Step::Emit(Err(error)),
+                    None => Step::Continue,
+                }
+            }
         }
+    }
+
+    /// Client role, tolerated: a line end right after a literal's bytes while parentheses are
+    /// open, as servers write when they end a FETCH literal with CRLF as if it ended the line
+    /// (`* 1 FETCH (BODY[1] {5}\r\nHello\r\n UID 5)\r\n`). The empty line `buf[start..=lf]`
+    /// does not end the unit, which goes on with the next line; the parser skips it (tolerant
+    /// mode). Only one such line per literal, so a stream of line ends cannot grow a unit.
+    fn is_extra_line_end(&self, start: usize, lf: usize) -> bool {
+        self.role == Role::Client && self.open_parens > 0 && &self.buf[start..lf] == b"\r"
     }
 
     /// Starts reading the literal `ann` whose marker starts at `buf[marker]`; the marker line
@@ -627,6 +660,7 @@ impl Framer {
             self.awaiting = Some(ann);
             self.announcement = Some(ann);
         }
+        self.after_literal = true;
         self.state = if stream {
             // Keep the unit's bytes before the marker, with NIL in place of the literal, and
             // drop the marker and its line end.
@@ -653,6 +687,7 @@ impl Framer {
 
     /// Hands out the current unit, `buf[..pos]` after any held prefix.
     fn finish_unit(&mut self) -> Bytes {
+        self.open_parens = 0;
         let pos = self.pos;
         self.pos = 0;
         self.state = State::Line { start: 0 };
@@ -668,6 +703,8 @@ impl Framer {
 
     /// Drops the examined bytes of the current unit.
     fn drop_unit(&mut self) {
+        self.open_parens = 0;
+        self.after_literal = false;
         self.held = None;
         self.buf.advance(self.pos);
         self.pos = 0;
@@ -679,6 +716,8 @@ impl Framer {
         let end = lf.unwrap_or(self.buf.len());
         let mut tail = Tail::default();
         tail.push(&self.buf[start..end]);
+        self.open_parens = 0;
+        self.after_literal = false;
         self.held = None;
         self.pos = 0;
         match lf {
@@ -833,6 +872,24 @@ enum Step {
 }
 
 /// `min(remaining, available)`, as a `usize`.
+/// `open` plus the parentheses `line` opens, minus those it closes, outside quoted strings
+/// (never below zero).
+fn open_parens(mut open: usize, line: &[u8]) -> usize {
+    let mut quoted = false;
+    let mut escaped = false;
+    for &b in line {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b'(' if !quoted => open += 1,
+            b')' if !quoted => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    open
+}
+
 fn take_len(remaining: u64, available: usize) -> usize {
     usize::try_from(remaining).map_or(available, |r| r.min(available))
 }
@@ -1259,6 +1316,60 @@ mod tests {
             let out = frame_pieces(&mut framer, &pieces);
             assert_eq!(units(&out), stream_units());
             assert_eq!(framer.examined, STREAM.len() as u64);
+        }
+    }
+
+    #[test]
+    fn extra_line_end_after_a_literal_inside_parentheses() {
+        // Client role: one empty line right after a literal, with a parenthesis open, does not
+        // end the unit; whole, byte by byte, and with the literal streamed.
+        let input: &[u8] =
+            b"* 1 FETCH (BODY[1] {5}\r\nHello\r\n UID 5)\r\n* 2 FETCH (BODY[1] {1}\r\nx\r\n)\r\n";
+        let expected: Vec<Vec<u8>> = vec![
+            b"* 1 FETCH (BODY[1] {5}\r\nHello\r\n UID 5)\r\n".to_vec(),
+            b"* 2 FETCH (BODY[1] {1}\r\nx\r\n)\r\n".to_vec(),
+        ];
+        assert_eq!(units(&frame_whole(Role::Client, input)), expected);
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(
+            units(&frame_with(Role::Client, Limits::default(), &bytes)),
+            expected
+        );
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        framer.set_stream_threshold(Some(2));
+        let out = frame_pieces(&mut framer, &[input]);
+        let first = out.iter().find_map(|o| match o {
+            Ok(Frame::Unit(u)) => Some(u.to_vec()),
+            _ => None,
+        });
+        assert_eq!(
+            first,
+            Some(b"* 1 FETCH (BODY[1] NIL\r\n UID 5)\r\n".to_vec())
+        );
+        // Not when every parenthesis is closed (a LIST name as a literal ends its line), nor in
+        // quoted strings, nor for a second empty line, nor a bare LF, nor in the server role.
+        for (role, input, n) in [
+            (
+                Role::Client,
+                &b"* LIST () \"/\" {5}\r\nINBOX\r\n\r\n"[..],
+                2,
+            ),
+            (
+                Role::Client,
+                &b"* 1 FETCH (X \"(\" Y) {1}\r\nx\r\n)\r\n"[..],
+                2,
+            ),
+            (Role::Client, &b"* 1 FETCH (X {1}\r\nx\r\n\r\n)\r\n"[..], 2),
+            (Role::Client, &b"* 1 FETCH (X {1}\r\nx\n)\r\n"[..], 2),
+            (Role::Server, &b"a APPEND x ({1+}\r\nx\r\n)\r\n"[..], 2),
+        ] {
+            let out = frame_whole(role, input);
+            assert_eq!(
+                units(&out).len(),
+                n,
+                "{:?}",
+                input.escape_ascii().to_string()
+            );
         }
     }
 

@@ -112,7 +112,7 @@ const BAD: &[(&[u8], bool)] = &[
     (b"* 1 FETCH (MODSEQ 5)\r\n", true),
     (b"* 1 EXPUNGE extra\r\n", false),
     (b"* LIST () \"ab\" INBOX\r\n", false),
-    (b"* LIST (Noselect) \"/\" INBOX\r\n", false),
+    (b"* LIST (Noselect) \"/\" INBOX\r\n", true),
     (b"* STATUS INBOX (MESSAGES x)\r\n", false),
     (b"* SEARCH 1 2 x\r\n", false),
     (b"* VANISHED (EARLIER) x\r\n", false),

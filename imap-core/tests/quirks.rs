@@ -15,8 +15,8 @@ use imap_core::frame::{Frame, Framer, Limits, Role};
 use imap_core::parse::{ParseError, ParseOptions, parse_response};
 use imap_core::types::{
     Address, BodyExtension, BodyStructure, Capability, Code, Continue, Data, ESearchData, Envelope,
-    ExtField, FetchData, Flag, FlagPerm, PartKind, Response, StatusKind, StatusResponse,
-    StatusValue, Str,
+    ExtField, FetchData, Flag, FlagPerm, PartKind, Response, StatusItem, StatusKind,
+    StatusResponse, StatusValue, Str,
 };
 
 /// Frames `bytes` (whole, and one byte at a time) and checks they are exactly one unit.
@@ -638,11 +638,41 @@ fn tabs_in_an_atom_mailbox_name() {
     )) else {
         panic!("not LIST")
     };
-    // Kept as the raw bytes: modified UTF-7 would encode a tab, so only the raw name selects
-    // the same folder.
+    // Decoded, tabs as themselves, and the bytes kept: modified UTF-7 would encode a tab, so
+    // only the bytes as received select the same folder.
     assert_eq!(
-        l.mailbox.raw().map(|r| &r[..]),
+        l.mailbox.name(),
+        Some("INBOX/Da\tOggetto\tRicevuto\tDimensione\tCategorie\t")
+    );
+    assert_eq!(
+        l.mailbox.wire().map(|r| &r[..]),
         Some(&b"INBOX/Da\tOggetto\tRicevuto\tDimensione\tCategorie\t"[..])
+    );
+}
+
+/// A name holding a TAB and a modified UTF-7 run, and one holding another control byte (issue
+/// 12, point 17): still decoded, each control byte as itself, and sent back as received. The
+/// quoted form is valid grammar (TAB and 0x01 are CHARs), so strict mode reads it the same.
+#[test]
+fn control_bytes_in_a_modified_utf7_name() {
+    let Data::List(l) = data(valid!(b"* LIST () \"/\" \"Entw&APw-rfe\tAlt\"\r\n")) else {
+        panic!()
+    };
+    assert_eq!(l.mailbox.name(), Some("Entwürfe\tAlt"));
+    assert_eq!(l.mailbox, imap_core::types::Mailbox::new("Entwürfe\tAlt"));
+    let Data::List(l) = data(quirk!(b"* LIST () \"/\" Gel&APY-scht\x01x\r\n")) else {
+        panic!()
+    };
+    assert_eq!(l.mailbox.name(), Some("Gelöscht\u{1}x"));
+    let written = imap_core::encode::encode_response(
+        &Response::Data(Data::List(l)),
+        &EncodeOptions::default(),
+    );
+    assert!(
+        written
+            .to_vec()
+            .windows(13)
+            .any(|w| w == b"Gel&APY-scht\x01")
     );
 }
 
@@ -1692,4 +1722,110 @@ fn fetch_body(items: &[FetchData]) -> &BodyStructure {
         Some(FetchData::BodyStructure(b)) => b,
         other => panic!("{other:?}"),
     }
+}
+
+// --- More real-server shapes (issue 12, point 17) -------------------------------------------
+
+/// A server that ends a FETCH literal with CRLF as if it ended the line, then goes on with the
+/// next item (issue 12, point 17). The framer keeps the unit whole (a parenthesis is open) and
+/// tolerant mode skips the line end; the items after it are read.
+#[test]
+fn extra_line_end_after_a_literal_in_a_fetch() {
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODY[1] {5}\r\nHello\r\n UID 5 FLAGS (\\Seen))\r\n"
+    ));
+    assert!(matches!(
+        &items[0],
+        FetchData::BodySection { data: Some(d), .. } if d.as_bytes() == b"Hello"
+    ));
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[2], FetchData::Flags(vec![Flag::Seen]));
+    let (_, items) = fetch(quirk!(b"* 2 FETCH (UID 6 BODY[] {2}\r\nab\r\n)\r\n"));
+    assert_eq!(items.len(), 2);
+}
+
+/// Sections echoed with non-canonical spacing (issue 12, point 17): a space before the `]`,
+/// `BODY[HEADER.FIELDS (Subject From) ]`, and none before the header list,
+/// `BODY[HEADER.FIELDS(DATE)]`. Both are read as the sections they name.
+#[test]
+fn section_echoed_with_odd_spacing() {
+    use imap_core::types::{Section, SectionText};
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (BODY[HEADER.FIELDS (Subject From) ] {12}\r\nSubject: x\r\n)\r\n"
+    ));
+    let FetchData::BodySection { section, data, .. } = &items[0] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(
+        section,
+        &Section {
+            part: vec![],
+            text: Some(SectionText::HeaderFields(vec![
+                Str::from("Subject"),
+                Str::from("From")
+            ])),
+        }
+    );
+    assert_eq!(data.as_ref().map(Str::len), Some(12));
+    let (_, items) = fetch(quirk!(
+        b"* 1 FETCH (UID 3 BODY[HEADER.FIELDS(DATE)] {2}\r\n\r\n)\r\n"
+    ));
+    assert!(matches!(
+        &items[1],
+        FetchData::BodySection { section: Section { text: Some(SectionText::HeaderFields(h)), .. }, .. } if h == &vec![Str::from("DATE")]
+    ));
+}
+
+/// LIST attributes written without their backslash (issue 12, point 17): read as the
+/// attributes they name; an unknown one is kept by its name.
+#[test]
+fn list_attributes_without_a_backslash() {
+    use imap_core::types::MailboxAttr;
+    let Data::List(l) = data(quirk!(
+        b"* LIST (HasNoChildren Noselect X-Foo) \"/\" INBOX\r\n"
+    )) else {
+        panic!()
+    };
+    assert_eq!(l.attributes[0], MailboxAttr::HasNoChildren);
+    assert_eq!(l.attributes[1], MailboxAttr::NoSelect);
+    assert_eq!(l.attributes[2].name(), "X-Foo");
+    assert!(l.mailbox.is_inbox());
+}
+
+/// NUL bytes before the greeting (issue 12, point 17): skipped in tolerant mode.
+#[test]
+fn nul_bytes_before_the_greeting() {
+    let s = status(quirk!(b"\0\0\0* OK [CAPABILITY IMAP4rev1] ready\r\n"));
+    assert_eq!(s.kind, StatusKind::Ok);
+    assert!(matches!(s.code, Some(Code::Capability(_))));
+    assert_eq!(s.text, Str::from("ready"));
+}
+
+/// Twisted's IMAP server (twisted.mail.imap4) writes the mailbox name of a STATUS response
+/// unquoted, spaces and all (issue 12, point 17). The name runs to the list that ends the line,
+/// so the status is read, never left empty; a list holding a nested one still ends it.
+#[test]
+fn twisted_unquoted_status_name_with_spaces() {
+    let Data::Status { mailbox, items } =
+        data(quirk!(b"* STATUS Sent Items (MESSAGES 3 UNSEEN 1)\r\n"))
+    else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("Sent Items"));
+    assert_eq!(
+        items,
+        vec![
+            (StatusItem::Messages, StatusValue::Number(3)),
+            (StatusItem::Unseen, StatusValue::Number(1))
+        ]
+    );
+    let Data::Status { mailbox, items } = data(quirk!(
+        b"* STATUS Old Mail 2 (MESSAGES 1 MAILBOXID (F2212ea87))\r\n"
+    )) else {
+        panic!()
+    };
+    assert_eq!(mailbox.name(), Some("Old Mail 2"));
+    assert_eq!(items.len(), 2);
+    // Nothing that looks like a status list: an error, not an empty status.
+    assert!(parse_response(&unit(b"* STATUS Sent Items\r\n"), &ParseOptions::default()).is_err());
 }

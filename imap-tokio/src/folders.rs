@@ -6,7 +6,7 @@
 //! may run several commands (LSUB, one STATUS per folder on servers without LIST-STATUS);
 //! dropping it between them only loses the result.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::session::Session;
 use imap_core::ops::folders::{
     self as f, Folder, FolderStatus, ListOptions, SpecialUse, default_status_items,
@@ -105,14 +105,17 @@ impl Session {
     /// STATUS of a folder with chosen items.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run`]; [`Error::NotFound`] when the server's answer holds no
+    /// STATUS data the parser could read.
     pub async fn status(&mut self, folder: &str, items: &[StatusItem]) -> Result<FolderStatus> {
         let mailbox = Mailbox::new(folder);
         let c = self
             .conn
             .run(f::status_command(mailbox.clone(), items.to_vec()))
             .await?;
-        Ok(f::folder_status(&c, &mailbox).unwrap_or_default())
+        // No STATUS data the parser could read: an error, never an all-empty status.
+        f::folder_status(&c, &mailbox)
+            .ok_or_else(|| Error::NotFound(format!("STATUS data for {folder}")))
     }
 
     /// CREATE.

@@ -318,3 +318,19 @@ done"#;
     s.noop().await.unwrap();
     s.logout().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_unreadable_status_is_an_error_not_an_empty_status() {
+    // The scripted server echoes only the first word of a quoted name, `* STATUS "Sent
+    // (MESSAGES ...)`, which no reading of the parser accepts: the call fails instead of
+    // returning a status with every item empty (issue 12, point 17).
+    let server = start(Options::default());
+    let mut s = plain(server.port)
+        .password("alice", "secret")
+        .login()
+        .await
+        .unwrap();
+    let err = s.folder_status("Sent Items").await.unwrap_err();
+    assert!(matches!(err, Error::NotFound(_)), "{err:?}");
+    assert_eq!(s.folder_status("INBOX").await.unwrap().messages, Some(3));
+}

@@ -301,15 +301,15 @@ impl<'a> Writer<'a> {
     }
 
     fn mailbox_in(&mut self, m: &Mailbox, slot: Slot) {
-        if let Some(name) = m.name() {
+        if let Some(wire) = m.wire() {
+            self.str_in(wire, Some(wire), slot, false);
+        } else if let Some(name) = m.name() {
             if self.opts.utf8 {
                 self.str_in(name.as_bytes(), None, slot, false);
             } else {
                 let enc = encode_utf7_cow(name);
                 self.str_in(enc.as_bytes(), None, slot, false);
             }
-        } else if let Some(raw) = m.raw() {
-            self.str_in(raw, Some(raw), slot, false);
         } else {
             self.put(b"\"\"");
         }

@@ -624,8 +624,33 @@ pub(crate) fn decode_mailbox(raw: Bytes, utf8: bool) -> Mailbox {
         Err(_) => match std::str::from_utf8(&raw) {
             // Tolerated: servers that send UTF-8 names without UTF8=ACCEPT.
             Ok(s) if !s.is_ascii() => Mailbox::new(s),
-            _ => Mailbox::from_raw(raw),
+            _ => match decode_utf7_with_controls(&raw) {
+                Some(name) => Mailbox::decoded(name, raw),
+                None => Mailbox::from_raw(raw),
+            },
         },
+    }
+}
+
+/// Tolerated: control bytes (TAB, ...) in a modified UTF-7 name, which allows only printable
+/// US-ASCII to stand for itself (Exchange lists Outlook folder names holding TABs, MailKit
+/// #945). Each control byte is taken as itself and the text between them decoded; `None` when
+/// there is none, or the text does not decode either.
+fn decode_utf7_with_controls(raw: &[u8]) -> Option<String> {
+    let is_control = |b: &u8| *b < 0x20 || *b == 0x7f;
+    if !raw.iter().any(is_control) {
+        return None;
+    }
+    let mut name = String::with_capacity(raw.len());
+    let mut rest = raw;
+    loop {
+        let end = rest.iter().position(is_control).unwrap_or(rest.len());
+        name.push_str(&crate::utf7::decode_utf7_cow(&rest[..end]).ok()?);
+        let Some(&c) = rest.get(end) else {
+            return Some(name);
+        };
+        name.push(char::from(c));
+        rest = &rest[end + 1..];
     }
 }
 

@@ -31,6 +31,9 @@ fn msg_att_into(i: &mut Input<'_>, out: &mut Vec<FetchData>, outer: bool) -> PRe
     loop {
         if lenient(i) {
             take_while0(i, |b| b == b' ');
+            if out.len() > first && extra_line_end(i) {
+                take_while0(i, |b| b == b' ');
+            }
         }
         if peek(i) == Some(b')') && (lenient(i) || out.len() > first) {
             advance(i, 1);
@@ -45,6 +48,18 @@ fn msg_att_into(i: &mut Input<'_>, out: &mut Vec<FetchData>, outer: bool) -> PRe
             out.push(item(i)?);
         }
     }
+}
+
+/// Tolerated: a line end between two items or before the `)`, where a server wrote CRLF after
+/// a literal's bytes as if the literal ended the line (`BODY[1] {5}\r\nHello\r\n UID 5)`).
+/// The framer keeps such a unit whole (see [`crate::frame`]). Skips it; whether there was one.
+fn extra_line_end(i: &mut Input<'_>) -> bool {
+    // Never the line end that ends the unit.
+    if !i.input.starts_with(b"\r\n") || i.input.len() == 2 {
+        return false;
+    }
+    advance(i, 2);
+    true
 }
 
 fn item_name<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
@@ -298,7 +313,8 @@ fn origin(i: &mut Input<'_>) -> PResult<Option<u32>> {
 // section-spec = section-msgtext / (section-part ["." section-text])
 // section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"
 // section-part = nz-number *("." nz-number) ; section-text = section-msgtext / "MIME"
-// (RFC 9051 section 9)
+// (RFC 9051 section 9). Tolerated in an echoed section: no space or several before the header
+// list, `HEADER.FIELDS(DATE)`, and spaces before the `]`, `HEADER.FIELDS (Subject From) ]`.
 /// A body section specifier, brackets included.
 pub(crate) fn section(i: &mut Input<'_>) -> PResult<Section> {
     byte(i, b'[', "[")?;
@@ -316,6 +332,9 @@ pub(crate) fn section(i: &mut Input<'_>) -> PResult<Section> {
     } else {
         Some(section_text(i, !part.is_empty())?)
     };
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
     byte(i, b']', "]")?;
     Ok(Section { part, text })
 }
@@ -334,10 +353,10 @@ fn section_text(i: &mut Input<'_>, after_part: bool) -> PResult<SectionText> {
     } else if is("MIME") && after_part {
         SectionText::Mime
     } else if is("HEADER.FIELDS") {
-        sp(i)?;
+        sp_or_missing(i)?;
         SectionText::HeaderFields(header_list(i)?)
     } else if is("HEADER.FIELDS.NOT") {
-        sp(i)?;
+        sp_or_missing(i)?;
         SectionText::HeaderFieldsNot(header_list(i)?)
     } else {
         return fail(i, "HEADER, HEADER.FIELDS, TEXT or MIME");

@@ -19,7 +19,12 @@ use bytes::Bytes;
 // response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
 // RFC 9051 section 9 groups them as `*(continue-req / response-data) response-done`)
 /// One response.
+//
+// Tolerated: NUL bytes before a response (some servers send them before the greeting), skipped.
 pub(super) fn response(i: &mut Input<'_>) -> PResult<Response> {
+    if lenient(i) {
+        take_while0(i, |b| b == 0);
+    }
     let r = match peek(i) {
         Some(b'+') => Response::Continue(continue_req(i)?),
         Some(b'*') => {
@@ -544,12 +549,16 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
 //                [SP mbox-list-extended] (RFC 9051 section 9, RFC 5258).
 // Tolerated: an empty quoted delimiter (read as NIL); a lone backslash among the attributes,
 // `(\HasNoChildren \)` (home.pl's IdeaImapServer in XLIST, Foundry376/Mailspring#967, and
-// dinhvh/libetpan#403), kept as an attribute with an empty name; and an unquoted name holding
+// dinhvh/libetpan#403), kept as an attribute with an empty name; attributes written without
+// their backslash, `(HasNoChildren Noselect)`, read as the attributes they name; and an unquoted
+// name holding
 // spaces or backslashes, `"\\" Folder\Subfolder 1` (Lotus Notes, IndySockets/Indy#329), read
 // to the end of the line.
 fn mailbox_list(i: &mut Input<'_>) -> PResult<ListEntry> {
     let attributes = paren_list(i, |i| {
-        byte(i, b'\\', "mailbox attribute")?;
+        if !(lenient(i) && peek(i) != Some(b'\\')) {
+            byte(i, b'\\', "mailbox attribute")?;
+        }
         if lenient(i) && matches!(peek(i), Some(b' ' | b')')) {
             return Ok(MailboxAttr::Other(Atom::unchecked(Bytes::new())));
         }
@@ -606,12 +615,52 @@ fn delimiter(i: &mut Input<'_>) -> PResult<Option<u8>> {
     }
 }
 
+/// Where the space before the parenthesized list that ends `line` is (trailing spaces
+/// allowed), found by matching the parentheses from the end.
+fn last_list_start(line: &[u8]) -> Option<usize> {
+    let line = line.trim_ascii_end();
+    if line.last() != Some(&b')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (k, &b) in line.iter().enumerate().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return (k > 0 && line[k - 1] == b' ').then(|| k - 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 // status-att-list = status-att-val *(SP status-att-val)
 // mailbox-data =/ "STATUS" SP mailbox SP "(" [status-att-list] ")" (RFC 9051 section 9,
 // RFC 8438, RFC 7889, RFC 8474, RFC 9208). Tolerated: trailing spaces, `()`.
+//
+// Tolerated: an unquoted name holding spaces, `* STATUS Sent Items (MESSAGES 3)` (Twisted's
+// IMAP server), read up to the last ` (` of the line.
 fn status_data(i: &mut Input<'_>) -> PResult<Data> {
     sp(i)?;
-    let mailbox = mailbox(i)?;
+    let name_start = *i;
+    let mut mailbox = mailbox(i)?;
+    if lenient(i)
+        && !matches!(name_start.input.first(), Some(b'"' | b'{'))
+        && !i.input.starts_with(b" (")
+    {
+        *i = name_start;
+        let rest: &[u8] = i.input;
+        let line = &rest[..memchr::memchr2(b'\r', b'\n', rest).unwrap_or(rest.len())];
+        let Some(end) = last_list_start(line) else {
+            return fail(i, "( after the mailbox name");
+        };
+        mailbox = decode_mailbox(slice(i, &line[..end]), i.state.opts.utf8);
+        advance(i, end);
+    }
     sp(i)?;
     let items = paren_list(i, |i| {
         let name = atom(i)?;
