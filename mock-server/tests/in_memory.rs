@@ -561,3 +561,81 @@ fn imap4rev2_sessions_get_no_recent() {
     let r = rev1.run("f2", "FETCH 3 (FLAGS)");
     assert_eq!(recent_of(&r), (false, true), "{r:?}");
 }
+
+/// ACL (RFC 4314) and METADATA (RFC 5464) commands answer in the authenticated state, as the
+/// RFCs say; they were `BAD No mailbox selected` before (issue 12, item 15).
+#[test]
+fn acl_and_metadata_in_the_authenticated_state() {
+    use imap_core::types::AclEntry;
+    let server = MockServer::builder().store(store(0)).build().unwrap();
+    let mut c = login(&server);
+    let caps = c.run("c", "CAPABILITY");
+    let caps = format!("{:?}", data(&caps));
+    for cap in ["Acl", "Rights(texk)", "Metadata", "MetadataServer"] {
+        assert!(caps.contains(cap), "{caps}");
+    }
+    assert_eq!(kind(&c.run("a1", "SETACL INBOX chris lrs")), StatusKind::Ok);
+    assert_eq!(
+        kind(&c.run("a2", "SETACL INBOX chris +cda")),
+        StatusKind::Ok
+    );
+    let r = c.run("a3", "GETACL INBOX");
+    assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
+    let acl = |id: &str, rights: &str| AclEntry {
+        identifier: id.into(),
+        rights: rights.into(),
+    };
+    assert!(matches!(
+        data(&r)[..],
+        [Data::Acl { entries, .. }]
+            if *entries == [acl("alice", "lrswipkxteacd"), acl("chris", "lrskxteacd")]
+    ));
+    let r = c.run("a4", "MYRIGHTS INBOX");
+    assert!(
+        matches!(data(&r)[..], [Data::MyRights { rights, .. }] if rights.as_bytes() == b"lrswipkxteacd")
+    );
+    let r = c.run("a5", "LISTRIGHTS INBOX anyone");
+    assert!(matches!(
+        data(&r)[..],
+        [Data::ListRights { required, optional, .. }] if required.is_empty() && optional.len() == 13
+    ));
+    assert_eq!(kind(&c.run("a6", "DELETEACL INBOX chris")), StatusKind::Ok);
+    assert_eq!(
+        kind(&c.run("a7", "SETACL INBOX chris lrQ")),
+        StatusKind::Bad
+    );
+    assert_eq!(
+        kind(&c.run("a8", "SETACL INBOX chris lrq")),
+        StatusKind::Bad
+    );
+    let r = c.run("a9", "GETACL Nope");
+    assert_eq!(tagged(&r).code, Some(Code::Simple(SimpleCode::NonExistent)));
+    // METADATA: the server's and a mailbox's annotations.
+    let r = c.run("m1", "SETMETADATA INBOX (/private/comment \"My comment\")");
+    assert_eq!(kind(&r), StatusKind::Ok, "{r:?}");
+    let r = c.run("m2", "GETMETADATA INBOX (/private/comment /shared/comment)");
+    assert!(
+        matches!(
+            data(&r)[..],
+            [Data::Metadata { entries, .. }]
+                if *entries == [
+                    ("/private/comment".into(), Some("My comment".into())),
+                    ("/shared/comment".into(), None),
+                ]
+        ),
+        "{r:?}"
+    );
+    assert_eq!(
+        kind(&c.run("m3", "SETMETADATA \"\" (/shared/motd \"hi\")")),
+        StatusKind::Ok
+    );
+    let r = c.run("m4", "GETMETADATA (MAXSIZE 1) \"\" /shared/motd");
+    assert_eq!(tagged(&r).code, Some(Code::MetadataLongEntries(2)));
+    assert_eq!(
+        kind(&c.run("m5", "GETMETADATA INBOX /bogus")),
+        StatusKind::Bad
+    );
+    // Still answered once a mailbox is selected.
+    select(&mut c);
+    assert_eq!(kind(&c.run("s1", "MYRIGHTS INBOX")), StatusKind::Ok);
+}

@@ -2,12 +2,19 @@
 //! implement [`MailStore`], [`MailAccount`] and [`SelectedMailbox`], with every extension
 //! ([`SaslStore`], [`OAuthStore`], [`QuotaStore`]).
 
-use super::{MailAccount, MailStore, OAuthStore, QuotaStore, SaslStore, SelectedMailbox};
+use super::{
+    AclStore, MailAccount, MailStore, MetadataStore, OAuthStore, QuotaStore, SaslStore,
+    SelectedMailbox,
+};
+use crate::store::acl::{RightsChange, RightsList};
+use crate::store::metadata::MetadataFound;
 use crate::store::{
     Account, AppendUid, Change, CopyUid, ListOptions, MailboxView, MessageSnapshot, NewMessage,
     Quota, SelectInfo, SessionId, Store, StoreError, StoreResult, Watch,
 };
+use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
+use imap_core::types::MetadataDepth;
 use imap_core::types::{
     DateTime, Flag, ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind, Uid,
 };
@@ -48,6 +55,69 @@ impl MailStore for Store {
 
     fn as_quota(&self) -> Option<&dyn QuotaStore> {
         Some(self)
+    }
+
+    fn as_acl(&self) -> Option<&dyn AclStore> {
+        Some(self)
+    }
+
+    fn as_metadata(&self) -> Option<&dyn MetadataStore> {
+        Some(self)
+    }
+}
+
+impl AclStore for Store {
+    fn acl(&self, user: &str, mailbox: &str) -> Result<Vec<(String, String)>, StoreError> {
+        Store::account(self, user)?.acl(mailbox)
+    }
+
+    fn set_acl(
+        &self,
+        user: &str,
+        mailbox: &str,
+        identifier: &str,
+        change: &RightsChange,
+    ) -> Result<(), StoreError> {
+        Store::account(self, user)?.set_acl(mailbox, identifier, change)
+    }
+
+    fn delete_acl(&self, user: &str, mailbox: &str, identifier: &str) -> Result<(), StoreError> {
+        Store::account(self, user)?.delete_acl(mailbox, identifier)
+    }
+
+    fn my_rights(&self, user: &str, mailbox: &str) -> Result<String, StoreError> {
+        Store::account(self, user)?.my_rights(mailbox)
+    }
+
+    fn list_rights(
+        &self,
+        user: &str,
+        mailbox: &str,
+        identifier: &str,
+    ) -> Result<RightsList, StoreError> {
+        Store::account(self, user)?.list_rights(mailbox, identifier)
+    }
+}
+
+impl MetadataStore for Store {
+    fn metadata(
+        &self,
+        user: &str,
+        mailbox: &str,
+        entries: &[String],
+        depth: Option<MetadataDepth>,
+        max_size: Option<u64>,
+    ) -> Result<MetadataFound, StoreError> {
+        Store::account(self, user)?.metadata(mailbox, entries, depth, max_size)
+    }
+
+    fn set_metadata(
+        &self,
+        user: &str,
+        mailbox: &str,
+        changes: &[(String, Option<Bytes>)],
+    ) -> Result<(), StoreError> {
+        Store::account(self, user)?.set_metadata(mailbox, changes)
     }
 }
 

@@ -26,6 +26,8 @@
 //! | [`MailStore::as_sasl`] | [`SaslStore`] | `AUTH=SCRAM-SHA-256`, `AUTH=CRAM-MD5` |
 //! | [`MailStore::as_oauth`] | [`OAuthStore`] | `AUTH=XOAUTH2`, `AUTH=OAUTHBEARER` (when the server option is on) |
 //! | [`MailStore::as_quota`] | [`QuotaStore`] | `QUOTA`, `QUOTA=RES-STORAGE`, `QUOTA=RES-MESSAGE` |
+//! | [`MailStore::as_acl`] | [`AclStore`] | `ACL`, `RIGHTS=texk` |
+//! | [`MailStore::as_metadata`] | [`MetadataStore`] | `METADATA`, `METADATA-SERVER` |
 //! | [`MailStore::append_limit`] | (a value) | `APPENDLIMIT=n` |
 //!
 //! # Example: a store wrapper that refuses a user
@@ -67,9 +69,13 @@ mod selected;
 pub use account::MailAccount;
 pub use selected::SelectedMailbox;
 
+use crate::store::acl::{RightsChange, RightsList};
+use crate::store::metadata::MetadataFound;
 use crate::store::{Quota, SessionId, StoreError, Watch};
+use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
 use imap_core::types::DateTime;
+use imap_core::types::MetadataDepth;
 use std::sync::Arc;
 
 /// The server's mailbox store: what every session shares.
@@ -120,6 +126,16 @@ pub trait MailStore: Send + Sync + 'static {
     fn as_quota(&self) -> Option<&dyn QuotaStore> {
         None
     }
+
+    /// Access control lists (RFC 4314), if this store keeps them.
+    fn as_acl(&self) -> Option<&dyn AclStore> {
+        None
+    }
+
+    /// Annotations (RFC 5464), if this store keeps them.
+    fn as_metadata(&self) -> Option<&dyn MetadataStore> {
+        None
+    }
 }
 
 /// Extension: the credentials SCRAM-SHA-256 (RFC 5802, RFC 7677) and CRAM-MD5 (RFC 2195) need,
@@ -167,4 +183,78 @@ pub trait QuotaStore: Send + Sync {
     /// # Errors
     /// When the user does not exist.
     fn quota(&self, user: &str) -> Result<Quota, StoreError>;
+}
+
+/// Extension: access control lists (RFC 4314) on `user`'s mailboxes. Names are as
+/// [`MailAccount`] takes them; rights are canonical letters (see [`crate::store::acl`]).
+pub trait AclStore: Send + Sync {
+    /// GETACL: identifiers and their rights, the owner first.
+    ///
+    /// # Errors
+    /// An unknown mailbox.
+    fn acl(&self, user: &str, mailbox: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// SETACL.
+    ///
+    /// # Errors
+    /// An unknown mailbox, a change the store refuses.
+    fn set_acl(
+        &self,
+        user: &str,
+        mailbox: &str,
+        identifier: &str,
+        change: &RightsChange,
+    ) -> Result<(), StoreError>;
+
+    /// DELETEACL.
+    ///
+    /// # Errors
+    /// As [`AclStore::set_acl`].
+    fn delete_acl(&self, user: &str, mailbox: &str, identifier: &str) -> Result<(), StoreError>;
+
+    /// MYRIGHTS: the rights `user` has on the mailbox.
+    ///
+    /// # Errors
+    /// An unknown mailbox.
+    fn my_rights(&self, user: &str, mailbox: &str) -> Result<String, StoreError>;
+
+    /// LISTRIGHTS: what may be granted to `identifier`.
+    ///
+    /// # Errors
+    /// An unknown mailbox.
+    fn list_rights(
+        &self,
+        user: &str,
+        mailbox: &str,
+        identifier: &str,
+    ) -> Result<RightsList, StoreError>;
+}
+
+/// Extension: annotations (RFC 5464), on `user`'s mailboxes and (mailbox `""`) the server.
+/// Entry names come checked and in lower case ([`crate::store::metadata::entry_name`]).
+pub trait MetadataStore: Send + Sync {
+    /// GETMETADATA.
+    ///
+    /// # Errors
+    /// An unknown mailbox.
+    fn metadata(
+        &self,
+        user: &str,
+        mailbox: &str,
+        entries: &[String],
+        depth: Option<MetadataDepth>,
+        max_size: Option<u64>,
+    ) -> Result<MetadataFound, StoreError>;
+
+    /// SETMETADATA: all changes or none (`None` removes an entry).
+    ///
+    /// # Errors
+    /// An unknown mailbox, a value too large ([`StoreError::MetadataTooBig`]), too many entries
+    /// ([`StoreError::MetadataTooMany`]).
+    fn set_metadata(
+        &self,
+        user: &str,
+        mailbox: &str,
+        changes: &[(String, Option<Bytes>)],
+    ) -> Result<(), StoreError>;
 }

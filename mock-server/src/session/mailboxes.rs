@@ -186,7 +186,10 @@ impl Session {
             }
             C::SetQuota { .. } => Err(Fail::no("Quotas are set by the administrator")
                 .code(Code::Simple(SimpleCode::NoPerm))),
-            other => self.selected_command(tag, other),
+            other => match self.acl_command(account.user(), &other) {
+                Some(outcome) => outcome,
+                None => self.selected_command(tag, other),
+            },
         }
     }
 

@@ -24,6 +24,7 @@
 //! announced returns data for the others and a tagged `NO [EXPUNGEISSUED]` (RFC 2180 section
 //! 4.1.2; RFC 5530's code): the client learns the EXPUNGE at its next NOOP.
 
+mod acl;
 mod announce;
 mod auth;
 mod mailboxes;
@@ -146,6 +147,13 @@ pub fn command_name(body: &CommandBody) -> &'static str {
         C::GetQuota(_) => "GETQUOTA",
         C::GetQuotaRoot(_) => "GETQUOTAROOT",
         C::SetQuota { .. } => "SETQUOTA",
+        C::GetAcl(_) => "GETACL",
+        C::SetAcl { .. } => "SETACL",
+        C::DeleteAcl { .. } => "DELETEACL",
+        C::ListRights { .. } => "LISTRIGHTS",
+        C::MyRights(_) => "MYRIGHTS",
+        C::GetMetadata { .. } => "GETMETADATA",
+        C::SetMetadata { .. } => "SETMETADATA",
         _ => "OTHER",
     }
 }
@@ -567,6 +575,12 @@ impl Session {
                 Capability::QuotaRes(a("STORAGE")),
                 Capability::QuotaRes(a("MESSAGE")),
             ]);
+        }
+        if self.store.as_acl().is_some() {
+            v.extend([Capability::Acl, Capability::Rights(a("texk"))]);
+        }
+        if self.store.as_metadata().is_some() {
+            v.extend([Capability::Metadata, Capability::MetadataServer]);
         }
         if !self.core.is_compressed() {
             v.push(Capability::Compress(a("DEFLATE")));

@@ -4,7 +4,9 @@
 use super::SessionId;
 use super::changes::{Change, ChangeLog};
 use super::message::{MessageData, Recent, StoredMessage, flag_eq};
+use bytes::Bytes;
 use imap_core::types::{Atom, DateTime, Flag, MailboxAttr, Uid};
+use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -27,6 +29,10 @@ pub(crate) struct MailboxState {
     pub log: ChangeLog,
     /// Keywords used in this mailbox, for the FLAGS response.
     pub keywords: Vec<Atom>,
+    /// Rights SETACL granted to identifiers other than the owner (RFC 4314).
+    pub acl: BTreeMap<String, String>,
+    /// Mailbox annotations (RFC 5464), by lower-case entry name.
+    pub metadata: BTreeMap<String, Bytes>,
 }
 
 impl MailboxState {
@@ -43,6 +49,8 @@ impl MailboxState {
             expunged: Vec::new(),
             log: ChangeLog::default(),
             keywords: Vec::new(),
+            acl: BTreeMap::new(),
+            metadata: BTreeMap::new(),
         }
     }
 

@@ -15,11 +15,13 @@
 //! [`Account::expunge_uids`]. Sessions that have the mailbox selected see those changes in their
 //! next [`MailboxView::poll`].
 
+pub mod acl;
 mod auth;
 mod changes;
 mod list;
 mod mailbox;
 mod message;
+pub mod metadata;
 mod notify;
 mod user;
 mod validity;
@@ -108,6 +110,12 @@ pub enum StoreError {
     /// A search key, fetch item or status item this server does not implement.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A SETMETADATA value is larger than the server accepts (`[METADATA MAXSIZE n]`).
+    #[error("annotation value too large (at most {0} octets)")]
+    MetadataTooBig(u64),
+    /// SETMETADATA would exceed the number of annotations allowed (`[METADATA TOOMANY]`).
+    #[error("too many annotations")]
+    MetadataTooMany,
     /// A FETCH section could not be returned.
     #[error(transparent)]
     Section(#[from] SectionError),
@@ -133,6 +141,8 @@ impl StoreError {
             StoreError::NameTooLong => Code::Simple(SimpleCode::Limit),
             StoreError::OverQuota => Code::Simple(SimpleCode::OverQuota),
             StoreError::TooBig => Code::TooBig,
+            StoreError::MetadataTooBig(n) => Code::MetadataMaxSize(*n),
+            StoreError::MetadataTooMany => Code::MetadataTooMany,
             StoreError::Section(SectionError::UnknownCte) => Code::Simple(SimpleCode::UnknownCte),
             StoreError::Section(_) => Code::Simple(SimpleCode::Cannot),
             StoreError::Unsupported(_) => Code::Simple(SimpleCode::Cannot),

@@ -64,6 +64,8 @@ pub(crate) struct UserState {
     pub message_limit: Option<u64>,
     /// Message-ID to thread number, for THREADID.
     pub threads: HashMap<Vec<u8>, u64>,
+    /// Server annotations (RFC 5464, mailbox `""`), by lower-case entry name.
+    pub metadata: BTreeMap<String, bytes::Bytes>,
 }
 
 impl UserState {
@@ -77,6 +79,7 @@ impl UserState {
             storage_limit: None,
             message_limit: None,
             threads: HashMap::new(),
+            metadata: BTreeMap::new(),
         }
     }
 
