@@ -12,10 +12,23 @@
 //! older than anything sent before.
 
 use super::{Selected, Session, State};
-use crate::store::Change;
-use imap_core::types::{Data, FetchData, StatusKind, Uid, UidSet};
+use crate::store::{Change, flag_eq};
+use imap_core::types::{Code, Data, FetchData, Flag, FlagPerm, StatusKind, Uid, UidSet};
 
 impl Selected {
+    /// Adds to the mailbox's known flags those of `flags` it lacks (a keyword just created);
+    /// returns whether there were any, so that `FLAGS` must be sent again.
+    pub(super) fn learn_flags<'a>(&mut self, flags: impl IntoIterator<Item = &'a Flag>) -> bool {
+        let mut learnt = false;
+        for f in flags {
+            if *f != Flag::Recent && !self.flags.iter().any(|g| flag_eq(f, g)) {
+                self.flags.push(f.clone());
+                learnt = true;
+            }
+        }
+        learnt
+    }
+
     /// Records that the client was sent the message's flags as of `modseq`.
     pub(super) fn tell(&mut self, uid: Uid, modseq: u64) {
         let e = self.told.entry(uid).or_insert(modseq);
@@ -29,6 +42,30 @@ impl Selected {
 }
 
 impl Session {
+    /// Sends the mailbox's `FLAGS`, and its `PERMANENTFLAGS` when it is read-write: a keyword
+    /// was created since they were last sent (RFC 9051 section 7.3.5: the client learns the
+    /// flags it may see; `\*` stays in PERMANENTFLAGS).
+    pub(super) fn send_flags(&mut self) {
+        let State::Selected(_, sel) = &self.state else {
+            return;
+        };
+        let flags = sel.flags.clone();
+        let writable = !sel.view.is_read_only();
+        self.data(Data::Flags(flags.clone()));
+        if writable {
+            let perm = flags
+                .into_iter()
+                .map(FlagPerm::Flag)
+                .chain([FlagPerm::Wildcard])
+                .collect();
+            self.untagged(
+                StatusKind::Ok,
+                Some(Code::PermanentFlags(perm)),
+                "Flags permitted",
+            );
+        }
+    }
+
     /// Announces what changed in the selected mailbox; expunges only when `allow_expunge`.
     pub(super) fn announce(&mut self, allow_expunge: bool) {
         let (rev2, condstore, qresync) = (
@@ -53,6 +90,7 @@ impl Session {
         // session made itself were reported by the command that made them (or, after
         // STORE.SILENT, the client knows what it asked for).
         let mut flagged: Vec<Uid> = Vec::new();
+        let mut new_keyword = false;
         for c in changes {
             match c {
                 Change::Added { uid, .. } => added.push(uid),
@@ -60,11 +98,19 @@ impl Session {
                     uid,
                     modseq,
                     origin,
-                    ..
-                } if origin != Some(me) && sel.is_news(uid, modseq) => flagged.push(uid),
+                    flags,
+                } => {
+                    new_keyword |= sel.learn_flags(&flags);
+                    if origin != Some(me) && sel.is_news(uid, modseq) {
+                        flagged.push(uid);
+                    }
+                }
                 Change::Expunged { uid, .. } => sel.pending_expunge.push(uid),
-                _ => {}
             }
+        }
+        if !added.is_empty() {
+            let snaps = sel.view.messages(&added).unwrap_or_default();
+            new_keyword |= sel.learn_flags(snaps.iter().flat_map(|m| m.flags.iter()));
         }
         let mut out = Vec::new();
         if !added.is_empty() {
@@ -131,6 +177,9 @@ impl Session {
                     out.push(Data::Expunge(seq));
                 }
             }
+        }
+        if new_keyword {
+            self.send_flags();
         }
         for d in out {
             self.data(d);

@@ -310,6 +310,7 @@ impl Session {
                 pending_expunge: Vec::new(),
                 saved: Vec::new(),
                 told,
+                flags: info.flags,
             }),
         );
         Ok((

@@ -58,6 +58,8 @@ struct Selected {
     /// Per message, the MODSEQ of the flags this session last sent its client (see
     /// [`announce`]): nothing older is ever sent after it.
     told: HashMap<Uid, u64>,
+    /// The mailbox's flags as last sent in `FLAGS` (SELECT, or a new keyword since).
+    flags: Vec<Flag>,
 }
 
 /// The connection state (RFC 9051 section 3).

@@ -76,6 +76,8 @@ impl Session {
         let account = self.account()?;
         let sel = self.selected_mut()?;
         let mut out: Vec<Data> = Vec::new();
+        // A STORE created a keyword: FLAGS goes out before the FETCH responses that use it.
+        let mut new_keyword = false;
         let outcome = match body {
             C::Close | C::Unselect => {
                 if matches!(body, C::Close) && !sel.view.is_read_only() {
@@ -288,6 +290,7 @@ impl Session {
                 let uid_form = set.is_uid();
                 let uids = resolve(sel, &set)?;
                 let r = sel.view.store(&uids, kind, &flags, unchanged_since)?;
+                new_keyword = sel.learn_flags(r.updated.iter().flat_map(|u| u.flags.iter()));
                 let modseq = condstore || unchanged_since.is_some();
                 let reported: Vec<&FlagUpdate> = r
                     .updated
@@ -319,7 +322,9 @@ impl Session {
                     let nums = r.modified.iter().map(|&u| number(sel, uid_form, u));
                     let set = NumSet::from_keys(nums).map_err(|_| Fail::bad("empty"))?;
                     Ok((Some(Code::Modified(set)), "Conditional STORE failed".into()))
-                } else if missing {
+                } else if missing && !silent {
+                    // RFC 2180 4.2.2 and 4.2.3; with .SILENT, 4.2.1 recommends OK when the
+                    // other messages were stored.
                     Err(expunge_issued())
                 } else {
                     ok("STORE completed")
@@ -372,6 +377,9 @@ impl Session {
             }
             _ => Err(Fail::bad("Command not supported")),
         };
+        if new_keyword {
+            self.send_flags();
+        }
         for d in out {
             self.data(d);
         }
