@@ -8,12 +8,23 @@
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
+/// The size of the buffers the streams write into before the bytes are appended where they go.
+const SCRATCH: usize = 16 * 1024;
+
 /// The two DEFLATE streams of a compressed connection.
+///
+/// Both write into fixed scratch buffers, zeroed once, and append what they produced: flate2's
+/// `*_vec` functions zero the whole spare capacity of the vector on every call, which made many
+/// small responses into one growing buffer cost quadratic time (issue 12, item 8).
 pub(crate) struct Deflate {
     out: Compress,
     input: Decompress,
     /// The peer ended its stream: nothing more may arrive.
     ended: bool,
+    scratch: Box<[u8]>,
+    /// Bytes of buffer zeroed so far (the scratch, once), for the test that holds it constant.
+    #[cfg(test)]
+    zeroed: usize,
 }
 
 impl std::fmt::Debug for Deflate {
@@ -31,20 +42,33 @@ impl Deflate {
             out: Compress::new(Compression::default(), false),
             input: Decompress::new(false),
             ended: false,
+            scratch: vec![0; SCRATCH].into_boxed_slice(),
+            #[cfg(test)]
+            zeroed: SCRATCH,
         }
     }
 
-    /// Compresses `plain` onto the end of `buf`, ending with a sync flush.
+    /// Bytes of buffer zeroed since the streams were made (a constant: the scratch).
+    #[cfg(test)]
+    pub(crate) fn zeroed(&self) -> usize {
+        self.zeroed
+    }
+
+    /// Compresses `plain` onto the end of `buf`, ending with a sync flush. Costs time linear in
+    /// `plain` and the output, whatever `buf` holds.
     pub(crate) fn deflate(&mut self, plain: &[u8], buf: &mut Vec<u8>) {
         let mut rest = plain;
         loop {
-            buf.reserve(rest.len() / 2 + 64);
-            let before = self.out.total_in();
-            // Compressing into a Vec's spare capacity cannot fail for a valid stream.
-            let _ = self.out.compress_vec(rest, buf, FlushCompress::Sync);
-            rest = &rest[(self.out.total_in() - before) as usize..];
+            let (before_in, before_out) = (self.out.total_in(), self.out.total_out());
+            // Compressing a valid stream into a slice cannot fail.
+            let _ = self
+                .out
+                .compress(rest, &mut self.scratch, FlushCompress::Sync);
+            let produced = (self.out.total_out() - before_out) as usize;
+            buf.extend_from_slice(&self.scratch[..produced]);
+            rest = &rest[(self.out.total_in() - before_in) as usize..];
             // The flush is complete once all input is taken and the output was not filled.
-            if rest.is_empty() && buf.len() < buf.capacity() {
+            if rest.is_empty() && produced < self.scratch.len() {
                 return;
             }
         }
@@ -66,28 +90,58 @@ impl Deflate {
     /// # Errors
     /// When `data` is not a valid DEFLATE stream, or bytes follow the end of the stream.
     pub(crate) fn inflate(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+        let taken = self.inflate_some(data, out, usize::MAX)?;
+        debug_assert_eq!(taken, data.len());
+        Ok(())
+    }
+
+    /// Inflates from `data` onto the end of `out` until `out` has grown by `max` bytes (give or
+    /// take one scratch buffer) or `data` is used up; returns how many bytes of `data` were
+    /// taken. Call again with the rest: a bomb is inflated a piece at a time.
+    ///
+    /// # Errors
+    /// As [`Deflate::inflate`].
+    pub(crate) fn inflate_some(
+        &mut self,
+        data: &[u8],
+        out: &mut Vec<u8>,
+        max: usize,
+    ) -> Result<usize, String> {
         if self.ended && !data.is_empty() {
             return Err("data after the end of the DEFLATE stream".into());
         }
         let mut rest = data;
+        let mut grown = 0usize;
         loop {
-            out.reserve(rest.len().saturating_mul(4).clamp(256, 1 << 20));
-            let before = self.input.total_in();
+            let (before_in, before_out) = (self.input.total_in(), self.input.total_out());
             let status = self
                 .input
-                .decompress_vec(rest, out, FlushDecompress::Sync)
+                .decompress(rest, &mut self.scratch, FlushDecompress::Sync)
                 .map_err(|e| e.to_string())?;
-            rest = &rest[(self.input.total_in() - before) as usize..];
+            let produced = (self.input.total_out() - before_out) as usize;
+            out.extend_from_slice(&self.scratch[..produced]);
+            grown = grown.saturating_add(produced);
+            rest = &rest[(self.input.total_in() - before_in) as usize..];
             if status == Status::StreamEnd {
                 self.ended = true;
                 if !rest.is_empty() {
                     return Err("data after the end of the DEFLATE stream".into());
                 }
-                return Ok(());
+                return Ok(data.len());
             }
             // Everything taken and room left: nothing more is pending inside the inflater.
-            if rest.is_empty() && out.len() < out.capacity() {
-                return Ok(());
+            if rest.is_empty() && produced < self.scratch.len() {
+                return Ok(data.len());
+            }
+            // No progress with room to write: nothing more can come of this input.
+            if produced == 0 && self.input.total_in() == before_in {
+                if rest.is_empty() {
+                    return Ok(data.len());
+                }
+                return Err("the DEFLATE stream stalled".into());
+            }
+            if grown >= max && !rest.is_empty() {
+                return Ok(data.len() - rest.len());
             }
         }
     }
@@ -133,6 +187,42 @@ mod tests {
         let mut trailing = wire.clone();
         trailing.push(0);
         assert!(d.inflate(&trailing, &mut Vec::new()).is_err());
+    }
+
+    /// Many small responses deflated into one buffer with a large spare capacity: nothing
+    /// is zeroed per call (flate2's `compress_vec` zeroed the whole spare capacity each time),
+    /// and the stream round-trips.
+    #[test]
+    fn small_writes_into_a_big_buffer_zero_nothing() {
+        let mut z = Deflate::new();
+        let mut wire = Vec::with_capacity(1 << 20);
+        for i in 0..100_000 {
+            z.deflate(format!("* {i} EXISTS\r\n").as_bytes(), &mut wire);
+        }
+        assert_eq!(z.zeroed(), SCRATCH);
+        let plain = Deflate::new().inflate_vec(&wire).unwrap();
+        assert!(plain.starts_with(b"* 0 EXISTS\r\n* 1 EXISTS\r\n"));
+        assert!(plain.ends_with(b"* 99999 EXISTS\r\n"));
+    }
+
+    /// A bomb (64 MiB of one byte in about 64 KiB) comes out a bounded piece at a time.
+    #[test]
+    fn a_bomb_inflates_a_piece_at_a_time() {
+        let mut wire = Vec::new();
+        Deflate::new().deflate(&vec![b'a'; 64 << 20], &mut wire);
+        assert!(wire.len() < 100 * 1024, "{}", wire.len());
+        let mut d = Deflate::new();
+        let (mut rest, mut total, mut calls) = (&wire[..], 0, 0);
+        while !rest.is_empty() {
+            let mut out = Vec::new();
+            let taken = d.inflate_some(rest, &mut out, 64 * 1024).unwrap();
+            assert!(out.len() <= 64 * 1024 + SCRATCH, "{}", out.len());
+            rest = &rest[taken..];
+            total += out.len();
+            calls += 1;
+        }
+        assert_eq!(total, 64 << 20);
+        assert!(calls >= (64 << 20) / (64 * 1024 + SCRATCH));
     }
 
     #[test]

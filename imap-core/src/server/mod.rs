@@ -69,6 +69,11 @@ use bytes::Bytes;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+/// How much plaintext one step of inflation hands the framer.
+const INFLATE_PIECE: usize = 64 * 1024;
+/// Compressed input waits while responses of this many (plaintext) bytes are unwritten.
+const OUT_HIGH_WATER: usize = 256 * 1024;
+
 /// How a server session reads and limits client input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -138,6 +143,15 @@ pub struct ServerSession {
     /// The unit being handled, attached to the events it gives.
     unit: Option<Bytes>,
     deflate: Option<Deflate>,
+    /// Compressed input not inflated yet: inflation follows the framer (a piece at a time, only
+    /// when no complete unit is buffered) and stops while output waits to be written, so a
+    /// DEFLATE bomb costs memory and work only as the client reads the answers.
+    compressed: Vec<u8>,
+    /// `compressed[compressed_at..]` is pending.
+    compressed_at: usize,
+    /// Plaintext bytes of the responses written since the driver last took the output: the
+    /// back-pressure measure, whatever the compression ratio.
+    unsent_plain: usize,
     closed_reported: bool,
     /// `process` is running: responses sent from inside it must not start it again.
     processing: bool,
@@ -162,6 +176,9 @@ impl ServerSession {
             events: VecDeque::new(),
             unit: None,
             deflate: None,
+            compressed: Vec::new(),
+            compressed_at: 0,
+            unsent_plain: 0,
             closed_reported: false,
             processing: false,
             last_input: now,
@@ -212,18 +229,7 @@ impl ServerSession {
         }
         self.last_input = now;
         match &mut self.deflate {
-            Some(d) => {
-                let mut plain = Vec::new();
-                if let Err(e) = d.inflate(data, &mut plain) {
-                    self.bye(None, "Invalid compressed data");
-                    self.push_event(ServerEvent::BadCommand {
-                        tag: None,
-                        error: CommandError::Compression(e),
-                    });
-                    return;
-                }
-                self.framer.push(&plain);
-            }
+            Some(_) => self.compressed.extend_from_slice(data),
             None => self.framer.push(data),
         }
         self.process();
@@ -388,10 +394,23 @@ impl ServerSession {
     // ----- outputs -----
 
     /// Appends the bytes to write to `buf`; returns how many.
+    ///
+    /// On a compressed connection, taking the output lets the session read on: compressed
+    /// input left waiting while the output was full is inflated and framed now, so call
+    /// [`ServerSession::poll_event`] again after this.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
         let n = self.out.len();
         buf.append(&mut self.out);
+        self.unsent_plain = 0;
+        if self.compressed_at < self.compressed.len() && !self.processing {
+            self.process();
+        }
         n
+    }
+
+    /// Whether compressed input is waiting to be inflated (for the output to be written).
+    pub fn has_pending_input(&self) -> bool {
+        self.compressed_at < self.compressed.len()
     }
 
     /// The next event, if any.
@@ -421,6 +440,8 @@ impl ServerSession {
 
     fn write(&mut self, response: &Response) {
         let encoded = encode_response(response, &self.encode_opts);
+        let plain: usize = encoded.fragments().iter().map(|f| f.as_bytes().len()).sum();
+        self.unsent_plain = self.unsent_plain.saturating_add(plain);
         match &mut self.deflate {
             Some(d) => d.deflate(&encoded.to_vec(), &mut self.out),
             None => {
@@ -449,19 +470,48 @@ impl ServerSession {
     /// Starts DEFLATE: later output is compressed, and bytes already received after the
     /// COMPRESS line are inflated and framed again.
     fn begin_compress(&mut self) {
-        let mut d = Deflate::new();
         let pending = self.framer.take_buffered();
+        self.deflate = Some(Deflate::new());
+        self.compressed = pending.to_vec();
+        self.compressed_at = 0;
+    }
+
+    /// Inflates the next piece of pending compressed input into the framer; whether anything
+    /// was inflated. Nothing is inflated while [`OUT_HIGH_WATER`] bytes of responses wait.
+    fn inflate_more(&mut self) -> bool {
+        let Some(d) = &mut self.deflate else {
+            return false;
+        };
+        if self.compressed_at == self.compressed.len() || self.unsent_plain >= OUT_HIGH_WATER {
+            return false;
+        }
         let mut plain = Vec::new();
-        let result = d.inflate(&pending, &mut plain);
-        self.deflate = Some(d);
-        match result {
-            Ok(()) => self.framer.push(&plain),
+        match d.inflate_some(
+            &self.compressed[self.compressed_at..],
+            &mut plain,
+            INFLATE_PIECE,
+        ) {
+            Ok(taken) => {
+                self.compressed_at += taken;
+                if self.compressed_at == self.compressed.len() {
+                    self.compressed.clear();
+                    self.compressed_at = 0;
+                } else if self.compressed_at > self.compressed.len() / 2 {
+                    self.compressed.drain(..self.compressed_at);
+                    self.compressed_at = 0;
+                }
+                self.framer.push(&plain);
+                taken > 0 || !plain.is_empty()
+            }
             Err(e) => {
+                self.compressed.clear();
+                self.compressed_at = 0;
                 self.bye(None, "Invalid compressed data");
                 self.push_event(ServerEvent::BadCommand {
                     tag: None,
                     error: CommandError::Compression(e),
                 });
+                false
             }
         }
     }
@@ -490,6 +540,9 @@ impl ServerSession {
                 None => {
                     if let Some(ann) = self.framer.take_literal_announcement() {
                         self.on_literal(ann.len);
+                        continue;
+                    }
+                    if self.inflate_more() {
                         continue;
                     }
                     return;
@@ -1080,6 +1133,66 @@ mod tests {
         p.push(&[0xff; 8]);
         assert!(p.server.is_closed());
         assert!(p.events().contains(&ServerEvent::Closed));
+    }
+
+    /// Answers every command event with OK; how many.
+    fn answer_all(p: &mut Pair) -> usize {
+        let mut n = 0;
+        while let Some(ev) = p.server.poll_event() {
+            if let ServerEvent::Command(c) = ev {
+                p.server
+                    .respond_tagged(c.tag, StatusKind::Ok, None, "NOOP completed");
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// A DEFLATE bomb of 500,000 NOOPs (4.5 MB of commands in a few KB): the session inflates
+    /// a piece at a time and stops while the answers wait unread, so a client that sends it and
+    /// leaves costs a bounded amount of work; a client that reads gets every answer.
+    #[test]
+    fn a_deflate_bomb_is_worked_through_as_the_client_reads() {
+        const N: usize = 500_000;
+        let bomb = |p: &mut Pair| {
+            p.push(b"z COMPRESS DEFLATE\r\n");
+            p.events();
+            p.server.start_compress();
+            p.server.poll_transmit(&mut Vec::new());
+            let mut wire = Vec::new();
+            Deflate::new().deflate(&b"a NOOP\r\n".repeat(N), &mut wire);
+            assert!(wire.len() < 20_000, "{}", wire.len());
+            p.push(&wire);
+        };
+        let mut p = Pair::new();
+        bomb(&mut p);
+        let before_read = answer_all(&mut p);
+        // The answers written so far are about OUT_HIGH_WATER bytes ("a OK NOOP completed").
+        assert!(before_read > 0);
+        assert!(
+            before_read <= OUT_HIGH_WATER / 20 + INFLATE_PIECE / 8,
+            "{before_read}"
+        );
+        p.server.handle_eof(p.now);
+        p.server.poll_transmit(&mut Vec::new());
+        assert_eq!(answer_all(&mut p), 0, "work goes on after the client left");
+
+        let mut p = Pair::new();
+        bomb(&mut p);
+        let (mut answered, mut rounds) = (0, 0);
+        loop {
+            answered += answer_all(&mut p);
+            let mut out = Vec::new();
+            p.server.poll_transmit(&mut out);
+            if out.is_empty() && !p.server.has_pending_input() {
+                break;
+            }
+            rounds += 1;
+        }
+        assert_eq!(answered, N);
+        // Each round stops past OUT_HIGH_WATER bytes of answers (overshooting by at most one
+        // inflated piece of commands).
+        assert!(rounds >= N * 20 / (2 * OUT_HIGH_WATER), "{rounds}");
     }
 
     #[test]

@@ -335,14 +335,20 @@ impl Session {
 
     // ----- outputs -----
 
-    /// Appends the bytes to write to `buf`; returns how many.
+    /// Appends the bytes to write to `buf`; returns how many. On a compressed connection this
+    /// also handles the commands that waited for the output to be taken (their answers come
+    /// with the next call), so a DEFLATE bomb is worked through only as fast as the client
+    /// reads, and not at all once it is gone.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
-        if !self.options.quirks.rewrites_output() {
-            return self.core.poll_transmit(buf);
-        }
-        self.flush_core();
-        let n = self.pending.len();
-        buf.append(&mut self.pending);
+        let n = if self.options.quirks.rewrites_output() {
+            self.flush_core();
+            let n = self.pending.len();
+            buf.append(&mut self.pending);
+            n
+        } else {
+            self.core.poll_transmit(buf)
+        };
+        self.drain();
         n
     }
 
