@@ -147,7 +147,7 @@ pub struct Connection {
     /// Streaming a section: literal chunks are queued here.
     streaming: bool,
     chunks: VecDeque<Bytes>,
-    /// Mailbox updates to hand to the running command (EXPUNGE results).
+    /// Removals (EXPUNGE, VANISHED) to hand to the running command (EXPUNGE results).
     log: Option<Vec<Update>>,
     /// Which mailbox updates stay out of the event queue while the running command's own
     /// data produces them.
@@ -367,7 +367,8 @@ impl Connection {
         Ok(ops::check(r?)?)
     }
 
-    /// [`Connection::run`], also returning the mailbox updates that arrived while it ran.
+    /// [`Connection::run`], also returning the removals (EXPUNGE and VANISHED updates) that
+    /// arrived while it ran.
     ///
     /// # Errors
     /// As [`Connection::run`].
@@ -618,7 +619,11 @@ impl Connection {
                 }
                 Event::Closed(reason) => self.closed = Some(reason),
                 Event::Mailbox(u) => {
-                    if let Some(log) = &mut self.log {
+                    // Only removals: they are what the command's result is made of, and the
+                    // core counts them against `max_command_data` (EXISTS is not counted).
+                    if let Some(log) = &mut self.log
+                        && matches!(u, Update::Expunged(_) | Update::Vanished(_))
+                    {
                         log.push(u.clone());
                     }
                     if !self.quiet.hides(&u) {

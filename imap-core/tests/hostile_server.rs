@@ -218,3 +218,94 @@ fn search_of_every_sequence_number_has_a_size_without_a_vector() {
     assert_eq!(seqs.len(), 100_000_000);
     assert_eq!(seqs.last(), SeqNum::new(100_000_000));
 }
+
+/// Feeds `line` (numbered by `{}` when present) to a client that runs SELECT with
+/// `max_command_data` = `limit`, 4 KiB at a time, draining events as a driver would, until
+/// the client closes or `total` bytes went in. Returns the events that matter and the peak.
+fn flood_select(limit: u64, line: &str, total: usize) -> (Vec<Event>, usize, Client) {
+    let now = Instant::now();
+    let mut client = Client::new(
+        ClientConfig {
+            max_command_data: limit,
+            ..ClientConfig::default()
+        },
+        now,
+    );
+    client.handle_input(now, b"* PREAUTH hi\r\n");
+    while client.poll_event().is_some() {}
+    client
+        .send(
+            now,
+            CommandBody::Select {
+                mailbox: Mailbox::inbox(),
+                params: SelectParams::default(),
+            },
+        )
+        .expect("SELECT accepted");
+    client.poll_transmit(&mut Vec::new());
+    let (kept, peak) = peak_of(|| {
+        let mut kept = Vec::new();
+        let mut sent = 0usize;
+        let mut n = 1u64;
+        while sent < total && !client.is_closed() {
+            let mut chunk = String::with_capacity(4096);
+            while chunk.len() < 4000 {
+                chunk.push_str(&line.replace("{}", &n.to_string()));
+                n += 1;
+            }
+            client.handle_input(now, chunk.as_bytes());
+            sent += chunk.len();
+            while let Some(e) = client.poll_event() {
+                if matches!(e, Event::Completed(_) | Event::Closed(_)) {
+                    kept.push(e);
+                }
+            }
+        }
+        kept
+    });
+    (kept, peak, client)
+}
+
+#[test]
+fn endless_exists_during_select_hits_the_data_cap() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let limit = 256 * 1024;
+    let (events, peak, mut client) = flood_select(limit, "* {} EXISTS\r\n", 64 << 20);
+    // The cap counts wire bytes plus each element; the vector may hold twice what it counts.
+    assert!(peak < 3 * limit as usize, "peak {peak} bytes");
+    let [Event::Completed(c), Event::Closed(Some(e))] = &events[..] else {
+        panic!("the SELECT aborted, then the connection closed: {events:?}");
+    };
+    assert_eq!(c.outcome, imap_core::client::Outcome::Aborted);
+    assert!(c.data.is_empty());
+    assert_eq!(
+        *e,
+        imap_core::client::ConnectionError::TooMuchData { limit }
+    );
+    assert_eq!(
+        client.send(Instant::now(), CommandBody::Noop),
+        Err(imap_core::client::UsageError::Closed)
+    );
+}
+
+#[test]
+fn endless_response_codes_during_select_hit_the_data_cap() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let limit = 256 * 1024;
+    let (events, peak, _) = flood_select(limit, "* OK [UNSEEN {}] x\r\n", 64 << 20);
+    assert!(peak < 3 * limit as usize, "peak {peak} bytes");
+    assert!(matches!(
+        events.last(),
+        Some(Event::Closed(Some(
+            imap_core::client::ConnectionError::TooMuchData { .. }
+        )))
+    ));
+}
+
+#[test]
+fn data_below_the_cap_completes() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (events, _, client) = flood_select(1 << 20, "* {} EXISTS\r\n", 64 * 1024);
+    assert!(events.is_empty(), "{events:?}");
+    assert!(!client.is_closed());
+}

@@ -151,7 +151,7 @@ pub struct Connection {
     streaming: bool,
     saved_threshold: Option<Option<u64>>,
     chunks: VecDeque<Bytes>,
-    /// Mailbox updates to hand to the running command (EXPUNGE results).
+    /// Removals (EXPUNGE, VANISHED) to hand to the running command (EXPUNGE results).
     log: Option<Vec<Update>>,
     quiet: Quiet,
     /// Send LOGOUT when dropped (set by the high-level types).
@@ -397,7 +397,8 @@ impl Connection {
         Ok(ops::check(r?)?)
     }
 
-    /// [`Connection::run`], also returning the mailbox updates that arrived while it ran.
+    /// [`Connection::run`], also returning the removals (EXPUNGE and VANISHED updates) that
+    /// arrived while it ran.
     /// Cancel-safe like [`Connection::run`].
     ///
     /// # Errors
@@ -693,7 +694,11 @@ impl Connection {
                 }
                 Event::Closed(reason) => self.closed = Some(reason),
                 Event::Mailbox(u) => {
-                    if let Some(log) = &mut self.log {
+                    // Only removals: they are what the command's result is made of, and the
+                    // core counts them against `max_command_data` (EXISTS is not counted).
+                    if let Some(log) = &mut self.log
+                        && matches!(u, Update::Expunged(_) | Update::Vanished(_))
+                    {
                         log.push(u.clone());
                     }
                     if !self.quiet.hides(&u) {

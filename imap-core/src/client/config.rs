@@ -3,6 +3,9 @@
 use crate::frame::Limits;
 use std::time::Duration;
 
+/// The default of [`ClientConfig::max_command_data`]: 1.5 GiB.
+pub const DEFAULT_MAX_COMMAND_DATA: u64 = (1 << 30) + (1 << 29);
+
 /// How the client behaves. `Default` is safe: TLS required for passwords, IDLE re-issued every
 /// 29 minutes, no streaming.
 #[derive(Debug, Clone)]
@@ -27,6 +30,15 @@ pub struct ClientConfig {
     pub stream_threshold: Option<u64>,
     /// Framer limits (line length, literal size, unit size, nesting depth).
     pub limits: Limits,
+    /// The most untagged data one command may collect for its [`super::Completion`]: the
+    /// bytes of its responses plus the size of each parsed element. Past it the connection
+    /// fails with [`super::ConnectionError::TooMuchData`]: the command and every other
+    /// pending one complete as aborted (what they collected is dropped), and later calls get
+    /// [`super::UsageError::Closed`]. Data received outside a command (or not collected by
+    /// it) goes out as events and is not counted. Default: 1.5 GiB, a little more than the
+    /// largest response the framer accepts ([`Limits::max_unit`]); stream large literals
+    /// ([`ClientConfig::stream_threshold`]) rather than raise it.
+    pub max_command_data: u64,
     /// Parse strictly (reject real-server deviations); for testing servers.
     pub strict: bool,
 }
@@ -42,6 +54,7 @@ impl Default for ClientConfig {
             greeting_timeout: None,
             stream_threshold: None,
             limits: Limits::default(),
+            max_command_data: DEFAULT_MAX_COMMAND_DATA,
             strict: false,
         }
     }

@@ -71,6 +71,14 @@ pub enum ConnectionError {
     /// SCRAM: the server's signature was wrong, so the server is not who it claims.
     #[error("authentication: {0}")]
     Authentication(String),
+    /// A command collected more untagged data than
+    /// [`super::ClientConfig::max_command_data`] allows (a server that sends `* n EXISTS`
+    /// forever during SELECT); the connection was closed.
+    #[error("the server sent more than {limit} bytes of data for one command")]
+    TooMuchData {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// COMPRESS=DEFLATE data could not be inflated.
     #[error("decompression failed: {0}")]
     Compression(String),

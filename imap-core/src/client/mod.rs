@@ -22,7 +22,7 @@ mod state;
 mod stream;
 
 pub use capabilities::Capabilities;
-pub use config::ClientConfig;
+pub use config::{ClientConfig, DEFAULT_MAX_COMMAND_DATA};
 pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
@@ -62,6 +62,8 @@ struct Pending {
     sent_at: Option<Instant>,
     data: Vec<Data>,
     codes: Vec<Code>,
+    /// What `data` and `codes` hold, in bytes (see [`ClientConfig::max_command_data`]).
+    collected: u64,
     /// IDLE only: the caller ended it before the server accepted it.
     cancel: bool,
 }
@@ -383,6 +385,7 @@ impl Client {
             sent_at: None,
             data: Vec::new(),
             codes: Vec::new(),
+            collected: 0,
             cancel: false,
         });
         self.pump(now);
@@ -699,8 +702,8 @@ impl Client {
         match resp {
             Response::Continue(c) => self.handle_continue(now, c),
             Response::Status(s) if s.tag.is_some() => self.handle_tagged(now, s),
-            Response::Status(s) => self.handle_untagged_status(s),
-            Response::Data(d) => self.handle_data(d),
+            Response::Status(s) => self.handle_untagged_status(s, unit.len()),
+            Response::Data(d) => self.handle_data(d, unit.len()),
         }
     }
 
@@ -937,7 +940,7 @@ impl Client {
         let _ = now;
     }
 
-    fn handle_untagged_status(&mut self, s: StatusResponse) {
+    fn handle_untagged_status(&mut self, s: StatusResponse, size: usize) {
         if let Some(code) = &s.code {
             if let Code::Capability(c) = code {
                 self.set_caps(c.clone());
@@ -948,7 +951,12 @@ impl Client {
                     self.events.push_back(Event::Mailbox(u));
                 }
             }
+            let limit = self.config.max_command_data;
             if let Some(p) = self.collector_for_status() {
+                if !collect(p, size, std::mem::size_of::<Code>(), limit) {
+                    self.fail_over_limit();
+                    return;
+                }
                 p.codes.push(code.clone());
             }
         }
@@ -965,7 +973,7 @@ impl Client {
         self.commands.iter_mut().find(|p| p.phase != Phase::Queued)
     }
 
-    fn handle_data(&mut self, d: Data) {
+    fn handle_data(&mut self, d: Data, size: usize) {
         if let Data::Capability(c) = &d {
             self.set_caps(c.clone());
         }
@@ -979,14 +987,32 @@ impl Client {
                 }
             }
         }
+        let limit = self.config.max_command_data;
         if let Some(p) = self
             .commands
             .iter_mut()
             .find(|p| p.phase != Phase::Queued && collects(&p.body, &d))
         {
+            if !collect(p, size, std::mem::size_of::<Data>(), limit) {
+                self.fail_over_limit();
+                return;
+            }
             p.data.push(d.clone());
         }
         self.events.push_back(Event::Data(d));
+    }
+
+    /// A command collected more than [`ClientConfig::max_command_data`]: what it collected
+    /// is dropped and the connection fails (its commands are aborted).
+    fn fail_over_limit(&mut self) {
+        let limit = self.config.max_command_data;
+        for p in &mut self.commands {
+            if p.collected > limit {
+                p.data = Vec::new();
+                p.codes = Vec::new();
+            }
+        }
+        self.fail(ConnectionError::TooMuchData { limit });
     }
 
     fn complete_locally(&mut self, p: Pending, outcome: Outcome, text: &'static str) {
@@ -1023,6 +1049,13 @@ impl Client {
             self.events.push_back(Event::Closed(None));
         }
     }
+}
+
+/// Counts a datum of `size` bytes on the wire, held in an element of `held` bytes, against the
+/// command's `limit`; `false` once the command would hold more than the limit.
+fn collect(p: &mut Pending, size: usize, held: usize, limit: u64) -> bool {
+    p.collected = p.collected.saturating_add((size + held) as u64);
+    p.collected <= limit
 }
 
 /// The SELECT/EXAMINE summary of the model.
