@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::session::Session;
 use imap_core::ops::search::{self as s, Query};
-use imap_core::types::{SeqNum, SeqRanges, SortCriterion, Thread, Uid, UidRanges};
+use imap_core::types::{SearchReturn, SeqNum, SeqRanges, SortCriterion, Thread, Uid, UidRanges};
 
 impl Session {
     /// `UID SEARCH`: the UIDs of the messages matching `query`, as ranges (ascending when
@@ -59,6 +59,24 @@ impl Session {
     pub fn sort_seq(&mut self, criteria: &[SortCriterion], query: &Query) -> Result<Vec<SeqNum>> {
         let c = self.conn.run(query.sort_command(criteria, false))?;
         Ok(s::sorted_seqs(&c))
+    }
+
+    /// `UID SORT RETURN (returns)` (ESORT, RFC 5267 section 3), for servers that advertise
+    /// `ESORT`: `MIN`/`MAX` are the first and last UID in sort order, `ALL` is in sort order,
+    /// `COUNT` counts the matches. `None` when the server sent no ESEARCH (nothing to report).
+    ///
+    /// # Errors
+    /// As [`crate::Connection::run`].
+    pub fn esort(
+        &mut self,
+        criteria: &[SortCriterion],
+        returns: &[SearchReturn],
+        query: &Query,
+    ) -> Result<Option<s::SearchResult>> {
+        let c = self
+            .conn
+            .run(query.esort_command(criteria, returns, true))?;
+        Ok(s::esearch(&c))
     }
 
     /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`): threads of UIDs.

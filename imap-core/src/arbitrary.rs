@@ -329,6 +329,9 @@ pub fn capability() -> impl Strategy<Value = Capability> {
         Capability::Metadata,
         Capability::MetadataServer,
         Capability::Sort,
+        Capability::SortDisplay,
+        Capability::ESort,
+        Capability::Catenate,
         Capability::Utf8Accept,
         Capability::Utf8Only,
         Capability::ObjectId,
@@ -1393,12 +1396,14 @@ fn message_commands() -> BoxedStrategy<CommandBody> {
             .boxed(),
         (
             any::<bool>(),
+            option::of(vec(search_return(), 0..3)),
             vec(sort_criterion(), 1..3),
             charset(),
             vec(search_key(), 1..3),
         )
-            .prop_map(|(uid, criteria, charset, search)| C::Sort {
+            .prop_map(|(uid, returns, criteria, charset, search)| C::Sort {
                 uid,
+                returns,
                 criteria,
                 charset,
                 search,

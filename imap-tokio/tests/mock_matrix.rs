@@ -11,8 +11,8 @@ use imap_tokio::imap_core::client::{Outcome, UsageError};
 use imap_tokio::imap_core::mailbox::Update;
 use imap_tokio::imap_core::ops::search::{sort_by, sort_by_reverse};
 use imap_tokio::types::{
-    Capability, CommandBody, Date, DateTime, Flag, QuotaLimit, Section, SeqNum, SortKey,
-    StatusItem, Uid, UidSet,
+    Capability, CommandBody, Date, DateTime, Flag, QuotaLimit, SearchReturn, Section, SeqNum,
+    SortKey, StatusItem, Uid, UidSet,
 };
 use imap_tokio::{
     Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query, Security,
@@ -382,6 +382,29 @@ async fn search(s: &mut Session, [u1, u2, u3]: [Uid; 3]) {
             .await
             .unwrap(),
         vec![seq(2), seq(3)]
+    );
+    // ESORT (RFC 5267 section 3): MIN and MAX are first and last in sort order, ALL in order.
+    let r = s
+        .esort(
+            &[sort_by_reverse(SortKey::Date)],
+            &[
+                SearchReturn::Min,
+                SearchReturn::Max,
+                SearchReturn::All,
+                SearchReturn::Count,
+            ],
+            &Query::all(),
+        )
+        .await
+        .unwrap()
+        .expect("an ESEARCH");
+    assert_eq!(
+        (r.min, r.max, r.count, r.uid),
+        (Some(u3.get()), Some(u1.get()), Some(3), true)
+    );
+    assert_eq!(
+        r.numbers().collect::<Vec<_>>(),
+        [u3.get(), u2.get(), u1.get()]
     );
 
     let threads = s.thread("REFERENCES", &Query::all()).await.unwrap();

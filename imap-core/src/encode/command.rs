@@ -249,6 +249,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
         }
         C::Sort {
             uid,
+            returns,
             criteria,
             charset,
             search: keys,
@@ -257,6 +258,11 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                 w.put(b"UID ");
             }
             w.put(b"SORT ");
+            if let Some(returns) = returns {
+                w.put(b"RETURN ");
+                w.paren_list(returns, search::search_return);
+                w.sp();
+            }
             w.paren_list(criteria, search::sort_criterion);
             w.sp();
             w.charset(charset);

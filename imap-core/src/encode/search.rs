@@ -487,15 +487,38 @@ mod tests {
         assert_eq!(
             cmd(CommandBody::Sort {
                 uid: false,
+                returns: None,
                 criteria: vec![c(false, SortKey::Subject)],
                 charset: Str::from("UTF-8"),
                 search: vec![SearchKey::All],
             }),
             "a1 SORT (SUBJECT) UTF-8 ALL\r\n"
         );
+        // ESORT (RFC 5267 section 3.3).
         assert_eq!(
             cmd(CommandBody::Sort {
                 uid: true,
+                returns: Some(vec![]),
+                criteria: vec![c(true, SortKey::Date)],
+                charset: Str::from("UTF-8"),
+                search: vec![SearchKey::Undeleted],
+            }),
+            "a1 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED\r\n"
+        );
+        assert_eq!(
+            cmd(CommandBody::Sort {
+                uid: false,
+                returns: Some(vec![SearchReturn::Min, SearchReturn::Count]),
+                criteria: vec![c(false, SortKey::DisplayTo)],
+                charset: Str::from("UTF-8"),
+                search: vec![SearchKey::All],
+            }),
+            "a1 SORT RETURN (MIN COUNT) (DISPLAYTO) UTF-8 ALL\r\n"
+        );
+        assert_eq!(
+            cmd(CommandBody::Sort {
+                uid: true,
+                returns: None,
                 criteria: vec![c(true, SortKey::Arrival), c(false, SortKey::DisplayFrom)],
                 charset: Str::from("US-ASCII"),
                 search: vec![
@@ -509,6 +532,7 @@ mod tests {
             assert_eq!(
                 cmd(CommandBody::Sort {
                     uid: false,
+                    returns: None,
                     criteria: vec![c(false, *key)],
                     charset: Str::from("UTF-8"),
                     search: vec![SearchKey::All],

@@ -3,10 +3,11 @@
 use crate::client::Completion;
 use crate::parse::{ParseError, ParseOptions, parse_command};
 use crate::types::{
-    Atom, CommandBody, Date, Flag, SearchKey, SeqNum, SeqRanges, SeqSet, SortCriterion, SortKey,
-    Str, Thread, Uid, UidRanges, UidSet,
+    Atom, CommandBody, Date, ESearchData, Flag, SearchKey, SearchReturn, SeqNum, SeqRanges, SeqSet,
+    SortCriterion, SortKey, Str, Thread, Uid, UidRanges, UidSet,
 };
 use bytes::Bytes;
+use std::ops::RangeInclusive;
 
 /// Search criteria, ANDed. Build with the methods (`Query::new().unseen().from("bob")`) or
 /// parse IMAP criteria text with [`Query::parse`].
@@ -266,6 +267,25 @@ impl Query {
     pub fn sort_command(&self, criteria: &[SortCriterion], uid: bool) -> CommandBody {
         CommandBody::Sort {
             uid,
+            returns: None,
+            criteria: criteria.to_vec(),
+            charset: Str::from_static("UTF-8"),
+            search: self.keys(),
+        }
+    }
+
+    /// `[UID] SORT RETURN (returns) (criteria) UTF-8 keys`, the extended SORT of servers that
+    /// advertise `ESORT` (RFC 5267 section 3): the answer is an ESEARCH in sort order, read
+    /// with [`esearch`]. An empty `returns` asks for `ALL`.
+    pub fn esort_command(
+        &self,
+        criteria: &[SortCriterion],
+        returns: &[SearchReturn],
+        uid: bool,
+    ) -> CommandBody {
+        CommandBody::Sort {
+            uid,
+            returns: Some(returns.to_vec()),
             criteria: criteria.to_vec(),
             charset: Str::from_static("UTF-8"),
             search: self.keys(),
@@ -358,6 +378,66 @@ pub fn sorted_uids(c: &Completion) -> Vec<Uid> {
 /// The sequence numbers of a `SORT` completion, in the server's order.
 pub fn sorted_seqs(c: &Completion) -> Vec<SeqNum> {
     c.sorted().into_iter().filter_map(SeqNum::new).collect()
+}
+
+/// What an ESEARCH answered (RFC 4731 section 3.1; for an extended SORT, RFC 5267 section
+/// 3.1: `min` and `max` are the first and last in sort order and `all` is in sort order).
+/// Numbers are UIDs for the `UID` form of the command, sequence numbers otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SearchResult {
+    /// `MIN`.
+    pub min: Option<u32>,
+    /// `MAX`.
+    pub max: Option<u32>,
+    /// `COUNT`.
+    pub count: Option<u32>,
+    /// `ALL` as the server wrote it: runs in its order (an extended SORT's order), each run
+    /// ascending (RFC 5267 section 3.2). Kept as runs: a peer's `1:4294967295` is one run, never
+    /// four billion numbers. Empty when not asked for or nothing matched.
+    pub all: Vec<RangeInclusive<u32>>,
+    /// `MODSEQ` (CONDSTORE, when the criteria held a MODSEQ key).
+    pub modseq: Option<u64>,
+    /// Whether the numbers are UIDs.
+    pub uid: bool,
+}
+
+impl SearchResult {
+    /// The numbers of [`SearchResult::all`] one by one, in order (lazily: as long as the runs
+    /// are wide).
+    pub fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        self.all.iter().flat_map(|r| r.clone())
+    }
+}
+
+/// The ESEARCH result of a SEARCH or SORT with RETURN options; `None` when the server sent
+/// none (only `SAVE` was asked).
+pub fn esearch(c: &Completion) -> Option<SearchResult> {
+    let e = c.esearch()?;
+    let mut r = SearchResult {
+        uid: e.uid,
+        ..SearchResult::default()
+    };
+    for d in &e.data {
+        match d {
+            ESearchData::Min(n) => r.min = Some(*n),
+            ESearchData::Max(n) => r.max = Some(*n),
+            ESearchData::Count(n) => r.count = Some(*n),
+            ESearchData::All(set) => {
+                r.all = set
+                    .items()
+                    .iter()
+                    .map(|i| {
+                        let (a, b) = i.bounds(u32::MAX);
+                        a..=b
+                    })
+                    .collect();
+            }
+            ESearchData::ModSeq(m) => r.modseq = Some(*m),
+            _ => {}
+        }
+    }
+    Some(r)
 }
 
 /// The threads of a THREAD completion.

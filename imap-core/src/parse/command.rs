@@ -573,13 +573,23 @@ fn search(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
 
 // sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria
 // search-criteria = charset 1*(SP search-key) (RFC 5256 section 5)
-/// SORT's arguments.
+// sort =/ extended-sort ; extended-sort = ["UID" SP] "SORT" search-return-opts SP
+//   sort-criteria SP search-criteria (RFC 5267 section 6)
+/// SORT's arguments, with ESORT's `RETURN (...)`.
 fn sort(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
+    let mut look = *i;
+    let returns = if sp(&mut look).is_ok() && at_keyword(&look, "RETURN") {
+        *i = look;
+        Some(search_return_opts(i)?)
+    } else {
+        None
+    };
     let criteria = arg(i, sort_criteria)?;
     let charset = arg(i, charset)?;
     let search = arg(i, search_keys)?;
     Ok(CommandBody::Sort {
         uid,
+        returns,
         criteria,
         charset,
         search,
@@ -1433,6 +1443,8 @@ mod tests {
             "A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-MAR-2000",
             "A284 THREAD ORDEREDSUBJECT US-ASCII TEXT \"gewp\"",
             "A285 THREAD REFERENCES UTF-8 SINCE 5-MAR-2000",
+            // RFC 5267 section 3.3 (ESORT)
+            "E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk",
             // RFC 7888 (LITERAL+)
             "A001 LOGIN {11+}\r\nFRED FOOBAR {7+}\r\nfat man",
             // RFC 5464 (METADATA), in the order of its ABNF
@@ -2085,6 +2097,7 @@ mod tests {
             body(b"a SORT (REVERSE SIZE) \"US-ASCII\" (SEEN UNSEEN)\r\n"),
             CommandBody::Sort {
                 uid: false,
+                returns: None,
                 criteria: vec![SortCriterion {
                     reverse: true,
                     key: SortKey::Size
@@ -2093,12 +2106,33 @@ mod tests {
                 search: vec![SearchKey::And(vec![SearchKey::Seen, SearchKey::Unseen])],
             }
         );
-        let cases: [(&[u8], &str, usize); 5] = [
+        // ESORT (RFC 5267 section 3) and SORT=DISPLAY (RFC 5957 section 4).
+        assert_eq!(
+            body(b"a uid sort return (min max) (displayfrom reverse displayto) utf-8 all\r\n"),
+            CommandBody::Sort {
+                uid: true,
+                returns: Some(vec![SearchReturn::Min, SearchReturn::Max]),
+                criteria: vec![
+                    SortCriterion {
+                        reverse: false,
+                        key: SortKey::DisplayFrom
+                    },
+                    SortCriterion {
+                        reverse: true,
+                        key: SortKey::DisplayTo
+                    }
+                ],
+                charset: s("utf-8"),
+                search: vec![SearchKey::All],
+            }
+        );
+        let cases: [(&[u8], &str, usize); 6] = [
             (b"a SEARCH\r\n", "SP", 8),
             (b"a SEARCH FOO\r\n", "search key", 9),
             (b"a SEARCH CHARSET UTF-8\r\n", "SP", 22),
             (b"a SORT (DATE) ALL\r\n", "SP", 17),
-            (b"a SORT RETURN (ALL) (DATE) UTF-8 ALL\r\n", "(", 7),
+            (b"a SORT RETURN (ALL) UTF-8 ALL\r\n", "(", 20),
+            (b"a SORT RETURN ALL (DATE) UTF-8 ALL\r\n", "(", 14),
         ];
         for (unit, expected, offset) in cases {
             let e = err(unit);

@@ -76,6 +76,12 @@ pub enum Capability {
     MetadataServer,
     /// `SORT` (RFC 5256).
     Sort,
+    /// `SORT=DISPLAY` (RFC 5957): the DISPLAYFROM and DISPLAYTO sort keys.
+    SortDisplay,
+    /// `ESORT` (RFC 5267 section 3): SORT with RETURN options, answered by ESEARCH.
+    ESort,
+    /// `CATENATE` (RFC 4469): APPEND assembled from text and IMAP URLs.
+    Catenate,
     /// `THREAD=<algorithm>` (RFC 5256).
     Thread(Atom),
     /// `UTF8=ACCEPT` (RFC 6855 / 9755).
@@ -133,6 +139,9 @@ const PLAIN: &[(&str, Capability)] = &[
     ("METADATA", Capability::Metadata),
     ("METADATA-SERVER", Capability::MetadataServer),
     ("SORT", Capability::Sort),
+    ("SORT=DISPLAY", Capability::SortDisplay),
+    ("ESORT", Capability::ESort),
+    ("CATENATE", Capability::Catenate),
     ("UTF8=ACCEPT", Capability::Utf8Accept),
     ("UTF8=ONLY", Capability::Utf8Only),
     ("OBJECTID", Capability::ObjectId),

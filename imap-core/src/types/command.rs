@@ -187,10 +187,14 @@ pub enum CommandBody {
         /// Destination.
         mailbox: Mailbox,
     },
-    /// `[UID] SORT (criteria) charset keys` (RFC 5256).
+    /// `[UID] SORT [RETURN (...)] (criteria) charset keys` (RFC 5256; RETURN is ESORT,
+    /// RFC 5267 section 3).
     Sort {
         /// The `UID` form.
         uid: bool,
+        /// ESORT return options, answered by an ESEARCH in sort order; `None` is a plain SORT
+        /// (answered by `* SORT`), `Some(empty)` is `RETURN ()` (the same as `RETURN (ALL)`).
+        returns: Option<Vec<SearchReturn>>,
         /// Sort criteria (at least one).
         criteria: Vec<SortCriterion>,
         /// The charset.

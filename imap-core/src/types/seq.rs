@@ -220,6 +220,31 @@ impl<K: SetKey> NumSet<K> {
         Self::new(items)
     }
 
+    /// A set holding `keys` in the order given, each run of consecutive ascending numbers
+    /// written as a range: the shape of an extended SORT's `ALL` (RFC 5267 section 3.2), where
+    /// order matters and a range is always ascending (`3,2,1` stays as it is, `1,2,3` becomes
+    /// `1:3`).
+    ///
+    /// # Errors
+    /// When `keys` is empty.
+    pub fn from_ordered(keys: impl IntoIterator<Item = K>) -> Result<Self, EmptySet> {
+        let mut runs: Vec<(K, K)> = Vec::new();
+        for k in keys {
+            match runs.last_mut() {
+                Some((_, end)) if end.value().checked_add(1) == Some(k.value()) => *end = k,
+                _ => runs.push((k, k)),
+            }
+        }
+        let item = |(a, b): (K, K)| {
+            if a == b {
+                SetItem::Single(Bound::Value(a))
+            } else {
+                SetItem::Range(Bound::Value(a), Bound::Value(b))
+            }
+        };
+        Self::new(runs.into_iter().map(item).collect())
+    }
+
     /// The items, as written.
     pub fn items(&self) -> &[SetItem<K>] {
         &self.0
@@ -308,6 +333,26 @@ mod tests {
         assert_eq!(s.items().len(), 3);
         assert!(s.contains(9, 100));
         assert!(!s.contains(4, 100));
+    }
+
+    #[test]
+    fn ordered_sets_keep_their_order() {
+        let u = |v: &[u32]| v.iter().map(|&n| Uid::new(n).unwrap()).collect::<Vec<_>>();
+        let s = UidSet::from_ordered(u(&[23765, 23764, 23763, 7, 8, 9, 1])).unwrap();
+        let shape: Vec<(u32, u32)> = s.items().iter().map(|i| i.bounds(0)).collect();
+        assert_eq!(
+            shape,
+            [
+                (23765, 23765),
+                (23764, 23764),
+                (23763, 23763),
+                (7, 9),
+                (1, 1)
+            ]
+        );
+        let s = UidSet::from_ordered(u(&[4294967295, 1, 2])).unwrap();
+        assert_eq!(s.items().len(), 2);
+        assert!(UidSet::from_ordered(u(&[])).is_err());
     }
 
     #[test]

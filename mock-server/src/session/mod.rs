@@ -567,6 +567,8 @@ impl Session {
             Capability::LiteralPlus,
             Capability::Binary,
             Capability::Sort,
+            Capability::SortDisplay,
+            Capability::ESort,
             Capability::Thread(a("REFERENCES")),
             Capability::Thread(a("ORDEREDSUBJECT")),
             Capability::Utf8Accept,

@@ -348,16 +348,43 @@ impl Session {
             }
             C::Sort {
                 uid,
+                returns,
                 criteria,
                 charset,
                 search,
             } => {
                 check_charset(Some(&charset))?;
+                // RFC 4466 section 2.6.1: options no supported extension defines get BAD.
+                let known = |r: &SearchReturn| {
+                    use SearchReturn as R;
+                    matches!(r, R::Min | R::Max | R::All | R::Count | R::Save)
+                };
+                if !returns.iter().flatten().all(known) {
+                    return Err(Fail::bad("Unknown SORT return option"));
+                }
                 let sorted =
                     sel.view
                         .sort(sel.tracker.uids(), &criteria, &search, Some(&sel.saved))?;
-                let nums = sorted.iter().map(|&u| number(sel, uid, u)).collect();
-                out.push(Data::Sort { nums, modseq: None });
+                let with_modseq = has_modseq_key(&search);
+                match returns {
+                    // RFC 7162 section 3.1.9: a MODSEQ key appends the highest MODSEQ of
+                    // the messages returned.
+                    None => {
+                        let modseq = with_modseq.then(|| self_modseq(sel, &sorted)).flatten();
+                        let nums = sorted.iter().map(|&u| number(sel, uid, u)).collect();
+                        out.push(Data::Sort { nums, modseq });
+                    }
+                    Some(returns) => {
+                        let esort = esort(sel, uid, &sorted, &returns, with_modseq);
+                        out.extend(esort.map(|data| {
+                            Data::ESearch(ESearch {
+                                tag: Some(Str::from(tag.as_bytes())),
+                                uid,
+                                data,
+                            })
+                        }));
+                    }
+                }
                 ok("SORT completed")
             }
             C::Thread {
@@ -415,6 +442,57 @@ fn recent_of(sel: &Selected, uids: impl Iterator<Item = Uid>) -> HashSet<Uid> {
         .messages(&uids)
         .map(|m| m.into_iter().filter(|m| m.recent).map(|m| m.uid).collect())
         .unwrap_or_default()
+}
+
+/// The ESEARCH data of an extended SORT (ESORT, RFC 5267 section 3.1), `sorted` in sort order:
+/// MIN and MAX are the first and last message in that order, ALL lists every message in it
+/// (ascending runs as ranges, section 3.2), COUNT as in ESEARCH; `RETURN ()` means ALL. SAVE
+/// remembers the result as SEARCH's does (RFC 5182 section 2.1) and alone gives no ESEARCH
+/// (section 2.4). With a MODSEQ key, MODSEQ is the highest of the messages returned
+/// (RFC 7162 section 3.1.10, RFC 4731 section 3.2). `None`: no ESEARCH to send.
+fn esort(
+    sel: &mut Selected,
+    uid: bool,
+    sorted: &[Uid],
+    returns: &[SearchReturn],
+    with_modseq: bool,
+) -> Option<Vec<ESearchData>> {
+    let all = returns.is_empty() || returns.contains(&SearchReturn::All);
+    let want = |r: SearchReturn| returns.contains(&r);
+    let (min, max) = (sorted.first().copied(), sorted.last().copied());
+    // MIN and MAX alone (without ALL or COUNT) save and report on those messages only
+    // (RFC 5182 section 2.1, RFC 4731 section 3.2).
+    let min_max_only =
+        (want(SearchReturn::Min) || want(SearchReturn::Max)) && !all && !want(SearchReturn::Count);
+    let mut picked: Vec<Uid> = Vec::new();
+    if min_max_only {
+        picked.extend(min.filter(|_| want(SearchReturn::Min)));
+        picked.extend(max.filter(|m| want(SearchReturn::Max) && !picked.contains(m)));
+    } else {
+        picked.extend_from_slice(sorted);
+    }
+    if want(SearchReturn::Save) {
+        sel.saved = picked.clone();
+        sel.saved.sort_unstable();
+    }
+    let mut data = Vec::new();
+    let num = |u: Uid| number(sel, uid, u);
+    if let Some(m) = min.filter(|_| want(SearchReturn::Min)) {
+        data.push(ESearchData::Min(num(m)));
+    }
+    if let Some(m) = max.filter(|_| want(SearchReturn::Max)) {
+        data.push(ESearchData::Max(num(m)));
+    }
+    if all && let Ok(set) = NumSet::from_ordered(sorted.iter().map(|&u| num(u))) {
+        data.push(ESearchData::All(set));
+    }
+    if want(SearchReturn::Count) {
+        data.push(ESearchData::Count(sorted.len() as u32));
+    }
+    if with_modseq && let Some(m) = self_modseq(sel, &picked) {
+        data.push(ESearchData::ModSeq(m));
+    }
+    (returns.is_empty() || returns.iter().any(|r| *r != SearchReturn::Save)).then_some(data)
 }
 
 /// The highest MODSEQ among `uids` (the `(MODSEQ n)` of a SEARCH with a MODSEQ key).

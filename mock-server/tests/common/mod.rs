@@ -102,6 +102,23 @@ impl<S: Read + Write> Raw<S> {
     }
 }
 
+impl<S: Read + Write> Raw<S> {
+    /// Sends a raw command line (`tag line`, literals included) and returns the exchange as
+    /// text for a transcript snapshot: `C: ` before the command, `S: ` before each response
+    /// unit, CRLFs as line ends.
+    pub fn talk(&mut self, tag: &str, line: &str) -> String {
+        let from = self.received.len();
+        self.send(format!("{tag} {line}\r\n").as_bytes());
+        self.until(tag);
+        let mut out = format!("C: {tag} {}\n", line.replace("\r\n", "\n"));
+        for unit in &self.received[from..] {
+            let unit = unit.strip_suffix("\r\n").unwrap_or(unit);
+            out.push_str(&format!("S: {}\n", unit.replace("\r\n", "\n")));
+        }
+        out
+    }
+}
+
 /// The tagged status at the end of `responses`.
 pub fn tagged(responses: &[Response]) -> &StatusResponse {
     match responses.last() {

@@ -1,0 +1,73 @@
+//! Our client issuing the extensions the mock server advertises (ESORT, SORT=DISPLAY),
+//! sans-IO in memory through [`Pair`].
+
+use imap_core::ops::search::{self, Query, sort_by, sort_by_reverse};
+use imap_core::types::*;
+use imap_tests::Pair;
+use mock_server::listener::MockServer;
+use mock_server::store::Store;
+use std::time::Instant;
+
+/// Three messages whose FROM mailboxes sort differently from their display names, dated
+/// 3, 1 and 2 January.
+const MSGS: [&str; 3] = [
+    "From: \"Zoe Adams\" <zoe@example.com>\r\nDate: Wed, 3 Jan 2024 10:00:00 +0000\r\n\
+     Subject: third\r\n\r\none\r\n",
+    "From: carl@example.com\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nSubject: first\r\n\r\n\
+     two\r\n",
+    "From: \"Bea\" <yves@example.com>\r\nDate: Tue, 2 Jan 2024 10:00:00 +0000\r\n\
+     Subject: second\r\n\r\nthree\r\n",
+];
+
+fn pair() -> Pair {
+    let mut b = Store::builder().user("u", "p").mailbox("INBOX");
+    for m in MSGS {
+        b = b.message(m.as_bytes().to_vec(), &[], None);
+    }
+    let store = b.mailbox("Archive").build().expect("store");
+    let server = MockServer::builder().store(store).build().expect("server");
+    let mut p = Pair::connect(&server, Instant::now());
+    p.login_select("u", "p", "INBOX");
+    p
+}
+
+#[test]
+fn esort_and_sort_display_through_the_client() {
+    let mut p = pair();
+    let caps = p.client.capabilities();
+    assert!(caps.has(&Capability::ESort) && caps.has(&Capability::SortDisplay));
+
+    // SORT=DISPLAY: "Bea", "carl@example.com", "Zoe Adams"; FROM by mailbox: carl, yves, zoe.
+    let c = p.call(Query::all().sort_command(&[sort_by(SortKey::DisplayFrom)], true));
+    assert_eq!(
+        search::sorted_uids(&c),
+        [3, 2, 1].map(|n| Uid::new(n).unwrap())
+    );
+    let c = p.call(Query::all().sort_command(&[sort_by(SortKey::From)], true));
+    assert_eq!(
+        search::sorted_uids(&c),
+        [2, 3, 1].map(|n| Uid::new(n).unwrap())
+    );
+
+    // ESORT: the ESEARCH is in sort order, MIN/MAX first and last in it.
+    let returns = [
+        SearchReturn::Min,
+        SearchReturn::Max,
+        SearchReturn::All,
+        SearchReturn::Count,
+    ];
+    let c = p.call(Query::all().esort_command(&[sort_by_reverse(SortKey::Date)], &returns, true));
+    assert!(c.is_ok(), "{c:?}");
+    let r = search::esearch(&c).expect("an ESEARCH");
+    assert_eq!(
+        (r.min, r.max, r.count, r.uid),
+        (Some(1), Some(2), Some(3), true)
+    );
+    assert_eq!(r.all, [1..=1, 3..=3, 2..=2]);
+    assert_eq!(r.numbers().collect::<Vec<_>>(), [1, 3, 2]);
+
+    // `RETURN ()` is ALL; by sequence number.
+    let c = p.call(Query::all().esort_command(&[sort_by(SortKey::Subject)], &[], false));
+    let r = search::esearch(&c).expect("an ESEARCH");
+    assert_eq!((r.all, r.uid), (vec![2..=3, 1..=1], false));
+}
