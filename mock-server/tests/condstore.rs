@@ -43,8 +43,8 @@ fn a_command_with_modseq_enables_condstore() {
     );
 }
 
-/// Once enabled, FETCH FLAGS answers carry MODSEQ too, and so does the FLAGS a FETCH of a
-/// body adds when it sets `\Seen` (RFC 7162 section 3.2.4).
+/// Once enabled, every FETCH answer carries MODSEQ too, the FLAGS a FETCH of a body adds when
+/// it sets `\Seen` included (RFC 7162 section 3.2.4).
 #[test]
 fn fetch_answers_carry_modseq_once_enabled() {
     let srv = server_with(&[MSG, MSG]);
@@ -53,6 +53,10 @@ fn fetch_answers_carry_modseq_once_enabled() {
     assert_eq!(
         a.untagged("a2 FETCH 1 (FLAGS)"),
         ["* 1 FETCH (FLAGS (\\Recent) MODSEQ (2))"]
+    );
+    assert_eq!(
+        a.untagged("a4 FETCH 1 (UID)"),
+        ["* 1 FETCH (UID 1 MODSEQ (2))"]
     );
     assert_eq!(
         a.cmd("a3 FETCH 2 (BODY[TEXT])"),

@@ -239,8 +239,9 @@ impl Session {
                     uids.retain(|u| changed.contains(u));
                 }
                 // The MODSEQ of every FLAGS sent is remembered (see `announce`), so it is
-                // always fetched; it is shown when asked for, or with CONDSTORE on when FLAGS
-                // is (RFC 7162 section 3.2.4: the implicit `\Seen`).
+                // always fetched; it is shown when asked for, and in every FETCH once
+                // CONDSTORE is on (RFC 7162 section 3.1; 3.2.4 requires it with the implicit
+                // `\Seen` and allows it everywhere).
                 let asked_modseq = items.contains(&FetchItem::ModSeq);
                 if !asked_modseq {
                     items.push(FetchItem::ModSeq);
@@ -263,9 +264,9 @@ impl Session {
                         sel.tell(uid, m);
                     }
                     if !asked_modseq {
-                        // Not asked for: shown after the rest, with FLAGS once CONDSTORE is on.
+                        // Not asked for: shown after the rest once CONDSTORE is on.
                         data.retain(|d| !matches!(d, FetchData::ModSeq(_)));
-                        if let (true, true, Some(m)) = (condstore, has_flags, modseq) {
+                        if let (true, Some(m)) = (condstore, modseq) {
                             data.push(FetchData::ModSeq(m));
                         }
                     }
