@@ -317,6 +317,8 @@ pub fn capability() -> impl Strategy<Value = Capability> {
         Capability::ListStatus,
         Capability::ESearch,
         Capability::SearchRes,
+        Capability::Partial,
+        Capability::UidOnly,
         Capability::CondStore,
         Capability::QResync,
         Capability::LiteralPlus,
@@ -957,6 +959,8 @@ pub fn esearch_data() -> impl Strategy<Value = ESearchData> {
         u32_set().prop_map(ESearchData::All),
         any::<u32>().prop_map(ESearchData::Count),
         (1..=MAX63).prop_map(ESearchData::ModSeq),
+        (partial_range(), option::of(u32_set()))
+            .prop_map(|(range, results)| ESearchData::Partial { range, results }),
         (
             unknown_atom(),
             prop_oneof!["[1-9][0-9]{0,4}", "\\([A-Z]{1,5}\\)"]
@@ -966,6 +970,15 @@ pub fn esearch_data() -> impl Strategy<Value = ESearchData> {
                 value: Str::from(value),
             }),
     ]
+}
+
+/// A PARTIAL page (RFC 9394), from the first or the last result, bounds in either order.
+pub fn partial_range() -> impl Strategy<Value = PartialRange> {
+    (any::<bool>(), nz(), nz()).prop_map(|(from_end, first, second)| PartialRange {
+        from_end,
+        first,
+        second,
+    })
 }
 
 /// An ESEARCH response.
@@ -1121,6 +1134,9 @@ pub fn data() -> impl Strategy<Value = Data> {
         seq_num().prop_map(Data::Expunge).boxed(),
         (seq_num(), vec(fetch_data(), 1..4))
             .prop_map(|(seq, data)| Data::Fetch { seq, data })
+            .boxed(),
+        (uid(), vec(fetch_data(), 1..4))
+            .prop_map(|(uid, data)| Data::UidFetch { uid, data })
             .boxed(),
         (any::<bool>(), uid_set_no_star())
             .prop_map(|(earlier, uids)| Data::Vanished { earlier, uids })
@@ -1646,6 +1662,7 @@ mod tests {
             search_return(),
             sort_criterion(),
             esearch_data(),
+            partial_range(),
             esearch(),
             thread(),
             status_item(),

@@ -277,3 +277,55 @@ fn section8_literal_is_the_rfc_header() {
         assert!(literal.as_bytes().ends_with(b"CHARSET=US-ASCII\r\n\r\n"));
     }
 }
+
+#[test]
+fn rfc9394_partial_and_rfc9586_uidfetch_examples() {
+    use imap_core::types::{Bound, ESearchData, FetchData, Flag, PartialRange, SetItem};
+    use std::num::NonZeroU32;
+    let samples = run("rfc9394_rfc9586_examples.txt");
+    assert_eq!(samples.len(), 40);
+    let responses: Vec<&Response> = samples.iter().map(|s| &s.response).collect();
+    let nz = |n| NonZeroU32::new(n).unwrap();
+    let Response::Data(Data::ESearch(e)) = responses[0] else {
+        panic!("{:?}", responses[0])
+    };
+    assert!(e.uid);
+    let ESearchData::Partial { range, results } = &e.data[0] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        *range,
+        PartialRange {
+            from_end: true,
+            first: nz(1),
+            second: nz(100)
+        }
+    );
+    assert_eq!(range.bounds(), (1, 100));
+    assert_eq!(
+        results.as_ref().map(|r| r.items().to_vec()),
+        Some(vec![SetItem::Range(
+            Bound::Value(23665),
+            Bound::Value(23764)
+        )])
+    );
+    let Response::Data(Data::ESearch(e)) = responses[6] else {
+        panic!("{:?}", responses[6])
+    };
+    assert!(matches!(
+        &e.data[0],
+        ESearchData::Partial {
+            range: PartialRange {
+                from_end: false,
+                ..
+            },
+            results: None
+        }
+    ));
+    let Response::Data(Data::UidFetch { uid, data }) = responses[25] else {
+        panic!("{:?}", responses[25])
+    };
+    assert_eq!(uid.get(), 25996);
+    assert_eq!(data, &vec![FetchData::Flags(vec![Flag::Seen])]);
+    insta::assert_debug_snapshot!(samples);
+}

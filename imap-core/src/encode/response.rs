@@ -87,6 +87,11 @@ fn data(w: &mut Writer<'_>, d: &Data) {
             w.put(b" FETCH ");
             w.paren_list(data, fetch::fetch_data);
         }
+        Data::UidFetch { uid, data } => {
+            w.num32(uid.get());
+            w.put(b" UIDFETCH ");
+            w.paren_list(data, fetch::fetch_data);
+        }
         Data::Vanished { earlier, uids } => {
             w.put(b"VANISHED ");
             if *earlier {

@@ -230,6 +230,24 @@ pub(super) fn esearch(w: &mut Writer<'_>, e: &ESearch) {
                 w.put(b"MODSEQ ");
                 w.num(*n);
             }
+            ESearchData::Partial { range, results } => {
+                w.put(b"PARTIAL (");
+                for (k, bound) in [range.first, range.second].into_iter().enumerate() {
+                    if k == 1 {
+                        w.byte(b':');
+                    }
+                    if range.from_end {
+                        w.byte(b'-');
+                    }
+                    w.num32(bound.get());
+                }
+                w.sp();
+                match results {
+                    Some(set) => w.set(set),
+                    None => w.nil(),
+                }
+                w.byte(b')');
+            }
             ESearchData::Other { name, value } => {
                 w.atom(name);
                 w.sp();

@@ -11,10 +11,11 @@ use super::{Input, PResult};
 use crate::types::string::is_atom_char;
 use crate::types::{
     AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry, MailboxAttr,
-    Namespace, Namespaces, QuotaResource, Response, SeqNum, SimpleCode, StatusItem, StatusKind,
-    StatusResponse, StatusValue, Str, Thread, Uid,
+    Namespace, Namespaces, PartialRange, QuotaResource, Response, SeqNum, SimpleCode, StatusItem,
+    StatusKind, StatusResponse, StatusValue, Str, Thread, Uid,
 };
 use bytes::Bytes;
+use std::num::NonZeroU32;
 
 // response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
 // RFC 9051 section 9 groups them as `*(continue-req / response-data) response-done`)
@@ -530,6 +531,16 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
             seq,
             data: commit(msg_att(i))?,
         })
+    } else if is("UIDFETCH") {
+        // uidfetch-resp = uniqueid SP "UIDFETCH" SP msg-att (RFC 9586 section 4)
+        let Some(uid) = Uid::new(n) else {
+            return cut(&start, "non-zero UID");
+        };
+        sp(i)?;
+        Ok(Data::UidFetch {
+            uid,
+            data: commit(msg_att(i))?,
+        })
     } else if is("EXISTS") {
         Ok(Data::Exists(n))
     } else if is("RECENT") {
@@ -551,9 +562,8 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
 // `(\HasNoChildren \)` (home.pl's IdeaImapServer in XLIST, Foundry376/Mailspring#967, and
 // dinhvh/libetpan#403), kept as an attribute with an empty name; attributes written without
 // their backslash, `(HasNoChildren Noselect)`, read as the attributes they name; and an unquoted
-// name holding
-// spaces or backslashes, `"\\" Folder\Subfolder 1` (Lotus Notes, IndySockets/Indy#329), read
-// to the end of the line.
+// name holding spaces or backslashes, `"\\" Folder\Subfolder 1` (Lotus Notes,
+// IndySockets/Indy#329), read to the end of the line.
 fn mailbox_list(i: &mut Input<'_>) -> PResult<ListEntry> {
     let attributes = paren_list(i, |i| {
         if !(lenient(i) && peek(i) != Some(b'\\')) {
@@ -734,11 +744,59 @@ fn min_max(i: &mut Input<'_>) -> PResult<u32> {
     }
 }
 
+// ret-data-partial = "PARTIAL" SP "(" partial-range SP partial-results ")"
+// partial-range = partial-range-first / partial-range-last
+// partial-range-first = nz-number ":" nz-number
+// partial-range-last = MINUS nz-number ":" MINUS nz-number
+// partial-results = sequence-set / "NIL" (RFC 9394 section 4).
+// Tolerated: spaces inside the parentheses, and 0 as a bound (read as 1, the first result).
+fn partial(i: &mut Input<'_>) -> PResult<ESearchData> {
+    byte(i, b'(', "(")?;
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
+    let from_end = peek(i) == Some(b'-');
+    let first = partial_bound(i, from_end)?;
+    byte(i, b':', ":")?;
+    let second = partial_bound(i, from_end)?;
+    sp(i)?;
+    let results = if at_nil(i) {
+        nil(i)?;
+        None
+    } else {
+        Some(seq_set(i)?)
+    };
+    if lenient(i) {
+        take_while0(i, |b| b == b' ');
+    }
+    byte(i, b')', ")")?;
+    Ok(ESearchData::Partial {
+        range: PartialRange {
+            from_end,
+            first,
+            second,
+        },
+        results,
+    })
+}
+
+/// One bound of a `partial-range`: `nz-number`, after a `-` when counting from the end.
+fn partial_bound(i: &mut Input<'_>, from_end: bool) -> PResult<NonZeroU32> {
+    if from_end {
+        byte(i, b'-', "-")?;
+    }
+    if lenient(i) {
+        return Ok(NonZeroU32::new(number(i)?).unwrap_or(NonZeroU32::MIN));
+    }
+    nz_number(i)
+}
+
 // esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)
 // search-correlator = SP "(" "TAG" SP tag-string ")"
 // search-return-data = "MIN" SP nz-number / "MAX" SP nz-number / "ALL" SP sequence-set /
 //   "COUNT" SP number / search-ret-data-ext (RFC 4731, RFC 9051 section 9)
-// search-return-data =/ "MODSEQ" SP mod-sequence-value (RFC 7162 section 7).
+// search-return-data =/ "MODSEQ" SP mod-sequence-value (RFC 7162 section 7)
+// search-return-data =/ ret-data-partial (RFC 9394 section 4, see `partial`).
 // Tolerated: `(MODSEQ n)` in parentheses, as SEARCH writes it (reported in MailKit #323), and
 // `MIN 0` / `MAX 0` (see `min_max`).
 fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
@@ -790,6 +848,8 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
             ESearchData::All(seq_set(i)?)
         } else if is("MODSEQ") {
             ESearchData::ModSeq(modseq_value(i)?)
+        } else if is("PARTIAL") {
+            partial(i)?
         } else {
             let v = raw_value(i, 1)?;
             ESearchData::Other {
@@ -1076,5 +1136,71 @@ mod tests {
             panic!()
         };
         assert_eq!((s.tag, s.code), (None, Some(Code::Alert)));
+    }
+
+    /// RFC 9394's PARTIAL result and RFC 9586's UIDFETCH: what each mode reads and rejects.
+    #[test]
+    fn partial_and_uidfetch_in_both_modes() {
+        use crate::types::{ESearchData, PartialRange};
+        use std::num::NonZeroU32;
+        let strict = ParseOptions::strict();
+        let tolerant = ParseOptions::default();
+        let partial = |line: &[u8], opts: &ParseOptions| match parse(line, opts) {
+            Some(Response::Data(Data::ESearch(e))) => match &e.data[..] {
+                [ESearchData::Partial { range, results }] => Some((*range, results.is_some())),
+                other => panic!("{other:?}"),
+            },
+            _ => None,
+        };
+        let range = |from_end, a, b| PartialRange {
+            from_end,
+            first: NonZeroU32::new(a).unwrap(),
+            second: NonZeroU32::new(b).unwrap(),
+        };
+        for opts in [&strict, &tolerant] {
+            assert_eq!(
+                partial(b"* ESEARCH UID PARTIAL (-1:-3 5,7:9)\r\n", opts),
+                Some((range(true, 1, 3), true))
+            );
+            assert_eq!(
+                partial(b"* ESEARCH partial (500:400 NIL)\r\n", opts),
+                Some((range(false, 500, 400), false))
+            );
+            // Mixed signs, a missing set and a missing parenthesis are no partial-range.
+            for bad in [
+                &b"* ESEARCH PARTIAL (-1:3 1)\r\n"[..],
+                b"* ESEARCH PARTIAL (1:3)\r\n",
+                b"* ESEARCH PARTIAL 1:3 NIL\r\n",
+            ] {
+                assert_eq!(partial(bad, opts), None, "{}", bad.escape_ascii());
+            }
+        }
+        // Tolerated only: spaces inside the parentheses and 0 as a bound.
+        for line in [
+            &b"* ESEARCH PARTIAL ( 1:3 NIL )\r\n"[..],
+            b"* ESEARCH PARTIAL (0:3 NIL)\r\n",
+        ] {
+            assert_eq!(partial(line, &strict), None, "{}", line.escape_ascii());
+            assert_eq!(partial(line, &tolerant), Some((range(false, 1, 3), false)));
+        }
+        for opts in [&strict, &tolerant] {
+            let Some(Response::Data(Data::UidFetch { uid, data })) =
+                parse(b"* 25996 UIDFETCH (FLAGS (\\Seen))\r\n", opts)
+            else {
+                panic!()
+            };
+            assert_eq!((uid.get(), data.len()), (25996, 1));
+            assert_eq!(parse(b"* 0 UIDFETCH (FLAGS ())\r\n", opts), None);
+        }
+        let Some(Response::Status(s)) = parse(
+            b"07 BAD [UIDREQUIRED] Message numbers are not allowed\r\n",
+            &strict,
+        ) else {
+            panic!()
+        };
+        assert_eq!(
+            s.code,
+            Some(Code::Simple(crate::types::SimpleCode::UidRequired))
+        );
     }
 }

@@ -46,6 +46,10 @@ pub enum Capability {
     ESearch,
     /// `SEARCHRES` (RFC 5182).
     SearchRes,
+    /// `PARTIAL` (RFC 9394): paged SEARCH results and UID FETCH.
+    Partial,
+    /// `UIDONLY` (RFC 9586): once enabled, UIDs only, and UIDFETCH instead of FETCH.
+    UidOnly,
     /// `CONDSTORE` (RFC 7162).
     CondStore,
     /// `QRESYNC` (RFC 7162).
@@ -127,6 +131,8 @@ const PLAIN: &[(&str, Capability)] = &[
     ("LIST-STATUS", Capability::ListStatus),
     ("ESEARCH", Capability::ESearch),
     ("SEARCHRES", Capability::SearchRes),
+    ("PARTIAL", Capability::Partial),
+    ("UIDONLY", Capability::UidOnly),
     ("CONDSTORE", Capability::CondStore),
     ("QRESYNC", Capability::QResync),
     ("LITERAL+", Capability::LiteralPlus),

@@ -132,6 +132,9 @@ pub enum SimpleCode {
     UseAttr,
     /// `COMPRESSIONACTIVE` (COMPRESS).
     CompressionActive,
+    /// `UIDREQUIRED` (RFC 9586): a command used message sequence numbers once UIDONLY was
+    /// enabled.
+    UidRequired,
 }
 
 /// Wire names of [`SimpleCode`]s.
@@ -158,6 +161,7 @@ pub const SIMPLE_CODES: &[(&str, SimpleCode)] = &[
     ("UNKNOWN-CTE", SimpleCode::UnknownCte),
     ("USEATTR", SimpleCode::UseAttr),
     ("COMPRESSIONACTIVE", SimpleCode::CompressionActive),
+    ("UIDREQUIRED", SimpleCode::UidRequired),
 ];
 
 impl SimpleCode {

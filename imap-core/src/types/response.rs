@@ -9,7 +9,7 @@ use super::mailbox_data::{
     AclEntry, ListEntry, Namespaces, QuotaResource, StatusItem, StatusValue,
 };
 use super::search::{ESearch, Thread};
-use super::seq::{SeqNum, UidSet};
+use super::seq::{SeqNum, Uid, UidSet};
 use super::string::{Str, Tag};
 
 /// One server response (`response-data`, `response-tagged`, `response-fatal`,
@@ -142,6 +142,14 @@ pub enum Data {
     Fetch {
         /// The message's sequence number.
         seq: SeqNum,
+        /// Its data items.
+        data: Vec<FetchData>,
+    },
+    /// `uid UIDFETCH (...)` (RFC 9586): what `n FETCH` reports once UIDONLY is enabled, keyed
+    /// by the message's UID instead of its sequence number.
+    UidFetch {
+        /// The message's UID.
+        uid: Uid,
         /// Its data items.
         data: Vec<FetchData>,
     },

@@ -3,6 +3,7 @@
 use super::datetime::Date;
 use super::seq::{NumSet, SeqSet, UidSet};
 use super::string::{Atom, Str};
+use std::num::NonZeroU32;
 
 /// A search criterion (`search-key`, RFC 9051 section 6.4.4 plus RFC 3501, CONDSTORE, OBJECTID,
 /// SAVEDATE, WITHIN and Gmail's X-GM-* keys).
@@ -150,6 +151,14 @@ pub enum ESearchData {
     Count(u32),
     /// `MODSEQ n`.
     ModSeq(u64),
+    /// `PARTIAL (range results)` (RFC 9394): the requested page and the messages in it,
+    /// `None` for `NIL` (no message in the range).
+    Partial {
+        /// The range the client asked for, as the server echoed it.
+        range: PartialRange,
+        /// The messages of the page (sequence numbers or UIDs depending on the `UID` flag).
+        results: Option<NumSet<u32>>,
+    },
     /// Any other item: name and raw value.
     Other {
         /// The item name.
@@ -157,6 +166,28 @@ pub enum ESearchData {
         /// The raw value.
         value: Str,
     },
+}
+
+/// `partial-range` (RFC 9394 section 4): a page of search results, counted from the first
+/// result (`1:500`) or from the last (`-1:-100`). Kept as written: `500:400` is the same page
+/// as `400:500`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct PartialRange {
+    /// `partial-range-last` (`-a:-b`), counted from the last result.
+    pub from_end: bool,
+    /// The first bound, without its minus sign.
+    pub first: NonZeroU32,
+    /// The second bound, without its minus sign.
+    pub second: NonZeroU32,
+}
+
+impl PartialRange {
+    /// The bounds in increasing order, without their minus signs (for `-1:-100`, `(1, 100)`:
+    /// the last result, then back to the hundredth from the end).
+    pub fn bounds(&self) -> (u32, u32) {
+        let (a, b) = (self.first.get(), self.second.get());
+        (a.min(b), a.max(b))
+    }
 }
 
 /// An `ESEARCH` response (RFC 4731 / RFC 9051 section 7.3.4).
