@@ -353,9 +353,17 @@ impl Framer {
         self.role
     }
 
-    /// The limits given to [`Framer::new`] (the parser takes `max_depth` from here).
+    /// The limits in force: those given to [`Framer::new`] or the last
+    /// [`set_limits`](Self::set_limits) (the parser takes `max_depth` from here).
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Changes the limits from the next line or literal on (a server lifts its pre-login
+    /// limits once the client has logged in). A unit already over the new limits is refused
+    /// when its next piece is framed.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
     }
 
     /// Appends received bytes. Nothing is framed until [`next_frame`](Self::next_frame).

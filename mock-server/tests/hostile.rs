@@ -97,3 +97,122 @@ fn list_costs_the_names_listed() {
         "{bytes} bytes allocated listing everything"
     );
 }
+
+mod before_login {
+    use mock_server::listener::{ConnectionLimits, MockServer, RunningServer};
+    use mock_server::store::Store;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    fn server(limits: ConnectionLimits) -> RunningServer {
+        let store = Store::builder().user("alice", "pw").build().unwrap();
+        MockServer::builder()
+            .store(store)
+            .allow_plaintext_login(true)
+            .connection_limits(limits)
+            .start()
+            .unwrap()
+    }
+
+    /// A connection that has read its first line.
+    fn connect(server: &RunningServer) -> (BufReader<TcpStream>, String) {
+        let s = TcpStream::connect(server.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut r = BufReader::new(s);
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        (r, line)
+    }
+
+    fn send(r: &mut BufReader<TcpStream>, line: &str) -> String {
+        r.get_mut().write_all(line.as_bytes()).unwrap();
+        let tag = line.split(' ').next().unwrap();
+        let mut got = String::new();
+        while !got.lines().any(|l| l.starts_with(tag)) {
+            let mut l = String::new();
+            if r.read_line(&mut l).unwrap() == 0 {
+                break;
+            }
+            got.push_str(&l);
+        }
+        got
+    }
+
+    fn closed(r: &mut BufReader<TcpStream>) -> String {
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).unwrap();
+        rest
+    }
+
+    /// Three connections allowed from one address: a fourth drops the oldest that has not
+    /// logged in; once all have logged in, a fifth is refused.
+    #[test]
+    fn a_full_address_drops_its_oldest_pre_login_connection() {
+        let server = server(ConnectionLimits::new(100, 3));
+        let (mut c1, _) = connect(&server);
+        let (mut c2, _) = connect(&server);
+        let (mut c3, _) = connect(&server);
+        assert!(send(&mut c2, "a LOGIN alice pw\r\n").contains("a OK"));
+        let (mut c4, greeting) = connect(&server);
+        assert!(greeting.starts_with("* OK"), "{greeting}");
+        assert_eq!(closed(&mut c1), "");
+        assert!(send(&mut c3, "a LOGIN alice pw\r\n").contains("a OK"));
+        assert!(send(&mut c4, "a LOGIN alice pw\r\n").contains("a OK"));
+        let (mut c5, bye) = connect(&server);
+        assert!(bye.starts_with("* BYE [UNAVAILABLE]"), "{bye}");
+        assert_eq!(closed(&mut c5), "");
+        // The logged-in ones are untouched.
+        assert!(send(&mut c2, "b NOOP\r\n").contains("b OK"));
+    }
+
+    /// No `+` to a 64 MiB literal before login: refused at once.
+    #[test]
+    fn no_continuation_for_a_big_literal_before_login() {
+        let server = server(ConnectionLimits::default());
+        let (mut c, _) = connect(&server);
+        let reply = send(&mut c, "a LOGIN alice {67108864}\r\n");
+        assert!(!reply.contains("+ "), "{reply}");
+        assert!(
+            reply.starts_with("a NO [TOOBIG]") || reply.starts_with("a BAD"),
+            "{reply}"
+        );
+        c.get_mut().write_all(b"b LOGIN alice {2}\r\n").unwrap();
+        let mut plus = String::new();
+        c.read_line(&mut plus).unwrap();
+        assert!(plus.starts_with("+ "), "{plus}");
+    }
+
+    /// A client dribbling a byte every 20 ms is still logged out at the login deadline.
+    #[test]
+    fn dribbling_is_logged_out_at_the_login_deadline() {
+        let store = Store::builder().user("alice", "pw").build().unwrap();
+        let server = MockServer::builder()
+            .store(store)
+            .login_limits(
+                imap_core::server::ServerConfig::default().login_limits,
+                Some(Duration::from_millis(300)),
+            )
+            .start()
+            .unwrap();
+        let (mut c, _) = connect(&server);
+        let mut sent = 0;
+        let bye = loop {
+            if c.get_mut().write_all(b"x").is_err() {
+                break closed(&mut c);
+            }
+            sent += 1;
+            c.get_mut()
+                .set_read_timeout(Some(Duration::from_millis(20)))
+                .unwrap();
+            let mut l = String::new();
+            if let Ok(n) = c.read_line(&mut l)
+                && (n == 0 || l.starts_with("* BYE"))
+            {
+                break l;
+            }
+            assert!(sent < 5_000, "still connected after {sent} bytes");
+        };
+        assert!(bye.is_empty() || bye.contains("logging in"), "{bye}");
+    }
+}

@@ -85,10 +85,20 @@ pub struct ServerConfig {
     /// Log the client out (`* BYE`) after this long without input; RFC 9051 section 5.4 asks
     /// for at least 30 minutes. `None`: never.
     pub autologout: Option<Duration>,
+    /// The framing limits until [`ServerSession::set_authenticated`]: an unauthenticated
+    /// client sends LOGIN, AUTHENTICATE and a few small commands, so a large literal is refused
+    /// (no `+`) before any of its bytes are read. Clamped to `limits`.
+    pub login_limits: Limits,
+    /// Log the client out (`* BYE`) when it has not authenticated this long after connecting,
+    /// however steadily it sends: an overall deadline, not an inactivity timeout, so dribbling
+    /// a byte a second does not hold a connection. `None`: never.
+    pub login_deadline: Option<Duration>,
 }
 
 impl Default for ServerConfig {
-    /// 64 MiB literals, 1 MiB lines, depth 64, tolerant parsing, autologout after 30 minutes.
+    /// 64 MiB literals, 1 MiB lines, depth 64, tolerant parsing, autologout after 30 minutes;
+    /// before login 8 KiB literals, 64 KiB lines, depth 8, and three minutes to log in
+    /// (Dovecot's login timeout).
     fn default() -> Self {
         ServerConfig {
             limits: Limits {
@@ -99,6 +109,26 @@ impl Default for ServerConfig {
             },
             strict: false,
             autologout: Some(Duration::from_secs(30 * 60)),
+            login_limits: Limits {
+                max_line: 64 << 10,
+                max_literal: 8 << 10,
+                max_unit: 80 << 10,
+                max_depth: 8,
+            },
+            login_deadline: Some(Duration::from_secs(3 * 60)),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The limits before login: `login_limits`, none above `limits`.
+    fn pre_login_limits(&self) -> Limits {
+        let (l, max) = (&self.login_limits, &self.limits);
+        Limits {
+            max_line: l.max_line.min(max.max_line),
+            max_literal: l.max_literal.min(max.max_literal),
+            max_unit: l.max_unit.min(max.max_unit),
+            max_depth: l.max_depth.min(max.max_depth),
         }
     }
 }
@@ -156,18 +186,24 @@ pub struct ServerSession {
     /// `process` is running: responses sent from inside it must not start it again.
     processing: bool,
     last_input: Instant,
+    /// When the session was made, for `login_deadline`.
+    connected: Instant,
+    /// [`ServerSession::set_authenticated`] was called: the full limits apply and the login
+    /// deadline is over.
+    authenticated: bool,
 }
 
 impl ServerSession {
     /// A session for a new connection. Send the greeting with [`ServerSession::send`].
     pub fn new(config: ServerConfig, now: Instant) -> Self {
+        let limits = config.pre_login_limits();
         let parse_opts = ParseOptions {
             strict: config.strict,
             utf8: false,
-            max_depth: config.limits.max_depth,
+            max_depth: limits.max_depth,
         };
         ServerSession {
-            framer: Framer::new(Role::Server, config.limits),
+            framer: Framer::new(Role::Server, limits),
             config,
             parse_opts,
             encode_opts: EncodeOptions::default(),
@@ -182,6 +218,8 @@ impl ServerSession {
             closed_reported: false,
             processing: false,
             last_input: now,
+            connected: now,
+            authenticated: false,
         }
     }
 
@@ -243,8 +281,24 @@ impl ServerSession {
 
     /// Checks the autologout timer; calling it early does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.poll_timeout().is_some_and(|t| now >= t) {
+        if self.phase == Phase::Closed {
+            return;
+        }
+        if self.login_deadline().is_some_and(|t| now >= t) {
+            self.bye(None, "Autologout; too long without logging in");
+        } else if self.idle_deadline().is_some_and(|t| now >= t) {
             self.bye(None, "Autologout; idle for too long");
+        }
+    }
+
+    /// The client has authenticated (LOGIN or AUTHENTICATE succeeded): the full limits of the
+    /// configuration apply from the next command on, and the login deadline is over. Call it
+    /// before the tagged `OK`.
+    pub fn set_authenticated(&mut self) {
+        if !self.authenticated {
+            self.authenticated = true;
+            self.framer.set_limits(self.config.limits);
+            self.parse_opts.max_depth = self.config.limits.max_depth;
         }
     }
 
@@ -433,7 +487,23 @@ impl ServerSession {
         if self.phase == Phase::Closed {
             return None;
         }
+        match (self.idle_deadline(), self.login_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The inactivity deadline.
+    fn idle_deadline(&self) -> Option<Instant> {
         self.config.autologout.map(|d| self.last_input + d)
+    }
+
+    /// The overall deadline to authenticate, while not authenticated.
+    fn login_deadline(&self) -> Option<Instant> {
+        if self.authenticated {
+            return None;
+        }
+        self.config.login_deadline.map(|d| self.connected + d)
     }
 
     // ----- internals -----
@@ -1205,6 +1275,59 @@ mod tests {
         assert_eq!(p.events(), [ServerEvent::Closed]);
         assert_eq!(status(&p.responses()[0]), (None, StatusKind::Bye, None));
         assert_eq!(p.server.poll_timeout(), None);
+    }
+
+    /// Before login a 64 MiB literal gets no `+` and none of its bytes are kept; after
+    /// [`ServerSession::set_authenticated`] the full limits apply.
+    #[test]
+    fn large_literals_wait_for_login() {
+        let mut p = Pair::new();
+        p.push(b"a1 LOGIN fred {67108864}\r\n");
+        let r = p.responses();
+        assert!(
+            !r.iter().any(|r| matches!(r, Response::Continue(_))),
+            "{r:?}"
+        );
+        // Refused as any literal over the limit is ([TOOBIG]).
+        assert_eq!(status(&r[0]).1, StatusKind::No);
+        p.events();
+        p.push(b"a2 LOGIN fred {8192}\r\n");
+        assert!(matches!(p.responses()[..], [Response::Continue(_)]));
+        p.push(&[b'x'; 8192]);
+        p.push(b"\r\n");
+        assert_eq!(command_tags(&p.events()), ["a2"]);
+        p.server.set_authenticated();
+        p.ok("a2");
+        p.responses();
+        p.push(b"a3 APPEND INBOX {67108864}\r\n");
+        assert!(matches!(p.responses()[..], [Response::Continue(_)]));
+    }
+
+    /// A client that sends a byte a second never goes idle, but is logged out when the login
+    /// deadline passes; once authenticated only the inactivity timeout applies.
+    #[test]
+    fn dribbling_does_not_defeat_the_login_deadline() {
+        let mut p = Pair::new();
+        let limit = ServerConfig::default().login_deadline.unwrap();
+        let start = p.now;
+        let mut bytes = b"a1 NOOP".iter().cycle();
+        while !p.server.is_closed() {
+            p.now += Duration::from_secs(1);
+            p.server.handle_input(p.now, &[*bytes.next().unwrap()]);
+            if p.server.poll_timeout().is_some_and(|t| p.now >= t) {
+                p.server.handle_timeout(p.now);
+            }
+            assert!(p.now - start <= limit + Duration::from_secs(1));
+        }
+        let r = p.responses();
+        assert_eq!(status(r.last().unwrap()).1, StatusKind::Bye);
+
+        let mut p = Pair::new();
+        p.server.set_authenticated();
+        let idle = ServerConfig::default().autologout.unwrap();
+        assert_eq!(p.server.poll_timeout(), Some(p.now + idle));
+        p.server.handle_timeout(p.now + limit);
+        assert!(!p.server.is_closed());
     }
 
     #[test]

@@ -141,6 +141,11 @@ impl Connection {
         self.faults().write_delay
     }
 
+    /// Whether the client has logged in.
+    pub(crate) fn is_authenticated(&self) -> bool {
+        self.session.is_authenticated()
+    }
+
     /// Whether the connection is over: close the wire once every piece is written.
     pub(crate) fn is_finished(&self) -> bool {
         self.ended || self.dropped || self.session.is_aborted() || self.session.is_closed()

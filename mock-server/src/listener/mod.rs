@@ -20,12 +20,14 @@
 //! announces new mail at once, without polling) and by the session's timer. Either way the
 //! [`Session`] stays sans-IO: the listener only moves bytes and time.
 
+mod admission;
 mod conn;
 mod memory;
 mod running;
 mod tcp;
 mod tls;
 
+pub use admission::ConnectionLimits;
 pub use memory::MemoryConnection;
 pub use running::RunningServer;
 pub use tls::Certificate;
@@ -39,7 +41,7 @@ use imap_core::frame::Limits;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What every connection of a server shares.
 pub(crate) struct Shared {
@@ -48,6 +50,8 @@ pub(crate) struct Shared {
     tls: Option<Arc<rustls::ServerConfig>>,
     certificate: Option<Certificate>,
     next_conn: AtomicU64,
+    /// The live TCP connections, for the connection caps.
+    registry: Arc<admission::Registry>,
 }
 
 impl Shared {
@@ -72,6 +76,7 @@ pub struct MockServerBuilder<S = Store> {
     plain_port: u16,
     tls_port: u16,
     certificate: Option<Certificate>,
+    connection_limits: ConnectionLimits,
 }
 
 impl Default for MockServerBuilder {
@@ -85,6 +90,7 @@ impl Default for MockServerBuilder {
             plain_port: 0,
             tls_port: 0,
             certificate: None,
+            connection_limits: ConnectionLimits::default(),
         }
     }
 }
@@ -110,6 +116,7 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
             plain_port: self.plain_port,
             tls_port: self.tls_port,
             certificate: self.certificate,
+            connection_limits: self.connection_limits,
         }
     }
 
@@ -181,6 +188,22 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
+    /// Caps on TCP connections, in all and per client address (default
+    /// [`ConnectionLimits::default`]).
+    pub fn connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.connection_limits = limits;
+        self
+    }
+
+    /// Framing limits before login (the largest literal, line and command of a client that
+    /// has not authenticated; never above [`limits`](Self::limits)) and the time a client has
+    /// to log in after connecting, however steadily it sends (`None`: no deadline).
+    pub fn login_limits(mut self, limits: Limits, deadline: Option<Duration>) -> Self {
+        self.options.core.login_limits = limits;
+        self.options.core.login_deadline = deadline;
+        self
+    }
+
     /// Serve this certificate instead of a generated one.
     pub fn certificate(mut self, certificate: Certificate) -> Self {
         self.certificate = Some(certificate);
@@ -211,6 +234,7 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
                 tls,
                 certificate,
                 next_conn: AtomicU64::new(1),
+                registry: Arc::new(admission::Registry::new(self.connection_limits)),
             }),
             store: self.store,
             plain: self.plain || !self.tls,

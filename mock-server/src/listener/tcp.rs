@@ -4,6 +4,7 @@
 //! due, so ten thousand idle connections cost ten thousand small tasks, not threads.
 
 use super::Shared;
+use super::admission::{Admitted, Ticket};
 use super::conn::{Connection, Mode};
 use std::io;
 use std::net::{SocketAddr, SocketAddrV4};
@@ -42,18 +43,36 @@ pub(crate) fn listen(addr: SocketAddrV4) -> io::Result<std::net::TcpListener> {
 }
 
 /// Accepts connections for ever, each served by a task of its own.
+/// A connection over the [`ConnectionLimits`](super::ConnectionLimits) that cannot make room
+/// is told so and closed.
 pub(crate) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener, mode: Mode) {
     loop {
         match listener.accept().await {
-            Ok((stream, _)) => {
+            Ok((mut stream, peer)) => {
                 let _ = stream.set_nodelay(true);
                 let id = shared.next_conn();
-                tokio::spawn(serve(shared.clone(), stream, mode, id));
+                match shared.registry.admit(id, peer.ip()) {
+                    Some(admitted) => {
+                        tokio::spawn(serve(shared.clone(), stream, mode, id, admitted));
+                    }
+                    None => {
+                        tokio::spawn(async move {
+                            if mode != Mode::ImplicitTls {
+                                let _ = stream.write_all(REFUSED).await;
+                            }
+                            let _ =
+                                socket2::SockRef::from(&stream).shutdown(std::net::Shutdown::Both);
+                        });
+                    }
+                }
             }
             Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
         }
     }
 }
+
+/// What a connection refused for lack of room reads (plaintext ports only).
+const REFUSED: &[u8] = b"* BYE [UNAVAILABLE] Too many connections\r\n";
 
 /// What woke a connection's task.
 enum Wakeup {
@@ -67,15 +86,28 @@ enum Wakeup {
 
 /// Serves one connection until it is finished, then closes it. Dropping the task (the
 /// runtime shutting down) closes it too.
-async fn serve(shared: Arc<Shared>, mut stream: TcpStream, mode: Mode, id: u64) {
-    converse(shared, &mut stream, mode, id).await;
+async fn serve(
+    shared: Arc<Shared>,
+    mut stream: TcpStream,
+    mode: Mode,
+    id: u64,
+    admitted: Admitted,
+) {
+    converse(shared, &mut stream, mode, id, &admitted.ticket).await;
+    drop(admitted);
     // Both ways at once, as a client expects of a server that hangs up.
     let _ = socket2::SockRef::from(&stream).shutdown(std::net::Shutdown::Both);
 }
 
 /// Moves bytes, store changes and time between the socket and the connection until the
 /// connection is finished or the socket fails.
-async fn converse(shared: Arc<Shared>, stream: &mut TcpStream, mode: Mode, id: u64) {
+async fn converse(
+    shared: Arc<Shared>,
+    stream: &mut TcpStream,
+    mode: Mode,
+    id: u64,
+    ticket: &Ticket,
+) {
     let store_changed = Arc::new(Notify::new());
     let _watch = {
         let notify = store_changed.clone();
@@ -94,14 +126,19 @@ async fn converse(shared: Arc<Shared>, stream: &mut TcpStream, mode: Mode, id: u
                 return;
             }
         }
-        if conn.is_finished() {
+        if conn.is_finished() || ticket.is_evicted() {
             return;
+        }
+        if conn.is_authenticated() {
+            ticket.set_logged_in();
         }
         let deadline = conn.poll_timeout();
         let wakeup = tokio::select! {
             r = stream.readable() => Wakeup::Readable(r),
             () = store_changed.notified() => Wakeup::Store,
             () = sleep_until(deadline) => Wakeup::Timer,
+            // Dropped to make room for a newer connection: the loop ends above.
+            () = ticket.wake.notified() => Wakeup::Store,
         };
         match wakeup {
             Wakeup::Readable(Ok(())) => read(stream, &mut conn),

@@ -122,6 +122,8 @@ impl Session {
 
     fn logged_in(&mut self, account: Arc<dyn MailAccount>) -> (Option<Code>, String) {
         self.state = State::Authenticated(account);
+        // The pre-login limits and deadline end here.
+        self.core.set_authenticated();
         (
             Some(Code::Capability(self.capabilities())),
             "Logged in".into(),

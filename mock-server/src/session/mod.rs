@@ -269,6 +269,11 @@ impl Session {
         self.core.is_closed()
     }
 
+    /// Whether the client has logged in (and not logged out).
+    pub fn is_authenticated(&self) -> bool {
+        matches!(self.state, State::Authenticated(_) | State::Selected(..))
+    }
+
     /// Whether a fault asked to drop the connection now.
     pub fn is_aborted(&self) -> bool {
         self.aborted
