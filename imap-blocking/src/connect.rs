@@ -85,7 +85,8 @@ pub struct Connector {
 
 impl Connector {
     /// Implicit TLS to `host` on port 993, certificates verified against the Mozilla roots,
-    /// 30 s to connect, 5 min without any answer fails a command.
+    /// 30 s to connect, 5 min without any answer fails a command, and so does a command
+    /// not done after 30 min.
     pub fn new(host: impl Into<String>) -> Connector {
         let config = ClientConfig {
             command_timeout: Some(Duration::from_secs(300)),
@@ -191,6 +192,15 @@ impl Connector {
     /// long (`None`: wait forever).
     pub fn command_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.config.command_timeout = timeout.into();
+        self
+    }
+
+    /// The overall deadline of each command, however steadily the server sends (default 30
+    /// minutes; `None`: none). Past it the call fails with
+    /// [`imap_core::client::ConnectionError::DeadlineExceeded`], the connection is closed and
+    /// every later call fails too.
+    pub fn operation_deadline(mut self, deadline: impl Into<Option<Duration>>) -> Self {
+        self.config.operation_deadline = deadline.into();
         self
     }
 

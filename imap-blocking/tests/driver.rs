@@ -273,6 +273,29 @@ fn a_server_that_never_answers_is_an_error_not_an_empty_result() {
 }
 
 #[test]
+fn a_dribbling_server_meets_the_operation_deadline() {
+    let server = start(Options {
+        dribble: vec!["UID SEARCH".into()],
+        ..Options::default()
+    });
+    let mut s = plain(server.port)
+        .operation_deadline(Duration::from_millis(300))
+        .password("alice", "secret")
+        .login()
+        .unwrap();
+    s.select("INBOX").unwrap();
+    let err = s.search(&Query::all()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Connection(ConnectionError::DeadlineExceeded { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(s.noop().is_err(), "the connection is closed");
+}
+
+#[test]
 fn a_missing_greeting_times_out() {
     let server = start(Options {
         no_greeting: true,

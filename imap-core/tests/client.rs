@@ -744,3 +744,108 @@ fn large_literals_stream_as_chunks_with_their_message_and_item() {
     }
     assert_eq!(chunks, body.as_bytes());
 }
+
+/// A client with an overall deadline of 10 s and an inactivity timeout of 1 s.
+fn with_deadline() -> Script {
+    Script::new(ClientConfig {
+        allow_plaintext_login: true,
+        command_timeout: Some(Duration::from_secs(1)),
+        operation_deadline: Some(Duration::from_secs(10)),
+        ..ClientConfig::default()
+    })
+}
+
+#[test]
+fn a_dribbling_server_meets_the_operation_deadline() {
+    let mut s = with_deadline();
+    s.server("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    s.login();
+    let start = s.now;
+    s.send(CommandBody::Noop);
+    s.sent();
+    assert_eq!(
+        s.client.poll_timeout(),
+        Some(start + Duration::from_millis(1000))
+    );
+    // One byte every 100 ms of a line that never ends: the inactivity timeout never fires.
+    let line = b"* OK this line goes on and on";
+    let mut i = 0;
+    while !s.client.is_closed() {
+        s.now += Duration::from_millis(100);
+        s.server_bytes(&line[i % line.len()..][..1]);
+        i += 1;
+        assert!(i <= 100, "still open after {i} bytes");
+    }
+    assert_eq!(s.now, start + Duration::from_secs(10));
+    let ev = s.events();
+    let aborted = completions(&ev);
+    assert_eq!(aborted.len(), 1);
+    assert_eq!(aborted[0].outcome, Outcome::Aborted);
+    assert_eq!(
+        ev.last(),
+        Some(&Event::Closed(Some(ConnectionError::DeadlineExceeded {
+            deadline: Duration::from_secs(10)
+        })))
+    );
+    assert_eq!(
+        s.client.send(s.now, CommandBody::Noop),
+        Err(UsageError::Closed)
+    );
+    assert_eq!(s.client.poll_timeout(), None);
+}
+
+#[test]
+fn the_deadline_fires_on_the_timer_too_and_spares_idle() {
+    let mut s = with_deadline();
+    s.server("* OK [CAPABILITY IMAP4rev1 IDLE] hi\r\n");
+    s.login();
+    s.select(1);
+    s.send(CommandBody::Idle);
+    s.server("+ idling\r\n");
+    for _ in 0..30 {
+        s.advance(Duration::from_millis(900));
+        s.server("* OK still here\r\n");
+    }
+    assert!(!s.client.is_closed(), "IDLE has no overall deadline");
+    s.client.idle_done(s.now).unwrap();
+    s.sent();
+    // The server never answers DONE and keeps the inactivity timeout off with keep-alives:
+    // from DONE on, the IDLE command and the NOOP queued behind it have a deadline.
+    let start = s.now;
+    s.send(CommandBody::Noop);
+    assert!(s.client.poll_timeout() <= Some(start + Duration::from_secs(10)));
+    for _ in 0..11 {
+        s.advance(Duration::from_millis(900));
+        s.server("* OK still here\r\n");
+    }
+    s.advance(Duration::from_millis(900));
+    let ev = s.events();
+    assert!(
+        matches!(
+            ev.last(),
+            Some(Event::Closed(Some(
+                ConnectionError::DeadlineExceeded { .. }
+            )))
+        ),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_greeting_dribbled_forever_meets_the_deadline() {
+    let mut s = with_deadline();
+    let start = s.now;
+    assert_eq!(
+        s.client.poll_timeout(),
+        Some(start + Duration::from_secs(10))
+    );
+    s.advance(Duration::from_secs(5));
+    s.server("* OK ");
+    s.advance(Duration::from_secs(5));
+    assert!(matches!(
+        s.events().last(),
+        Some(Event::Closed(Some(
+            ConnectionError::DeadlineExceeded { .. }
+        )))
+    ));
+}

@@ -250,6 +250,30 @@ async fn a_server_that_never_answers_is_an_error_not_an_empty_result() {
 }
 
 #[tokio::test]
+async fn a_dribbling_server_meets_the_operation_deadline() {
+    let server = start(Options {
+        dribble: vec!["UID SEARCH".into()],
+        ..Options::default()
+    });
+    let mut s = plain(server.port)
+        .operation_deadline(Duration::from_millis(300))
+        .password("alice", "secret")
+        .login()
+        .await
+        .unwrap();
+    s.select("INBOX").await.unwrap();
+    let err = s.search(&Query::all()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Connection(ConnectionError::DeadlineExceeded { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(s.noop().await.is_err(), "the connection is closed");
+}
+
+#[tokio::test]
 async fn a_missing_greeting_times_out() {
     let server = start(Options {
         no_greeting: true,

@@ -89,6 +89,9 @@ pub struct Options {
     pub idle_push: Vec<String>,
     /// Commands answered only after this delay.
     pub delay: Vec<(String, Duration)>,
+    /// Commands answered by an untagged line that never ends, one byte every 20 ms (at most
+    /// 1,000 bytes, then the connection closes; sooner when the client leaves).
+    pub dribble: Vec<String>,
     /// Connections to accept before the thread ends.
     pub connections: usize,
     /// The password LOGIN accepts.
@@ -106,6 +109,7 @@ impl Default for Options {
             close_on: Vec::new(),
             idle_push: Vec::new(),
             delay: Vec::new(),
+            dribble: Vec::new(),
             connections: 1,
             password: "secret".into(),
         }
@@ -325,6 +329,15 @@ impl Session {
                 continue;
             }
             if self.opts.close_on.contains(&name) {
+                self.io = Io::Gone;
+                return Ok(());
+            }
+            if self.opts.dribble.contains(&name) {
+                let line = b"* OK this line goes on and on ";
+                for i in 0..1000 {
+                    self.io.write(&line[i % line.len()..][..1])?;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
                 self.io = Io::Gone;
                 return Ok(());
             }

@@ -3,6 +3,9 @@
 use crate::frame::Limits;
 use std::time::Duration;
 
+/// The default of [`ClientConfig::operation_deadline`]: 30 minutes.
+pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
 /// The default of [`ClientConfig::max_command_data`]: 1.5 GiB.
 pub const DEFAULT_MAX_COMMAND_DATA: u64 = (1 << 30) + (1 << 29);
 
@@ -25,6 +28,15 @@ pub struct ClientConfig {
     pub command_timeout: Option<Duration>,
     /// Fail the connection if no greeting arrives for this long.
     pub greeting_timeout: Option<Duration>,
+    /// The overall deadline of one command, from the moment the caller queued it to its
+    /// completion, however steadily the server sends (a server that sends one byte every
+    /// 100 ms defeats [`ClientConfig::command_timeout`], not this). It also bounds the wait
+    /// for the greeting. A running IDLE is exempt until its DONE is sent. Past it the connection fails
+    /// with [`super::ConnectionError::DeadlineExceeded`]: every pending command completes as
+    /// aborted, the connection is closed, and later calls get [`super::UsageError::Closed`].
+    /// `None`: no deadline. Default: 30 minutes ([`DEFAULT_OPERATION_DEADLINE`]); raise it
+    /// for downloads that take longer.
+    pub operation_deadline: Option<Duration>,
     /// Deliver literals longer than this as [`super::Event::LiteralChunk`]s instead of holding
     /// them in memory.
     pub stream_threshold: Option<u64>,
@@ -52,6 +64,7 @@ impl Default for ClientConfig {
             idle_liveness: None,
             command_timeout: None,
             greeting_timeout: None,
+            operation_deadline: Some(DEFAULT_OPERATION_DEADLINE),
             stream_threshold: None,
             limits: Limits::default(),
             max_command_data: DEFAULT_MAX_COMMAND_DATA,

@@ -79,6 +79,14 @@ pub enum ConnectionError {
         /// The limit, in bytes.
         limit: u64,
     },
+    /// A command (or the greeting) did not complete within
+    /// [`super::ClientConfig::operation_deadline`], however steadily the server sent; the
+    /// connection was closed.
+    #[error("no completion within the {deadline:?} deadline")]
+    DeadlineExceeded {
+        /// The deadline.
+        deadline: std::time::Duration,
+    },
     /// COMPRESS=DEFLATE data could not be inflated.
     #[error("decompression failed: {0}")]
     Compression(String),

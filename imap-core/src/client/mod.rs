@@ -22,7 +22,7 @@ mod state;
 mod stream;
 
 pub use capabilities::Capabilities;
-pub use config::{ClientConfig, DEFAULT_MAX_COMMAND_DATA};
+pub use config::{ClientConfig, DEFAULT_MAX_COMMAND_DATA, DEFAULT_OPERATION_DEADLINE};
 pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
@@ -60,6 +60,8 @@ struct Pending {
     phase: Phase,
     sasl: Option<SaslSession>,
     sent_at: Option<Instant>,
+    /// When the caller queued it: its overall deadline runs from then.
+    queued_at: Instant,
     data: Vec<Data>,
     codes: Vec<Code>,
     /// What `data` and `codes` hold, in bytes (see [`ClientConfig::max_command_data`]).
@@ -73,6 +75,8 @@ struct Idle {
     id: CommandId,
     deadline: Instant,
     done_sent: bool,
+    /// When DONE went out: the IDLE command's overall deadline runs from then.
+    done_at: Option<Instant>,
     reissue: bool,
 }
 
@@ -279,10 +283,11 @@ impl Client {
     ///
     /// # Errors
     /// [`UsageError::NotIdling`] when IDLE is not running.
-    pub fn idle_done(&mut self, _now: Instant) -> Result<(), UsageError> {
+    pub fn idle_done(&mut self, now: Instant) -> Result<(), UsageError> {
         match &mut self.idle {
             Some(idle) if !idle.done_sent => {
                 idle.done_sent = true;
+                idle.done_at = Some(now);
                 idle.reissue = false;
                 self.out.extend_from_slice(&crate::encode::encode_done());
                 Ok(())
@@ -383,6 +388,7 @@ impl Client {
             phase: Phase::Queued,
             sasl,
             sent_at: None,
+            queued_at: now,
             data: Vec::new(),
             codes: Vec::new(),
             collected: 0,
@@ -500,6 +506,9 @@ impl Client {
             None => self.framer.push(bytes),
         }
         self.process(now);
+        // A server that keeps sending keeps the driver's timer from firing: the overall
+        // deadline is checked on input too.
+        self.check_deadline(now);
     }
 
     /// The server closed the connection.
@@ -548,6 +557,7 @@ impl Client {
             }
             if now >= idle.deadline && !idle.done_sent {
                 idle.done_sent = true;
+                idle.done_at = Some(now);
                 idle.reissue = true;
                 self.out.extend_from_slice(&crate::encode::encode_done());
             }
@@ -560,8 +570,34 @@ impl Client {
             });
             if late {
                 self.fail(ConnectionError::Timeout("command"));
+                return;
             }
         }
+        self.check_deadline(now);
+    }
+
+    /// Fails the connection when a command (or the greeting) is past its overall deadline.
+    fn check_deadline(&mut self, now: Instant) {
+        if self.error.is_none()
+            && let Some(deadline) = self.next_deadline()
+            && now >= deadline
+        {
+            let deadline = self.config.operation_deadline.unwrap_or_default();
+            self.fail(ConnectionError::DeadlineExceeded { deadline });
+        }
+    }
+
+    /// The earliest overall deadline ([`ClientConfig::operation_deadline`]): of the greeting,
+    /// or of a command, counted from when the caller queued it (a running IDLE: from its
+    /// DONE).
+    fn next_deadline(&self) -> Option<Instant> {
+        let d = self.config.operation_deadline?;
+        let greeting = (self.state == ConnState::Greeting).then_some(self.created);
+        let started = self.commands.iter().filter_map(|p| match &self.idle {
+            Some(idle) if idle.id == p.id => idle.done_at,
+            _ => Some(p.queued_at),
+        });
+        greeting.into_iter().chain(started).min().map(|s| s + d)
     }
 
     // ----- outputs -----
@@ -624,6 +660,9 @@ impl Client {
                     consider(s.max(self.last_input) + ct);
                 }
             }
+        }
+        if let Some(d) = self.next_deadline() {
+            consider(d);
         }
         t
     }
@@ -766,6 +805,7 @@ impl Client {
                     id,
                     deadline: now + self.config.idle_reissue,
                     done_sent: cancel,
+                    done_at: cancel.then_some(now),
                     reissue: false,
                 });
                 self.events.push_back(Event::IdleStarted(id));
