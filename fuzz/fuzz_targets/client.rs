@@ -108,8 +108,10 @@ impl Harness {
                 messages: vec![AppendMessage {
                     flags: vec![],
                     date: None,
-                    data: format!("Subject: m{arg}\r\n\r\nbody\r\n").into(),
-                    binary: false,
+                    data: AppendData::Literal {
+                        data: format!("Subject: m{arg}\r\n\r\nbody\r\n").into(),
+                        binary: false,
+                    },
                 }],
             },
             _ => CommandBody::Logout,

@@ -401,6 +401,9 @@ pub fn code() -> impl Strategy<Value = Code> {
         Just(Code::Closed).boxed(),
         object_id().prop_map(Code::MailboxId).boxed(),
         Just(Code::TooBig).boxed(),
+        "/[A-Za-z]{1,8};UIDVALIDITY=[1-9][0-9]{0,5}/;UID=[1-9][0-9]{0,5}(/;SECTION=[1-9.A-Z]{1,8})?"
+            .prop_map(|s| Code::BadUrl(Str::from(s)))
+            .boxed(),
         "imap://[a-z]{1,8}/[A-Za-z;=]{0,8}"
             .prop_map(|s| Code::Referral(Str::from(s)))
             .boxed(),
@@ -1264,23 +1267,30 @@ pub fn list_return() -> impl Strategy<Value = ListReturn> {
     ]
 }
 
-/// One APPEND message (NUL bytes only with `binary`).
+/// One APPEND message (NUL bytes only with `binary`), a literal or CATENATE parts.
 pub fn append_message() -> impl Strategy<Value = AppendMessage> {
-    (vec(flag(), 0..3), option::of(date_time()), any::<bool>()).prop_flat_map(
-        |(flags, date, binary)| {
-            let data = if binary {
-                binary_string().boxed()
-            } else {
-                string().boxed()
-            };
-            data.prop_map(move |data| AppendMessage {
-                flags: flags.clone(),
-                date,
-                data,
-                binary,
-            })
-        },
-    )
+    (vec(flag(), 0..3), option::of(date_time()), append_data())
+        .prop_map(|(flags, date, data)| AppendMessage { flags, date, data })
+}
+
+/// APPEND data: one literal (NUL bytes only with `binary`) or CATENATE parts (RFC 4469).
+pub fn append_data() -> impl Strategy<Value = AppendData> {
+    let literal = any::<bool>().prop_flat_map(|binary| {
+        let data = if binary {
+            binary_string().boxed()
+        } else {
+            string().boxed()
+        };
+        data.prop_map(move |data| AppendData::Literal { data, binary })
+    });
+    let part = prop_oneof![
+        string().prop_map(CatPart::Text),
+        string().prop_map(CatPart::Url),
+    ];
+    prop_oneof![
+        3 => literal,
+        1 => vec(part, 1..4).prop_map(AppendData::Catenate),
+    ]
 }
 
 fn store_target() -> impl Strategy<Value = StoreTarget> {

@@ -267,8 +267,10 @@ fn synchronizing_literal_waits_for_continuation() {
         messages: vec![AppendMessage {
             flags: vec![],
             date: None,
-            data: "Subject: hi\r\n\r\nbody\r\n".into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: "Subject: hi\r\n\r\nbody\r\n".into(),
+                binary: false,
+            },
         }],
     });
     let noop = s.send(CommandBody::Noop);
@@ -296,8 +298,10 @@ fn refused_literal_fails_only_that_command() {
         messages: vec![AppendMessage {
             flags: vec![],
             date: None,
-            data: "x".repeat(100).into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: "x".repeat(100).into(),
+                binary: false,
+            },
         }],
     });
     s.send(CommandBody::Noop);

@@ -420,8 +420,10 @@ fn transcript_command_rejected_before_its_literal() {
         messages: vec![AppendMessage {
             flags: vec![Flag::Draft],
             date: None,
-            data: "x".repeat(5000).into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: "x".repeat(5000).into(),
+                binary: false,
+            },
         }],
     }));
     steps.push(Step::Send(CommandBody::Noop));

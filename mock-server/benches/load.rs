@@ -35,8 +35,8 @@
 use imap_core::client::Completion;
 use imap_core::secret::Secret;
 use imap_core::types::{
-    AppendMessage, CommandBody, FetchItem, FetchItems, Flag, Mailbox, MessageSet, SelectParams,
-    UidSet,
+    AppendData, AppendMessage, CommandBody, FetchItem, FetchItems, Flag, Mailbox, MessageSet,
+    SelectParams, UidSet,
 };
 use imap_tests::dovecot::{self, Options};
 use imap_tests::net::TcpClient;
@@ -143,8 +143,10 @@ fn populate(addr: SocketAddr) -> Result<(), String> {
         .map(|i| AppendMessage {
             flags: if i % 3 == 0 { vec![Flag::Seen] } else { vec![] },
             date: None,
-            data: message(i).into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: message(i).into(),
+                binary: false,
+            },
         })
         .collect();
     let append = CommandBody::Append {

@@ -306,8 +306,10 @@ mod tests {
                 messages: vec![imap_core::types::AppendMessage {
                     flags: vec![],
                     date: None,
-                    data: Str::from("Subject: x\r\n\r\nhi\r\n"),
-                    binary: false,
+                    data: imap_core::types::AppendData::Literal {
+                        data: Str::from("Subject: x\r\n\r\nhi\r\n"),
+                        binary: false,
+                    },
                 }],
             },
         };

@@ -83,3 +83,120 @@ fn esort() {
     ];
     insta::assert_snapshot!(t.concat());
 }
+
+/// A multipart message with a text part and an attachment.
+const MIXED: &str = "From: a@example.com\r\nSubject: with attachment\r\nMIME-Version: 1.0\r\n\
+     Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\n\
+     hello world\r\n--XX\r\nContent-Type: application/octet-stream\r\n\
+     Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--XX--\r\n";
+
+/// INBOX (UIDVALIDITY 100) holds [`MIXED`] as UID 1; Drafts (101) is empty.
+fn catenate_server(max_literal: Option<u64>) -> MockServer {
+    let store = Store::builder()
+        .uid_validity_seed(std::num::NonZeroU32::new(100).unwrap())
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .message(MIXED.as_bytes().to_vec(), &[], None)
+        .mailbox("Drafts")
+        .build()
+        .unwrap();
+    let mut b = MockServer::builder().store(store);
+    if let Some(n) = max_literal {
+        b = b.limits(imap_core::frame::Limits {
+            max_literal: n,
+            ..imap_core::frame::Limits::default()
+        });
+    }
+    b.build().unwrap()
+}
+
+fn logged_in(server: &MockServer) -> Raw<MemoryConnection> {
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv().expect("greeting");
+    c.talk("l", "LOGIN alice pw");
+    c
+}
+
+/// CATENATE (RFC 4469): APPEND builds a message from text and the parts URLs name (example 1
+/// of its appendix A: replace the text, keep the header and the attachment); a URL that names
+/// nothing gets `NO [BADURL url]` and appends nothing, in a MULTIAPPEND too.
+#[test]
+fn catenate() {
+    let server = catenate_server(None);
+    let mut c = logged_in(&server);
+    let caps = c.talk("c", "CAPABILITY");
+    assert!(caps.contains(" CATENATE"), "{caps}");
+    let text = "--XX\r\nContent-Type: text/plain\r\n\r\nnew text\r\n--XX\r\n";
+    let end = "\r\n--XX--\r\n";
+    let t = [
+        c.talk(
+            "a1",
+            &format!(
+                "APPEND Drafts (\\Draft) CATENATE \
+                 (URL \"/INBOX;UIDVALIDITY=100/;UID=1/;SECTION=HEADER\" TEXT {{{}}}\r\n{text} \
+                 URL \"/INBOX;UIDVALIDITY=100/;UID=1/;SECTION=2.MIME\" \
+                 URL \"/INBOX;UIDVALIDITY=100/;UID=1/;SECTION=2\" TEXT {{{}+}}\r\n{end})",
+                text.len(),
+                end.len()
+            ),
+        ),
+        // A part of a part, cut by PARTIAL (RFC 5092 section 6).
+        c.talk(
+            "a2",
+            "APPEND Drafts CATENATE (TEXT {9+}\r\nSubject:  \
+             URL /INBOX/;UID=1/;SECTION=1/;PARTIAL=0.5 TEXT {4+}\r\n\r\n\r\n)",
+        ),
+        // BADURL: another UIDVALIDITY, no such message, no such part, another server, not a
+        // URL; the first failing URL is named.
+        c.talk(
+            "b1",
+            "APPEND Drafts CATENATE (URL \"/INBOX;UIDVALIDITY=99/;UID=1\")",
+        ),
+        c.talk(
+            "b2",
+            "APPEND Drafts CATENATE (URL \"/INBOX/;UID=9\" URL \"/INBOX/;UID=8\")",
+        ),
+        c.talk(
+            "b3",
+            "APPEND Drafts CATENATE (URL \"/INBOX/;UID=1/;SECTION=3\")",
+        ),
+        c.talk(
+            "b4",
+            "APPEND Drafts CATENATE (URL \"imap://alice@h/INBOX/;UID=1\")",
+        ),
+        c.talk("b5", "APPEND Drafts CATENATE (URL \"/Nowhere/;UID=1\")"),
+        // MULTIAPPEND: the first message is fine, the second is not: neither is stored.
+        c.talk(
+            "m1",
+            "APPEND Drafts {5+}\r\nhello CATENATE (TEXT {2+}\r\nhi URL \"/INBOX/;UID=7\")",
+        ),
+        c.talk("m2", "STATUS Drafts (MESSAGES UIDNEXT)"),
+        c.talk("s", "EXAMINE Drafts"),
+        c.talk("f", "FETCH 1:* (FLAGS BODY[])"),
+        c.talk("i", "EXAMINE INBOX"),
+        // The catenated parts were not marked \Seen.
+        c.talk("g", "FETCH 1 FLAGS"),
+    ];
+    insta::assert_snapshot!(t.concat());
+}
+
+/// The literal limit applies to the catenated message, not to each part (RFC 4469 section
+/// 4.2): `NO [TOOBIG]`.
+#[test]
+fn catenate_too_big() {
+    let server = catenate_server(Some(150));
+    let mut c = logged_in(&server);
+    let a = "a".repeat(100);
+    let t = [
+        c.talk("t1", "APPEND Drafts CATENATE (URL \"/INBOX/;UID=1\")"),
+        c.talk(
+            "t2",
+            &format!("APPEND Drafts CATENATE (TEXT {{100+}}\r\n{a} TEXT {{100+}}\r\n{a})"),
+        ),
+        c.talk(
+            "t3",
+            &format!("APPEND Drafts CATENATE (TEXT {{100+}}\r\n{a})"),
+        ),
+    ];
+    insta::assert_snapshot!(t.concat());
+}

@@ -9,8 +9,8 @@ use imap_core::frame::{Frame, Framer, Limits, Role};
 use imap_core::parse::{ParseOptions, parse_response};
 use imap_core::secret::Secret;
 use imap_core::types::{
-    AppendMessage, Atom, Command, CommandBody, Data, Mailbox, Response, SelectParams, StatusKind,
-    StatusResponse, Str, Tag,
+    AppendData, AppendMessage, Atom, Command, CommandBody, Data, Mailbox, Response, SelectParams,
+    StatusKind, StatusResponse, Str, Tag,
 };
 use mock_server::listener::MockServer;
 use mock_server::session::Session;
@@ -143,8 +143,10 @@ fn idle_announces_on_wake() {
     let msg = AppendMessage {
         flags: vec![],
         date: None,
-        data: Str::from("Subject: two\r\n\r\n2\r\n"),
-        binary: false,
+        data: AppendData::Literal {
+            data: Str::from("Subject: two\r\n\r\n2\r\n"),
+            binary: false,
+        },
     };
     let r = b.run(
         "b",

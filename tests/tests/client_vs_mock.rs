@@ -379,8 +379,10 @@ fn append_with_literal_returns_the_uid_and_move_maps_uids() {
         messages: vec![AppendMessage {
             flags: vec![Flag::Seen],
             date: None,
-            data: message(9).into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: message(9).into(),
+                binary: false,
+            },
         }],
     });
     let (_, uids) = c.append_uid().expect("APPENDUID");

@@ -311,8 +311,10 @@ fn scenario(addr: SocketAddr) -> Report {
             messages: vec![AppendMessage {
                 flags: vec![],
                 date: None,
-                data: msgs[0].clone().into(),
-                binary: false,
+                data: AppendData::Literal {
+                    data: msgs[0].clone().into(),
+                    binary: false,
+                },
             }],
         })
         .unwrap();
@@ -355,8 +357,10 @@ fn scenario(addr: SocketAddr) -> Report {
         messages: vec![AppendMessage {
             flags: vec![Flag::Flagged],
             date: Some(date),
-            data: msgs[1].clone().into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: msgs[1].clone().into(),
+                binary: false,
+            },
         }],
     });
     ok(&c, "APPEND M2");
@@ -369,8 +373,10 @@ fn scenario(addr: SocketAddr) -> Report {
             .map(|m| AppendMessage {
                 flags: vec![],
                 date: None,
-                data: m.clone().into(),
-                binary: false,
+                data: AppendData::Literal {
+                    data: m.clone().into(),
+                    binary: false,
+                },
             })
             .collect(),
     });
@@ -580,8 +586,10 @@ fn scenario(addr: SocketAddr) -> Report {
         messages: vec![AppendMessage {
             flags: vec![],
             date: None,
-            data: msgs[5].clone().into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: msgs[5].clone().into(),
+                binary: false,
+            },
         }],
     });
     ok(&c, "APPEND M6 from the second connection");

@@ -71,3 +71,79 @@ fn esort_and_sort_display_through_the_client() {
     let r = search::esearch(&c).expect("an ESEARCH");
     assert_eq!((r.all, r.uid), (vec![2..=3, 1..=1], false));
 }
+
+/// CATENATE through the client: the APPEND is built from text and a [`PartUrl`]; the server's
+/// `NO [BADURL url]` reaches the caller typed.
+#[test]
+fn catenate_through_the_client() {
+    use imap_core::ops::messages::{appended, catenate_command};
+    use imap_core::ops::part_url::PartUrl;
+    let mut p = pair();
+    assert!(p.client.capabilities().has(&Capability::Catenate));
+    let c = p.call(CommandBody::Status {
+        mailbox: "INBOX".into(),
+        items: vec![StatusItem::UidValidity],
+    });
+    let validity = c
+        .statuses()
+        .first()
+        .and_then(|(_, items)| {
+            items.iter().find_map(|(i, v)| match (i, v) {
+                (StatusItem::UidValidity, StatusValue::Number(n)) => {
+                    std::num::NonZeroU32::new(*n as u32)
+                }
+                _ => None,
+            })
+        })
+        .expect("UIDVALIDITY");
+    let body = PartUrl::new("INBOX", validity, Uid::new(2).unwrap()).section(Section {
+        part: vec![],
+        text: Some(SectionText::Text),
+    });
+    let c = p.call(catenate_command(
+        "Archive".into(),
+        vec![
+            CatPart::Text("Subject: forwarded\r\n\r\n".into()),
+            CatPart::Url(body.to_string().into()),
+        ],
+        vec![Flag::Seen],
+        None,
+    ));
+    assert!(c.is_ok(), "{c:?}");
+    let uid = appended(&c).uid.expect("APPENDUID");
+    let c = p.call(CommandBody::Select {
+        mailbox: "Archive".into(),
+        params: Default::default(),
+    });
+    assert!(c.is_ok(), "{c:?}");
+    let c = p.call(CommandBody::Fetch {
+        set: MessageSet::Uid(UidSet::single(uid)),
+        items: FetchItems::Items(vec![FetchItem::BodySection {
+            section: Section::default(),
+            partial: None,
+            peek: true,
+        }]),
+        changed_since: None,
+        vanished: false,
+    });
+    let body = c.fetched().find_map(|f| {
+        f.data.into_iter().find_map(|d| match d {
+            FetchData::BodySection { data: Some(d), .. } => Some(d),
+            _ => None,
+        })
+    });
+    assert_eq!(
+        body.as_ref().map(|b| b.as_bytes()),
+        Some(&b"Subject: forwarded\r\n\r\ntwo\r\n"[..])
+    );
+
+    let bad = PartUrl::new("INBOX", validity, Uid::new(99).unwrap()).to_string();
+    let c = p.call(catenate_command(
+        "Archive".into(),
+        vec![CatPart::Url(bad.clone().into())],
+        vec![],
+        None,
+    ));
+    assert!(!c.is_ok());
+    assert_eq!(c.code, Some(Code::BadUrl(bad.into())));
+}

@@ -142,8 +142,10 @@ fn client_appends_under_the_bare_continuation_profile() {
         messages: vec![AppendMessage {
             flags: vec![],
             date: None,
-            data: ATTACHED.into(),
-            binary: false,
+            data: AppendData::Literal {
+                data: ATTACHED.into(),
+                binary: false,
+            },
         }],
     });
     let (_, uids) = c.append_uid().expect("APPENDUID");

@@ -73,6 +73,10 @@ pub(super) fn code(w: &mut Writer<'_>, c: &Code) {
             w.byte(b')');
         }
         Code::TooBig => w.put(b"TOOBIG"),
+        Code::BadUrl(url) => {
+            w.put(b"BADURL ");
+            w.code_text(url.as_bytes());
+        }
         Code::Referral(url) => {
             w.put(b"REFERRAL ");
             w.code_text(url.as_bytes());
@@ -221,6 +225,12 @@ mod tests {
             "* OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] x\r\n"
         );
         assert_eq!(ok(Code::TooBig), "* OK [TOOBIG] x\r\n");
+        assert_eq!(
+            ok(Code::BadUrl(Str::from(
+                "/INBOX;UIDVALIDITY=7/;UID=3/;SECTION=1"
+            ))),
+            "* OK [BADURL /INBOX;UIDVALIDITY=7/;UID=3/;SECTION=1] x\r\n"
+        );
         assert_eq!(
             ok(Code::Referral(Str::from("IMAP://user;AUTH=*@SERVER2/"))),
             "* OK [REFERRAL IMAP://user;AUTH=*@SERVER2/] x\r\n"

@@ -3,8 +3,8 @@
 use super::writer::Writer;
 use super::{fetch, mailbox_data, search};
 use crate::types::{
-    Command, CommandBody, ListReturn, ListSelect, MessageSet, MetadataDepth, QResync, SelectParams,
-    StoreKind, StoreTarget,
+    AppendData, CatPart, Command, CommandBody, ListReturn, ListSelect, MessageSet, MetadataDepth,
+    QResync, SelectParams, StoreKind, StoreTarget,
 };
 
 /// Writes one command (without the final CRLF).
@@ -140,7 +140,22 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                     w.date_time(dt);
                 }
                 w.sp();
-                w.literal(&m.data, m.binary);
+                match &m.data {
+                    AppendData::Literal { data, binary } => w.literal(data, *binary),
+                    AppendData::Catenate(parts) => {
+                        w.put(b"CATENATE ");
+                        w.paren_list(parts, |w, p| match p {
+                            CatPart::Text(t) => {
+                                w.put(b"TEXT ");
+                                w.literal(t, false);
+                            }
+                            CatPart::Url(u) => {
+                                w.put(b"URL ");
+                                w.astring(u);
+                            }
+                        });
+                    }
+                }
             }
         }
         C::Idle => w.put(b"IDLE"),
@@ -781,14 +796,18 @@ mod tests {
                     AppendMessage {
                         flags: vec![Flag::Seen],
                         date: Some(dt),
-                        data: Str::from(msg),
-                        binary: false,
+                        data: AppendData::Literal {
+                            data: Str::from(msg),
+                            binary: false,
+                        },
                     },
                     AppendMessage {
                         flags: vec![],
                         date: None,
-                        data: Str::from(&b"bin\0ary"[..]),
-                        binary: true,
+                        data: AppendData::Literal {
+                            data: Str::from(&b"bin\0ary"[..]),
+                            binary: true,
+                        },
                     },
                 ],
             },
@@ -833,8 +852,10 @@ mod tests {
                     messages: vec![AppendMessage {
                         flags: vec![],
                         date: None,
-                        data: Str::from("x"),
-                        binary: false
+                        data: AppendData::Literal {
+                            data: Str::from("x"),
+                            binary: false,
+                        },
                     }]
                 },
                 plus

@@ -194,6 +194,19 @@ pub(crate) fn ends_with_literal_marker(line: &[u8]) -> bool {
     writer::literal_marker_shape(line).is_some()
 }
 
+/// A `section-spec` (RFC 9051 section 9) without its brackets: `1.2.MIME`,
+/// `HEADER.FIELDS (To)`, empty for the whole message; what an IMAP URL's `;SECTION=` holds
+/// before percent-encoding (RFC 5092 section 9).
+pub fn encode_section_spec(section: &crate::types::Section) -> Vec<u8> {
+    let opts = EncodeOptions::default();
+    let mut w = Writer::new(&opts, Side::Client);
+    fetch::section(&mut w, section);
+    // `[spec]` and the CRLF `finish` ends every unit with.
+    let v = w.finish().to_vec();
+    let spec = v.strip_suffix(b"]\r\n").unwrap_or(&v);
+    spec.strip_prefix(b"[").unwrap_or(spec).to_vec()
+}
+
 /// `DONE\r\n`, which ends IDLE.
 pub fn encode_done() -> Bytes {
     Bytes::from_static(b"DONE\r\n")
@@ -483,8 +496,10 @@ pub(crate) mod tests {
                 messages: vec![AppendMessage {
                     flags: vec![Flag::Seen],
                     date: None,
-                    data: Str::from("Subject: hi\r\n\r\nbody\r\n"),
-                    binary: false,
+                    data: AppendData::Literal {
+                        data: Str::from("Subject: hi\r\n\r\nbody\r\n"),
+                        binary: false,
+                    },
                 }],
             },
         };

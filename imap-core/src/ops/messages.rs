@@ -4,8 +4,8 @@
 use crate::client::{Capabilities, Completion};
 use crate::mailbox::{MessageRef, SelectedMailbox, Update};
 use crate::types::{
-    AppendMessage, Capability, CommandBody, Data, DateTime, Flag, Mailbox, MessageSet, Uid,
-    UidRanges, UidSet,
+    AppendData, AppendMessage, Capability, CatPart, CommandBody, Data, DateTime, Flag, Mailbox,
+    MessageSet, Uid, UidRanges, UidSet,
 };
 use bytes::Bytes;
 use std::num::NonZeroU32;
@@ -24,8 +24,31 @@ pub fn append_command(
         messages: vec![AppendMessage {
             flags,
             date,
-            data: data.into(),
-            binary,
+            data: AppendData::Literal {
+                data: data.into(),
+                binary,
+            },
+        }],
+    }
+}
+
+/// `APPEND mailbox [(flags)] [date] CATENATE (parts)` (RFC 4469, for servers that advertise
+/// `CATENATE`): the new message is the parts joined, each a text or the bytes an IMAP URL names
+/// (build one with [`PartUrl`](super::part_url::PartUrl) and `to_string()`). The server
+/// answers `NO [BADURL url]` when a URL names nothing, `NO [TOOBIG]` when the result is too
+/// large.
+pub fn catenate_command(
+    mailbox: Mailbox,
+    parts: Vec<CatPart>,
+    flags: Vec<Flag>,
+    date: Option<DateTime>,
+) -> CommandBody {
+    CommandBody::Append {
+        mailbox,
+        messages: vec![AppendMessage {
+            flags,
+            date,
+            data: AppendData::Catenate(parts),
         }],
     }
 }

@@ -14,6 +14,7 @@
 //! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
 //! - [`info`]: NAMESPACE, QUOTA, ACL, METADATA and ID results.
 //! - [`url`]: `imap://` and `imaps://` URLs (RFC 5092).
+//! - [`part_url`]: URLs naming a message or part on the server (RFC 5092), for CATENATE.
 //! - [`date`]: INTERNALDATE to and from [`std::time::SystemTime`] (and the `time` crate with the
 //!   `time` feature).
 //!
@@ -32,6 +33,7 @@ pub mod flags;
 pub mod folders;
 pub mod info;
 pub mod messages;
+pub mod part_url;
 pub mod search;
 pub mod url;
 

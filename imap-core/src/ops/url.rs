@@ -153,20 +153,25 @@ impl std::str::FromStr for ImapUrl {
 }
 
 fn decode(s: &str) -> Result<String, UrlError> {
+    percent_decode(s).ok_or(UrlError::Encoding)
+}
+
+/// Decodes `%XX` escapes; `None` when one is invalid or the result is not UTF-8.
+pub(super) fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).ok_or(UrlError::Encoding)?;
-            out.push(u8::from_str_radix(hex, 16).map_err(|_| UrlError::Encoding)?);
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
             out.push(b[i]);
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| UrlError::Encoding)
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -21,10 +21,10 @@ use crate::excerpt::Excerpt;
 use crate::secret::Secret;
 use crate::types::string::is_atom_char;
 use crate::types::{
-    AppendMessage, Atom, Capability, Command, CommandBody, FetchItem, FetchItems, ListReturn,
-    ListSelect, MailboxAttr, MessageSet, MetadataDepth, MetadataOptions, Partial, QResync,
-    QuotaLimit, RawArgs, SectionText, SelectParams, SeqNum, StatusItem, StoreKind, StoreTarget,
-    Str, Uid,
+    AppendData, AppendMessage, Atom, Capability, CatPart, Command, CommandBody, FetchItem,
+    FetchItems, ListReturn, ListSelect, MailboxAttr, MessageSet, MetadataDepth, MetadataOptions,
+    Partial, QResync, QuotaLimit, RawArgs, SectionText, SelectParams, SeqNum, StatusItem,
+    StoreKind, StoreTarget, Str, Uid,
 };
 use crate::types::{Mailbox, Section};
 use base64::Engine as _;
@@ -513,6 +513,7 @@ fn status_atts(i: &mut Input<'_>) -> PResult<Vec<StatusItem>> {
 // append = "APPEND" SP mailbox 1*append-message (RFC 4466 section 3, RFC 3502)
 // append-message = append-opts SP append-data ; append-opts = [SP flag-list] [SP date-time]
 // append-data = literal / literal8 (RFC 4466 section 3, RFC 3516 section 4.4)
+// append-data =/ "CATENATE" SP "(" cat-part *(SP cat-part) ")" (RFC 4469 section 5)
 /// APPEND's mailbox and messages.
 fn append(i: &mut Input<'_>) -> PResult<CommandBody> {
     let mailbox = arg(i, mailbox)?;
@@ -533,22 +534,44 @@ fn append(i: &mut Input<'_>) -> PResult<CommandBody> {
         } else {
             None
         };
-        let binary = peek(i) == Some(b'~');
-        if !matches!(peek(i), Some(b'{' | b'~')) {
-            return fail(i, "literal");
-        }
-        let data = Str::new(literal(i, true)?);
-        messages.push(AppendMessage {
-            flags,
-            date,
-            data,
-            binary,
-        });
+        let data = if at_keyword(i, "CATENATE") {
+            tag_no_case(i, "CATENATE")?;
+            sp(i)?;
+            AppendData::Catenate(paren_list1(i, "cat-part", cat_part)?)
+        } else {
+            let binary = peek(i) == Some(b'~');
+            if !matches!(peek(i), Some(b'{' | b'~')) {
+                return fail(i, "literal");
+            }
+            let data = Str::new(literal(i, true)?);
+            AppendData::Literal { data, binary }
+        };
+        messages.push(AppendMessage { flags, date, data });
         if at_eol(i) {
             break;
         }
     }
     Ok(CommandBody::Append { mailbox, messages })
+}
+
+// cat-part = text-literal / url ; text-literal = "TEXT" SP literal ; url = "URL" SP astring
+// (RFC 4469 section 5)
+/// One CATENATE part.
+fn cat_part(i: &mut Input<'_>) -> PResult<CatPart> {
+    if at_keyword(i, "TEXT") {
+        tag_no_case(i, "TEXT")?;
+        sp(i)?;
+        if peek(i) != Some(b'{') {
+            return fail(i, "literal");
+        }
+        Ok(CatPart::Text(Str::new(literal(i, false)?)))
+    } else if at_keyword(i, "URL") {
+        tag_no_case(i, "URL")?;
+        sp(i)?;
+        Ok(CatPart::Url(astring(i)?))
+    } else {
+        fail(i, "TEXT or URL")
+    }
 }
 
 // search = "SEARCH" [search-return-opts] SP search-program (RFC 9051 section 9)
@@ -763,7 +786,7 @@ fn preview_mods(i: &mut Input<'_>) -> PResult<bool> {
 // section-spec = section-msgtext / (section-part ["." section-text])
 // section-text = section-msgtext / "MIME" (RFC 9051 section 9)
 /// A body section.
-fn section(i: &mut Input<'_>) -> PResult<Section> {
+pub(super) fn section(i: &mut Input<'_>) -> PResult<Section> {
     byte(i, b'[', "[")?;
     let mut section = Section::default();
     match peek(i) {
@@ -1514,6 +1537,18 @@ mod tests {
              -0800\" {{295}}\r\n{}\r\n",
             RFC3502_APPEND[0], RFC3502_APPEND[1]
         ));
+        // RFC 4469 appendix A, example 1 (CATENATE); a boundary line with its CRLFs is 42
+        // bytes, the closing one 44.
+        let b = "\r\n--------------030308070208000400050907\r\n";
+        let end = "\r\n--------------030308070208000400050907--\r\n";
+        assert_eq!((b.len(), end.len()), (42, 44));
+        u.push(format!(
+            "A003 APPEND Drafts (\\Seen \\Draft $MDNSent) CATENATE \
+             (URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=HEADER\" TEXT {{42}}\r\n{b} \
+             URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1.MIME\" \
+             URL \"/Drafts;UIDVALIDITY=385759045/;UID=20/;section=1\" TEXT {{42}}\r\n{b} \
+             URL \"/Drafts;UIDVALIDITY=385759045/;UID=30\" TEXT {{44}}\r\n{end})\r\n"
+        ));
         insta::assert_debug_snapshot!("extension_rfc_examples", table(&u, true));
     }
 
@@ -2051,22 +2086,56 @@ mod tests {
             AppendMessage {
                 flags: vec![],
                 date: None,
-                data: s("a"),
-                binary: false
+                data: AppendData::Literal {
+                    data: s("a"),
+                    binary: false,
+                },
             }
         );
         assert_eq!(messages[1].flags, vec![Flag::Seen]);
-        assert_eq!(messages[1].data, s("bc"));
+        assert_eq!(messages[1].data, AppendData::literal(s("bc")));
         assert_eq!(
             messages[2].date.map(|d: DateTime| d.to_string()),
             Some("01-Jan-2000 00:00:00 +0000".to_owned())
         );
-        assert!(messages[2].binary);
-        assert_eq!(messages[2].data.as_bytes(), b"\0");
-        let cases: [(&[u8], &str, usize); 3] = [
+        assert_eq!(
+            messages[2].data,
+            AppendData::Literal {
+                data: s("\0"),
+                binary: true
+            }
+        );
+        // CATENATE (RFC 4469 section 5), keywords in any case, with MULTIAPPEND.
+        let c = body(
+            b"a APPEND Drafts (\\Draft) catenate (url \"/Drafts;UIDVALIDITY=3/;UID=20/;section=HEADER\" \
+              TEXT {2+}\r\n\r\n URL /INBOX;UID=1) CATENATE (TEXT {1}\r\nz)\r\n",
+        );
+        let CommandBody::Append { messages, .. } = c else {
+            panic!("{c:?}")
+        };
+        assert_eq!(
+            messages.iter().map(|m| &m.data).collect::<Vec<_>>(),
+            [
+                &AppendData::Catenate(vec![
+                    CatPart::Url(s("/Drafts;UIDVALIDITY=3/;UID=20/;section=HEADER")),
+                    CatPart::Text(s("\r\n")),
+                    CatPart::Url(s("/INBOX;UID=1")),
+                ]),
+                &AppendData::Catenate(vec![CatPart::Text(s("z"))]),
+            ]
+        );
+        assert_eq!(messages[0].flags, [Flag::Draft]);
+        let cases: [(&[u8], &str, usize); 6] = [
             (b"a APPEND x\r\n", "SP", 10),
             (b"a APPEND x \"hello\"\r\n", "day", 12),
-            (b"a APPEND x CATENATE (TEXT {1}\r\na)\r\n", "literal", 11),
+            (b"a APPEND x CATENATE ()\r\n", "cat-part", 21),
+            (b"a APPEND x CATENATE (TEXT \"a\")\r\n", "literal", 26),
+            (b"a APPEND x CATENATE (TEXT ~{1}\r\na)\r\n", "literal", 26),
+            (
+                b"a APPEND x CATENATE (FILE {1}\r\na)\r\n",
+                "TEXT or URL",
+                21,
+            ),
         ];
         for (unit, expected, offset) in cases {
             let e = err(unit);

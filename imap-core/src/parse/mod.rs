@@ -185,6 +185,26 @@ pub fn parse_command(unit: &Bytes, opts: &ParseOptions) -> Result<Command, Parse
     run(unit, opts, Reading::AsWritten, command::command)
 }
 
+/// Parses a `section-spec` (RFC 9051 section 9): the text between the brackets of
+/// `BODY[...]`, such as `1.2.MIME` or `HEADER.FIELDS (To)`; empty for the whole message. An
+/// IMAP URL's `;SECTION=` holds one (RFC 5092 section 9, `enc-section` once percent-decoded).
+///
+/// # Errors
+/// When `spec` is not a section specification.
+pub fn parse_section_spec(spec: &[u8]) -> Result<crate::types::Section, ParseError> {
+    let mut unit = Vec::with_capacity(spec.len() + 2);
+    unit.push(b'[');
+    unit.extend_from_slice(spec);
+    unit.push(b']');
+    let opts = ParseOptions::default();
+    run(
+        &Bytes::from(unit),
+        &opts,
+        Reading::AsWritten,
+        command::section,
+    )
+}
+
 /// Parses a client's line during AUTHENTICATE (base64 and CRLF): the decoded response, or
 /// `None` when the client cancels the exchange with `*`. An empty line (or, tolerated, `=`) is
 /// an empty response.

@@ -211,6 +211,7 @@ fn is_known_code_name(name: &[u8]) -> bool {
         "CLOSED",
         "MAILBOXID",
         "TOOBIG",
+        "BADURL",
         "REFERRAL",
         "METADATA",
     ];
@@ -226,7 +227,9 @@ fn is_known_code_name(name: &[u8]) -> bool {
 //   resp-code-apnd / resp-code-copy / "UIDNOTSTICKY" / "UNAVAILABLE" / ... / "CLOSED" /
 //   "UNKNOWN-CTE" / atom [SP 1*<any TEXT-CHAR except "]">] (RFC 9051 section 9), plus UNSEEN
 //   (RFC 3501), HIGHESTMODSEQ/NOMODSEQ/MODIFIED (RFC 7162), MAILBOXID (RFC 8474), TOOBIG
-//   (RFC 4469), REFERRAL (RFC 2221), METADATA (RFC 5464), the RFC 5530 codes.
+//   (RFC 4469), REFERRAL (RFC 2221), METADATA (RFC 5464), the RFC 5530 codes;
+//   badurl-response-code = "BADURL" SP url-resp-text ; url-resp-text = 1*(%x01-09 / %x0B-0C /
+//   %x0E-5B / %x5D-FE) (RFC 4469 section 5).
 /// A known response code's arguments; `None` when the name is not a known code.
 fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
@@ -310,6 +313,10 @@ fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
         let id = Str::new(slice(i, id));
         byte(i, b')', ")")?;
         Code::MailboxId(id)
+    } else if is("BADURL") {
+        sp(i)?;
+        let url = take_while1(i, |b| !matches!(b, b']' | b'\r' | b'\n' | 0), "URL")?;
+        Code::BadUrl(Str::new(slice(i, url)))
     } else if is("REFERRAL") {
         sp(i)?;
         let url = take_while1(i, |b| b != b']' && b != b' ' && b > 0x20, "URL")?;

@@ -782,7 +782,7 @@ mod tests {
     use crate::encode::{Fragment, encode_command};
     use crate::parse::parse_response;
     use crate::secret::Secret;
-    use crate::types::{AppendMessage, Atom, Mailbox, SimpleCode};
+    use crate::types::{AppendData, AppendMessage, Atom, Mailbox, SimpleCode};
     use proptest::prelude::*;
 
     /// A quinn-style pair: the session, a virtual clock, and a client end that frames and
@@ -945,8 +945,10 @@ mod tests {
         let msg = AppendMessage {
             flags: vec![],
             date: None,
-            data: Str::from("Subject: hi\r\n\r\nhello\r\n"),
-            binary: false,
+            data: AppendData::Literal {
+                data: Str::from("Subject: hi\r\n\r\nhello\r\n"),
+                binary: false,
+            },
         };
         let body = CommandBody::Append {
             mailbox: Mailbox::inbox(),

@@ -63,6 +63,9 @@ pub enum Code {
     MailboxId(Str),
     /// `TOOBIG` (APPENDLIMIT, RFC 7889 uses RFC 4469's code).
     TooBig,
+    /// `BADURL url` (RFC 4469 section 4.1): the first URL of a CATENATE APPEND that could not
+    /// be used.
+    BadUrl(Str),
     /// `REFERRAL url` (RFC 2221).
     Referral(Str),
     /// `METADATA LONGENTRIES n` (RFC 5464).

@@ -388,10 +388,45 @@ pub struct AppendMessage {
     pub flags: Vec<Flag>,
     /// INTERNALDATE to set.
     pub date: Option<DateTime>,
-    /// The message bytes.
-    pub data: Str,
-    /// Sent as `literal8` (`~{n}`, BINARY) so it may hold NUL bytes.
-    pub binary: bool,
+    /// The message: one literal, or parts to catenate (CATENATE).
+    pub data: AppendData,
+}
+
+/// What an APPEND message is made of (`append-data`, RFC 4466 section 3, RFC 4469 section 5).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum AppendData {
+    /// The message bytes in one literal.
+    Literal {
+        /// The message bytes.
+        data: Str,
+        /// Sent as `literal8` (`~{n}`, BINARY) so it may hold NUL bytes.
+        binary: bool,
+    },
+    /// `CATENATE (part ...)` (RFC 4469): the message is the parts joined in order; at least
+    /// one part.
+    Catenate(Vec<CatPart>),
+}
+
+impl AppendData {
+    /// The message bytes in one ordinary literal.
+    pub fn literal(data: impl Into<Str>) -> Self {
+        AppendData::Literal {
+            data: data.into(),
+            binary: false,
+        }
+    }
+}
+
+/// One part of a CATENATE APPEND (`cat-part`, RFC 4469 section 5).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum CatPart {
+    /// `TEXT literal`: these bytes.
+    Text(Str),
+    /// `URL astring`: the bytes of a message or message part the URL names (a relative IMAP
+    /// URL, RFC 5092, such as `/INBOX;UIDVALIDITY=385759045/;UID=20/;SECTION=1.MIME`).
+    Url(Str),
 }
 
 /// How STORE changes the flags.

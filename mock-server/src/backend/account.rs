@@ -1,8 +1,11 @@
 //! [`MailAccount`]: one user's mailboxes, the operations that need no selected mailbox.
 
 use super::SelectedMailbox;
-use crate::store::{AppendUid, ListOptions, NewMessage, SelectInfo, SessionId, StoreError};
-use imap_core::types::{ListEntry, MailboxAttr, StatusItem, StatusValue};
+use crate::store::{
+    AppendUid, ListOptions, MessageSnapshot, NewMessage, SelectInfo, SessionId, StoreError,
+};
+use imap_core::types::{ListEntry, MailboxAttr, StatusItem, StatusValue, Uid};
+use std::num::NonZeroU32;
 
 /// One logged-in user's mailboxes. Names are UTF-8 (the codec has decoded modified UTF-7),
 /// with `/` as the hierarchy delimiter ([`DELIMITER`](crate::store::DELIMITER)); `INBOX` is
@@ -70,6 +73,21 @@ pub trait MailAccount: Send + Sync {
         mailbox: &str,
         messages: Vec<NewMessage>,
     ) -> Result<AppendUid, StoreError>;
+
+    /// Message `uid` of `mailbox` and the mailbox's UIDVALIDITY, for the URL parts of a
+    /// CATENATE APPEND (RFC 4469); `Ok(None)` when there is no such message. Provided: no
+    /// message can be named (every URL gets `BADURL`).
+    ///
+    /// # Errors
+    /// Unknown mailbox, or a store that does not read messages this way.
+    fn message(
+        &self,
+        mailbox: &str,
+        uid: Uid,
+    ) -> Result<Option<(NonZeroU32, MessageSnapshot)>, StoreError> {
+        let _ = (mailbox, uid);
+        Err(StoreError::Unsupported("messages named by URL".into()))
+    }
 
     /// SELECT (`read_only == false`) or EXAMINE for `session`: the session's handle on the
     /// mailbox and the SELECT data. A read-write selection takes `\Recent` for the messages

@@ -18,6 +18,7 @@ use imap_core::types::MetadataDepth;
 use imap_core::types::{
     DateTime, Flag, ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind, Uid,
 };
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 fn shared(account: Account) -> Arc<dyn MailAccount> {
@@ -202,6 +203,14 @@ impl MailAccount for Account {
         messages: Vec<NewMessage>,
     ) -> Result<AppendUid, StoreError> {
         Account::append_many(self, mailbox, messages)
+    }
+
+    fn message(
+        &self,
+        mailbox: &str,
+        uid: Uid,
+    ) -> Result<Option<(NonZeroU32, MessageSnapshot)>, StoreError> {
+        Account::message_with_validity(self, mailbox, uid)
     }
 
     fn select(

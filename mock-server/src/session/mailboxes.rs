@@ -5,8 +5,8 @@ use super::{Fail, Outcome, Selected, Session, State, ok};
 use crate::store::{ListOptions, NewMessage, Quota};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
-    Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace, Namespaces,
-    SelectParams, SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
+    AppendData, Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace,
+    Namespaces, SelectParams, SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
 };
 
 /// The mailbox name as the store knows it.
@@ -142,14 +142,32 @@ impl Session {
                 ok("STATUS completed")
             }
             C::Append { mailbox, messages } => {
+                // CATENATE (RFC 4469): every message is assembled before any is stored, so a
+                // bad URL in any of them appends none (MULTIAPPEND is all or none). The
+                // literal limit applies to the sum of the parts.
+                let limit = self
+                    .options
+                    .core
+                    .limits
+                    .max_literal
+                    .min(self.store.append_limit().unwrap_or(u64::MAX));
                 let messages = messages
                     .into_iter()
-                    .map(|m| NewMessage {
-                        raw: m.data.into_bytes(),
-                        flags: m.flags,
-                        date: m.date,
+                    .map(|m| {
+                        let raw = match m.data {
+                            AppendData::Literal { data, .. } => data.into_bytes(),
+                            AppendData::Catenate(parts) => {
+                                super::catenate::assemble(&*account, &parts, limit)?
+                            }
+                            _ => return Err(Fail::bad("Unsupported APPEND data")),
+                        };
+                        Ok(NewMessage {
+                            raw,
+                            flags: m.flags,
+                            date: m.date,
+                        })
                     })
-                    .collect();
+                    .collect::<Result<Vec<_>, Fail>>()?;
                 let r = account.append_many(&name(&mailbox)?, messages)?;
                 let uids = UidSet::from_keys(r.uids).map_err(|_| Fail::no("Nothing appended"))?;
                 Ok((

@@ -27,6 +27,7 @@
 mod acl;
 mod announce;
 mod auth;
+mod catenate;
 mod mailboxes;
 mod oauth;
 pub mod options;
@@ -583,6 +584,7 @@ impl Session {
             Capability::SaveDate,
             Capability::Preview,
             Capability::MultiAppend,
+            Capability::Catenate,
         ]);
         if self.store.as_quota().is_some() {
             v.extend([

@@ -815,12 +815,26 @@ impl Account {
     /// # Errors
     /// Unknown mailbox.
     pub fn message(&self, mailbox: &str, uid: Uid) -> Result<Option<MessageSnapshot>, StoreError> {
+        Ok(self.message_with_validity(mailbox, uid)?.map(|(_, m)| m))
+    }
+
+    /// A message as a session-less snapshot, with its mailbox's UIDVALIDITY (what an IMAP URL
+    /// checks, RFC 5092 section 6).
+    ///
+    /// # Errors
+    /// Unknown mailbox.
+    pub fn message_with_validity(
+        &self,
+        mailbox: &str,
+        uid: Uid,
+    ) -> Result<Option<(NonZeroU32, MessageSnapshot)>, StoreError> {
         let name = normalize_name(mailbox)?;
         self.with(|u, _, _, _| {
             let m = u
                 .by_name(&name)
                 .ok_or_else(|| StoreError::NonExistent(name.clone()))?;
-            Ok(m.index(uid).map(|i| m.messages[i].snapshot(None)))
+            Ok(m.index(uid)
+                .map(|i| (m.uid_validity, m.messages[i].snapshot(None))))
         })
     }
 

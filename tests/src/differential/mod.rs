@@ -152,8 +152,10 @@ fn apply(srv: &MockServer, p: &mut Pair, op: &Op, counter: &mut usize) {
                 messages: vec![AppendMessage {
                     flags: vec![],
                     date: None,
-                    data: message(1000 + *counter).into(),
-                    binary: false,
+                    data: AppendData::Literal {
+                        data: message(1000 + *counter).into(),
+                        binary: false,
+                    },
                 }],
             });
         }
