@@ -33,6 +33,13 @@ struct Args {
     /// Do not log conversations.
     #[arg(long)]
     quiet: bool,
+    /// Hold back the answer to a failed LOGIN or AUTHENTICATE this many milliseconds
+    /// (Dovecot's auth_failure_delay).
+    #[arg(long, default_value_t = 2000)]
+    auth_failure_delay_ms: u64,
+    /// Close a connection after this many failed LOGIN or AUTHENTICATE attempts (0: never).
+    #[arg(long, default_value_t = 3)]
+    max_auth_failures: u32,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -76,6 +83,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .plain_port(args.port)
         .tls_port(args.tls_port)
         .allow_plaintext_login(args.allow_plaintext_login)
+        .auth_failures(
+            std::time::Duration::from_millis(args.auth_failure_delay_ms),
+            (args.max_auth_failures > 0).then_some(args.max_auth_failures),
+        )
         .quirks(quirks);
     if !args.quiet {
         builder = builder.transcript(Transcript::with_sink(|e| eprintln!("{e}")));

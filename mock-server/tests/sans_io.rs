@@ -206,3 +206,40 @@ fn short_body_sections_are_literals() {
     );
     assert!(wire.ends_with("f OK FETCH completed\r\n"), "{wire}");
 }
+
+/// A failed LOGIN is answered only when the configured delay has passed, and nothing else
+/// is read meanwhile; the answer comes from the timer, not from more input.
+#[test]
+fn a_failed_login_is_answered_after_the_delay() {
+    let store = Store::builder().user("alice", "pw").build().unwrap();
+    let server = MockServer::builder()
+        .store(store)
+        .auth_failures(Duration::from_secs(2), None)
+        .build()
+        .unwrap();
+    let mut p = Pair::new(&server);
+    let wrong = |p: &mut Pair| {
+        p.run(
+            "a",
+            CommandBody::Login {
+                username: Str::from("alice"),
+                password: Secret::new(Str::from("wrong")),
+            },
+        )
+    };
+    assert!(wrong(&mut p).is_empty());
+    let due = p.session.poll_timeout().unwrap();
+    assert_eq!(due, p.now + Duration::from_secs(2));
+    // Pipelined input waits behind the held answer.
+    p.send(b"b NOOP\r\n");
+    assert!(p.responses().is_empty());
+    p.session.handle_timeout(due - Duration::from_millis(1));
+    assert!(p.responses().is_empty());
+    p.session.handle_timeout(due);
+    let r = p.responses();
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert!(matches!(&r[0], Response::Status(s) if s.kind == StatusKind::No));
+    assert_eq!(tagged_kind(&r), StatusKind::Ok);
+    // The right password still works, at once.
+    login(&mut p);
+}

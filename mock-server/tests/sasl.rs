@@ -248,3 +248,62 @@ fn bearer_token_exchanges() {
     let r = c.until("a1");
     assert_eq!(tagged(&r).kind, StatusKind::Ok);
 }
+
+/// The salt and iteration count a SCRAM server-first message gives for `user`.
+fn scram_salt(user: &str) -> (Vec<u8>, String) {
+    let mut c = connect();
+    c.send(b"a1 AUTHENTICATE SCRAM-SHA-256\r\n");
+    challenge(&mut c);
+    c.send(b64(format!("n,,n={user},r=clientnonce").as_bytes()).as_bytes());
+    c.send(b"\r\n");
+    let first = String::from_utf8(challenge(&mut c)).unwrap();
+    let field = |k: &str| {
+        first
+            .split(',')
+            .find_map(|f| f.strip_prefix(k))
+            .unwrap()
+            .to_owned()
+    };
+    let salt = base64::engine::general_purpose::STANDARD
+        .decode(field("s="))
+        .unwrap();
+    (salt, field("i="))
+}
+
+/// An unknown user's SCRAM answer looks like a known one's: a 16-byte salt of its own (the
+/// same on every attempt, different from another unknown user's) and the same iteration count.
+/// A fixed salt for every unknown user gave them away.
+#[test]
+fn scram_unknown_users_are_indistinguishable() {
+    let (alice, alice_i) = scram_salt("alice");
+    let (mallory, mallory_i) = scram_salt("mallory");
+    let (mallory_again, _) = scram_salt("mallory");
+    let (eve, eve_i) = scram_salt("eve");
+    assert_eq!(alice.len(), 16);
+    assert_eq!(mallory.len(), alice.len());
+    assert_eq!(mallory_i, alice_i);
+    assert_eq!(eve_i, alice_i);
+    assert_eq!(mallory, mallory_again);
+    assert_ne!(mallory, eve);
+}
+
+/// The third failed attempt on a connection is answered, then the connection is closed.
+#[test]
+fn three_failures_close_the_connection() {
+    let mut c = connect();
+    for tag in ["a1", "a2"] {
+        let r = c.run(tag, "LOGIN alice wrong");
+        assert_eq!(tagged(&r).code, auth_failed());
+    }
+    c.send(b"a3 AUTHENTICATE PLAIN\r\n");
+    challenge(&mut c);
+    c.send(b64(b"\0alice\0wrong").as_bytes());
+    c.send(b"\r\n");
+    let r = c.until("a3");
+    assert_eq!(tagged(&r).code, auth_failed());
+    assert!(
+        matches!(c.recv(), Some(Response::Status(s)) if s.kind == StatusKind::Bye),
+        "no BYE after the third failure"
+    );
+    assert_eq!(c.recv(), None);
+}

@@ -62,6 +62,28 @@ impl ScramCredentials {
         Ok(ScramCredentials::new(password, &salt, iterations))
     }
 
+    /// Made-up credentials for a user who does not exist, so that the exchange goes on and fails
+    /// at the proof like a wrong password (RFC 5802 section 9). The salt (16 bytes, as
+    /// [`ScramCredentials::with_random_salt`] makes them) and the keys are HMAC-SHA-256 of the
+    /// user name under `secret`, a random secret of the server: one unknown user always sees
+    /// the same salt, two see different ones, and the iteration count is the one given (use the
+    /// real users'), so the answer does not tell whether the user exists. No PBKDF2 is run, and
+    /// no proof matches keys that come from no password.
+    pub fn unknown_user(secret: &[u8], username: &str, iterations: u32) -> Self {
+        let derive = |label: &[u8]| {
+            let mut data = label.to_vec();
+            data.push(0);
+            data.extend_from_slice(username.as_bytes());
+            hmac(secret, &data)
+        };
+        ScramCredentials {
+            salt: derive(b"salt")[..16].to_vec(),
+            iterations: iterations.max(1),
+            stored_key: Secret::new(derive(b"stored key")),
+            server_key: Secret::new(derive(b"server key")),
+        }
+    }
+
     /// The salt.
     pub fn salt(&self) -> &[u8] {
         &self.salt

@@ -204,6 +204,14 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
+    /// Failed LOGIN and AUTHENTICATE: how long each answer is held back, and after how many
+    /// on one connection it closes (`None`: never). Default: no delay, closed after 3.
+    pub fn auth_failures(mut self, delay: Duration, max: Option<u32>) -> Self {
+        self.options.auth_failure_delay = delay;
+        self.options.max_auth_failures = max;
+        self
+    }
+
     /// Serve this certificate instead of a generated one.
     pub fn certificate(mut self, certificate: Certificate) -> Self {
         self.certificate = Some(certificate);

@@ -207,7 +207,13 @@ mod tests {
         s.write_all(b"a1 CAPABILITY\r\n").unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 1024];
-        while !String::from_utf8_lossy(&got).contains("a1 OK") {
+        // The whole tagged line: a read may end inside it.
+        let answered = |got: &[u8]| {
+            let text = String::from_utf8_lossy(got);
+            text.split_once("a1 OK")
+                .is_some_and(|(_, rest)| rest.contains("\r\n"))
+        };
+        while !answered(&got) {
             let n = s.read(&mut buf).unwrap();
             assert_ne!(n, 0, "closed early");
             got.extend_from_slice(&buf[..n]);

@@ -21,8 +21,9 @@ use crate::backend::MailAccount;
 use crate::store::StoreError;
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Server, SaslServerError, ScramCredentials, ScramServer};
-use imap_core::types::{Atom, Code, SimpleCode, Str, Tag};
+use imap_core::types::{Atom, Code, SimpleCode, StatusKind, Str, Tag};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// Where an exchange in progress is.
 pub(crate) enum Exchange {
@@ -57,18 +58,44 @@ pub(crate) struct Sasl {
 /// The host name in a CRAM-MD5 challenge.
 const CRAM_MD5_HOST: &str = "mock-server.invalid";
 
-/// The made-up SCRAM keys for every unknown user: derived once per process, so that probing
-/// user names (or fuzzing) does not cost a PBKDF2 each time. A test server need not hide which
-/// users exist behind per-user salts.
-fn unknown_user_credentials() -> &'static ScramCredentials {
-    static KEYS: OnceLock<ScramCredentials> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        ScramCredentials::new(
-            "\0no such user\0",
-            b"mock-server unknown user",
-            ScramCredentials::DEFAULT_ITERATIONS,
-        )
-    })
+/// Made-up SCRAM keys for an unknown user: a salt and keys derived from the user name under a
+/// random secret of this process ([`ScramCredentials::unknown_user`]), with the real users'
+/// iteration count, so the server-first message looks the same whether or not the user exists
+/// (a fixed salt for every unknown user told them apart). No PBKDF2 per probe.
+fn unknown_user_credentials(user: &str) -> ScramCredentials {
+    static SECRET: OnceLock<[u8; 32]> = OnceLock::new();
+    let secret = SECRET.get_or_init(|| {
+        let mut s = [0u8; 32];
+        // Without OS randomness the secret is the process's own hashing keys.
+        if getrandom::fill(&mut s).is_err() {
+            use std::hash::{BuildHasher, RandomState};
+            for (i, chunk) in s.chunks_mut(8).enumerate() {
+                chunk.copy_from_slice(&RandomState::new().hash_one(i).to_le_bytes());
+            }
+        }
+        s
+    });
+    ScramCredentials::unknown_user(secret, user, ScramCredentials::DEFAULT_ITERATIONS)
+}
+
+/// A failed authentication's tagged answer, held until `until`.
+pub(crate) struct Delayed {
+    pub until: Instant,
+    tag: Tag,
+    fail: Fail,
+    /// The attempt was one too many: `* BYE` follows the answer.
+    disconnect: bool,
+}
+
+/// Whether a tagged failure is a refused LOGIN or AUTHENTICATE (wrong credentials, unknown
+/// user, refused authorization identity).
+pub(crate) fn is_auth_failure(f: &Fail) -> bool {
+    matches!(
+        f.code,
+        Some(Code::Simple(
+            SimpleCode::AuthenticationFailed | SimpleCode::AuthorizationFailed
+        ))
+    )
 }
 
 fn b64(s: impl AsRef<[u8]>) -> String {
@@ -90,6 +117,45 @@ fn refused(mechanism: &str, e: &SaslServerError) -> Fail {
 }
 
 impl Session {
+    /// A failed LOGIN or AUTHENTICATE: counted, answered after
+    /// [`auth_failure_delay`](super::SessionOptions::auth_failure_delay), and after
+    /// [`max_auth_failures`](super::SessionOptions::max_auth_failures) of them the connection
+    /// is closed with `* BYE`.
+    pub(crate) fn auth_failed(&mut self, tag: Tag, fail: Fail) {
+        self.auth_failures = self.auth_failures.saturating_add(1);
+        let disconnect = self
+            .options
+            .max_auth_failures
+            .is_some_and(|max| self.auth_failures >= max);
+        let delayed = Delayed {
+            until: self.now + self.options.auth_failure_delay,
+            tag,
+            fail,
+            disconnect,
+        };
+        if self.options.auth_failure_delay.is_zero() {
+            self.answer_failure(delayed);
+        } else {
+            self.delayed = Some(delayed);
+        }
+    }
+
+    /// Sends a held failure once its delay is over.
+    pub(crate) fn release_delayed(&mut self, now: Instant) {
+        if self.delayed.as_ref().is_some_and(|d| now >= d.until)
+            && let Some(d) = self.delayed.take()
+        {
+            self.answer_failure(d);
+        }
+    }
+
+    fn answer_failure(&mut self, d: Delayed) {
+        self.respond_now(d.tag, Err(d.fail));
+        if d.disconnect {
+            self.untagged(StatusKind::Bye, None, "Too many authentication failures");
+        }
+    }
+
     fn login_allowed(&self) -> Result<(), Fail> {
         self.not_yet_authenticated()?;
         if self.secure || self.options.allow_plaintext_login {
@@ -250,7 +316,7 @@ impl Session {
                         .store
                         .as_sasl()
                         .and_then(|s| s.scram_credentials(&who.username))
-                        .unwrap_or_else(|| unknown_user_credentials().clone());
+                        .unwrap_or_else(|| unknown_user_credentials(&who.username));
                     match server.server_first(&credentials) {
                         Ok(first) => Ok(Some((Exchange::ScramFinal(server, who.username), first))),
                         Err(e) => Err(refused(scram, &e)),

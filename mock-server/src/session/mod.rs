@@ -98,6 +98,12 @@ pub struct Session {
     encode_opts: EncodeOptions,
     /// Output already rewritten for the quirk profile, before what the core still holds.
     pending: Vec<u8>,
+    /// The time of the latest input or timer call (the session is sans-IO).
+    now: Instant,
+    /// Failed LOGIN and AUTHENTICATE attempts so far.
+    auth_failures: u32,
+    /// A failed authentication's answer, held back until its delay is over.
+    delayed: Option<auth::Delayed>,
 }
 
 impl std::fmt::Debug for Session {
@@ -246,6 +252,9 @@ impl Session {
             aborted: false,
             encode_opts: EncodeOptions::default(),
             pending: Vec::new(),
+            now,
+            auth_failures: 0,
+            delayed: None,
         };
         let (code, text) = match s.options.quirks {
             Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
@@ -310,6 +319,7 @@ impl Session {
 
     /// Bytes from the client.
     pub fn handle_input(&mut self, now: Instant, data: &[u8]) {
+        self.now = now;
         self.core.handle_input(now, data);
         self.drain();
     }
@@ -321,15 +331,21 @@ impl Session {
         self.state = State::Logout;
     }
 
-    /// Autologout check.
+    /// Autologout check, and the end of a failed authentication's delay.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = now;
+        self.release_delayed(now);
         self.core.handle_timeout(now);
         self.drain();
     }
 
     /// When [`Session::handle_timeout`] is due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.core.poll_timeout()
+        let delayed = self.delayed.as_ref().map(|d| d.until);
+        match (self.core.poll_timeout(), delayed) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The store changed: during IDLE, announce it now.
@@ -491,6 +507,15 @@ impl Session {
     }
 
     fn respond(&mut self, tag: Tag, outcome: Outcome) {
+        let outcome = match outcome {
+            Err(f) if auth::is_auth_failure(&f) => return self.auth_failed(tag, f),
+            outcome => outcome,
+        };
+        self.respond_now(tag, outcome);
+    }
+
+    /// Sends a tagged response at once.
+    fn respond_now(&mut self, tag: Tag, outcome: Outcome) {
         let (kind, code, text) = match outcome {
             Ok((code, text)) => (StatusKind::Ok, code, text),
             Err(f) => (f.kind, f.code, f.text),

@@ -118,6 +118,13 @@ pub struct SessionOptions {
     /// `Store::add_oauth_token`. Bearer tokens are credentials sent as they are, so they are
     /// gated like PLAIN (TLS or `allow_plaintext_login`).
     pub oauth: bool,
+    /// How long the answer to a failed LOGIN or AUTHENTICATE is held back (nothing else is
+    /// read meanwhile), so guessing passwords costs the guesser time. Zero by default, for
+    /// tests; the binary waits 2 seconds, as Dovecot's `auth_failure_delay`.
+    pub auth_failure_delay: Duration,
+    /// After this many failed LOGIN and AUTHENTICATE attempts on one connection, the last
+    /// answer is followed by `* BYE` and the connection closes. `None`: never.
+    pub max_auth_failures: Option<u32>,
 }
 
 impl Default for SessionOptions {
@@ -131,6 +138,8 @@ impl Default for SessionOptions {
             transcript: None,
             sasl_nonce: None,
             oauth: false,
+            auth_failure_delay: Duration::ZERO,
+            max_auth_failures: Some(3),
         }
     }
 }
