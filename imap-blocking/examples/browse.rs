@@ -6,6 +6,7 @@
 
 mod common;
 
+use imap_blocking::imap_core::terminal::{escaped, escaped_text};
 use imap_blocking::types::{Section, Uid, UidSet};
 use imap_blocking::{FetchQuery, Query, outline};
 
@@ -13,7 +14,7 @@ fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();
     let Some(folder) = args.first() else {
         for f in session.folders()? {
-            println!("{}", f.name);
+            println!("{}", escaped(&f.name.to_string()));
         }
         return session.logout();
     };
@@ -30,8 +31,8 @@ fn main() -> imap_blocking::Result<()> {
             for (uid, m) in msgs.iter().rev() {
                 println!(
                     "{uid:>8}  {:<30}  {}",
-                    m.header_value("From").unwrap_or_default(),
-                    m.header_value("Subject").unwrap_or_default()
+                    escaped(&m.header_value("From").unwrap_or_default()),
+                    escaped(&m.header_value("Subject").unwrap_or_default())
                 );
             }
         }
@@ -42,7 +43,7 @@ fn main() -> imap_blocking::Result<()> {
         None => {
             println!("--- header ---");
             for (name, value) in m.headers() {
-                println!("{name}: {value}");
+                println!("{}: {}", escaped(&name), escaped(&value));
             }
             println!("--- structure ---");
             if let Some(bs) = &m.body_structure {
@@ -52,10 +53,10 @@ fn main() -> imap_blocking::Result<()> {
                         "{}{:<8} {:<28} {:>8} {} {}",
                         "  ".repeat(p.depth),
                         path.join("."),
-                        p.mime_type,
+                        escaped(&p.mime_type),
                         p.size,
-                        p.encoding,
-                        p.filename.unwrap_or_default()
+                        escaped(&p.encoding),
+                        escaped(&p.filename.unwrap_or_default())
                     );
                 }
             }
@@ -71,7 +72,7 @@ fn main() -> imap_blocking::Result<()> {
                 &FetchQuery::new().section(section.clone(), None),
             )?;
             if let Some(text) = msgs.get(&uid).and_then(|m| m.section(&section)) {
-                println!("{}", String::from_utf8_lossy(text));
+                println!("{}", escaped_text(&String::from_utf8_lossy(text)));
             }
         }
     }

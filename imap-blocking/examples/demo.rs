@@ -5,6 +5,7 @@
 
 use imap_blocking::imap_core::mailbox::Update;
 use imap_blocking::imap_core::ops::fetch::{FetchQuery, outline};
+use imap_blocking::imap_core::terminal::escaped;
 use imap_blocking::imap_core::types::{Data, Flag, Section, SectionText, Uid, UidSet};
 use imap_blocking::{Connector, ListOptions, Security, TlsOptions};
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER, demo_store};
@@ -44,7 +45,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|a| format!("\\{}", a.name()))
             .collect();
-        println!("  {:<12} {}", f.name.display_name(), attrs.join(" "));
+        println!(
+            "  {:<12} {}",
+            escaped(&f.name.display_name()),
+            escaped(&attrs.join(" "))
+        );
     }
 
     // 3. A mailbox summary.
@@ -67,12 +72,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             uid,
             m.seq,
             m.size.unwrap_or(0),
-            m.subject()
-                .unwrap_or_default()
-                .chars()
-                .take(40)
-                .collect::<String>(),
-            flags.join(" ")
+            escaped(
+                &m.subject()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(40)
+                    .collect::<String>()
+            ),
+            escaped(&flags.join(" "))
         );
     }
     if messages.len() > 8 {
@@ -107,9 +114,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  {}{:<10} {:<28} {:>7} bytes {}",
             "  ".repeat(p.depth),
             path,
-            p.mime_type,
+            escaped(&p.mime_type),
             p.size,
-            p.filename.as_deref().unwrap_or("")
+            escaped(p.filename.as_deref().unwrap_or(""))
         );
     }
     if let Some(text) = parts.iter().find(|p| p.mime_type == "text/plain") {

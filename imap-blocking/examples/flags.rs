@@ -4,6 +4,7 @@
 
 mod common;
 
+use imap_blocking::imap_core::terminal::escaped;
 use imap_blocking::types::Flag;
 use imap_blocking::{Query, format_flags};
 
@@ -18,7 +19,9 @@ fn main() -> imap_blocking::Result<()> {
     let show = |label: &str, flags: &imap_blocking::FlagMap| {
         println!(
             "{label:<22} {}",
-            format_flags(flags.get(&uid).map(Vec::as_slice).unwrap_or(&[]))
+            escaped(&format_flags(
+                flags.get(&uid).map(Vec::as_slice).unwrap_or(&[])
+            ))
         );
     };
     show("before", &session.flags(uid)?);

@@ -6,6 +6,7 @@ mod common;
 
 use imap_blocking::ListOptions;
 use imap_blocking::imap_core::ops::folders::default_status_items;
+use imap_blocking::imap_core::terminal::escaped;
 
 fn main() -> imap_blocking::Result<()> {
     let (mut session, _) = common::login();
@@ -34,8 +35,8 @@ fn main() -> imap_blocking::Result<()> {
         println!(
             "{}{:<30} {:<40} {}{}",
             "  ".repeat(f.depth()),
-            f.leaf(),
-            attrs.join(" "),
+            escaped(&f.leaf()),
+            escaped(&attrs.join(" ")),
             if f.subscribed { "[subscribed] " } else { "" },
             counts
         );

@@ -6,6 +6,7 @@
 mod common;
 
 use imap_blocking::FetchQuery;
+use imap_blocking::imap_core::terminal::escaped;
 
 fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();
@@ -19,7 +20,7 @@ fn main() -> imap_blocking::Result<()> {
     println!("{} messages match {criteria:?}", uids.len());
     if let Some(set) = uids.to_set() {
         for (uid, m) in session.fetch(&set, &FetchQuery::new().envelope())? {
-            println!("{uid:>8}  {}", m.subject().unwrap_or_default());
+            println!("{uid:>8}  {}", escaped(&m.subject().unwrap_or_default()));
         }
     }
     session.logout()

@@ -4,6 +4,8 @@
 
 mod common;
 
+use imap_blocking::imap_core::terminal::escaped;
+
 fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();
     let folder = args.first().map(String::as_str).unwrap_or("INBOX");
@@ -16,7 +18,10 @@ fn main() -> imap_blocking::Result<()> {
     println!("  uidnext       {:?}", s.uid_next);
     println!("  highestmodseq {:?}", s.highest_modseq);
     println!("  read-only     {}", s.read_only);
-    println!("  flags         {}", imap_blocking::format_flags(&s.flags));
+    println!(
+        "  flags         {}",
+        escaped(&imap_blocking::format_flags(&s.flags))
+    );
     println!("  permanent     {:?}", s.permanent_flags);
     session.logout()
 }

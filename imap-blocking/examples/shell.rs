@@ -19,6 +19,7 @@
 //! `cargo run -p imap-blocking --example shell -- --host localhost --port 1143 --no-ssl -u alice`
 
 use clap::Parser;
+use imap_blocking::imap_core::terminal::{escaped, escaped_text};
 use imap_blocking::types::{SeqNum, Uid, UidSet};
 use imap_blocking::{Connector, FetchQuery, Query, Security, Session, format_flags, parse_flags};
 use std::io::{BufRead, Write};
@@ -215,7 +216,11 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
                     .iter()
                     .map(|a| format!("\\{}", a.name()))
                     .collect();
-                println!("{:<40} {}", f.name, attrs.join(" "));
+                println!(
+                    "{:<40} {}",
+                    escaped(&f.name.to_string()),
+                    escaped(&attrs.join(" "))
+                );
             }
         }
         "status" => println!("{:?}", session.folder_status(arg)?),
@@ -230,18 +235,20 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
         "headers" => {
             let m = session.fetch_one(uid(rest.first())?, &FetchQuery::new().header())?;
             for (k, v) in m.headers() {
-                println!("{k}: {v}");
+                println!("{}: {}", escaped(&k), escaped(&v));
             }
         }
         "body" => {
-            session.download(uid(rest.first())?, &mut std::io::stdout())?;
+            // Into memory first: the raw message must not reach the terminal.
+            let mut message = Vec::new();
+            session.download(uid(rest.first())?, &mut message)?;
+            println!("{}", escaped_text(&String::from_utf8_lossy(&message)));
         }
         "flags" => {
             let u = uid(rest.first())?;
-            println!(
-                "{}",
-                format_flags(session.flags(u)?.get(&u).map(Vec::as_slice).unwrap_or(&[]))
-            );
+            let flags = session.flags(u)?;
+            let flags = format_flags(flags.get(&u).map(Vec::as_slice).unwrap_or(&[]));
+            println!("{}", escaped(&flags));
         }
         "add-flags" | "remove-flags" | "set-flags" => {
             let u = uid(rest.first())?;
@@ -251,10 +258,8 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
                 "remove-flags" => session.remove_flags(u, &flags)?,
                 _ => session.set_flags(u, &flags)?,
             };
-            println!(
-                "{}",
-                format_flags(now.get(&u).map(Vec::as_slice).unwrap_or(&[]))
-            );
+            let flags = format_flags(now.get(&u).map(Vec::as_slice).unwrap_or(&[]));
+            println!("{}", escaped(&flags));
         }
         "delete" => session.delete(uid(rest.first())?)?,
         "expunge" => {
@@ -296,7 +301,7 @@ fn run(session: &mut Session, line: &str) -> Result<bool, Box<dyn std::error::Er
             let all = session.search(&Query::all())?;
             if let Some(set) = all.to_set() {
                 for (u, m) in session.fetch(&set, &FetchQuery::new().envelope())? {
-                    println!("{u:>8} {}", m.subject().unwrap_or_default());
+                    println!("{u:>8} {}", escaped(&m.subject().unwrap_or_default()));
                 }
             }
             let _ = UidSet::all();
@@ -321,7 +326,7 @@ fn main() {
     let mut session = match connect(&s) {
         Ok(session) => session,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", escaped(&e.to_string()));
             std::process::exit(1);
         }
     };
@@ -338,7 +343,7 @@ fn main() {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                println!("error: {e}");
+                println!("error: {}", escaped(&e.to_string()));
                 if session.connection().is_closed() {
                     break;
                 }
@@ -346,6 +351,6 @@ fn main() {
         }
     }
     if let Err(e) = session.logout() {
-        eprintln!("logout: {e}");
+        eprintln!("logout: {}", escaped(&e.to_string()));
     }
 }

@@ -97,5 +97,6 @@ pub mod parse;
 pub mod sasl;
 pub mod secret;
 pub mod server;
+pub mod terminal;
 pub mod types;
 pub mod utf7;

@@ -853,3 +853,42 @@ fn a_greeting_dribbled_forever_meets_the_deadline() {
         )))
     ));
 }
+
+#[test]
+fn a_nul_a_server_listed_is_never_sent_back() {
+    let mut s = Script::greeted("IMAP4rev1");
+    s.login();
+    s.send(CommandBody::List {
+        selection: vec![],
+        reference: Mailbox::new(""),
+        patterns: vec![Mailbox::new("*")],
+        returns: vec![],
+    });
+    let tag = s.sent().split(' ').next().unwrap().to_owned();
+    s.server_bytes(b"* LIST () \"/\" {7}\r\nevil\0\x1b]\r\n");
+    s.server(&format!("{tag} OK listed\r\n"));
+    let ev = s.events();
+    let listed = completions(&ev)[0].list()[0].mailbox.clone();
+    // RFC 9051 section 9: `literal` is CHAR8, which excludes NUL; a mailbox name has no
+    // literal8. Refused at once, nothing written.
+    let select = CommandBody::Select {
+        mailbox: listed,
+        params: SelectParams::default(),
+    };
+    assert_eq!(s.client.send(s.now, select), Err(UsageError::Nul));
+    assert_eq!(s.sent(), "");
+    s.select(1);
+    let search = imap_core::ops::search::Query::new()
+        .subject("a\0b")
+        .command(true);
+    assert_eq!(s.client.send(s.now, search), Err(UsageError::Nul));
+    assert_eq!(s.sent(), "");
+    // APPEND data may hold NUL bytes: it goes as literal8 (RFC 3516).
+    s.send(imap_core::ops::messages::append_command(
+        Mailbox::inbox(),
+        &b"Subject: x\r\n\r\n\0\r\n"[..],
+        vec![],
+        None,
+    ));
+    assert!(s.sent().ends_with("~{17}\r\n"), "a binary literal");
+}

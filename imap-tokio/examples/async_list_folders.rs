@@ -6,6 +6,7 @@ mod common;
 
 use imap_tokio::ListOptions;
 use imap_tokio::imap_core::ops::folders::default_status_items;
+use imap_tokio::imap_core::terminal::escaped;
 
 #[tokio::main]
 async fn main() -> imap_tokio::Result<()> {
@@ -23,8 +24,8 @@ async fn main() -> imap_tokio::Result<()> {
         println!(
             "{}{:<30} {:<40} {}{} unseen",
             "  ".repeat(f.depth()),
-            f.leaf(),
-            attrs.join(" "),
+            escaped(&f.leaf()),
+            escaped(&attrs.join(" ")),
             if f.subscribed { "[subscribed] " } else { "" },
             unseen
         );

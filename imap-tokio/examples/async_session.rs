@@ -5,6 +5,7 @@
 
 mod common;
 
+use imap_tokio::imap_core::terminal::escaped;
 use imap_tokio::types::Flag;
 use imap_tokio::{FetchQuery, Query, outline};
 
@@ -15,7 +16,11 @@ async fn main() -> imap_tokio::Result<()> {
     println!("capabilities: {:?}", session.capabilities().await?.list());
     println!("namespaces: {:?}", session.namespace().await.ok());
     for f in session.folders().await? {
-        println!("folder {} {:?}", f.name, f.special_use());
+        println!(
+            "folder {} {:?}",
+            escaped(&f.name.to_string()),
+            f.special_use()
+        );
     }
     let summary = session.select(folder).await?;
     println!(
@@ -30,12 +35,12 @@ async fn main() -> imap_tokio::Result<()> {
         for (uid, m) in session.fetch(&set, &query).await? {
             println!(
                 "{uid}: {} ({} bytes)",
-                m.subject().unwrap_or_default(),
+                escaped(&m.subject().unwrap_or_default()),
                 m.size.unwrap_or(0)
             );
             if let Some(bs) = &m.body_structure {
                 for p in outline(bs) {
-                    println!("    {:?} {} {}", p.path, p.mime_type, p.size);
+                    println!("    {:?} {} {}", p.path, escaped(&p.mime_type), p.size);
                 }
             }
         }

@@ -36,6 +36,11 @@ pub enum UsageError {
     /// The SASL credentials do not fit the mechanism.
     #[error("SASL: {0}")]
     Sasl(String),
+    /// A string argument (a mailbox name, a search string, ...) holds a NUL byte: IMAP can
+    /// carry one only in a binary literal (`literal8`, RFC 3516), which the grammar allows in
+    /// APPEND data alone (RFC 9051 section 9: `literal` is CHAR8, without NUL).
+    #[error("a string argument holds a NUL byte, which IMAP cannot send there")]
+    Nul,
     /// The command's arguments are invalid (an empty list where one item is required, ...).
     #[error("invalid command: {0}")]
     Invalid(&'static str),

@@ -233,7 +233,7 @@ impl Client {
             }
             _ => None,
         };
-        Ok(self.enqueue(now, body, sasl))
+        self.enqueue(now, body, sasl)
     }
 
     /// Queues `AUTHENTICATE` with a SASL mechanism; uses SASL-IR when the server advertises it.
@@ -276,7 +276,7 @@ impl Client {
         if matches!(mechanism, Mechanism::Plain | Mechanism::Login) {
             self.check_plaintext()?;
         }
-        Ok(self.enqueue(now, body, Some(session)))
+        self.enqueue(now, body, Some(session))
     }
 
     /// Ends the running IDLE (sends `DONE`). Its completion arrives as an event.
@@ -367,19 +367,37 @@ impl Client {
         s
     }
 
-    fn enqueue(&mut self, now: Instant, body: CommandBody, sasl: Option<SaslSession>) -> CommandId {
-        self.next_id += 1;
-        let id = CommandId(self.next_id);
-        self.next_tag += 1;
-        let tag = Tag::new(Bytes::from(format!("A{:04}", self.next_tag)))
+    /// Encodes and queues a command; refuses it when a string argument holds a NUL byte the
+    /// grammar cannot carry.
+    fn enqueue(
+        &mut self,
+        now: Instant,
+        body: CommandBody,
+        sasl: Option<SaslSession>,
+    ) -> Result<CommandId, UsageError> {
+        let tag = Tag::new(Bytes::from(format!("A{:04}", self.next_tag + 1)))
             .expect("generated tags are valid");
         let cmd = Command {
             tag: tag.clone(),
             body,
         };
-        let fragments = encode_command(&cmd, &self.encode_opts)
+        let fragments: VecDeque<Fragment> = encode_command(&cmd, &self.encode_opts)
             .into_fragments()
             .into();
+        // RFC 9051 section 9: `literal` carries CHAR8, which excludes NUL; only `literal8`
+        // (BINARY, RFC 3516), where the grammar allows it (APPEND data), may hold one. A
+        // quoted string never does (the encoder makes such a value a literal), so a NUL can
+        // only reach the wire in a plain literal: a name a server listed with a NUL in it and
+        // the caller sent back, for instance.
+        let nul = fragments.iter().any(|f| {
+            matches!(f, Fragment::Literal { data, binary: false, .. } if memchr::memchr(0, data).is_some())
+        });
+        if nul {
+            return Err(UsageError::Nul);
+        }
+        self.next_id += 1;
+        let id = CommandId(self.next_id);
+        self.next_tag += 1;
         self.commands.push_back(Pending {
             id,
             tag,
@@ -395,7 +413,7 @@ impl Client {
             cancel: false,
         });
         self.pump(now);
-        id
+        Ok(id)
     }
 
     /// Moves queued command bytes to the output, honouring synchronizing literals, barriers
@@ -912,7 +930,8 @@ impl Client {
             && self.error.is_none()
             && outcome == Outcome::Ok
         {
-            self.enqueue(now, body, None);
+            // IDLE again: it has no string argument to refuse.
+            let _ = self.enqueue(now, body, None);
         }
     }
 

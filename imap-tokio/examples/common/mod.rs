@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use imap_tokio::imap_core::terminal::escaped;
 use imap_tokio::{Connector, Security, Session};
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ pub fn args() -> (String, Vec<String>) {
 pub fn connector(url: &str) -> Connector {
     let mut c = Connector::from_url(url)
         .unwrap_or_else(|e| {
-            eprintln!("{e}");
+            eprintln!("{}", escaped(&e.to_string()));
             std::process::exit(2)
         })
         .command_timeout(Duration::from_secs(120));
@@ -56,7 +57,7 @@ pub async fn login() -> (Session, Vec<String>) {
     match connector(&url).login().await {
         Ok(s) => (s, rest),
         Err(e) => {
-            eprintln!("login failed: {e}");
+            eprintln!("login failed: {}", escaped(&e.to_string()));
             std::process::exit(1)
         }
     }
