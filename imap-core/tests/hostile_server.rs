@@ -204,6 +204,21 @@ fn vanished_of_every_uid_after_exists_names_the_run() {
 }
 
 #[test]
+fn a_partial_page_of_every_uid_stays_a_range() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut s = Script::selected(3);
+    let (uids, peak) = peak_of(|| {
+        let (c, _) = s.run(
+            search::Query::all().command(true),
+            "* ESEARCH (TAG \"x\") UID PARTIAL (1:500 1:4294967295)\r\n",
+        );
+        search::uids(&c)
+    });
+    assert!(peak < BOUND, "peak {peak} bytes");
+    assert_eq!(uids.len(), u64::from(u32::MAX));
+}
+
+#[test]
 fn search_of_every_sequence_number_has_a_size_without_a_vector() {
     let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut s = Script::selected(100_000_000);

@@ -100,8 +100,9 @@ impl Completion {
     }
 
     /// The SEARCH result (sequence numbers or UIDs, as the command asked: pick `K`), merged
-    /// with an ESEARCH `ALL` result when the server answered that way. A set of ranges: a
-    /// peer's `1:4294967295` costs one range, never four billion numbers.
+    /// with an ESEARCH `ALL` result, or the page of an ESEARCH `PARTIAL` (RFC 9394), when the
+    /// server answered that way. A set of ranges: a peer's `1:4294967295` costs one range,
+    /// never four billion numbers.
     pub fn searched<K: SetKey>(&self) -> NumRanges<K> {
         let mut listed: Vec<(u32, u32)> = Vec::new();
         for d in &self.data {
@@ -109,7 +110,11 @@ impl Completion {
                 Data::Search { nums, .. } => listed.extend(nums.iter().map(|&n| (n, n))),
                 Data::ESearch(e) => {
                     for item in &e.data {
-                        if let crate::types::ESearchData::All(set) = item {
+                        if let crate::types::ESearchData::All(set)
+                        | crate::types::ESearchData::Partial {
+                            results: Some(set), ..
+                        } = item
+                        {
                             listed.extend(set.items().iter().map(|i| i.bounds(u32::MAX)));
                         }
                     }
