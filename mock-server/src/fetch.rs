@@ -102,7 +102,37 @@ pub fn fetch(msg: &MessageSnapshot, item: &FetchItem) -> Result<FetchData, Store
 /// # Errors
 /// The first item that fails.
 pub fn fetch_all(msg: &MessageSnapshot, items: &[FetchItem]) -> Result<Vec<FetchData>, StoreError> {
-    items.iter().map(|i| fetch(msg, i)).collect()
+    let budget = response_budget(msg.size());
+    let mut used = 0u64;
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let data = fetch(msg, item)?;
+        used = used.saturating_add(payload(&data));
+        if used > budget {
+            return Err(StoreError::ResponseTooLarge);
+        }
+        out.push(data);
+    }
+    Ok(out)
+}
+
+/// The most message data one FETCH response may carry for a message of `size` octets: three
+/// times the message and a MiB (`BODY[]`, `BODY[TEXT]` and the headers together fit; forty
+/// thousand partial copies of it do not). Items are fetched one at a time against it, so a
+/// command naming the same large section over and over stops at the budget instead of
+/// building gigabytes.
+pub fn response_budget(size: u64) -> u64 {
+    size.saturating_mul(3).saturating_add(1 << 20)
+}
+
+/// The message octets an item carries (sections, BINARY, RFC822*); 0 for metadata.
+fn payload(d: &FetchData) -> u64 {
+    let len = |s: &Option<Str>| s.as_ref().map_or(0, |s| s.as_bytes().len() as u64);
+    match d {
+        FetchData::BodySection { data, .. } | FetchData::Binary { data, .. } => len(data),
+        FetchData::Rfc822(s) | FetchData::Rfc822Header(s) | FetchData::Rfc822Text(s) => len(s),
+        _ => 0,
+    }
 }
 
 /// PREVIEW (RFC 8970): the start of the first text part, markup removed, white space collapsed,

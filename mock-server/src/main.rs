@@ -40,6 +40,12 @@ struct Args {
     /// Close a connection after this many failed LOGIN or AUTHENTICATE attempts (0: never).
     #[arg(long, default_value_t = 3)]
     max_auth_failures: u32,
+    /// The largest message APPEND accepts, in bytes (APPENDLIMIT); 0 for no limit.
+    #[arg(long, default_value_t = 32 << 20)]
+    append_limit: u64,
+    /// Every user's storage quota in KiB (QUOTA STORAGE); 0 for no limit.
+    #[arg(long, default_value_t = 1 << 20)]
+    quota_kib: u64,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -61,6 +67,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 dir.display()
             );
         }
+    }
+    // A server for people is open to anyone on the machine: no unbounded storage by default.
+    let limit = |n: u64| (n > 0).then_some(n);
+    store.set_append_limit(limit(args.append_limit));
+    for u in &users {
+        store.account(u)?.set_quota(limit(args.quota_kib), None);
     }
     let quirks = match args.quirks.to_ascii_lowercase().as_str() {
         "gmail" => Quirks::Gmail,

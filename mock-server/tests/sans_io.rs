@@ -243,3 +243,44 @@ fn a_failed_login_is_answered_after_the_delay() {
     // The right password still works, at once.
     login(&mut p);
 }
+
+/// A large FETCH goes out in pieces, one per `poll_transmit`, and the command pipelined
+/// behind it is answered after its tagged response (issue 12, item 9).
+#[test]
+fn a_streamed_fetch_keeps_pipelined_commands_in_order() {
+    let big = format!("Subject: big\r\n\r\n{}", "z".repeat(300_000));
+    let mut b = Store::builder().user("alice", "pw");
+    for _ in 0..4 {
+        b = b.message(big.clone().into_bytes(), &[], None);
+    }
+    let server = MockServer::builder()
+        .store(b.build().unwrap())
+        .build()
+        .unwrap();
+    let mut p = Pair::new(&server);
+    login(&mut p);
+    select(&mut p);
+    p.send(b"f FETCH 1:* BODY.PEEK[]\r\nn NOOP\r\n");
+    let mut pieces = Vec::new();
+    loop {
+        let mut piece = Vec::new();
+        if p.session.poll_transmit(&mut piece) == 0 {
+            break;
+        }
+        pieces.push(piece);
+    }
+    assert!(pieces.len() >= 4, "{} pieces", pieces.len());
+    assert!(pieces.iter().all(|x| x.len() < 400_000));
+    p.framer.push(&pieces.concat());
+    let mut tags = Vec::new();
+    let mut fetches = 0;
+    while let Some(Ok(Frame::Unit(u))) = p.framer.next_frame() {
+        match parse_response(&u, &ParseOptions::strict()).unwrap() {
+            Response::Data(Data::Fetch { .. }) => fetches += 1,
+            Response::Status(StatusResponse { tag: Some(t), .. }) => tags.push(t.to_string()),
+            _ => {}
+        }
+    }
+    assert_eq!(fetches, 4);
+    assert_eq!(tags, ["f", "n"]);
+}

@@ -267,7 +267,7 @@ impl SessionTracker {
     /// A number above `EXISTS`, or `*` when the mailbox is empty.
     pub fn resolve(&self, set: &SeqSet) -> Result<Vec<Uid>, ResolveError> {
         let exists = self.len();
-        let mut out = Vec::new();
+        let mut ranges = Vec::with_capacity(set.items().len());
         for item in set.items() {
             let (a, b) = item.bounds(exists);
             if a == 0 {
@@ -277,6 +277,10 @@ impl SessionTracker {
             if b > exists {
                 return Err(ResolveError::OutOfRange { seq: b, exists });
             }
+            ranges.push((a, b));
+        }
+        let mut out = Vec::new();
+        for (a, b) in merge(ranges) {
             if self.dead() == 0 {
                 out.extend_from_slice(&self.slots[a as usize - 1..b as usize]);
             } else {
@@ -285,7 +289,6 @@ impl SessionTracker {
                 self.live_in(start, end, &mut out);
             }
         }
-        sort_dedup(&mut out, set.items().len());
         Ok(out)
     }
 
@@ -298,15 +301,14 @@ impl SessionTracker {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for item in set.items() {
-            let (a, b) = item.bounds(largest);
+        let ranges = set.items().iter().map(|i| i.bounds(largest)).collect();
+        for (a, b) in merge(ranges) {
             let start = self.slots.partition_point(|u| u.get() < a);
             let end = self.slots.partition_point(|u| u.get() <= b);
             if start < end {
                 self.live_in(start, end, &mut out);
             }
         }
-        sort_dedup(&mut out, set.items().len());
         out
     }
 
@@ -323,12 +325,19 @@ impl SessionTracker {
     }
 }
 
-/// Sorts and deduplicates UIDs gathered from `items` ranges (one range is already sorted).
-fn sort_dedup(v: &mut Vec<Uid>, items: usize) {
-    if items > 1 {
-        v.sort_unstable();
-        v.dedup();
+/// Inclusive ranges merged where they overlap or touch, ascending: a set is resolved range by
+/// range, so `1:*,1:*,...` (thousands of times in one command) costs the mailbox once, not
+/// once per repetition, and the result needs no sorting or de-duplication.
+fn merge(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -351,6 +360,29 @@ mod tests {
 
     fn tracker(v: &[u32]) -> SessionTracker {
         SessionTracker::new(uids(v))
+    }
+
+    /// `1:*,1:*,...` repeated thousands of times resolves range by range after merging: the
+    /// result (and what is built on the way) is the mailbox once (issue 12, item 9: 31 KiB of
+    /// it once grew to 332 MB before de-duplication).
+    #[test]
+    fn repeated_ranges_are_merged_before_resolving() {
+        let t = tracker(&(1..=1000).collect::<Vec<_>>());
+        fn items<K: Copy>(k: impl Fn(u32) -> K) -> Vec<SetItem<K>> {
+            let mut v = vec![SetItem::Range(Bound::Value(k(1)), Bound::Star); 8000];
+            v.push(SetItem::Range(Bound::Value(k(7)), Bound::Value(k(3))));
+            v
+        }
+        let got = t.resolve(&NumSet::new(items(seq)).unwrap()).unwrap();
+        assert_eq!(got.len(), 1000);
+        assert!(got.capacity() < 2000, "{}", got.capacity());
+        assert!(got.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(t.resolve_uids(&NumSet::new(items(uid)).unwrap()), got);
+        assert_eq!(
+            merge(vec![(5, 9), (1, 2), (3, 4), (11, 12), (8, 10)]),
+            [(1, 12)]
+        );
+        assert_eq!(merge(vec![(1, 1), (3, 3)]), [(1, 1), (3, 3)]);
     }
 
     #[test]

@@ -182,6 +182,13 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
+    /// How long a TCP client may leave a pending reply unread before the connection is
+    /// closed (default 60 seconds; `None` waits for ever).
+    pub fn write_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.options.write_timeout = timeout;
+        self
+    }
+
     /// Framing limits for client input (the largest literal, line and command).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.options.core.limits = limits;

@@ -115,14 +115,23 @@ async fn converse(
         shared.store.watch(Box::new(move || notify.notify_one()))
     };
     let mut conn = Connection::new(&shared, mode, id, Instant::now());
+    let write_timeout = shared.options.write_timeout;
     drop(shared);
     let delay = conn.write_delay();
     loop {
+        // Each piece is made only after the previous one is written, so the reply to a large
+        // FETCH is paced by the client's reading; one that stops reading is dropped.
         while let Some(piece) = conn.poll_transmit() {
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }
-            if stream.write_all(piece).await.is_err() {
+            let written = match write_timeout {
+                Some(t) => tokio::time::timeout(t, stream.write_all(piece))
+                    .await
+                    .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into())),
+                None => stream.write_all(piece).await,
+            };
+            if written.is_err() {
                 return;
             }
         }
@@ -196,6 +205,44 @@ mod tests {
         s.read_to_end(&mut got).unwrap();
         assert_eq!(got.len(), 40);
         assert!(got.starts_with(b"* OK [CAPABILITY "));
+    }
+
+    /// A client that asks for a large reply and never reads is disconnected after the write
+    /// timeout, and its reply was never built whole (issue 12, item 9: four such clients held
+    /// 1.7 GB).
+    #[test]
+    fn a_client_that_stops_reading_is_dropped() {
+        let mut b = crate::store::Store::builder().user("alice", "pw");
+        let big = format!("Subject: x\r\n\r\n{}", "y".repeat(1 << 20));
+        for _ in 0..16 {
+            b = b.message(big.clone().into_bytes(), &[], None);
+        }
+        let server = MockServer::builder()
+            .store(b.build().unwrap())
+            .allow_plaintext_login(true)
+            .write_timeout(Some(Duration::from_millis(300)))
+            .start()
+            .unwrap();
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.write_all(b"a LOGIN alice pw\r\nb SELECT INBOX\r\nc FETCH 1:* BODY.PEEK[]\r\n")
+            .unwrap();
+        // Unread: the server blocks on the full socket, gives up and closes.
+        std::thread::sleep(Duration::from_millis(1500));
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = Vec::new();
+        let closed = loop {
+            let mut buf = vec![0u8; 1 << 16];
+            match s.read(&mut buf) {
+                Ok(0) => break true,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+                Err(_) => break false,
+            }
+        };
+        assert!(closed, "still open after {} bytes", got.len());
+        let text = String::from_utf8_lossy(&got);
+        assert!(!text.contains("c OK"), "the reply was never finished");
+        assert!(got.len() < 16 << 20, "{}", got.len());
     }
 
     #[test]

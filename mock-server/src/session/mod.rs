@@ -33,6 +33,7 @@ mod oauth;
 pub mod options;
 mod quirky;
 mod selected;
+mod stream;
 
 use crate::backend::{MailAccount, MailStore, SelectedMailbox};
 use crate::store::{SessionId, StoreError};
@@ -104,6 +105,8 @@ pub struct Session {
     auth_failures: u32,
     /// A failed authentication's answer, held back until its delay is over.
     delayed: Option<auth::Delayed>,
+    /// A FETCH still being answered, a message at a time as the output is taken.
+    fetch_job: Option<stream::FetchJob>,
 }
 
 impl std::fmt::Debug for Session {
@@ -255,6 +258,7 @@ impl Session {
             now,
             auth_failures: 0,
             delayed: None,
+            fetch_job: None,
         };
         let (code, text) = match s.options.quirks {
             Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
@@ -357,21 +361,32 @@ impl Session {
 
     // ----- outputs -----
 
-    /// Appends the bytes to write to `buf`; returns how many. On a compressed connection this
-    /// also handles the commands that waited for the output to be taken (their answers come
-    /// with the next call), so a DEFLATE bomb is worked through only as fast as the client
-    /// reads, and not at all once it is gone.
+    /// Appends the bytes to write to `buf`; returns how many. A large FETCH is answered in
+    /// pieces of about [`stream::CHUNK`] bytes, the next one made only when this is called
+    /// again: call it until it returns 0, writing each piece before taking the next, and the
+    /// client's reading paces the work (a client that stops reading holds one piece, not the
+    /// whole reply). On a compressed connection this also handles the commands that waited for
+    /// the output to be taken (their answers come with the next call), so a DEFLATE bomb is
+    /// worked through only as fast as the client reads, and not at all once it is gone.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
-        let n = if self.options.quirks.rewrites_output() {
-            self.flush_core();
-            let n = self.pending.len();
-            buf.append(&mut self.pending);
-            n
-        } else {
-            self.core.poll_transmit(buf)
-        };
+        let start = buf.len();
+        self.take_output(buf);
+        while self.fetch_job.is_some() && buf.len() - start < stream::CHUNK && !self.aborted {
+            self.fetch_step();
+            self.take_output(buf);
+        }
         self.drain();
-        n
+        buf.len() - start
+    }
+
+    /// Moves what is ready (from the core, rewritten for the quirk profile) into `buf`.
+    fn take_output(&mut self, buf: &mut Vec<u8>) {
+        if !self.options.quirks.rewrites_output() {
+            self.core.poll_transmit(buf);
+            return;
+        }
+        self.flush_core();
+        buf.append(&mut self.pending);
     }
 
     /// Moves what the core wrote on its own into `pending`, rewritten for the quirk profile.
@@ -683,6 +698,25 @@ impl Session {
         if self.aborted {
             return;
         }
+        let end = stream::End {
+            tag,
+            name,
+            allow_expunge,
+        };
+        match &mut self.fetch_job {
+            // A FETCH goes on a message at a time as the client reads (`poll_transmit`).
+            Some(job) => job.end = Some(end),
+            None => self.finish(end, outcome),
+        }
+    }
+
+    /// The end of every command: announcements, the tagged response, injections.
+    fn finish(&mut self, end: stream::End, outcome: Outcome) {
+        let stream::End {
+            tag,
+            name,
+            allow_expunge,
+        } = end;
         self.announce(allow_expunge);
         self.inject(&InjectPoint::BeforeTagged(name.into()));
         self.respond(tag, outcome);

@@ -125,6 +125,10 @@ pub struct SessionOptions {
     /// After this many failed LOGIN and AUTHENTICATE attempts on one connection, the last
     /// answer is followed by `* BYE` and the connection closes. `None`: never.
     pub max_auth_failures: Option<u32>,
+    /// Close a TCP connection whose client has read nothing of a pending reply for this long
+    /// (a reply is made as the client reads, so a client that stops reading holds one piece
+    /// of it, and this frees even that). `None`: wait for ever. Default: 60 seconds.
+    pub write_timeout: Option<Duration>,
 }
 
 impl Default for SessionOptions {
@@ -140,6 +144,7 @@ impl Default for SessionOptions {
             oauth: false,
             auth_failure_delay: Duration::ZERO,
             max_auth_failures: Some(3),
+            write_timeout: Some(Duration::from_secs(60)),
         }
     }
 }

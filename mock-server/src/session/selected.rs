@@ -2,7 +2,7 @@
 //! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
 
 use super::{Fail, Outcome, Selected, Session, State, ok};
-use crate::store::FlagUpdate;
+use crate::store::{FlagUpdate, StoreError};
 use crate::thread::ThreadAlgorithm;
 use imap_core::types::{
     Code, CommandBody, Data, ESearch, ESearchData, FetchData, FetchItem, Flag, MessageSet, NumSet,
@@ -78,6 +78,7 @@ impl Session {
         let mut out: Vec<Data> = Vec::new();
         // A STORE created a keyword: FLAGS goes out before the FETCH responses that use it.
         let mut new_keyword = false;
+        let mut job = None;
         let outcome = match body {
             C::Close | C::Unselect => {
                 if matches!(body, C::Close) && !sel.view.is_read_only() {
@@ -203,6 +204,10 @@ impl Session {
             } => {
                 let uid_form = set.is_uid();
                 let mut items = items.expand();
+                // One answer per distinct item: `BODY.PEEK[]` forty thousand times in one
+                // command is one `BODY[]` (it built 856 MB before).
+                let mut seen = HashSet::new();
+                items.retain(|i| seen.insert(i.clone()));
                 if uid_form && !items.contains(&FetchItem::Uid) {
                     items.insert(0, FetchItem::Uid);
                 }
@@ -246,37 +251,9 @@ impl Session {
                 if !asked_modseq {
                     items.push(FetchItem::ModSeq);
                 }
-                let mut missing = false;
-                for uid in uids {
-                    let Some(seq) = sel.tracker.seq(uid) else {
-                        continue;
-                    };
-                    let Some(mut data) = sel.view.fetch(uid, &items)? else {
-                        missing = true;
-                        continue;
-                    };
-                    let modseq = data.iter().find_map(|d| match d {
-                        FetchData::ModSeq(m) => Some(*m),
-                        _ => None,
-                    });
-                    let has_flags = data.iter().any(|d| matches!(d, FetchData::Flags(_)));
-                    if let (true, Some(m)) = (has_flags, modseq) {
-                        sel.tell(uid, m);
-                    }
-                    if !asked_modseq {
-                        // Not asked for: shown after the rest once CONDSTORE is on.
-                        data.retain(|d| !matches!(d, FetchData::ModSeq(_)));
-                        if let (true, Some(m)) = (condstore, modseq) {
-                            data.push(FetchData::ModSeq(m));
-                        }
-                    }
-                    out.push(Data::Fetch { seq, data });
-                }
-                if missing {
-                    Err(expunge_issued())
-                } else {
-                    ok("FETCH completed")
-                }
+                // The messages go out one at a time as the client reads (`stream.rs`).
+                job = Some(super::stream::FetchJob::new(uids, items, asked_modseq));
+                ok("FETCH completed")
             }
             C::Store {
                 set,
@@ -411,8 +388,43 @@ impl Session {
         for d in out {
             self.data(d);
         }
+        self.fetch_job = job;
         outcome
     }
+}
+
+/// One message's FETCH response: `None` when the session no longer numbers the message,
+/// `Some(None)` when it was expunged elsewhere. `asked_modseq`: MODSEQ was asked for (it is
+/// always fetched, to remember the MODSEQ of every FLAGS sent; see `announce`).
+pub(super) fn fetch_one(
+    sel: &mut Selected,
+    uid: Uid,
+    items: &[FetchItem],
+    asked_modseq: bool,
+    condstore: bool,
+) -> Result<Option<Option<Data>>, StoreError> {
+    let Some(seq) = sel.tracker.seq(uid) else {
+        return Ok(None);
+    };
+    let Some(mut data) = sel.view.fetch(uid, items)? else {
+        return Ok(Some(None));
+    };
+    let modseq = data.iter().find_map(|d| match d {
+        FetchData::ModSeq(m) => Some(*m),
+        _ => None,
+    });
+    let has_flags = data.iter().any(|d| matches!(d, FetchData::Flags(_)));
+    if let (true, Some(m)) = (has_flags, modseq) {
+        sel.tell(uid, m);
+    }
+    if !asked_modseq {
+        // Not asked for: shown after the rest once CONDSTORE is on.
+        data.retain(|d| !matches!(d, FetchData::ModSeq(_)));
+        if let (true, Some(m)) = (condstore, modseq) {
+            data.push(FetchData::ModSeq(m));
+        }
+    }
+    Ok(Some(Some(Data::Fetch { seq, data })))
 }
 
 /// Whether `body` is a CONDSTORE enabling command of the selected state (RFC 7162 section

@@ -116,6 +116,10 @@ pub enum StoreError {
     /// SETMETADATA would exceed the number of annotations allowed (`[METADATA TOOMANY]`).
     #[error("too many annotations")]
     MetadataTooMany,
+    /// One message's FETCH response would carry more than its budget
+    /// ([`crate::fetch::response_budget`]): `NO [LIMIT]`.
+    #[error("FETCH response too large")]
+    ResponseTooLarge,
     /// A FETCH section could not be returned.
     #[error(transparent)]
     Section(#[from] SectionError),
@@ -141,6 +145,7 @@ impl StoreError {
             StoreError::NameTooLong => Code::Simple(SimpleCode::Limit),
             StoreError::OverQuota => Code::Simple(SimpleCode::OverQuota),
             StoreError::TooBig => Code::TooBig,
+            StoreError::ResponseTooLarge => Code::Simple(SimpleCode::Limit),
             StoreError::MetadataTooBig(n) => Code::MetadataMaxSize(*n),
             StoreError::MetadataTooMany => Code::MetadataTooMany,
             StoreError::Section(SectionError::UnknownCte) => Code::Simple(SimpleCode::UnknownCte),

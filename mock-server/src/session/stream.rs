@@ -1,0 +1,85 @@
+//! A FETCH answered a message at a time, paced by the client's reading: the session keeps the
+//! UIDs still to send and makes the next responses only when [`Session::poll_transmit`] is
+//! called again, so the reply to `1:* BODY[]` over a large mailbox is never built whole and a
+//! client that stops reading holds about [`CHUNK`] bytes of it, not the mailbox. The core reads
+//! no further command until the tagged response, as with any other command.
+
+use super::selected::fetch_one;
+use super::{Fail, Outcome, Session, State, ok};
+use imap_core::types::{Code, FetchItem, SimpleCode, Tag, Uid};
+
+/// About how much output one call of [`Session::poll_transmit`] makes while a FETCH streams.
+pub const CHUNK: usize = 64 * 1024;
+
+/// How a command ends, once its data is out.
+pub(crate) struct End {
+    pub(crate) tag: Tag,
+    pub(crate) name: &'static str,
+    pub(crate) allow_expunge: bool,
+}
+
+/// A FETCH still being answered.
+pub(crate) struct FetchJob {
+    uids: std::vec::IntoIter<Uid>,
+    items: Vec<FetchItem>,
+    /// MODSEQ was asked for (it is fetched anyway; see `selected::fetch_one`).
+    asked_modseq: bool,
+    /// A message expunged elsewhere was skipped (`NO [EXPUNGEISSUED]` at the end).
+    missing: bool,
+    /// Set once the command's dispatch returns.
+    pub(crate) end: Option<End>,
+}
+
+impl FetchJob {
+    /// A FETCH of `uids` (in the session's order), de-duplicated `items`.
+    pub(crate) fn new(uids: Vec<Uid>, items: Vec<FetchItem>, asked_modseq: bool) -> Self {
+        FetchJob {
+            uids: uids.into_iter(),
+            items,
+            asked_modseq,
+            missing: false,
+            end: None,
+        }
+    }
+}
+
+fn expunge_issued() -> Fail {
+    Fail::no("Some of the requested messages no longer exist")
+        .code(Code::Simple(SimpleCode::ExpungeIssued))
+}
+
+impl Session {
+    /// Sends the next message of the FETCH in progress, or ends the command.
+    pub(super) fn fetch_step(&mut self) {
+        let Some(mut job) = self.fetch_job.take() else {
+            return;
+        };
+        let State::Selected(_, sel) = &mut self.state else {
+            return self.end_fetch(job, ok("FETCH completed"));
+        };
+        let Some(uid) = job.uids.next() else {
+            let outcome = if job.missing {
+                Err(expunge_issued())
+            } else {
+                ok("FETCH completed")
+            };
+            return self.end_fetch(job, outcome);
+        };
+        let condstore = self.enabled.condstore;
+        match fetch_one(sel, uid, &job.items, job.asked_modseq, condstore) {
+            Ok(Some(Some(data))) => self.data(data),
+            Ok(Some(None)) => job.missing = true,
+            Ok(None) => {}
+            Err(e) => return self.end_fetch(job, Err(e.into())),
+        }
+        self.fetch_job = Some(job);
+    }
+
+    /// The tagged response of a FETCH, then whatever the client pipelined after it.
+    fn end_fetch(&mut self, job: FetchJob, outcome: Outcome) {
+        if let Some(end) = job.end {
+            self.finish(end, outcome);
+            self.drain();
+        }
+    }
+}
