@@ -5,6 +5,7 @@
 //! still queued for this session when it runs its own STORE or FETCH, must not be sent after
 //! the newer state that command reported.
 
+mod common;
 #[path = "common/text.rs"]
 mod text;
 
@@ -67,4 +68,116 @@ fn changes_by_others_collapse_to_the_current_state() {
         a.cmd("a2 NOOP"),
         "* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent) MODSEQ (6))\r\na2 OK NOOP completed\r\n"
     );
+}
+
+/// Checks that every FETCH of message 1 in `responses` has a MODSEQ at least the last one's
+/// (the same MODSEQ, the same flags); returns the last (MODSEQ, flags without `\Recent`).
+fn monotone(
+    responses: &[imap_core::types::Response],
+    mut last: Option<(u64, Vec<String>)>,
+) -> Result<Option<(u64, Vec<String>)>, String> {
+    use imap_core::types::{Data, FetchData, Flag, Response};
+    for resp in responses {
+        let Response::Data(Data::Fetch { seq, data }) = resp else {
+            continue;
+        };
+        if seq.get() != 1 {
+            continue;
+        }
+        let mut flags: Vec<String> = Vec::new();
+        let mut modseq = None;
+        for d in data {
+            match d {
+                FetchData::Flags(f) => {
+                    flags = f
+                        .iter()
+                        .filter(|f| **f != Flag::Recent)
+                        .map(|f| format!("{f:?}"))
+                        .collect();
+                    flags.sort();
+                }
+                FetchData::ModSeq(m) => modseq = Some(*m),
+                _ => {}
+            }
+        }
+        let m = modseq.ok_or("a FETCH without MODSEQ")?;
+        if let Some((lm, lf)) = &last
+            && (m < *lm || (m == *lm && flags != *lf))
+        {
+            return Err(format!(
+                "told {flags:?} MODSEQ {m} after {lf:?} MODSEQ {lm}"
+            ));
+        }
+        last = Some((m, flags));
+    }
+    Ok(last)
+}
+
+/// The stress run of the issue: three connections on their own threads store flags on the
+/// same message as fast as they can. Every FETCH each one is told about message 1 (STORE
+/// answers and announcements alike, all with MODSEQ) has a MODSEQ at least the last one's
+/// (the same MODSEQ, the same flags); after a final NOOP each has the store's flags. On the
+/// code before the fix, a client is told an older state within the first few stores.
+#[test]
+fn concurrent_stores_never_go_backwards() {
+    use common::Raw;
+    use mock_server::store::Store;
+    use std::sync::{Arc, Barrier};
+
+    let store = Store::builder()
+        .user("u", "pw")
+        .mailbox("INBOX")
+        .message(MSG, &[], None)
+        .build()
+        .unwrap();
+    let srv = mock_server::listener::MockServer::builder()
+        .store(store)
+        .build()
+        .unwrap();
+    let clients = 3;
+    let mut conns: Vec<_> = (0..clients)
+        .map(|_| {
+            let mut c = Raw::new(srv.connect_in_memory());
+            c.recv();
+            c.run("l", "LOGIN u pw");
+            c.run("e", "ENABLE CONDSTORE");
+            c.run("s", "SELECT INBOX");
+            c
+        })
+        .collect();
+    // Each thread only stores and collects; the checks run here, so a failure cannot leave a
+    // thread waiting.
+    let start = Arc::new(Barrier::new(clients));
+    let threads: Vec<_> = conns
+        .drain(..)
+        .enumerate()
+        .map(|(i, mut c)| {
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let mut told = Vec::new();
+                for n in 0..150 {
+                    let op = if n % 2 == 0 { '+' } else { '-' };
+                    told.extend(c.run("t", &format!("STORE 1 {op}FLAGS (k{i}{})", n % 3)));
+                }
+                (c, told)
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let m = srv
+        .store()
+        .account("u")
+        .unwrap()
+        .message("INBOX", imap_core::types::Uid::new(1).unwrap())
+        .unwrap()
+        .unwrap();
+    let mut want: Vec<String> = m.flags.iter().map(|f| format!("{f:?}")).collect();
+    want.sort();
+    for (i, (mut c, told)) in results.into_iter().enumerate() {
+        let last = monotone(&told, None).unwrap_or_else(|e| panic!("client {i}: {e}"));
+        let last =
+            monotone(&c.run("n", "NOOP"), last).unwrap_or_else(|e| panic!("client {i}, NOOP: {e}"));
+        assert_eq!(last, Some((m.modseq, want.clone())), "client {i}");
+    }
 }
