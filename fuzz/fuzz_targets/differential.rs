@@ -1,16 +1,16 @@
 //! The differential property of `tests/tests/differential.rs`, driven by fuzz bytes: 2-4
 //! clients (`imap_tests::Pair`) on one mock-server mailbox run a script of operations (append,
 //! store flags, expunge, UID expunge, move, copy, fetch, search, noop, idle, reselect,
-//! pipelining, delivery and expunge from outside). After every operation each client's mailbox
-//! model agrees with what the server announced to that session, and after a final NOOP and
-//! UID FETCH on every session it equals the store.
+//! pipelining, delivery and expunge from outside, FETCH of a body setting `\Seen`). After
+//! every operation each client's mailbox model agrees with what the server announced to that
+//! session, and after a final NOOP and UID FETCH on every session it equals the store.
 //!
 //! The oracle also checks every session's flags and MODSEQ: they only move forward in what it is
 //! told, and equal the store's at each of its tagged responses.
 //!
 //! Input layout: byte 0: number of sessions (2 + b % 3) and which enable CONDSTORE (bit i of
 //! b / 3 for session i); byte 1: initial messages (b % 8);
-//! then up to 40 steps of a session byte, an op byte (op % 14, in the order of `Op`) and the
+//! then up to 40 steps of a session byte, an op byte (op % 15, in the order of `Op`) and the
 //! op's argument bytes (`pick`, then a flag byte for `Flag`, `Fetch` and `Search`). The scenario
 //! itself is `imap_tests::differential`, shared with the test.
 #![no_main]
@@ -20,7 +20,7 @@ use imap_tests::differential::{Op, run_script};
 use libfuzzer_sys::fuzz_target;
 
 fn decode(c: &mut Cursor<'_>) -> Op {
-    let (op, pick, bits) = (c.byte() % 14, c.byte(), c.byte());
+    let (op, pick, bits) = (c.byte() % 15, c.byte(), c.byte());
     let by_uid = bits & 1 != 0;
     match op {
         0 => Op::Append,
@@ -41,7 +41,8 @@ fn decode(c: &mut Cursor<'_>) -> Op {
         10 => Op::Reselect,
         11 => Op::Pipelined { pick },
         12 => Op::Deliver,
-        _ => Op::ExpungeElsewhere { pick },
+        13 => Op::ExpungeElsewhere { pick },
+        _ => Op::FetchBody { pick },
     }
 }
 

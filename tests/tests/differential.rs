@@ -1,8 +1,10 @@
 //! The differential property: 2-4 clients on one mock-server mailbox run a random script of
-//! operations (append, store flags, expunge, UID expunge, move, copy, fetch, search, noop,
-//! idle, select/unselect, with pipelining). After every operation each client's mailbox model
-//! agrees with what the server announced to that session, and after a final NOOP on every
-//! session it equals the store. The scenario lives in `imap_tests::differential`.
+//! operations (append, store flags, expunge, UID expunge, move, copy, fetch, fetch of a body
+//! setting `\Seen`, search, noop, idle, select/unselect, with pipelining). After every
+//! operation each client's mailbox model agrees with what the server announced to that
+//! session, and after a final NOOP on every session it equals the store; every session's flags
+//! and MODSEQ only move forward in what it is told and equal the store's at each of its tagged
+//! responses. The scenario lives in `imap_tests::differential`.
 
 use imap_tests::differential::{Op, run_script};
 use proptest::prelude::*;
@@ -30,6 +32,7 @@ fn op() -> impl Strategy<Value = Op> {
         any::<u8>().prop_map(|pick| Op::Pipelined { pick }),
         Just(Op::Deliver),
         any::<u8>().prop_map(|pick| Op::ExpungeElsewhere { pick }),
+        any::<u8>().prop_map(|pick| Op::FetchBody { pick }),
     ]
 }
 

@@ -78,6 +78,11 @@ pub enum Op {
         /// Which message.
         pick: u8,
     },
+    /// FETCH of a picked message's body by number, which sets `\Seen` (and reports FLAGS).
+    FetchBody {
+        /// Which message.
+        pick: u8,
+    },
 }
 
 fn message(n: usize) -> String {
@@ -271,6 +276,19 @@ fn apply(srv: &MockServer, p: &mut Pair, op: &Op, counter: &mut usize) {
             account
                 .deliver("INBOX", message(3000 + *counter), &[], None)
                 .unwrap();
+        }
+        Op::FetchBody { pick: k } => {
+            let Some((s, _)) = pick(p, *k) else { return };
+            p.call(CommandBody::Fetch {
+                set: seq_set(s),
+                items: FetchItems::Items(vec![FetchItem::BodySection {
+                    section: Section::default(),
+                    partial: None,
+                    peek: false,
+                }]),
+                changed_since: None,
+                vanished: false,
+            });
         }
         Op::ExpungeElsewhere { pick: k } => {
             let uids = account.uids("INBOX").unwrap();
