@@ -33,6 +33,11 @@ fn status_recent_leaves_out_what_a_read_write_session_was_told_of() {
         ["* STATUS INBOX (RECENT 1)"]
     );
     assert_eq!(a.untagged("a1 NOOP"), ["* 3 EXISTS", "* 3 RECENT"]);
+    // For A itself the three are recent.
+    assert_eq!(
+        a.untagged("a2 STATUS inbox (RECENT MESSAGES)"),
+        ["* STATUS INBOX (RECENT 3 MESSAGES 3)"]
+    );
     assert_eq!(
         b.untagged("b4 STATUS INBOX (RECENT)"),
         ["* STATUS INBOX (RECENT 0)"]

@@ -2,11 +2,11 @@
 //! NAMESPACE and QUOTA; selected-state commands are passed on to `selected.rs`.
 
 use super::{Fail, Outcome, Selected, Session, State, ok};
-use crate::store::{ListOptions, NewMessage, Quota};
+use crate::store::{ListOptions, NewMessage, Quota, normalize_name};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
     AppendData, Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace,
-    Namespaces, SelectParams, SimpleCode, StatusItem, StatusKind, Str, Tag, UidSet,
+    Namespaces, SelectParams, SimpleCode, StatusItem, StatusKind, StatusValue, Str, Tag, UidSet,
 };
 
 /// The mailbox name as the store knows it.
@@ -14,6 +14,28 @@ pub(crate) fn name(m: &Mailbox) -> Result<String, Fail> {
     m.name()
         .map(str::to_owned)
         .ok_or_else(|| Fail::no("Invalid mailbox name").code(Code::Simple(SimpleCode::Cannot)))
+}
+
+impl Session {
+    /// STATUS of the selected mailbox: the messages this session holds `\Recent` are recent
+    /// for it too (RFC 3501 section 2.3.2); the store counts only those no session has taken.
+    fn add_own_recent(&self, mailbox: &str, items: &mut [(StatusItem, StatusValue)]) {
+        let State::Selected(_, sel) = &self.state else {
+            return;
+        };
+        if normalize_name(mailbox).ok().as_deref() != Some(sel.name.as_str()) {
+            return;
+        }
+        let Ok(msgs) = sel.view.messages(sel.tracker.uids()) else {
+            return;
+        };
+        let own = msgs.iter().filter(|m| m.recent).count() as u64;
+        for (item, value) in items {
+            if let (StatusItem::Recent, StatusValue::Number(n)) = (item, value) {
+                *n += own;
+            }
+        }
+    }
 }
 
 /// RFC 5258 section 3: an option the server does not know gets BAD (a MUST), and so does
@@ -137,7 +159,9 @@ impl Session {
                 if items.contains(&StatusItem::HighestModSeq) {
                     self.enabled.condstore = true;
                 }
-                let items = account.status(&name(&mailbox)?, &items)?;
+                let n = name(&mailbox)?;
+                let mut items = account.status(&n, &items)?;
+                self.add_own_recent(&n, &mut items);
                 self.data(Data::Status { mailbox, items });
                 ok("STATUS completed")
             }
@@ -239,7 +263,8 @@ impl Session {
                 );
             }
         }
-        let (view, info) = account.select(&name(mailbox)?, self.id, read_only)?;
+        let selected_name = name(mailbox)?;
+        let (view, info) = account.select(&selected_name, self.id, read_only)?;
         let tracker = SessionTracker::new(info.uids.iter().copied());
         let rev2 = self.enabled.rev2;
         self.data(Data::Exists(tracker.len()));
@@ -329,6 +354,7 @@ impl Session {
                 saved: Vec::new(),
                 told,
                 flags: info.flags,
+                name: normalize_name(&selected_name).unwrap_or(selected_name),
             }),
         );
         Ok((

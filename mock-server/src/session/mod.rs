@@ -62,6 +62,8 @@ struct Selected {
     told: HashMap<Uid, u64>,
     /// The mailbox's flags as last sent in `FLAGS` (SELECT, or a new keyword since).
     flags: Vec<Flag>,
+    /// The name it was selected by, normalized (for STATUS of the selected mailbox).
+    name: String,
 }
 
 /// The connection state (RFC 9051 section 3).
