@@ -14,15 +14,19 @@
 //! own sequence numbers ([`SessionTracker`]):
 //!
 //! - new messages: `EXISTS` (and `RECENT` before IMAP4rev2 is enabled), after any command;
-//! - flag changes made by others: `FETCH (FLAGS .. UID ..)` (with `MODSEQ` once CONDSTORE is
-//!   on), after any command; changes this session made were reported by its own command;
+//! - a keyword new to the mailbox: `FLAGS` (and `PERMANENTFLAGS` when read-write), first;
+//! - flag changes made by others: one `FETCH (UID .. FLAGS .. )` per message with its current
+//!   flags (with `MODSEQ` once CONDSTORE is on), after any command, unless the session already
+//!   sent that state or a newer one (the `announce` module: flags never go backwards); changes
+//!   this session made were reported by its own command;
 //! - expunges: `EXPUNGE` (or `VANISHED` with QRESYNC), but not after FETCH, STORE, SEARCH, SORT
 //!   or THREAD by sequence numbers (RFC 9051 section 7.5.1, RFC 2180 section 4). Until then
 //!   the expunged message keeps its number in this session.
 //!
 //! A FETCH (or STORE) by sequence number that names a message expunged elsewhere but not yet
 //! announced returns data for the others and a tagged `NO [EXPUNGEISSUED]` (RFC 2180 section
-//! 4.1.2; RFC 5530's code): the client learns the EXPUNGE at its next NOOP.
+//! 4.1.2; RFC 5530's code): the client learns the EXPUNGE at its next NOOP. STORE.SILENT
+//! answers OK when the others were stored (RFC 2180 section 4.2.1).
 
 mod acl;
 mod announce;
