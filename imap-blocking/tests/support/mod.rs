@@ -92,6 +92,9 @@ pub struct Options {
     /// Commands answered by an untagged line that never ends, one byte every 20 ms (at most
     /// 1,000 bytes, then the connection closes; sooner when the client leaves).
     pub dribble: Vec<String>,
+    /// Commands answered by these bytes instead (`{tag}` stands for the command's tag): a
+    /// hostile server's replies.
+    pub answers: Vec<(String, String)>,
     /// Connections to accept before the thread ends.
     pub connections: usize,
     /// The password LOGIN accepts.
@@ -110,10 +113,30 @@ impl Default for Options {
             idle_push: Vec::new(),
             delay: Vec::new(),
             dribble: Vec::new(),
+            answers: Vec::new(),
             connections: 1,
             password: "secret".into(),
         }
     }
+}
+
+/// A hostile server's answers claiming every UID in a few dozen bytes: UID SEARCH (ESEARCH
+/// ALL), UID COPY (COPYUID) and APPEND (APPENDUID) of `1:4294967295`.
+pub fn four_billion_uids() -> Vec<(String, String)> {
+    vec![
+        (
+            "UID SEARCH".into(),
+            "* ESEARCH (TAG \"{tag}\") UID ALL 1:4294967295\r\n{tag} OK done\r\n".into(),
+        ),
+        (
+            "UID COPY".into(),
+            "{tag} OK [COPYUID 9 1:4294967295 1:4294967295] done\r\n".into(),
+        ),
+        (
+            "APPEND".into(),
+            "{tag} OK [APPENDUID 9 1:4294967295] done\r\n".into(),
+        ),
+    ]
 }
 
 /// One stored message.
@@ -331,6 +354,11 @@ impl Session {
             if self.opts.close_on.contains(&name) {
                 self.io = Io::Gone;
                 return Ok(());
+            }
+            if let Some((_, text)) = self.opts.answers.iter().find(|(n, _)| *n == name) {
+                let text = text.replace("{tag}", &tag);
+                self.send(&text)?;
+                continue;
             }
             if self.opts.dribble.contains(&name) {
                 let line = b"* OK this line goes on and on ";
