@@ -11,6 +11,7 @@
 use crate::mime::decode_header_text;
 use crate::store::{MessageSnapshot, StoreError};
 use imap_core::types::{Address, Date, DateTime, Flag, SearchKey, Str, Uid};
+use std::cell::OnceCell;
 
 /// What a search needs besides the messages.
 #[derive(Clone, Copy, Debug)]
@@ -58,7 +59,10 @@ pub fn search(
     validate(keys)?;
     Ok(msgs
         .iter()
-        .filter(|(seq, m)| keys.iter().all(|k| matches(*seq, m, k, ctx)))
+        .filter(|(seq, m)| {
+            let folded = Folded::default();
+            keys.iter().all(|k| matches_in(*seq, m, k, ctx, &folded))
+        })
         .map(|(_, m)| m.uid)
         .collect())
 }
@@ -71,22 +75,59 @@ fn contains(hay: &str, needle_lower: &str) -> bool {
     needle_lower.is_empty() || hay.to_lowercase().contains(needle_lower)
 }
 
-fn ascii_contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+/// A substring search in linear time (`hay` and `needle` folded the same way already).
+fn found(hay: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(hay, needle).is_some()
+}
+
+/// One message's text folded to lower case once per SEARCH, however many keys look at it:
+/// each TEXT or BODY key lower-cased and copied the whole message again before, so the cost
+/// of a SEARCH grew with keys times mailbox. Built lazily, dropped after the message.
+#[derive(Default)]
+struct Folded {
+    /// Header fields: (name, RFC 2047-decoded value), both lower case.
+    headers: OnceCell<Vec<(String, String)>>,
+    /// The decoded text parts, lower case.
+    texts: OnceCell<Vec<String>>,
+    /// The raw body, ASCII lower case.
+    body: OnceCell<Vec<u8>>,
+}
+
+impl Folded {
+    fn headers(&self, m: &MessageSnapshot) -> &[(String, String)] {
+        self.headers.get_or_init(|| {
+            m.parsed()
+                .header_fields()
+                .iter()
+                .map(|(f, v)| {
+                    let value = decode_header_text(v.as_bytes()).to_lowercase();
+                    (f.to_string_lossy().to_lowercase(), value)
+                })
+                .collect()
+        })
+    }
+
+    fn texts(&self, m: &MessageSnapshot) -> &[String] {
+        self.texts.get_or_init(|| {
+            let p = m.parsed();
+            p.texts().iter().map(|(t, _)| t.to_lowercase()).collect()
+        })
+    }
+
+    fn body(&self, m: &MessageSnapshot) -> &[u8] {
+        self.body
+            .get_or_init(|| m.parsed().body_bytes().to_ascii_lowercase())
+    }
 }
 
 /// Whether a header field `name` contains `needle` (decoded, case-insensitive); an empty needle
 /// matches any message that has the field.
-fn header_has(m: &MessageSnapshot, name: &[u8], needle: &Str) -> bool {
+fn header_has(m: &MessageSnapshot, f: &Folded, name: &[u8], needle: &Str) -> bool {
     let n = lower(needle);
-    m.parsed()
-        .header_fields()
+    f.headers(m)
         .iter()
-        .filter(|(f, _)| f.as_bytes().eq_ignore_ascii_case(name))
-        .any(|(_, v)| contains(&decode_header_text(v.as_bytes()), &n))
+        .filter(|(field, _)| field.as_bytes().eq_ignore_ascii_case(name))
+        .any(|(_, v)| found(v.as_bytes(), n.as_bytes()))
 }
 
 /// FROM, TO, CC, BCC: the string is looked for in the envelope's addresses (RFC 9051 section
@@ -114,18 +155,17 @@ fn address_has(list: &[Address], needle: &Str) -> bool {
     })
 }
 
-fn body_has(m: &MessageSnapshot, needle: &Str) -> bool {
+fn body_has(m: &MessageSnapshot, f: &Folded, needle: &Str) -> bool {
     let n = lower(needle);
-    let p = m.parsed();
-    p.texts().iter().any(|(t, _)| contains(t, &n))
-        || ascii_contains(&p.body_bytes(), needle.as_bytes())
+    f.texts(m).iter().any(|t| found(t.as_bytes(), n.as_bytes()))
+        || found(f.body(m), &needle.as_bytes().to_ascii_lowercase())
 }
 
-fn text_has(m: &MessageSnapshot, needle: &Str) -> bool {
+fn text_has(m: &MessageSnapshot, f: &Folded, needle: &Str) -> bool {
     let n = lower(needle);
-    m.parsed().header_fields().iter().any(|(f, v)| {
-        contains(&f.to_string_lossy(), &n) || contains(&decode_header_text(v.as_bytes()), &n)
-    }) || body_has(m, needle)
+    f.headers(m).iter().any(|(field, v)| {
+        found(field.as_bytes(), n.as_bytes()) || found(v.as_bytes(), n.as_bytes())
+    }) || body_has(m, f, needle)
 }
 
 fn day(dt: &DateTime) -> Date {
@@ -139,7 +179,19 @@ fn flag(m: &MessageSnapshot, f: Flag) -> bool {
 /// Whether message `m` (sequence number `seq`) matches `key`. Unsupported keys match nothing
 /// (use [`validate`] first).
 pub fn matches(seq: u32, m: &MessageSnapshot, key: &SearchKey, ctx: &SearchContext<'_>) -> bool {
+    matches_in(seq, m, key, ctx, &Folded::default())
+}
+
+/// [`matches`], with the message's folded text shared by every key.
+fn matches_in(
+    seq: u32,
+    m: &MessageSnapshot,
+    key: &SearchKey,
+    ctx: &SearchContext<'_>,
+    f: &Folded,
+) -> bool {
     use SearchKey as K;
+    let matches = |seq, m, k, ctx| matches_in(seq, m, k, ctx, f);
     let sent = || m.parsed().sent_date().map(|(d, _)| d);
     match key {
         K::All => true,
@@ -162,10 +214,10 @@ pub fn matches(seq: u32, m: &MessageSnapshot, key: &SearchKey, ctx: &SearchConte
         K::Cc(s) => address_has(&m.parsed().envelope().cc, s),
         K::From(s) => address_has(&m.parsed().envelope().from, s),
         K::To(s) => address_has(&m.parsed().envelope().to, s),
-        K::Subject(s) => header_has(m, b"Subject", s),
-        K::Header(name, s) => header_has(m, name.as_bytes(), s),
-        K::Body(s) => body_has(m, s),
-        K::Text(s) => text_has(m, s),
+        K::Subject(s) => header_has(m, f, b"Subject", s),
+        K::Header(name, s) => header_has(m, f, name.as_bytes(), s),
+        K::Body(s) => body_has(m, f, s),
+        K::Text(s) => text_has(m, f, s),
         K::Before(d) => day(&m.internal_date) < *d,
         K::On(d) => day(&m.internal_date) == *d,
         K::Since(d) => day(&m.internal_date) >= *d,

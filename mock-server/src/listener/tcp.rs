@@ -121,7 +121,18 @@ async fn converse(
     loop {
         // Each piece is made only after the previous one is written, so the reply to a large
         // FETCH is paced by the client's reading; one that stops reading is dropped.
-        while let Some(piece) = conn.poll_transmit() {
+        loop {
+            // Slow work (SEARCH over a large mailbox, the next messages of a FETCH) runs with
+            // this worker handed over to the runtime, so other connections (another user's
+            // greeting) are served meanwhile instead of waiting for a free worker.
+            let piece = if conn.has_work() {
+                tokio::task::block_in_place(|| conn.poll_transmit())
+            } else {
+                conn.poll_transmit()
+            };
+            let Some(piece) = piece else {
+                break;
+            };
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }

@@ -113,6 +113,8 @@ pub struct Session {
     delayed: Option<auth::Delayed>,
     /// A FETCH still being answered, a message at a time as the output is taken.
     fetch_job: Option<stream::FetchJob>,
+    /// A command that may take long, run by the next `poll_transmit` (see `has_work`).
+    deferred: Option<Command>,
 }
 
 impl std::fmt::Debug for Session {
@@ -265,6 +267,7 @@ impl Session {
             auth_failures: 0,
             delayed: None,
             fetch_job: None,
+            deferred: None,
         };
         let (code, text) = match s.options.quirks {
             Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
@@ -376,6 +379,9 @@ impl Session {
     /// worked through only as fast as the client reads, and not at all once it is gone.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
         let start = buf.len();
+        if let Some(cmd) = self.deferred.take() {
+            self.command(cmd);
+        }
         self.take_output(buf);
         while self.fetch_job.is_some() && buf.len() - start < stream::CHUNK && !self.aborted {
             self.fetch_step();
@@ -383,6 +389,15 @@ impl Session {
         }
         self.drain();
         buf.len() - start
+    }
+
+    /// Whether the next [`Session::poll_transmit`] does work that can take long: a command
+    /// that touches messages or mailboxes (SEARCH, SORT, THREAD, FETCH, APPEND, LIST, ...),
+    /// or the next messages of a FETCH. An async driver runs that call where it cannot stall
+    /// other connections (the TCP listener uses `tokio::task::block_in_place`); other calls
+    /// only move bytes.
+    pub fn has_work(&self) -> bool {
+        self.deferred.is_some() || self.fetch_job.is_some()
     }
 
     /// Moves what is ready (from the core, rewritten for the quirk profile) into `buf`.
@@ -422,7 +437,14 @@ impl Session {
                     );
                     let unit = if secret { None } else { unit };
                     self.record_client(transcript::command_text(&cmd), unit);
-                    self.command(cmd);
+                    if stream::is_light(&cmd.body) {
+                        self.command(cmd);
+                    } else {
+                        // Done by the next `poll_transmit`, which a driver runs where slow
+                        // work cannot stall other connections (`has_work`). The core reads
+                        // no further command meanwhile.
+                        self.deferred = Some(cmd);
+                    }
                 }
                 ServerEvent::AuthenticateData { tag, data } => {
                     self.record_client("<redacted>".into(), None);

@@ -1,4 +1,6 @@
-//! A FETCH answered a message at a time, paced by the client's reading: the session keeps the
+//! Work paced by the output. Commands that may take long wait for the next
+//! [`Session::poll_transmit`] ([`Session::has_work`]), which an async driver runs where it
+//! cannot stall other connections. And a FETCH is answered a message at a time, paced by the client's reading: the session keeps the
 //! UIDs still to send and makes the next responses only when [`Session::poll_transmit`] is
 //! called again, so the reply to `1:* BODY[]` over a large mailbox is never built whole and a
 //! client that stops reading holds about [`CHUNK`] bytes of it, not the mailbox. The core reads
@@ -6,7 +8,30 @@
 
 use super::selected::fetch_one;
 use super::{Fail, Outcome, Session, State, ok};
-use imap_core::types::{Code, FetchItem, SimpleCode, Tag, Uid};
+use imap_core::types::{Code, CommandBody, FetchItem, SimpleCode, Tag, Uid};
+
+/// Commands that never touch messages or walk mailboxes, answered as soon as they are read;
+/// every other command waits for the next `poll_transmit` (see [`Session::has_work`]). STARTTLS
+/// and COMPRESS must be answered at once: the driver switches the byte stream right after the
+/// input that carried them.
+pub(crate) fn is_light(body: &CommandBody) -> bool {
+    use CommandBody as C;
+    matches!(
+        body,
+        C::Capability
+            | C::Noop
+            | C::Logout
+            | C::StartTls
+            | C::Compress(_)
+            | C::Idle
+            | C::Id(_)
+            | C::Enable(_)
+            | C::Namespace
+            | C::Login { .. }
+            | C::Authenticate { .. }
+            | C::Unselect
+    )
+}
 
 /// About how much output one call of [`Session::poll_transmit`] makes while a FETCH streams.
 pub const CHUNK: usize = 64 * 1024;

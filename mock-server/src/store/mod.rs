@@ -724,6 +724,19 @@ impl Account {
         messages: Vec<NewMessage>,
     ) -> Result<AppendUid, StoreError> {
         let name = normalize_name(mailbox).map_err(|_| StoreError::TryCreate(mailbox.into()))?;
+        // Checked before parsing (the limit is read again under the lock).
+        if let Some(l) = self.store.append_limit()
+            && messages.iter().any(|m| m.raw.len() as u64 > l)
+        {
+            return Err(StoreError::TooBig);
+        }
+        let parsed: Vec<(NewMessage, Parsed)> = messages
+            .into_iter()
+            .map(|m| {
+                let p = Parsed::new(m.raw.clone());
+                (m, p)
+            })
+            .collect();
         self.with(|u, ids, clock, limit| {
             let m = u
                 .by_name(&name)
@@ -731,7 +744,7 @@ impl Account {
             if m.noselect {
                 return Err(StoreError::NoSelect(name.clone()));
             }
-            let sizes: Vec<u64> = messages.iter().map(|m| m.raw.len() as u64).collect();
+            let sizes: Vec<u64> = parsed.iter().map(|(m, _)| m.raw.len() as u64).collect();
             if limit.is_some_and(|l| sizes.iter().any(|&s| s > l)) {
                 return Err(StoreError::TooBig);
             }
@@ -740,8 +753,8 @@ impl Account {
             }
             let now = clock();
             let mut uids = Vec::new();
-            for msg in messages {
-                let data = new_data(u, ids, msg.raw);
+            for (msg, p) in parsed {
+                let data = new_data(u, ids, p);
                 let m = u.by_name_mut(&name).expect("checked above");
                 uids.push(m.add(data, &msg.flags, msg.date.unwrap_or(now), now, None));
             }
@@ -905,16 +918,31 @@ impl Account {
 }
 
 /// A new message content with EMAILID and THREADID assigned.
-fn new_data(u: &mut UserState, ids: &mut Ids, raw: Bytes) -> Arc<MessageData> {
-    let mut parsed = ParsedMessage::parse(&raw);
-    // Binary parts are kept in base64, which IMAP can send in BODY[..] (mime::armor).
-    let raw = match crate::mime::armored(&raw, &parsed) {
-        Some(armored) => {
-            parsed = ParsedMessage::parse(&armored);
-            armored
+/// A message parsed (and its binary parts armored) before the store is locked: the MIME work
+/// of a large APPEND must not hold every other session back.
+pub(crate) struct Parsed {
+    raw: Bytes,
+    parsed: ParsedMessage,
+}
+
+impl Parsed {
+    /// Parses `raw`, with no lock held.
+    pub(crate) fn new(raw: Bytes) -> Self {
+        let parsed = ParsedMessage::parse(&raw);
+        // Binary parts are kept in base64, which IMAP can send in BODY[..] (mime::armor).
+        match crate::mime::armored(&raw, &parsed) {
+            Some(armored) => Parsed {
+                parsed: ParsedMessage::parse(&armored),
+                raw: armored,
+            },
+            None => Parsed { raw, parsed },
         }
-        None => raw,
-    };
+    }
+}
+
+/// A stored message from a parsed one: only numbering happens here, under the lock.
+fn new_data(u: &mut UserState, ids: &mut Ids, msg: Parsed) -> Arc<MessageData> {
+    let Parsed { raw, parsed } = msg;
     ids.email += 1;
     let thread = u.thread_for(&parsed, || {
         ids.thread += 1;

@@ -4,7 +4,9 @@ use super::changes::Change;
 use super::mailbox::MailboxState;
 use super::message::{MessageSnapshot, flag_eq};
 use super::user::UserState;
-use super::{Clock, Ids, Inner, SessionId, Store, StoreError, new_data, normalize_name, status_of};
+use super::{
+    Clock, Ids, Inner, Parsed, SessionId, Store, StoreError, new_data, normalize_name, status_of,
+};
 use imap_core::types::{Flag, FlagPerm, StatusItem, StatusValue, StoreKind, Uid};
 use std::num::NonZeroU32;
 
@@ -452,16 +454,19 @@ impl MailboxView {
         date: Option<imap_core::types::DateTime>,
     ) -> Result<Uid, StoreError> {
         let raw = raw.into();
+        let size = raw.len() as u64;
         let (mb, s) = (self.mailbox, self.session);
+        // Parsed with no lock held.
+        let msg = Parsed::new(raw);
         self.with_user(|u, ids, clock, limit| {
-            if limit.is_some_and(|l| raw.len() as u64 > l) {
+            if limit.is_some_and(|l| size > l) {
                 return Err(StoreError::TooBig);
             }
-            if !u.fits(&[raw.len() as u64]) {
+            if !u.fits(&[size]) {
                 return Err(StoreError::OverQuota);
             }
             let now = clock();
-            let data = new_data(u, ids, raw);
+            let data = new_data(u, ids, msg);
             let m = u.mailboxes.get_mut(&mb).ok_or(StoreError::MailboxGone)?;
             Ok(m.add(data, flags, date.unwrap_or(now), now, Some(s)))
         })
