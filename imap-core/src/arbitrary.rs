@@ -334,6 +334,7 @@ pub fn capability() -> impl Strategy<Value = Capability> {
         Capability::SortDisplay,
         Capability::ESort,
         Capability::Catenate,
+        Capability::ContextSearch,
         Capability::Utf8Accept,
         Capability::Utf8Only,
         Capability::ObjectId,
@@ -401,6 +402,9 @@ pub fn code() -> impl Strategy<Value = Code> {
         Just(Code::Closed).boxed(),
         object_id().prop_map(Code::MailboxId).boxed(),
         Just(Code::TooBig).boxed(),
+        "[A-Za-z0-9.]{1,8}"
+            .prop_map(|s| Code::NoUpdate(Str::from(s)))
+            .boxed(),
         "/[A-Za-z]{1,8};UIDVALIDITY=[1-9][0-9]{0,5}/;UID=[1-9][0-9]{0,5}(/;SECTION=[1-9.A-Z]{1,8})?"
             .prop_map(|s| Code::BadUrl(Str::from(s)))
             .boxed(),
@@ -940,7 +944,10 @@ pub fn search_return() -> impl Strategy<Value = SearchReturn> {
             SearchReturn::All,
             SearchReturn::Count,
             SearchReturn::Save,
+            SearchReturn::Context,
+            SearchReturn::Update,
         ]),
+        1 => partial_range().prop_map(SearchReturn::Partial),
         1 => unknown_atom().prop_map(SearchReturn::Other),
     ]
 }
@@ -964,6 +971,8 @@ pub fn esearch_data() -> impl Strategy<Value = ESearchData> {
         (1..=MAX63).prop_map(ESearchData::ModSeq),
         (partial_range(), option::of(u32_set()))
             .prop_map(|(range, results)| ESearchData::Partial { range, results }),
+        vec((any::<u32>(), u32_set()), 1..3).prop_map(ESearchData::AddTo),
+        vec((any::<u32>(), u32_set()), 1..3).prop_map(ESearchData::RemoveFrom),
         (
             unknown_atom(),
             prop_oneof!["[1-9][0-9]{0,4}", "\\([A-Z]{1,5}\\)"]

@@ -200,3 +200,61 @@ fn catenate_too_big() {
     ];
     insta::assert_snapshot!(t.concat());
 }
+
+/// CONTEXT=SEARCH (RFC 5267 section 4): CONTEXT is a hint, PARTIAL pages the result, UPDATE
+/// keeps the client told with ADDTO and REMOVEFROM as other sessions and its own commands
+/// change the result (REMOVEFROM before the EXPUNGE, ADDTO after the EXISTS, and the
+/// REMOVEFROM of an expunged message even where EXPUNGE may not be sent yet, appendix A.3),
+/// until CANCELUPDATE.
+#[test]
+fn context_search() {
+    let server = server();
+    let mut a = selected(&server);
+    let mut b = selected(&server);
+    let caps = a.talk("c", "CAPABILITY");
+    assert!(caps.contains(" CONTEXT=SEARCH"), "{caps}");
+    let mut t = vec![
+        a.talk("B01", "UID SEARCH RETURN (UPDATE COUNT) UNSEEN"),
+        a.talk("B01", "SEARCH RETURN (UPDATE) ALL"),
+        a.talk("S01", "SEARCH RETURN (UPDATE) FLAGGED"),
+        a.talk("c1", "SEARCH RETURN (CONTEXT COUNT) ALL"),
+        a.talk("p1", "SEARCH RETURN (PARTIAL 2:5) ALL"),
+        a.talk("p2", "UID SEARCH RETURN (PARTIAL -1:-1) ALL"),
+        a.talk("p3", "SEARCH RETURN (PARTIAL 4:9) ALL"),
+        a.talk("p4", "SEARCH RETURN (ALL PARTIAL 1:2) ALL"),
+        a.talk("p5", "SORT RETURN (UPDATE) (DATE) UTF-8 ALL"),
+    ];
+    // Another session reads message 2 and flags it, and a message arrives.
+    b.talk("b1", "STORE 2 +FLAGS (\\Seen \\Flagged)");
+    b.talk("b2", "APPEND INBOX {20+}\r\nSubject: new\r\n\r\nhi\r\n");
+    t.push(a.talk("n1", "NOOP"));
+    // This session's own change is told too.
+    t.push(a.talk("s1", "STORE 2 -FLAGS.SILENT (\\Flagged)"));
+    // Message 1 is expunged elsewhere: REMOVEFROM at once, EXPUNGE when allowed.
+    b.talk("b3", "STORE 1 +FLAGS.SILENT (\\Deleted)");
+    b.talk("b4", "EXPUNGE");
+    t.push(a.talk("f1", "FETCH 3 (FLAGS)"));
+    t.push(a.talk("n2", "NOOP"));
+    t.push(a.talk("x1", "CANCELUPDATE \"B01\" \"S01\""));
+    b.talk("b5", "STORE 1 +FLAGS.SILENT (\\Flagged)");
+    t.push(a.talk("n3", "NOOP"));
+    insta::assert_snapshot!(t.concat());
+}
+
+/// RFC 5267 section 4.3.1: past its limit the server declines UPDATE with an untagged
+/// `NO [NOUPDATE "tag"]` and still answers the search; a cancelled context frees a place.
+#[test]
+fn context_search_limit() {
+    let server = server();
+    let mut a = selected(&server);
+    for n in 1..=8 {
+        let r = a.talk(&format!("u{n}"), "SEARCH RETURN (UPDATE) ALL");
+        assert!(!r.contains("NOUPDATE"), "{r}");
+    }
+    let t = [
+        a.talk("u9", "SEARCH RETURN (UPDATE COUNT) ALL"),
+        a.talk("x", "CANCELUPDATE \"u1\""),
+        a.talk("u10", "SEARCH RETURN (UPDATE COUNT) ALL"),
+    ];
+    insta::assert_snapshot!(t.concat());
+}

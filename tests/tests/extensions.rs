@@ -19,16 +19,23 @@ const MSGS: [&str; 3] = [
      Subject: second\r\n\r\nthree\r\n",
 ];
 
-fn pair() -> Pair {
+fn server() -> MockServer {
     let mut b = Store::builder().user("u", "p").mailbox("INBOX");
     for m in MSGS {
         b = b.message(m.as_bytes().to_vec(), &[], None);
     }
     let store = b.mailbox("Archive").build().expect("store");
-    let server = MockServer::builder().store(store).build().expect("server");
-    let mut p = Pair::connect(&server, Instant::now());
+    MockServer::builder().store(store).build().expect("server")
+}
+
+fn connect(server: &MockServer) -> Pair {
+    let mut p = Pair::connect(server, Instant::now());
     p.login_select("u", "p", "INBOX");
     p
+}
+
+fn pair() -> Pair {
+    connect(&server())
 }
 
 #[test]
@@ -146,4 +153,85 @@ fn catenate_through_the_client() {
     ));
     assert!(!c.is_ok());
     assert_eq!(c.code, Some(Code::BadUrl(bad.into())));
+}
+
+/// CONTEXT=SEARCH through the client: a PARTIAL page and an UPDATE context whose ADDTO and
+/// REMOVEFROM reach the caller as events while another search runs, without being taken for
+/// that search's answer; CANCELUPDATE ends them.
+#[test]
+fn context_search_through_the_client() {
+    use imap_core::client::Event;
+    let server = server();
+    let mut p = connect(&server);
+    let mut other = connect(&server);
+    assert!(p.client.capabilities().has(&Capability::ContextSearch));
+
+    let page = PartialRange {
+        from_end: true,
+        first: std::num::NonZeroU32::new(1).unwrap(),
+        second: std::num::NonZeroU32::new(2).unwrap(),
+    };
+    let c = p.call(Query::all().esearch_command(&[SearchReturn::Partial(page)], true));
+    let r = search::esearch(&c).expect("an ESEARCH");
+    assert_eq!(r.partial, Some((page, vec![2..=3])));
+
+    let id = p
+        .client
+        .send(
+            p.now,
+            Query::new()
+                .unseen()
+                .esearch_command(&[SearchReturn::Update, SearchReturn::Count], true),
+        )
+        .unwrap();
+    p.run();
+    let c = p.take_completion(id).expect("completed");
+    let context_tag = c.tag.clone();
+    assert_eq!(search::esearch(&c).and_then(|r| r.count), Some(3));
+
+    // Another client reads message 2; this client's next search gets its own answer only.
+    let c = other.call(CommandBody::Store {
+        set: MessageSet::Uid(UidSet::single(Uid::new(2).unwrap())),
+        kind: StoreKind::Add,
+        silent: true,
+        target: StoreTarget::Flags(vec![Flag::Seen]),
+        unchanged_since: None,
+    });
+    assert!(c.is_ok(), "{c:?}");
+    p.events.clear();
+    let c = p.call(Query::all().esearch_command(&[SearchReturn::Count], true));
+    assert_eq!(search::esearch(&c).and_then(|r| r.count), Some(3));
+    assert_eq!(
+        c.esearch().and_then(|e| e.tag.clone()),
+        Some(Str::from(c.tag.as_bytes()))
+    );
+    let updates: Vec<&ESearch> = p
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Data(Data::ESearch(e))
+                if e.tag.as_ref().map(|t| t.as_bytes()) == Some(context_tag.as_bytes()) =>
+            {
+                Some(e)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(updates.len(), 1, "{:?}", p.events);
+    let ESearchData::RemoveFrom(removed) = &updates[0].data[0] else {
+        panic!("{updates:?}")
+    };
+    assert_eq!(removed[0].0, 0);
+    assert_eq!(
+        removed[0]
+            .1
+            .items()
+            .iter()
+            .map(|i| i.bounds(0))
+            .collect::<Vec<_>>(),
+        [(2, 2)]
+    );
+
+    let c = p.call(search::cancel_update_command(&[context_tag]));
+    assert!(c.is_ok(), "{c:?}");
 }

@@ -34,8 +34,8 @@ use crate::mailbox::{SelectedMailbox, Update};
 use crate::parse::{ParseOptions, parse_response};
 use crate::sasl::{Credentials, Mechanism, SaslSession, Step};
 use crate::types::{
-    Capability, Code, Command, CommandBody, Continue, Data, Response, StatusKind, StatusResponse,
-    Str, Tag,
+    Capability, Code, Command, CommandBody, Continue, Data, ESearch, ESearchData, Response,
+    StatusKind, StatusResponse, Str, Tag,
 };
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
@@ -1028,6 +1028,33 @@ impl Client {
         self.events.push_back(Event::Status(s));
     }
 
+    /// The running command untagged `d` belongs to. An ESEARCH goes to the command its
+    /// `(TAG "...")` correlator names when one is running (RFC 4466 section 2.6.2); one holding
+    /// ADDTO or REMOVEFROM names a search that already completed (a CONTEXT=SEARCH update, RFC
+    /// 5267 section 4.3) and belongs to no command; other ESEARCH responses go to the running
+    /// search, whatever their correlator says, as servers that get it wrong are tolerated.
+    fn collector_for_data(&mut self, d: &Data) -> Option<&mut Pending> {
+        let running = |p: &&mut Pending| p.phase != Phase::Queued && collects(&p.body, d);
+        if let Data::ESearch(ESearch {
+            tag: Some(t), data, ..
+        }) = d
+        {
+            let named = self
+                .commands
+                .iter()
+                .position(|p| p.phase != Phase::Queued && p.tag.as_bytes() == t.as_bytes());
+            if let Some(i) = named {
+                return self.commands.get_mut(i).filter(|p| collects(&p.body, d));
+            }
+            let update =
+                |x: &ESearchData| matches!(x, ESearchData::AddTo(_) | ESearchData::RemoveFrom(_));
+            if data.iter().any(update) {
+                return None;
+            }
+        }
+        self.commands.iter_mut().find(running)
+    }
+
     fn collector_for_status(&mut self) -> Option<&mut Pending> {
         self.commands.iter_mut().find(|p| p.phase != Phase::Queued)
     }
@@ -1047,11 +1074,7 @@ impl Client {
             }
         }
         let limit = self.config.max_command_data;
-        if let Some(p) = self
-            .commands
-            .iter_mut()
-            .find(|p| p.phase != Phase::Queued && collects(&p.body, &d))
-        {
+        if let Some(p) = self.collector_for_data(&d) {
             if !collect(p, size, std::mem::size_of::<Data>(), limit) {
                 self.fail_over_limit();
                 return;

@@ -71,6 +71,7 @@ pub(crate) fn command_name(body: &CommandBody) -> &'static str {
         Move { .. } => "MOVE",
         Sort { .. } => "SORT",
         Thread { .. } => "THREAD",
+        CancelUpdate(_) => "CANCELUPDATE",
         Id(_) => "ID",
         Compress(_) => "COMPRESS",
         GetQuota(_) => "GETQUOTA",
@@ -113,6 +114,7 @@ pub(crate) fn allowed(body: &CommandBody, state: ConnState) -> bool {
             | C::Copy { .. }
             | C::Move { .. }
             | C::Sort { .. }
+            | C::CancelUpdate(_)
             | C::Thread { .. } => state == S::Selected,
             // Authenticated or selected.
             _ => matches!(state, S::Authenticated | S::Selected),

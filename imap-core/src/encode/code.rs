@@ -73,6 +73,10 @@ pub(super) fn code(w: &mut Writer<'_>, c: &Code) {
             w.byte(b')');
         }
         Code::TooBig => w.put(b"TOOBIG"),
+        Code::NoUpdate(tag) => {
+            w.put(b"NOUPDATE ");
+            w.string(tag);
+        }
         Code::BadUrl(url) => {
             w.put(b"BADURL ");
             w.code_text(url.as_bytes());

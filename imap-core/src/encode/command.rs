@@ -284,6 +284,13 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             w.sp();
             search::keys(w, keys);
         }
+        C::CancelUpdate(tags) => {
+            w.put(b"CANCELUPDATE");
+            for t in tags {
+                w.sp();
+                w.string(t);
+            }
+        }
         C::Thread {
             uid,
             algorithm,

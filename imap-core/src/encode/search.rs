@@ -2,7 +2,9 @@
 //! responses.
 
 use super::writer::Writer;
-use crate::types::{ESearch, ESearchData, SearchKey, SearchReturn, SortCriterion, Thread};
+use crate::types::{
+    ESearch, ESearchData, PartialRange, SearchKey, SearchReturn, SortCriterion, Thread,
+};
 
 /// One `search-key`, recursively.
 pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
@@ -170,7 +172,26 @@ pub(super) fn search_return(w: &mut Writer<'_>, r: &SearchReturn) {
         SearchReturn::All => w.put(b"ALL"),
         SearchReturn::Count => w.put(b"COUNT"),
         SearchReturn::Save => w.put(b"SAVE"),
+        SearchReturn::Context => w.put(b"CONTEXT"),
+        SearchReturn::Update => w.put(b"UPDATE"),
+        SearchReturn::Partial(range) => {
+            w.put(b"PARTIAL ");
+            partial_range(w, range);
+        }
         SearchReturn::Other(a) => w.atom(a),
+    }
+}
+
+/// `partial-range` (RFC 9394 section 4): `a:b`, or `-a:-b` counted from the end.
+fn partial_range(w: &mut Writer<'_>, range: &PartialRange) {
+    for (k, bound) in [range.first, range.second].into_iter().enumerate() {
+        if k == 1 {
+            w.byte(b':');
+        }
+        if range.from_end {
+            w.byte(b'-');
+        }
+        w.num32(bound.get());
     }
 }
 
@@ -232,19 +253,26 @@ pub(super) fn esearch(w: &mut Writer<'_>, e: &ESearch) {
             }
             ESearchData::Partial { range, results } => {
                 w.put(b"PARTIAL (");
-                for (k, bound) in [range.first, range.second].into_iter().enumerate() {
-                    if k == 1 {
-                        w.byte(b':');
-                    }
-                    if range.from_end {
-                        w.byte(b'-');
-                    }
-                    w.num32(bound.get());
-                }
+                partial_range(w, range);
                 w.sp();
                 match results {
                     Some(set) => w.set(set),
                     None => w.nil(),
+                }
+                w.byte(b')');
+            }
+            ESearchData::AddTo(updates) | ESearchData::RemoveFrom(updates) => {
+                w.put(match d {
+                    ESearchData::AddTo(_) => b"ADDTO (",
+                    _ => b"REMOVEFROM (",
+                });
+                for (k, (position, set)) in updates.iter().enumerate() {
+                    if k > 0 {
+                        w.sp();
+                    }
+                    w.num32(*position);
+                    w.sp();
+                    w.set(set);
                 }
                 w.byte(b')');
             }

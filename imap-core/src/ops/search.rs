@@ -3,8 +3,8 @@
 use crate::client::Completion;
 use crate::parse::{ParseError, ParseOptions, parse_command};
 use crate::types::{
-    Atom, CommandBody, Date, ESearchData, Flag, SearchKey, SearchReturn, SeqNum, SeqRanges, SeqSet,
-    SortCriterion, SortKey, Str, Thread, Uid, UidRanges, UidSet,
+    Atom, CommandBody, Date, ESearchData, Flag, NumSet, PartialRange, SearchKey, SearchReturn,
+    SeqNum, SeqRanges, SeqSet, SortCriterion, SortKey, Str, Tag, Thread, Uid, UidRanges, UidSet,
 };
 use bytes::Bytes;
 use std::ops::RangeInclusive;
@@ -263,6 +263,20 @@ impl Query {
         }
     }
 
+    /// `[UID] SEARCH RETURN (returns) keys`, the extended SEARCH (ESEARCH, RFC 4731), read
+    /// with [`esearch`]. With `CONTEXT=SEARCH` (RFC 5267 section 4) the options may include
+    /// `CONTEXT`, `PARTIAL` and `UPDATE`; after `UPDATE` the server keeps sending ESEARCH
+    /// responses tagged with this command's tag (ADDTO, REMOVEFROM) as events until
+    /// [`cancel_update_command`] or the mailbox is left.
+    pub fn esearch_command(&self, returns: &[SearchReturn], uid: bool) -> CommandBody {
+        CommandBody::Search {
+            uid,
+            returns: Some(returns.to_vec()),
+            charset: self.needs_charset().then(|| Str::from_static("UTF-8")),
+            criteria: self.keys(),
+        }
+    }
+
     /// `[UID] SORT (criteria) UTF-8 keys` (RFC 5256).
     pub fn sort_command(&self, criteria: &[SortCriterion], uid: bool) -> CommandBody {
         CommandBody::Sort {
@@ -398,6 +412,9 @@ pub struct SearchResult {
     pub all: Vec<RangeInclusive<u32>>,
     /// `MODSEQ` (CONDSTORE, when the criteria held a MODSEQ key).
     pub modseq: Option<u64>,
+    /// `PARTIAL` (RFC 5267 section 4.4, RFC 9394): the page asked for and the runs of results
+    /// in it (empty for `NIL`).
+    pub partial: Option<(PartialRange, Vec<RangeInclusive<u32>>)>,
     /// Whether the numbers are UIDs.
     pub uid: bool,
 }
@@ -423,21 +440,32 @@ pub fn esearch(c: &Completion) -> Option<SearchResult> {
             ESearchData::Min(n) => r.min = Some(*n),
             ESearchData::Max(n) => r.max = Some(*n),
             ESearchData::Count(n) => r.count = Some(*n),
-            ESearchData::All(set) => {
-                r.all = set
-                    .items()
-                    .iter()
-                    .map(|i| {
-                        let (a, b) = i.bounds(u32::MAX);
-                        a..=b
-                    })
-                    .collect();
+            ESearchData::All(set) => r.all = runs(set),
+            ESearchData::Partial { range, results } => {
+                r.partial = Some((*range, results.as_ref().map(runs).unwrap_or_default()));
             }
             ESearchData::ModSeq(m) => r.modseq = Some(*m),
             _ => {}
         }
     }
     Some(r)
+}
+
+/// A set's runs as written, each ascending; never expanded.
+fn runs(set: &NumSet<u32>) -> Vec<RangeInclusive<u32>> {
+    set.items()
+        .iter()
+        .map(|i| {
+            let (a, b) = i.bounds(u32::MAX);
+            a..=b
+        })
+        .collect()
+}
+
+/// `CANCELUPDATE "tag" ...` (RFC 5267 section 4.3.5): no more updates for the searches sent
+/// with these tags (at least one).
+pub fn cancel_update_command(tags: &[Tag]) -> CommandBody {
+    CommandBody::CancelUpdate(tags.iter().map(|t| Str::from(t.as_bytes())).collect())
 }
 
 /// The threads of a THREAD completion.

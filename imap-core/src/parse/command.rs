@@ -10,8 +10,8 @@
 use super::core::{
     advance, astring, at_eol, at_keyword, atom, atom_bytes, byte, crlf, cut, date_time, fail, flag,
     flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, nstring8, number,
-    number64, nz_number, paren_list, peek, seq_set, slice, sp, sp_or_missing, tag, tag_no_case,
-    take_while1, upper,
+    number64, nz_number, paren_list, peek, quoted, seq_set, slice, sp, sp_or_missing, tag,
+    tag_no_case, take_while1, upper,
 };
 use super::search::{
     charset, has_ext_value, search_keys, search_program, search_return_opts, sort_criteria,
@@ -112,6 +112,7 @@ fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
         }
         b"SORT" => sort(i, false)?,
         b"THREAD" => thread(i, false)?,
+        b"CANCELUPDATE" => cancel_update(i)?,
         b"UID" => uid(i)?,
         b"ID" => id(i)?,
         b"COMPRESS" => C::Compress(arg(i, atom)?),
@@ -617,6 +618,16 @@ fn sort(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
         charset,
         search,
     })
+}
+
+// command-select =/ "CANCELUPDATE" 1*(SP quoted) (RFC 5267 section 5)
+/// CANCELUPDATE's tags.
+fn cancel_update(i: &mut Input<'_>) -> PResult<CommandBody> {
+    let mut tags = vec![Str::new(arg(i, quoted)?)];
+    while !at_eol(i) {
+        tags.push(Str::new(arg(i, quoted)?));
+    }
+    Ok(CommandBody::CancelUpdate(tags))
 }
 
 // thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria
@@ -1466,8 +1477,12 @@ mod tests {
             "A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-MAR-2000",
             "A284 THREAD ORDEREDSUBJECT US-ASCII TEXT \"gewp\"",
             "A285 THREAD REFERENCES UTF-8 SINCE 5-MAR-2000",
-            // RFC 5267 section 3.3 (ESORT)
+            // RFC 5267 section 3.3 (ESORT) and 4 (CONTEXT=SEARCH)
             "E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED UNKEYWORD $Junk",
+            "A01 SEARCH RETURN (CONTEXT COUNT) UNDELETED UNKEYWORD $Junk",
+            "B01 UID SEARCH RETURN (UPDATE COUNT) DELETED KEYWORD $Junk",
+            "B04 CANCELUPDATE \"B01\"",
+            "A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk",
             // RFC 7888 (LITERAL+)
             "A001 LOGIN {11+}\r\nFRED FOOBAR {7+}\r\nfat man",
             // RFC 5464 (METADATA), in the order of its ABNF

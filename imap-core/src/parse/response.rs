@@ -11,8 +11,8 @@ use super::{Input, PResult};
 use crate::types::string::is_atom_char;
 use crate::types::{
     AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry, MailboxAttr,
-    Namespace, Namespaces, PartialRange, QuotaResource, Response, SeqNum, SimpleCode, StatusItem,
-    StatusKind, StatusResponse, StatusValue, Str, Thread, Uid,
+    Namespace, Namespaces, NumSet, PartialRange, QuotaResource, Response, SeqNum, SimpleCode,
+    StatusItem, StatusKind, StatusResponse, StatusValue, Str, Thread, Uid,
 };
 use bytes::Bytes;
 use std::num::NonZeroU32;
@@ -212,6 +212,7 @@ fn is_known_code_name(name: &[u8]) -> bool {
         "MAILBOXID",
         "TOOBIG",
         "BADURL",
+        "NOUPDATE",
         "REFERRAL",
         "METADATA",
     ];
@@ -313,6 +314,10 @@ fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
         let id = Str::new(slice(i, id));
         byte(i, b')', ")")?;
         Code::MailboxId(id)
+    } else if is("NOUPDATE") {
+        // resp-text-code =/ "NOUPDATE" SP quoted (RFC 5267 section 5)
+        sp(i)?;
+        Code::NoUpdate(Str::new(quoted(i)?))
     } else if is("BADURL") {
         sp(i)?;
         let url = take_while1(i, |b| !matches!(b, b']' | b'\r' | b'\n' | 0), "URL")?;
@@ -762,10 +767,7 @@ fn partial(i: &mut Input<'_>) -> PResult<ESearchData> {
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
-    let from_end = peek(i) == Some(b'-');
-    let first = partial_bound(i, from_end)?;
-    byte(i, b':', ":")?;
-    let second = partial_bound(i, from_end)?;
+    let range = partial_range(i)?;
     sp(i)?;
     let results = if at_nil(i) {
         nil(i)?;
@@ -777,14 +779,43 @@ fn partial(i: &mut Input<'_>) -> PResult<ESearchData> {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', ")")?;
-    Ok(ESearchData::Partial {
-        range: PartialRange {
-            from_end,
-            first,
-            second,
-        },
-        results,
+    Ok(ESearchData::Partial { range, results })
+}
+
+// partial-range = partial-range-first / partial-range-last
+// partial-range-first = nz-number ":" nz-number
+// partial-range-last = MINUS nz-number ":" MINUS nz-number (RFC 9394 section 4; RFC 5267
+// section 5 has the first form only)
+/// A PARTIAL page, in a return option or an ESEARCH result.
+pub(super) fn partial_range(i: &mut Input<'_>) -> PResult<PartialRange> {
+    let from_end = peek(i) == Some(b'-');
+    let first = partial_bound(i, from_end)?;
+    byte(i, b':', ":")?;
+    let second = partial_bound(i, from_end)?;
+    Ok(PartialRange {
+        from_end,
+        first,
+        second,
     })
+}
+
+// ret-data-addto = "ADDTO" SP "(" context-position SP sequence-set *(SP context-position SP
+//   sequence-set) ")" ; ret-data-removefrom = "REMOVEFROM" SP "(" ... ")" (the same shape)
+// context-position = number (RFC 5267 section 5)
+/// The pairs of an ADDTO or REMOVEFROM item.
+fn context_updates(i: &mut Input<'_>) -> PResult<Vec<(u32, NumSet<u32>)>> {
+    byte(i, b'(', "(")?;
+    let mut out = Vec::new();
+    loop {
+        let position = number(i)?;
+        sp(i)?;
+        out.push((position, seq_set(i)?));
+        if peek(i) == Some(b')') {
+            advance(i, 1);
+            return Ok(out);
+        }
+        sp(i)?;
+    }
 }
 
 /// One bound of a `partial-range`: `nz-number`, after a `-` when counting from the end.
@@ -857,6 +888,10 @@ fn esearch(i: &mut Input<'_>) -> PResult<ESearch> {
             ESearchData::ModSeq(modseq_value(i)?)
         } else if is("PARTIAL") {
             partial(i)?
+        } else if is("ADDTO") {
+            ESearchData::AddTo(context_updates(i)?)
+        } else if is("REMOVEFROM") {
+            ESearchData::RemoveFrom(context_updates(i)?)
         } else {
             let v = raw_value(i, 1)?;
             ESearchData::Other {
@@ -1059,6 +1094,90 @@ mod tests {
 
     fn parse(bytes: &[u8], opts: &ParseOptions) -> Option<Response> {
         parse_response(&Bytes::copy_from_slice(bytes), opts).ok()
+    }
+
+    /// CONTEXT=SEARCH (RFC 5267 sections 4.3.1 to 4.3.4): the server lines of its examples, read
+    /// in strict mode and written back byte for byte.
+    #[test]
+    fn rfc5267_context_examples() {
+        use crate::encode::{EncodeOptions, encode_response};
+        use crate::types::{ESearch, ESearchData, NumSet, SetItem};
+        let set = |v: &[(u32, u32)]| {
+            NumSet::new(
+                v.iter()
+                    .map(|&(a, b)| {
+                        use crate::types::Bound::Value;
+                        if a == b {
+                            SetItem::Single(Value(a))
+                        } else {
+                            SetItem::Range(Value(a), Value(b))
+                        }
+                    })
+                    .collect(),
+            )
+            .unwrap()
+        };
+        let lines: [(&[u8], Response); 4] = [
+            (
+                b"* ESEARCH (TAG \"B01\") UID ADDTO (0 32768:32769)\r\n",
+                Response::Data(Data::ESearch(ESearch {
+                    tag: Some(Str::from("B01")),
+                    uid: true,
+                    data: vec![ESearchData::AddTo(vec![(0, set(&[(32768, 32769)]))])],
+                })),
+            ),
+            (
+                b"* ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2732 1 2731)\r\n",
+                Response::Data(Data::ESearch(ESearch {
+                    tag: Some(Str::from("C01")),
+                    uid: true,
+                    data: vec![ESearchData::AddTo(vec![
+                        (1, set(&[(2733, 2733)])),
+                        (1, set(&[(2732, 2732)])),
+                        (1, set(&[(2731, 2731)])),
+                    ])],
+                })),
+            ),
+            (
+                b"* ESEARCH (TAG \"B01\") UID REMOVEFROM (0 32768) ADDTO (1 2731:2732)\r\n",
+                Response::Data(Data::ESearch(ESearch {
+                    tag: Some(Str::from("B01")),
+                    uid: true,
+                    data: vec![
+                        ESearchData::RemoveFrom(vec![(0, set(&[(32768, 32768)]))]),
+                        ESearchData::AddTo(vec![(1, set(&[(2731, 2732)]))]),
+                    ],
+                })),
+            ),
+            (
+                b"* NO [NOUPDATE \"B02\"] Too many contexts\r\n",
+                Response::Status(crate::types::StatusResponse {
+                    tag: None,
+                    kind: StatusKind::No,
+                    code: Some(Code::NoUpdate(Str::from("B02"))),
+                    text: Str::from("Too many contexts"),
+                }),
+            ),
+        ];
+        for (line, want) in lines {
+            let got = parse(line, &ParseOptions::strict());
+            assert_eq!(got.as_ref(), Some(&want), "{}", line.escape_ascii());
+            let back = encode_response(&want, &EncodeOptions::default()).to_vec();
+            assert_eq!(back, line);
+        }
+        for bad in [
+            &b"* ESEARCH UID ADDTO ()\r\n"[..],
+            b"* ESEARCH UID ADDTO (0)\r\n",
+            b"* ESEARCH UID REMOVEFROM (0 1:2 3)\r\n",
+            b"* NO [NOUPDATE B02] x\r\n",
+        ] {
+            assert_eq!(
+                parse(bad, &ParseOptions::strict()),
+                None,
+                "{}",
+                bad.escape_ascii()
+            );
+        }
     }
 
     /// Found by the `response` fuzz target: `* [ALERco ...` is unknown data named `[ALERco` to

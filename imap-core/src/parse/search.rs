@@ -251,7 +251,9 @@ pub(super) fn search_return_opts(i: &mut Input<'_>) -> PResult<Vec<SearchReturn>
 }
 
 // search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" / search-ret-opt-ext
-// (RFC 9051 section 9, RFC 5182 section 3)
+// (RFC 9051 section 9, RFC 5182 section 3) ; search-return-opt =/ modifier-context /
+// modifier-partial / modifier-update ; modifier-context = "CONTEXT" ; modifier-update =
+// "UPDATE" ; modifier-partial = "PARTIAL" SP partial-range (RFC 5267 section 5, RFC 9394)
 /// One `search-return-opt`.
 fn search_return_opt(i: &mut Input<'_>) -> PResult<SearchReturn> {
     let start = *i;
@@ -263,6 +265,12 @@ fn search_return_opt(i: &mut Input<'_>) -> PResult<SearchReturn> {
         b"ALL" => SearchReturn::All,
         b"COUNT" => SearchReturn::Count,
         b"SAVE" => SearchReturn::Save,
+        b"CONTEXT" => SearchReturn::Context,
+        b"UPDATE" => SearchReturn::Update,
+        b"PARTIAL" => {
+            sp(i)?;
+            return Ok(SearchReturn::Partial(super::response::partial_range(i)?));
+        }
         _ => SearchReturn::Other(a),
     };
     if has_ext_value(i) {
@@ -601,8 +609,33 @@ mod tests {
         );
         let (r, _) = run_on(b"RETURN ()", true, search_return_opts).unwrap();
         assert!(r.is_empty());
-        let e = run_on(b"RETURN (PARTIAL 1:100)", true, search_return_opts).unwrap_err();
+        let e = run_on(b"RETURN (X-FOO 1:100)", true, search_return_opts).unwrap_err();
         assert!(e.contains("without parameters"), "{e}");
+        // CONTEXT=SEARCH (RFC 5267 section 5) and RFC 9394's PARTIAL.
+        let (r, _) = run_on(
+            b"RETURN (context update partial 1:500 PARTIAL -1:-100)",
+            true,
+            search_return_opts,
+        )
+        .unwrap();
+        let page = |from_end, a, b| {
+            SearchReturn::Partial(crate::types::PartialRange {
+                from_end,
+                first: std::num::NonZeroU32::new(a).unwrap(),
+                second: std::num::NonZeroU32::new(b).unwrap(),
+            })
+        };
+        assert_eq!(
+            r,
+            [
+                SearchReturn::Context,
+                SearchReturn::Update,
+                page(false, 1, 500),
+                page(true, 1, 100)
+            ]
+        );
+        assert!(run_on(b"RETURN (PARTIAL 0:5)", true, search_return_opts).is_err());
+        assert!(run_on(b"RETURN (PARTIAL)", true, search_return_opts).is_err());
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub enum Capability {
     ESort,
     /// `CATENATE` (RFC 4469): APPEND assembled from text and IMAP URLs.
     Catenate,
+    /// `CONTEXT=SEARCH` (RFC 5267 section 4): SEARCH with CONTEXT, UPDATE and PARTIAL, and
+    /// CANCELUPDATE.
+    ContextSearch,
     /// `THREAD=<algorithm>` (RFC 5256).
     Thread(Atom),
     /// `UTF8=ACCEPT` (RFC 6855 / 9755).
@@ -148,6 +151,7 @@ const PLAIN: &[(&str, Capability)] = &[
     ("SORT=DISPLAY", Capability::SortDisplay),
     ("ESORT", Capability::ESort),
     ("CATENATE", Capability::Catenate),
+    ("CONTEXT=SEARCH", Capability::ContextSearch),
     ("UTF8=ACCEPT", Capability::Utf8Accept),
     ("UTF8=ONLY", Capability::Utf8Only),
     ("OBJECTID", Capability::ObjectId),

@@ -63,6 +63,9 @@ pub enum Code {
     MailboxId(Str),
     /// `TOOBIG` (APPENDLIMIT, RFC 7889 uses RFC 4469's code).
     TooBig,
+    /// `NOUPDATE "tag"` (RFC 5267 section 4.3.1): the server will not send updates for the
+    /// searching command with this tag.
+    NoUpdate(Str),
     /// `BADURL url` (RFC 4469 section 4.1): the first URL of a CATENATE APPEND that could not
     /// be used.
     BadUrl(Str),

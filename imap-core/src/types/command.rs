@@ -202,6 +202,9 @@ pub enum CommandBody {
         /// Search criteria.
         search: Vec<SearchKey>,
     },
+    /// `CANCELUPDATE "tag" ...` (RFC 5267 section 4.3.5): no more updates for the searching
+    /// commands with these tags (at least one).
+    CancelUpdate(Vec<Str>),
     /// `[UID] THREAD algorithm charset keys` (RFC 5256).
     Thread {
         /// The `UID` form.

@@ -133,6 +133,14 @@ pub enum SearchReturn {
     Count,
     /// `SAVE`.
     Save,
+    /// `CONTEXT` (CONTEXT=SEARCH, RFC 5267 section 4.2): a hint that the criteria will be used
+    /// again.
+    Context,
+    /// `UPDATE` (RFC 5267 section 4.3): keep telling the client, with ADDTO and REMOVEFROM,
+    /// how the result changes, until CANCELUPDATE or the mailbox is deselected.
+    Update,
+    /// `PARTIAL range` (RFC 5267 section 4.4, RFC 9394): this page of the results.
+    Partial(PartialRange),
     /// Any other option name.
     Other(Atom),
 }
@@ -159,6 +167,12 @@ pub enum ESearchData {
         /// The messages of the page (sequence numbers or UIDs depending on the `UID` flag).
         results: Option<NumSet<u32>>,
     },
+    /// `ADDTO (position set ...)` (RFC 5267 section 4.3.3): each set inserted at its context
+    /// position, in order; position 0 means "in mailbox order".
+    AddTo(Vec<(u32, NumSet<u32>)>),
+    /// `REMOVEFROM (position set ...)` (RFC 5267 section 4.3.4): each set removed from its
+    /// context position, in order; position 0 means "wherever it is".
+    RemoveFrom(Vec<(u32, NumSet<u32>)>),
     /// Any other item: name and raw value.
     Other {
         /// The item name.

@@ -85,6 +85,7 @@ impl Session {
                 return;
             }
         };
+        let changed = !changes.is_empty();
         let mut added = Vec::new();
         // Messages someone else changed since this session last sent their flags. Changes the
         // session made itself were reported by the command that made them (or, after
@@ -154,6 +155,11 @@ impl Session {
         }
         fetches.sort_by_key(|(s, _)| *s);
         out.extend(fetches.into_iter().map(|(_, d)| d));
+        // CONTEXT=SEARCH updates: after the EXISTS that numbers new messages, before the
+        // EXPUNGE that renumbers (RFC 5267 sections 4.3.3 and 4.3.4).
+        if changed && !sel.contexts.is_empty() {
+            out.extend(sel.context_updates());
+        }
         if allow_expunge && !sel.pending_expunge.is_empty() {
             let gone = std::mem::take(&mut sel.pending_expunge);
             for u in &gone {

@@ -355,6 +355,7 @@ impl Session {
                 told,
                 flags: info.flags,
                 name: normalize_name(&selected_name).unwrap_or(selected_name),
+                contexts: Vec::new(),
             }),
         );
         Ok((

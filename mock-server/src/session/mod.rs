@@ -32,6 +32,7 @@ mod acl;
 mod announce;
 mod auth;
 mod catenate;
+mod context;
 mod mailboxes;
 mod oauth;
 pub mod options;
@@ -68,6 +69,8 @@ struct Selected {
     flags: Vec<Flag>,
     /// The name it was selected by, normalized (for STATUS of the selected mailbox).
     name: String,
+    /// CONTEXT=SEARCH UPDATE contexts (RFC 5267 section 4.3); they end with the selection.
+    contexts: Vec<context::UpdateContext>,
 }
 
 /// The connection state (RFC 9051 section 3).
@@ -653,6 +656,7 @@ impl Session {
             Capability::Preview,
             Capability::MultiAppend,
             Capability::Catenate,
+            Capability::ContextSearch,
         ]);
         if self.store.as_quota().is_some() {
             v.extend([

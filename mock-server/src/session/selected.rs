@@ -1,7 +1,7 @@
 //! Selected-state commands: CLOSE, UNSELECT, EXPUNGE, SEARCH (ESEARCH, SEARCHRES), FETCH
 //! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
 
-use super::{Fail, Outcome, Selected, Session, State, ok};
+use super::{Fail, Outcome, Selected, Session, State, context, ok};
 use crate::store::{FlagUpdate, StoreError};
 use crate::thread::ThreadAlgorithm;
 use imap_core::types::{
@@ -79,6 +79,8 @@ impl Session {
         // A STORE created a keyword: FLAGS goes out before the FETCH responses that use it.
         let mut new_keyword = false;
         let mut job = None;
+        // A SEARCH's UPDATE that the server declined (RFC 5267 section 4.3.1).
+        let mut noupdate: Option<Str> = None;
         let outcome = match body {
             C::Close | C::Unselect => {
                 if matches!(body, C::Close) && !sel.view.is_read_only() {
@@ -104,6 +106,13 @@ impl Session {
                 criteria,
             } => {
                 check_charset(charset.as_ref())?;
+                let updating = returns.iter().flatten().any(|r| *r == SearchReturn::Update);
+                if let Some(r) = &returns {
+                    context::check_returns(r)?;
+                    if updating && sel.has_context(tag.as_bytes()) {
+                        return Err(Fail::bad("Tag reuse"));
+                    }
+                }
                 let found = sel
                     .view
                     .search(sel.tracker.uids(), &criteria, Some(&sel.saved))?;
@@ -182,13 +191,22 @@ impl Session {
                     if want(SearchReturn::Count) {
                         data.push(ESearchData::Count(nums.len() as u32));
                     }
+                    for r in &returns {
+                        if let SearchReturn::Partial(range) = r {
+                            data.push(context::partial(&nums, *range));
+                        }
+                    }
                     if let Some(m) = modseq {
                         data.push(ESearchData::ModSeq(m));
+                    }
+                    let tag = Str::from(tag.as_bytes());
+                    if updating && !sel.start_context(tag.clone(), uid, &criteria, &found)? {
+                        noupdate = Some(tag.clone());
                     }
                     // SAVE alone gives no ESEARCH response (RFC 5182 section 2.4).
                     if returns.iter().any(|r| *r != SearchReturn::Save) {
                         out.push(Data::ESearch(ESearch {
-                            tag: Some(Str::from(tag.as_bytes())),
+                            tag: Some(tag),
                             uid,
                             data,
                         }));
@@ -365,6 +383,10 @@ impl Session {
                 }
                 ok("SORT completed")
             }
+            C::CancelUpdate(tags) => {
+                sel.cancel_contexts(&tags);
+                ok("No further updates")
+            }
             C::Thread {
                 uid,
                 algorithm,
@@ -389,6 +411,13 @@ impl Session {
             self.data(d);
         }
         self.fetch_job = job;
+        if let Some(tag) = noupdate {
+            self.untagged(
+                StatusKind::No,
+                Some(Code::NoUpdate(tag)),
+                "Too many contexts",
+            );
+        }
         outcome
     }
 }
