@@ -107,6 +107,29 @@ COMMANDS = [
 ]
 
 
+AMPLIFICATION = [
+    ("client-esearch-all", 0x02,
+     b"* ESEARCH (TAG \"A0002\") UID ALL 1:4294967295\r\nA0002 OK done\r\n"),
+    ("client-copyuid", 0x02,
+     b"A0004 OK [COPYUID 7 1:4294967295 1:4294967295] done\r\n"),
+    ("client-vanished", 0x04,
+     b"* VANISHED 1:4294967295\r\n* VANISHED (EARLIER) 1:100000000\r\n"),
+    ("client-search", 0x02, b"* SEARCH " + b"4294967295 " * 40 + b"1\r\n"),
+    ("client-exists", 0x00, b"* 4294967295 EXISTS\r\n" + b"* 1 EXISTS\r\n" * 40),
+    ("client-fetch", 0x02,
+     b"* 1 FETCH (UID 1 FLAGS (\\Seen a b c d e f g h))\r\n"
+     b"* 2 FETCH (UID 2 BODYSTRUCTURE (" + b"()" * 30 + b" \"mixed\"))\r\n"),
+    ("client-partial", 0x02,
+     b"* ESEARCH (TAG \"A0002\") UID PARTIAL (-1:-4294967295 1:4294967295)\r\n"),
+    ("server-fetch", 0x3f,
+     b"a1 FETCH 1:* (BODY.PEEK[] BODY.PEEK[] BODY.PEEK[] BODY.PEEK[])\r\n"),
+    ("server-sets", 0x3f, b"a2 FETCH 1:*,1:*,1:*,1:*,1:*,1:* (FLAGS)\r\n"),
+    ("server-search", 0x3f,
+     b"a3 SEARCH TEXT body OR TEXT a TEXT b\r\na4 THREAD REFERENCES UTF-8 ALL\r\n"),
+    ("server-list", 0x0f, b"a5 LIST \"\" \"*%*%*%*%*%*%*%*x\"\r\na6 CREATE a/b/c/d/e/f\r\n"),
+]
+
+
 def write(target, name, data):
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
@@ -161,6 +184,12 @@ def main():
         seed = bytes(rng.randrange(256) for _ in range(32))
         mode, sizes = modes[i % len(modes)]
         write("framer_chunks", f"seed-{i:02}", seed + bytes([mode]) + sizes)
+
+    # amplification: [ctl] peer bytes. Even ctl: client side, EXISTS = (ctl >> 1) * 1000, the
+    # bytes a hostile server's; odd: server side, pieces of ((ctl >> 1) & 0x1f) + 1 bytes.
+    shutil.rmtree(os.path.join(CORPUS, "amplification"), ignore_errors=True)
+    for name, ctl, data in AMPLIFICATION:
+        write("amplification", name, bytes([ctl]) + data)
 
     for target in sorted(os.listdir(CORPUS)):
         files = os.listdir(os.path.join(CORPUS, target))
