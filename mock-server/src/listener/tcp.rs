@@ -256,6 +256,32 @@ mod tests {
         assert!(got.len() < 16 << 20, "{}", got.len());
     }
 
+    /// A new connection is greeted without the store lock: while another session holds it
+    /// (a long LIST, say), the greeting still comes (issue 12, item 7). Before, a greeting took
+    /// the lock three times (session id, watcher, APPENDLIMIT).
+    #[test]
+    fn the_greeting_needs_no_store_lock() {
+        let store = crate::store::Store::builder()
+            .user("alice", "pw")
+            .build()
+            .unwrap();
+        store.set_append_limit(Some(1000));
+        let server = MockServer::builder().store(store.clone()).start().unwrap();
+        let held = store.lock();
+        let mut s = TcpStream::connect(server.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !got.ends_with(b"\r\n") {
+            let n = s.read(&mut buf).expect("greeted while the lock is held");
+            assert_ne!(n, 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        let greeting = String::from_utf8(got).unwrap();
+        assert!(greeting.contains("APPENDLIMIT=1000"), "{greeting}");
+        drop(held);
+    }
+
     #[test]
     fn a_command_that_drops_the_connection_gets_no_answer() {
         let (_server, mut s) = connect(Faults {

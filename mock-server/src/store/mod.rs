@@ -46,6 +46,7 @@ use imap_core::types::{
 use mailbox::MailboxState;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use user::UserState;
 
@@ -184,7 +185,6 @@ pub(crate) struct Ids {
     mailbox: u64,
     email: u64,
     thread: u64,
-    session: u64,
     view: u64,
     notifier: Arc<notify::Notifier>,
 }
@@ -212,6 +212,20 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Mutex<Inner>>,
+    /// What a new connection needs before any command, kept outside the lock so that a
+    /// greeting never waits for it.
+    outside: Arc<Outside>,
+}
+
+/// The parts of the store a connection reads before its first command (session ids, the
+/// watcher, APPENDLIMIT for the capability list): atomics, so a new connection is greeted
+/// even while another session holds the store lock.
+#[derive(Debug, Default)]
+struct Outside {
+    sessions: AtomicU64,
+    notifier: Arc<notify::Notifier>,
+    /// APPENDLIMIT plus one; 0 for none (kept in step with `Inner::append_limit`).
+    append_limit: AtomicU64,
 }
 
 impl std::fmt::Debug for Store {
@@ -280,7 +294,9 @@ const SUPPORTED_SPECIAL_USE: &[MailboxAttr] = &[
 impl Store {
     /// An empty store with the system clock.
     pub fn new() -> Store {
+        let outside = Arc::new(Outside::default());
         Store {
+            outside: outside.clone(),
             inner: Arc::new(Mutex::new(Inner {
                 users: BTreeMap::new(),
                 ids: Ids {
@@ -288,9 +304,8 @@ impl Store {
                     mailbox: 0,
                     email: 0,
                     thread: 0,
-                    session: 0,
                     view: 0,
-                    notifier: Arc::default(),
+                    notifier: outside.notifier.clone(),
                 },
                 clock: Arc::new(system_clock),
                 append_limit: None,
@@ -323,12 +338,18 @@ impl Store {
 
     /// Sets APPENDLIMIT (RFC 7889) for every mailbox; `None` for no limit.
     pub fn set_append_limit(&self, limit: Option<u64>) {
-        self.lock().append_limit = limit;
+        let mut g = self.lock();
+        g.append_limit = limit;
+        let stored = limit.map_or(0, |l| l.saturating_add(1));
+        self.outside.append_limit.store(stored, Ordering::SeqCst);
     }
 
     /// The APPENDLIMIT in force.
     pub fn append_limit(&self) -> Option<u64> {
-        self.lock().append_limit
+        match self.outside.append_limit.load(Ordering::SeqCst) {
+            0 => None,
+            n => Some(n - 1),
+        }
     }
 
     /// Adds a user with an empty INBOX.
@@ -392,20 +413,18 @@ impl Store {
     /// flags changed, a message expunged), until the returned [`Watch`] is dropped. `f` runs
     /// with the store locked: it must only signal (send on a channel), never use the store.
     pub fn watch(&self, f: impl Fn() + Send + Sync + 'static) -> Watch {
-        let notifier = self.lock().ids.notifier.clone();
+        let notifier = self.outside.notifier.clone();
         notifier.add(Box::new(f))
     }
 
     /// How many changes (to selected mailboxes) the store has seen; see [`Store::watch`].
     pub fn generation(&self) -> u64 {
-        self.lock().ids.notifier.generation()
+        self.outside.notifier.generation()
     }
 
     /// A new session id, unique in this store.
     pub fn new_session(&self) -> SessionId {
-        let mut g = self.lock();
-        g.ids.session += 1;
-        SessionId(g.ids.session)
+        SessionId(self.outside.sessions.fetch_add(1, Ordering::SeqCst) + 1)
     }
 }
 
