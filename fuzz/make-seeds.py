@@ -5,7 +5,8 @@
 
 Sources: the RFC sample responses of imap-core/tests/data/*.txt (framed into units, a few units
 per seed file), the quirk cases of imap-core/tests/quirks.rs (the byte strings it asserts on),
-a handful of commands written here, and fixed seeds for the structured targets. Each seed file
+a handful of commands written here, and fixed seeds for the structured targets. Files named
+`regression-*` (inputs the fuzzer found, added by hand) are kept. Each seed file
 starts with the control bytes its target reads first (see fuzz/src/lib.rs and each target's
 doc comment). Deterministic: running it twice gives the same files.
 """
@@ -144,7 +145,11 @@ def groups(items, n):
 def main():
     for target in ("response", "command", "roundtrip_response", "roundtrip_command",
                    "framer_chunks"):
-        shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
+        # Inputs the fuzzer found (`regression-*`, added by hand) are kept.
+        d = os.path.join(CORPUS, target)
+        for name in os.listdir(d) if os.path.isdir(d) else []:
+            if not name.startswith("regression-"):
+                os.remove(os.path.join(d, name))
 
     n = 0
     for name in sorted(os.listdir(os.path.join(CORE, "tests", "data"))):

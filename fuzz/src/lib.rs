@@ -278,7 +278,8 @@ pub enum NonCanonical {
 ///   replaces NUL, CR and LF in `resp-text`, in the raw arguments of unknown response codes
 ///   (and `]` there; empty arguments, `[X ]` in tolerant mode, are written `[X]`, read back
 ///   as no arguments) and in raw values kept from a parse (`Data::Other`, `FetchData::Other`,
-///   `ESearchData::Other`, `StatusValue::Raw`, extended LIST items) with a space; it appends a
+///   `ESearchData::Other`, `StatusValue::Raw`, extended LIST items, BODYSTRUCTURE extension
+///   fields kept unreadable) with a space; it appends a
 ///   space to a line that would end like a literal marker; it writes a hierarchy delimiter
 ///   that cannot be quoted as `NIL`; a text that starts with `[` where there is no code is
 ///   written as is and read back as a code when it is one. Tolerant parsing accepts such
@@ -338,6 +339,7 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                 data.iter().any(|item| match item {
                     FetchData::Other { name, value } => dirty(name) || raw(value),
                     FetchData::Body(b) => has_extension_data(b),
+                    FetchData::BodyStructure(b) => has_unreadable(b, &raw),
                     _ => false,
                 })
             }
@@ -404,6 +406,23 @@ pub fn non_canonical_command(cmd: &Command) -> Option<NonCanonical> {
             Some(NonCanonical::Normalized("raw arguments the encoder cleans"))
         }
         _ => None,
+    }
+}
+
+/// Whether a body holds, at any level, an extension field kept raw
+/// (`ExtTail::unreadable`) for which `dirty` holds.
+fn has_unreadable(body: &BodyStructure, dirty: &dyn Fn(&Str) -> bool) -> bool {
+    let tail_dirty = |t: &imap_core::types::ExtTail| t.unreadable.iter().any(|u| dirty(&u.raw));
+    match body {
+        BodyStructure::Multi { parts, ext, .. } => {
+            ext.as_ref().is_some_and(|e| tail_dirty(&e.tail))
+                || parts.iter().any(|p| has_unreadable(p, dirty))
+        }
+        BodyStructure::Single { part, ext } => {
+            ext.as_ref().is_some_and(|e| tail_dirty(&e.tail))
+                || matches!(&part.kind, PartKind::Message { body, .. } if has_unreadable(body, dirty))
+        }
+        _ => false,
     }
 }
 
