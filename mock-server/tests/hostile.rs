@@ -98,6 +98,47 @@ fn list_costs_the_names_listed() {
     );
 }
 
+/// CATENATE (RFC 4469): a short command naming a 1 MiB message 4,000 times (4 GB) gets
+/// `NO [TOOBIG]` at the cost of its own bytes (about 9 bytes allocated per byte of command,
+/// mostly its parse): the parts are added up before any is copied, and a part is a reference to
+/// the stored message, never a copy.
+#[test]
+fn catenate_past_the_limit_costs_the_command_not_the_sum() {
+    use mock_server::listener::MockServer;
+    use std::time::Instant;
+    let _alone = alone();
+    let big = format!("Subject: big\r\n\r\n{}\r\n", "x".repeat(1 << 20));
+    let store = Store::builder()
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .message(big.into_bytes(), &[], None)
+        .build()
+        .unwrap();
+    let server = MockServer::builder().store(store).build().unwrap();
+    let now = Instant::now();
+    let mut session = server.session(now);
+    let mut out = Vec::new();
+    session.handle_input(now, b"l LOGIN alice pw\r\n");
+    session.poll_transmit(&mut out);
+    let mut cmd = b"a APPEND INBOX CATENATE (".to_vec();
+    for _ in 0..4000 {
+        cmd.extend_from_slice(b"URL /INBOX/;UID=1 ");
+    }
+    cmd.extend_from_slice(b"TEXT {1+}\r\nx)\r\n");
+    out.clear();
+    let ((), bytes) = allocated(|| {
+        session.handle_input(now, &cmd);
+        session.poll_transmit(&mut out);
+    });
+    let reply = String::from_utf8_lossy(&out);
+    assert!(reply.starts_with("a NO [TOOBIG]"), "{reply}");
+    assert!(
+        bytes < 16 * cmd.len(),
+        "{bytes} bytes allocated for a {}-byte command",
+        cmd.len()
+    );
+}
+
 mod before_login {
     use mock_server::listener::{ConnectionLimits, MockServer, RunningServer};
     use mock_server::store::Store;
