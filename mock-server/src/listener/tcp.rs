@@ -119,6 +119,11 @@ async fn converse(
     drop(shared);
     let delay = conn.write_delay();
     loop {
+        // Marked before the tagged OK goes out: a client that has read it is logged in for
+        // the admission too, so a connection made after that never evicts it.
+        if conn.is_authenticated() {
+            ticket.set_logged_in();
+        }
         // Each piece is made only after the previous one is written, so the reply to a large
         // FETCH is paced by the client's reading; one that stops reading is dropped.
         loop {
@@ -148,9 +153,6 @@ async fn converse(
         }
         if conn.is_finished() || ticket.is_evicted() {
             return;
-        }
-        if conn.is_authenticated() {
-            ticket.set_logged_in();
         }
         let deadline = conn.poll_timeout();
         let wakeup = tokio::select! {
