@@ -74,21 +74,12 @@ impl Deflate {
         }
     }
 
-    /// Inflates `data` into a new vector.
+    /// Inflates all of `data` onto the end of `out` (the sessions use
+    /// [`Deflate::inflate_some`], a piece at a time; this is for the tests' peers).
     ///
     /// # Errors
-    /// As [`Deflate::inflate`].
-    pub(crate) fn inflate_vec(&mut self, data: &[u8]) -> Result<Vec<u8>, String> {
-        let mut out = Vec::new();
-        self.inflate(data, &mut out)?;
-        Ok(out)
-    }
-
-    /// Inflates `data` onto the end of `out`. The end of the peer's stream is accepted (the
-    /// data before it is delivered) when nothing follows it.
-    ///
-    /// # Errors
-    /// When `data` is not a valid DEFLATE stream, or bytes follow the end of the stream.
+    /// As [`Deflate::inflate_some`].
+    #[cfg(test)]
     pub(crate) fn inflate(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         let taken = self.inflate_some(data, out, usize::MAX)?;
         debug_assert_eq!(taken, data.len());
@@ -97,10 +88,11 @@ impl Deflate {
 
     /// Inflates from `data` onto the end of `out` until `out` has grown by `max` bytes (give or
     /// take one scratch buffer) or `data` is used up; returns how many bytes of `data` were
-    /// taken. Call again with the rest: a bomb is inflated a piece at a time.
+    /// taken. Call again with the rest: a bomb is inflated a piece at a time. The end of the
+    /// peer's stream is accepted (the data before it is delivered) when nothing follows it.
     ///
     /// # Errors
-    /// As [`Deflate::inflate`].
+    /// When `data` is not a valid DEFLATE stream, or bytes follow the end of the stream.
     pub(crate) fn inflate_some(
         &mut self,
         data: &[u8],
@@ -200,7 +192,8 @@ mod tests {
             z.deflate(format!("* {i} EXISTS\r\n").as_bytes(), &mut wire);
         }
         assert_eq!(z.zeroed(), SCRATCH);
-        let plain = Deflate::new().inflate_vec(&wire).unwrap();
+        let mut plain = Vec::new();
+        Deflate::new().inflate(&wire, &mut plain).unwrap();
         assert!(plain.starts_with(b"* 0 EXISTS\r\n* 1 EXISTS\r\n"));
         assert!(plain.ends_with(b"* 99999 EXISTS\r\n"));
     }

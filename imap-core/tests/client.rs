@@ -690,6 +690,39 @@ fn compress_deflate_round_trip() {
     assert_eq!(plain, b"A0003 NOOP\r\n");
 }
 
+/// A read that inflates to far more than it holds (100,000 responses, 1.3 MB from a few KB,
+/// in the same read as COMPRESS's OK) is inflated and handled a piece at a time, responses
+/// cut across pieces intact.
+#[test]
+fn compressed_input_is_inflated_in_pieces() {
+    use flate2::{Compress, Compression, FlushCompress};
+    let mut s = Script::greeted("IMAP4rev1 COMPRESS=DEFLATE");
+    s.login();
+    s.send(CommandBody::Compress(Atom::try_from("DEFLATE").unwrap()));
+    s.sent();
+    let plain: String = (0..100_000).map(|i| format!("* OK note {i}\r\n")).collect();
+    let mut server_out = Compress::new(Compression::default(), false);
+    let mut compressed = Vec::with_capacity(plain.len());
+    server_out
+        .compress_vec(plain.as_bytes(), &mut compressed, FlushCompress::Sync)
+        .unwrap();
+    assert!(compressed.len() * 4 < plain.len());
+    let mut input = b"A0002 OK DEFLATE active\r\n".to_vec();
+    input.extend(&compressed);
+    s.server_bytes(&input);
+    let notes: Vec<String> = s
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Status(st) => Some(st.text.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 100_000);
+    assert_eq!(notes[0], "note 0");
+    assert_eq!(notes[99_999], "note 99999");
+}
+
 #[test]
 fn large_literals_stream_as_chunks_with_their_message_and_item() {
     let mut s = Script::new(ClientConfig {

@@ -41,6 +41,10 @@ use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::time::Instant;
 
+/// How much plaintext one step of inflation hands the framer: a DEFLATE bomb from a server is
+/// framed and handled a piece at a time.
+const INFLATE_PIECE: usize = 64 * 1024;
+
 /// Where a queued command is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -102,6 +106,9 @@ pub struct Client {
     /// STARTTLS succeeded and the driver has not upgraded yet: input is discarded.
     awaiting_tls: bool,
     compress: Option<Deflate>,
+    /// Compressed bytes that came in the same read as COMPRESS's OK, inflated by
+    /// `handle_input` a piece at a time once the OK is handled.
+    compressed_rest: Vec<u8>,
     /// The message and item of the literal being streamed.
     stream_ctx: Option<(Option<crate::types::SeqNum>, Option<crate::types::Uid>, Str)>,
     created: Instant,
@@ -138,6 +145,7 @@ impl Client {
             idle: None,
             awaiting_tls: false,
             compress: None,
+            compressed_rest: Vec::new(),
             stream_ctx: None,
             created: now,
             last_input: now,
@@ -513,20 +521,44 @@ impl Client {
             return;
         }
         self.last_input = now;
-        match &mut self.compress {
-            Some(z) => match z.inflate_vec(bytes) {
-                Ok(plain) => self.framer.push(&plain),
+        if self.compress.is_some() {
+            self.inflate_and_process(now, bytes);
+        } else {
+            self.framer.push(bytes);
+            self.process(now);
+            // COMPRESS's OK came in this read: what followed it is compressed.
+            let rest = std::mem::take(&mut self.compressed_rest);
+            if !rest.is_empty() {
+                self.inflate_and_process(now, &rest);
+            }
+        }
+        // A server that keeps sending keeps the driver's timer from firing: the overall
+        // deadline is checked on input too.
+        self.check_deadline(now);
+    }
+
+    /// Inflates compressed input a piece at a time, framing and handling each piece before
+    /// the next: what a DEFLATE bomb holds never sits in the framer at once.
+    fn inflate_and_process(&mut self, now: Instant, bytes: &[u8]) {
+        let mut rest = bytes;
+        loop {
+            let Some(z) = &mut self.compress else {
+                return;
+            };
+            let mut plain = Vec::new();
+            match z.inflate_some(rest, &mut plain, INFLATE_PIECE) {
+                Ok(taken) => rest = &rest[taken..],
                 Err(e) => {
                     self.fail(ConnectionError::Compression(e));
                     return;
                 }
-            },
-            None => self.framer.push(bytes),
+            }
+            self.framer.push(&plain);
+            self.process(now);
+            if rest.is_empty() || self.error.is_some() {
+                return;
+            }
         }
-        self.process(now);
-        // A server that keeps sending keeps the driver's timer from firing: the overall
-        // deadline is checked on input too.
-        self.check_deadline(now);
     }
 
     /// The server closed the connection.
@@ -964,16 +996,8 @@ impl Client {
                 self.events.push_back(Event::StartTls);
             }
             CommandBody::Compress(_) => {
-                let mut z = Deflate::new();
-                let rest = self.framer.take_buffered();
-                match z.inflate_vec(&rest) {
-                    Ok(plain) => self.framer.push(&plain),
-                    Err(e) => {
-                        self.fail(ConnectionError::Compression(e));
-                        return;
-                    }
-                }
-                self.compress = Some(z);
+                self.compressed_rest = self.framer.take_buffered().to_vec();
+                self.compress = Some(Deflate::new());
                 self.events.push_back(Event::Compressing);
             }
             CommandBody::Enable(_) => {
