@@ -74,9 +74,10 @@ fuzz_target!(|data: &[u8]| {
             session.wake();
         }
         session.handle_input(now, piece);
-        session.poll_transmit(&mut output);
+        // A large reply comes in pieces, one per call, until the call returns 0.
+        while session.poll_transmit(&mut output) > 0 {}
         session.wake();
-        session.poll_transmit(&mut output);
+        while session.poll_transmit(&mut output) > 0 {}
     }
     let closed = session.is_closed();
 

@@ -382,16 +382,21 @@ impl Session {
     /// worked through only as fast as the client reads, and not at all once it is gone.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
         let start = buf.len();
-        if let Some(cmd) = self.deferred.take() {
-            self.command(cmd);
-        }
-        self.take_output(buf);
-        while self.fetch_job.is_some() && buf.len() - start < stream::CHUNK && !self.aborted {
-            self.fetch_step();
+        loop {
+            if let Some(cmd) = self.deferred.take() {
+                self.command(cmd);
+            }
             self.take_output(buf);
+            while self.fetch_job.is_some() && buf.len() - start < stream::CHUNK && !self.aborted {
+                self.fetch_step();
+                self.take_output(buf);
+            }
+            self.drain();
+            // Pipelined commands go on until the piece is big enough.
+            if !self.has_work() || self.aborted || buf.len() - start >= stream::CHUNK {
+                return buf.len() - start;
+            }
         }
-        self.drain();
-        buf.len() - start
     }
 
     /// Whether the next [`Session::poll_transmit`] does work that can take long: a command
