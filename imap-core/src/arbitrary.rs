@@ -335,6 +335,7 @@ pub fn capability() -> impl Strategy<Value = Capability> {
         Capability::ESort,
         Capability::Catenate,
         Capability::ContextSearch,
+        Capability::Notify,
         Capability::Utf8Accept,
         Capability::Utf8Only,
         Capability::ObjectId,
@@ -402,6 +403,9 @@ pub fn code() -> impl Strategy<Value = Code> {
         Just(Code::Closed).boxed(),
         object_id().prop_map(Code::MailboxId).boxed(),
         Just(Code::TooBig).boxed(),
+        vec("[A-Za-z]{1,12}".prop_map(to_atom), 1..4)
+            .prop_map(Code::BadEvent)
+            .boxed(),
         "[A-Za-z0-9.]{1,8}"
             .prop_map(|s| Code::NoUpdate(Str::from(s)))
             .boxed(),
@@ -1538,7 +1542,47 @@ fn extension_commands() -> BoxedStrategy<CommandBody> {
                 args: RawArgs::new(Bytes::from(args)).expect("no CR or LF"),
             })
             .boxed(),
+        option::of(notify_set()).prop_map(C::Notify).boxed(),
     ])
+}
+
+/// A NOTIFY registration (RFC 5465).
+pub fn notify_set() -> impl Strategy<Value = NotifySet> {
+    (any::<bool>(), vec(event_group(), 1..4))
+        .prop_map(|(status, groups)| NotifySet { status, groups })
+}
+
+/// A NOTIFY event group.
+pub fn event_group() -> impl Strategy<Value = EventGroup> {
+    let filter = prop_oneof![
+        prop::sample::select(vec![
+            MailboxFilter::Selected,
+            MailboxFilter::SelectedDelayed,
+            MailboxFilter::Inboxes,
+            MailboxFilter::Personal,
+            MailboxFilter::Subscribed,
+        ]),
+        vec(mailbox(), 1..3).prop_map(MailboxFilter::Subtree),
+        vec(mailbox(), 1..3).prop_map(MailboxFilter::Mailboxes),
+    ];
+    (filter, vec(notify_event(), 0..4)).prop_map(|(filter, events)| EventGroup { filter, events })
+}
+
+/// A NOTIFY event.
+pub fn notify_event() -> impl Strategy<Value = NotifyEvent> {
+    prop_oneof![
+        prop::sample::select(vec![
+            NotifyEvent::MessageExpunge,
+            NotifyEvent::FlagChange,
+            NotifyEvent::AnnotationChange,
+            NotifyEvent::MailboxName,
+            NotifyEvent::SubscriptionChange,
+            NotifyEvent::MailboxMetadataChange,
+            NotifyEvent::ServerMetadataChange,
+        ]),
+        vec(fetch_item(), 0..3).prop_map(NotifyEvent::MessageNew),
+        "X[A-Za-z]{1,8}".prop_map(|s| NotifyEvent::Other(to_atom(s))),
+    ]
 }
 
 /// The body of a command.

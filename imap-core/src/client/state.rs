@@ -72,6 +72,7 @@ pub(crate) fn command_name(body: &CommandBody) -> &'static str {
         Sort { .. } => "SORT",
         Thread { .. } => "THREAD",
         CancelUpdate(_) => "CANCELUPDATE",
+        Notify(_) => "NOTIFY",
         Id(_) => "ID",
         Compress(_) => "COMPRESS",
         GetQuota(_) => "GETQUOTA",

@@ -81,6 +81,10 @@ pub(super) fn code(w: &mut Writer<'_>, c: &Code) {
             w.put(b"BADURL ");
             w.code_text(url.as_bytes());
         }
+        Code::BadEvent(events) => {
+            w.put(b"BADEVENT ");
+            w.paren_list(events, |w, a| w.atom(a));
+        }
         Code::Referral(url) => {
             w.put(b"REFERRAL ");
             w.code_text(url.as_bytes());

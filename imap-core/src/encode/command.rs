@@ -1,7 +1,7 @@
 //! Client commands.
 
 use super::writer::Writer;
-use super::{fetch, mailbox_data, search};
+use super::{fetch, mailbox_data, notify, search};
 use crate::types::{
     AppendData, CatPart, Command, CommandBody, ListReturn, ListSelect, MessageSet, MetadataDepth,
     QResync, SelectParams, StoreKind, StoreTarget,
@@ -291,6 +291,8 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                 w.string(t);
             }
         }
+        C::Notify(None) => w.put(b"NOTIFY NONE"),
+        C::Notify(Some(set)) => notify::notify_set(w, set),
         C::Thread {
             uid,
             algorithm,

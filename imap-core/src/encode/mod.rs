@@ -77,6 +77,7 @@ mod code;
 mod command;
 mod fetch;
 mod mailbox_data;
+mod notify;
 mod response;
 mod search;
 mod writer;

@@ -13,6 +13,7 @@
 //! - [`flags`]: flag parsing and STORE builders (flags, keywords, Gmail labels).
 //! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
 //! - [`info`]: NAMESPACE, QUOTA, ACL, METADATA and ID results.
+//! - [`notify`]: NOTIFY registrations (RFC 5465).
 //! - [`url`]: `imap://` and `imaps://` URLs (RFC 5092).
 //! - [`part_url`]: URLs naming a message or part on the server (RFC 5092), for CATENATE.
 //! - [`date`]: INTERNALDATE to and from [`std::time::SystemTime`] (and the `time` crate with the
@@ -33,6 +34,7 @@ pub mod flags;
 pub mod folders;
 pub mod info;
 pub mod messages;
+pub mod notify;
 pub mod part_url;
 pub mod search;
 pub mod url;

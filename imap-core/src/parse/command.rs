@@ -21,10 +21,10 @@ use crate::excerpt::Excerpt;
 use crate::secret::Secret;
 use crate::types::string::is_atom_char;
 use crate::types::{
-    AppendData, AppendMessage, Atom, Capability, CatPart, Command, CommandBody, FetchItem,
-    FetchItems, ListReturn, ListSelect, MailboxAttr, MessageSet, MetadataDepth, MetadataOptions,
-    Partial, QResync, QuotaLimit, RawArgs, SectionText, SelectParams, SeqNum, StatusItem,
-    StoreKind, StoreTarget, Str, Uid,
+    AppendData, AppendMessage, Atom, Capability, CatPart, Command, CommandBody, EventGroup,
+    FetchItem, FetchItems, ListReturn, ListSelect, MailboxAttr, MailboxFilter, MessageSet,
+    MetadataDepth, MetadataOptions, NotifyEvent, NotifySet, Partial, QResync, QuotaLimit, RawArgs,
+    SectionText, SelectParams, SeqNum, StatusItem, StoreKind, StoreTarget, Str, Uid,
 };
 use crate::types::{Mailbox, Section};
 use base64::Engine as _;
@@ -113,6 +113,7 @@ fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
         b"SORT" => sort(i, false)?,
         b"THREAD" => thread(i, false)?,
         b"CANCELUPDATE" => cancel_update(i)?,
+        b"NOTIFY" => notify(i)?,
         b"UID" => uid(i)?,
         b"ID" => id(i)?,
         b"COMPRESS" => C::Compress(arg(i, atom)?),
@@ -628,6 +629,110 @@ fn cancel_update(i: &mut Input<'_>) -> PResult<CommandBody> {
         tags.push(Str::new(arg(i, quoted)?));
     }
     Ok(CommandBody::CancelUpdate(tags))
+}
+
+// notify = "NOTIFY" SP (notify-set / notify-none)
+// notify-set = "SET" [status-indicator] SP event-groups ; notify-none = "NONE"
+// status-indicator = SP "STATUS" ; event-groups = event-group *(SP event-group)
+// (RFC 5465 section 8)
+/// NOTIFY's registration (`None` for `NONE`).
+fn notify(i: &mut Input<'_>) -> PResult<CommandBody> {
+    sp(i)?;
+    if at_keyword(i, "NONE") {
+        advance(i, 4);
+        return Ok(CommandBody::Notify(None));
+    }
+    if !at_keyword(i, "SET") {
+        return fail(i, "SET or NONE");
+    }
+    advance(i, 3);
+    sp(i)?;
+    let mut status = false;
+    if at_keyword(i, "STATUS") {
+        advance(i, 6);
+        status = true;
+        sp(i)?;
+    }
+    let mut groups = vec![event_group(i)?];
+    while !at_eol(i) {
+        groups.push(arg(i, event_group)?);
+    }
+    Ok(CommandBody::Notify(Some(NotifySet { status, groups })))
+}
+
+// event-group = "(" filter-mailboxes SP events ")"
+// filter-mailboxes = filter-mailboxes-selected / filter-mailboxes-other
+// filter-mailboxes-other = "inboxes" / "personal" / "subscribed" /
+//   ( "subtree" SP one-or-more-mailbox ) / ( "mailboxes" SP one-or-more-mailbox )
+// filter-mailboxes-selected = "selected" / "selected-delayed"
+// events = ( "(" event *(SP event) ")" ) / "NONE" (RFC 5465 section 8)
+/// One event group.
+fn event_group(i: &mut Input<'_>) -> PResult<EventGroup> {
+    byte(i, b'(', "(")?;
+    let start = *i;
+    let word = atom(i).or_else(|_| fail(&start, "mailbox filter"))?;
+    let mut buf = [0u8; 16];
+    let filter = match upper(word.as_bytes(), &mut buf) {
+        b"SELECTED" => MailboxFilter::Selected,
+        b"SELECTED-DELAYED" => MailboxFilter::SelectedDelayed,
+        b"INBOXES" => MailboxFilter::Inboxes,
+        b"PERSONAL" => MailboxFilter::Personal,
+        b"SUBSCRIBED" => MailboxFilter::Subscribed,
+        b"SUBTREE" => MailboxFilter::Subtree(arg(i, one_or_more_mailbox)?),
+        b"MAILBOXES" => MailboxFilter::Mailboxes(arg(i, one_or_more_mailbox)?),
+        _ => return cut(&start, "mailbox filter"),
+    };
+    sp(i)?;
+    let events = if at_keyword(i, "NONE") {
+        advance(i, 4);
+        Vec::new()
+    } else {
+        paren_list1(i, "event", notify_event)?
+    };
+    byte(i, b')', ")")?;
+    Ok(EventGroup { filter, events })
+}
+
+// one-or-more-mailbox = mailbox / many-mailboxes
+// many-mailboxes = "(" mailbox *(SP mailbox) ")" (RFC 5465 section 8)
+/// The mailboxes of a SUBTREE or MAILBOXES filter.
+fn one_or_more_mailbox(i: &mut Input<'_>) -> PResult<Vec<Mailbox>> {
+    if peek(i) == Some(b'(') {
+        paren_list1(i, "mailbox", mailbox)
+    } else {
+        mailbox(i).map(|m| vec![m])
+    }
+}
+
+// event = message-event / mailbox-event / user-event / event-ext
+// message-event = ( "MessageNew" [SP "(" fetch-att *(SP fetch-att) ")" ] ) /
+//   "MessageExpunge" / "FlagChange" / "AnnotationChange"
+// mailbox-event = "MailboxName" / "SubscriptionChange" / "MailboxMetadataChange"
+// user-event = "ServerMetadataChange" ; event-ext = atom (RFC 5465 section 8)
+/// One event.
+fn notify_event(i: &mut Input<'_>) -> PResult<NotifyEvent> {
+    let start = *i;
+    let word = atom(i).or_else(|_| fail(&start, "event"))?;
+    let mut buf = [0u8; 21];
+    Ok(match upper(word.as_bytes(), &mut buf) {
+        b"MESSAGENEW" => {
+            let mut after = *i;
+            if sp(&mut after).is_ok() && peek(&after) == Some(b'(') {
+                *i = after;
+                NotifyEvent::MessageNew(paren_list1(i, "fetch attribute", fetch_att)?)
+            } else {
+                NotifyEvent::MessageNew(Vec::new())
+            }
+        }
+        b"MESSAGEEXPUNGE" => NotifyEvent::MessageExpunge,
+        b"FLAGCHANGE" => NotifyEvent::FlagChange,
+        b"ANNOTATIONCHANGE" => NotifyEvent::AnnotationChange,
+        b"MAILBOXNAME" => NotifyEvent::MailboxName,
+        b"SUBSCRIPTIONCHANGE" => NotifyEvent::SubscriptionChange,
+        b"MAILBOXMETADATACHANGE" => NotifyEvent::MailboxMetadataChange,
+        b"SERVERMETADATACHANGE" => NotifyEvent::ServerMetadataChange,
+        _ => NotifyEvent::Other(word),
+    })
 }
 
 // thread = ["UID" SP] "THREAD" SP thread-alg SP search-criteria
@@ -1483,6 +1588,14 @@ mod tests {
             "B01 UID SEARCH RETURN (UPDATE COUNT) DELETED KEYWORD $Junk",
             "B04 CANCELUPDATE \"B01\"",
             "A02 UID SEARCH RETURN (PARTIAL 23500:24000) UNDELETED UNKEYWORD $Junk",
+            // RFC 5465 section 7 (NOTIFY; the example of section 3 leaves out the parentheses
+            // the grammar requires around events)
+            "a notify set (mailboxes INBOX (Messagenew messageExpunge))",
+            "a notify set (selected (Messagenew (uid flags) messageExpunge))",
+            "b notify set status (selected (MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))",
+            "a notify set (personal (MessageNew MessageExpunge FlagChange)) (selected-delayed NONE) (mailboxes (INBOX \"Other Users\") (MailboxName SubscriptionChange))",
+            "a NOTIFY SET (inboxes (MessageNew MessageExpunge)) (subscribed (AnnotationChange MailboxMetadataChange ServerMetadataChange XFuture))",
+            "a NOTIFY NONE",
             // RFC 7888 (LITERAL+)
             "A001 LOGIN {11+}\r\nFRED FOOBAR {7+}\r\nfat man",
             // RFC 5464 (METADATA), in the order of its ABNF

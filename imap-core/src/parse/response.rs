@@ -322,6 +322,11 @@ fn known_code(i: &mut Input<'_>, name: &[u8]) -> PResult<Option<Code>> {
         sp(i)?;
         let url = take_while1(i, |b| !matches!(b, b']' | b'\r' | b'\n' | 0), "URL")?;
         Code::BadUrl(Str::new(slice(i, url)))
+    } else if is("BADEVENT") {
+        // unsupported-events-code = "BADEVENT" SP "(" event-name *(SP event-name) ")"
+        // (RFC 5465 section 8)
+        sp(i)?;
+        Code::BadEvent(paren_list(i, atom)?)
     } else if is("REFERRAL") {
         sp(i)?;
         let url = take_while1(i, |b| b != b']' && b != b' ' && b > 0x20, "URL")?;

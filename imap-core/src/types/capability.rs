@@ -89,6 +89,9 @@ pub enum Capability {
     /// `CONTEXT=SEARCH` (RFC 5267 section 4): SEARCH with CONTEXT, UPDATE and PARTIAL, and
     /// CANCELUPDATE.
     ContextSearch,
+    /// `NOTIFY` (RFC 5465): the client registers for events, the server tells them at any
+    /// time.
+    Notify,
     /// `THREAD=<algorithm>` (RFC 5256).
     Thread(Atom),
     /// `UTF8=ACCEPT` (RFC 6855 / 9755).
@@ -152,6 +155,7 @@ const PLAIN: &[(&str, Capability)] = &[
     ("ESORT", Capability::ESort),
     ("CATENATE", Capability::Catenate),
     ("CONTEXT=SEARCH", Capability::ContextSearch),
+    ("NOTIFY", Capability::Notify),
     ("UTF8=ACCEPT", Capability::Utf8Accept),
     ("UTF8=ONLY", Capability::Utf8Only),
     ("OBJECTID", Capability::ObjectId),

@@ -69,6 +69,9 @@ pub enum Code {
     /// `BADURL url` (RFC 4469 section 4.1): the first URL of a CATENATE APPEND that could not
     /// be used.
     BadUrl(Str),
+    /// `BADEVENT (event-name ...)` (RFC 5465 section 5.9): the events the server supports,
+    /// given when a NOTIFY asked for others.
+    BadEvent(Vec<Atom>),
     /// `REFERRAL url` (RFC 2221).
     Referral(Str),
     /// `METADATA LONGENTRIES n` (RFC 5464).
@@ -141,6 +144,8 @@ pub enum SimpleCode {
     /// `UIDREQUIRED` (RFC 9586): a command used message sequence numbers once UIDONLY was
     /// enabled.
     UidRequired,
+    /// `NOTIFICATIONOVERFLOW` (RFC 5465 section 5.8): the server stopped notifying.
+    NotificationOverflow,
 }
 
 /// Wire names of [`SimpleCode`]s.
@@ -168,6 +173,7 @@ pub const SIMPLE_CODES: &[(&str, SimpleCode)] = &[
     ("USEATTR", SimpleCode::UseAttr),
     ("COMPRESSIONACTIVE", SimpleCode::CompressionActive),
     ("UIDREQUIRED", SimpleCode::UidRequired),
+    ("NOTIFICATIONOVERFLOW", SimpleCode::NotificationOverflow),
 ];
 
 impl SimpleCode {

@@ -6,6 +6,7 @@ use super::fetch::FetchItems;
 use super::flag::{Flag, MailboxAttr};
 use super::mailbox::Mailbox;
 use super::mailbox_data::{MetadataOptions, QuotaLimit, StatusItem};
+use super::notify::NotifySet;
 use super::search::{SearchKey, SearchReturn, SortCriterion};
 use super::seq::{MessageSet, SeqSet, UidSet};
 use super::string::{Atom, InvalidToken, Str, Tag};
@@ -205,6 +206,8 @@ pub enum CommandBody {
     /// `CANCELUPDATE "tag" ...` (RFC 5267 section 4.3.5): no more updates for the searching
     /// commands with these tags (at least one).
     CancelUpdate(Vec<Str>),
+    /// `NOTIFY SET ...` or `NOTIFY NONE` (`None`) (RFC 5465 section 3).
+    Notify(Option<NotifySet>),
     /// `[UID] THREAD algorithm charset keys` (RFC 5256).
     Thread {
         /// The `UID` form.
