@@ -1,5 +1,6 @@
 //! Extensions the mock server advertises beyond the base protocol, as conversations: ESORT and
-//! SORT=DISPLAY (RFC 5267 section 3, RFC 5957). Each test snapshots the transcript.
+//! SORT=DISPLAY (RFC 5267 section 3, RFC 5957), CATENATE, CONTEXT=SEARCH and NOTIFY (RFC
+//! 5465). Each test snapshots the transcript.
 
 mod common;
 
@@ -257,4 +258,231 @@ fn context_search_limit() {
         a.talk("u10", "SEARCH RETURN (UPDATE COUNT) ALL"),
     ];
     insta::assert_snapshot!(t.concat());
+}
+
+/// The transcript with every UIDVALIDITY value (taken from the clock) replaced by `<v>`.
+fn without_validity(t: &str) -> String {
+    let mut t = t.to_owned();
+    for word in ["UIDVALIDITY ", "APPENDUID "] {
+        let mut out = String::new();
+        let mut rest = t.as_str();
+        while let Some(i) = rest.find(word) {
+            let (head, tail) = rest.split_at(i + word.len());
+            out.push_str(head);
+            out.push_str("<v>");
+            rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+        }
+        out.push_str(rest);
+        t = out;
+    }
+    t
+}
+
+/// What a connection received that was not the answer to a command: the units since
+/// `from`, as transcript lines.
+fn unsolicited(received: &[String], from: usize) -> String {
+    received[from..]
+        .iter()
+        .map(|u| format!("S: {}\n", u.strip_suffix("\r\n").unwrap_or(u)))
+        .collect()
+}
+
+/// Reads `n` responses the server sends without being asked.
+fn expect_unsolicited<S: std::io::Read + std::io::Write>(c: &mut Raw<S>, n: usize) -> String {
+    let from = c.received.len();
+    for _ in 0..n {
+        c.recv().expect("an unsolicited response");
+    }
+    unsolicited(&c.received, from)
+}
+
+/// NOTIFY's rules (RFC 5465 sections 3, 5 and 8): BAD for MessageNew without MessageExpunge,
+/// FlagChange without both, a mailbox event or two filters for the selected mailbox, fetch
+/// attributes for other mailboxes; NO [BADEVENT] listing what is told for events it does not
+/// tell; STATUS sends the figures of the other mailboxes at once; NONE stops it.
+#[test]
+fn notify_rules() {
+    let server = server();
+    let mut c = Raw::new(server.connect_in_memory());
+    c.recv().expect("greeting");
+    c.talk("l", "LOGIN alice pw");
+    let caps = c.talk("c", "CAPABILITY");
+    assert!(caps.contains(" NOTIFY"), "{caps}");
+    let t = [
+        c.talk("b1", "NOTIFY SET (SELECTED (MessageNew))"),
+        c.talk("b2", "NOTIFY SET (PERSONAL (FlagChange))"),
+        c.talk("b3", "NOTIFY SET (SELECTED (MailboxName))"),
+        c.talk(
+            "b4",
+            "NOTIFY SET (SELECTED (MessageNew MessageExpunge)) (SELECTED-DELAYED NONE)",
+        ),
+        c.talk(
+            "b5",
+            "NOTIFY SET (INBOXES (MessageNew (UID) MessageExpunge))",
+        ),
+        c.talk(
+            "b6",
+            "NOTIFY SET (SELECTED (MessageNew MessageExpunge AnnotationChange))",
+        ),
+        c.talk("b7", "NOTIFY SET (PERSONAL (MailboxMetadataChange))"),
+        c.talk("b8", "NOTIFY BOGUS"),
+        c.talk(
+            "n1",
+            "NOTIFY SET STATUS (SELECTED (MessageNew (UID) MessageExpunge)) \
+             (MAILBOXES (Archive INBOX Nowhere) (MessageNew MessageExpunge FlagChange))",
+        ),
+        c.talk(
+            "n2",
+            "NOTIFY SET STATUS (SUBTREE INBOX (MessageNew MessageExpunge))",
+        ),
+        c.talk("n3", "NOTIFY NONE"),
+    ];
+    insta::assert_snapshot!(without_validity(&t.concat()));
+}
+
+/// A connection logged in as alice that registered for `notify` and selected INBOX.
+fn notified<S: std::io::Read + std::io::Write>(mut c: Raw<S>, notify: &str) -> Raw<S> {
+    c.recv().expect("greeting");
+    c.talk("l", "LOGIN alice pw");
+    c.talk("n", notify);
+    c.talk("s", "SELECT INBOX");
+    c
+}
+
+const NOTIFY_ALL: &str = "NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge FlagChange)) \
+                          (MAILBOXES Archive (MessageNew MessageExpunge))";
+
+/// Another session changes INBOX (selected) and Archive; the notified connection `a` is told
+/// at once, without a command: EXISTS and the FETCH it asked for, the FETCH of a flag change,
+/// the EXPUNGE (SELECTED: at any time), and a STATUS for Archive (RFC 5465 section 5.2).
+fn notify_conversation<S: std::io::Read + std::io::Write>(
+    a: &mut Raw<S>,
+    mut other: Raw<MemoryConnection>,
+) -> String {
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    let mut t = String::new();
+    t += &other.talk("o1", "APPEND INBOX {12+}\r\nSubject: n\r\n");
+    t += &expect_unsolicited(a, 3);
+    t += &other.talk("o2", "APPEND Archive {12+}\r\nSubject: m\r\n");
+    t += &expect_unsolicited(a, 1);
+    other.talk("o3", "SELECT INBOX");
+    t += &other.talk("o4", "STORE 1 +FLAGS.SILENT (\\Deleted)");
+    t += &expect_unsolicited(a, 1);
+    t += &other.talk("o5", "EXPUNGE");
+    t += &expect_unsolicited(a, 1);
+    t += &a.talk("a1", "NOOP");
+    without_validity(&t)
+}
+
+/// NOTIFY over the in-memory listener: the store's watcher wakes the session.
+#[test]
+fn notify_in_memory() {
+    let server = server();
+    let mut a = notified(Raw::new(server.connect_in_memory()), NOTIFY_ALL);
+    let t = notify_conversation(&mut a, Raw::new(server.connect_in_memory()));
+    insta::assert_snapshot!(t);
+}
+
+/// The same over TCP: the listener's task wakes on the store's notification.
+#[test]
+fn notify_tcp() {
+    let mut b = Store::builder().user("alice", "pw").mailbox("INBOX");
+    for m in MSGS {
+        b = b.message(m.as_bytes().to_vec(), &[], None);
+    }
+    let store = b.mailbox("Archive").build().unwrap();
+    let running = MockServer::builder()
+        .store(store)
+        .allow_plaintext_login(true)
+        .start()
+        .unwrap();
+    let s = std::net::TcpStream::connect(running.addr()).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .unwrap();
+    let mut a = notified(Raw::new(s), NOTIFY_ALL);
+    let t = notify_conversation(&mut a, Raw::new(running.server().connect_in_memory()));
+    assert_eq!(t, notify_conversation_expected());
+}
+
+/// What `notify_in_memory` snapshots, for the TCP test to compare with.
+fn notify_conversation_expected() -> String {
+    let server = server();
+    let mut a = notified(Raw::new(server.connect_in_memory()), NOTIFY_ALL);
+    notify_conversation(&mut a, Raw::new(server.connect_in_memory()))
+}
+
+/// SELECTED-DELAYED (RFC 5465 section 6.1): new messages at once, but the expunge waits for
+/// a command after which EXPUNGE is allowed (not FETCH by sequence number).
+#[test]
+fn notify_selected_delayed() {
+    let server = server();
+    let mut a = notified(
+        Raw::new(server.connect_in_memory()),
+        "NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge))",
+    );
+    let mut other = Raw::new(server.connect_in_memory());
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    other.talk("o1", "SELECT INBOX");
+    let mut t = other.talk("o2", "STORE 1 +FLAGS.SILENT (\\Deleted)");
+    t += &other.talk("o3", "EXPUNGE");
+    t += &other.talk("o4", "APPEND INBOX {12+}\r\nSubject: n\r\n");
+    t += &expect_unsolicited(&mut a, 2);
+    t += &a.talk("a1", "FETCH 1 (UID)");
+    t += &a.talk("a2", "NOOP");
+    insta::assert_snapshot!(without_validity(&t));
+}
+
+/// NOTIFICATIONOVERFLOW (RFC 5465 section 5.8): a client that does not read while messages
+/// keep arriving is sent `* OK [NOTIFICATIONOVERFLOW]` once its unread output passes the
+/// backlog limit, and nothing more is queued for it: the unread output stays under the limit
+/// plus one notification, however many messages arrive. Sans-IO, the wake-ups explicit.
+#[test]
+fn notify_overflow() {
+    let server = server();
+    let now = std::time::Instant::now();
+    let mut a = server.session(now);
+    let mut b = server.session(now);
+    let mut sink = Vec::new();
+    for line in [
+        "l LOGIN alice pw\r\n",
+        "n NOTIFY SET (SELECTED (MessageNew (UID BODY.PEEK[]) MessageExpunge))\r\n",
+        "s SELECT INBOX\r\n",
+    ] {
+        a.handle_input(now, line.as_bytes());
+        a.poll_transmit(&mut sink);
+    }
+    b.handle_input(now, b"l LOGIN alice pw\r\n");
+    let body = "x".repeat(16 * 1024);
+    let message = format!("Subject: big\r\n\r\n{body}\r\n");
+    let mut appended = 0;
+    for i in 0..64 {
+        let cmd = format!("a{i} APPEND INBOX {{{}+}}\r\n{message}\r\n", message.len());
+        b.handle_input(now, cmd.as_bytes());
+        sink.clear();
+        b.poll_transmit(&mut sink);
+        assert!(String::from_utf8_lossy(&sink).contains(" OK [APPENDUID"));
+        appended += message.len();
+        a.wake();
+    }
+    let mut unread = Vec::new();
+    a.poll_transmit(&mut unread);
+    let text = String::from_utf8_lossy(&unread);
+    assert_eq!(text.matches("[NOTIFICATIONOVERFLOW]").count(), 1);
+    assert!(
+        unread.len() <= mock_server::session::NOTIFY_BACKLOG + 2 * message.len(),
+        "{} bytes queued for {appended} appended",
+        unread.len()
+    );
+    assert!(appended > 3 * unread.len());
+    // Notifications are off: a new message is told only at the next command.
+    b.handle_input(now, b"z APPEND INBOX {3+}\r\nx\r\n\r\n");
+    a.wake();
+    let mut after = Vec::new();
+    a.poll_transmit(&mut after);
+    assert!(after.is_empty(), "{}", String::from_utf8_lossy(&after));
+    a.handle_input(now, b"z NOOP\r\n");
+    a.poll_transmit(&mut after);
+    assert!(String::from_utf8_lossy(&after).contains(" EXISTS\r\n"));
 }

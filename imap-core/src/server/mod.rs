@@ -253,6 +253,12 @@ impl ServerSession {
         matches!(self.phase, Phase::Idling { .. })
     }
 
+    /// How many bytes [`ServerSession::poll_transmit`] has to give (what the client has not
+    /// been sent yet, after compression if it is on).
+    pub fn pending_output(&self) -> usize {
+        self.out.len()
+    }
+
     /// Whether [`ServerSession::poll_transmit`] has bytes to give.
     pub fn wants_write(&self) -> bool {
         !self.out.is_empty()

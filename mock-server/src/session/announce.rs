@@ -13,7 +13,7 @@
 
 use super::{Selected, Session, State};
 use crate::store::{Change, flag_eq};
-use imap_core::types::{Code, Data, FetchData, Flag, FlagPerm, StatusKind, Uid, UidSet};
+use imap_core::types::{Code, Data, FetchData, FetchItem, Flag, FlagPerm, StatusKind, Uid, UidSet};
 
 impl Selected {
     /// Adds to the mailbox's known flags those of `flags` it lacks (a keyword just created);
@@ -68,12 +68,25 @@ impl Session {
 
     /// Announces what changed in the selected mailbox; expunges only when `allow_expunge`.
     pub(super) fn announce(&mut self, allow_expunge: bool) {
+        self.announce_events(allow_expunge, true);
+    }
+
+    /// [`Session::announce`]; flag changes made by others only when `flags` (a NOTIFY without
+    /// FlagChange), else kept for the next announcement.
+    pub(super) fn announce_events(&mut self, allow_expunge: bool, flags: bool) {
         let (rev2, condstore, qresync) = (
             self.enabled.rev2,
             self.enabled.condstore,
             self.enabled.qresync,
         );
         let me = self.id;
+        // NOTIFY's MessageNew fetch attributes (RFC 5465 section 5.2).
+        let new_items: Vec<FetchItem> = self
+            .notify
+            .as_ref()
+            .and_then(|n| n.selected.as_ref())
+            .map(|s| s.fetch.clone())
+            .unwrap_or_default();
         let State::Selected(_, sel) = &mut self.state else {
             return;
         };
@@ -92,9 +105,16 @@ impl Session {
         // STORE.SILENT, the client knows what it asked for).
         let mut flagged: Vec<Uid> = Vec::new();
         let mut new_keyword = false;
+        let mut new_fetch: Vec<Uid> = Vec::new();
         for c in changes {
             match c {
-                Change::Added { uid, .. } => added.push(uid),
+                Change::Added { uid, origin, .. } => {
+                    added.push(uid);
+                    // No FETCH for a message this session added itself (section 5.2).
+                    if origin != Some(me) && !new_items.is_empty() {
+                        new_fetch.push(uid);
+                    }
+                }
                 Change::Flags {
                     uid,
                     modseq,
@@ -129,6 +149,13 @@ impl Session {
                 }
             }
         }
+        if flags {
+            flagged.append(&mut sel.unsent_flags);
+        } else {
+            sel.unsent_flags.append(&mut flagged);
+            sel.unsent_flags.sort_unstable();
+            sel.unsent_flags.dedup();
+        }
         flagged.sort_unstable();
         flagged.dedup();
         flagged.retain(|u| !sel.pending_expunge.contains(u) && sel.tracker.seq(*u).is_some());
@@ -159,6 +186,20 @@ impl Session {
         // EXPUNGE that renumbers (RFC 5267 sections 4.3.3 and 4.3.4).
         if changed && !sel.contexts.is_empty() {
             out.extend(sel.context_updates());
+        }
+        // NOTIFY MessageNew: the items asked for, after EXISTS and any ESEARCH ADDTO.
+        if !new_fetch.is_empty() {
+            for snap in sel.view.messages(&new_fetch).unwrap_or_default() {
+                let Some(seq) = sel.tracker.seq(snap.uid) else {
+                    continue;
+                };
+                if let Ok(data) = crate::fetch::fetch_all(&snap, &new_items) {
+                    if new_items.contains(&FetchItem::Flags) {
+                        sel.tell(snap.uid, snap.modseq);
+                    }
+                    out.push(Data::Fetch { seq, data });
+                }
+            }
         }
         if allow_expunge && !sel.pending_expunge.is_empty() {
             let gone = std::mem::take(&mut sel.pending_expunge);

@@ -142,6 +142,7 @@ impl Session {
                 }
                 ok("LSUB completed")
             }
+            C::Notify(set) => self.notify(set),
             C::Namespace => {
                 self.data(Data::Namespace(Namespaces {
                     personal: vec![Namespace {
@@ -356,6 +357,7 @@ impl Session {
                 flags: info.flags,
                 name: normalize_name(&selected_name).unwrap_or(selected_name),
                 contexts: Vec::new(),
+                unsent_flags: Vec::new(),
             }),
         );
         Ok((

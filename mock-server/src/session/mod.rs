@@ -34,6 +34,8 @@ mod auth;
 mod catenate;
 mod context;
 mod mailboxes;
+mod notify;
+pub use notify::BACKLOG as NOTIFY_BACKLOG;
 mod oauth;
 pub mod options;
 mod quirky;
@@ -71,6 +73,9 @@ struct Selected {
     name: String,
     /// CONTEXT=SEARCH UPDATE contexts (RFC 5267 section 4.3); they end with the selection.
     contexts: Vec<context::UpdateContext>,
+    /// Messages others changed the flags of, not yet announced (a NOTIFY without
+    /// FlagChange woke the session); at most one entry per message.
+    unsent_flags: Vec<Uid>,
 }
 
 /// The connection state (RFC 9051 section 3).
@@ -118,6 +123,9 @@ pub struct Session {
     fetch_job: Option<stream::FetchJob>,
     /// A command that may take long, run by the next `poll_transmit` (see `has_work`).
     deferred: Option<Command>,
+    /// The NOTIFY registration (RFC 5465), if any: `None` until NOTIFY SET, after NOTIFY NONE
+    /// and after an overflow.
+    notify: Option<notify::Registration>,
 }
 
 impl std::fmt::Debug for Session {
@@ -138,6 +146,7 @@ pub fn command_name(body: &CommandBody) -> &'static str {
         C::Noop => "NOOP",
         C::Logout => "LOGOUT",
         C::StartTls => "STARTTLS",
+        C::Notify(_) => "NOTIFY",
         C::Authenticate { .. } => "AUTHENTICATE",
         C::Login { .. } => "LOGIN",
         C::Enable(_) => "ENABLE",
@@ -271,6 +280,7 @@ impl Session {
             delayed: None,
             fetch_job: None,
             deferred: None,
+            notify: None,
         };
         let (code, text) = match s.options.quirks {
             Quirks::Gmail => (None, "Gimap ready for requests from 127.0.0.1".to_owned()),
@@ -364,10 +374,13 @@ impl Session {
         }
     }
 
-    /// The store changed: during IDLE, announce it now.
+    /// The store changed: during IDLE, announce it now; with NOTIFY, tell what it asks for
+    /// (RFC 5465: at any time, not only during IDLE).
     pub fn wake(&mut self) {
-        if self.core.is_idling() {
+        if self.core.is_idling() && self.notify.is_none() {
             self.announce(true);
+        } else {
+            self.notify_wake();
         }
     }
 
@@ -662,6 +675,7 @@ impl Session {
             Capability::MultiAppend,
             Capability::Catenate,
             Capability::ContextSearch,
+            Capability::Notify,
         ]);
         if self.store.as_quota().is_some() {
             v.extend([
@@ -755,6 +769,7 @@ impl Session {
             allow_expunge,
         } = end;
         self.announce(allow_expunge);
+        self.notify_others();
         self.inject(&InjectPoint::BeforeTagged(name.into()));
         self.respond(tag, outcome);
         self.inject(&InjectPoint::AfterTagged(name.into()));

@@ -74,18 +74,19 @@ pub(crate) struct ChangeLog {
     entries: VecDeque<Change>,
     /// Registered views and the MODSEQ each has seen.
     views: HashMap<u64, (SessionId, u64)>,
-    /// Told of every change once a view has registered (wakes IDLE sessions).
+    /// Told of every change, kept or not (wakes IDLE and NOTIFY sessions).
     notifier: Option<Arc<Notifier>>,
 }
 
 impl ChangeLog {
-    /// Records a change if some view will want it.
+    /// Records a change if some view will want it, and tells the notifier in any case (a
+    /// NOTIFY session watches the mailbox without selecting it, RFC 5465).
     pub fn push(&mut self, change: Change) {
         if !self.views.is_empty() {
             self.entries.push_back(change);
-            if let Some(n) = &self.notifier {
-                n.bump();
-            }
+        }
+        if let Some(n) = &self.notifier {
+            n.bump();
         }
     }
 

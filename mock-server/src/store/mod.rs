@@ -197,7 +197,10 @@ impl Ids {
     fn mailbox(&mut self, name: String) -> MailboxState {
         self.mailbox += 1;
         let validity = self.uid_validity();
-        MailboxState::new(self.mailbox, name, validity)
+        let mut m = MailboxState::new(self.mailbox, name, validity);
+        // Every change is told (NOTIFY watches mailboxes no session selected).
+        m.log.set_notifier(self.notifier.clone());
+        m
     }
 }
 

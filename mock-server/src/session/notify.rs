@@ -1,0 +1,317 @@
+//! NOTIFY (RFC 5465): what the client registered for, and telling it at any time.
+//!
+//! The registration names the selected mailbox (`SELECTED`, or `SELECTED-DELAYED`, which keeps
+//! expunges to the points where EXPUNGE is allowed) and other mailboxes (by name, subtree,
+//! `INBOXES`, `PERSONAL`, `SUBSCRIBED`). When the store changes ([`Session::wake`]) the
+//! selected mailbox's changes go out as after a command (EXISTS, FETCH, EXPUNGE), and each
+//! other watched mailbox whose message count, UIDNEXT, UIDVALIDITY (or, with CONDSTORE and
+//! FlagChange, HIGHESTMODSEQ) moved since it was last told gets one untagged STATUS (section
+//! 5.2): the session keeps, per watched mailbox, the figures last sent, so several changes
+//! between two wake-ups make one STATUS. Without CONDSTORE a flag change elsewhere is not told
+//! (section 5.1 allows that).
+//!
+//! Output the client has not read is the queue of pending notifications: once it holds more
+//! than [`BACKLOG`] bytes when a notification is due, the session sends
+//! `* OK [NOTIFICATIONOVERFLOW]` and behaves as after NOTIFY NONE (section 5.8), so a client
+//! that stops reading costs at most that much.
+
+use super::{Fail, Outcome, Session, State, ok};
+use crate::backend::MailAccount;
+use crate::store::{DELIMITER, ListOptions, normalize_name};
+use imap_core::types::{
+    Atom, Code, Data, EventGroup, FetchItem, MailboxAttr, MailboxFilter, NotifyEvent, NotifySet,
+    SimpleCode, StatusItem, StatusKind, StatusValue,
+};
+use std::collections::HashMap;
+
+/// The most unread output, in bytes, a notification may be added to; past it, overflow.
+pub const BACKLOG: usize = 256 * 1024;
+
+/// The events this server tells (BADEVENT lists them, RFC 5465 section 3).
+const SUPPORTED: [&str; 3] = ["MessageNew", "MessageExpunge", "FlagChange"];
+
+/// A session's registration.
+#[derive(Debug, Default)]
+pub(super) struct Registration {
+    /// The selected mailbox's events: `None` when no selected filter asked for any.
+    pub(super) selected: Option<SelectedEvents>,
+    /// The filters of the other mailboxes with message events, and whether FlagChange is
+    /// among them.
+    others: Vec<(MailboxFilter, bool)>,
+    /// Per watched mailbox, the figures last told (see [`Figures`]).
+    told: HashMap<String, Figures>,
+}
+
+/// What the selected filter asked for.
+#[derive(Debug, Default)]
+pub(super) struct SelectedEvents {
+    /// `SELECTED-DELAYED`: expunges only where EXPUNGE is allowed.
+    pub(super) delayed: bool,
+    /// MessageNew's fetch attributes: sent for each new message.
+    pub(super) fetch: Vec<FetchItem>,
+    /// FlagChange.
+    flags: bool,
+}
+
+/// MESSAGES, UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ of a mailbox.
+type Figures = [u64; 4];
+
+impl Session {
+    /// `NOTIFY SET ...` / `NOTIFY NONE`.
+    pub(super) fn notify(&mut self, set: Option<NotifySet>) -> Outcome {
+        let account = self.account()?;
+        let Some(set) = set else {
+            self.notify = None;
+            return ok("NOTIFY completed");
+        };
+        let mut reg = check(&set)?;
+        let condstore = self.enabled.condstore;
+        let selected = self.selected_name();
+        for (name, figures) in watched(&*account, &reg.others, selected.as_deref(), condstore) {
+            if set.status {
+                self.send_status(name.clone(), figures, condstore);
+            }
+            reg.told.insert(name, figures);
+        }
+        self.notify = Some(reg);
+        ok("NOTIFY completed")
+    }
+
+    /// The store changed and no command is running: tell what the registration asks for.
+    pub(super) fn notify_wake(&mut self) {
+        let Some(reg) = &self.notify else {
+            return;
+        };
+        if self.fetch_job.is_some() || self.deferred.is_some() {
+            // The command's end announces the selected mailbox; the others wait for the next
+            // change.
+            return;
+        }
+        if self.backlog() > BACKLOG {
+            return self.overflow();
+        }
+        if let Some(sel) = &reg.selected {
+            let expunge = !sel.delayed || self.core.is_idling();
+            let flags = sel.flags;
+            self.announce_events(expunge, flags);
+        }
+        self.notify_others();
+    }
+
+    /// An untagged STATUS for each other watched mailbox whose figures moved.
+    pub(super) fn notify_others(&mut self) {
+        let Some(reg) = &self.notify else {
+            return;
+        };
+        if reg.others.is_empty() {
+            return;
+        }
+        let Ok(account) = self.account() else {
+            return;
+        };
+        let condstore = self.enabled.condstore;
+        let selected = self.selected_name();
+        let now = watched(&*account, &reg.others, selected.as_deref(), condstore);
+        let flag_change = reg.others.iter().any(|(_, f)| *f);
+        let mut changed = Vec::new();
+        let Some(reg) = &mut self.notify else {
+            return;
+        };
+        let mut told = HashMap::with_capacity(now.len());
+        for (name, figures) in now {
+            if let Some(old) = reg.told.get(&name) {
+                let moved =
+                    old[..3] != figures[..3] || (condstore && flag_change && old[3] != figures[3]);
+                if moved {
+                    changed.push((name.clone(), figures));
+                }
+            }
+            // A mailbox seen for the first time (created since) is only recorded: its
+            // creation is a MailboxName event.
+            told.insert(name, figures);
+        }
+        reg.told = told;
+        for (name, figures) in changed {
+            self.send_status(name, figures, condstore);
+        }
+    }
+
+    /// Unread output: what the core holds and what waits for the quirk rewriter.
+    fn backlog(&self) -> usize {
+        self.core.pending_output() + self.pending.len()
+    }
+
+    /// RFC 5465 section 5.8: `* OK [NOTIFICATIONOVERFLOW]`, then as after NOTIFY NONE.
+    fn overflow(&mut self) {
+        self.notify = None;
+        self.untagged(
+            StatusKind::Ok,
+            Some(Code::Simple(SimpleCode::NotificationOverflow)),
+            "Too many notifications unread: NOTIFY NONE",
+        );
+    }
+
+    fn selected_name(&self) -> Option<String> {
+        match &self.state {
+            State::Selected(_, sel) => Some(sel.name.clone()),
+            _ => None,
+        }
+    }
+
+    fn send_status(&mut self, name: String, f: Figures, condstore: bool) {
+        let mut items = vec![
+            (StatusItem::Messages, StatusValue::Number(f[0])),
+            (StatusItem::UidNext, StatusValue::Number(f[1])),
+            (StatusItem::UidValidity, StatusValue::Number(f[2])),
+        ];
+        if condstore {
+            items.push((StatusItem::HighestModSeq, StatusValue::Number(f[3])));
+        }
+        self.data(Data::Status {
+            mailbox: name.as_str().into(),
+            items,
+        });
+    }
+}
+
+/// RFC 5465 sections 5 and 8: BAD for what the grammar or section 5 forbids, NO [BADEVENT]
+/// for events this server does not tell.
+fn check(set: &NotifySet) -> Result<Registration, Fail> {
+    let mut reg = Registration::default();
+    let mut unsupported = false;
+    let mut seen_selected = false;
+    for EventGroup { filter, events } in &set.groups {
+        let has = |f: fn(&NotifyEvent) -> bool| events.iter().any(f);
+        let new = has(|e| matches!(e, NotifyEvent::MessageNew(_)));
+        let expunge = has(|e| matches!(e, NotifyEvent::MessageExpunge));
+        let flags = has(|e| matches!(e, NotifyEvent::FlagChange | NotifyEvent::AnnotationChange));
+        if new != expunge {
+            return Err(Fail::bad(
+                "MessageNew and MessageExpunge go together (RFC 5465 section 5)",
+            ));
+        }
+        if flags && !new {
+            return Err(Fail::bad(
+                "FlagChange and AnnotationChange need MessageNew and MessageExpunge",
+            ));
+        }
+        let fetch: Vec<FetchItem> = events
+            .iter()
+            .find_map(|e| match e {
+                NotifyEvent::MessageNew(items) => Some(items.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        if filter.is_selected() {
+            if seen_selected {
+                return Err(Fail::bad("Only one SELECTED or SELECTED-DELAYED filter"));
+            }
+            seen_selected = true;
+            if !events.iter().all(NotifyEvent::is_message_event) {
+                return Err(Fail::bad("Only message events for the selected mailbox"));
+            }
+        } else if !fetch.is_empty() {
+            return Err(Fail::bad("Fetch attributes only for the selected mailbox"));
+        }
+        unsupported |= events.iter().any(|e| !SUPPORTED.contains(&e.name()));
+        if events.is_empty() {
+            continue;
+        }
+        if filter.is_selected() {
+            reg.selected = Some(SelectedEvents {
+                delayed: *filter == MailboxFilter::SelectedDelayed,
+                fetch,
+                flags: events.contains(&NotifyEvent::FlagChange),
+            });
+        } else {
+            let flag_change = events.contains(&NotifyEvent::FlagChange);
+            reg.others.push((filter.clone(), flag_change));
+        }
+    }
+    if unsupported {
+        let names = SUPPORTED.iter().map(|n| Atom::from_static(n)).collect();
+        return Err(Fail::no("Unsupported event").code(Code::BadEvent(names)));
+    }
+    Ok(reg)
+}
+
+/// The watched mailboxes other than the selected one, with their figures now (names that do
+/// not exist or cannot be selected are left out, RFC 5465 section 3).
+fn watched(
+    account: &dyn MailAccount,
+    filters: &[(MailboxFilter, bool)],
+    selected: Option<&str>,
+    condstore: bool,
+) -> Vec<(String, Figures)> {
+    let mut names: Vec<String> = Vec::new();
+    for (filter, _) in filters {
+        match filter {
+            MailboxFilter::Inboxes => names.push("INBOX".into()),
+            MailboxFilter::Personal => names.extend(all(account, false)),
+            MailboxFilter::Subscribed => names.extend(all(account, true)),
+            MailboxFilter::Mailboxes(m) => {
+                names.extend(m.iter().filter_map(|m| m.name().map(str::to_owned)));
+            }
+            MailboxFilter::Subtree(m) => {
+                let roots: Vec<String> = m
+                    .iter()
+                    .filter_map(|m| m.name().and_then(|n| normalize_name(n).ok()))
+                    .collect();
+                names.extend(all(account, false).into_iter().filter(|n| {
+                    roots.iter().any(|r| {
+                        n == r || (n.starts_with(r.as_str()) && n[r.len()..].starts_with(DELIMITER))
+                    })
+                }));
+            }
+            _ => {}
+        }
+    }
+    let mut names: Vec<String> = names
+        .into_iter()
+        .filter_map(|n| normalize_name(&n).ok())
+        .filter(|n| Some(n.as_str()) != selected)
+        .collect();
+    names.sort();
+    names.dedup();
+    let items = [
+        StatusItem::Messages,
+        StatusItem::UidNext,
+        StatusItem::UidValidity,
+        StatusItem::HighestModSeq,
+    ];
+    let items = if condstore { &items[..] } else { &items[..3] };
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let values = account.status(&n, items).ok()?;
+            let mut f = [0u64; 4];
+            for (item, value) in values {
+                let StatusValue::Number(v) = value else {
+                    continue;
+                };
+                if let Some(i) = items.iter().position(|x| *x == item) {
+                    f[i] = v;
+                }
+            }
+            Some((n, f))
+        })
+        .collect()
+}
+
+/// Every selectable mailbox of the user (or every subscribed one).
+fn all(account: &dyn MailAccount, subscribed: bool) -> Vec<String> {
+    let opts = ListOptions {
+        subscribed,
+        ..ListOptions::default()
+    };
+    account
+        .list("", &["*"], &opts)
+        .into_iter()
+        .filter(|e| {
+            !e.attributes
+                .iter()
+                .any(|a| matches!(a, MailboxAttr::NoSelect | MailboxAttr::NonExistent))
+        })
+        .filter_map(|e| e.mailbox.name().map(str::to_owned))
+        .collect()
+}
