@@ -1,5 +1,5 @@
-//! Our client issuing the extensions the mock server advertises (ESORT, SORT=DISPLAY),
-//! sans-IO in memory through [`Pair`].
+//! Our client issuing the extensions the mock server advertises (ESORT, SORT=DISPLAY,
+//! CATENATE, CONTEXT=SEARCH, NOTIFY), sans-IO in memory through [`Pair`].
 
 use imap_core::ops::search::{self, Query, sort_by, sort_by_reverse};
 use imap_core::types::*;
@@ -234,4 +234,77 @@ fn context_search_through_the_client() {
 
     let c = p.call(search::cancel_update_command(&[context_tag]));
     assert!(c.is_ok(), "{c:?}");
+}
+
+/// NOTIFY (RFC 5465) built with `ops::notify::Notify`: after another client's APPENDs to the
+/// selected INBOX and to Archive, the server's wake-up alone (no command from this client)
+/// brings EXISTS, the FETCH (UID) asked for, and a STATUS for Archive; an event the server
+/// does not tell is refused with NO [BADEVENT] naming those it does.
+#[test]
+fn notify_through_the_client() {
+    use imap_core::client::Event;
+    use imap_core::ops::notify::{Notify, mailboxes};
+    let server = server();
+    let mut p = connect(&server);
+    let mut other = connect(&server);
+    let c = p.call(
+        Notify::new()
+            .group(
+                MailboxFilter::Personal,
+                vec![NotifyEvent::MailboxMetadataChange],
+            )
+            .command(),
+    );
+    assert!(
+        matches!(&c.code, Some(Code::BadEvent(e)) if e.iter().any(|a| a.as_str() == "MessageNew")),
+        "{c:?}"
+    );
+    let c = p.call(
+        Notify::new()
+            .with_status()
+            .messages(MailboxFilter::Selected, vec![FetchItem::Uid])
+            .messages(mailboxes(&["Archive"]), Vec::new())
+            .command(),
+    );
+    assert!(c.is_ok(), "{c:?}");
+    for mailbox in ["INBOX", "Archive"] {
+        let c = other.call(CommandBody::Append {
+            mailbox: Mailbox::from(mailbox),
+            messages: vec![AppendMessage {
+                flags: vec![],
+                date: None,
+                data: AppendData::literal("Subject: new\r\n\r\nhi\r\n"),
+            }],
+        });
+        assert!(c.is_ok(), "{c:?}");
+    }
+    p.events.clear();
+    p.wake();
+    let data: Vec<&Data> = p
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Data(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        data.iter().any(|d| matches!(d, Data::Exists(4))),
+        "{data:?}"
+    );
+    assert!(
+        data.iter().any(|d| matches!(d, Data::Fetch { data, .. }
+            if data.contains(&FetchData::Uid(Uid::new(4).unwrap())))),
+        "{data:?}"
+    );
+    assert!(
+        data.iter()
+            .any(|d| matches!(d, Data::Status { mailbox, items }
+            if mailbox.name() == Some("Archive")
+                && items.contains(&(StatusItem::Messages, StatusValue::Number(1))))),
+        "{data:?}"
+    );
+    // The client's mailbox numbers the new message and knows its UID from the FETCH.
+    assert_eq!(p.client_uids().len(), 4);
+    assert_eq!(p.client_uids()[3], Some(4));
 }
