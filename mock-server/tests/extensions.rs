@@ -486,3 +486,38 @@ fn notify_overflow() {
     a.poll_transmit(&mut after);
     assert!(String::from_utf8_lossy(&after).contains(" EXISTS\r\n"));
 }
+
+/// MailboxName and SubscriptionChange (RFC 5465 sections 5.4 and 5.5): another session's
+/// CREATE, RENAME (children move without their own event), SUBSCRIBE, UNSUBSCRIBE and
+/// DELETE reach the notified connection as LIST responses (OLDNAME for a rename,
+/// `\NonExistent` for a delete, `\Subscribed` while subscribed); a SUBTREE filter leaves out
+/// names outside it.
+#[test]
+fn notify_mailbox_names() {
+    let server = server();
+    let mut a = Raw::new(server.connect_in_memory());
+    a.recv().expect("greeting");
+    a.talk("l", "LOGIN alice pw");
+    let mut t = a.talk(
+        "n",
+        "NOTIFY SET (SUBTREE Lists (MailboxName SubscriptionChange))",
+    );
+    let mut other = Raw::new(server.connect_in_memory());
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    for (i, line) in [
+        "CREATE Lists/a/x",
+        "CREATE Elsewhere",
+        "RENAME Lists/a Lists/b",
+        "SUBSCRIBE Lists/b",
+        "UNSUBSCRIBE Lists/b",
+        "DELETE Lists/b/x",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t += &other.talk(&format!("o{i}"), line);
+        t += &a.talk(&format!("a{i}"), "NOOP");
+    }
+    insta::assert_snapshot!(t);
+}

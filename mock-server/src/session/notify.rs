@@ -28,7 +28,13 @@ use std::collections::HashMap;
 pub const BACKLOG: usize = 256 * 1024;
 
 /// The events this server tells (BADEVENT lists them, RFC 5465 section 3).
-const SUPPORTED: [&str; 3] = ["MessageNew", "MessageExpunge", "FlagChange"];
+const SUPPORTED: [&str; 5] = [
+    "MessageNew",
+    "MessageExpunge",
+    "FlagChange",
+    "MailboxName",
+    "SubscriptionChange",
+];
 
 /// A session's registration.
 #[derive(Debug, Default)]
@@ -40,6 +46,8 @@ pub(super) struct Registration {
     others: Vec<(MailboxFilter, bool)>,
     /// Per watched mailbox, the figures last told (see [`Figures`]).
     told: HashMap<String, Figures>,
+    /// MailboxName and SubscriptionChange.
+    pub(super) names: super::notify_names::Names,
 }
 
 /// What the selected filter asked for.
@@ -65,6 +73,7 @@ impl Session {
             return ok("NOTIFY completed");
         };
         let mut reg = check(&set)?;
+        reg.names.prime(&*account);
         let condstore = self.enabled.condstore;
         let selected = self.selected_name();
         for (name, figures) in watched(&*account, &reg.others, selected.as_deref(), condstore) {
@@ -98,17 +107,24 @@ impl Session {
         self.notify_others();
     }
 
-    /// An untagged STATUS for each other watched mailbox whose figures moved.
+    /// An untagged STATUS for each other watched mailbox whose figures moved, and the LIST
+    /// responses of MailboxName and SubscriptionChange.
     pub(super) fn notify_others(&mut self) {
+        let Some(reg) = &self.notify else {
+            return;
+        };
+        let Ok(account) = self.account() else {
+            return;
+        };
+        if !reg.names.is_empty() {
+            self.notify_names(&*account);
+        }
         let Some(reg) = &self.notify else {
             return;
         };
         if reg.others.is_empty() {
             return;
         }
-        let Ok(account) = self.account() else {
-            return;
-        };
         let condstore = self.enabled.condstore;
         let selected = self.selected_name();
         let now = watched(&*account, &reg.others, selected.as_deref(), condstore);
@@ -224,8 +240,16 @@ fn check(set: &NotifySet) -> Result<Registration, Fail> {
                 flags: events.contains(&NotifyEvent::FlagChange),
             });
         } else {
-            let flag_change = events.contains(&NotifyEvent::FlagChange);
-            reg.others.push((filter.clone(), flag_change));
+            if events.contains(&NotifyEvent::MailboxName) {
+                reg.names.names.push(filter.clone());
+            }
+            if events.contains(&NotifyEvent::SubscriptionChange) {
+                reg.names.subscriptions.push(filter.clone());
+            }
+            if new {
+                let flag_change = events.contains(&NotifyEvent::FlagChange);
+                reg.others.push((filter.clone(), flag_change));
+            }
         }
     }
     if unsupported {

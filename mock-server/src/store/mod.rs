@@ -480,6 +480,15 @@ impl Account {
         &self.store
     }
 
+    /// Tells the watchers that the mailbox list or the subscriptions changed (NOTIFY's
+    /// MailboxName and SubscriptionChange, RFC 5465), after a successful change.
+    fn told<R>(&self, r: Result<R, StoreError>) -> Result<R, StoreError> {
+        if r.is_ok() {
+            self.store.outside.notifier.bump();
+        }
+        r
+    }
+
     fn with<R>(
         &self,
         f: impl FnOnce(&mut UserState, &mut Ids, &Clock, Option<u64>) -> Result<R, StoreError>,
@@ -510,7 +519,7 @@ impl Account {
         {
             return Err(StoreError::UseAttr);
         }
-        self.with(|u, ids, _, _| {
+        self.told(self.with(|u, ids, _, _| {
             if let Some(m) = u.by_name(&name) {
                 if !m.noselect {
                     return Err(StoreError::AlreadyExists(name.clone()));
@@ -523,7 +532,7 @@ impl Account {
             m.special_use = special_use.to_vec();
             u.mailboxes.insert(m.id, m);
             Ok(())
-        })
+        }))
     }
 
     /// Sets the SPECIAL-USE attributes of an existing mailbox.
@@ -561,7 +570,7 @@ impl Account {
         if name == "INBOX" {
             return Err(StoreError::Cannot("INBOX cannot be deleted"));
         }
-        self.with(|u, ids, _, _| {
+        self.told(self.with(|u, ids, _, _| {
             let m = u
                 .by_name(&name)
                 .ok_or_else(|| StoreError::NonExistent(name.clone()))?;
@@ -578,7 +587,7 @@ impl Account {
                 u.mailboxes.remove(&id);
             }
             Ok(())
-        })
+        }))
     }
 
     /// RENAME (RFC 9051 section 6.3.6): inferior names move along; renaming INBOX moves its
@@ -590,7 +599,7 @@ impl Account {
     pub fn rename(&self, from: &str, to: &str) -> Result<(), StoreError> {
         let from = normalize_name(from)?;
         let to = normalize_name(to)?;
-        self.with(|u, ids, clock, _| {
+        self.told(self.with(|u, ids, clock, _| {
             if u.by_name(&from).is_none() {
                 return Err(StoreError::NonExistent(from.clone()));
             }
@@ -634,7 +643,7 @@ impl Account {
                 }
             }
             Ok(())
-        })
+        }))
     }
 
     /// SUBSCRIBE. The name need not exist.
@@ -643,10 +652,10 @@ impl Account {
     /// Invalid name.
     pub fn subscribe(&self, name: &str) -> Result<(), StoreError> {
         let name = normalize_name(name)?;
-        self.with(|u, _, _, _| {
+        self.told(self.with(|u, _, _, _| {
             u.subscriptions.insert(name);
             Ok(())
-        })
+        }))
     }
 
     /// UNSUBSCRIBE.
@@ -655,10 +664,10 @@ impl Account {
     /// Invalid name.
     pub fn unsubscribe(&self, name: &str) -> Result<(), StoreError> {
         let name = normalize_name(name)?;
-        self.with(|u, _, _, _| {
+        self.told(self.with(|u, _, _, _| {
             u.subscriptions.remove(&name);
             Ok(())
-        })
+        }))
     }
 
     /// Subscribed names.
