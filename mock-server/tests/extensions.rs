@@ -521,3 +521,25 @@ fn notify_mailbox_names() {
     }
     insta::assert_snapshot!(t);
 }
+
+/// With CONDSTORE on, a watched mailbox's STATUS carries HIGHESTMODSEQ, and a flag change
+/// there is told when FlagChange was asked for (RFC 5465 sections 3 and 5.1).
+#[test]
+fn notify_condstore_status() {
+    let server = server();
+    let mut a = Raw::new(server.connect_in_memory());
+    a.recv().expect("greeting");
+    a.talk("l", "LOGIN alice pw");
+    a.talk("e", "ENABLE CONDSTORE");
+    let mut t = a.talk(
+        "n",
+        "NOTIFY SET STATUS (MAILBOXES INBOX (MessageNew MessageExpunge FlagChange))",
+    );
+    let mut other = Raw::new(server.connect_in_memory());
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    other.talk("s", "SELECT INBOX");
+    t += &other.talk("o1", "STORE 1 +FLAGS.SILENT (\\Flagged)");
+    t += &a.talk("a1", "NOOP");
+    insta::assert_snapshot!(without_validity(&t));
+}
