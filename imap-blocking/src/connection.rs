@@ -67,16 +67,26 @@ impl Transport {
         }
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+    fn set_write_timeout(&mut self, t: Option<Duration>) -> io::Result<bool> {
         match self {
-            Transport::Plain(s) => {
-                s.write_all(buf)?;
-                s.flush()
-            }
-            Transport::Tls(s) => {
-                s.write_all(buf)?;
-                s.flush()
-            }
+            Transport::Plain(s) => s.set_write_timeout(t),
+            Transport::Tls(s) => s.sock.set_write_timeout(t),
+            Transport::Broken => Ok(false),
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(s) => s.write(buf),
+            Transport::Tls(s) => s.write(buf),
+            Transport::Broken => Err(io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Transport::Plain(s) => s.flush(),
+            Transport::Tls(s) => s.flush(),
             Transport::Broken => Err(io::ErrorKind::NotConnected.into()),
         }
     }
@@ -226,6 +236,7 @@ impl Connection {
                 return Err(Error::Timeout("in the TLS handshake"));
             }
             s.sock.set_read_timeout(t)?;
+            s.sock.set_write_timeout(t)?;
             match s.conn.complete_io(&mut s.sock) {
                 Ok(_) => {}
                 Err(e) if is_timeout(&e) => return Err(Error::Timeout("in the TLS handshake")),
@@ -571,16 +582,58 @@ impl Connection {
         }
     }
 
+    /// Writes what the core has to send (through TLS and COMPRESS alike). Each write may block
+    /// until the core's [`Core::write_deadline`], asked again after every write that made
+    /// progress: the overall deadline bounds them all, the inactivity timeout each one.
     fn flush(&mut self) -> Result<()> {
         self.out.clear();
         if self.core.poll_transmit(&mut self.out) == 0 {
             return Ok(());
         }
-        if let Err(e) = self.io.write_all(&self.out) {
-            self.fail_io();
-            return Err(Error::from_io(e));
+        let mut pos = 0;
+        let mut deadline = self.core.write_deadline(Instant::now());
+        loop {
+            let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if timeout.is_some_and(|t| t.is_zero()) {
+                return Err(self.write_timed_out());
+            }
+            let step = self.io.set_write_timeout(timeout).map(|can_time_out| {
+                let r = if pos < self.out.len() {
+                    self.io.write(&self.out[pos..])
+                } else {
+                    self.io.flush().map(|()| 0)
+                };
+                (can_time_out, r)
+            });
+            match step {
+                Ok((_, Ok(_))) if pos == self.out.len() => return Ok(()),
+                Ok((_, Ok(0))) => {
+                    self.fail_io();
+                    return Err(Error::from_io(io::ErrorKind::WriteZero.into()));
+                }
+                Ok((_, Ok(n))) => {
+                    pos += n;
+                    deadline = self.core.write_deadline(Instant::now());
+                }
+                Ok((_, Err(e))) if e.kind() == io::ErrorKind::Interrupted => {}
+                // The deadline decides: a timer that fired early writes again.
+                Ok((true, Err(e))) if is_timeout(&e) => {}
+                Ok((_, Err(e))) | Err(e) => {
+                    self.fail_io();
+                    return Err(Error::from_io(e));
+                }
+            }
         }
-        Ok(())
+    }
+
+    /// A write made no progress by the core's write deadline: the stream (which may end inside
+    /// a command) is dropped and the core fails the connection with the typed reason
+    /// ([`ConnectionError::DeadlineExceeded`] or a write timeout).
+    fn write_timed_out(&mut self) -> Error {
+        self.io = Transport::Broken;
+        self.core.handle_write_timeout(Instant::now());
+        self.pump();
+        self.closed_error()
     }
 
     fn fail_io(&mut self) {

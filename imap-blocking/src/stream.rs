@@ -20,11 +20,31 @@ pub trait Stream: Read + Write + Send {
     /// # Errors
     /// When the operating system refuses the setting.
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool>;
+
+    /// Sets how long the next writes may block without progress (`None`: forever), so that a
+    /// server that stops reading cannot hold a command past its deadline. A write that times
+    /// out fails with [`io::ErrorKind::WouldBlock`] or [`io::ErrorKind::TimedOut`] (or writes
+    /// less than asked).
+    ///
+    /// Returns `false` when the stream cannot time out writes (the default: a write blocks
+    /// until the peer takes the bytes).
+    ///
+    /// # Errors
+    /// When the operating system refuses the setting.
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool> {
+        let _ = timeout;
+        Ok(false)
+    }
 }
 
 impl Stream for TcpStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool> {
         TcpStream::set_read_timeout(self, timeout.map(|t| t.max(Duration::from_millis(1))))?;
+        Ok(true)
+    }
+
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool> {
+        TcpStream::set_write_timeout(self, timeout.map(|t| t.max(Duration::from_millis(1))))?;
         Ok(true)
     }
 }
@@ -33,6 +53,14 @@ impl Stream for TcpStream {
 impl Stream for std::os::unix::net::UnixStream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool> {
         std::os::unix::net::UnixStream::set_read_timeout(
+            self,
+            timeout.map(|t| t.max(Duration::from_millis(1))),
+        )?;
+        Ok(true)
+    }
+
+    fn set_write_timeout(&mut self, timeout: Option<Duration>) -> io::Result<bool> {
+        std::os::unix::net::UnixStream::set_write_timeout(
             self,
             timeout.map(|t| t.max(Duration::from_millis(1))),
         )?;

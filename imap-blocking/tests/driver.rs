@@ -459,3 +459,44 @@ fn an_unreadable_status_is_an_error_not_an_empty_status() {
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert_eq!(s.folder_status("INBOX").unwrap().messages, Some(3));
 }
+
+#[test]
+fn a_server_that_never_reads_meets_the_deadline_while_writing() {
+    use imap_blocking::Connection;
+    use imap_blocking::imap_core::client::ClientConfig;
+    use imap_blocking::imap_core::ops::messages::append_command;
+    use imap_blocking::types::Mailbox;
+    let (port, server_done) = support::never_reads();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let config = ClientConfig {
+            command_timeout: Some(Duration::from_secs(60)),
+            operation_deadline: Some(Duration::from_millis(1500)),
+            ..ClientConfig::default()
+        };
+        let mut conn = Connection::new(tcp, config);
+        conn.wait_greeting(Some(Instant::now() + Duration::from_secs(5)))
+            .unwrap();
+        // 16 MiB: more than loopback's socket buffers hold for a peer that never reads.
+        let message = vec![b'x'; 16 << 20];
+        let append = append_command(Mailbox::new("INBOX"), message, Vec::new(), None);
+        let err = conn.run(append).unwrap_err();
+        let later = conn.run(imap_blocking::types::CommandBody::Noop).is_err();
+        let _ = tx.send((err, later, conn.is_closed()));
+    });
+    // The guard: a regression fails here instead of hanging the test run.
+    let (err, later, closed) = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the APPEND returned instead of blocking on a server that never reads");
+    let _ = server_done.send(());
+    assert!(
+        matches!(
+            err,
+            Error::Connection(ConnectionError::DeadlineExceeded { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(later, "later calls fail: the connection is closed");
+    assert!(closed);
+}

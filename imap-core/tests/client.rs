@@ -925,3 +925,66 @@ fn a_nul_a_server_listed_is_never_sent_back() {
     ));
     assert!(s.sent().ends_with("~{17}\r\n"), "a binary literal");
 }
+
+#[test]
+fn writes_are_bounded_by_the_deadline_and_the_inactivity_timeout() {
+    let mut s = with_deadline();
+    s.server("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    s.login();
+    let start = s.now;
+    // Nothing pending: only the inactivity timeout bounds a write.
+    assert_eq!(
+        s.client.write_deadline(start),
+        Some(start + Duration::from_secs(1))
+    );
+    s.send(CommandBody::Noop);
+    s.sent();
+    // Each write that made progress gets the inactivity timeout again, never past the
+    // command's overall deadline.
+    s.now += Duration::from_millis(9500);
+    assert_eq!(
+        s.client.write_deadline(s.now),
+        Some(start + Duration::from_secs(10))
+    );
+    // The server stopped reading: the write stalls past the overall deadline.
+    s.now = start + Duration::from_secs(10);
+    s.client.handle_write_timeout(s.now);
+    let ev = s.events();
+    assert_eq!(completions(&ev)[0].outcome, Outcome::Aborted);
+    assert_eq!(
+        ev.last(),
+        Some(&Event::Closed(Some(ConnectionError::DeadlineExceeded {
+            deadline: Duration::from_secs(10)
+        })))
+    );
+    assert_eq!(
+        s.client.send(s.now, CommandBody::Noop),
+        Err(UsageError::Closed)
+    );
+}
+
+#[test]
+fn a_stalled_write_before_the_deadline_is_a_write_timeout() {
+    let mut s = with_deadline();
+    s.server("* OK [CAPABILITY IMAP4rev1] hi\r\n");
+    s.login();
+    s.send(CommandBody::Noop);
+    s.sent();
+    let d = s.client.write_deadline(s.now).expect("a write deadline");
+    s.now = d;
+    s.client.handle_write_timeout(s.now);
+    assert_eq!(
+        s.events().last(),
+        Some(&Event::Closed(Some(ConnectionError::Timeout("write"))))
+    );
+    assert!(s.client.is_closed());
+}
+
+#[test]
+fn without_timeouts_writes_may_block() {
+    let s = Script::new(ClientConfig {
+        operation_deadline: None,
+        ..ClientConfig::default()
+    });
+    assert_eq!(s.client.write_deadline(s.now), None);
+}

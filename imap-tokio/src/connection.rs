@@ -619,7 +619,10 @@ impl Connection {
         }
     }
 
-    /// Writes what the core has to send. Cancel-safe: progress is kept in `out_pos`.
+    /// Writes what the core has to send (through TLS and COMPRESS alike). Cancel-safe:
+    /// progress is kept in `out_pos`. Each write and flush may take until the core's
+    /// [`Core::write_deadline`], asked again after every write that made progress: the overall
+    /// deadline bounds them all, the inactivity timeout each one.
     async fn flush(&mut self) -> Result<()> {
         if self.out_pos == self.out.len() {
             self.out.clear();
@@ -628,22 +631,41 @@ impl Connection {
         if self.core.poll_transmit(&mut self.out) > 0 {
             self.needs_flush = true;
         }
-        let r: io::Result<()> = async {
+        let r: io::Result<bool> = async {
             while self.out_pos < self.out.len() {
+                let deadline = self.core.write_deadline(Instant::now());
                 let w = self.io.writer()?;
-                let n = w.write(&self.out[self.out_pos..]).await?;
+                let Some(n) = bounded(deadline, w.write(&self.out[self.out_pos..])).await? else {
+                    return Ok(false);
+                };
                 if n == 0 {
                     return Err(io::ErrorKind::WriteZero.into());
                 }
                 self.out_pos += n;
             }
             if self.needs_flush {
-                self.io.writer()?.flush().await?;
+                let deadline = self.core.write_deadline(Instant::now());
+                if bounded(deadline, self.io.writer()?.flush())
+                    .await?
+                    .is_none()
+                {
+                    return Ok(false);
+                }
                 self.needs_flush = false;
             }
-            Ok(())
+            Ok(true)
         }
         .await;
+        if let Ok(false) = r {
+            // A write made no progress by the deadline: the stream (which may end inside a
+            // command) is dropped and the core fails the connection with the typed reason.
+            self.out = Vec::new();
+            self.out_pos = 0;
+            self.io = Transport::Broken;
+            self.core.handle_write_timeout(Instant::now());
+            self.pump();
+            return Err(self.closed_error());
+        }
         if self.out_pos == self.out.len() {
             self.out.clear();
             self.out_pos = 0;
@@ -765,6 +787,20 @@ impl Connection {
                 }
             }
         }
+    }
+}
+
+/// `io` bounded by `deadline` (`None`: unbounded); `Ok(None)` when the deadline passed first.
+async fn bounded<T>(
+    deadline: Option<Instant>,
+    io: impl std::future::Future<Output = io::Result<T>>,
+) -> io::Result<Option<T>> {
+    match deadline {
+        Some(d) => match tokio::time::timeout_at(d.into(), io).await {
+            Ok(r) => r.map(Some),
+            Err(_) => Ok(None),
+        },
+        None => io.await.map(Some),
     }
 }
 

@@ -358,3 +358,42 @@ async fn an_unreadable_status_is_an_error_not_an_empty_status() {
     assert!(matches!(err, Error::NotFound(_)), "{err:?}");
     assert_eq!(s.folder_status("INBOX").await.unwrap().messages, Some(3));
 }
+
+#[tokio::test]
+async fn a_server_that_never_reads_meets_the_deadline_while_writing() {
+    use imap_tokio::Connection;
+    use imap_tokio::imap_core::client::ClientConfig;
+    use imap_tokio::imap_core::ops::messages::append_command;
+    use imap_tokio::types::{CommandBody, Mailbox};
+    let (port, server_done) = support::never_reads();
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let config = ClientConfig {
+        command_timeout: Some(Duration::from_secs(60)),
+        operation_deadline: Some(Duration::from_millis(1500)),
+        ..ClientConfig::default()
+    };
+    let mut conn = Connection::new(tcp, config);
+    conn.wait_greeting(Some(Instant::now() + Duration::from_secs(5)))
+        .await
+        .unwrap();
+    // 16 MiB: more than loopback's socket buffers hold for a peer that never reads.
+    let message = vec![b'x'; 16 << 20];
+    let append = append_command(Mailbox::new("INBOX"), message, Vec::new(), None);
+    // The guard: a regression fails here instead of hanging the test run.
+    let err = tokio::time::timeout(Duration::from_secs(30), conn.run(append))
+        .await
+        .expect("the APPEND returned instead of blocking on a server that never reads")
+        .unwrap_err();
+    let _ = server_done.send(());
+    assert!(
+        matches!(
+            err,
+            Error::Connection(ConnectionError::DeadlineExceeded { .. })
+        ),
+        "{err:?}"
+    );
+    assert!(conn.run(CommandBody::Noop).await.is_err(), "closed");
+    assert!(conn.is_closed());
+}

@@ -723,3 +723,20 @@ fn split_word(s: &str) -> (String, &str) {
         None => (s.to_ascii_uppercase(), ""),
     }
 }
+
+/// A server on 127.0.0.1 that greets with PREAUTH and LITERAL+ and then never reads, so the
+/// client's writes fill the socket buffers and block. It holds the socket until the test says
+/// so (at most 60 s).
+pub fn never_reads() -> (u16, std::sync::mpsc::Sender<()>) {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(b"* PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] come in\r\n")
+            .unwrap();
+        let _ = finished.recv_timeout(Duration::from_secs(60));
+    });
+    (port, done)
+}

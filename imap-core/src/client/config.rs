@@ -31,7 +31,9 @@ pub struct ClientConfig {
     /// The overall deadline of one command, from the moment the caller queued it to its
     /// completion, however steadily the server sends (a server that sends one byte every
     /// 100 ms defeats [`ClientConfig::command_timeout`], not this). It also bounds the wait
-    /// for the greeting. A running IDLE is exempt until its DONE is sent. Past it the connection fails
+    /// for the greeting, and the writes of the command's bytes (a server that stops reading
+    /// cannot hold a large APPEND: see [`super::Client::write_deadline`]). A running IDLE is
+    /// exempt until its DONE is sent. Past it the connection fails
     /// with [`super::ConnectionError::DeadlineExceeded`]: every pending command completes as
     /// aborted, the connection is closed, and later calls get [`super::UsageError::Closed`].
     /// `None`: no deadline. Default: 30 minutes ([`DEFAULT_OPERATION_DEADLINE`]); raise it

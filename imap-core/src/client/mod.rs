@@ -20,6 +20,7 @@ mod error;
 mod event;
 mod state;
 mod stream;
+mod transmit;
 
 pub use capabilities::Capabilities;
 pub use config::{ClientConfig, DEFAULT_MAX_COMMAND_DATA, DEFAULT_OPERATION_DEADLINE};
