@@ -522,6 +522,49 @@ fn notify_mailbox_names() {
     insta::assert_snapshot!(t);
 }
 
+/// MailboxMetadataChange and ServerMetadataChange (RFC 5465 sections 5.6, 5.7): another
+/// session's SETMETADATA on a watched mailbox, and on the server, is told as an unsolicited
+/// `METADATA` with the entry names (RFC 5464 section 4.4.2), a removed entry too; an unwatched
+/// mailbox is not told; each change is told at the store's wake-up, without a command.
+/// AnnotationChange stays refused: the server has no ANNOTATE.
+#[test]
+fn notify_metadata() {
+    let server = server();
+    let mut a = Raw::new(server.connect_in_memory());
+    a.recv().expect("greeting");
+    a.talk("l", "LOGIN alice pw");
+    let mut t = a.talk(
+        "n",
+        "NOTIFY SET (MAILBOXES INBOX (MailboxMetadataChange)) (INBOXES (ServerMetadataChange))",
+    );
+    let mut other = Raw::new(server.connect_in_memory());
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    for (i, line) in [
+        "SETMETADATA INBOX (/shared/comment \"hi\")",
+        "SETMETADATA Archive (/shared/comment \"not watched\")",
+        "SETMETADATA \"\" (/shared/admin \"mailto:a@example.org\")",
+        "SETMETADATA INBOX (/shared/comment NIL /private/x \"1\")",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t += &other.talk(&format!("o{i}"), line);
+        t += &a.talk(&format!("a{i}"), "NOOP");
+    }
+    t += &other.talk("o4", "SETMETADATA INBOX (/private/y \"1\")");
+    t += &other.talk(
+        "o5",
+        "SETMETADATA INBOX (/private/y \"2\" /private/z \"3\")",
+    );
+    t += &a.talk("a4", "NOOP");
+    t += &a.talk(
+        "b",
+        "NOTIFY SET (PERSONAL (AnnotationChange MessageNew MessageExpunge))",
+    );
+    insta::assert_snapshot!(t);
+}
+
 /// With CONDSTORE on, a watched mailbox's STATUS carries HIGHESTMODSEQ, and a flag change
 /// there is told when FlagChange was asked for (RFC 5465 sections 3 and 5.1).
 #[test]

@@ -239,7 +239,8 @@ fn context_search_through_the_client() {
 /// NOTIFY (RFC 5465) built with `ops::notify::Notify`: after another client's APPENDs to the
 /// selected INBOX and to Archive, the server's wake-up alone (no command from this client)
 /// brings EXISTS, the FETCH (UID) asked for, and a STATUS for Archive; an event the server
-/// does not tell is refused with NO [BADEVENT] naming those it does.
+/// does not tell (AnnotationChange: no ANNOTATE) is refused with NO [BADEVENT] naming those it
+/// does.
 #[test]
 fn notify_through_the_client() {
     use imap_core::client::Event;
@@ -251,12 +252,18 @@ fn notify_through_the_client() {
         Notify::new()
             .group(
                 MailboxFilter::Personal,
-                vec![NotifyEvent::MailboxMetadataChange],
+                vec![
+                    NotifyEvent::MessageNew(Vec::new()),
+                    NotifyEvent::MessageExpunge,
+                    NotifyEvent::AnnotationChange,
+                ],
             )
             .command(),
     );
     assert!(
-        matches!(&c.code, Some(Code::BadEvent(e)) if e.iter().any(|a| a.as_str() == "MessageNew")),
+        matches!(&c.code, Some(Code::BadEvent(e))
+            if e.iter().any(|a| a.as_str() == "MessageNew")
+                && e.iter().any(|a| a.as_str() == "MailboxMetadataChange")),
         "{c:?}"
     );
     let c = p.call(

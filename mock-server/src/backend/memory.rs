@@ -7,7 +7,7 @@ use super::{
     SelectedMailbox,
 };
 use crate::store::acl::{RightsChange, RightsList};
-use crate::store::metadata::MetadataFound;
+use crate::store::metadata::{MetadataChanges, MetadataFound};
 use crate::store::{
     Account, AppendUid, Change, CopyUid, ListOptions, MailboxView, MessageSnapshot, NewMessage,
     Quota, SelectInfo, SessionId, Store, StoreError, StoreResult, Watch,
@@ -119,6 +119,10 @@ impl MetadataStore for Store {
         changes: &[(String, Option<Bytes>)],
     ) -> Result<(), StoreError> {
         Store::account(self, user)?.set_metadata(mailbox, changes)
+    }
+
+    fn metadata_changes(&self, user: &str, since: u64) -> Result<MetadataChanges, StoreError> {
+        Store::account(self, user)?.metadata_changes(since)
     }
 }
 

@@ -70,7 +70,7 @@ pub use account::MailAccount;
 pub use selected::SelectedMailbox;
 
 use crate::store::acl::{RightsChange, RightsList};
-use crate::store::metadata::MetadataFound;
+use crate::store::metadata::{MetadataChanges, MetadataFound};
 use crate::store::{Quota, SessionId, StoreError, Watch};
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
@@ -257,4 +257,11 @@ pub trait MetadataStore: Send + Sync {
         mailbox: &str,
         changes: &[(String, Option<Bytes>)],
     ) -> Result<(), StoreError>;
+
+    /// The SETMETADATA changes of `user` from point `since` on, for NOTIFY (RFC 5465 sections
+    /// 5.6, 5.7); a store that offers this calls the watchers after each SETMETADATA.
+    ///
+    /// # Errors
+    /// An unknown user.
+    fn metadata_changes(&self, user: &str, since: u64) -> Result<MetadataChanges, StoreError>;
 }

@@ -35,6 +35,7 @@ mod catenate;
 mod context;
 mod mailboxes;
 mod notify;
+mod notify_meta;
 mod notify_names;
 pub use notify::BACKLOG as NOTIFY_BACKLOG;
 mod oauth;

@@ -28,12 +28,16 @@ use std::collections::HashMap;
 pub const BACKLOG: usize = 256 * 1024;
 
 /// The events this server tells (BADEVENT lists them, RFC 5465 section 3).
-const SUPPORTED: [&str; 5] = [
+/// MailboxMetadataChange and ServerMetadataChange are told when the store offers METADATA
+/// (sections 5.6, 5.7 require them then).
+const SUPPORTED: [&str; 7] = [
     "MessageNew",
     "MessageExpunge",
     "FlagChange",
     "MailboxName",
     "SubscriptionChange",
+    "MailboxMetadataChange",
+    "ServerMetadataChange",
 ];
 
 /// A session's registration.
@@ -48,6 +52,8 @@ pub(super) struct Registration {
     told: HashMap<String, Figures>,
     /// MailboxName and SubscriptionChange.
     pub(super) names: super::notify_names::Names,
+    /// MailboxMetadataChange and ServerMetadataChange.
+    pub(super) meta: super::notify_meta::Meta,
 }
 
 /// What the selected filter asked for.
@@ -72,7 +78,7 @@ impl Session {
             self.notify = None;
             return ok("NOTIFY completed");
         };
-        let mut reg = check(&set)?;
+        let mut reg = check(&set, self.store.as_metadata().is_some())?;
         reg.names.prime(&*account);
         let condstore = self.enabled.condstore;
         let selected = self.selected_name();
@@ -83,6 +89,7 @@ impl Session {
             reg.told.insert(name, figures);
         }
         self.notify = Some(reg);
+        self.notify_meta_prime(account.user());
         ok("NOTIFY completed")
     }
 
@@ -119,6 +126,7 @@ impl Session {
         if !reg.names.is_empty() {
             self.notify_names(&*account);
         }
+        self.notify_meta(&*account);
         let Some(reg) = &self.notify else {
             return;
         };
@@ -158,7 +166,7 @@ impl Session {
     }
 
     /// RFC 5465 section 5.8: `* OK [NOTIFICATIONOVERFLOW]`, then as after NOTIFY NONE.
-    fn overflow(&mut self) {
+    pub(super) fn overflow(&mut self) {
         self.notify = None;
         self.untagged(
             StatusKind::Ok,
@@ -192,7 +200,12 @@ impl Session {
 
 /// RFC 5465 sections 5 and 8: BAD for what the grammar or section 5 forbids, NO [BADEVENT]
 /// for events this server does not tell.
-fn check(set: &NotifySet) -> Result<Registration, Fail> {
+fn check(set: &NotifySet, metadata: bool) -> Result<Registration, Fail> {
+    let supported = if metadata {
+        &SUPPORTED[..]
+    } else {
+        &SUPPORTED[..5]
+    };
     let mut reg = Registration::default();
     let mut unsupported = false;
     let mut seen_selected = false;
@@ -229,7 +242,7 @@ fn check(set: &NotifySet) -> Result<Registration, Fail> {
         } else if !fetch.is_empty() {
             return Err(Fail::bad("Fetch attributes only for the selected mailbox"));
         }
-        unsupported |= events.iter().any(|e| !SUPPORTED.contains(&e.name()));
+        unsupported |= events.iter().any(|e| !supported.contains(&e.name()));
         if events.is_empty() {
             continue;
         }
@@ -246,6 +259,10 @@ fn check(set: &NotifySet) -> Result<Registration, Fail> {
             if events.contains(&NotifyEvent::SubscriptionChange) {
                 reg.names.subscriptions.push(filter.clone());
             }
+            if events.contains(&NotifyEvent::MailboxMetadataChange) {
+                reg.meta.mailboxes.push(filter.clone());
+            }
+            reg.meta.server |= events.contains(&NotifyEvent::ServerMetadataChange);
             if new {
                 let flag_change = events.contains(&NotifyEvent::FlagChange);
                 reg.others.push((filter.clone(), flag_change));
@@ -253,7 +270,7 @@ fn check(set: &NotifySet) -> Result<Registration, Fail> {
         }
     }
     if unsupported {
-        let names = SUPPORTED.iter().map(|n| Atom::from_static(n)).collect();
+        let names = supported.iter().map(|n| Atom::from_static(n)).collect();
         return Err(Fail::no("Unsupported event").code(Code::BadEvent(names)));
     }
     Ok(reg)

@@ -111,7 +111,7 @@ impl Session {
 }
 
 /// Whether `filter` covers the mailbox `name`.
-fn covers(filter: &MailboxFilter, name: &str, subscribed: &BTreeSet<String>) -> bool {
+pub(super) fn covers(filter: &MailboxFilter, name: &str, subscribed: &BTreeSet<String>) -> bool {
     let named = |m: &imap_core::types::Mailbox| m.name().unwrap_or_default().to_owned();
     match filter {
         MailboxFilter::Inboxes => name == "INBOX",
@@ -148,7 +148,7 @@ fn mailboxes(account: &dyn MailAccount) -> BTreeMap<String, String> {
 }
 
 /// The subscribed names.
-fn subscribed(account: &dyn MailAccount) -> BTreeSet<String> {
+pub(super) fn subscribed(account: &dyn MailAccount) -> BTreeSet<String> {
     let opts = ListOptions {
         subscribed: true,
         ..ListOptions::default()

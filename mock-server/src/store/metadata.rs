@@ -7,13 +7,65 @@
 use super::{Account, StoreError, normalize_name};
 use bytes::Bytes;
 use imap_core::types::MetadataDepth;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// The largest value SETMETADATA accepts (`[METADATA MAXSIZE n]` above it).
 pub const MAX_VALUE: u64 = 64 * 1024;
 
 /// The most entries a mailbox (or the server) holds (`[METADATA TOOMANY]` beyond it).
 pub const MAX_ENTRIES: usize = 100;
+
+/// The most SETMETADATA changes a user's [`MetadataLog`] keeps; a NOTIFY session further behind
+/// is told NOTIFICATIONOVERFLOW (RFC 5465 section 5.8).
+pub const LOG_LEN: usize = 1024;
+
+/// A user's recent annotation changes, for NOTIFY's MailboxMetadataChange and
+/// ServerMetadataChange (RFC 5465 sections 5.6, 5.7): each SETMETADATA is one record of the
+/// mailbox (`""` for the server) and the entry names it set or removed.
+#[derive(Debug, Default, Clone)]
+pub struct MetadataLog {
+    /// The number of the next record.
+    next: u64,
+    /// The last [`LOG_LEN`] records, oldest first, with their numbers.
+    records: VecDeque<(u64, String, Vec<String>)>,
+}
+
+/// The annotation changes after a point of the [`MetadataLog`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MetadataChanges {
+    /// The point to ask from next time.
+    pub next: u64,
+    /// Mailbox (`""` for the server) and entry names, oldest first.
+    pub changes: Vec<(String, Vec<String>)>,
+    /// Some changes after the point asked for are no longer kept.
+    pub lost: bool,
+}
+
+impl MetadataLog {
+    fn record(&mut self, mailbox: String, entries: Vec<String>) {
+        if self.records.len() == LOG_LEN {
+            self.records.pop_front();
+        }
+        self.records.push_back((self.next, mailbox, entries));
+        self.next += 1;
+    }
+
+    /// The changes numbered `since` or later (none, and the current point, for a `since` in
+    /// the future).
+    pub fn since(&self, since: u64) -> MetadataChanges {
+        let oldest = self.records.front().map_or(self.next, |r| r.0);
+        MetadataChanges {
+            next: self.next,
+            changes: self
+                .records
+                .iter()
+                .filter(|r| r.0 >= since)
+                .map(|(_, m, e)| (m.clone(), e.clone()))
+                .collect(),
+            lost: since < oldest && since < self.next,
+        }
+    }
+}
 
 /// Checks an entry name (RFC 5464 section 3.2) and returns it in lower case (names are
 /// case-insensitive): `/private/..` or `/shared/..`, no `//`, no trailing `/`, no `*`, `%`,
@@ -126,7 +178,25 @@ impl Account {
             }
             *m = next;
             Ok(())
-        })
+        })?;
+        let mailbox = match mailbox {
+            "" => String::new(),
+            m => normalize_name(m)?,
+        };
+        let entries = changes.iter().map(|(n, _)| n.clone()).collect();
+        let logged = self.with(|u, _, _, _| {
+            u.metadata_log.record(mailbox, entries);
+            Ok(())
+        });
+        self.told(logged)
+    }
+
+    /// The annotation changes numbered `since` or later (see [`MetadataLog::since`]).
+    ///
+    /// # Errors
+    /// An unknown user.
+    pub fn metadata_changes(&self, since: u64) -> Result<MetadataChanges, StoreError> {
+        self.with(|u, _, _, _| Ok(u.metadata_log.since(since)))
     }
 
     /// Runs `f` on the annotations of `mailbox` (the server's for `""`).
@@ -251,5 +321,27 @@ mod tests {
         a.delete("Box").unwrap();
         a.create("Box", &[]).unwrap();
         assert!(get("Box", &["/private/x"], None, None).entries.is_empty());
+    }
+
+    #[test]
+    fn log_keeps_the_last_changes_and_says_when_some_are_lost() {
+        let mut log = MetadataLog::default();
+        assert_eq!(log.since(u64::MAX), MetadataChanges::default());
+        for i in 0..LOG_LEN + 2 {
+            log.record(format!("m{i}"), vec!["/private/x".into()]);
+        }
+        let end = (LOG_LEN + 2) as u64;
+        let tail = log.since(end - 1);
+        assert_eq!(tail.next, end);
+        assert_eq!(
+            tail.changes,
+            vec![(format!("m{}", LOG_LEN + 1), vec!["/private/x".into()])]
+        );
+        assert!(!tail.lost);
+        let all = log.since(0);
+        assert!(all.lost);
+        assert_eq!(all.changes.len(), LOG_LEN);
+        assert!(!log.since(2).lost);
+        assert!(log.since(end).changes.is_empty());
     }
 }

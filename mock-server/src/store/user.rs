@@ -66,6 +66,8 @@ pub(crate) struct UserState {
     pub threads: HashMap<Vec<u8>, u64>,
     /// Server annotations (RFC 5464, mailbox `""`), by lower-case entry name.
     pub metadata: BTreeMap<String, bytes::Bytes>,
+    /// Recent SETMETADATA changes, for NOTIFY.
+    pub metadata_log: super::metadata::MetadataLog,
 }
 
 impl UserState {
@@ -80,6 +82,7 @@ impl UserState {
             message_limit: None,
             threads: HashMap::new(),
             metadata: BTreeMap::new(),
+            metadata_log: Default::default(),
         }
     }
 
