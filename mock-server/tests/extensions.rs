@@ -431,7 +431,21 @@ fn notify_selected_delayed() {
     t += &expect_unsolicited(&mut a, 2);
     t += &a.talk("a1", "FETCH 1 (UID)");
     t += &a.talk("a2", "NOOP");
-    insta::assert_snapshot!(without_validity(&t));
+    insta::assert_snapshot!(without_recent(&without_validity(&t)));
+}
+
+/// The transcript with `* n RECENT` counts as `<r>`: which of two sessions that selected the
+/// mailbox gets a new message's \Recent depends on which one the store's change reaches
+/// first (RFC 3501 gives it to one of them), so the counts race.
+fn without_recent(t: &str) -> String {
+    t.lines()
+        .map(|l| match l.strip_prefix("S: * ") {
+            Some(r) if r.ends_with(" RECENT") => "S: * <r> RECENT".to_owned(),
+            _ => l.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
 
 /// NOTIFICATIONOVERFLOW (RFC 5465 section 5.8): a client that does not read while messages
