@@ -151,13 +151,6 @@ impl Connection {
         self.ended || self.dropped || self.session.is_aborted() || self.session.is_closed()
     }
 
-    /// Whether the next [`Connection::poll_transmit`] may do slow work (a deferred command, the
-    /// next messages of a FETCH; see [`Session::has_work`]): an async driver calls it where
-    /// blocking is allowed.
-    pub(crate) fn has_work(&self) -> bool {
-        self.sent == self.out.len() && !self.dropped && self.session.has_work()
-    }
-
     /// The next piece of wire bytes to write, each written (and flushed) on its own: the whole
     /// output, or pieces of `split_writes` bytes, cut short at `drop_after_bytes`.
     pub(crate) fn poll_transmit(&mut self) -> Option<&[u8]> {

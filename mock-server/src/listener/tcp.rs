@@ -109,7 +109,7 @@ async fn converse(
     ticket: &Ticket,
 ) {
     let store_changed = Arc::new(Notify::new());
-    let _watch = {
+    let watch = {
         let notify = store_changed.clone();
         // `notify_one` keeps a permit when the task is busy elsewhere: no change is missed.
         shared.store.watch(Box::new(move || notify.notify_one()))
@@ -117,6 +117,19 @@ async fn converse(
     let mut conn = Connection::new(&shared, mode, id, Instant::now());
     let write_timeout = shared.options.write_timeout;
     drop(shared);
+    talk(&mut conn, stream, ticket, write_timeout, &store_changed).await;
+    // Dropping a session leaves its mailbox, which takes the store lock.
+    off_worker(move || drop((conn, watch)));
+}
+
+/// [`converse`]'s loop, until the connection is finished or the socket fails.
+async fn talk(
+    conn: &mut Connection,
+    stream: &mut TcpStream,
+    ticket: &Ticket,
+    write_timeout: Option<Duration>,
+    store_changed: &Notify,
+) {
     let delay = conn.write_delay();
     loop {
         // Marked before the tagged OK goes out: a client that has read it is logged in for
@@ -127,14 +140,9 @@ async fn converse(
         // Each piece is made only after the previous one is written, so the reply to a large
         // FETCH is paced by the client's reading; one that stops reading is dropped.
         loop {
-            // Slow work (SEARCH over a large mailbox, the next messages of a FETCH) runs with
-            // this worker handed over to the runtime, so other connections (another user's
-            // greeting) are served meanwhile instead of waiting for a free worker.
-            let piece = if conn.has_work() {
-                tokio::task::block_in_place(|| conn.poll_transmit())
-            } else {
-                conn.poll_transmit()
-            };
+            // Every call that may run a command (LOGIN, SCRAM's key derivation, SEARCH, the
+            // next messages of a FETCH, change polling) runs off the worker.
+            let piece = off_worker(|| conn.poll_transmit());
             let Some(piece) = piece else {
                 break;
             };
@@ -162,13 +170,27 @@ async fn converse(
             // Dropped to make room for a newer connection: the loop ends above.
             () = ticket.wake.notified() => Wakeup::Store,
         };
-        match wakeup {
-            Wakeup::Readable(Ok(())) => read(stream, &mut conn),
+        off_worker(|| match wakeup {
+            Wakeup::Readable(Ok(())) => read(stream, conn),
             Wakeup::Readable(Err(_)) => conn.handle_eof(Instant::now()),
             Wakeup::Store => conn.handle_wake(),
             Wakeup::Timer => conn.handle_timeout(Instant::now()),
-        }
+        });
     }
+}
+
+/// Runs `f`, which may take the store lock or do CPU-heavy work, with this worker's place in
+/// the runtime handed to another thread meanwhile (`block_in_place`), so that no runtime
+/// worker ever waits for the store lock or for a slow command: a session holding the lock (a
+/// long LIST, a large STORE) or deriving SCRAM keys (PBKDF2, slow on purpose) cannot stall
+/// other connections, however many do the same at once (issue 12, item 7). Before, LOGIN,
+/// change polling and announcements took the lock on a worker, and two sessions waiting for
+/// it stopped the runtime's two workers, so no other connection was even greeted.
+///
+/// `block_in_place` needs a multi-thread runtime: connection tasks only run on the one
+/// [`super::running`] builds.
+fn off_worker<R>(f: impl FnOnce() -> R) -> R {
+    tokio::task::block_in_place(f)
 }
 
 /// Reads what the socket has and hands it to the connection.
@@ -282,6 +304,67 @@ mod tests {
         let greeting = String::from_utf8(got).unwrap();
         assert!(greeting.contains("APPENDLIMIT=1000"), "{greeting}");
         drop(held);
+    }
+
+    /// Reads until `s` has sent a line holding `want`.
+    fn read_until(s: &mut TcpStream, want: &str) -> String {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        loop {
+            let text = String::from_utf8_lossy(&got);
+            if text
+                .split_once(want)
+                .is_some_and(|(_, rest)| rest.contains("\r\n"))
+            {
+                return text.into_owned();
+            }
+            let n = s.read(&mut buf).expect("an answer within the read timeout");
+            assert_ne!(n, 0, "closed early: {text}");
+            got.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    /// No runtime worker waits for the store lock (issue 12, item 7): while it is held,
+    /// LOGIN on more connections than the runtime has workers does not stop another
+    /// connection from being greeted, and the LOGINs complete once it is released. Before,
+    /// each LOGIN waited for the lock on a worker, and with both workers waiting nothing else
+    /// ran.
+    #[test]
+    fn no_worker_waits_for_the_store_lock() {
+        let store = crate::store::Store::builder()
+            .user("alice", "pw")
+            .build()
+            .unwrap();
+        let server = MockServer::builder()
+            .store(store.clone())
+            .allow_plaintext_login(true)
+            .start()
+            .unwrap();
+        let open = || {
+            let mut s = TcpStream::connect(server.addr()).unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let greeting = read_until(&mut s, "* OK");
+            (s, greeting)
+        };
+        let mut waiting: Vec<TcpStream> = (0..6).map(|_| open().0).collect();
+        let held = store.lock();
+        for s in &mut waiting {
+            s.write_all(b"a LOGIN alice pw\r\n").unwrap();
+        }
+        // Connection after connection, so that the LOGINs have long reached the server by the
+        // last one, whatever the order the runtime sees the events in.
+        let late: Vec<TcpStream> = (0..20)
+            .map(|_| {
+                let (s, greeting) = open();
+                assert!(greeting.starts_with("* OK [CAPABILITY "), "{greeting}");
+                s
+            })
+            .collect();
+        drop(held);
+        for s in &mut waiting {
+            read_until(s, "a OK");
+        }
+        drop(late);
     }
 
     #[test]

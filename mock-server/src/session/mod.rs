@@ -416,9 +416,10 @@ impl Session {
 
     /// Whether the next [`Session::poll_transmit`] does work that can take long: a command
     /// that touches messages or mailboxes (SEARCH, SORT, THREAD, FETCH, APPEND, LIST, ...),
-    /// or the next messages of a FETCH. An async driver runs that call where it cannot stall
-    /// other connections (the TCP listener uses `tokio::task::block_in_place`); other calls
-    /// only move bytes.
+    /// or the next messages of a FETCH. Other calls may take the store lock too (LOGIN, SCRAM's
+    /// slow key derivation, change polling, leaving a mailbox on drop), if briefly: an async
+    /// driver makes every call into the session where blocking cannot stall other connections
+    /// (the TCP listener runs them under `tokio::task::block_in_place`).
     pub fn has_work(&self) -> bool {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
