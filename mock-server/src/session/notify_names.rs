@@ -5,6 +5,7 @@
 //! (`LIST`), a missing one a deleted mailbox (`LIST (\NonExistent)`), an id under a new name a
 //! rename (`LIST ... ("OLDNAME" (old))`, once for a renamed parent, not for its children),
 //! and a name that entered or left the subscriptions a `LIST` with or without `\Subscribed`.
+//! A created or deleted mailbox's direct parent gets a `LIST` too (section 5.4).
 //! Only names one of the registration's filters covers are told.
 
 use super::Session;
@@ -84,9 +85,25 @@ impl Session {
                     out.push((n.clone(), None));
                 }
             }
+            let mut parents = Vec::new();
+            for (k, n) in &now {
+                if !names.mailboxes.contains_key(k) {
+                    parents.extend(parent(n));
+                }
+            }
             for (k, n) in &names.mailboxes {
-                if !now.contains_key(k) && covers(n) && !out.iter().any(|(o, _)| o == n) {
-                    out.push((n.clone(), None));
+                if !now.contains_key(k) {
+                    parents.extend(parent(n));
+                    if covers(n) && !out.iter().any(|(o, _)| o == n) {
+                        out.push((n.clone(), None));
+                    }
+                }
+            }
+            // A created or deleted mailbox's direct parent is affected too, existing or not
+            // (section 5.4): its LIST tells its children attributes or \NonExistent.
+            for p in parents {
+                if covers(p) && !out.iter().any(|(o, _)| o == p) {
+                    out.push((p.to_owned(), None));
                 }
             }
         }
@@ -108,6 +125,11 @@ impl Session {
             self.data(Data::List(entry));
         }
     }
+}
+
+/// The direct parent of `name` (none for a top-level name).
+fn parent(name: &str) -> Option<&str> {
+    name.rfind(DELIMITER).map(|i| &name[..i])
 }
 
 /// Whether `filter` covers the mailbox `name`.
