@@ -579,6 +579,43 @@ fn notify_metadata() {
     insta::assert_snapshot!(t);
 }
 
+/// RFC 5465 section 5: the client is not told about the changes it made itself (APPEND to a
+/// watched mailbox, CREATE, RENAME, SUBSCRIBE, SETMETADATA, DELETE), but still gets what the
+/// base protocol requires (EXISTS after its APPEND to the selected mailbox); another session's
+/// change is still told.
+#[test]
+fn notify_not_own_changes() {
+    let server = server();
+    let mut a = notified(
+        Raw::new(server.connect_in_memory()),
+        "NOTIFY SET (SELECTED (MessageNew MessageExpunge)) \
+         (PERSONAL (MessageNew MessageExpunge MailboxName SubscriptionChange \
+         MailboxMetadataChange))",
+    );
+    let mut other = Raw::new(server.connect_in_memory());
+    other.recv().expect("greeting");
+    other.talk("l", "LOGIN alice pw");
+    let mut t = String::new();
+    for (i, line) in [
+        "APPEND Archive {12+}\r\nSubject: a\r\n",
+        "APPEND INBOX {12+}\r\nSubject: b\r\n",
+        "CREATE Own/x",
+        "SUBSCRIBE Own/x",
+        "SETMETADATA Archive (/shared/comment \"mine\")",
+        "RENAME Own/x Own/y",
+        "DELETE Own/y",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t += &a.talk(&format!("a{i}"), line);
+    }
+    t += &other.talk("o1", "CREATE Theirs");
+    t += &expect_unsolicited(&mut a, 1);
+    t += &a.talk("a7", "NOOP");
+    insta::assert_snapshot!(without_validity(&t));
+}
+
 /// With CONDSTORE on, a watched mailbox's STATUS carries HIGHESTMODSEQ, and a flag change
 /// there is told when FlagChange was asked for (RFC 5465 sections 3 and 5.1).
 #[test]

@@ -748,6 +748,11 @@ impl Session {
                     | CommandBody::Sort { .. }
                     | CommandBody::Thread { .. }
             );
+        let own_change = self.notify.is_some() && notify::changes_others(&body);
+        if own_change {
+            // Others' changes so far are told; what this command changes is not.
+            self.notify_others();
+        }
         let outcome = self.dispatch(&tag, body);
         if self.aborted {
             return;
@@ -756,6 +761,7 @@ impl Session {
             tag,
             name,
             allow_expunge,
+            own_change,
         };
         match &mut self.fetch_job {
             // A FETCH goes on a message at a time as the client reads (`poll_transmit`).
@@ -770,9 +776,14 @@ impl Session {
             tag,
             name,
             allow_expunge,
+            own_change,
         } = end;
         self.announce(allow_expunge);
-        self.notify_others();
+        if own_change {
+            self.notify_absorb();
+        } else {
+            self.notify_others();
+        }
         self.inject(&InjectPoint::BeforeTagged(name.into()));
         self.respond(tag, outcome);
         self.inject(&InjectPoint::AfterTagged(name.into()));

@@ -160,6 +160,29 @@ impl Session {
         }
     }
 
+    /// After a command of this session that changed other mailboxes, the subscriptions or
+    /// annotations: records the state as told without telling it (RFC 5465 section 5: the
+    /// client is not told about changes it caused; the base protocol's responses, such as the
+    /// selected mailbox's EXISTS, still go out). Another session's change made while the
+    /// command ran is absorbed with it: the in-memory store runs a command in one go.
+    pub(super) fn notify_absorb(&mut self) {
+        let Ok(account) = self.account() else {
+            return;
+        };
+        let condstore = self.enabled.condstore;
+        let selected = self.selected_name();
+        let Some(reg) = &mut self.notify else {
+            return;
+        };
+        reg.names.prime(&*account);
+        if !reg.others.is_empty() {
+            reg.told = watched(&*account, &reg.others, selected.as_deref(), condstore)
+                .into_iter()
+                .collect();
+        }
+        self.notify_meta_prime(account.user());
+    }
+
     /// Unread output: what the core holds and what waits for the quirk rewriter.
     fn backlog(&self) -> usize {
         self.core.pending_output() + self.pending.len()
@@ -196,6 +219,24 @@ impl Session {
             items,
         });
     }
+}
+
+/// Whether `body` changes what NOTIFY tells about mailboxes other than the selected one
+/// (messages, names, subscriptions, annotations), so the session keeps quiet about it.
+pub(super) fn changes_others(body: &imap_core::types::CommandBody) -> bool {
+    use imap_core::types::CommandBody as C;
+    matches!(
+        body,
+        C::Append { .. }
+            | C::Copy { .. }
+            | C::Move { .. }
+            | C::Create { .. }
+            | C::Delete(_)
+            | C::Rename { .. }
+            | C::Subscribe(_)
+            | C::Unsubscribe(_)
+            | C::SetMetadata { .. }
+    )
 }
 
 /// RFC 5465 sections 5 and 8: BAD for what the grammar or section 5 forbids, NO [BADEVENT]

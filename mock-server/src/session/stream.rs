@@ -41,6 +41,9 @@ pub(crate) struct End {
     pub(crate) tag: Tag,
     pub(crate) name: &'static str,
     pub(crate) allow_expunge: bool,
+    /// The command changed mailboxes, subscriptions or annotations: NOTIFY does not tell this
+    /// session about them (RFC 5465 section 5).
+    pub(crate) own_change: bool,
 }
 
 /// A FETCH still being answered.
