@@ -566,12 +566,6 @@ fn notify_metadata() {
         t += &other.talk(&format!("o{i}"), line);
         t += &a.talk(&format!("a{i}"), "NOOP");
     }
-    t += &other.talk("o4", "SETMETADATA INBOX (/private/y \"1\")");
-    t += &other.talk(
-        "o5",
-        "SETMETADATA INBOX (/private/y \"2\" /private/z \"3\")",
-    );
-    t += &a.talk("a4", "NOOP");
     t += &a.talk(
         "b",
         "NOTIFY SET (PERSONAL (AnnotationChange MessageNew MessageExpunge))",
@@ -636,4 +630,61 @@ fn notify_condstore_status() {
     t += &other.talk("o1", "STORE 1 +FLAGS.SILENT (\\Flagged)");
     t += &a.talk("a1", "NOOP");
     insta::assert_snapshot!(without_validity(&t));
+}
+
+/// NOTIFY's cost (issue: every store change listed all the user's mailboxes and ran STATUS on
+/// each watched one, for any user's change): a session watching 41 mailboxes (PERSONAL)
+/// computes their figures once at NOTIFY SET, none for 20 changes of another user, and one
+/// per change of its own user's mailboxes; counted by `Session::notify_status_computed`.
+#[test]
+fn notify_cost_is_per_change() {
+    let mut b = Store::builder().user("alice", "pw").mailbox("INBOX");
+    for i in 0..40 {
+        b = b.mailbox(&format!("Box{i}"));
+    }
+    let store = b.user("bob", "pw").mailbox("INBOX").build().unwrap();
+    let server = MockServer::builder().store(store).build().unwrap();
+    let now = std::time::Instant::now();
+    let mut a = server.session(now);
+    let mut sink = Vec::new();
+    for line in [
+        "l LOGIN alice pw\r\n",
+        "n NOTIFY SET (PERSONAL (MessageNew MessageExpunge))\r\n",
+    ] {
+        a.handle_input(now, line.as_bytes());
+        a.poll_transmit(&mut sink);
+    }
+    assert_eq!(a.notify_status_computed(), 41);
+    let mut bob = server.session(now);
+    bob.handle_input(now, b"l LOGIN bob pw\r\n");
+    for i in 0..20 {
+        bob.handle_input(
+            now,
+            format!("a{i} APPEND INBOX {{3+}}\r\nx\r\n\r\n").as_bytes(),
+        );
+        bob.poll_transmit(&mut Vec::new());
+        a.wake();
+    }
+    sink.clear();
+    a.poll_transmit(&mut sink);
+    assert!(sink.is_empty(), "{}", String::from_utf8_lossy(&sink));
+    assert_eq!(a.notify_status_computed(), 41);
+    let mut other = server.session(now);
+    other.handle_input(now, b"l LOGIN alice pw\r\n");
+    for i in 0..3 {
+        other.handle_input(
+            now,
+            format!("a{i} APPEND Box7 {{3+}}\r\nx\r\n\r\n").as_bytes(),
+        );
+        other.poll_transmit(&mut Vec::new());
+        a.wake();
+    }
+    a.poll_transmit(&mut sink);
+    let text = String::from_utf8_lossy(&sink);
+    assert_eq!(
+        text.matches("* STATUS Box7 (MESSAGES ").count(),
+        3,
+        "{text}"
+    );
+    assert_eq!(a.notify_status_computed(), 41 + 3);
 }

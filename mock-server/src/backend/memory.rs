@@ -38,6 +38,10 @@ impl MailStore for Store {
         Store::watch(self, wake)
     }
 
+    fn touched(&self, user: &str, since: u64) -> Option<crate::store::Touched> {
+        Some(Store::touched(self, user, since))
+    }
+
     fn now(&self) -> DateTime {
         Store::now(self)
     }

@@ -100,6 +100,14 @@ pub trait MailStore: Send + Sync + 'static {
     /// the store. [`Notifier`](crate::store::Notifier) implements the bookkeeping.
     fn watch(&self, wake: Box<dyn Fn() + Send + Sync>) -> Watch;
 
+    /// The changes from point `since` on that concern `user` (which mailboxes, by object id),
+    /// so a NOTIFY session does work only for its own user's changed mailboxes; `None` (the
+    /// default) when the store cannot say: the session then looks at all it watches.
+    fn touched(&self, user: &str, since: u64) -> Option<crate::store::Touched> {
+        let _ = (user, since);
+        None
+    }
+
     /// The current time, for INTERNALDATE and SEARCH's relative dates (OLDER, YOUNGER). The
     /// system clock unless overridden.
     fn now(&self) -> DateTime {

@@ -10,6 +10,11 @@
 //! between two wake-ups make one STATUS. Without CONDSTORE a flag change elsewhere is not told
 //! (section 5.1 allows that).
 //!
+//! Work per store change is bounded by what changed: the store says which of this user's
+//! mailboxes changed since the session last looked ([`crate::backend::MailStore::touched`]),
+//! and only those the session watches get their figures computed; the whole watched list is
+//! recomputed only after a change of the user's mailbox list, subscriptions or annotations.
+//!
 //! Output the client has not read is the queue of pending notifications: once it holds more
 //! than [`BACKLOG`] bytes when a notification is due, the session sends
 //! `* OK [NOTIFICATIONOVERFLOW]` and behaves as after NOTIFY NONE (section 5.8), so a client
@@ -50,6 +55,13 @@ pub(super) struct Registration {
     others: Vec<(MailboxFilter, bool)>,
     /// Per watched mailbox, the figures last told (see [`Figures`]).
     told: HashMap<String, Figures>,
+    /// Object id to name of the watched mailboxes (the selected one too), so a change to one
+    /// mailbox costs one STATUS.
+    ids: HashMap<String, String>,
+    /// The store's change point read up to ([`crate::backend::MailStore::touched`]).
+    point: u64,
+    /// How many mailbox figures (STATUS) this registration computed: NOTIFY's cost.
+    pub(super) status_computed: u64,
     /// MailboxName and SubscriptionChange.
     pub(super) names: super::notify_names::Names,
     /// MailboxMetadataChange and ServerMetadataChange.
@@ -82,11 +94,11 @@ impl Session {
         reg.names.prime(&*account);
         let condstore = self.enabled.condstore;
         let selected = self.selected_name();
-        for (name, figures) in watched(&*account, &reg.others, selected.as_deref(), condstore) {
+        reg.point = self.touched(&*account, u64::MAX).map_or(0, |t| t.next);
+        for (name, figures) in reg.record_all(&*account, selected.as_deref(), condstore) {
             if set.status {
-                self.send_status(name.clone(), figures, condstore);
+                self.send_status(name, figures, condstore);
             }
-            reg.told.insert(name, figures);
         }
         self.notify = Some(reg);
         self.notify_meta_prime(account.user());
@@ -115,7 +127,9 @@ impl Session {
     }
 
     /// An untagged STATUS for each other watched mailbox whose figures moved, and the LIST
-    /// responses of MailboxName and SubscriptionChange.
+    /// responses of MailboxName and SubscriptionChange. Only the mailboxes of this user that
+    /// changed since the last call are looked at; the whole list only after a change of the
+    /// user's mailbox list, subscriptions or annotations (or when the store cannot say).
     pub(super) fn notify_others(&mut self) {
         let Some(reg) = &self.notify else {
             return;
@@ -123,7 +137,19 @@ impl Session {
         let Ok(account) = self.account() else {
             return;
         };
-        if !reg.names.is_empty() {
+        let touched = self.touched(&*account, reg.point);
+        if touched
+            .as_ref()
+            .is_some_and(|t| !t.everything && t.mailboxes.is_empty() && t.next == reg.point)
+        {
+            return;
+        }
+        let everything = touched.as_ref().is_none_or(|t| t.everything);
+        let names = !reg.names.is_empty();
+        if let (Some(reg), Some(t)) = (&mut self.notify, &touched) {
+            reg.point = t.next;
+        }
+        if everything && names {
             self.notify_names(&*account);
         }
         self.notify_meta(&*account);
@@ -135,15 +161,31 @@ impl Session {
         }
         let condstore = self.enabled.condstore;
         let selected = self.selected_name();
-        let now = watched(&*account, &reg.others, selected.as_deref(), condstore);
         let flag_change = reg.others.iter().any(|(_, f)| *f);
-        let mut changed = Vec::new();
         let Some(reg) = &mut self.notify else {
             return;
         };
-        let mut told = HashMap::with_capacity(now.len());
+        let old = std::mem::take(&mut reg.told);
+        let now = match touched {
+            Some(t) if !t.everything => {
+                reg.told = old.clone();
+                let names: Vec<String> = t
+                    .mailboxes
+                    .iter()
+                    .filter_map(|id| reg.ids.get(&**id).cloned())
+                    .filter(|n| Some(n) != selected.as_ref())
+                    .collect();
+                reg.status_computed += names.len() as u64;
+                names
+                    .into_iter()
+                    .filter_map(|n| figures(&*account, &n, condstore).map(|(f, _)| (n, f)))
+                    .collect()
+            }
+            _ => reg.record_all(&*account, selected.as_deref(), condstore),
+        };
+        let mut changed = Vec::new();
         for (name, figures) in now {
-            if let Some(old) = reg.told.get(&name) {
+            if let Some(old) = old.get(&name) {
                 let moved =
                     old[..3] != figures[..3] || (condstore && flag_change && old[3] != figures[3]);
                 if moved {
@@ -152,9 +194,8 @@ impl Session {
             }
             // A mailbox seen for the first time (created since) is only recorded: its
             // creation is a MailboxName event.
-            told.insert(name, figures);
+            reg.told.insert(name, figures);
         }
-        reg.told = told;
         for (name, figures) in changed {
             self.send_status(name, figures, condstore);
         }
@@ -176,11 +217,23 @@ impl Session {
         };
         reg.names.prime(&*account);
         if !reg.others.is_empty() {
-            reg.told = watched(&*account, &reg.others, selected.as_deref(), condstore)
-                .into_iter()
-                .collect();
+            reg.record_all(&*account, selected.as_deref(), condstore);
+        }
+        let point = self.touched(&*account, u64::MAX).map(|t| t.next);
+        if let (Some(reg), Some(point)) = (&mut self.notify, point) {
+            reg.point = point;
         }
         self.notify_meta_prime(account.user());
+    }
+
+    /// The store's changes for this user from point `since` on (`None`: it cannot say).
+    fn touched(&self, account: &dyn MailAccount, since: u64) -> Option<crate::store::Touched> {
+        self.store.touched(account.user(), since)
+    }
+
+    /// How many mailbox figures (STATUS) NOTIFY computed for this session: its cost, for tests.
+    pub fn notify_status_computed(&self) -> u64 {
+        self.notify.as_ref().map_or(0, |r| r.status_computed)
     }
 
     /// Unread output: what the core holds and what waits for the quirk rewriter.
@@ -317,14 +370,39 @@ fn check(set: &NotifySet, metadata: bool) -> Result<Registration, Fail> {
     Ok(reg)
 }
 
-/// The watched mailboxes other than the selected one, with their figures now (names that do
-/// not exist or cannot be selected are left out, RFC 5465 section 3).
-fn watched(
-    account: &dyn MailAccount,
-    filters: &[(MailboxFilter, bool)],
-    selected: Option<&str>,
-    condstore: bool,
-) -> Vec<(String, Figures)> {
+impl Registration {
+    /// Recomputes every watched mailbox: the id map, and the figures of those other than
+    /// the selected one, which it returns and records as told.
+    fn record_all(
+        &mut self,
+        account: &dyn MailAccount,
+        selected: Option<&str>,
+        condstore: bool,
+    ) -> Vec<(String, Figures)> {
+        let names = watched(account, &self.others);
+        self.status_computed += names.len() as u64;
+        self.ids.clear();
+        self.told.clear();
+        let mut out = Vec::new();
+        for n in names {
+            let Some((f, id)) = figures(account, &n, condstore) else {
+                continue;
+            };
+            if let Some(id) = id {
+                self.ids.insert(id, n.clone());
+            }
+            if Some(n.as_str()) != selected {
+                self.told.insert(n.clone(), f);
+                out.push((n, f));
+            }
+        }
+        out
+    }
+}
+
+/// The watched mailboxes (names that do not exist or cannot be selected are left out, RFC
+/// 5465 section 3).
+fn watched(account: &dyn MailAccount, filters: &[(MailboxFilter, bool)]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for (filter, _) in filters {
         match filter {
@@ -351,33 +429,41 @@ fn watched(
     let mut names: Vec<String> = names
         .into_iter()
         .filter_map(|n| normalize_name(&n).ok())
-        .filter(|n| Some(n.as_str()) != selected)
         .collect();
     names.sort();
     names.dedup();
+    names
+}
+
+/// A mailbox's figures now, and its object id (`None` if it does not exist).
+fn figures(
+    account: &dyn MailAccount,
+    name: &str,
+    condstore: bool,
+) -> Option<(Figures, Option<String>)> {
     let items = [
+        StatusItem::MailboxId,
         StatusItem::Messages,
         StatusItem::UidNext,
         StatusItem::UidValidity,
         StatusItem::HighestModSeq,
     ];
-    let items = if condstore { &items[..] } else { &items[..3] };
-    names
-        .into_iter()
-        .filter_map(|n| {
-            let values = account.status(&n, items).ok()?;
-            let mut f = [0u64; 4];
-            for (item, value) in values {
-                let StatusValue::Number(v) = value else {
-                    continue;
-                };
-                if let Some(i) = items.iter().position(|x| *x == item) {
+    let items = if condstore { &items[..] } else { &items[..4] };
+    let values = account.status(name, items).ok()?;
+    let mut f = [0u64; 4];
+    let mut id = None;
+    for (item, value) in values {
+        match value {
+            StatusValue::MailboxId(m) => id = Some(String::from_utf8_lossy(m.as_bytes()).into()),
+            StatusValue::Number(v) => {
+                if let Some(i) = items[1..].iter().position(|x| *x == item) {
                     f[i] = v;
                 }
             }
-            Some((n, f))
-        })
-        .collect()
+            _ => {}
+        }
+    }
+    Some((f, id))
 }
 
 /// Every selectable mailbox of the user (or every subscribed one).

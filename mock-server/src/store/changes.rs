@@ -75,7 +75,7 @@ pub(crate) struct ChangeLog {
     /// Registered views and the MODSEQ each has seen.
     views: HashMap<u64, (SessionId, u64)>,
     /// Told of every change, kept or not (wakes IDLE and NOTIFY sessions).
-    notifier: Option<Arc<Notifier>>,
+    notifier: Option<(Arc<Notifier>, Arc<str>, Arc<str>)>,
 }
 
 impl ChangeLog {
@@ -85,14 +85,14 @@ impl ChangeLog {
         if !self.views.is_empty() {
             self.entries.push_back(change);
         }
-        if let Some(n) = &self.notifier {
-            n.bump();
+        if let Some((n, user, id)) = &self.notifier {
+            n.bump_for(user.clone(), Some(id.clone()));
         }
     }
 
-    /// Sets the notifier told of changes.
-    pub fn set_notifier(&mut self, notifier: Arc<Notifier>) {
-        self.notifier = Some(notifier);
+    /// Sets the notifier told of changes, with the mailbox's user and object id.
+    pub fn set_notifier(&mut self, notifier: Arc<Notifier>, user: &str, object_id: String) {
+        self.notifier = Some((notifier, user.into(), object_id.into()));
     }
 
     /// Registers a view that has seen everything up to `modseq`.

@@ -31,7 +31,7 @@ mod wildcard;
 pub use changes::Change;
 pub use list::ListOptions;
 pub use message::{MessageData, MessageSnapshot, flag_eq};
-pub use notify::{Notifier, Watch};
+pub use notify::{Notifier, Touched, Watch};
 pub(crate) use user::msg_ids;
 pub use user::{DELIMITER, Quota};
 pub use view::{CopyUid, FlagUpdate, MailboxView, SelectInfo, StoreResult};
@@ -194,12 +194,13 @@ impl Ids {
         self.uid_validity.next()
     }
 
-    fn mailbox(&mut self, name: String) -> MailboxState {
+    fn mailbox(&mut self, user: &str, name: String) -> MailboxState {
         self.mailbox += 1;
         let validity = self.uid_validity();
         let mut m = MailboxState::new(self.mailbox, name, validity);
         // Every change is told (NOTIFY watches mailboxes no session selected).
-        m.log.set_notifier(self.notifier.clone());
+        let id = m.object_id();
+        m.log.set_notifier(self.notifier.clone(), user, id);
         m
     }
 }
@@ -366,7 +367,7 @@ impl Store {
             return Err(StoreError::UserExists(name.into()));
         }
         let mut u = UserState::new(password.into());
-        let inbox = ids.mailbox("INBOX".into());
+        let inbox = ids.mailbox(name, "INBOX".into());
         u.mailboxes.insert(inbox.id, inbox);
         u.subscriptions.insert("INBOX".into());
         users.insert(name.into(), u);
@@ -418,6 +419,11 @@ impl Store {
     pub fn watch(&self, f: impl Fn() + Send + Sync + 'static) -> Watch {
         let notifier = self.outside.notifier.clone();
         notifier.add(Box::new(f))
+    }
+
+    /// The changes from generation `since` on that concern `user` (see [`Notifier::touched`]).
+    pub fn touched(&self, user: &str, since: u64) -> Touched {
+        self.outside.notifier.touched(user, since)
     }
 
     /// How many changes (to selected mailboxes) the store has seen; see [`Store::watch`].
@@ -484,7 +490,10 @@ impl Account {
     /// MailboxName and SubscriptionChange, RFC 5465), after a successful change.
     fn told<R>(&self, r: Result<R, StoreError>) -> Result<R, StoreError> {
         if r.is_ok() {
-            self.store.outside.notifier.bump();
+            self.store
+                .outside
+                .notifier
+                .bump_for(self.user.as_str().into(), None);
         }
         r
     }
@@ -527,8 +536,8 @@ impl Account {
                 let old = m.id;
                 u.mailboxes.remove(&old);
             }
-            create_superiors(u, ids, &name);
-            let mut m = ids.mailbox(name.clone());
+            create_superiors(&self.user, u, ids, &name);
+            let mut m = ids.mailbox(&self.user, name.clone());
             m.special_use = special_use.to_vec();
             u.mailboxes.insert(m.id, m);
             Ok(())
@@ -580,7 +589,7 @@ impl Account {
                     return Err(StoreError::HasChildren);
                 }
                 u.mailboxes.remove(&id);
-                let mut placeholder = ids.mailbox(name.clone());
+                let mut placeholder = ids.mailbox(&self.user, name.clone());
                 placeholder.noselect = true;
                 u.mailboxes.insert(placeholder.id, placeholder);
             } else {
@@ -620,10 +629,10 @@ impl Account {
                     }
                 }
             }
-            create_superiors(u, ids, &to);
+            create_superiors(&self.user, u, ids, &to);
             if from == "INBOX" {
                 let now = clock();
-                let mut dest = ids.mailbox(to.clone());
+                let mut dest = ids.mailbox(&self.user, to.clone());
                 let inbox = u.by_name_mut("INBOX").expect("checked above");
                 let moved: Vec<_> = inbox.messages.clone();
                 let uids: Vec<Uid> = moved.iter().map(|m| m.uid).collect();
@@ -930,7 +939,8 @@ impl Account {
             };
             ids.view += 1;
             m.log.register(ids.view, session, m.highest_modseq);
-            m.log.set_notifier(ids.notifier.clone());
+            let id = m.object_id();
+            m.log.set_notifier(ids.notifier.clone(), &self.user, id);
             let info = view::select_info(m, recent, read_only);
             Ok((m.id, ids.view, info))
         })?;
@@ -983,11 +993,11 @@ fn new_data(u: &mut UserState, ids: &mut Ids, msg: Parsed) -> Arc<MessageData> {
 }
 
 /// Creates the missing superior names of `name`.
-fn create_superiors(u: &mut UserState, ids: &mut Ids, name: &str) {
+fn create_superiors(user: &str, u: &mut UserState, ids: &mut Ids, name: &str) {
     for (i, _) in name.match_indices(DELIMITER) {
         let sup = &name[..i];
         if u.by_name(sup).is_none() {
-            let m = ids.mailbox(sup.to_owned());
+            let m = ids.mailbox(user, sup.to_owned());
             u.mailboxes.insert(m.id, m);
         }
     }
