@@ -126,7 +126,9 @@ impl Session {
                         flagged.push(uid);
                     }
                 }
-                Change::Expunged { uid, .. } => sel.pending_expunge.push(uid),
+                Change::Expunged { uid, .. } => {
+                    sel.pending_expunge.insert(uid);
+                }
             }
         }
         if !added.is_empty() {

@@ -351,7 +351,7 @@ impl Session {
             Box::new(Selected {
                 view,
                 tracker,
-                pending_expunge: Vec::new(),
+                pending_expunge: Default::default(),
                 saved: Vec::new(),
                 told,
                 flags: info.flags,

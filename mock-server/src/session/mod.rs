@@ -54,7 +54,7 @@ use imap_core::types::{
     StatusKind, StatusResponse, Str, Tag, Uid,
 };
 use options::{InjectPoint, Quirks, SessionOptions};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -62,8 +62,8 @@ use std::time::Instant;
 struct Selected {
     view: Box<dyn SelectedMailbox>,
     tracker: SessionTracker,
-    /// Expunged in the store, not yet announced.
-    pending_expunge: Vec<Uid>,
+    /// Expunged in the store, not yet announced (a set: looked up per message announced).
+    pending_expunge: BTreeSet<Uid>,
     /// SEARCHRES `$`.
     saved: Vec<Uid>,
     /// Per message, the MODSEQ of the flags this session last sent its client (see
