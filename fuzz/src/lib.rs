@@ -306,6 +306,20 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
     let delimiter =
         |d: Option<u8>| d.is_some_and(|c| c == 0 || c >= 0x80 || c == b'\r' || c == b'\n');
     let raw = |r: &Str| !raw_is_canonical(r.as_bytes());
+    let salvaged = |name: &Str| {
+        [
+            &b"BODYSTRUCTURE"[..],
+            b"BODY",
+            b"ENVELOPE",
+            b"INTERNALDATE",
+            b"UID",
+            b"RFC822.SIZE",
+            b"MODSEQ",
+            b"FLAGS",
+        ]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+    };
     let normalized = match resp {
         Response::Status(s) => code(&s.code) || text(&s.code, &s.text),
         Response::Continue(c) => code(&c.code) || text(&c.code, &c.text),
@@ -337,7 +351,10 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                     }
                 }
                 data.iter().any(|item| match item {
-                    FetchData::Other { name, value } => dirty(name) || raw(value),
+                    // A typed item whose value no reading could type is kept raw (the last
+                    // reading of a failed response); written alone, the rest of the response
+                    // canonical, it may read typed: one encoding normalizes.
+                    FetchData::Other { name, value } => dirty(name) || raw(value) || salvaged(name),
                     FetchData::Body(b) => has_extension_data(b),
                     FetchData::BodyStructure(b) => has_unreadable(b, &raw),
                     _ => false,
@@ -411,15 +428,27 @@ pub fn non_canonical_command(cmd: &Command) -> Option<NonCanonical> {
 
 /// Whether a body holds, at any level, an extension field kept raw
 /// (`ExtTail::unreadable`) for which `dirty` holds.
+///
+/// Also whether an extension string (MD5, language, location) holds a quote or a backslash:
+/// the second reading of a failed response (doubled quotes such as `""""`) keeps such a field
+/// as it was written, and the encoder writes it back as it was, which a later reading of the
+/// whole unit need not take the same way (the fuzzer found an MD5 slot holding a parameter
+/// list beside a `""""` language, read back as one raw BODYSTRUCTURE).
 fn has_unreadable(body: &BodyStructure, dirty: &dyn Fn(&Str) -> bool) -> bool {
-    let tail_dirty = |t: &imap_core::types::ExtTail| t.unreadable.iter().any(|u| dirty(&u.raw));
+    let as_written = |s: &Str| s.as_bytes().iter().any(|&c| matches!(c, b'"' | b'\\'));
+    let tail_dirty = |t: &imap_core::types::ExtTail| {
+        t.unreadable.iter().any(|u| dirty(&u.raw))
+            || t.language.iter().flatten().flatten().any(as_written)
+            || t.location.iter().flatten().any(as_written)
+    };
     match body {
         BodyStructure::Multi { parts, ext, .. } => {
             ext.as_ref().is_some_and(|e| tail_dirty(&e.tail))
                 || parts.iter().any(|p| has_unreadable(p, dirty))
         }
         BodyStructure::Single { part, ext } => {
-            ext.as_ref().is_some_and(|e| tail_dirty(&e.tail))
+            ext.as_ref()
+                .is_some_and(|e| tail_dirty(&e.tail) || e.md5.as_ref().is_some_and(as_written))
                 || matches!(&part.kind, PartKind::Message { body, .. } if has_unreadable(body, dirty))
         }
         _ => false,
