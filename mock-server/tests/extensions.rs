@@ -29,9 +29,7 @@ fn server() -> MockServer {
 
 /// A connection logged in as alice with INBOX selected.
 fn selected(server: &MockServer) -> Raw<MemoryConnection> {
-    let mut c = Raw::new(server.connect_in_memory());
-    c.recv().expect("greeting");
-    c.talk("l", "LOGIN alice pw");
+    let mut c = logged_in(server);
     c.talk("s", "SELECT INBOX");
     c
 }
@@ -111,6 +109,7 @@ fn catenate_server(max_literal: Option<u64>) -> MockServer {
     b.build().unwrap()
 }
 
+/// A connection logged in as alice.
 fn logged_in(server: &MockServer) -> Raw<MemoryConnection> {
     let mut c = Raw::new(server.connect_in_memory());
     c.recv().expect("greeting");
@@ -303,9 +302,7 @@ fn expect_unsolicited<S: std::io::Read + std::io::Write>(c: &mut Raw<S>, n: usiz
 #[test]
 fn notify_rules() {
     let server = server();
-    let mut c = Raw::new(server.connect_in_memory());
-    c.recv().expect("greeting");
-    c.talk("l", "LOGIN alice pw");
+    let mut c = logged_in(&server);
     let caps = c.talk("c", "CAPABILITY");
     assert!(caps.contains(" NOTIFY"), "{caps}");
     let t = [
@@ -421,9 +418,7 @@ fn notify_selected_delayed() {
         Raw::new(server.connect_in_memory()),
         "NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge))",
     );
-    let mut other = Raw::new(server.connect_in_memory());
-    other.recv().expect("greeting");
-    other.talk("l", "LOGIN alice pw");
+    let mut other = logged_in(&server);
     other.talk("o1", "SELECT INBOX");
     let mut t = other.talk("o2", "STORE 1 +FLAGS.SILENT (\\Deleted)");
     t += &other.talk("o3", "EXPUNGE");
@@ -509,16 +504,12 @@ fn notify_overflow() {
 #[test]
 fn notify_mailbox_names() {
     let server = server();
-    let mut a = Raw::new(server.connect_in_memory());
-    a.recv().expect("greeting");
-    a.talk("l", "LOGIN alice pw");
+    let mut a = logged_in(&server);
     let mut t = a.talk(
         "n",
         "NOTIFY SET (SUBTREE Lists (MailboxName SubscriptionChange))",
     );
-    let mut other = Raw::new(server.connect_in_memory());
-    other.recv().expect("greeting");
-    other.talk("l", "LOGIN alice pw");
+    let mut other = logged_in(&server);
     for (i, line) in [
         "CREATE Lists/a/x",
         "CREATE Elsewhere",
@@ -544,16 +535,12 @@ fn notify_mailbox_names() {
 #[test]
 fn notify_metadata() {
     let server = server();
-    let mut a = Raw::new(server.connect_in_memory());
-    a.recv().expect("greeting");
-    a.talk("l", "LOGIN alice pw");
+    let mut a = logged_in(&server);
     let mut t = a.talk(
         "n",
         "NOTIFY SET (MAILBOXES INBOX (MailboxMetadataChange)) (INBOXES (ServerMetadataChange))",
     );
-    let mut other = Raw::new(server.connect_in_memory());
-    other.recv().expect("greeting");
-    other.talk("l", "LOGIN alice pw");
+    let mut other = logged_in(&server);
     for (i, line) in [
         "SETMETADATA INBOX (/shared/comment \"hi\")",
         "SETMETADATA Archive (/shared/comment \"not watched\")",
@@ -586,9 +573,7 @@ fn notify_not_own_changes() {
          (PERSONAL (MessageNew MessageExpunge MailboxName SubscriptionChange \
          MailboxMetadataChange))",
     );
-    let mut other = Raw::new(server.connect_in_memory());
-    other.recv().expect("greeting");
-    other.talk("l", "LOGIN alice pw");
+    let mut other = logged_in(&server);
     let mut t = String::new();
     for (i, line) in [
         "APPEND Archive {12+}\r\nSubject: a\r\n",
@@ -615,17 +600,13 @@ fn notify_not_own_changes() {
 #[test]
 fn notify_condstore_status() {
     let server = server();
-    let mut a = Raw::new(server.connect_in_memory());
-    a.recv().expect("greeting");
-    a.talk("l", "LOGIN alice pw");
+    let mut a = logged_in(&server);
     a.talk("e", "ENABLE CONDSTORE");
     let mut t = a.talk(
         "n",
         "NOTIFY SET STATUS (MAILBOXES INBOX (MessageNew MessageExpunge FlagChange))",
     );
-    let mut other = Raw::new(server.connect_in_memory());
-    other.recv().expect("greeting");
-    other.talk("l", "LOGIN alice pw");
+    let mut other = logged_in(&server);
     other.talk("s", "SELECT INBOX");
     t += &other.talk("o1", "STORE 1 +FLAGS.SILENT (\\Flagged)");
     t += &a.talk("a1", "NOOP");
