@@ -3,7 +3,6 @@
 //! comments and quotes; SORT by FROM/TO/CC orders by the mailbox the ENVELOPE shows
 //! (RFC 5256 section 3).
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, server_with};

@@ -2,7 +2,6 @@
 //! part (RFC 9051 section 6.4.5.1, RFC 2046 section 5.1.1), and a binary part never puts NUL
 //! in an ordinary literal (RFC 9051 section 4.3.1, RFC 3516 section 4.4).
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, server_with};

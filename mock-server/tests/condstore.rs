@@ -3,7 +3,6 @@
 //! which every untagged FETCH carries MODSEQ; ESEARCH with MIN or MAX reports the
 //! mod-sequence of the message(s) returned (RFC 4731 section 3.2).
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, MSG, server_with};

@@ -1,7 +1,6 @@
 //! Issue 15, items 2 and 6: CREATE with a trailing hierarchy separator (RFC 9051 section
 //! 6.3.4) and LIST-EXTENDED's options and CHILDINFO (RFC 5258).
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, server_with};

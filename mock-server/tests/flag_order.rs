@@ -6,7 +6,6 @@
 //! the newer state that command reported.
 
 mod common;
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, MSG, server_with};

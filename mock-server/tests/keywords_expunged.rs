@@ -2,7 +2,6 @@
 //! `PERMANENTFLAGS`, which keeps `\*`) to every session that has it selected; STORE on a set
 //! holding a message another session expunged follows RFC 2180 section 4.2.
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, MSG, server_with};

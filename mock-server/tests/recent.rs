@@ -2,7 +2,6 @@
 //! session told of a message has it `\Recent`; no other session does, so another session's
 //! STATUS RECENT does not count it.
 
-#[path = "common/text.rs"]
 mod text;
 
 use text::{Conn, MSG, server_with};

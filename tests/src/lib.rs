@@ -5,11 +5,19 @@
 //!
 //! Over real sockets: [`net::TcpClient`] drives the same client on a blocking TCP connection,
 //! and [`dovecot::Dovecot`] runs a private Dovecot to compare the mock server with.
+//!
+//! The driver scenarios, written once and expanded for each driver (imap-blocking, imap-tokio)
+//! in `tests/driver_*.rs`: [`mock_server_scenarios!`] (every method against the mock server,
+//! with [`fixture`]) and [`real_server_scenarios!`] (against private Dovecot and Cyrus servers,
+//! with [`real`]).
 
 pub mod cyrus;
 pub mod dovecot;
+pub mod fixture;
 pub mod net;
 pub mod process;
+pub mod real;
+mod scenarios;
 
 pub mod differential;
 

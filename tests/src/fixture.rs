@@ -1,9 +1,7 @@
-//! The mock-server fixture of the driver matrix tests (`tests/mock_matrix.rs` here and in
-//! imap-tokio, which includes this file with `#[path]`): a seeded store, a server listening on
-//! plain (with STARTTLS) and implicit-TLS ports with its generated certificate, and helpers
-//! that read what the store holds, so the tests compare the driver's results with it.
-
-#![allow(dead_code)]
+//! The mock-server fixture of the driver scenarios ([`crate::mock_server_scenarios`], run by
+//! every driver): a seeded store, a server listening on plain (with STARTTLS) and implicit-TLS
+//! ports with its generated certificate, and helpers that read what the store holds, so the
+//! scenarios compare a driver's results with it.
 
 use imap_core::types::{Flag, MailboxAttr, Uid};
 use mock_server::listener::{MockServer, RunningServer};

@@ -1,6 +1,6 @@
-//! Dropped futures and timeouts of imap-tokio against the mock server (and, for a server that
-//! stops answering in the middle of a response, a silent socket). `tests/driver.rs` covers the
-//! basic cases against the scripted server: a dropped SEARCH, IDLE inside `select!` with a
+//! Dropped futures and timeouts of imap-tokio, what only an async driver has, against the mock
+//! server (and, for a server that stops answering in the middle of a response, a silent
+//! socket). imap-tokio's `tests/driver.rs` covers the basic cases against the scripted server: a dropped SEARCH, IDLE inside `select!` with a
 //! timer, a dropped `Idle` handle, a command that never gets an answer. These add:
 //! - futures dropped in the middle of a large literal (FETCH and streaming to a writer): the
 //!   rest is read and discarded, the next command gets its own, complete answer;
@@ -9,14 +9,11 @@
 //! - a server that goes silent in the middle of a response, and one that goes silent during
 //!   IDLE: a timeout error, never a partial or empty result.
 
-#[path = "../../imap-blocking/tests/mock_fixture/mod.rs"]
-mod mock_fixture;
-
+use imap_tests::fixture::{self as mock_fixture, PASSWORD, USER};
 use imap_tokio::imap_core::client::ConnectionError;
 use imap_tokio::imap_core::mailbox::Update;
 use imap_tokio::types::{Flag, Section, Uid, UidSet};
 use imap_tokio::{Connector, Error, Event, FetchQuery, Query, Security, Session};
-use mock_fixture::{PASSWORD, USER};
 use mock_server::listener::{MockServer, RunningServer};
 use mock_server::session::options::Faults;
 use std::io::{BufRead, BufReader, Write};

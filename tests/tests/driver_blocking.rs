@@ -1,0 +1,39 @@
+//! imap-blocking through the driver scenarios written once in the tests crate (the mock
+//! server over every transport, private Dovecot and Cyrus servers), and what only a blocking
+//! driver has.
+
+use imap_blocking::{Connector, Query, Security};
+use imap_tests::fixture::{self, PASSWORD, USER};
+use std::time::Duration;
+
+imap_tests::mock_server_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+imap_tests::real_server_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+
+/// Regression: a command after an IDLE started on the [`imap_blocking::Connection`] and never
+/// ended used to queue behind the IDLE and wait for ever (no command timeout applies to a
+/// command that was never sent). It ends the IDLE first, as imap-tokio does.
+#[test]
+fn a_command_after_a_connection_level_idle_ends_it() {
+    let server = fixture::server();
+    let mut s = Connector::new("127.0.0.1")
+        .port(server.addr().port())
+        .security(Security::Plain)
+        .allow_plaintext_login(true)
+        .connect_timeout(Some(Duration::from_secs(10)))
+        .command_timeout(Duration::from_secs(10))
+        .password(USER, PASSWORD)
+        .login()
+        .unwrap();
+    s.select("INBOX").unwrap();
+    s.connection().idle_start().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = s.search(&Query::all());
+        let _ = tx.send(r.map(|uids| uids.len()));
+        let _ = s.logout();
+    });
+    let found = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the SEARCH after IDLE hung");
+    assert_eq!(found.unwrap(), 3);
+}
