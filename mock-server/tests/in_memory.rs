@@ -452,6 +452,42 @@ fn faults_split_inject_and_drop() {
 }
 
 #[test]
+fn scripted_answers_replace_the_servers_and_an_empty_one_is_silence() {
+    let faults = Faults {
+        answers: vec![
+            (
+                "STATUS".into(),
+                "* STATUS Sent (MESSAGES 7)\r\n{tag} OK done\r\n".into(),
+            ),
+            ("SEARCH".into(), String::new()),
+        ],
+        ..Faults::default()
+    };
+    let server = MockServer::builder()
+        .store(store(1))
+        .faults(faults)
+        .build()
+        .unwrap();
+    let mut c = login(&server);
+    c.received.clear();
+    c.run("t1", "STATUS INBOX (MESSAGES)");
+    assert_eq!(
+        c.received,
+        ["* STATUS Sent (MESSAGES 7)\r\n", "t1 OK done\r\n"]
+    );
+    select(&mut c);
+    c.send(b"u1 UID SEARCH ALL\r\n");
+    c.stream.set_read_timeout(Some(Duration::from_millis(50)));
+    assert!(
+        c.next_within(Duration::from_millis(200)).is_none(),
+        "no answer to SEARCH"
+    );
+    c.stream.set_read_timeout(Some(Duration::from_secs(10)));
+    // The session goes on reading: the next command gets its own answer.
+    assert_eq!(kind(&c.run("n1", "NOOP")), StatusKind::Ok);
+}
+
+#[test]
 fn drop_after_bytes_cuts_the_greeting() {
     let faults = Faults {
         drop_after_bytes: Some(10),

@@ -424,9 +424,10 @@ impl Session {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
 
-    /// Moves what is ready (from the core, rewritten for the quirk profile) into `buf`.
+    /// Moves what is ready (from the core, rewritten for the quirk profile, and the bytes of
+    /// [`options::Faults::answers`]) into `buf`.
     fn take_output(&mut self, buf: &mut Vec<u8>) {
-        if !self.options.quirks.rewrites_output() {
+        if !self.options.quirks.rewrites_output() && self.pending.is_empty() {
             self.core.poll_transmit(buf);
             return;
         }
@@ -710,6 +711,9 @@ impl Session {
             self.aborted = true;
             return;
         }
+        if self.scripted_answer(name, &cmd.tag) {
+            return;
+        }
         let tag = cmd.tag.clone();
         let body = cmd.body;
         // Commands that answer (or start an exchange) themselves.
@@ -768,6 +772,36 @@ impl Session {
             Some(job) => job.end = Some(end),
             None => self.finish(end, outcome),
         }
+    }
+
+    /// Answers the command with the bytes of [`options::Faults::answers`], if it names it.
+    fn scripted_answer(&mut self, name: &str, tag: &Tag) -> bool {
+        if self.core.is_compressed() {
+            return false;
+        }
+        let Some((_, answer)) =
+            (self.options.faults.answers.iter()).find(|(n, _)| n.eq_ignore_ascii_case(name))
+        else {
+            return false;
+        };
+        let answer = answer.replace("{tag}", &String::from_utf8_lossy(tag.as_bytes()));
+        self.flush_core();
+        self.pending.extend_from_slice(answer.as_bytes());
+        // The core reads the next command only once this one is answered: answer it there,
+        // and write everything but that answer.
+        let done = Response::Status(StatusResponse {
+            tag: Some(tag.clone()),
+            kind: StatusKind::Ok,
+            code: None,
+            text: Str::from("scripted"),
+        });
+        let own = encode_response(&done, &self.encode_opts).to_vec().len();
+        self.core.send(done);
+        let mut out = Vec::new();
+        self.core.poll_transmit(&mut out);
+        self.pending
+            .extend_from_slice(out.get(own..).unwrap_or_default());
+        true
     }
 
     /// The end of every command: announcements, the tagged response, injections.

@@ -91,6 +91,12 @@ pub struct Faults {
     pub drop_at_command: Option<String>,
     /// Unsolicited responses to send.
     pub inject: Vec<Injection>,
+    /// Commands answered with these bytes instead of by the server: a broken or hostile
+    /// server's replies, written as they are (`{tag}` stands for the command's tag). The
+    /// command is not run and the session's state does not change; an empty answer leaves the
+    /// command unanswered for ever (the session goes on reading). Keyed by command name as
+    /// [`Faults::drop_at_command`]; not applied once COMPRESS is active.
+    pub answers: Vec<(String, String)>,
 }
 
 /// Options shared by the sessions of one server.
