@@ -89,6 +89,7 @@ pub mod arbitrary;
 pub mod client;
 mod deflate;
 pub mod encode;
+pub mod engine;
 pub mod excerpt;
 pub mod frame;
 pub mod mailbox;

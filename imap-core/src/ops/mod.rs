@@ -28,6 +28,7 @@
 //! assert!(matches!(body, CommandBody::Search { uid: true, .. }));
 //! ```
 
+mod commands;
 pub mod date;
 pub mod fetch;
 pub mod flags;
@@ -35,9 +36,13 @@ pub mod folders;
 pub mod info;
 pub mod messages;
 pub mod notify;
+pub mod op;
 pub mod part_url;
 pub mod search;
 pub mod url;
+
+pub use commands::Commands;
+pub use op::{OpError, Operation};
 
 use crate::client::{Completion, Outcome};
 use crate::types::{Code, Str};

@@ -1,0 +1,146 @@
+//! Logging in: [`Login`] (LOGIN, or AUTHENTICATE PLAIN when the server disabled LOGIN),
+//! [`Authenticate`] (any SASL mechanism) and [`AuthenticateAuto`] (the strongest mechanism
+//! that fits the credentials).
+
+use super::caps::KnownCaps;
+use super::{OpError, Operation};
+use crate::client::{Capabilities, CommandId, UsageError};
+use crate::engine::OpContext;
+use crate::sasl::{Credentials, CredentialsKind, Mechanism};
+use crate::secret::Secret;
+use crate::types::{Capability, CommandBody};
+use std::task::Poll;
+
+/// Logs in with a user name and password: LOGIN, or AUTHENTICATE PLAIN when the server
+/// advertises `LOGINDISABLED` and offers PLAIN. Passwords are refused on a connection without
+/// TLS unless [`crate::client::ClientConfig::allow_plaintext_login`] says otherwise
+/// ([`UsageError::PlaintextLogin`], nothing sent).
+#[derive(Debug)]
+pub struct Login {
+    user: String,
+    password: Secret<String>,
+    id: Option<CommandId>,
+}
+
+impl Login {
+    /// Logs in as `user` with `password`.
+    pub fn new(user: impl Into<String>, password: impl Into<Secret<String>>) -> Login {
+        Login {
+            user: user.into(),
+            password: password.into(),
+            id: None,
+        }
+    }
+
+    fn send(&self, cx: &mut OpContext<'_>) -> Result<CommandId, OpError> {
+        let caps = cx.capabilities();
+        if caps.has(&Capability::LoginDisabled) && caps.has_auth("PLAIN") {
+            let credentials = Credentials::password(self.user.clone(), self.password.clone());
+            return cx.authenticate(Mechanism::Plain, credentials);
+        }
+        cx.send(CommandBody::Login {
+            username: self.user.as_str().into(),
+            password: Secret::new(self.password.expose().as_str().into()),
+        })
+    }
+}
+
+impl Operation for Login {
+    type Output = ();
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<(), OpError>> {
+        let id = match self.id {
+            Some(id) => id,
+            None => *self.id.insert(self.send(cx)?),
+        };
+        std::task::ready!(cx.poll_completion(id))?;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Logs in with a SASL mechanism (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256,
+/// CRAM-MD5), with SASL-IR when the server offers it.
+#[derive(Debug)]
+pub struct Authenticate {
+    mechanism: Mechanism,
+    credentials: Option<Credentials>,
+    id: Option<CommandId>,
+}
+
+impl Authenticate {
+    /// Authenticates with `mechanism` and `credentials`.
+    pub fn new(mechanism: Mechanism, credentials: Credentials) -> Authenticate {
+        Authenticate {
+            mechanism,
+            credentials: Some(credentials),
+            id: None,
+        }
+    }
+}
+
+impl Operation for Authenticate {
+    type Output = ();
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<(), OpError>> {
+        let id = match (self.id, self.credentials.take()) {
+            (Some(id), _) => id,
+            (None, Some(c)) => *self.id.insert(cx.authenticate(self.mechanism, c)?),
+            (None, None) => return Poll::Ready(Err(OpError::Superseded)),
+        };
+        std::task::ready!(cx.poll_completion(id))?;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Logs in with the strongest SASL mechanism the server advertises that fits the credentials
+/// (in [`Mechanism::ALL`] order: SCRAM-SHA-256, then PLAIN, ... for passwords; OAUTHBEARER or
+/// XOAUTH2 for tokens), asking CAPABILITY first when the capabilities are not known.
+///
+/// Fails with [`UsageError::MissingCapability`] when no advertised mechanism fits.
+#[derive(Debug)]
+pub struct AuthenticateAuto {
+    known: KnownCaps,
+    credentials: Option<Credentials>,
+    auth: Option<Authenticate>,
+}
+
+impl AuthenticateAuto {
+    /// Authenticates with `credentials`.
+    pub fn new(credentials: Credentials) -> AuthenticateAuto {
+        AuthenticateAuto {
+            known: KnownCaps::default(),
+            credentials: Some(credentials),
+            auth: None,
+        }
+    }
+}
+
+/// The strongest mechanism among `caps` that fits credentials of `kind`.
+pub fn choose_mechanism(caps: &Capabilities, kind: CredentialsKind) -> Result<Mechanism, OpError> {
+    let found = Mechanism::ALL
+        .iter()
+        .copied()
+        .filter(|m| m.credentials_kind() == kind)
+        .find(|m| caps.has_auth(m.name()));
+    found.ok_or(OpError::Usage(UsageError::MissingCapability(match kind {
+        CredentialsKind::Password => "a password SASL mechanism",
+        _ => "AUTH=XOAUTH2 or OAUTHBEARER",
+    })))
+}
+
+impl Operation for AuthenticateAuto {
+    type Output = ();
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<(), OpError>> {
+        if self.auth.is_none() {
+            std::task::ready!(self.known.poll(cx))?;
+            let credentials = self.credentials.take().ok_or(OpError::Superseded)?;
+            let mechanism = choose_mechanism(cx.capabilities(), credentials.kind())?;
+            self.auth = Some(Authenticate::new(mechanism, credentials));
+        }
+        match &mut self.auth {
+            Some(auth) => auth.step(cx),
+            None => Poll::Ready(Err(OpError::Superseded)),
+        }
+    }
+}

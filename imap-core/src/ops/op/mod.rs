@@ -1,0 +1,61 @@
+//! High-level operations, sans-IO: each method a user calls (login with its fallbacks,
+//! select, fetch, move with its COPY + STORE + UID EXPUNGE fallback, IDLE, ...) is an
+//! [`Operation`] that drives the client through its commands and yields a typed output. An
+//! [`crate::engine::Engine`] runs one; every IMAP decision is taken here, once, for every
+//! driver.
+//!
+//! Most operations are one command whose completion is mapped to a result ([`Simple`]);
+//! the others are small state machines, one per module.
+
+mod caps;
+mod connect;
+mod error;
+mod idle;
+mod login;
+mod select;
+mod session;
+mod simple;
+
+pub use caps::GetCapabilities;
+pub use connect::{Greeting, StartTls};
+pub use error::{Missing, OpError};
+pub use idle::{IdleDone, IdleStart, IdleWait};
+pub use login::{Authenticate, AuthenticateAuto, Login, choose_mechanism};
+pub use select::{Access, Select, SelectOptions, Unselect};
+pub use session::{
+    Compress, IdParam, LOGOUT_LINGER, Logout, close, command, enable, id, namespace, noop,
+    raw_command,
+};
+pub use simple::Simple;
+
+use crate::engine::OpContext;
+use std::task::Poll;
+use std::time::Instant;
+
+/// A sans-IO operation: one or more commands and the decisions between them, yielding
+/// [`Operation::Output`].
+///
+/// The engine calls [`Operation::step`] whenever something may have changed for it (input,
+/// a timeout, a finished TLS upgrade, the start); the operation issues commands through the
+/// [`OpContext`], looks at what arrived, and returns `Ready` once finished. It never blocks
+/// and never does I/O.
+pub trait Operation: Send {
+    /// What the operation yields.
+    type Output: Send;
+
+    /// Advances the operation. Called again after every input, timeout or TLS upgrade until
+    /// it returns `Ready`; not called after that.
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<Self::Output, OpError>>;
+
+    /// A wake-up time of the operation's own (an IDLE wait with a timeout): the engine's
+    /// [`crate::engine::Step::Wait`] is no later. `None` by default.
+    fn wake_at(&self) -> Option<Instant> {
+        None
+    }
+
+    /// Whether the operation works on a running IDLE (waits for its updates, ends it), so that
+    /// starting it must not end that IDLE first. `false` by default.
+    fn keeps_idle(&self) -> bool {
+        false
+    }
+}
