@@ -44,12 +44,14 @@ fn partial(data: Bytes, p: Option<Partial>) -> (Option<u32>, Bytes) {
 pub fn fetch(msg: &MessageSnapshot, item: &FetchItem) -> Result<FetchData, StoreError> {
     let raw = msg.raw();
     Ok(match item {
-        FetchItem::Envelope => FetchData::Envelope(Box::new(msg.parsed().envelope())),
+        FetchItem::Envelope => FetchData::Envelope(Box::new(msg.parsed().envelope().clone())),
         FetchItem::Flags => FetchData::Flags(msg.fetch_flags()),
         FetchItem::InternalDate => FetchData::InternalDate(msg.internal_date),
         FetchItem::Rfc822Size => FetchData::Rfc822Size(msg.size()),
-        FetchItem::Body => FetchData::Body(msg.parsed().body_structure(false)),
-        FetchItem::BodyStructure => FetchData::BodyStructure(msg.parsed().body_structure(true)),
+        FetchItem::Body => FetchData::Body(msg.parsed().body_structure(false).clone()),
+        FetchItem::BodyStructure => {
+            FetchData::BodyStructure(msg.parsed().body_structure(true).clone())
+        }
         FetchItem::Uid => FetchData::Uid(msg.uid),
         FetchItem::BodySection {
             section,

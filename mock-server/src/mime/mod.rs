@@ -13,9 +13,10 @@ pub mod section;
 pub mod structure;
 
 use bytes::Bytes;
-use imap_core::types::{Envelope, Str};
+use imap_core::types::{BodyStructure, Envelope, Str};
 use mail_parser::{HeaderName, HeaderValue, MessageParser, PartType};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 pub(crate) use armor::armored;
 pub use envelope::{MISSING_DOMAIN, MISSING_MAILBOX};
@@ -25,9 +26,16 @@ pub(crate) use header::{HeaderBlock, trim, unfold};
 const MAX_DEPTH: usize = 64;
 
 /// A message parsed for FETCH and SEARCH. Cheap to share: the bytes are reference-counted.
+///
+/// ENVELOPE, BODY and BODYSTRUCTURE are computed once, on first use, and kept with the message
+/// (a stored message never changes): FETCH, SEARCH and SORT of the same message again cost a
+/// clone, not a header parse.
 #[derive(Clone, Debug)]
 pub struct ParsedMessage {
     root: Part,
+    envelope: OnceLock<Envelope>,
+    /// `BODY` (index 0) and `BODYSTRUCTURE` (index 1).
+    structure: [OnceLock<BodyStructure>; 2],
 }
 
 /// One MIME entity: a whole message, a part of a multipart, or an encapsulated message.
@@ -105,6 +113,8 @@ impl ParsedMessage {
     pub fn parse(raw: &Bytes) -> ParsedMessage {
         ParsedMessage {
             root: parse_entity(raw, 0..raw.len(), 0),
+            envelope: OnceLock::new(),
+            structure: [OnceLock::new(), OnceLock::new()],
         }
     }
 
@@ -113,9 +123,10 @@ impl ParsedMessage {
         &self.root
     }
 
-    /// The ENVELOPE of the message.
-    pub fn envelope(&self) -> Envelope {
-        envelope::envelope(&self.root.header_block())
+    /// The ENVELOPE of the message (computed on first use).
+    pub fn envelope(&self) -> &Envelope {
+        self.envelope
+            .get_or_init(|| envelope::envelope(&self.root.header_block()))
     }
 
     /// The raw (unfolded, trimmed) value of the first top-level header field `name`, or `None`.

@@ -6,9 +6,10 @@ use imap_core::types::{
 };
 
 impl ParsedMessage {
-    /// `BODYSTRUCTURE` (with `extended`) or `BODY` (without extension data).
-    pub fn body_structure(&self, extended: bool) -> BodyStructure {
-        structure(self.root(), extended)
+    /// `BODYSTRUCTURE` (with `extended`) or `BODY` (without extension data), computed on
+    /// first use.
+    pub fn body_structure(&self, extended: bool) -> &BodyStructure {
+        self.structure[usize::from(extended)].get_or_init(|| structure(self.root(), extended))
     }
 }
 
@@ -124,7 +125,9 @@ mod tests {
     use bytes::Bytes;
 
     fn bs(raw: &'static [u8], ext: bool) -> BodyStructure {
-        ParsedMessage::parse(&Bytes::from_static(raw)).body_structure(ext)
+        ParsedMessage::parse(&Bytes::from_static(raw))
+            .body_structure(ext)
+            .clone()
     }
 
     #[test]
