@@ -151,14 +151,44 @@ impl Connection {
         self.ended || self.dropped || self.session.is_aborted() || self.session.is_closed()
     }
 
+    /// Whether [`Connection::poll_transmit`] would call into the session (which may take the
+    /// store lock or run a command): `false` while a piece gathered earlier is still being
+    /// handed out, or when the session has nothing to do. A driver that must not block its
+    /// worker calls [`Connection::fill`] off the worker only when this is `true`.
+    pub(crate) fn needs_gather(&self) -> bool {
+        if self.sent < self.out.len() || self.dropped || self.session.is_aborted() {
+            return false;
+        }
+        let tls_pending = self
+            .tls
+            .as_ref()
+            .is_some_and(|t| t.wants_write() || (self.is_finished() && !self.notified));
+        self.session.wants_poll() || tls_pending
+    }
+
+    /// Gathers the next output from the session when the last piece is all handed out, so
+    /// that the following [`Connection::poll_transmit`] needs no call into the session. A
+    /// driver calls it off its worker right after the input it handled there, and saves a
+    /// second trip.
+    pub(crate) fn fill(&mut self) {
+        if self.needs_gather() {
+            self.refill();
+        }
+    }
+
+    /// Starts a new piece: drops the written one and gathers what the session has.
+    fn refill(&mut self) {
+        self.out.clear();
+        self.out.shrink_to(KEEP_CAPACITY);
+        self.sent = 0;
+        self.gather();
+    }
+
     /// The next piece of wire bytes to write, each written (and flushed) on its own: the whole
     /// output, or pieces of `split_writes` bytes, cut short at `drop_after_bytes`.
     pub(crate) fn poll_transmit(&mut self) -> Option<&[u8]> {
         if self.sent == self.out.len() {
-            self.out.clear();
-            self.out.shrink_to(KEEP_CAPACITY);
-            self.sent = 0;
-            self.gather();
+            self.refill();
         }
         let mut n = self.out.len() - self.sent;
         if n == 0 || self.dropped {

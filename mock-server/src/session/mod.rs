@@ -424,6 +424,17 @@ impl Session {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
 
+    /// Whether [`Session::poll_transmit`] has anything to do: output waiting, a command or a
+    /// FETCH to go on with, or compressed input to read. When it is `false`, a call returns 0
+    /// at once without touching the store, so a driver may skip it (or make it on its runtime's
+    /// worker).
+    pub fn wants_poll(&self) -> bool {
+        self.has_work()
+            || self.core.wants_write()
+            || self.core.has_pending_input()
+            || !self.pending.is_empty()
+    }
+
     /// Moves what is ready (from the core, rewritten for the quirk profile, and the bytes of
     /// [`options::Faults::answers`]) into `buf`.
     fn take_output(&mut self, buf: &mut Vec<u8>) {
