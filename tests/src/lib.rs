@@ -15,8 +15,10 @@ pub mod cyrus;
 pub mod dovecot;
 pub mod fixture;
 pub mod net;
+pub mod peers;
 pub mod process;
 pub mod real;
+pub mod runtime;
 mod scenarios;
 
 pub mod differential;

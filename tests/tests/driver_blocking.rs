@@ -1,13 +1,12 @@
 //! imap-blocking through the driver scenarios written once in the tests crate (the mock
-//! server over every transport, private Dovecot and Cyrus servers), and what only a blocking
-//! driver has.
+//! server over every transport, connecting, misbehaving servers, private Dovecot and Cyrus
+//! servers), and what only a blocking driver has.
 
 use imap_blocking::{Connector, Query, Security};
 use imap_tests::fixture::{self, PASSWORD, USER};
 use std::time::Duration;
 
-imap_tests::mock_server_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
-imap_tests::real_server_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+imap_tests::driver_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
 
 /// Regression: a command after an IDLE started on the [`imap_blocking::Connection`] and never
 /// ended used to queue behind the IDLE and wait for ever (no command timeout applies to a

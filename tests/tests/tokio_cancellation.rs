@@ -1,11 +1,15 @@
-//! Dropped futures and timeouts of imap-tokio, what only an async driver has, against the mock
-//! server (and, for a server that stops answering in the middle of a response, a silent
-//! socket). imap-tokio's `tests/driver.rs` covers the basic cases against the scripted server: a dropped SEARCH, IDLE inside `select!` with a
-//! timer, a dropped `Idle` handle, a command that never gets an answer. These add:
+//! What only an async driver has, for imap-tokio against the mock server: dropped futures,
+//! timers racing IDLE, spawned sessions, and (on a silent socket of its own) a server that stops
+//! answering in the middle of a response. The scenarios every driver runs are in
+//! `imap_tests::driver_scenarios!` (tests/driver_tokio.rs). These add:
+//! - a session spawned on the runtime (the futures are `Send`);
+//! - a dropped SEARCH and a dropped FETCH: the answer is read and discarded, the next command
+//!   gets its own;
 //! - futures dropped in the middle of a large literal (FETCH and streaming to a writer): the
 //!   rest is read and discarded, the next command gets its own, complete answer;
 //! - a dropped `idle()` future and a dropped `idle.done()` future;
-//! - IDLE inside `select!` racing a second connection's APPEND, ended cleanly;
+//! - IDLE's `wait` inside `select!`, cancelled by a timer and by a second connection's APPEND,
+//!   ended cleanly;
 //! - a server that goes silent in the middle of a response, and one that goes silent during
 //!   IDLE: a timeout error, never a partial or empty result.
 
@@ -192,6 +196,97 @@ async fn idle_in_select_with_a_second_connection_appending_ends_cleanly() {
         vec![Flag::Seen]
     );
     other.logout().await.unwrap();
+    s.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn sessions_can_be_spawned() {
+    let server = mock_fixture::server();
+    let addr = server.addr();
+    let task = tokio::spawn(async move {
+        let mut s = connector(addr).password(USER, PASSWORD).login().await?;
+        s.select("INBOX").await?;
+        let n = s.search(&Query::all()).await?.len();
+        s.logout().await?;
+        Ok::<u64, Error>(n)
+    });
+    assert_eq!(task.await.unwrap().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn a_dropped_command_future_leaves_the_connection_usable() {
+    // Every answer comes at least 2 ms late: a first poll cannot have it.
+    let server = slow_server();
+    let [u1, u2, u3] = inbox(&server);
+    let mut s = login(&server).await;
+    s.select("INBOX").await.unwrap();
+    // The SEARCH is sent, then its future is dropped before the answer.
+    let r = tokio::time::timeout(Duration::ZERO, s.search(&Query::all())).await;
+    assert!(r.is_err(), "the search should still be running");
+    // The next command works; the abandoned SEARCH's answer is read and discarded first.
+    s.noop().await.unwrap();
+    let flags = s.flags(u1).await.unwrap();
+    assert_eq!(mock_fixture::sorted(flags[&u1].clone()), vec![Flag::Seen]);
+    // A dropped FETCH too.
+    let r = tokio::time::timeout(
+        Duration::ZERO,
+        s.fetch(&UidSet::all(), &FetchQuery::new().body()),
+    )
+    .await;
+    assert!(r.is_err(), "the fetch should still be running");
+    assert_eq!(
+        s.search(&Query::new().unseen()).await.unwrap(),
+        vec![u2, u3]
+    );
+    s.logout().await.unwrap();
+}
+
+/// `wait` inside `select!` with a short timer: the timer wins several times (`wait` is
+/// cancelled and restarted), then a second connection's APPEND arrives as EXISTS; DONE ends
+/// the IDLE cleanly.
+#[tokio::test]
+async fn idle_wait_cancelled_by_a_timer_ends_cleanly() {
+    let server = mock_fixture::server();
+    let mut s = login(&server).await;
+    let mut other = Some(login(&server).await);
+    let before = s.select("INBOX").await.unwrap().exists;
+    s.drain_events();
+    let mut idle = s.idle().await.unwrap();
+    let mut event = None;
+    let mut ticks = 0;
+    let mut append = None;
+    for _ in 0..2000 {
+        tokio::select! {
+            ev = idle.wait() => {
+                event = Some(ev.unwrap());
+                break;
+            }
+            _ = tokio::time::sleep(Duration::from_millis(10)) => ticks += 1,
+        }
+        // Only once the timer has won a few times does the other connection append.
+        if ticks == 3
+            && let Some(mut o) = other.take()
+        {
+            append = Some(tokio::spawn(async move {
+                let uid = o
+                    .append("INBOX", &mock_fixture::extra(1), &[], None)
+                    .await
+                    .unwrap()
+                    .uid;
+                o.logout().await.unwrap();
+                uid
+            }));
+        }
+    }
+    assert!(ticks >= 3, "the timer branch won {ticks} times");
+    assert!(
+        matches!(event, Some(Event::Mailbox(Update::Exists { exists, .. })) if exists == before + 1),
+        "{event:?}"
+    );
+    idle.done().await.unwrap();
+    let appended = append.expect("the APPEND started").await.unwrap();
+    assert_eq!(s.selected().unwrap().exists(), before + 1);
+    assert_eq!(s.search(&Query::all()).await.unwrap().last(), appended);
     s.logout().await.unwrap();
 }
 

@@ -15,8 +15,8 @@
 /// - `async`: `[]` for a blocking driver, `[async]` for an async one (helpers become
 ///   `async fn`, each test body an `async` block);
 /// - `await`: `[]`, or `[.await]`: what follows every call into the driver;
-/// - `block_on`: `[]`, or the name of a function in the calling module that runs a future to
-///   completion (`fn block_on<F: Future>(f: F) -> F::Output`).
+/// - `block_on`: `[]`, or the path of a function that runs a future to completion
+///   (`fn block_on<F: Future>(f: F) -> F::Output`, as [`crate::runtime::block_on`] for tokio).
 ///
 /// The calling module's imports are visible inside (`use super::*`): a driver whose methods
 /// come from a trait is instantiated with that trait imported next to the macro call.

@@ -1,5 +1,42 @@
-//! The driver scenarios, each body written once, as macros a driver's test file expands (see
-//! [`crate::mock_server_scenarios`]).
+//! The driver scenarios, each body written once, as macros a driver's test file expands:
+//! [`crate::driver_scenarios`] expands them all.
 
+mod connection;
 mod mock;
 mod real;
+
+/// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
+/// [`crate::connection_scenarios`] and [`crate::real_server_scenarios`], with the same
+/// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
+///
+/// ```ignore
+/// imap_tests::driver_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+/// ```
+#[macro_export]
+macro_rules! driver_scenarios {
+    (
+        driver = $d:ident,
+        async = [$($async:tt)*],
+        await = [$($aw:tt)*],
+        block_on = [$($block_on:tt)*] $(,)?
+    ) => {
+        $crate::mock_server_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+        );
+        $crate::connection_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+        );
+        $crate::real_server_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+        );
+    };
+}
