@@ -9,12 +9,19 @@
 //! For each N (`LOAD_CONNECTIONS`, a comma-separated list, default `10,100,1000`) and each
 //! server (`LOAD_SERVERS`, default `ours,dovecot`), N connections (one thread each, driving
 //! the sans-IO client over a blocking socket, `imap_tests::net::TcpClient`) log in as the same
-//! user and select its INBOX of 50 messages. Then two operations are measured one after the
-//! other, each in its own window of `LOAD_SECONDS` (default 2, at most 20), every connection
-//! sending the command back to back:
+//! user, who has an INBOX of 50 messages and a mailbox `Big` of 10,000. Then the operations
+//! are measured one after the other, each in its own window of `LOAD_SECONDS` (default 2, at
+//! most 20), every connection sending the command back to back (`LOAD_OPS`, a comma-separated
+//! list, picks some; default all):
 //!
-//! - `noop`: `NOOP`;
-//! - `fetch`: `UID FETCH 1:* (FLAGS ENVELOPE)`, all 50 messages.
+//! - `noop`: `NOOP` (INBOX selected);
+//! - `fetch`: `UID FETCH 1:* (FLAGS ENVELOPE)`, all 50 messages of INBOX;
+//! - `big-flags`: `UID FETCH 1:* (FLAGS)`, all 10,000 messages of `Big`;
+//! - `big-search-header`: `UID SEARCH HEADER Message-ID "<load7777@"` over `Big` (one hit);
+//! - `big-search-text`: `UID SEARCH TEXT "load message 7777."` over `Big` (one hit, found in
+//!   the body).
+//!
+//! Before an operation's window opens, every connection selects the mailbox it works on.
 //!
 //! For each N and operation it prints
 //!
@@ -36,7 +43,7 @@ use imap_core::client::Completion;
 use imap_core::secret::Secret;
 use imap_core::types::{
     AppendData, AppendMessage, CommandBody, FetchItem, FetchItems, Flag, Mailbox, MessageSet,
-    SelectParams, UidSet,
+    SearchKey, SelectParams, UidSet,
 };
 use imap_tests::dovecot::{self, Options};
 use imap_tests::net::TcpClient;
@@ -53,6 +60,12 @@ const USER: &str = dovecot::USER;
 const PASSWORD: &str = dovecot::PASSWORD;
 /// Messages in INBOX.
 const MESSAGES: u32 = 50;
+/// Messages in the large mailbox.
+const BIG_MESSAGES: u32 = 10_000;
+/// The large mailbox.
+const BIG: &str = "Big";
+/// Messages per APPEND when filling it.
+const APPEND_BATCH: u32 = 500;
 /// Stack of each connection's thread.
 const STACK: usize = 256 * 1024;
 /// How long connecting, logging in and selecting every connection may take.
@@ -63,12 +76,21 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_SECONDS: f64 = 20.0;
 
 /// The operations, measured in this order.
-const OPS: [Op; 2] = [Op::Noop, Op::Fetch];
+const ALL_OPS: [Op; 5] = [
+    Op::Noop,
+    Op::Fetch,
+    Op::BigFlags,
+    Op::BigSearchHeader,
+    Op::BigSearchText,
+];
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Op {
     Noop,
     Fetch,
+    BigFlags,
+    BigSearchHeader,
+    BigSearchText,
 }
 
 impl Op {
@@ -76,19 +98,59 @@ impl Op {
         match self {
             Op::Noop => "noop",
             Op::Fetch => "fetch",
+            Op::BigFlags => "big-flags",
+            Op::BigSearchHeader => "big-search-header",
+            Op::BigSearchText => "big-search-text",
+        }
+    }
+
+    /// The mailbox the operation works on.
+    fn mailbox(self) -> Mailbox {
+        match self {
+            Op::Noop | Op::Fetch => Mailbox::inbox(),
+            Op::BigFlags | Op::BigSearchHeader | Op::BigSearchText => BIG.into(),
         }
     }
 
     fn command(self) -> CommandBody {
+        let fetch = |items| CommandBody::Fetch {
+            set: MessageSet::Uid(UidSet::all()),
+            items: FetchItems::Items(items),
+            changed_since: None,
+            vanished: false,
+        };
+        let search = |key| CommandBody::Search {
+            uid: true,
+            returns: None,
+            charset: None,
+            criteria: vec![key],
+        };
         match self {
             Op::Noop => CommandBody::Noop,
-            Op::Fetch => CommandBody::Fetch {
-                set: MessageSet::Uid(UidSet::all()),
-                items: FetchItems::Items(vec![FetchItem::Flags, FetchItem::Envelope]),
-                changed_since: None,
-                vanished: false,
-            },
+            Op::Fetch => fetch(vec![FetchItem::Flags, FetchItem::Envelope]),
+            Op::BigFlags => fetch(vec![FetchItem::Flags]),
+            Op::BigSearchHeader => {
+                search(SearchKey::Header("Message-ID".into(), "<load7777@".into()))
+            }
+            Op::BigSearchText => search(SearchKey::Text("load message 7777.".into())),
         }
+    }
+}
+
+/// The operations `LOAD_OPS` names (all by default).
+fn ops() -> Vec<Op> {
+    match std::env::var("LOAD_OPS") {
+        Err(_) => ALL_OPS.to_vec(),
+        Ok(list) => list
+            .split(',')
+            .map(|n| {
+                let n = n.trim();
+                *ALL_OPS
+                    .iter()
+                    .find(|op| op.name() == n)
+                    .unwrap_or_else(|| panic!("LOAD_OPS: unknown operation {n:?}"))
+            })
+            .collect(),
     }
 }
 
@@ -134,12 +196,13 @@ fn check(r: Completion, what: &str) -> Result<(), String> {
     }
 }
 
-/// Logs in over one connection and fills INBOX.
-fn populate(addr: SocketAddr) -> Result<(), String> {
-    let mut c = TcpClient::connect(addr).map_err(|e| e.to_string())?;
-    c.greeting().map_err(|e| e.to_string())?;
-    check(c.try_call(login()).map_err(|e| e.to_string())?, "LOGIN")?;
-    let messages = (1..=MESSAGES)
+/// Appends messages `range` to `mailbox` in one command.
+fn append(
+    c: &mut TcpClient,
+    mailbox: &Mailbox,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<(), String> {
+    let messages = range
         .map(|i| AppendMessage {
             flags: if i % 3 == 0 { vec![Flag::Seen] } else { vec![] },
             date: None,
@@ -150,10 +213,35 @@ fn populate(addr: SocketAddr) -> Result<(), String> {
         })
         .collect();
     let append = CommandBody::Append {
-        mailbox: Mailbox::inbox(),
+        mailbox: mailbox.clone(),
         messages,
     };
-    check(c.try_call(append).map_err(|e| e.to_string())?, "APPEND")?;
+    check(c.try_call(append).map_err(|e| e.to_string())?, "APPEND")
+}
+
+/// Logs in over one connection and fills INBOX and, when an operation needs it, `Big`.
+fn populate(addr: SocketAddr, big: bool) -> Result<(), String> {
+    let mut c = TcpClient::connect(addr).map_err(|e| e.to_string())?;
+    c.record = false;
+    c.timeout = SETUP_LIMIT;
+    c.greeting().map_err(|e| e.to_string())?;
+    check(c.try_call(login()).map_err(|e| e.to_string())?, "LOGIN")?;
+    append(&mut c, &Mailbox::inbox(), 1..=MESSAGES)?;
+    if big {
+        let mailbox: Mailbox = BIG.into();
+        let create = CommandBody::Create {
+            mailbox: mailbox.clone(),
+            special_use: Vec::new(),
+        };
+        check(c.try_call(create).map_err(|e| e.to_string())?, "CREATE")?;
+        let mut first = 1;
+        while first <= BIG_MESSAGES {
+            let last = (first + APPEND_BATCH - 1).min(BIG_MESSAGES);
+            append(&mut c, &mailbox, first..=last)?;
+            c.events.clear();
+            first = last + 1;
+        }
+    }
     let _ = c.try_call(CommandBody::Logout);
     Ok(())
 }
@@ -163,22 +251,40 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// What the connections of one run share.
-#[derive(Default)]
 struct Shared {
+    /// The operations measured, in order.
+    ops: Vec<Op>,
     /// Connections set up in time, and counted as taking part.
     ready: AtomicUsize,
     failed: AtomicUsize,
     /// Connections set up after the first window started (not measured).
     late: AtomicUsize,
     /// The end of each operation's window, once it has started.
-    windows: Mutex<[Option<Instant>; OPS.len()]>,
+    windows: Mutex<Vec<Option<Instant>>>,
     /// Signalled when a window starts.
     started: Condvar,
+    /// Connections that have selected each operation's mailbox (or failed), ready for its
+    /// window.
+    prepared: Vec<AtomicUsize>,
     /// Connections done with each operation's window.
-    finished: [AtomicUsize; OPS.len()],
+    finished: Vec<AtomicUsize>,
 }
 
 impl Shared {
+    fn new(ops: Vec<Op>) -> Self {
+        let n = ops.len();
+        Shared {
+            ops,
+            ready: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+            late: AtomicUsize::new(0),
+            windows: Mutex::new(vec![None; n]),
+            started: Condvar::new(),
+            prepared: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+            finished: (0..n).map(|_| AtomicUsize::new(0)).collect(),
+        }
+    }
+
     /// Waits for the window of operation `k` to start; returns its end.
     fn wait_window(&self, k: usize) -> Instant {
         let mut g = lock(&self.windows);
@@ -196,10 +302,19 @@ impl Shared {
 }
 
 /// One connection's results: latencies in microseconds per operation.
-#[derive(Default)]
 struct ConnResult {
-    latencies: [Vec<u32>; OPS.len()],
+    latencies: Vec<Vec<u32>>,
     error: Option<String>,
+}
+
+fn select(c: &mut TcpClient, mailbox: Mailbox) -> Result<(), String> {
+    let select = CommandBody::Select {
+        mailbox,
+        params: SelectParams::default(),
+    };
+    check(c.try_call(select).map_err(|e| e.to_string())?, "SELECT")?;
+    c.events.clear();
+    Ok(())
 }
 
 fn set_up(addr: SocketAddr) -> Result<TcpClient, String> {
@@ -208,17 +323,15 @@ fn set_up(addr: SocketAddr) -> Result<TcpClient, String> {
     c.timeout = COMMAND_TIMEOUT;
     c.greeting().map_err(|e| format!("greeting: {e}"))?;
     check(c.try_call(login()).map_err(|e| e.to_string())?, "LOGIN")?;
-    let select = CommandBody::Select {
-        mailbox: Mailbox::inbox(),
-        params: SelectParams::default(),
-    };
-    check(c.try_call(select).map_err(|e| e.to_string())?, "SELECT")?;
-    c.events.clear();
+    select(&mut c, Mailbox::inbox())?;
     Ok(c)
 }
 
 fn connection(addr: SocketAddr, shared: &Shared) -> ConnResult {
-    let mut out = ConnResult::default();
+    let mut out = ConnResult {
+        latencies: vec![Vec::new(); shared.ops.len()],
+        error: None,
+    };
     let mut c = match set_up(addr) {
         Ok(c) => c,
         Err(e) => {
@@ -239,7 +352,15 @@ fn connection(addr: SocketAddr, shared: &Shared) -> ConnResult {
         }
         shared.ready.fetch_add(1, Ordering::SeqCst);
     }
-    for (k, op) in OPS.iter().enumerate() {
+    let mut selected = Mailbox::inbox();
+    for (k, op) in shared.ops.iter().enumerate() {
+        if out.error.is_none() && op.mailbox() != selected {
+            selected = op.mailbox();
+            if let Err(e) = select(&mut c, selected.clone()) {
+                out.error = Some(format!("{}: {e}", op.name()));
+            }
+        }
+        shared.prepared[k].fetch_add(1, Ordering::SeqCst);
         let stop = shared.wait_window(k);
         let body = op.command();
         while out.error.is_none() {
@@ -286,9 +407,9 @@ fn p99_ms(mut v: Vec<u32>) -> f64 {
     f64::from(v[i]) / 1000.0
 }
 
-/// Runs both operations with `n` connections against `addr`; prints a detail line.
-fn run(server: &str, addr: SocketAddr, n: usize, window: Duration) -> [Figures; OPS.len()] {
-    let shared = Arc::new(Shared::default());
+/// Runs the operations with `n` connections against `addr`; prints a detail line.
+fn run(server: &str, addr: SocketAddr, n: usize, window: Duration, ops: &[Op]) -> Vec<Figures> {
+    let shared = Arc::new(Shared::new(ops.to_vec()));
     let t0 = Instant::now();
     let mut threads = Vec::with_capacity(n);
     let mut spawn_errors = 0usize;
@@ -310,7 +431,14 @@ fn run(server: &str, addr: SocketAddr, n: usize, window: Duration) -> [Figures; 
     }
     let setup = t0.elapsed();
     let mut ready = 0;
-    for k in 0..OPS.len() {
+    for k in 0..ops.len() {
+        if k > 0 {
+            // Every taking part connection selects the operation's mailbox before its window.
+            let deadline = Instant::now() + SETUP_LIMIT;
+            while shared.prepared[k].load(Ordering::SeqCst) < ready && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
         let stop = {
             let mut g = lock(&shared.windows);
             if k == 0 {
@@ -328,7 +456,7 @@ fn run(server: &str, addr: SocketAddr, n: usize, window: Duration) -> [Figures; 
             std::thread::sleep(Duration::from_millis(5));
         }
     }
-    let mut latencies: [Vec<u32>; OPS.len()] = Default::default();
+    let mut latencies: Vec<Vec<u32>> = vec![Vec::new(); ops.len()];
     let mut errors: Vec<String> = Vec::new();
     for t in threads {
         match t.join() {
@@ -343,10 +471,13 @@ fn run(server: &str, addr: SocketAddr, n: usize, window: Duration) -> [Figures; 
     }
     let secs = window.as_secs_f64();
     let counts: Vec<usize> = latencies.iter().map(Vec::len).collect();
-    let figures = latencies.map(|l| Figures {
-        per_s: l.len() as f64 / secs,
-        p99_ms: p99_ms(l),
-    });
+    let figures = latencies
+        .into_iter()
+        .map(|l| Figures {
+            per_s: l.len() as f64 / secs,
+            p99_ms: p99_ms(l),
+        })
+        .collect();
     println!(
         "  {server} N={n}: ready {ready}, set-up {:.2} s, late {}, failed {}, threads not \
          spawned {spawn_errors}, commands {counts:?}",
@@ -397,6 +528,8 @@ fn main() {
             "LOAD_SERVERS: unknown server {s:?} (ours, dovecot)"
         );
     }
+    let ops = ops();
+    let big = ops.iter().any(|op| op.mailbox() != Mailbox::inbox());
     let fd_limit = raise_fd_limit();
     let most = counts.iter().copied().max().unwrap_or(0);
 
@@ -408,7 +541,7 @@ fn main() {
             .allow_plaintext_login(true)
             .start()
             .expect("mock server");
-        populate(srv.addr()).expect("populating the mock server");
+        populate(srv.addr(), big).expect("populating the mock server");
         Some(srv)
     } else {
         None
@@ -419,24 +552,27 @@ fn main() {
             ..Options::default()
         };
         dovecot::start_or_skip_with("the load benchmark", options).inspect(|d| {
-            populate(d.addr()).expect("populating Dovecot");
+            populate(d.addr(), big).expect("populating Dovecot");
         })
     } else {
         None
     };
     println!(
         "# noop = NOOP; fetch = UID FETCH 1:* (FLAGS ENVELOPE) of a {MESSAGES}-message INBOX; \
-         {:.1} s per (N, op, server); open-file limit {}",
+         big-* = UID FETCH 1:* (FLAGS), UID SEARCH HEADER, UID SEARCH TEXT over {BIG_MESSAGES} \
+         messages; {:.1} s per (N, op, server); open-file limit {}",
         window.as_secs_f64(),
         fd_limit.map_or("unlimited".into(), |l| l.to_string()),
     );
     for &n in &counts {
-        let a = ours.as_ref().map(|s| run("ours", s.addr(), n, window));
+        let a = ours
+            .as_ref()
+            .map(|s| run("ours", s.addr(), n, window, &ops));
         let b = dovecot
             .as_ref()
-            .map(|d| run("dovecot", d.addr(), n, window));
-        for (k, op) in OPS.iter().enumerate() {
-            let (a, b) = (a.map(|f| f[k]), b.map(|f| f[k]));
+            .map(|d| run("dovecot", d.addr(), n, window, &ops));
+        for (k, op) in ops.iter().enumerate() {
+            let (a, b) = (a.as_ref().map(|f| f[k]), b.as_ref().map(|f| f[k]));
             println!(
                 "load {n} {} ours={} dovecot={} ours_p99_ms={} dovecot_p99_ms={}",
                 op.name(),
