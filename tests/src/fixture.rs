@@ -22,6 +22,9 @@ pub enum Transport {
     Tls,
     /// The plain port, upgraded with STARTTLS before login.
     StartTls,
+    /// The mock server's in-memory connection ([`crate::memory::in_memory`]): no TLS, and
+    /// the session counts it as secure (LOGIN allowed, no STARTTLS offered).
+    Memory,
 }
 
 /// `M1`: a plain text message, `\Seen`.
@@ -136,7 +139,7 @@ pub fn endpoint(server: &RunningServer, transport: Transport) -> (SocketAddr, St
         .to_owned();
     let addr = match transport {
         Transport::Tls => server.tls_addr(),
-        Transport::Plain | Transport::StartTls => server.addr(),
+        Transport::Plain | Transport::StartTls | Transport::Memory => server.addr(),
     };
     (addr, pem)
 }

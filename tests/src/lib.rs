@@ -14,6 +14,7 @@
 pub mod cyrus;
 pub mod dovecot;
 pub mod fixture;
+pub mod memory;
 pub mod net;
 pub mod peers;
 pub mod process;

@@ -12,3 +12,13 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .expect("a tokio runtime")
         .block_on(f)
 }
+
+/// A blocking socket as a tokio one, for an async driver's `connect_stream` (the in-memory
+/// transport of the scenarios, [`crate::memory::in_memory`]). Call it inside the runtime.
+///
+/// # Panics
+/// When the socket cannot be made non-blocking or registered with the runtime.
+pub fn tokio_stream(stream: std::net::TcpStream) -> tokio::net::TcpStream {
+    stream.set_nonblocking(true).expect("a non-blocking socket");
+    tokio::net::TcpStream::from_std(stream).expect("registering the socket with the runtime")
+}

@@ -6,7 +6,13 @@ use imap_blocking::{Connector, Query, Security};
 use imap_tests::fixture::{self, PASSWORD, USER};
 use std::time::Duration;
 
-imap_tests::driver_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+imap_tests::driver_scenarios!(
+    driver = imap_blocking,
+    async = [],
+    await = [],
+    block_on = [],
+    stream = [],
+);
 
 /// Regression: a command after an IDLE started on the [`imap_blocking::Connection`] and never
 /// ended used to queue behind the IDLE and wait for ever (no command timeout applies to a

@@ -8,4 +8,5 @@ imap_tests::driver_scenarios!(
     async = [async],
     await = [.await],
     block_on = [imap_tests::runtime::block_on],
+    stream = [imap_tests::runtime::tokio_stream],
 );

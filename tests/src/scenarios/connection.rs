@@ -18,7 +18,8 @@ macro_rules! connection_scenarios {
         driver = $d:ident,
         async = [$($async:tt)*],
         await = [$($aw:tt)*],
-        block_on = [$($block_on:tt)*] $(,)?
+        block_on = [$($block_on:tt)*],
+        stream = [$($stream:tt)*] $(,)?
     ) => {
         #[allow(unused_imports)]
         mod connection_scenarios {

@@ -1,8 +1,8 @@
 //! The driver scenarios against the mock server, written once: [`mock_server_scenarios`]
 //! expands them for one driver.
 
-/// Every high-level method of a driver's `Session` against the mock server, over plain TCP,
-/// implicit TLS and STARTTLS, with and without COMPRESS: one scenario run once per transport.
+/// Every high-level method of a driver's `Session` against the mock server: one scenario run
+/// once per transport.
 /// Results are compared with what the mock server's store holds; what the mock server does not
 /// support (SETQUOTA, Gmail extensions) must come back as the typed error, never as an empty
 /// result. Also: an untrusted certificate is a TLS error over TLS and STARTTLS, and the
@@ -16,7 +16,13 @@
 ///   `async fn`, each test body an `async` block);
 /// - `await`: `[]`, or `[.await]`: what follows every call into the driver;
 /// - `block_on`: `[]`, or the path of a function that runs a future to completion
-///   (`fn block_on<F: Future>(f: F) -> F::Output`, as [`crate::runtime::block_on`] for tokio).
+///   (`fn block_on<F: Future>(f: F) -> F::Output`, as [`crate::runtime::block_on`] for tokio);
+/// - `stream`: `[]`, or the path of a function that makes the blocking
+///   [`std::net::TcpStream`] of the in-memory transport ([`crate::memory::in_memory`]) a stream
+///   the driver's `Connector::connect_stream` takes ([`crate::runtime::tokio_stream`]).
+///
+/// Over plain TCP, implicit TLS, STARTTLS and the mock server's in-memory connection, with
+/// and without COMPRESS=DEFLATE (plain TCP, TLS and in memory).
 ///
 /// The calling module's imports are visible inside (`use super::*`): a driver whose methods
 /// come from a trait is instantiated with that trait imported next to the macro call.
@@ -26,7 +32,8 @@ macro_rules! mock_server_scenarios {
         driver = $d:ident,
         async = [$($async:tt)*],
         await = [$($aw:tt)*],
-        block_on = [$($block_on:tt)*] $(,)?
+        block_on = [$($block_on:tt)*],
+        stream = [$($stream:tt)*] $(,)?
     ) => {
         #[allow(unused_imports)]
         mod mock_scenarios {
@@ -39,8 +46,8 @@ macro_rules! mock_server_scenarios {
             SortKey, StatusItem, Uid, UidSet,
         };
         use $d::{
-            Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query, Security,
-            Session, SpecialUse, TlsOptions, outline,
+            Client, Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query,
+            Security, Session, SpecialUse, TlsOptions, outline,
         };
         use $crate::fixture::{self as mock_fixture, PASSWORD, Transport, USER};
         use mock_server::listener::{MockServer, RunningServer};
@@ -62,7 +69,31 @@ macro_rules! mock_server_scenarios {
                 Transport::StartTls => c
                     .security(Security::StartTls)
                     .tls(TlsOptions::new().ca_pem(pem.into_bytes())),
+                Transport::Memory => c.security(Security::Plain).allow_plaintext_login(true),
             }
+        }
+
+        /// A connection over `transport`, not logged in.
+        $($async)* fn connect(server: &RunningServer, transport: Transport) -> Client {
+            let c = connector(server, transport);
+            match transport {
+                Transport::Memory => {
+                    let stream = $crate::memory::in_memory(server.server());
+                    c.connect_stream($($stream)* (stream)) $($aw)*.unwrap()
+                }
+                _ => c.connect() $($aw)*.unwrap(),
+            }
+        }
+
+        /// A session over `transport`, logged in as the test account.
+        $($async)* fn login(server: &RunningServer, transport: Transport) -> Session {
+            let client = connect(server, transport) $($aw)*;
+            connector(server, transport).authenticate(client) $($aw)*.unwrap()
+        }
+
+        /// Whether `transport` runs TLS.
+        fn is_tls(transport: Transport) -> bool {
+            matches!(transport, Transport::Tls | Transport::StartTls)
         }
 
         fn seq(n: u32) -> SeqNum {
@@ -80,16 +111,12 @@ macro_rules! mock_server_scenarios {
             let [u1, u2, u3] = inbox[..] else {
                 panic!("the store has three messages: {inbox:?}")
             };
-            let mut s = connector(&server, transport).login() $($aw)*.unwrap();
+            let mut s = login(&server, transport) $($aw)*;
             if compress {
                 // COMPRESS=DEFLATE: everything after this runs compressed both ways.
                 assert!(s.compress() $($aw)*.unwrap());
             }
-            assert_eq!(
-                s.connection().is_tls(),
-                transport != Transport::Plain,
-                "{transport:?}"
-            );
+            assert_eq!(s.connection().is_tls(), is_tls(transport), "{transport:?}");
 
             client(&server, transport) $($aw)*;
             general(&mut s) $($aw)*;
@@ -129,12 +156,13 @@ macro_rules! mock_server_scenarios {
         /// Before login: greeting, CAPABILITY, ID; a wrong password, then AUTHENTICATE on the same
         /// client; automatic mechanism choice; LOGOUT without logging in.
         $($async)* fn client(server: &RunningServer, transport: Transport) {
-            let mut c = connector(server, transport).connect() $($aw)*.unwrap();
-            assert_eq!(c.is_tls(), transport != Transport::Plain);
+            let mut c = connect(server, transport) $($aw)*;
+            assert_eq!(c.is_tls(), is_tls(transport));
             assert!(c.greeting().is_some());
             let caps = c.capabilities() $($aw)*.unwrap();
             assert!(caps.has(&Capability::SaslIr));
-            // Offered on the plain port until the connection is protected.
+            // Offered on the plain port until the connection is protected (an in-memory one
+            // counts as protected).
             assert_eq!(
                 caps.has(&Capability::StartTls),
                 transport == Transport::Plain
@@ -154,16 +182,12 @@ macro_rules! mock_server_scenarios {
                 .unwrap();
             s.noop() $($aw)*.unwrap();
             s.logout() $($aw)*.unwrap();
-            let c = connector(server, transport).connect() $($aw)*.unwrap();
+            let c = connect(server, transport) $($aw)*;
             let s = c
                 .authenticate_auto(Credentials::password(USER, PASSWORD.to_owned())) $($aw)*
                 .unwrap();
             s.logout() $($aw)*.unwrap();
-            connector(server, transport)
-                .connect() $($aw)*
-                .unwrap()
-                .logout() $($aw)*
-                .unwrap();
+            connect(server, transport) $($aw)*.logout() $($aw)*.unwrap();
         }
 
         /// CAPABILITY, NAMESPACE, ID, ENABLE, NOOP, raw commands.
@@ -741,6 +765,9 @@ macro_rules! mock_server_scenarios {
             let archive = mock_fixture::uids(server, "Archive");
             assert_eq!(mapping.pairs().collect::<Vec<_>>(), vec![(u2, archive[1])]);
             assert!(!mock_fixture::uids(server, "INBOX").contains(&u2));
+            // The mapping names the destination's UIDVALIDITY.
+            let archive_status = s.folder_status("Archive") $($aw)*.unwrap();
+            assert_eq!(Some(mapping.uid_validity.get()), archive_status.uid_validity);
             let model = s.selected().unwrap();
             assert_eq!(model.exists(), exists - 1);
             assert_eq!(model.seq(u2), None);
@@ -795,7 +822,7 @@ macro_rules! mock_server_scenarios {
 
         /// IDLE: a second connection appends and changes flags; the idling session hears of it.
         $($async)* fn idle(s: &mut Session, server: &RunningServer, transport: Transport) {
-            let mut other = connector(server, transport).login() $($aw)*.unwrap();
+            let mut other = login(server, transport) $($aw)*;
             let before = s.selected().unwrap().exists();
             // Events queued by earlier commands (EXISTS after APPEND, ...) are not what this waits for.
             s.drain_events();
@@ -932,33 +959,38 @@ macro_rules! mock_server_scenarios {
         }
 
         #[test]
+        fn every_method_in_memory() {
+            $($block_on)* ($($async)* { scenario(Transport::Memory, false) $($aw)*; })
+        }
+
+        #[test]
+        fn every_method_compressed_in_memory() {
+            $($block_on)* ($($async)* { scenario(Transport::Memory, true) $($aw)*; })
+        }
+
+        #[test]
         fn every_method_over_plain_tcp() {
-            $($block_on)* ($($async)* {
-            scenario(Transport::Plain, false) $($aw)*;})
+            $($block_on)* ($($async)* { scenario(Transport::Plain, false) $($aw)*; })
         }
 
         #[test]
         fn every_method_compressed_over_plain_tcp() {
-            $($block_on)* ($($async)* {
-            scenario(Transport::Plain, true) $($aw)*;})
+            $($block_on)* ($($async)* { scenario(Transport::Plain, true) $($aw)*; })
         }
 
         #[test]
         fn every_method_compressed_over_implicit_tls() {
-            $($block_on)* ($($async)* {
-            scenario(Transport::Tls, true) $($aw)*;})
+            $($block_on)* ($($async)* { scenario(Transport::Tls, true) $($aw)*; })
         }
 
         #[test]
         fn every_method_over_implicit_tls() {
-            $($block_on)* ($($async)* {
-            scenario(Transport::Tls, false) $($aw)*;})
+            $($block_on)* ($($async)* { scenario(Transport::Tls, false) $($aw)*; })
         }
 
         #[test]
         fn every_method_over_starttls() {
-            $($block_on)* ($($async)* {
-            scenario(Transport::StartTls, false) $($aw)*;})
+            $($block_on)* ($($async)* { scenario(Transport::StartTls, false) $($aw)*; })
         }
 
         /// Regression: STARTTLS against an untrusted certificate failed as

@@ -10,7 +10,13 @@ mod real;
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
 /// ```ignore
-/// imap_tests::driver_scenarios!(driver = imap_blocking, async = [], await = [], block_on = []);
+/// imap_tests::driver_scenarios!(
+///     driver = imap_blocking,
+///     async = [],
+///     await = [],
+///     block_on = [],
+///     stream = [],
+/// );
 /// ```
 #[macro_export]
 macro_rules! driver_scenarios {
@@ -18,25 +24,29 @@ macro_rules! driver_scenarios {
         driver = $d:ident,
         async = [$($async:tt)*],
         await = [$($aw:tt)*],
-        block_on = [$($block_on:tt)*] $(,)?
+        block_on = [$($block_on:tt)*],
+        stream = [$($stream:tt)*] $(,)?
     ) => {
         $crate::mock_server_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
             block_on = [$($block_on)*],
+            stream = [$($stream)*],
         );
         $crate::connection_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
             block_on = [$($block_on)*],
+            stream = [$($stream)*],
         );
         $crate::real_server_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
             block_on = [$($block_on)*],
+            stream = [$($stream)*],
         );
     };
 }

@@ -20,7 +20,8 @@ macro_rules! real_server_scenarios {
         driver = $d:ident,
         async = [$($async:tt)*],
         await = [$($aw:tt)*],
-        block_on = [$($block_on:tt)*] $(,)?
+        block_on = [$($block_on:tt)*],
+        stream = [$($stream:tt)*] $(,)?
     ) => {
         #[allow(unused_imports)]
         mod real_servers {
@@ -45,6 +46,7 @@ macro_rules! real_server_scenarios {
                     .allow_plaintext_login(true),
                 Transport::Tls => c.port(d.tls_port()).security(Security::Tls).tls(trust()),
                 Transport::StartTls => c.port(d.port).security(Security::StartTls).tls(trust()),
+                Transport::Memory => unreachable!("a real server is reached over TCP"),
             }
         }
 
