@@ -10,6 +10,8 @@
 //!   of IMAP4rev1, IMAP4rev2 and the common extensions; parsed strings are zero-copy slices.
 //! - [`client`]: the client state machine (tags, pipelining, literals, SASL, IDLE, STARTTLS,
 //!   COMPRESS) and, in [`mailbox`], the selected-mailbox model (sequence numbers and UIDs).
+//! - [`protocol`]: the rules both sides apply: command names, the states each command is valid
+//!   in, the commands that forbid EXPUNGE responses.
 //! - [`types`]: the typed values, with distinct [`types::SeqNum`] and [`types::Uid`].
 //!
 //! # The run loop
@@ -95,6 +97,7 @@ pub mod frame;
 pub mod mailbox;
 pub mod ops;
 pub mod parse;
+pub mod protocol;
 pub mod sasl;
 pub mod secret;
 pub mod server;

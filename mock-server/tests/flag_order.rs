@@ -13,10 +13,16 @@ use text::{Conn, MSG, server_with};
 /// A selected first and took `\\Recent` for both messages; B did not.
 fn two_sessions() -> (Conn, Conn) {
     let srv = server_with(&[MSG, MSG]);
-    let mut a = Conn::selected(&srv, "u", "INBOX");
-    let mut b = Conn::selected(&srv, "u", "INBOX");
-    a.ok("e ENABLE CONDSTORE");
-    b.ok("e ENABLE CONDSTORE");
+    // ENABLE before SELECT: RFC 9051 section 6.3.1, which the server checks.
+    let condstore_selected = || {
+        let mut c = Conn::new(&srv);
+        c.ok("l LOGIN u pw");
+        c.ok("e ENABLE CONDSTORE");
+        c.ok("s SELECT INBOX");
+        c
+    };
+    let a = condstore_selected();
+    let b = condstore_selected();
     (a, b)
 }
 

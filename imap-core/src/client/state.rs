@@ -1,126 +1,23 @@
-//! Connection states and every rule about which command may run in which state, and what a
+//! The client's side of the connection-state rules: which command may be sent in which state
+//! and which may expunge (both from [`crate::protocol`], shared with the server), and what a
 //! completed command does to the state (RFC 9051 section 3, figure in section 3.5).
 //!
-//! Rule: everything that affects state transitions lives in this file.
+//! Rule: everything that affects the client's state transitions lives in this file.
 
+use crate::protocol::{CommandKind, forbids_expunge};
 use crate::types::{CommandBody, MessageSet, SearchKey};
 
-/// The connection state (RFC 9051 section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConnState {
-    /// Waiting for the server's greeting.
-    Greeting,
-    /// Connected, not authenticated.
-    NotAuthenticated,
-    /// Authenticated, no mailbox selected.
-    Authenticated,
-    /// A mailbox is selected.
-    Selected,
-    /// LOGOUT sent or BYE received; the connection is ending.
-    Logout,
-}
-
-impl ConnState {
-    /// The state's name for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            ConnState::Greeting => "greeting",
-            ConnState::NotAuthenticated => "not authenticated",
-            ConnState::Authenticated => "authenticated",
-            ConnState::Selected => "selected",
-            ConnState::Logout => "logout",
-        }
-    }
-}
+pub use crate::protocol::ConnState;
 
 /// A command's name for messages.
 pub(crate) fn command_name(body: &CommandBody) -> &'static str {
-    use CommandBody::*;
-    match body {
-        Capability => "CAPABILITY",
-        Noop => "NOOP",
-        Logout => "LOGOUT",
-        StartTls => "STARTTLS",
-        Authenticate { .. } => "AUTHENTICATE",
-        Login { .. } => "LOGIN",
-        Enable(_) => "ENABLE",
-        Select { .. } => "SELECT",
-        Examine { .. } => "EXAMINE",
-        Create { .. } => "CREATE",
-        Delete(_) => "DELETE",
-        Rename { .. } => "RENAME",
-        Subscribe(_) => "SUBSCRIBE",
-        Unsubscribe(_) => "UNSUBSCRIBE",
-        List { .. } => "LIST",
-        Lsub { .. } => "LSUB",
-        XList { .. } => "XLIST",
-        Namespace => "NAMESPACE",
-        Status { .. } => "STATUS",
-        Append { .. } => "APPEND",
-        Idle => "IDLE",
-        Check => "CHECK",
-        Close => "CLOSE",
-        Unselect => "UNSELECT",
-        Expunge => "EXPUNGE",
-        UidExpunge(_) => "UID EXPUNGE",
-        Search { .. } => "SEARCH",
-        Fetch { .. } => "FETCH",
-        Store { .. } => "STORE",
-        Copy { .. } => "COPY",
-        Move { .. } => "MOVE",
-        Sort { .. } => "SORT",
-        Thread { .. } => "THREAD",
-        CancelUpdate(_) => "CANCELUPDATE",
-        Notify(_) => "NOTIFY",
-        Id(_) => "ID",
-        Compress(_) => "COMPRESS",
-        GetQuota(_) => "GETQUOTA",
-        GetQuotaRoot(_) => "GETQUOTAROOT",
-        SetQuota { .. } => "SETQUOTA",
-        SetAcl { .. } => "SETACL",
-        DeleteAcl { .. } => "DELETEACL",
-        GetAcl(_) => "GETACL",
-        ListRights { .. } => "LISTRIGHTS",
-        MyRights(_) => "MYRIGHTS",
-        GetMetadata { .. } => "GETMETADATA",
-        SetMetadata { .. } => "SETMETADATA",
-        Other { .. } => "raw command",
-    }
+    CommandKind::of(body).label()
 }
 
-/// Whether `body` may be sent in `state` (RFC 9051 sections 6.1-6.4 and the extension RFCs).
+/// Whether `body` may be sent in `state`: the shared rule of [`CommandKind::valid_in`]
+/// (RFC 9051 sections 6.1-6.4 and the extension RFCs), which the server applies too.
 pub(crate) fn allowed(body: &CommandBody, state: ConnState) -> bool {
-    use CommandBody as C;
-    use ConnState as S;
-    match state {
-        S::Greeting | S::Logout => false,
-        _ => match body {
-            // Any state (RFC 9051 6.1, RFC 2971 ID, raw commands are the caller's business).
-            C::Capability | C::Noop | C::Logout | C::Id(_) | C::Other { .. } => true,
-            // Not authenticated only.
-            C::StartTls | C::Authenticate { .. } | C::Login { .. } => state == S::NotAuthenticated,
-            // Authenticated only: "Clients MUST NOT issue ENABLE once they SELECT/EXAMINE a
-            // mailbox" (RFC 9051 section 6.3.1).
-            C::Enable(_) => state == S::Authenticated,
-            // Selected only.
-            C::Check
-            | C::Close
-            | C::Unselect
-            | C::Expunge
-            | C::UidExpunge(_)
-            | C::Search { .. }
-            | C::Fetch { .. }
-            | C::Store { .. }
-            | C::Copy { .. }
-            | C::Move { .. }
-            | C::Sort { .. }
-            | C::CancelUpdate(_)
-            | C::Thread { .. } => state == S::Selected,
-            // Authenticated or selected.
-            _ => matches!(state, S::Authenticated | S::Selected),
-        },
-    }
+    CommandKind::of(body).valid_in(state)
 }
 
 /// The state after `body` completes with OK, starting from `state`.
@@ -174,20 +71,11 @@ fn key_uses_seq(k: &SearchKey) -> bool {
     }
 }
 
-/// Whether the server may send EXPUNGE while processing `body`: everything except the non-UID
-/// FETCH, STORE and SEARCH (RFC 9051 section 7.5.1).
+/// Whether the server may send EXPUNGE while processing `body`: every command but those
+/// [`forbids_expunge`] names (the non-UID FETCH, STORE, SEARCH, SORT and THREAD; RFC 9051
+/// section 7.5.1, RFC 5256), the rule the server applies too.
 pub(crate) fn may_expunge(body: &CommandBody) -> bool {
-    use CommandBody::*;
-    !matches!(
-        body,
-        Fetch {
-            set: MessageSet::Seq(_) | MessageSet::Saved { uid: false },
-            ..
-        } | Store {
-            set: MessageSet::Seq(_) | MessageSet::Saved { uid: false },
-            ..
-        } | Search { uid: false, .. }
-    )
+    !forbids_expunge(body)
 }
 
 /// Commands after which nothing may be pipelined until they complete: their completion changes

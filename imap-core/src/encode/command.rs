@@ -2,9 +2,10 @@
 
 use super::writer::Writer;
 use super::{fetch, mailbox_data, notify, search};
+use crate::protocol::{CommandKind, is_uid_form};
 use crate::types::{
-    AppendData, CatPart, Command, CommandBody, ListReturn, ListSelect, MessageSet, MetadataDepth,
-    QResync, SelectParams, StoreKind, StoreTarget,
+    AppendData, CatPart, Command, CommandBody, ListReturn, ListSelect, MetadataDepth, QResync,
+    SelectParams, StoreKind, StoreTarget,
 };
 
 /// Writes one command (without the final CRLF).
@@ -16,13 +17,26 @@ pub(super) fn command(w: &mut Writer<'_>, cmd: &Command) {
 
 fn body(w: &mut Writer<'_>, body: &CommandBody) {
     use CommandBody as C;
+    if !matches!(body, C::Other { .. }) {
+        if is_uid_form(body) {
+            w.put(b"UID ");
+        }
+        w.put(CommandKind::of(body).name().as_bytes());
+    }
     match body {
-        C::Capability => w.put(b"CAPABILITY"),
-        C::Noop => w.put(b"NOOP"),
-        C::Logout => w.put(b"LOGOUT"),
-        C::StartTls => w.put(b"STARTTLS"),
+        // The name alone.
+        C::Capability
+        | C::Noop
+        | C::Logout
+        | C::StartTls
+        | C::Namespace
+        | C::Idle
+        | C::Check
+        | C::Close
+        | C::Unselect
+        | C::Expunge => {}
         C::Authenticate { mechanism, initial } => {
-            w.put(b"AUTHENTICATE ");
+            w.sp();
             w.atom(mechanism);
             if let Some(ir) = initial {
                 w.sp();
@@ -37,22 +51,21 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             }
         }
         C::Login { username, password } => {
-            w.put(b"LOGIN ");
+            w.sp();
             w.astring(username);
             w.sp();
             w.astring(password.expose());
         }
         C::Enable(caps) => {
-            w.put(b"ENABLE");
             w.sp_each(caps, |w, c| w.capability(c));
         }
         C::Select { mailbox, params } => {
-            w.put(b"SELECT ");
+            w.sp();
             w.mailbox(mailbox);
             select_params(w, params);
         }
         C::Examine { mailbox, params } => {
-            w.put(b"EXAMINE ");
+            w.sp();
             w.mailbox(mailbox);
             select_params(w, params);
         }
@@ -60,7 +73,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             mailbox,
             special_use,
         } => {
-            w.put(b"CREATE ");
+            w.sp();
             w.mailbox(mailbox);
             if !special_use.is_empty() {
                 w.put(b" (USE ");
@@ -69,21 +82,21 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             }
         }
         C::Delete(m) => {
-            w.put(b"DELETE ");
+            w.sp();
             w.mailbox(m);
         }
         C::Rename { from, to } => {
-            w.put(b"RENAME ");
+            w.sp();
             w.mailbox(from);
             w.sp();
             w.mailbox(to);
         }
         C::Subscribe(m) => {
-            w.put(b"SUBSCRIBE ");
+            w.sp();
             w.mailbox(m);
         }
         C::Unsubscribe(m) => {
-            w.put(b"UNSUBSCRIBE ");
+            w.sp();
             w.mailbox(m);
         }
         C::List {
@@ -92,7 +105,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             patterns,
             returns,
         } => {
-            w.put(b"LIST ");
+            w.sp();
             if !selection.is_empty() {
                 w.paren_list(selection, list_select);
                 w.sp();
@@ -109,26 +122,25 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             }
         }
         C::Lsub { reference, pattern } => {
-            w.put(b"LSUB ");
+            w.sp();
             w.mailbox(reference);
             w.sp();
             w.list_mailbox(pattern);
         }
         C::XList { reference, pattern } => {
-            w.put(b"XLIST ");
+            w.sp();
             w.mailbox(reference);
             w.sp();
             w.list_mailbox(pattern);
         }
-        C::Namespace => w.put(b"NAMESPACE"),
         C::Status { mailbox, items } => {
-            w.put(b"STATUS ");
+            w.sp();
             w.mailbox(mailbox);
             w.sp();
             w.paren_list(items, mailbox_data::status_item);
         }
         C::Append { mailbox, messages } => {
-            w.put(b"APPEND ");
+            w.sp();
             w.mailbox(mailbox);
             for m in messages {
                 if !m.flags.is_empty() {
@@ -158,25 +170,16 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                 }
             }
         }
-        C::Idle => w.put(b"IDLE"),
-        C::Check => w.put(b"CHECK"),
-        C::Close => w.put(b"CLOSE"),
-        C::Unselect => w.put(b"UNSELECT"),
-        C::Expunge => w.put(b"EXPUNGE"),
         C::UidExpunge(set) => {
-            w.put(b"UID EXPUNGE ");
+            w.sp();
             w.set(set);
         }
         C::Search {
-            uid,
+            uid: _,
             returns,
             charset,
             criteria,
         } => {
-            if *uid {
-                w.put(b"UID ");
-            }
-            w.put(b"SEARCH");
             if let Some(returns) = returns {
                 w.put(b" RETURN ");
                 w.paren_list(returns, search::search_return);
@@ -194,8 +197,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             changed_since,
             vanished,
         } => {
-            uid_prefix(w, set);
-            w.put(b"FETCH ");
+            w.sp();
             w.message_set(set);
             w.sp();
             fetch::fetch_items(w, items);
@@ -221,8 +223,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             target,
             unchanged_since,
         } => {
-            uid_prefix(w, set);
-            w.put(b"STORE ");
+            w.sp();
             w.message_set(set);
             if let Some(n) = unchanged_since {
                 w.put(b" (UNCHANGEDSINCE ");
@@ -249,30 +250,25 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             }
         }
         C::Copy { set, mailbox } => {
-            uid_prefix(w, set);
-            w.put(b"COPY ");
+            w.sp();
             w.message_set(set);
             w.sp();
             w.mailbox(mailbox);
         }
         C::Move { set, mailbox } => {
-            uid_prefix(w, set);
-            w.put(b"MOVE ");
+            w.sp();
             w.message_set(set);
             w.sp();
             w.mailbox(mailbox);
         }
         C::Sort {
-            uid,
+            uid: _,
             returns,
             criteria,
             charset,
             search: keys,
         } => {
-            if *uid {
-                w.put(b"UID ");
-            }
-            w.put(b"SORT ");
+            w.sp();
             if let Some(returns) = returns {
                 w.put(b"RETURN ");
                 w.paren_list(returns, search::search_return);
@@ -285,24 +281,20 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             search::keys(w, keys);
         }
         C::CancelUpdate(tags) => {
-            w.put(b"CANCELUPDATE");
             for t in tags {
                 w.sp();
                 w.string(t);
             }
         }
-        C::Notify(None) => w.put(b"NOTIFY NONE"),
+        C::Notify(None) => w.put(b" NONE"),
         C::Notify(Some(set)) => notify::notify_set(w, set),
         C::Thread {
-            uid,
+            uid: _,
             algorithm,
             charset,
             search: keys,
         } => {
-            if *uid {
-                w.put(b"UID ");
-            }
-            w.put(b"THREAD ");
+            w.sp();
             w.atom(algorithm);
             w.sp();
             w.charset(charset);
@@ -310,23 +302,23 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             search::keys(w, keys);
         }
         C::Id(params) => {
-            w.put(b"ID ");
+            w.sp();
             mailbox_data::id_params(w, params.as_deref());
         }
         C::Compress(a) => {
-            w.put(b"COMPRESS ");
+            w.sp();
             w.atom(a);
         }
         C::GetQuota(root) => {
-            w.put(b"GETQUOTA ");
+            w.sp();
             w.astring(root);
         }
         C::GetQuotaRoot(m) => {
-            w.put(b"GETQUOTAROOT ");
+            w.sp();
             w.mailbox(m);
         }
         C::SetQuota { root, limits } => {
-            w.put(b"SETQUOTA ");
+            w.sp();
             w.astring(root);
             w.sp();
             w.paren_list(limits, |w, l| {
@@ -340,7 +332,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             identifier,
             rights,
         } => {
-            w.put(b"SETACL ");
+            w.sp();
             w.mailbox(mailbox);
             w.sp();
             w.astring(identifier);
@@ -351,26 +343,26 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             mailbox,
             identifier,
         } => {
-            w.put(b"DELETEACL ");
+            w.sp();
             w.mailbox(mailbox);
             w.sp();
             w.astring(identifier);
         }
         C::GetAcl(m) => {
-            w.put(b"GETACL ");
+            w.sp();
             w.mailbox(m);
         }
         C::ListRights {
             mailbox,
             identifier,
         } => {
-            w.put(b"LISTRIGHTS ");
+            w.sp();
             w.mailbox(mailbox);
             w.sp();
             w.astring(identifier);
         }
         C::MyRights(m) => {
-            w.put(b"MYRIGHTS ");
+            w.sp();
             w.mailbox(m);
         }
         C::GetMetadata {
@@ -378,7 +370,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             mailbox,
             entries,
         } => {
-            w.put(b"GETMETADATA ");
+            w.sp();
             if options.max_size.is_some() || options.depth.is_some() {
                 w.byte(b'(');
                 if let Some(n) = options.max_size {
@@ -406,7 +398,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             }
         }
         C::SetMetadata { mailbox, entries } => {
-            w.put(b"SETMETADATA ");
+            w.sp();
             w.mailbox(mailbox);
             w.sp();
             mailbox_data::entry_values(w, entries);
@@ -419,13 +411,6 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
                 w.raw_with_literals(args.bytes());
             }
         }
-    }
-}
-
-/// `UID ` for the UID form of FETCH, STORE, COPY and MOVE.
-fn uid_prefix(w: &mut Writer<'_>, set: &MessageSet) {
-    if set.is_uid() {
-        w.put(b"UID ");
     }
 }
 

@@ -4,9 +4,9 @@ use super::fetch;
 use super::writer::Writer;
 use crate::types::{EventGroup, MailboxFilter, NotifyEvent, NotifySet};
 
-/// `NOTIFY SET [STATUS] event-group ...`.
+/// ` SET [STATUS] event-group ...`, after the command name `NOTIFY`.
 pub(super) fn notify_set(w: &mut Writer<'_>, set: &NotifySet) {
-    w.put(b"NOTIFY SET");
+    w.put(b" SET");
     if set.status {
         w.put(b" STATUS");
     }

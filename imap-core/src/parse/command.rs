@@ -18,6 +18,7 @@ use super::search::{
 };
 use super::{Input, PResult, ParseError};
 use crate::excerpt::Excerpt;
+use crate::protocol::CommandKind;
 use crate::secret::Secret;
 use crate::types::string::is_atom_char;
 use crate::types::{
@@ -30,6 +31,8 @@ use crate::types::{Mailbox, Section};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use bytes::Bytes;
+use winnow::combinator::{dispatch, empty, preceded};
+use winnow::prelude::*;
 
 // command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
 // (RFC 9051 section 9)
@@ -49,96 +52,97 @@ pub(super) fn command(i: &mut Input<'_>) -> PResult<Command> {
 // (RFC 9051 section 9), plus "CHECK" / lsub (RFC 3501 section 9), sort / thread (RFC 5256),
 // id (RFC 2971), compress (RFC 4978), the QUOTA (RFC 9208), ACL (RFC 4314) and METADATA
 // (RFC 5464) commands, and XLIST (Gmail). The state a command is valid in is not checked here.
-/// The command name and its arguments, without the CRLF.
-fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
-    use CommandBody as C;
+/// A command name as the shared table reads it.
+enum CommandName<'a> {
+    /// A command this crate has a type for.
+    Known(CommandKind),
+    /// The `UID` prefix (RFC 9051 section 6.4.9).
+    Uid,
+    /// Any other atom: a command kept as [`CommandBody::Other`].
+    Unknown(&'a [u8]),
+}
+
+// command-name: the atom that starts each alternative of command-any / command-auth /
+// command-nonauth / command-select (RFC 9051 section 9), matched without regard to case
+/// The command name, looked up in [`CommandKind::from_name`].
+fn command_name<'a>(i: &mut Input<'a>) -> PResult<CommandName<'a>> {
     let start = *i;
     let name = atom_bytes(i).or_else(|_| fail(&start, "command name"))?;
-    let mut buf = [0u8; 16];
-    Ok(match upper(name, &mut buf) {
-        b"CAPABILITY" => C::Capability,
-        b"NOOP" => C::Noop,
-        b"LOGOUT" => C::Logout,
-        b"STARTTLS" => C::StartTls,
-        b"AUTHENTICATE" => authenticate(i)?,
-        b"LOGIN" => login(i)?,
-        b"ENABLE" => enable(i)?,
-        b"SELECT" => {
-            let (mailbox, params) = select(i)?;
-            C::Select { mailbox, params }
-        }
-        b"EXAMINE" => {
-            let (mailbox, params) = select(i)?;
-            C::Examine { mailbox, params }
-        }
-        b"CREATE" => create(i)?,
-        b"DELETE" => C::Delete(arg(i, mailbox)?),
-        b"RENAME" => C::Rename {
-            from: arg(i, mailbox)?,
-            to: arg(i, mailbox)?,
-        },
-        b"SUBSCRIBE" => C::Subscribe(arg(i, mailbox)?),
-        b"UNSUBSCRIBE" => C::Unsubscribe(arg(i, mailbox)?),
-        b"LIST" => list(i)?,
-        b"LSUB" => {
-            let (reference, pattern) = lsub(i)?;
-            C::Lsub { reference, pattern }
-        }
-        b"XLIST" => {
-            let (reference, pattern) = lsub(i)?;
-            C::XList { reference, pattern }
-        }
-        b"NAMESPACE" => C::Namespace,
-        b"STATUS" => C::Status {
-            mailbox: arg(i, mailbox)?,
-            items: arg(i, status_atts)?,
-        },
-        b"APPEND" => append(i)?,
-        b"IDLE" => C::Idle,
-        b"CHECK" => C::Check,
-        b"CLOSE" => C::Close,
-        b"UNSELECT" => C::Unselect,
-        b"EXPUNGE" => C::Expunge,
-        b"SEARCH" => search(i, false)?,
-        b"FETCH" => fetch(i, false)?,
-        b"STORE" => store(i, false)?,
-        b"COPY" => {
-            let (set, mailbox) = copy(i, false)?;
-            C::Copy { set, mailbox }
-        }
-        b"MOVE" => {
-            let (set, mailbox) = copy(i, false)?;
-            C::Move { set, mailbox }
-        }
-        b"SORT" => sort(i, false)?,
-        b"THREAD" => thread(i, false)?,
-        b"CANCELUPDATE" => cancel_update(i)?,
-        b"NOTIFY" => notify(i)?,
-        b"UID" => uid(i)?,
-        b"ID" => id(i)?,
-        b"COMPRESS" => C::Compress(arg(i, atom)?),
-        b"GETQUOTA" => C::GetQuota(arg(i, astring)?),
-        b"GETQUOTAROOT" => C::GetQuotaRoot(arg(i, mailbox)?),
-        b"SETQUOTA" => setquota(i)?,
-        b"SETACL" => C::SetAcl {
-            mailbox: arg(i, mailbox)?,
-            identifier: arg(i, astring)?,
-            rights: arg(i, astring)?,
-        },
-        b"DELETEACL" => C::DeleteAcl {
-            mailbox: arg(i, mailbox)?,
-            identifier: arg(i, astring)?,
-        },
-        b"GETACL" => C::GetAcl(arg(i, mailbox)?),
-        b"LISTRIGHTS" => C::ListRights {
-            mailbox: arg(i, mailbox)?,
-            identifier: arg(i, astring)?,
-        },
-        b"MYRIGHTS" => C::MyRights(arg(i, mailbox)?),
-        b"GETMETADATA" => getmetadata(i)?,
-        b"SETMETADATA" => setmetadata(i)?,
-        _ => other(i, name)?,
+    Ok(match CommandKind::from_name(name) {
+        Some(kind) => CommandName::Known(kind),
+        None if name.eq_ignore_ascii_case(b"UID") => CommandName::Uid,
+        None => CommandName::Unknown(name),
     })
+}
+
+/// The command name and its arguments, without the CRLF: the name read by the shared table
+/// of [`CommandKind::from_name`] chooses the arguments' parser.
+fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
+    use CommandBody as C;
+    use CommandKind as K;
+    use CommandName::{Known, Unknown};
+    let none = |body: CommandBody| empty.value(body);
+    dispatch! {command_name;
+        Known(K::Capability) => none(C::Capability),
+        Known(K::Noop) => none(C::Noop),
+        Known(K::Logout) => none(C::Logout),
+        Known(K::StartTls) => none(C::StartTls),
+        Known(K::Authenticate) => authenticate,
+        Known(K::Login) => login,
+        Known(K::Enable) => enable,
+        Known(K::Select) => select.map(|(mailbox, params)| C::Select { mailbox, params }),
+        Known(K::Examine) => select.map(|(mailbox, params)| C::Examine { mailbox, params }),
+        Known(K::Create) => create,
+        Known(K::Delete) => preceded(sp, mailbox).map(C::Delete),
+        Known(K::Rename) => (preceded(sp, mailbox), preceded(sp, mailbox))
+            .map(|(from, to)| C::Rename { from, to }),
+        Known(K::Subscribe) => preceded(sp, mailbox).map(C::Subscribe),
+        Known(K::Unsubscribe) => preceded(sp, mailbox).map(C::Unsubscribe),
+        Known(K::List) => list,
+        Known(K::Lsub) => lsub.map(|(reference, pattern)| C::Lsub { reference, pattern }),
+        Known(K::XList) => lsub.map(|(reference, pattern)| C::XList { reference, pattern }),
+        Known(K::Namespace) => none(C::Namespace),
+        Known(K::Status) => (preceded(sp, mailbox), preceded(sp, status_atts))
+            .map(|(mailbox, items)| C::Status { mailbox, items }),
+        Known(K::Append) => append,
+        Known(K::Idle) => none(C::Idle),
+        Known(K::Check) => none(C::Check),
+        Known(K::Close) => none(C::Close),
+        Known(K::Unselect) => none(C::Unselect),
+        Known(K::Expunge) => none(C::Expunge),
+        Known(K::Search) => |i: &mut Input<'_>| search(i, false),
+        Known(K::Fetch) => |i: &mut Input<'_>| fetch(i, false),
+        Known(K::Store) => |i: &mut Input<'_>| store(i, false),
+        Known(K::Copy) => (|i: &mut Input<'_>| copy(i, false))
+            .map(|(set, mailbox)| C::Copy { set, mailbox }),
+        Known(K::Move) => (|i: &mut Input<'_>| copy(i, false))
+            .map(|(set, mailbox)| C::Move { set, mailbox }),
+        Known(K::Sort) => |i: &mut Input<'_>| sort(i, false),
+        Known(K::Thread) => |i: &mut Input<'_>| thread(i, false),
+        Known(K::CancelUpdate) => cancel_update,
+        Known(K::Notify) => notify,
+        Known(K::Id) => id,
+        Known(K::Compress) => preceded(sp, atom).map(C::Compress),
+        Known(K::GetQuota) => preceded(sp, astring).map(C::GetQuota),
+        Known(K::GetQuotaRoot) => preceded(sp, mailbox).map(C::GetQuotaRoot),
+        Known(K::SetQuota) => setquota,
+        Known(K::SetAcl) => (preceded(sp, mailbox), preceded(sp, astring), preceded(sp, astring))
+            .map(|(mailbox, identifier, rights)| C::SetAcl { mailbox, identifier, rights }),
+        Known(K::DeleteAcl) => (preceded(sp, mailbox), preceded(sp, astring))
+            .map(|(mailbox, identifier)| C::DeleteAcl { mailbox, identifier }),
+        Known(K::GetAcl) => preceded(sp, mailbox).map(C::GetAcl),
+        Known(K::ListRights) => (preceded(sp, mailbox), preceded(sp, astring))
+            .map(|(mailbox, identifier)| C::ListRights { mailbox, identifier }),
+        Known(K::MyRights) => preceded(sp, mailbox).map(C::MyRights),
+        Known(K::GetMetadata) => getmetadata,
+        Known(K::SetMetadata) => setmetadata,
+        // `UID` is a prefix (RFC 9051 section 6.4.9).
+        CommandName::Uid => uid,
+        Unknown(name) => move |i: &mut Input<'_>| other(i, name),
+        // The table gives neither: `UID EXPUNGE` is read after the prefix, `Other` has no name.
+        Known(K::UidExpunge | K::Other) => |i: &mut Input<'_>| fail(i, "command name"),
+    }
+    .parse_next(i)
 }
 
 // SP value (SP = %x20, RFC 5234; tolerant mode accepts a run of spaces)
@@ -172,34 +176,36 @@ fn paren_list1<T>(
 /// The command after `UID`.
 fn uid(i: &mut Input<'_>) -> PResult<CommandBody> {
     use CommandBody as C;
+    use CommandKind as K;
     sp(i)?;
     let start = *i;
-    let name = atom_bytes(i).or_else(|_| fail(&start, "command after UID"))?;
-    let mut buf = [0u8; 8];
-    Ok(match upper(name, &mut buf) {
-        b"FETCH" => fetch(i, true)?,
-        b"STORE" => store(i, true)?,
-        b"COPY" => {
-            let (set, mailbox) = copy(i, true)?;
-            C::Copy { set, mailbox }
+    let mut after_uid = |i: &mut Input<'_>| {
+        let start = *i;
+        match atom_bytes(i).map(CommandKind::from_name) {
+            Ok(Some(kind)) => Ok(kind),
+            _ => fail(&start, "command after UID"),
         }
-        b"MOVE" => {
-            let (set, mailbox) = copy(i, true)?;
-            C::Move { set, mailbox }
-        }
-        b"SEARCH" => search(i, true)?,
-        b"SORT" => sort(i, true)?,
-        b"THREAD" => thread(i, true)?,
-        b"EXPUNGE" => {
-            sp(i)?;
-            if peek(i) == Some(b'$') {
-                // The type holds UIDs only.
-                return fail(i, "UID set");
-            }
-            C::UidExpunge(seq_set::<Uid>(i)?)
-        }
-        _ => return fail(&start, "command after UID"),
-    })
+    };
+    dispatch! {after_uid;
+        K::Fetch => |i: &mut Input<'_>| fetch(i, true),
+        K::Store => |i: &mut Input<'_>| store(i, true),
+        K::Copy => (|i: &mut Input<'_>| copy(i, true)).map(|(set, mailbox)| C::Copy { set, mailbox }),
+        K::Move => (|i: &mut Input<'_>| copy(i, true)).map(|(set, mailbox)| C::Move { set, mailbox }),
+        K::Search => |i: &mut Input<'_>| search(i, true),
+        K::Sort => |i: &mut Input<'_>| sort(i, true),
+        K::Thread => |i: &mut Input<'_>| thread(i, true),
+        K::Expunge => preceded(sp, uid_expunge_set).map(C::UidExpunge),
+        _ => |_: &mut Input<'_>| fail(&start, "command after UID"),
+    }
+    .parse_next(i)
+}
+
+/// The UIDs of `UID EXPUNGE`: a `sequence-set` of UIDs, never `$` (the type holds UIDs only).
+fn uid_expunge_set(i: &mut Input<'_>) -> PResult<crate::types::UidSet> {
+    if peek(i) == Some(b'$') {
+        return fail(i, "UID set");
+    }
+    seq_set::<Uid>(i)
 }
 
 // sequence-set = (seq-number / seq-range) ["," sequence-set] (RFC 9051 section 9)

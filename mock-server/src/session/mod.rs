@@ -48,6 +48,7 @@ use crate::backend::{MailAccount, MailStore, SelectedMailbox};
 use crate::store::{SessionId, StoreError};
 use crate::transcript::{self, Direction};
 use imap_core::encode::{EncodeOptions, encode_response};
+use imap_core::protocol::{CommandKind, ConnState, forbids_expunge};
 use imap_core::server::{ServerEvent, ServerSession, SessionTracker};
 use imap_core::types::{
     Atom, Capability, Code, Command, CommandBody, Data, FetchData, Flag, Response, SimpleCode,
@@ -140,55 +141,12 @@ impl std::fmt::Debug for Session {
     }
 }
 
-/// The name of a command for faults and injections (the `UID` prefix dropped).
+/// The name of a command for faults and injections: the shared [`CommandKind::name`] (the
+/// `UID` prefix dropped), `OTHER` for a command imap-core has no type for.
 pub fn command_name(body: &CommandBody) -> &'static str {
-    use CommandBody as C;
-    match body {
-        C::Capability => "CAPABILITY",
-        C::Noop => "NOOP",
-        C::Logout => "LOGOUT",
-        C::StartTls => "STARTTLS",
-        C::Notify(_) => "NOTIFY",
-        C::Authenticate { .. } => "AUTHENTICATE",
-        C::Login { .. } => "LOGIN",
-        C::Enable(_) => "ENABLE",
-        C::Select { .. } => "SELECT",
-        C::Examine { .. } => "EXAMINE",
-        C::Create { .. } => "CREATE",
-        C::Delete(_) => "DELETE",
-        C::Rename { .. } => "RENAME",
-        C::Subscribe(_) => "SUBSCRIBE",
-        C::Unsubscribe(_) => "UNSUBSCRIBE",
-        C::List { .. } => "LIST",
-        C::Lsub { .. } => "LSUB",
-        C::Namespace => "NAMESPACE",
-        C::Status { .. } => "STATUS",
-        C::Append { .. } => "APPEND",
-        C::Idle => "IDLE",
-        C::Check => "CHECK",
-        C::Close => "CLOSE",
-        C::Unselect => "UNSELECT",
-        C::Expunge | C::UidExpunge(_) => "EXPUNGE",
-        C::Search { .. } => "SEARCH",
-        C::Fetch { .. } => "FETCH",
-        C::Store { .. } => "STORE",
-        C::Copy { .. } => "COPY",
-        C::Move { .. } => "MOVE",
-        C::Sort { .. } => "SORT",
-        C::Thread { .. } => "THREAD",
-        C::Id(_) => "ID",
-        C::Compress(_) => "COMPRESS",
-        C::GetQuota(_) => "GETQUOTA",
-        C::GetQuotaRoot(_) => "GETQUOTAROOT",
-        C::SetQuota { .. } => "SETQUOTA",
-        C::GetAcl(_) => "GETACL",
-        C::SetAcl { .. } => "SETACL",
-        C::DeleteAcl { .. } => "DELETEACL",
-        C::ListRights { .. } => "LISTRIGHTS",
-        C::MyRights(_) => "MYRIGHTS",
-        C::GetMetadata { .. } => "GETMETADATA",
-        C::SetMetadata { .. } => "SETMETADATA",
-        _ => "OTHER",
+    match CommandKind::of(body) {
+        CommandKind::Other => "OTHER",
+        kind => kind.name(),
     }
 }
 
@@ -727,6 +685,23 @@ impl Session {
         }
         let tag = cmd.tag.clone();
         let body = cmd.body;
+        // The states each command is valid in, as the client checks them (RFC 9051 section 6).
+        let kind = CommandKind::of(&body);
+        let state = self.conn_state();
+        if !kind.valid_in(state) {
+            let text = format!(
+                "{} is not valid in the {} state",
+                kind.label(),
+                state.name()
+            );
+            let end = stream::End {
+                tag,
+                name,
+                allow_expunge: !forbids_expunge(&body),
+                own_change: false,
+            };
+            return self.finish(end, Err(Fail::bad(text)));
+        }
         // Commands that answer (or start an exchange) themselves.
         match body {
             CommandBody::Authenticate { mechanism, initial } => {
@@ -742,27 +717,9 @@ impl Session {
             }
             _ => {}
         }
-        let uid_form = match &body {
-            CommandBody::Fetch { set, .. }
-            | CommandBody::Store { set, .. }
-            | CommandBody::Copy { set, .. }
-            | CommandBody::Move { set, .. } => set.is_uid(),
-            CommandBody::Search { uid, .. }
-            | CommandBody::Sort { uid, .. }
-            | CommandBody::Thread { uid, .. } => *uid,
-            _ => true,
-        };
-        // RFC 9051 section 7.5.1: no EXPUNGE during FETCH, STORE, SEARCH (and SORT, THREAD)
-        // by sequence numbers.
-        let allow_expunge = uid_form
-            || !matches!(
-                body,
-                CommandBody::Fetch { .. }
-                    | CommandBody::Store { .. }
-                    | CommandBody::Search { .. }
-                    | CommandBody::Sort { .. }
-                    | CommandBody::Thread { .. }
-            );
+        // RFC 9051 section 7.5.1 and RFC 5256: no EXPUNGE during FETCH, STORE, SEARCH, SORT
+        // and THREAD by sequence numbers (the rule the client pipelines by).
+        let allow_expunge = !forbids_expunge(&body);
         let own_change = self.notify.is_some() && notify::changes_others(&body);
         if own_change {
             // Others' changes so far are told; what this command changes is not.
@@ -865,6 +822,16 @@ impl Session {
                 }
                 _ => self.authenticated_command(tag, other),
             },
+        }
+    }
+
+    /// The connection state, as the shared protocol rules name it.
+    fn conn_state(&self) -> ConnState {
+        match self.state {
+            State::NotAuthenticated => ConnState::NotAuthenticated,
+            State::Authenticated(_) => ConnState::Authenticated,
+            State::Selected(..) => ConnState::Selected,
+            State::Logout => ConnState::Logout,
         }
     }
 
