@@ -162,7 +162,7 @@ macro_rules! connection_scenarios {
             })
         }
 
-        /// STARTTLS to `localhost` with the server's certificate as the trust anchor:
+        /// STARTTLS with the server's certificate as the trust anchor:
         /// STARTTLS goes before LOGIN.
         #[test]
         fn starttls_goes_before_login() {
@@ -175,7 +175,7 @@ macro_rules! connection_scenarios {
                     .start()
                     .unwrap();
                 let (_, pem) = fixture::endpoint(&server, Transport::StartTls);
-                let mut s = Connector::new("localhost")
+                let mut s = Connector::new("127.0.0.1")
                     .port(server.addr().port())
                     .starttls()
                     .tls(TlsOptions::new().ca_pem(pem.into_bytes()))
@@ -202,7 +202,7 @@ macro_rules! connection_scenarios {
                     .plain()
                     .start()
                     .unwrap();
-                let err = Connector::new("localhost")
+                let err = Connector::new("127.0.0.1")
                     .port(server.addr().port())
                     .starttls()
                     .connect_timeout(Some(Duration::from_secs(10)))
@@ -265,7 +265,7 @@ macro_rules! connection_scenarios {
             $($block_on)* ($($async)* {
                 let server = fixture::server();
                 let (addr, pem) = fixture::endpoint(&server, Transport::StartTls);
-                let c = Connector::from_url(&format!("imap://{USER}@localhost:{}/INBOX", addr.port()))
+                let c = Connector::from_url(&format!("imap://{USER}@127.0.0.1:{}/INBOX", addr.port()))
                     .unwrap()
                     .tls(TlsOptions::new().ca_pem(pem.into_bytes()))
                     .connect_timeout(Some(Duration::from_secs(10)));

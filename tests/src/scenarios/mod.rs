@@ -9,7 +9,7 @@ mod real;
 /// [`crate::connection_scenarios`] and [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
-/// ```ignore
+/// ```text
 /// imap_tests::driver_scenarios!(
 ///     driver = imap_blocking,
 ///     async = [],
