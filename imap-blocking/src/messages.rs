@@ -84,10 +84,10 @@ impl Session {
     /// # Errors
     /// As [`crate::Connection::run`].
     pub fn expunge(&mut self) -> Result<Expunged> {
-        let (c, updates) = self
+        let (c, _) = self
             .conn
             .run_logged(imap_core::types::CommandBody::Expunge)?;
-        Ok(m::expunged(&c, &updates))
+        Ok(m::expunged(&c, &c.removals))
     }
 
     /// UID EXPUNGE (UIDPLUS): removes only these messages, if marked `\Deleted`.
@@ -108,8 +108,8 @@ impl Session {
         if let Some(lookup) = m::uid_lookup_command(uids, self.conn.selected()) {
             self.conn.run(lookup)?;
         }
-        let (c, updates) = self.conn.run_logged(body)?;
-        Ok(m::expunged(&c, &updates))
+        let (c, _) = self.conn.run_logged(body)?;
+        Ok(m::expunged(&c, &c.removals))
     }
 
     /// Marks messages `\Deleted` and expunges them: UID EXPUNGE of just these with UIDPLUS,

@@ -439,10 +439,20 @@ fn expunge_burst_renumbers_and_names_uids() {
     s.sent();
     s.server("* 3 EXPUNGE\r\n* 3 EXPUNGE\r\n* 3 EXPUNGE\r\nA0004 OK\r\n");
     let ev = s.events();
-    let gone: Vec<(u32, Option<u32>)> = ev
+    // The removals are the EXPUNGE's own result: in its completion, not events.
+    assert!(
+        !ev.iter()
+            .any(|e| matches!(e, Event::Mailbox(_) | Event::Data(_))),
+        "{ev:?}"
+    );
+    let Some(Event::Completed(done)) = ev.last() else {
+        panic!("EXPUNGE completed: {ev:?}");
+    };
+    let gone: Vec<(u32, Option<u32>)> = done
+        .removals
         .iter()
-        .filter_map(|e| match e {
-            Event::Mailbox(Update::Expunged(r)) => Some((r.seq.get(), r.uid.map(Uid::get))),
+        .filter_map(|u| match u {
+            Update::Expunged(r) => Some((r.seq.get(), r.uid.map(Uid::get))),
             _ => None,
         })
         .collect();

@@ -105,11 +105,11 @@ impl Session {
     /// # Errors
     /// As [`crate::Connection::run`].
     pub async fn expunge(&mut self) -> Result<Expunged> {
-        let (c, updates) = self
+        let (c, _) = self
             .conn
             .run_logged(imap_core::types::CommandBody::Expunge)
             .await?;
-        Ok(m::expunged(&c, &updates))
+        Ok(m::expunged(&c, &c.removals))
     }
 
     /// UID EXPUNGE (UIDPLUS): removes only these messages, if marked `\Deleted`.
@@ -130,8 +130,8 @@ impl Session {
         if let Some(lookup) = m::uid_lookup_command(uids, self.conn.selected()) {
             self.conn.run(lookup).await?;
         }
-        let (c, updates) = self.conn.run_logged(body).await?;
-        Ok(m::expunged(&c, &updates))
+        let (c, _) = self.conn.run_logged(body).await?;
+        Ok(m::expunged(&c, &c.removals))
     }
 
     /// Marks messages `\Deleted` and expunges them: UID EXPUNGE of just these with UIDPLUS,

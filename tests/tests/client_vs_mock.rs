@@ -128,11 +128,13 @@ fn expunge_burst_3_3_3() {
     a.events.clear();
     let c = a.call(CommandBody::Expunge);
     assert!(c.is_ok());
-    let expunged: Vec<(u32, Option<u32>)> = a
-        .events
+    // The removals are EXPUNGE's own result, in its completion (and not events).
+    assert!(!a.events.iter().any(|e| matches!(e, Event::Mailbox(_))));
+    let expunged: Vec<(u32, Option<u32>)> = c
+        .removals
         .iter()
-        .filter_map(|e| match e {
-            Event::Mailbox(Update::Expunged(r)) => Some((r.seq.get(), r.uid.map(Uid::get))),
+        .filter_map(|u| match u {
+            Update::Expunged(r) => Some((r.seq.get(), r.uid.map(Uid::get))),
             _ => None,
         })
         .collect();
@@ -259,14 +261,15 @@ fn vanished_earlier_after_a_qresync_select() {
         },
     });
     assert!(c.is_ok(), "{c:?}");
-    let earlier: Vec<u32> = a
-        .events
+    // VANISHED (EARLIER) answers SELECT's QRESYNC: it is in SELECT's completion.
+    let earlier: Vec<u32> = c
+        .data
         .iter()
-        .filter_map(|e| match e {
-            Event::Data(Data::Vanished {
+        .filter_map(|d| match d {
+            Data::Vanished {
                 earlier: true,
                 uids,
-            }) => Some(UidRanges::from_set(uids, u32::MAX)),
+            } => Some(UidRanges::from_set(uids, u32::MAX)),
             _ => None,
         })
         .flat_map(|r| r.iter().map(Uid::get).collect::<Vec<_>>())

@@ -74,6 +74,12 @@ pub struct Completion {
     pub data: Vec<Data>,
     /// Response codes of untagged OK/NO/BAD responses received while the command ran.
     pub untagged_codes: Vec<Code>,
+    /// What this command's own data removed from the mailbox model
+    /// ([`crate::mailbox::Update::Expunged`] and [`crate::mailbox::Update::Vanished`] of an
+    /// EXPUNGE, UID EXPUNGE, MOVE or CLOSE), each message with its sequence number as it went
+    /// and its UID where the model knew it. These removals are not reported again as
+    /// [`Event::Mailbox`].
+    pub removals: Vec<crate::mailbox::Update>,
     /// For SELECT and EXAMINE: the mailbox summary.
     pub summary: Option<MailboxSummary>,
 }
@@ -242,11 +248,18 @@ pub enum Event {
     Greeting(StatusResponse),
     /// A command completed (or was aborted).
     Completed(Completion),
-    /// Untagged data arrived (every datum, solicited or not, in arrival order).
+    /// Untagged data no running command claimed (an EXISTS during NOOP or IDLE, a NOTIFY
+    /// STATUS, an ESEARCH update, ...). Data a command asked for is delivered once, in its
+    /// [`Completion`], never here.
     Data(Data),
-    /// An untagged OK/NO/BAD arrived (alerts, warnings, response codes).
+    /// An untagged OK/NO/BAD arrived (alerts, warnings, response codes). The response codes
+    /// with which a running SELECT or EXAMINE describes the mailbox are its own (in its
+    /// completion and summary) and do not come here; ALERTs always do.
     Status(StatusResponse),
-    /// The mailbox model changed (EXISTS, EXPUNGE, VANISHED, flags, UIDVALIDITY).
+    /// Unclaimed data changed the mailbox model (EXISTS, EXPUNGE, VANISHED, flags,
+    /// UIDVALIDITY); it comes just before the [`Event::Data`] (or [`Event::Status`]) that made
+    /// the change. Changes made by the running command's own data (SELECT's EXISTS, FETCH or
+    /// STORE results, an EXPUNGE's removals) are not reported: they are its result.
     Mailbox(crate::mailbox::Update),
     /// IDLE was accepted: updates now arrive until [`super::Client::idle_done`].
     IdleStarted(CommandId),

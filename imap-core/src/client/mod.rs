@@ -69,6 +69,8 @@ struct Pending {
     queued_at: Instant,
     data: Vec<Data>,
     codes: Vec<Code>,
+    /// The removals (EXPUNGE, VANISHED) its own data made in the mailbox model.
+    removals: Vec<Update>,
     /// What `data` and `codes` hold, in bytes (see [`ClientConfig::max_command_data`]).
     collected: u64,
     /// IDLE only: the caller ended it before the server accepted it.
@@ -418,6 +420,7 @@ impl Client {
             queued_at: now,
             data: Vec::new(),
             codes: Vec::new(),
+            removals: Vec::new(),
             collected: 0,
             cancel: false,
         });
@@ -957,6 +960,7 @@ impl Client {
             text: s.text,
             data: p.data,
             untagged_codes: p.codes,
+            removals: p.removals,
             summary,
         }));
         if let Some(body) = reissue_body
@@ -1025,13 +1029,22 @@ impl Client {
     }
 
     fn handle_untagged_status(&mut self, s: StatusResponse, size: usize) {
+        // SELECT and EXAMINE describe the mailbox with response codes: they are the command's
+        // own data (its summary), not unsolicited events. ALERTs always reach the caller.
+        let selecting = self.collector_for_status().is_some_and(|p| {
+            matches!(
+                p.body,
+                CommandBody::Select { .. } | CommandBody::Examine { .. }
+            )
+        });
+        let mut own = false;
         if let Some(code) = &s.code {
             if let Code::Capability(c) = code {
                 self.set_caps(c.clone());
             }
             if let Some(m) = &mut self.selected {
                 let u = m.apply_code(code);
-                if !matches!(u, Update::Unchanged) {
+                if !matches!(u, Update::Unchanged) && !selecting {
                     self.events.push_back(Event::Mailbox(u));
                 }
             }
@@ -1043,6 +1056,7 @@ impl Client {
                 }
                 p.codes.push(code.clone());
             }
+            own = selecting && !matches!(code, Code::Alert);
         }
         if s.kind == StatusKind::Bye {
             self.state = ConnState::Logout;
@@ -1050,7 +1064,9 @@ impl Client {
             self.events.push_back(Event::Bye(s));
             return;
         }
-        self.events.push_back(Event::Status(s));
+        if !own {
+            self.events.push_back(Event::Status(s));
+        }
     }
 
     /// The running command untagged `d` belongs to. An ESEARCH goes to the command its
@@ -1084,27 +1100,37 @@ impl Client {
         self.commands.iter_mut().find(|p| p.phase != Phase::Queued)
     }
 
+    /// Untagged data goes once: into the completion of the running command it answers (its
+    /// removals from the mailbox model with it), or, when no command claims it, out as
+    /// [`Event::Data`] (after [`Event::Mailbox`] when it changed the model).
     fn handle_data(&mut self, d: Data, size: usize) {
         if let Data::Capability(c) = &d {
             self.set_caps(c.clone());
         }
-        if let Some(m) = &mut self.selected {
-            match m.apply_data(&d) {
-                Ok(Update::Unchanged) => {}
-                Ok(u) => self.events.push_back(Event::Mailbox(u)),
+        let update = match &mut self.selected {
+            Some(m) => match m.apply_data(&d) {
+                Ok(u) => u,
                 Err(e) => {
                     self.fail(ConnectionError::Protocol(e.to_string()));
                     return;
                 }
-            }
-        }
+            },
+            None => Update::Unchanged,
+        };
         let limit = self.config.max_command_data;
         if let Some(p) = self.collector_for_data(&d) {
             if !collect(p, size, std::mem::size_of::<Data>(), limit) {
                 self.fail_over_limit();
                 return;
             }
-            p.data.push(d.clone());
+            if matches!(update, Update::Expunged(_) | Update::Vanished(_)) {
+                p.removals.push(update);
+            }
+            p.data.push(d);
+            return;
+        }
+        if !matches!(update, Update::Unchanged) {
+            self.events.push_back(Event::Mailbox(update));
         }
         self.events.push_back(Event::Data(d));
     }
@@ -1117,6 +1143,7 @@ impl Client {
             if p.collected > limit {
                 p.data = Vec::new();
                 p.codes = Vec::new();
+                p.removals = Vec::new();
             }
         }
         self.fail(ConnectionError::TooMuchData { limit });
@@ -1131,6 +1158,7 @@ impl Client {
             text: Str::from_static(text),
             data: p.data,
             untagged_codes: p.codes,
+            removals: p.removals,
             summary: None,
         }));
     }
