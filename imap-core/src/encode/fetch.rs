@@ -18,13 +18,6 @@ pub(super) fn fetch_items(w: &mut Writer<'_>, items: &FetchItems) {
 /// One `fetch-att`.
 pub(super) fn fetch_item(w: &mut Writer<'_>, i: &FetchItem) {
     match i {
-        FetchItem::Envelope => w.put(b"ENVELOPE"),
-        FetchItem::Flags => w.put(b"FLAGS"),
-        FetchItem::InternalDate => w.put(b"INTERNALDATE"),
-        FetchItem::Rfc822Size => w.put(b"RFC822.SIZE"),
-        FetchItem::Body => w.put(b"BODY"),
-        FetchItem::BodyStructure => w.put(b"BODYSTRUCTURE"),
-        FetchItem::Uid => w.put(b"UID"),
         FetchItem::BodySection {
             section,
             partial,
@@ -51,23 +44,14 @@ pub(super) fn fetch_item(w: &mut Writer<'_>, i: &FetchItem) {
             w.put(b"BINARY.SIZE");
             section_binary(w, part);
         }
-        FetchItem::Rfc822 => w.put(b"RFC822"),
-        FetchItem::Rfc822Header => w.put(b"RFC822.HEADER"),
-        FetchItem::Rfc822Text => w.put(b"RFC822.TEXT"),
-        FetchItem::ModSeq => w.put(b"MODSEQ"),
-        FetchItem::EmailId => w.put(b"EMAILID"),
-        FetchItem::ThreadId => w.put(b"THREADID"),
         FetchItem::Preview { lazy } => {
             w.put(b"PREVIEW");
             if *lazy {
                 w.put(b" (LAZY)");
             }
         }
-        FetchItem::SaveDate => w.put(b"SAVEDATE"),
-        FetchItem::GmMsgId => w.put(b"X-GM-MSGID"),
-        FetchItem::GmThrId => w.put(b"X-GM-THRID"),
-        FetchItem::GmLabels => w.put(b"X-GM-LABELS"),
         FetchItem::Other(a) => w.atom(a),
+        plain => w.put(plain.plain_name().unwrap_or_default().as_bytes()),
     }
 }
 

@@ -491,16 +491,14 @@ impl<'a> Writer<'a> {
     /// A flag.
     pub(crate) fn flag(&mut self, f: &Flag) {
         match f {
-            Flag::Answered => self.put(b"\\Answered"),
-            Flag::Flagged => self.put(b"\\Flagged"),
-            Flag::Deleted => self.put(b"\\Deleted"),
-            Flag::Seen => self.put(b"\\Seen"),
-            Flag::Draft => self.put(b"\\Draft"),
-            Flag::Recent => self.put(b"\\Recent"),
             Flag::Keyword(a) => self.atom(a),
             Flag::Extension(a) => {
                 self.byte(b'\\');
                 self.atom(a);
+            }
+            system => {
+                self.byte(b'\\');
+                self.put(system.system_name().unwrap_or_default().as_bytes());
             }
         }
     }

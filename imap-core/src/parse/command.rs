@@ -842,27 +842,10 @@ fn fetch_att(i: &mut Input<'_>) -> PResult<FetchItem> {
     let name = take_while1(i, |b| is_atom_char(b) && b != b'[', "fetch attribute")?;
     let mut buf = [0u8; 16];
     Ok(match upper(name, &mut buf) {
-        b"ENVELOPE" => F::Envelope,
-        b"FLAGS" => F::Flags,
-        b"INTERNALDATE" => F::InternalDate,
-        b"RFC822.SIZE" => F::Rfc822Size,
-        b"RFC822.HEADER" => F::Rfc822Header,
-        b"RFC822.TEXT" => F::Rfc822Text,
-        b"RFC822" => F::Rfc822,
-        b"BODYSTRUCTURE" => F::BodyStructure,
-        b"UID" => F::Uid,
-        b"MODSEQ" => F::ModSeq,
-        b"EMAILID" => F::EmailId,
-        b"THREADID" => F::ThreadId,
-        b"SAVEDATE" => F::SaveDate,
-        b"X-GM-MSGID" => F::GmMsgId,
-        b"X-GM-THRID" => F::GmThrId,
-        b"X-GM-LABELS" => F::GmLabels,
         b"PREVIEW" => F::Preview {
             lazy: preview_mods(i)?,
         },
-        b"BODY" if peek(i) != Some(b'[') => F::Body,
-        b"BODY" | b"BODY.PEEK" => F::BodySection {
+        b"BODY" | b"BODY.PEEK" if peek(i) == Some(b'[') || name.len() > 4 => F::BodySection {
             section: section(i)?,
             partial: partial(i)?,
             peek: name.len() > 4,
@@ -876,7 +859,10 @@ fn fetch_att(i: &mut Input<'_>) -> PResult<FetchItem> {
             part: section_binary(i)?,
         },
         _ if peek(i) == Some(b'[') => return fail(&start, "fetch attribute"),
-        _ => F::Other(Atom::unchecked(slice(i, name))),
+        _ => match FetchItem::from_plain_name(name) {
+            Some(item) => item,
+            None => F::Other(Atom::unchecked(slice(i, name))),
+        },
     })
 }
 

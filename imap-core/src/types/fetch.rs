@@ -112,6 +112,47 @@ pub enum FetchItem {
     Other(Atom),
 }
 
+/// The FETCH items that are a name alone, by their names (RFC 9051 section 6.4.5 and the
+/// extensions [`FetchItem`] names): the one table the command parser reads them by (any case)
+/// and the encoder writes them from. `BODY` is here for the item without a section.
+pub(crate) const FETCH_ATT_NAMES: &[(&str, FetchItem)] = &[
+    ("ENVELOPE", FetchItem::Envelope),
+    ("FLAGS", FetchItem::Flags),
+    ("INTERNALDATE", FetchItem::InternalDate),
+    ("RFC822.SIZE", FetchItem::Rfc822Size),
+    ("BODY", FetchItem::Body),
+    ("BODYSTRUCTURE", FetchItem::BodyStructure),
+    ("UID", FetchItem::Uid),
+    ("RFC822", FetchItem::Rfc822),
+    ("RFC822.HEADER", FetchItem::Rfc822Header),
+    ("RFC822.TEXT", FetchItem::Rfc822Text),
+    ("MODSEQ", FetchItem::ModSeq),
+    ("EMAILID", FetchItem::EmailId),
+    ("THREADID", FetchItem::ThreadId),
+    ("SAVEDATE", FetchItem::SaveDate),
+    ("X-GM-MSGID", FetchItem::GmMsgId),
+    ("X-GM-THRID", FetchItem::GmThrId),
+    ("X-GM-LABELS", FetchItem::GmLabels),
+];
+
+impl FetchItem {
+    /// The item named `name` (any case) when the name alone is the whole item.
+    pub(crate) fn from_plain_name(name: &[u8]) -> Option<FetchItem> {
+        FETCH_ATT_NAMES
+            .iter()
+            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))
+            .map(|(_, item)| item.clone())
+    }
+
+    /// The name of an item that is a name alone.
+    pub(crate) fn plain_name(&self) -> Option<&'static str> {
+        FETCH_ATT_NAMES
+            .iter()
+            .find(|(_, item)| item == self)
+            .map(|(n, _)| *n)
+    }
+}
+
 /// What a FETCH command asks for: a macro or a list of items.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -211,4 +252,31 @@ pub enum FetchData {
         /// The raw value.
         value: Str,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::{EncodeOptions, encode_command};
+    use crate::parse::{ParseOptions, parse_command};
+    use crate::types::CommandBody;
+    use bytes::Bytes;
+
+    /// Every name of the table reads (in any case) as its item and is written back as it was.
+    #[test]
+    fn plain_fetch_items_round_trip_through_parser_and_encoder() {
+        for (name, item) in FETCH_ATT_NAMES {
+            for spelled in [name.to_string(), name.to_ascii_lowercase()] {
+                let unit = Bytes::from(format!("a FETCH 1 {spelled}\r\n"));
+                let cmd = parse_command(&unit, &ParseOptions::default()).unwrap();
+                let CommandBody::Fetch { items, .. } = &cmd.body else {
+                    panic!("{spelled}: {cmd:?}")
+                };
+                assert_eq!(*items, FetchItems::Items(vec![item.clone()]), "{spelled}");
+                let wire = encode_command(&cmd, &EncodeOptions::default()).to_vec();
+                assert_eq!(wire, format!("a FETCH 1 {name}\r\n").into_bytes());
+            }
+            assert_eq!(item.plain_name(), Some(*name));
+        }
+    }
 }

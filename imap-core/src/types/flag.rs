@@ -41,37 +41,41 @@ impl Flag {
 
     /// The predefined system flag `\name` (any case), if `name` names one.
     pub(crate) fn known_system(b: &[u8]) -> Option<Flag> {
-        Some(if b.eq_ignore_ascii_case(b"Answered") {
-            Flag::Answered
-        } else if b.eq_ignore_ascii_case(b"Flagged") {
-            Flag::Flagged
-        } else if b.eq_ignore_ascii_case(b"Deleted") {
-            Flag::Deleted
-        } else if b.eq_ignore_ascii_case(b"Seen") {
-            Flag::Seen
-        } else if b.eq_ignore_ascii_case(b"Draft") {
-            Flag::Draft
-        } else if b.eq_ignore_ascii_case(b"Recent") {
-            Flag::Recent
-        } else {
-            return None;
-        })
+        SYSTEM_FLAGS
+            .iter()
+            .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(b))
+            .map(|(_, flag)| flag.clone())
+    }
+
+    /// The name after the backslash of a predefined system flag (`Seen` for [`Flag::Seen`]).
+    pub(crate) fn system_name(&self) -> Option<&'static str> {
+        SYSTEM_FLAGS
+            .iter()
+            .find(|(_, flag)| flag == self)
+            .map(|(name, _)| *name)
     }
 
     /// The flag's wire text.
     pub fn to_wire(&self) -> String {
         match self {
-            Flag::Answered => "\\Answered".into(),
-            Flag::Flagged => "\\Flagged".into(),
-            Flag::Deleted => "\\Deleted".into(),
-            Flag::Seen => "\\Seen".into(),
-            Flag::Draft => "\\Draft".into(),
-            Flag::Recent => "\\Recent".into(),
             Flag::Keyword(a) => a.as_str().into(),
             Flag::Extension(a) => format!("\\{a}"),
+            system => format!("\\{}", system.system_name().unwrap_or_default()),
         }
     }
 }
+
+/// The predefined system flags by their names after the backslash (RFC 9051 section 2.3.2;
+/// `\Recent` from RFC 3501 section 2.3.2): the one table the parser reads them by
+/// ([`Flag::known_system`], any case) and the encoder writes them from ([`Flag::system_name`]).
+pub(crate) const SYSTEM_FLAGS: &[(&str, Flag)] = &[
+    ("Answered", Flag::Answered),
+    ("Flagged", Flag::Flagged),
+    ("Deleted", Flag::Deleted),
+    ("Seen", Flag::Seen),
+    ("Draft", Flag::Draft),
+    ("Recent", Flag::Recent),
+];
 
 /// An entry of `PERMANENTFLAGS` (`flag-perm`, RFC 9051 section 9).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -194,6 +198,18 @@ mod tests {
         assert_eq!(Flag::parse("$Forwarded").unwrap().to_wire(), "$Forwarded");
         assert_eq!(Flag::parse("\\Foo").unwrap().to_wire(), "\\Foo");
         assert_eq!(Flag::parse("a b"), None);
+    }
+
+    #[test]
+    fn system_flags_round_trip_their_names() {
+        for (name, flag) in SYSTEM_FLAGS {
+            let wire = format!("\\{name}");
+            assert_eq!(Flag::parse(&wire).as_ref(), Some(flag));
+            assert_eq!(Flag::parse(&wire.to_ascii_uppercase()).as_ref(), Some(flag));
+            assert_eq!(flag.to_wire(), wire);
+            assert_eq!(flag.system_name(), Some(*name));
+        }
+        assert_eq!(Flag::Keyword(Atom::from_static("Seen")).system_name(), None);
     }
 
     #[test]
