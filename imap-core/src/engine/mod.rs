@@ -41,10 +41,12 @@
 //!   deadline ([`crate::client::ClientConfig`]) apply as they are; an operation may add a wake
 //!   time of its own ([`Operation::wake_at`]), and [`Step::Wait`] gives the earliest.
 
+mod access;
 mod context;
 mod queue;
 mod step;
 
+pub use access::HasEngine;
 pub use context::OpContext;
 pub use queue::{DEFAULT_MAX_EVENTS, EventQueue};
 pub use step::Step;
