@@ -1029,14 +1029,15 @@ impl Client {
     }
 
     fn handle_untagged_status(&mut self, s: StatusResponse, size: usize) {
-        // SELECT and EXAMINE describe the mailbox with response codes: they are the command's
-        // own data (its summary), not unsolicited events. ALERTs always reach the caller.
-        let selecting = self.collector_for_status().is_some_and(|p| {
-            matches!(
-                p.body,
-                CommandBody::Select { .. } | CommandBody::Examine { .. }
-            )
-        });
+        // SELECT and EXAMINE describe the mailbox with response codes, and MOVE reports its
+        // COPYUID in an untagged OK (RFC 6851 section 4.3): they are the command's own data
+        // (its summary, its mapping), not unsolicited events. ALERTs always reach the caller.
+        let running = self.collector_for_status().map(|p| &p.body);
+        let selecting = matches!(
+            running,
+            Some(CommandBody::Select { .. } | CommandBody::Examine { .. })
+        );
+        let moving = matches!(running, Some(CommandBody::Move { .. }));
         let mut own = false;
         if let Some(code) = &s.code {
             if let Code::Capability(c) = code {
@@ -1056,7 +1057,8 @@ impl Client {
                 }
                 p.codes.push(code.clone());
             }
-            own = selecting && !matches!(code, Code::Alert);
+            own = (selecting && !matches!(code, Code::Alert))
+                || (moving && matches!(code, Code::CopyUid { .. }));
         }
         if s.kind == StatusKind::Bye {
             self.state = ConnState::Logout;

@@ -1,9 +1,17 @@
 //! The high-level client, written once: [`Commands`].
 
-use super::op::{self, Operation};
+use super::fetch::{FetchQuery, Message, Messages};
+use super::folders::{FolderStatus, ListOptions, SpecialUse};
+use super::info::Quota;
+use super::messages::{Appended, Expunged, UidMapping};
+use super::op::{self, Operation, Simple};
+use super::search::{Query, SearchResult};
 use crate::sasl::{Credentials, Mechanism};
 use crate::secret::Secret;
-use crate::types::{Capability, CommandBody};
+use crate::types::{
+    AclEntry, Capability, CommandBody, DateTime, Flag, MessageSet, QuotaLimit, SearchReturn,
+    Section, SeqNum, SeqRanges, SeqSet, SortCriterion, StatusItem, StoreKind, Thread, Uid, UidSet,
+};
 use std::time::Instant;
 
 /// The high-level client: every method is a default that runs one [`Operation`]; a driver
@@ -61,12 +69,12 @@ pub trait Commands {
     }
 
     /// NOOP: lets the server report changes.
-    fn noop(&mut self) -> Self::Run<'_, op::Simple<()>> {
+    fn noop(&mut self) -> Self::Run<'_, Simple<()>> {
         self.run(op::noop())
     }
 
     /// ENABLE (RFC 5161); yields what the server enabled.
-    fn enable(&mut self, caps: &[Capability]) -> Self::Run<'_, op::Simple<Vec<Capability>>> {
+    fn enable(&mut self, caps: &[Capability]) -> Self::Run<'_, Simple<Vec<Capability>>> {
         self.run(op::enable(caps))
     }
 
@@ -76,15 +84,12 @@ pub trait Commands {
     }
 
     /// ID (RFC 2971): sends these parameters, yields the server's.
-    fn id(
-        &mut self,
-        params: &[(&str, Option<&str>)],
-    ) -> Self::Run<'_, op::Simple<Vec<op::IdParam>>> {
+    fn id(&mut self, params: &[(&str, Option<&str>)]) -> Self::Run<'_, Simple<Vec<op::IdParam>>> {
         self.run(op::id(params))
     }
 
     /// NAMESPACE (RFC 2342).
-    fn namespace(&mut self) -> Self::Run<'_, op::Simple<crate::types::Namespaces>> {
+    fn namespace(&mut self) -> Self::Run<'_, Simple<crate::types::Namespaces>> {
         self.run(op::namespace())
     }
 
@@ -97,12 +102,12 @@ pub trait Commands {
     fn run_command(
         &mut self,
         body: CommandBody,
-    ) -> Self::Run<'_, op::Simple<crate::client::Completion>> {
+    ) -> Self::Run<'_, Simple<crate::client::Completion>> {
         self.run(op::command(body))
     }
 
     /// Sends a raw command line (`XAPPLEPUSHSERVICE aps-version 2`), see [`op::raw_command`].
-    fn raw_command(&mut self, line: &str) -> Self::Run<'_, op::Simple<crate::client::Completion>> {
+    fn raw_command(&mut self, line: &str) -> Self::Run<'_, Simple<crate::client::Completion>> {
         self.run(op::raw_command(line))
     }
 
@@ -133,7 +138,7 @@ pub trait Commands {
     }
 
     /// CLOSE: expunges the messages marked `\Deleted` and leaves the folder.
-    fn close(&mut self) -> Self::Run<'_, op::Simple<()>> {
+    fn close(&mut self) -> Self::Run<'_, Simple<()>> {
         self.run(op::close())
     }
 
@@ -152,5 +157,371 @@ pub trait Commands {
     /// Ends IDLE (`DONE`) and waits for the server to complete it.
     fn idle_done(&mut self) -> Self::Run<'_, op::IdleDone> {
         self.run(op::IdleDone::new())
+    }
+    // ----- folders -----
+
+    /// Lists folders as `options` say (LIST-STATUS, or LIST [+ LSUB] + STATUS each).
+    fn list_folders(&mut self, options: &ListOptions) -> Self::Run<'_, op::ListFolders> {
+        self.run(op::ListFolders::new(options.clone()))
+    }
+
+    /// Every folder, with attributes, SPECIAL-USE roles and subscription state.
+    fn folders(&mut self) -> Self::Run<'_, op::ListFolders> {
+        self.run(op::folders())
+    }
+
+    /// Every folder with its MESSAGES, UNSEEN, UIDNEXT and UIDVALIDITY.
+    fn folders_with_status(&mut self) -> Self::Run<'_, op::ListFolders> {
+        self.run(op::folders_with_status())
+    }
+
+    /// The folder with a SPECIAL-USE role, or one with a common name for it.
+    fn find_special_folder(&mut self, role: SpecialUse) -> Self::Run<'_, op::FindSpecialFolder> {
+        self.run(op::FindSpecialFolder::new(role))
+    }
+
+    /// Whether a folder exists.
+    fn folder_exists(&mut self, folder: &str) -> Self::Run<'_, Simple<bool>> {
+        self.run(op::folder_exists(folder))
+    }
+
+    /// STATUS of a folder: MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY.
+    fn folder_status(&mut self, folder: &str) -> Self::Run<'_, Simple<FolderStatus>> {
+        self.run(op::folder_status(folder))
+    }
+
+    /// STATUS of a folder with chosen items.
+    fn status(
+        &mut self,
+        folder: &str,
+        items: &[StatusItem],
+    ) -> Self::Run<'_, Simple<FolderStatus>> {
+        self.run(op::status(folder, items))
+    }
+
+    /// CREATE.
+    fn create_folder(&mut self, folder: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::create_folder(folder, None))
+    }
+
+    /// CREATE with a SPECIAL-USE role (CREATE-SPECIAL-USE, RFC 6154).
+    fn create_special_folder(
+        &mut self,
+        folder: &str,
+        role: SpecialUse,
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::create_folder(folder, Some(role)))
+    }
+
+    /// RENAME.
+    fn rename_folder(&mut self, from: &str, to: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::rename_folder(from, to))
+    }
+
+    /// DELETE.
+    fn delete_folder(&mut self, folder: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::delete_folder(folder))
+    }
+
+    /// SUBSCRIBE.
+    fn subscribe(&mut self, folder: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::subscribe(folder))
+    }
+
+    /// UNSUBSCRIBE.
+    fn unsubscribe(&mut self, folder: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::unsubscribe(folder))
+    }
+
+    // ----- fetch -----
+
+    /// `UID FETCH`: the messages of `uids` with what `query` asks, keyed by UID.
+    fn fetch(&mut self, uids: &UidSet, query: &FetchQuery) -> Self::Run<'_, Simple<Messages>> {
+        self.run(op::fetch(uids.clone(), query))
+    }
+
+    /// `FETCH` by sequence numbers (results still keyed by UID).
+    fn fetch_seq(&mut self, seqs: &SeqSet, query: &FetchQuery) -> Self::Run<'_, Simple<Messages>> {
+        self.run(op::fetch(seqs.clone(), query))
+    }
+
+    /// FETCH of any message set (UIDs or sequence numbers).
+    fn fetch_set(
+        &mut self,
+        set: impl Into<MessageSet>,
+        query: &FetchQuery,
+    ) -> Self::Run<'_, Simple<Messages>> {
+        self.run(op::fetch(set, query))
+    }
+
+    /// One message by UID ([`op::Missing::Message`] when the server returned nothing).
+    fn fetch_one(&mut self, uid: Uid, query: &FetchQuery) -> Self::Run<'_, Simple<Message>> {
+        self.run(op::fetch_one(uid, query))
+    }
+
+    /// One section of a message streamed to the driver's sink as it arrives
+    /// ([`op::StreamSection`]); yields the number of bytes.
+    fn stream_section(&mut self, uid: Uid, section: Section) -> Self::Run<'_, op::StreamSection> {
+        self.run(op::StreamSection::new(uid, section))
+    }
+
+    // ----- search -----
+
+    /// `UID SEARCH` (with ESEARCH `RETURN (ALL)` when offered): matching UIDs as ranges.
+    fn search(&mut self, query: &Query) -> Self::Run<'_, op::Search> {
+        self.run(op::Search::new(query.clone()))
+    }
+
+    /// `SEARCH`: sequence numbers instead of UIDs.
+    fn search_seq(&mut self, query: &Query) -> Self::Run<'_, Simple<SeqRanges>> {
+        self.run(op::search_seq(query))
+    }
+
+    /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`).
+    fn search_text(&mut self, criteria: &str) -> Self::Run<'_, op::Search> {
+        self.run(op::Search::parse(criteria))
+    }
+
+    /// Gmail search syntax (`X-GM-RAW`).
+    fn gmail_search(&mut self, raw: &str) -> Self::Run<'_, op::Search> {
+        self.run(op::gmail_search(raw))
+    }
+
+    /// `UID SORT` (RFC 5256): matching UIDs in the server's order.
+    fn sort(
+        &mut self,
+        criteria: &[SortCriterion],
+        query: &Query,
+    ) -> Self::Run<'_, Simple<Vec<Uid>>> {
+        self.run(op::sort(criteria, query))
+    }
+
+    /// `SORT` by sequence numbers.
+    fn sort_seq(
+        &mut self,
+        criteria: &[SortCriterion],
+        query: &Query,
+    ) -> Self::Run<'_, Simple<Vec<SeqNum>>> {
+        self.run(op::sort_seq(criteria, query))
+    }
+
+    /// `UID SORT RETURN (returns)` (ESORT, RFC 5267).
+    fn esort(
+        &mut self,
+        criteria: &[SortCriterion],
+        returns: &[SearchReturn],
+        query: &Query,
+    ) -> Self::Run<'_, Simple<Option<SearchResult>>> {
+        self.run(op::esort(criteria, returns, query))
+    }
+
+    /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`).
+    fn thread(&mut self, algorithm: &str, query: &Query) -> Self::Run<'_, Simple<Vec<Thread>>> {
+        self.run(op::thread(algorithm, query))
+    }
+
+    // ----- flags -----
+
+    /// The flags of some messages.
+    fn flags(&mut self, set: impl Into<MessageSet>) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::flags(set))
+    }
+
+    /// Adds flags (`+FLAGS`); yields the new flags the server reported.
+    fn add_flags(
+        &mut self,
+        set: impl Into<MessageSet>,
+        flags: &[Flag],
+    ) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::store(set, StoreKind::Add, flags))
+    }
+
+    /// Removes flags (`-FLAGS`).
+    fn remove_flags(
+        &mut self,
+        set: impl Into<MessageSet>,
+        flags: &[Flag],
+    ) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::store(set, StoreKind::Remove, flags))
+    }
+
+    /// Replaces the flags (`FLAGS`).
+    fn set_flags(
+        &mut self,
+        set: impl Into<MessageSet>,
+        flags: &[Flag],
+    ) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::store(set, StoreKind::Replace, flags))
+    }
+
+    /// Adds keywords (`$Forwarded`, `NonJunk`, ...).
+    fn add_keywords(
+        &mut self,
+        set: impl Into<MessageSet>,
+        keywords: &[&str],
+    ) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::store_keywords(set, StoreKind::Add, keywords))
+    }
+
+    /// Removes keywords.
+    fn remove_keywords(
+        &mut self,
+        set: impl Into<MessageSet>,
+        keywords: &[&str],
+    ) -> Self::Run<'_, Simple<op::FlagMap>> {
+        self.run(op::store_keywords(set, StoreKind::Remove, keywords))
+    }
+
+    /// Gmail labels (`X-GM-LABELS`) of some messages.
+    fn labels(&mut self, set: impl Into<MessageSet>) -> Self::Run<'_, Simple<op::LabelMap>> {
+        self.run(op::labels(set))
+    }
+
+    /// Adds Gmail labels.
+    fn add_labels(
+        &mut self,
+        set: impl Into<MessageSet>,
+        labels: &[&str],
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::store_labels(set, StoreKind::Add, labels))
+    }
+
+    /// Removes Gmail labels.
+    fn remove_labels(
+        &mut self,
+        set: impl Into<MessageSet>,
+        labels: &[&str],
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::store_labels(set, StoreKind::Remove, labels))
+    }
+
+    /// Replaces the Gmail labels.
+    fn set_labels(
+        &mut self,
+        set: impl Into<MessageSet>,
+        labels: &[&str],
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::store_labels(set, StoreKind::Replace, labels))
+    }
+
+    // ----- whole messages -----
+
+    /// APPEND a message with flags and an INTERNALDATE; its UID with UIDPLUS.
+    fn append(
+        &mut self,
+        folder: &str,
+        message: &[u8],
+        flags: &[Flag],
+        date: Option<DateTime>,
+    ) -> Self::Run<'_, Simple<Appended>> {
+        self.run(op::append(folder, message, flags, date))
+    }
+
+    /// COPY messages to a folder; the UID mapping with UIDPLUS.
+    fn copy(
+        &mut self,
+        set: impl Into<MessageSet>,
+        folder: &str,
+    ) -> Self::Run<'_, Simple<Option<UidMapping>>> {
+        self.run(op::copy(set, folder))
+    }
+
+    /// MOVE messages (or COPY + STORE + UID EXPUNGE without MOVE); the UID mapping with
+    /// UIDPLUS.
+    fn move_messages(&mut self, uids: &UidSet, folder: &str) -> Self::Run<'_, op::MoveMessages> {
+        self.run(op::MoveMessages::new(uids.clone(), folder))
+    }
+
+    /// Marks messages `\Deleted` (they go at the next EXPUNGE or CLOSE).
+    fn delete(&mut self, set: impl Into<MessageSet>) -> Self::Run<'_, Simple<()>> {
+        self.run(op::delete(set))
+    }
+
+    /// EXPUNGE: removes every message marked `\Deleted`; yields them.
+    fn expunge(&mut self) -> Self::Run<'_, Simple<Expunged>> {
+        self.run(op::expunge())
+    }
+
+    /// UID EXPUNGE (UIDPLUS): removes only these messages, named by UID.
+    fn expunge_uids(&mut self, uids: &UidSet) -> Self::Run<'_, op::ExpungeUids> {
+        self.run(op::ExpungeUids::new(uids.clone()))
+    }
+
+    /// Marks messages `\Deleted` and expunges them (UID EXPUNGE with UIDPLUS, else EXPUNGE).
+    fn delete_and_expunge(&mut self, uids: &UidSet) -> Self::Run<'_, op::DeleteAndExpunge> {
+        self.run(op::DeleteAndExpunge::new(uids.clone()))
+    }
+
+    // ----- quota, ACL, metadata -----
+
+    /// GETQUOTAROOT: the quota roots of a folder and their quotas.
+    fn quota_root(&mut self, folder: &str) -> Self::Run<'_, Simple<op::QuotaRoots>> {
+        self.run(op::quota_root(folder))
+    }
+
+    /// GETQUOTA: the quotas of a quota root.
+    fn quota(&mut self, root: &str) -> Self::Run<'_, Simple<Vec<Quota>>> {
+        self.run(op::quota(root))
+    }
+
+    /// SETQUOTA: sets resource limits of a quota root.
+    fn set_quota(
+        &mut self,
+        root: &str,
+        limits: Vec<QuotaLimit>,
+    ) -> Self::Run<'_, Simple<Vec<Quota>>> {
+        self.run(op::set_quota(root, limits))
+    }
+
+    /// GETACL.
+    fn acl(&mut self, folder: &str) -> Self::Run<'_, Simple<Vec<AclEntry>>> {
+        self.run(op::acl(folder))
+    }
+
+    /// SETACL: `rights` may start with `+` or `-`.
+    fn set_acl(
+        &mut self,
+        folder: &str,
+        identifier: &str,
+        rights: &str,
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::set_acl(folder, identifier, rights))
+    }
+
+    /// DELETEACL.
+    fn delete_acl(&mut self, folder: &str, identifier: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::delete_acl(folder, identifier))
+    }
+
+    /// MYRIGHTS.
+    fn my_rights(&mut self, folder: &str) -> Self::Run<'_, Simple<String>> {
+        self.run(op::my_rights(folder))
+    }
+
+    /// LISTRIGHTS: the rights always granted and the groups that may be granted.
+    fn list_rights(
+        &mut self,
+        folder: &str,
+        identifier: &str,
+    ) -> Self::Run<'_, Simple<op::ListedRights>> {
+        self.run(op::list_rights(folder, identifier))
+    }
+
+    /// GETMETADATA: entries of a folder (`""` for server metadata).
+    fn metadata(
+        &mut self,
+        folder: &str,
+        entries: &[&str],
+    ) -> Self::Run<'_, Simple<Vec<op::MetadataEntry>>> {
+        self.run(op::metadata(folder, entries))
+    }
+
+    /// SETMETADATA: sets (or, with `None`, deletes) entries.
+    fn set_metadata(
+        &mut self,
+        folder: &str,
+        entries: &[(&str, Option<&str>)],
+    ) -> Self::Run<'_, Simple<()>> {
+        self.run(op::set_metadata(folder, entries))
     }
 }

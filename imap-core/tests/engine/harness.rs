@@ -8,7 +8,8 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 /// One step of a script: a command line the client must send (its text after the tag, or the
-/// whole line for untagged lines such as `DONE`), and the reply, in which `{tag}` is the tag
+/// whole line for untagged lines such as `DONE`; a line ending in a literal is one step, the
+/// rest of the command after the literal's bytes another), and the reply, in which `{tag}` is the tag
 /// of the command (for untagged lines: of the last tagged one).
 struct Expect {
     line: String,
@@ -66,6 +67,9 @@ impl Peer {
                 if sync {
                     self.output.extend_from_slice(b"+ go on\r\n");
                 }
+                // The line up to the literal is a step of its own, and so is the rest of the
+                // command after the literal's bytes.
+                self.answer(&line);
                 continue;
             }
             self.answer(&line);

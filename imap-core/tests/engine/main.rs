@@ -2,7 +2,10 @@
 //! clock: every fallback path, and the engine's rules (abandoned operations, IDLE, closed
 //! connections).
 
+mod fetch;
+mod folders;
 mod harness;
+mod messages;
 mod rules;
 mod session;
 

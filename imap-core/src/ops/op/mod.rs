@@ -10,23 +10,41 @@
 mod caps;
 mod connect;
 mod error;
+mod fetch;
+mod folders;
 mod idle;
+mod info;
 mod login;
+mod messages;
+mod search;
 mod select;
 mod session;
 mod simple;
+mod store;
 
 pub use caps::GetCapabilities;
 pub use connect::{Greeting, StartTls};
 pub use error::{Missing, OpError};
+pub use fetch::{STREAM_THRESHOLD, StreamSection, fetch, fetch_one};
+pub use folders::{
+    FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
+    folders, folders_with_status, rename_folder, status, subscribe, unsubscribe,
+};
 pub use idle::{IdleDone, IdleStart, IdleWait};
+pub use info::{
+    ListedRights, MetadataEntry, QuotaRoots, acl, delete_acl, list_rights, metadata, my_rights,
+    quota, quota_root, set_acl, set_metadata, set_quota,
+};
 pub use login::{Authenticate, AuthenticateAuto, Login, choose_mechanism};
+pub use messages::{DeleteAndExpunge, ExpungeUids, MoveMessages, append, copy, expunge};
+pub use search::{Search, esort, gmail_search, search_seq, sort, sort_seq, thread};
 pub use select::{Access, Select, SelectOptions, Unselect};
 pub use session::{
     Compress, IdParam, LOGOUT_LINGER, Logout, close, command, enable, id, namespace, noop,
     raw_command,
 };
 pub use simple::Simple;
+pub use store::{FlagMap, LabelMap, delete, flags, labels, store, store_keywords, store_labels};
 
 use crate::engine::OpContext;
 use std::task::Poll;
