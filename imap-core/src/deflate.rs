@@ -57,13 +57,24 @@ impl Deflate {
     /// Compresses `plain` onto the end of `buf`, ending with a sync flush. Costs time linear in
     /// `plain` and the output, whatever `buf` holds.
     pub(crate) fn deflate(&mut self, plain: &[u8], buf: &mut Vec<u8>) {
+        self.deflate_part(plain, true, buf);
+    }
+
+    /// Compresses `plain` onto the end of `buf`; with `flush`, ends with a sync flush so that
+    /// the peer can decode everything compressed so far. Without it the compressor may keep
+    /// some of `plain` back for the next call (the bytes of a slice that goes on in the next
+    /// chunk of the same response).
+    pub(crate) fn deflate_part(&mut self, plain: &[u8], flush: bool, buf: &mut Vec<u8>) {
+        let mode = if flush {
+            FlushCompress::Sync
+        } else {
+            FlushCompress::None
+        };
         let mut rest = plain;
         loop {
             let (before_in, before_out) = (self.out.total_in(), self.out.total_out());
             // Compressing a valid stream into a slice cannot fail.
-            let _ = self
-                .out
-                .compress(rest, &mut self.scratch, FlushCompress::Sync);
+            let _ = self.out.compress(rest, &mut self.scratch, mode);
             let produced = (self.out.total_out() - before_out) as usize;
             buf.extend_from_slice(&self.scratch[..produced]);
             rest = &rest[(self.out.total_in() - before_in) as usize..];

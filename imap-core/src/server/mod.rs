@@ -53,12 +53,12 @@
 //!   and [`ServerEvent::Closed`] is reported.
 
 mod event;
+mod output;
 mod tracker;
 
 pub use event::{CommandError, ServerEvent};
 pub use tracker::{ResolveError, SessionTracker};
 
-use crate::deflate::Deflate;
 use crate::encode::{EncodeOptions, encode_response};
 use crate::frame::{Frame, FrameError, Framer, Limits, Role};
 use crate::parse::{ParseOptions, is_idle_done, parse_authenticate_response, parse_command};
@@ -66,6 +66,7 @@ use crate::types::{
     Code, Command, CommandBody, Continue, Response, StatusKind, StatusResponse, Str, Tag,
 };
 use bytes::Bytes;
+use output::{Compressed, Output};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -167,12 +168,15 @@ pub struct ServerSession {
     parse_opts: ParseOptions,
     encode_opts: EncodeOptions,
     phase: Phase,
-    out: Vec<u8>,
+    /// Wire bytes waiting (uncompressed connection, or the tagged `OK` of COMPRESS and what
+    /// was queued before it).
+    out: Output,
     /// Events, each with the unit it was read from (see [`ServerSession::poll_event_raw`]).
     events: VecDeque<(ServerEvent, Option<Bytes>)>,
     /// The unit being handled, attached to the events it gives.
     unit: Option<Bytes>,
-    deflate: Option<Deflate>,
+    /// COMPRESS=DEFLATE: the streams, and the plaintext waiting to be deflated.
+    deflate: Option<Compressed>,
     /// Compressed input not inflated yet: inflation follows the framer (a piece at a time, only
     /// when no complete unit is buffered) and stops while output waits to be written, so a
     /// DEFLATE bomb costs memory and work only as the client reads the answers.
@@ -208,7 +212,7 @@ impl ServerSession {
             parse_opts,
             encode_opts: EncodeOptions::default(),
             phase: Phase::Ready,
-            out: Vec::new(),
+            out: Output::default(),
             events: VecDeque::new(),
             unit: None,
             deflate: None,
@@ -253,15 +257,15 @@ impl ServerSession {
         matches!(self.phase, Phase::Idling { .. })
     }
 
-    /// How many bytes [`ServerSession::poll_transmit`] has to give (what the client has not
-    /// been sent yet, after compression if it is on).
+    /// How many bytes the client has not been given yet: on a compressed connection, the
+    /// plaintext still to deflate counts as it is (it is deflated as it is taken).
     pub fn pending_output(&self) -> usize {
-        self.out.len()
+        self.out.len() + self.deflate.as_ref().map_or(0, Compressed::len)
     }
 
     /// Whether [`ServerSession::poll_transmit`] has bytes to give.
     pub fn wants_write(&self) -> bool {
-        !self.out.is_empty()
+        !self.out.is_empty() || self.deflate.as_ref().is_some_and(|c| !c.is_empty())
     }
 
     // ----- inputs -----
@@ -272,7 +276,7 @@ impl ServerSession {
             return;
         }
         self.last_input = now;
-        match &mut self.deflate {
+        match &self.deflate {
             Some(_) => self.compressed.extend_from_slice(data),
             None => self.framer.push(data),
         }
@@ -453,19 +457,50 @@ impl ServerSession {
 
     // ----- outputs -----
 
-    /// Appends the bytes to write to `buf`; returns how many.
+    /// Appends all the bytes to write to `buf` (copying them, and deflating all that waits on
+    /// a compressed connection); returns how many. [`ServerSession::poll_transmit_chunk`]
+    /// hands out the same bytes without copying, a bounded piece at a time.
     ///
     /// On a compressed connection, taking the output lets the session read on: compressed
     /// input left waiting while the output was full is inflated and framed now, so call
     /// [`ServerSession::poll_event`] again after this.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
-        let n = self.out.len();
-        buf.append(&mut self.out);
-        self.unsent_plain = 0;
+        let mut n = self.out.drain_into(buf);
+        if let Some(c) = &mut self.deflate {
+            while let Some(piece) = c.next_slice(usize::MAX) {
+                n += piece.len();
+                buf.extend_from_slice(&piece);
+            }
+        }
+        self.after_output_taken();
+        n
+    }
+
+    /// The next piece of bytes to write, at most `max` of them, or `None` when nothing waits.
+    /// Literal payloads of responses (a `BODY[]`) come out as the very `Bytes` they were sent
+    /// with, or zero-copy slices of them: a large message is never copied into an output
+    /// buffer. On a compressed connection each call deflates at most `max` bytes of plaintext
+    /// and ends the piece with a sync flush, so the client can read a piece as soon as it
+    /// arrives, and a small response queued before a large one is not held back by the
+    /// large one's compression.
+    ///
+    /// As with [`ServerSession::poll_transmit`], taking output may let compressed input be
+    /// read: call [`ServerSession::poll_event`] after it.
+    pub fn poll_transmit_chunk(&mut self, max: usize) -> Option<Bytes> {
+        let piece = match self.out.pop(max) {
+            Some(p) => Some(p),
+            None => self.deflate.as_mut().and_then(|c| c.next_slice(max)),
+        };
+        self.after_output_taken();
+        piece
+    }
+
+    /// Output was taken: compressed input that waited for it may be read now.
+    fn after_output_taken(&mut self) {
+        self.unsent_plain = self.pending_output();
         if self.compressed_at < self.compressed.len() && !self.processing {
             self.process();
         }
-        n
     }
 
     /// Whether compressed input is waiting to be inflated (for the output to be written).
@@ -519,12 +554,8 @@ impl ServerSession {
         let plain: usize = encoded.fragments().iter().map(|f| f.as_bytes().len()).sum();
         self.unsent_plain = self.unsent_plain.saturating_add(plain);
         match &mut self.deflate {
-            Some(d) => d.deflate(&encoded.to_vec(), &mut self.out),
-            None => {
-                for f in encoded.fragments() {
-                    self.out.extend_from_slice(f.as_bytes());
-                }
-            }
+            Some(c) => c.plain.push_fragments(encoded.fragments()),
+            None => self.out.push_fragments(encoded.fragments()),
         }
     }
 
@@ -547,7 +578,7 @@ impl ServerSession {
     /// COMPRESS line are inflated and framed again.
     fn begin_compress(&mut self) {
         let pending = self.framer.take_buffered();
-        self.deflate = Some(Deflate::new());
+        self.deflate = Some(Compressed::new());
         self.compressed = pending.to_vec();
         self.compressed_at = 0;
     }
@@ -555,7 +586,7 @@ impl ServerSession {
     /// Inflates the next piece of pending compressed input into the framer; whether anything
     /// was inflated. Nothing is inflated while [`OUT_HIGH_WATER`] bytes of responses wait.
     fn inflate_more(&mut self) -> bool {
-        let Some(d) = &mut self.deflate else {
+        let Some(d) = self.deflate.as_mut().map(|c| &mut c.deflate) else {
             return false;
         };
         if self.compressed_at == self.compressed.len() || self.unsent_plain >= OUT_HIGH_WATER {
@@ -785,6 +816,7 @@ fn leading_tag(bytes: &[u8]) -> Option<Tag> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deflate::Deflate;
     use crate::encode::{Fragment, encode_command};
     use crate::parse::parse_response;
     use crate::secret::Secret;

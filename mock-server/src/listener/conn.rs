@@ -10,6 +10,8 @@
 use super::Shared;
 use crate::session::Session;
 use crate::session::options::{Faults, SessionOptions};
+use bytes::Bytes;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,10 +27,6 @@ pub(crate) enum Mode {
     Memory,
 }
 
-/// Above this, the output buffer is given back once written, so a connection that once sent a
-/// large FETCH does not keep the memory while it idles.
-const KEEP_CAPACITY: usize = 16 * 1024;
-
 /// A connection between the wire and its [`Session`].
 pub(crate) struct Connection {
     session: Session,
@@ -36,9 +34,9 @@ pub(crate) struct Connection {
     /// The TLS configuration, for implicit TLS and STARTTLS.
     tls_config: Option<Arc<rustls::ServerConfig>>,
     tls: Option<rustls::ServerConnection>,
-    /// Wire bytes to write; `out[sent..]` not yet handed to the driver.
-    out: Vec<u8>,
-    sent: usize,
+    /// Wire bytes not yet handed to the driver, as the session made them: message data is
+    /// a zero-copy slice of the stored message (on a plain connection).
+    out: VecDeque<Bytes>,
     /// Wire bytes handed to the driver so far (for `drop_after_bytes`).
     written: u64,
     /// The client closed its side, or sent bytes TLS could not accept.
@@ -68,8 +66,7 @@ impl Connection {
             options: shared.options.clone(),
             tls_config: shared.tls.clone(),
             tls,
-            out: Vec::new(),
-            sent: 0,
+            out: VecDeque::new(),
             written: 0,
             ended: false,
             notified: false,
@@ -127,7 +124,9 @@ impl Connection {
         if self.session.is_aborted() || !self.session.take_tls_request() {
             return;
         }
-        self.session.poll_transmit(&mut self.out);
+        let mut chunks = Vec::new();
+        while self.session.poll_transmit_chunks(&mut chunks) > 0 {}
+        self.out.extend(chunks);
         if let Some(cfg) = &self.tls_config {
             self.tls = rustls::ServerConnection::new(cfg.clone()).ok();
             self.session.set_secure();
@@ -156,7 +155,7 @@ impl Connection {
     /// handed out, or when the session has nothing to do. A driver that must not block its
     /// worker calls [`Connection::fill`] off the worker only when this is `true`.
     pub(crate) fn needs_gather(&self) -> bool {
-        if self.sent < self.out.len() || self.dropped || self.session.is_aborted() {
+        if !self.out.is_empty() || self.dropped || self.session.is_aborted() {
             return false;
         }
         let tls_pending = self
@@ -176,26 +175,25 @@ impl Connection {
         }
     }
 
-    /// Starts a new piece: drops the written one and gathers what the session has.
+    /// Gathers what the session has once everything gathered before is handed out.
     fn refill(&mut self) {
-        self.out.clear();
-        self.out.shrink_to(KEEP_CAPACITY);
-        self.sent = 0;
-        self.gather();
+        if self.out.is_empty() {
+            self.gather();
+        }
     }
 
-    /// The next piece of wire bytes to write, each written (and flushed) on its own: the whole
-    /// output, or pieces of `split_writes` bytes, cut short at `drop_after_bytes`.
-    pub(crate) fn poll_transmit(&mut self) -> Option<&[u8]> {
-        if self.sent == self.out.len() {
-            self.refill();
-        }
-        let mut n = self.out.len() - self.sent;
-        if n == 0 || self.dropped {
+    /// The next piece of wire bytes to write, each written (and flushed) on its own: a chunk
+    /// as the session made it (a large message's data is a slice of the stored message, not
+    /// a copy), or pieces of `split_writes` bytes, cut short at `drop_after_bytes`.
+    pub(crate) fn poll_transmit(&mut self) -> Option<Bytes> {
+        self.refill();
+        if self.dropped {
             return None;
         }
-        n = n.min(self.faults().split_writes.unwrap_or(usize::MAX).max(1));
-        if let Some(limit) = self.faults().drop_after_bytes {
+        let (split, drop_after) = (self.faults().split_writes, self.faults().drop_after_bytes);
+        let front = self.out.front_mut()?;
+        let mut n = front.len().min(split.unwrap_or(usize::MAX).max(1));
+        if let Some(limit) = drop_after {
             let left = limit.saturating_sub(self.written);
             if n as u64 >= left {
                 n = left as usize;
@@ -205,10 +203,13 @@ impl Connection {
                 }
             }
         }
-        let start = self.sent;
-        self.sent += n;
+        let piece = if n == front.len() {
+            self.out.pop_front()?
+        } else {
+            front.split_to(n)
+        };
         self.written += n as u64;
-        Some(&self.out[start..self.sent])
+        Some(piece)
     }
 
     /// Moves the session's output (through TLS, if any) into `out`.
@@ -218,29 +219,32 @@ impl Connection {
             return;
         }
         let finished = self.is_finished();
+        let mut plain = Vec::new();
+        self.session.poll_transmit_chunks(&mut plain);
         let Some(tls) = &mut self.tls else {
-            self.session.poll_transmit(&mut self.out);
+            self.out.extend(plain);
             return;
         };
-        let mut plain = Vec::new();
-        self.session.poll_transmit(&mut plain);
+        let mut wire = Vec::new();
         // rustls buffers at most 64 KiB of plaintext before it is encrypted: move records out
         // as we go, so a response of any size is sent whole (a bare `write_all` stopped at
         // 64 KiB and the rest of a large FETCH was lost).
-        let mut rest = plain.as_slice();
-        while !rest.is_empty() {
-            let accepted = tls.writer().write(rest).unwrap_or(0);
-            rest = &rest[accepted..];
-            let mut drained = false;
-            while tls.wants_write() {
-                if tls.write_tls(&mut self.out).is_err() {
+        for chunk in &plain {
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                let accepted = tls.writer().write(rest).unwrap_or(0);
+                rest = &rest[accepted..];
+                let mut drained = false;
+                while tls.wants_write() {
+                    if tls.write_tls(&mut wire).is_err() {
+                        break;
+                    }
+                    drained = true;
+                }
+                if accepted == 0 && !drained {
+                    // Neither side moved: the TLS session cannot take more (closed); give up.
                     break;
                 }
-                drained = true;
-            }
-            if accepted == 0 && !drained {
-                // Neither side moved: the TLS session cannot take more (closed); give up.
-                break;
             }
         }
         if finished && !self.notified {
@@ -248,9 +252,12 @@ impl Connection {
             tls.send_close_notify();
         }
         while tls.wants_write() {
-            if tls.write_tls(&mut self.out).is_err() {
+            if tls.write_tls(&mut wire).is_err() {
                 break;
             }
+        }
+        if !wire.is_empty() {
+            self.out.push_back(wire.into());
         }
     }
 }
@@ -319,7 +326,7 @@ mod tests {
         assert_eq!(drain(&mut c).concat(), b"* OK [C");
         assert!(c.is_finished());
         c.handle_input(Instant::now(), b"a1 NOOP\r\n");
-        assert_eq!(c.poll_transmit(), None);
+        assert!(c.poll_transmit().is_none());
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn drive(mut conn: Connection, rx: &Receiver<Input>, out: &Pipe) {
             if let Some(d) = delay {
                 std::thread::sleep(d);
             }
-            out.write(piece);
+            out.write(&piece);
         }
         if conn.is_finished() {
             return;

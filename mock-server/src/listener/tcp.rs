@@ -158,10 +158,10 @@ async fn talk(
                 tokio::time::sleep(d).await;
             }
             let written = match write_timeout {
-                Some(t) => tokio::time::timeout(t, stream.write_all(piece))
+                Some(t) => tokio::time::timeout(t, stream.write_all(&piece))
                     .await
                     .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into())),
-                None => stream.write_all(piece).await,
+                None => stream.write_all(&piece).await,
             };
             if written.is_err() {
                 return;

@@ -353,21 +353,47 @@ impl Session {
     /// whole reply). On a compressed connection this also handles the commands that waited for
     /// the output to be taken (their answers come with the next call), so a DEFLATE bomb is
     /// worked through only as fast as the client reads, and not at all once it is gone.
+    ///
+    /// This copies the bytes into `buf`; [`Session::poll_transmit_chunks`] hands out the same
+    /// bytes without copying message data.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
-        let start = buf.len();
+        let mut chunks = Vec::new();
+        let n = self.poll_transmit_chunks(&mut chunks);
+        buf.reserve(n);
+        for c in chunks {
+            buf.extend_from_slice(&c);
+        }
+        n
+    }
+
+    /// As [`Session::poll_transmit`], but the piece is appended to `out` as chunks: encoded
+    /// response lines, and literal payloads (a `BODY[]`) as zero-copy slices of the stored
+    /// message, so serving a large message copies none of it. A piece is about
+    /// [`stream::CHUNK`] bytes at most (one literal is cut into slices of that size), and the
+    /// next message of a FETCH is made only once the previous one is all taken: a client that
+    /// stops reading holds at most one message's framing, never a copy of its data. On a
+    /// compressed connection each piece is at most [`stream::CHUNK`] bytes of plaintext
+    /// deflated and sync-flushed, so output starts flowing before a large response is all
+    /// compressed.
+    pub fn poll_transmit_chunks(&mut self, out: &mut Vec<bytes::Bytes>) -> usize {
+        let mut taken = 0;
         loop {
             if let Some(cmd) = self.deferred.take() {
                 self.command(cmd);
             }
-            self.take_output(buf);
-            while self.fetch_job.is_some() && buf.len() - start < stream::CHUNK && !self.aborted {
+            taken += self.take_output(out, stream::CHUNK - taken);
+            while self.fetch_job.is_some()
+                && taken < stream::CHUNK
+                && !self.aborted
+                && !self.core.wants_write()
+            {
                 self.fetch_step();
-                self.take_output(buf);
+                taken += self.take_output(out, stream::CHUNK - taken);
             }
             self.drain();
             // Pipelined commands go on until the piece is big enough.
-            if !self.has_work() || self.aborted || buf.len() - start >= stream::CHUNK {
-                return buf.len() - start;
+            if !self.has_work() || self.aborted || taken >= stream::CHUNK {
+                return taken;
             }
         }
     }
@@ -394,14 +420,26 @@ impl Session {
     }
 
     /// Moves what is ready (from the core, rewritten for the quirk profile, and the bytes of
-    /// [`options::Faults::answers`]) into `buf`.
-    fn take_output(&mut self, buf: &mut Vec<u8>) {
+    /// [`options::Faults::answers`]) into `out`: at most `budget` bytes of the core's output
+    /// (at least one piece when any waits), zero-copy; returns how many bytes.
+    fn take_output(&mut self, out: &mut Vec<bytes::Bytes>, budget: usize) -> usize {
         if !self.options.quirks.rewrites_output() && self.pending.is_empty() {
-            self.core.poll_transmit(buf);
-            return;
+            let mut n = 0;
+            while n < budget.max(1) {
+                let Some(piece) = self.core.poll_transmit_chunk(budget.max(1) - n) else {
+                    break;
+                };
+                n += piece.len();
+                out.push(piece);
+            }
+            return n;
         }
         self.flush_core();
-        buf.append(&mut self.pending);
+        let n = self.pending.len();
+        if n > 0 {
+            out.push(std::mem::take(&mut self.pending).into());
+        }
+        n
     }
 
     /// Moves what the core wrote on its own into `pending`, rewritten for the quirk profile.
