@@ -4,7 +4,7 @@
 //! scenarios compare a driver's results with it.
 
 use imap_core::types::{Flag, MailboxAttr, Uid};
-use mock_server::listener::{MockServer, RunningServer};
+use mock_server::listener::{Certificate, MockServer, RunningServer};
 use mock_server::store::{Account, Store};
 use std::net::SocketAddr;
 
@@ -183,4 +183,27 @@ pub fn sorted(mut flags: Vec<Flag>) -> Vec<Flag> {
 /// The mailbox names in the store, sorted.
 pub fn mailboxes(server: &RunningServer) -> Vec<String> {
     account(server).mailboxes()
+}
+
+/// A private CA and a certificate for `localhost` and `127.0.0.1` it signed: the CA's PEM (what
+/// a client trusts) and the leaf for [`mock_server::listener::MockServerBuilder::certificate`].
+///
+/// # Panics
+/// When a key cannot be generated.
+pub fn private_ca() -> (String, Certificate) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "imap-rs test CA");
+    let ca = ca_params.self_signed(&ca_key).expect("the CA certificate");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().expect("a server key");
+    let leaf = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+        .expect("server parameters")
+        .signed_by(&leaf_key, &issuer)
+        .expect("the server certificate");
+    (ca.pem(), Certificate::from_rcgen(&leaf, &leaf_key))
 }

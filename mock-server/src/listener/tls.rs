@@ -1,8 +1,9 @@
-//! The self-signed certificate and the rustls server configuration.
+//! The server's certificate (self-signed, or given) and the rustls server configuration.
 
 use std::sync::Arc;
 
-/// A generated self-signed certificate for `localhost` and `127.0.0.1`, and its key.
+/// The server's certificate and its key: generated and self-signed for `localhost` and
+/// `127.0.0.1`, or given ([`Certificate::from_rcgen`]).
 #[derive(Clone)]
 pub struct Certificate {
     der: Vec<u8>,
@@ -33,6 +34,16 @@ impl Certificate {
             pem: ck.cert.pem(),
             key_der: ck.signing_key.serialize_der(),
         })
+    }
+
+    /// A certificate made elsewhere (a leaf signed by a test's private CA, say) and its key.
+    /// The server sends the leaf alone: a client trusts the CA that signed it.
+    pub fn from_rcgen(cert: &rcgen::Certificate, key: &rcgen::KeyPair) -> Self {
+        Certificate {
+            der: cert.der().to_vec(),
+            pem: cert.pem(),
+            key_der: key.serialize_der(),
+        }
     }
 
     /// The certificate in DER, for a client's trust store.

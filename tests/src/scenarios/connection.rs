@@ -162,19 +162,20 @@ macro_rules! connection_scenarios {
             })
         }
 
-        /// STARTTLS with the server's certificate as the trust anchor:
+        /// STARTTLS to a server whose certificate a private CA signed, trusting that CA:
         /// STARTTLS goes before LOGIN.
         #[test]
-        fn starttls_goes_before_login() {
+        fn starttls_with_a_private_ca_goes_before_login() {
             $($block_on)* ($($async)* {
                 let transcript = Transcript::new();
+                let (pem, certificate) = fixture::private_ca();
                 let server = MockServer::builder()
                     .store(fixture::store())
                     .starttls()
+                    .certificate(certificate)
                     .transcript(transcript.clone())
                     .start()
                     .unwrap();
-                let (_, pem) = fixture::endpoint(&server, Transport::StartTls);
                 let mut s = Connector::new("127.0.0.1")
                     .port(server.addr().port())
                     .starttls()
