@@ -1,13 +1,15 @@
-//! Before login: [`Client`] (greeted, not authenticated) and [`LoginError`].
+//! Before login: [`Client`] (greeted, not authenticated) and [`LoginError`]. Its commands
+//! (CAPABILITY, ID, STARTTLS, ...) come from [`Commands`], its getters from [`HasEngine`];
+//! logging in consumes it into a [`Session`].
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
-use crate::session::Session;
-use imap_core::client::{Capabilities, ConnState, UsageError};
-use imap_core::ops;
-use imap_core::sasl::{Credentials, CredentialsKind, Mechanism};
+use crate::session::{RunFuture, Session};
+use imap_core::client::{ConnState, UsageError};
+use imap_core::engine::{Engine, HasEngine};
+use imap_core::ops::{Commands, Operation, op};
+use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::secret::Secret;
-use imap_core::types::{Capability, CommandBody, StatusResponse};
 use std::fmt;
 
 /// A connection that has been greeted and is not logged in yet. Log in with
@@ -51,6 +53,24 @@ impl From<LoginError> for Error {
     }
 }
 
+impl Commands for Client {
+    type Run<'a, O: Operation + 'a> = RunFuture<'a, O::Output>;
+
+    fn run<'a, O: Operation + 'a>(&'a mut self, op: O) -> RunFuture<'a, O::Output> {
+        Box::pin(self.conn.run_op(op))
+    }
+}
+
+impl HasEngine for Client {
+    fn engine(&self) -> &Engine {
+        self.conn.engine()
+    }
+
+    fn engine_mut(&mut self) -> &mut Engine {
+        self.conn.engine_mut()
+    }
+}
+
 impl Client {
     pub(crate) fn from_connection(mut conn: Connection) -> Client {
         conn.set_logout_on_drop(true);
@@ -59,14 +79,9 @@ impl Client {
         }
     }
 
-    /// The connection underneath, for raw commands and events.
+    /// The connection underneath.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
-    }
-
-    /// The server's greeting.
-    pub fn greeting(&self) -> Option<&StatusResponse> {
-        self.conn.greeting()
     }
 
     /// Whether the connection is protected by TLS.
@@ -74,107 +89,49 @@ impl Client {
         self.conn.is_tls()
     }
 
-    /// The server's capabilities, asked for with CAPABILITY when not known.
-    ///
-    /// # Errors
-    /// When CAPABILITY fails.
-    pub async fn capabilities(&mut self) -> Result<&Capabilities> {
-        if !self.conn.core().capabilities().is_known() {
-            self.conn.run(CommandBody::Capability).await?;
-        }
-        Ok(self.conn.core().capabilities())
-    }
-
     /// Sends ID (RFC 2971) with these parameters and returns the server's.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Commands::id`].
     pub async fn id(
         &mut self,
         params: &[(&str, Option<&str>)],
     ) -> Result<Vec<(String, Option<String>)>> {
-        let c = self.conn.run(ops::info::id_command(params)).await?;
-        Ok(ops::info::id(&c))
+        let r = Commands::id(self, params).await?;
+        Ok(r.into_iter().map(|p| (p.name, p.value)).collect())
     }
 
-    /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN and
-    /// offers PLAIN. Passwords are refused on a connection without TLS unless the connector
+    /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN
+    /// ([`op::Login`]). Passwords are refused on a connection without TLS unless the connector
     /// allowed it ([`Error::Usage`] with [`UsageError::PlaintextLogin`], nothing sent).
     ///
     /// # Errors
     /// A [`LoginError`] with the client to try again.
-    pub async fn login(mut self, user: &str, password: &str) -> Result<Session, LoginError> {
-        let disabled = self
-            .conn
-            .core()
-            .capabilities()
-            .has(&Capability::LoginDisabled);
-        if disabled && self.conn.core().capabilities().has_auth("PLAIN") {
-            return self
-                .authenticate(Mechanism::Plain, Credentials::password(user, password))
-                .await;
-        }
-        let r = self
-            .conn
-            .run(CommandBody::Login {
-                username: user.into(),
-                password: Secret::new(password.into()),
-            })
-            .await;
-        self.finish(r.map(drop))
+    pub async fn login(self, user: &str, password: &str) -> Result<Session, LoginError> {
+        let op = op::Login::new(user, Secret::new(password.to_owned()));
+        self.log_in(op).await
     }
 
-    /// Logs in with a SASL mechanism (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256,
-    /// CRAM-MD5), with SASL-IR when the server offers it.
+    /// Logs in with a SASL mechanism ([`op::Authenticate`]).
     ///
     /// # Errors
     /// A [`LoginError`] with the client to try again.
     pub async fn authenticate(
-        mut self,
+        self,
         mechanism: Mechanism,
         credentials: Credentials,
     ) -> Result<Session, LoginError> {
-        let r = match self.conn.send_authenticate(mechanism, credentials).await {
-            Ok(id) => self.conn.wait(id).await.and_then(|c| Ok(ops::check(c)?)),
-            Err(e) => Err(e),
-        };
-        self.finish(r.map(drop))
+        self.log_in(op::Authenticate::new(mechanism, credentials))
+            .await
     }
 
     /// Logs in with the strongest SASL mechanism the server advertises that fits the
-    /// credentials (SCRAM-SHA-256, then PLAIN, ... for passwords; OAUTHBEARER or XOAUTH2 for
-    /// tokens); LOGIN for a password when none fits.
+    /// credentials ([`op::AuthenticateAuto`]).
     ///
     /// # Errors
-    /// A [`LoginError`]; [`UsageError::MissingCapability`] when a token mechanism is needed and
-    /// none is advertised.
-    pub async fn authenticate_auto(
-        mut self,
-        credentials: Credentials,
-    ) -> Result<Session, LoginError> {
-        if let Err(error) = self.capabilities().await {
-            return Err(LoginError {
-                error,
-                client: self,
-            });
-        }
-        let caps = self.conn.core().capabilities();
-        let mechanism = Mechanism::ALL
-            .iter()
-            .copied()
-            .filter(|m| m.credentials_kind() == credentials.kind())
-            .find(|m| caps.has_auth(m.name()));
-        match (mechanism, credentials.kind()) {
-            (Some(m), _) => self.authenticate(m, credentials).await,
-            (None, CredentialsKind::Password) => Err(LoginError {
-                error: Error::Usage(UsageError::MissingCapability("a password SASL mechanism")),
-                client: self,
-            }),
-            (None, _) => Err(LoginError {
-                error: Error::Usage(UsageError::MissingCapability("AUTH=XOAUTH2 or OAUTHBEARER")),
-                client: self,
-            }),
-        }
+    /// A [`LoginError`]; [`UsageError::MissingCapability`] when no advertised mechanism fits.
+    pub async fn authenticate_auto(self, credentials: Credentials) -> Result<Session, LoginError> {
+        self.log_in(op::AuthenticateAuto::new(credentials)).await
     }
 
     /// The session of a connection the server pre-authenticated (`PREAUTH` greeting).
@@ -182,17 +139,17 @@ impl Client {
     /// # Errors
     /// A [`LoginError`] when the connection is not authenticated.
     pub fn into_session(self) -> Result<Session, LoginError> {
-        if self.conn.core().state() == ConnState::Authenticated {
-            Ok(Session::from_connection(self.conn))
-        } else {
-            Err(LoginError {
-                error: Error::Usage(UsageError::WrongState {
-                    command: "session",
-                    state: "not authenticated",
-                }),
-                client: self,
-            })
+        if self.state() == ConnState::Authenticated {
+            return Ok(Session::from_connection(self.conn));
         }
+        let error = Error::Usage(UsageError::WrongState {
+            command: "session",
+            state: "not authenticated",
+        });
+        Err(LoginError {
+            error,
+            client: self,
+        })
     }
 
     /// Logs out and closes the connection.
@@ -203,8 +160,8 @@ impl Client {
         self.conn.logout().await
     }
 
-    fn finish(self, r: Result<()>) -> Result<Session, LoginError> {
-        match r {
+    async fn log_in<O: Operation<Output = ()>>(mut self, op: O) -> Result<Session, LoginError> {
+        match self.conn.run_op(op).await {
             Ok(()) => Ok(Session::from_connection(self.conn)),
             Err(error) => Err(LoginError {
                 error,

@@ -15,7 +15,7 @@ impl Session {
     /// `UID FETCH`: the messages of `uids` with what `query` asks, keyed by UID.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn fetch(&mut self, uids: &UidSet, query: &FetchQuery) -> Result<Messages> {
         self.fetch_set(uids, query).await
     }
@@ -23,7 +23,7 @@ impl Session {
     /// `FETCH` by sequence numbers (results are still keyed by UID, which is always fetched).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn fetch_seq(&mut self, seqs: &SeqSet, query: &FetchQuery) -> Result<Messages> {
         self.fetch_set(seqs, query).await
     }
@@ -31,7 +31,7 @@ impl Session {
     /// FETCH of any message set (UIDs or sequence numbers).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn fetch_set(
         &mut self,
         set: impl Into<MessageSet>,
@@ -45,7 +45,7 @@ impl Session {
     ///
     /// # Errors
     /// [`Error::NotFound`] when the server returned nothing for it, or as
-    /// [`crate::Connection::run`].
+    /// [`crate::Connection::run_op`].
     pub async fn fetch_one(&mut self, uid: Uid, query: &FetchQuery) -> Result<Message> {
         let mut m = self.fetch(&UidSet::single(uid), query).await?;
         m.remove(&uid)
@@ -56,7 +56,7 @@ impl Session {
     /// as it arrives, without holding it in memory. Returns the number of bytes written.
     ///
     /// # Errors
-    /// As [`crate::Connection::stream_section`].
+    /// As [`crate::Connection::run_into`].
     pub async fn fetch_to_writer(
         &mut self,
         uid: Uid,

@@ -19,7 +19,7 @@ impl Session {
     /// The flags of some messages.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn flags(&mut self, set: impl Into<MessageSet>) -> Result<FlagMap> {
         let m = self.fetch_set(set, &FetchQuery::new().flags()).await?;
         Ok(m.into_iter()
@@ -30,7 +30,7 @@ impl Session {
     /// Adds flags (`+FLAGS`); returns the new flags the server reported.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn add_flags(
         &mut self,
         set: impl Into<MessageSet>,
@@ -42,7 +42,7 @@ impl Session {
     /// Removes flags (`-FLAGS`); returns the new flags the server reported.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn remove_flags(
         &mut self,
         set: impl Into<MessageSet>,
@@ -54,7 +54,7 @@ impl Session {
     /// Replaces the flags (`FLAGS`); returns the new flags the server reported.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn set_flags(
         &mut self,
         set: impl Into<MessageSet>,
@@ -67,7 +67,7 @@ impl Session {
     ///
     /// # Errors
     /// [`crate::Error::Usage`] for a keyword that is not an atom, or as
-    /// [`crate::Connection::run`].
+    /// [`crate::Connection::run_op`].
     pub async fn add_keywords(
         &mut self,
         set: impl Into<MessageSet>,
@@ -113,7 +113,7 @@ impl Session {
     /// Gmail labels (`X-GM-LABELS`) of some messages.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn labels(
         &mut self,
         set: impl Into<MessageSet>,
@@ -135,7 +135,7 @@ impl Session {
     /// Adds Gmail labels.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn add_labels(&mut self, set: impl Into<MessageSet>, labels: &[&str]) -> Result<()> {
         self.store_labels(set, StoreKind::Add, labels).await
     }
@@ -143,7 +143,7 @@ impl Session {
     /// Removes Gmail labels.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn remove_labels(
         &mut self,
         set: impl Into<MessageSet>,
@@ -155,7 +155,7 @@ impl Session {
     /// Replaces the Gmail labels.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn set_labels(&mut self, set: impl Into<MessageSet>, labels: &[&str]) -> Result<()> {
         self.store_labels(set, StoreKind::Replace, labels).await
     }

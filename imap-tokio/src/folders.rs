@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::session::Session;
+use imap_core::ops::Commands;
 use imap_core::ops::folders::{
     self as f, Folder, FolderStatus, ListOptions, SpecialUse, default_status_items,
 };
@@ -18,9 +19,9 @@ impl Session {
     /// the server has them and falling back to LSUB and one STATUS per folder when it does not.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn list_folders(&mut self, options: &ListOptions) -> Result<Vec<Folder>> {
-        let plan = options.plan(self.capabilities().await?);
+        let plan = options.plan(&self.capabilities().await?);
         let list = self.conn.run(plan.list.clone()).await?;
         let lsub = match &plan.lsub {
             Some(cmd) => Some(self.conn.run(cmd.clone()).await?),
@@ -74,7 +75,7 @@ impl Session {
     /// Whether a folder exists (LIST with its exact name).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn folder_exists(&mut self, folder: &str) -> Result<bool> {
         let c = self
             .conn
@@ -97,7 +98,7 @@ impl Session {
     /// STATUS of a folder: MESSAGES, UNSEEN, UIDNEXT, UIDVALIDITY.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn folder_status(&mut self, folder: &str) -> Result<FolderStatus> {
         self.status(folder, &default_status_items()).await
     }
@@ -105,7 +106,7 @@ impl Session {
     /// STATUS of a folder with chosen items.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`]; [`Error::NotFound`] when the server's answer holds no
+    /// As [`crate::Connection::run_op`]; [`Error::NotFound`] when the server's answer holds no
     /// STATUS data the parser could read.
     pub async fn status(&mut self, folder: &str, items: &[StatusItem]) -> Result<FolderStatus> {
         let mailbox = Mailbox::new(folder);
@@ -121,7 +122,7 @@ impl Session {
     /// CREATE.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn create_folder(&mut self, folder: &str) -> Result<()> {
         self.conn
             .run(f::create_command(Mailbox::new(folder), None))
@@ -132,7 +133,7 @@ impl Session {
     /// CREATE with a SPECIAL-USE role (CREATE-SPECIAL-USE, RFC 6154).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn create_special_folder(&mut self, folder: &str, role: SpecialUse) -> Result<()> {
         self.conn
             .run(f::create_command(Mailbox::new(folder), Some(role)))
@@ -143,7 +144,7 @@ impl Session {
     /// RENAME.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn rename_folder(&mut self, from: &str, to: &str) -> Result<()> {
         self.conn
             .run(CommandBody::Rename {
@@ -157,7 +158,7 @@ impl Session {
     /// DELETE.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn delete_folder(&mut self, folder: &str) -> Result<()> {
         self.conn
             .run(CommandBody::Delete(Mailbox::new(folder)))
@@ -168,7 +169,7 @@ impl Session {
     /// SUBSCRIBE.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn subscribe(&mut self, folder: &str) -> Result<()> {
         self.conn
             .run(CommandBody::Subscribe(Mailbox::new(folder)))
@@ -179,7 +180,7 @@ impl Session {
     /// UNSUBSCRIBE.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn unsubscribe(&mut self, folder: &str) -> Result<()> {
         self.conn
             .run(CommandBody::Unsubscribe(Mailbox::new(folder)))

@@ -1,13 +1,17 @@
 //! IDLE (RFC 2177): [`Session::idle`] returns an [`Idle`] handle that waits for updates and
-//! ends IDLE with `DONE`. The core re-issues IDLE by itself before the server's inactivity
-//! timeout (29 minutes by default, [`crate::Connector::idle_reissue`]), and
+//! ends IDLE with `DONE`, over the core's [`op::IdleStart`], [`op::IdleWait`] and
+//! [`op::IdleDone`]. The core re-issues IDLE by itself before the server's inactivity timeout
+//! (29 minutes by default, [`crate::Connector::idle_reissue`]), and
 //! [`crate::Connector::idle_timeout`] detects a dead connection while idling.
 //!
-//! [`Idle::wait`] is cancel-safe, so it can sit in `tokio::select!` beside a shutdown signal:
+//! [`Idle::wait`] is cancel-safe (an event leaves the queue only when it is returned), so it
+//! can sit in `tokio::select!` beside a shutdown signal:
 //!
 //! ```no_run
 //! # async fn f(mut session: imap_tokio::Session, mut stop: tokio::sync::oneshot::Receiver<()>)
 //! # -> imap_tokio::Result<()> {
+//! use imap_tokio::imap_core::ops::Commands;
+//!
 //! session.select("INBOX").await?;
 //! let mut idle = session.idle().await?;
 //! loop {
@@ -19,20 +23,23 @@
 //! idle.done().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Dropping the handle (or a future of it) without [`Idle::done`] leaves the IDLE running
+//! until the next operation on the session, which sends `DONE` first (the engine's rule).
 
 use crate::error::Result;
 use crate::session::Session;
 use imap_core::client::Event;
+use imap_core::engine::HasEngine;
 use imap_core::mailbox::SelectedMailbox;
-use std::time::Duration;
+use imap_core::ops::{Commands, op};
+use std::time::{Duration, Instant};
 
 /// A running IDLE. Updates arrive as [`Event`]s (mostly [`Event::Mailbox`]); the mailbox model
-/// ([`Idle::selected`]) is kept up to date. Dropping the handle without [`Idle::done`] queues
-/// `DONE`; the next operation on the session sends it and discards the IDLE's completion.
+/// ([`Idle::selected`]) is kept up to date.
 #[derive(Debug)]
 pub struct Idle<'a> {
     session: &'a mut Session,
-    finished: bool,
 }
 
 impl Session {
@@ -40,23 +47,14 @@ impl Session {
     /// operation ends the IDLE that was being started.
     ///
     /// # Errors
-    /// [`crate::Error::Usage`] when the server lacks IDLE, [`crate::Error::Command`] when it
-    /// refuses, or as [`crate::Connection::run`].
+    /// As [`op::IdleStart`].
     pub async fn idle(&mut self) -> Result<Idle<'_>> {
-        self.capabilities().await?;
-        let started = self.conn.idle_start().await;
-        if started.is_err() {
-            self.conn.idle_stop();
-        }
-        started?;
-        Ok(Idle {
-            session: self,
-            finished: false,
-        })
+        self.idle_start().await?;
+        Ok(Idle { session: self })
     }
 
     /// IDLE until something happens or `timeout` passes, then DONE: returns the events
-    /// (empty after a quiet `timeout`). Cancel-safe like [`Session::idle`].
+    /// (empty after a quiet `timeout`).
     ///
     /// # Errors
     /// As [`Session::idle`] and [`Idle::wait_timeout`].
@@ -65,7 +63,7 @@ impl Session {
         let first = idle.wait_timeout(timeout).await?;
         idle.done().await?;
         let mut events: Vec<Event> = first.into_iter().collect();
-        events.extend(self.conn.drain_events());
+        events.extend(self.drain_events());
         Ok(events)
     }
 }
@@ -78,7 +76,7 @@ impl Idle<'_> {
     /// When the connection fails (an IDLE timeout included).
     pub async fn wait(&mut self) -> Result<Event> {
         loop {
-            if let Some(e) = self.session.conn.next_event(None).await? {
+            if let Some(e) = self.session.run(op::IdleWait::new(None)).await? {
                 return Ok(e);
             }
         }
@@ -89,7 +87,8 @@ impl Idle<'_> {
     /// # Errors
     /// When the connection fails.
     pub async fn wait_timeout(&mut self, timeout: Duration) -> Result<Option<Event>> {
-        self.session.conn.next_event(Some(timeout)).await
+        let until = Instant::now() + timeout;
+        self.session.run(op::IdleWait::new(Some(until))).await
     }
 
     /// The selected mailbox as the updates left it.
@@ -98,20 +97,11 @@ impl Idle<'_> {
     }
 
     /// Ends IDLE (`DONE`) and waits for the server to complete it. Cancel-safe: if dropped,
-    /// `DONE` is still sent by the next operation.
+    /// `DONE` is still sent (at once, or by the next operation).
     ///
     /// # Errors
     /// When the connection fails.
-    pub async fn done(mut self) -> Result<()> {
-        self.finished = true;
-        self.session.conn.idle_done().await
-    }
-}
-
-impl Drop for Idle<'_> {
-    fn drop(&mut self) {
-        if !self.finished {
-            self.session.conn.idle_stop();
-        }
+    pub async fn done(self) -> Result<()> {
+        self.session.idle_done().await
     }
 }

@@ -26,6 +26,7 @@
 //!
 //! ```no_run
 //! # async fn f() -> imap_tokio::Result<()> {
+//! use imap_tokio::imap_core::ops::Commands;
 //! use imap_tokio::{Connector, FetchQuery, Query};
 //!
 //! let mut session = Connector::from_url("imaps://alice@imap.example.org/")?

@@ -8,6 +8,7 @@
 use crate::error::{Error, Result};
 use crate::session::Session;
 use imap_core::client::UsageError;
+use imap_core::ops::Commands;
 use imap_core::ops::messages::{self as m, Appended, Expunged, UidMapping};
 use imap_core::types::{Capability, DateTime, Flag, Mailbox, MessageSet, StoreKind, UidSet};
 
@@ -16,7 +17,7 @@ impl Session {
     /// its UID when the server has UIDPLUS.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn append(
         &mut self,
         folder: &str,
@@ -39,7 +40,7 @@ impl Session {
     /// COPY messages to a folder; returns the UID mapping when the server has UIDPLUS.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn copy(
         &mut self,
         set: impl Into<MessageSet>,
@@ -58,7 +59,7 @@ impl Session {
     ///
     /// # Errors
     /// [`UsageError::MissingCapability`] when neither MOVE nor UIDPLUS is there, or as
-    /// [`crate::Connection::run`].
+    /// [`crate::Connection::run_op`].
     pub async fn move_messages(
         &mut self,
         uids: &UidSet,
@@ -86,7 +87,7 @@ impl Session {
     /// Marks messages `\Deleted` (they go at the next EXPUNGE or CLOSE).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn delete(&mut self, set: impl Into<MessageSet>) -> Result<()> {
         self.conn
             .run(imap_core::ops::flags::store_command(
@@ -103,11 +104,11 @@ impl Session {
     /// number when it went (later messages shift down) and its UID where known.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn expunge(&mut self) -> Result<Expunged> {
-        let (c, _) = self
+        let c = self
             .conn
-            .run_logged(imap_core::types::CommandBody::Expunge)
+            .run(imap_core::types::CommandBody::Expunge)
             .await?;
         Ok(m::expunged(&c, &c.removals))
     }
@@ -118,19 +119,19 @@ impl Session {
     ///
     /// # Errors
     /// [`UsageError::MissingCapability`] without UIDPLUS (a plain EXPUNGE would remove other
-    /// messages too), or as [`crate::Connection::run`].
+    /// messages too), or as [`crate::Connection::run_op`].
     pub async fn expunge_uids(&mut self, uids: &UidSet) -> Result<Expunged> {
         let caps = self.capabilities().await?;
         if !(caps.has(&Capability::UidPlus) || caps.is_rev2()) {
             return Err(Error::Usage(UsageError::MissingCapability("UIDPLUS")));
         }
-        let body = m::expunge_command(Some(uids.clone()), caps);
+        let body = m::expunge_command(Some(uids.clone()), &caps);
         // The server names the removed messages by sequence number: teach the model the UIDs
         // it lacks first, so that the result names them by UID.
         if let Some(lookup) = m::uid_lookup_command(uids, self.conn.selected()) {
             self.conn.run(lookup).await?;
         }
-        let (c, _) = self.conn.run_logged(body).await?;
+        let c = self.conn.run(body).await?;
         Ok(m::expunged(&c, &c.removals))
     }
 
@@ -138,7 +139,7 @@ impl Session {
     /// else a plain EXPUNGE.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn delete_and_expunge(&mut self, uids: &UidSet) -> Result<Expunged> {
         self.delete(uids.clone()).await?;
         let caps = self.capabilities().await?;

@@ -12,7 +12,7 @@ impl Session {
     /// iterated; a server's `1:4294967295` stays one range).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn search(&mut self, query: &Query) -> Result<UidRanges> {
         let c = self.conn.run(query.command(true)).await?;
         Ok(s::uids(&c))
@@ -21,7 +21,7 @@ impl Session {
     /// `SEARCH`: sequence numbers instead of UIDs, as ranges.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn search_seq(&mut self, query: &Query) -> Result<SeqRanges> {
         let c = self.conn.run(query.command(false)).await?;
         Ok(s::seqs(&c))
@@ -31,7 +31,7 @@ impl Session {
     ///
     /// # Errors
     /// [`crate::Error::Query`] when the text is not valid criteria, or as
-    /// [`crate::Connection::run`].
+    /// [`crate::Connection::run_op`].
     pub async fn search_text(&mut self, criteria: &str) -> Result<UidRanges> {
         let q = Query::parse(criteria)?;
         self.search(&q).await
@@ -40,7 +40,7 @@ impl Session {
     /// Gmail search syntax (`X-GM-RAW "has:attachment in:unread"`).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn gmail_search(&mut self, raw: &str) -> Result<UidRanges> {
         self.search(&Query::new().gmail_raw(raw)).await
     }
@@ -48,7 +48,7 @@ impl Session {
     /// `UID SORT` (RFC 5256): matching UIDs in the order the server sorted them.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn sort(&mut self, criteria: &[SortCriterion], query: &Query) -> Result<Vec<Uid>> {
         let c = self.conn.run(query.sort_command(criteria, true)).await?;
         Ok(s::sorted_uids(&c))
@@ -57,7 +57,7 @@ impl Session {
     /// `SORT` by sequence numbers.
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn sort_seq(
         &mut self,
         criteria: &[SortCriterion],
@@ -72,7 +72,7 @@ impl Session {
     /// `COUNT` counts the matches. `None` when the server sent no ESEARCH (nothing to report).
     ///
     /// # Errors
-    /// As [`crate::Connection::run`].
+    /// As [`crate::Connection::run_op`].
     pub async fn esort(
         &mut self,
         criteria: &[SortCriterion],
@@ -90,7 +90,7 @@ impl Session {
     ///
     /// # Errors
     /// [`crate::Error::Usage`] when `algorithm` is not an atom, or as
-    /// [`crate::Connection::run`].
+    /// [`crate::Connection::run_op`].
     pub async fn thread(&mut self, algorithm: &str, query: &Query) -> Result<Vec<Thread>> {
         let cmd = query.thread_command(algorithm, true).map_err(|_| {
             crate::Error::Usage(imap_core::client::UsageError::Invalid("thread algorithm"))

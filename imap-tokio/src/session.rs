@@ -1,27 +1,49 @@
-//! After login: [`Session`] and its general commands (capabilities, NOOP, ENABLE, ID,
-//! NAMESPACE, SELECT / EXAMINE / UNSELECT / CLOSE, QUOTA, ACL, METADATA, raw commands).
-//! Folder, message, search, flag and IDLE commands are in their own modules.
+//! After login: [`Session`]. Its commands come from [`Commands`] (written once in the core:
+//! `use imap_tokio::prelude::*`), its getters from [`HasEngine`]; what is left here are the
+//! commands whose core operation has not landed yet.
 //!
-//! Cancellation: every method is cancel-safe in the crate's sense (dropping its future leaves
-//! the connection usable; the command's response is discarded by the next operation).
-//! [`Session::unselect`] may run two commands on servers without UNSELECT: dropped between
-//! them, the folder stays selected read-only.
+//! Cancellation: as the [`crate::connection`] documentation says; a multi-command operation
+//! dropped between its commands leaves what the sent ones did (an UNSELECT fallback dropped
+//! after its EXAMINE leaves the folder selected read-only).
 
-use crate::connection::Connection;
-use crate::error::{Error, Result};
-use imap_core::client::{Capabilities, Completion, Event, MailboxSummary};
-use imap_core::mailbox::SelectedMailbox;
-use imap_core::ops::{self, info::Quota};
+use crate::connection::{Connection, op_error};
+use crate::error::Result;
+use imap_core::client::{Completion, MailboxSummary};
+use imap_core::engine::{Engine, HasEngine};
+use imap_core::ops::{self, Commands, Operation, info::Quota, op};
 use imap_core::types::{
-    AclEntry, Atom, Capability, CommandBody, Mailbox, MetadataOptions, Namespaces, QuotaLimit,
-    RawArgs, SelectParams, Str,
+    AclEntry, Capability, CommandBody, Mailbox, MetadataOptions, QuotaLimit, Str,
 };
+use std::future::Future;
+use std::pin::Pin;
 
 /// An authenticated IMAP session. Message commands use UIDs unless their name ends in `_seq`
-/// or they take a [`imap_core::types::SeqSet`]. Dropping the session logs out.
+/// or they take a [`imap_core::types::SeqSet`]. Dropping it logs out (see
+/// [`Connection::set_logout_on_drop`]).
 #[derive(Debug)]
 pub struct Session {
     pub(crate) conn: Box<Connection>,
+}
+
+/// What [`Commands::run`] returns in this crate: a boxed future of the operation's output.
+pub type RunFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
+impl Commands for Session {
+    type Run<'a, O: Operation + 'a> = RunFuture<'a, O::Output>;
+
+    fn run<'a, O: Operation + 'a>(&'a mut self, op: O) -> RunFuture<'a, O::Output> {
+        Box::pin(self.conn.run_op(op))
+    }
+}
+
+impl HasEngine for Session {
+    fn engine(&self) -> &Engine {
+        self.conn.engine()
+    }
+
+    fn engine_mut(&mut self) -> &mut Engine {
+        self.conn.engine_mut()
+    }
 }
 
 impl Session {
@@ -30,23 +52,12 @@ impl Session {
         Session { conn }
     }
 
-    /// The connection underneath, for pipelining, raw commands and the core's state.
+    /// The connection underneath, for raw operations and the engine.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
-    /// The server's capabilities, asked for with CAPABILITY when not known (after login).
-    ///
-    /// # Errors
-    /// When CAPABILITY fails.
-    pub async fn capabilities(&mut self) -> Result<&Capabilities> {
-        if !self.conn.core().capabilities().is_known() {
-            self.conn.run(CommandBody::Capability).await?;
-        }
-        Ok(self.conn.core().capabilities())
-    }
-
-    /// Whether the server advertises `cap`.
+    /// Whether the server advertises `cap` (asking with CAPABILITY when not known).
     ///
     /// # Errors
     /// When CAPABILITY fails.
@@ -54,159 +65,37 @@ impl Session {
         Ok(self.capabilities().await?.has(cap))
     }
 
-    /// The selected mailbox as the client's model knows it: EXISTS, UIDVALIDITY, and the
-    /// sequence-number/UID map with per-message flags where known.
-    pub fn selected(&self) -> Option<&SelectedMailbox> {
-        self.conn.selected()
-    }
-
-    /// Removes and returns the unsolicited events received so far (mailbox updates, alerts,
-    /// BYE).
-    pub fn drain_events(&mut self) -> Vec<Event> {
-        self.conn.drain_events().collect()
-    }
-
-    /// NOOP: lets the server report changes (they land in [`Session::drain_events`] and in
-    /// the mailbox model).
+    /// SELECT or EXAMINE (`read_only`) with `CONDSTORE` (mod-sequences in the summary and in
+    /// FETCH).
     ///
     /// # Errors
-    /// As [`Connection::run`].
-    pub async fn noop(&mut self) -> Result<()> {
-        self.conn.run(CommandBody::Noop).await.map(drop)
-    }
-
-    /// ENABLE (RFC 5161); returns what the server enabled. Valid before any mailbox is
-    /// selected (RFC 9051 section 6.3.1): with a mailbox selected it is refused locally.
-    ///
-    /// # Errors
-    /// As [`Connection::run`]; a usage error while a mailbox is selected.
-    pub async fn enable(&mut self, caps: &[Capability]) -> Result<Vec<Capability>> {
-        let c = self.conn.run(CommandBody::Enable(caps.to_vec())).await?;
-        Ok(c.data
-            .iter()
-            .filter_map(|d| match d {
-                imap_core::types::Data::Enabled(l) => Some(l.clone()),
-                _ => None,
-            })
-            .flatten()
-            .collect())
-    }
-
-    /// COMPRESS=DEFLATE (RFC 4978): when the server offers it, compresses both directions from
-    /// here on (the core does the deflating; the transport is unchanged) and returns `true`;
-    /// returns `false` when the server does not offer it. Worth it on slow links and for large
-    /// FETCHes; a second call is refused locally, as compression cannot be stacked.
-    ///
-    /// # Errors
-    /// As [`Connection::run`]; [`Error::Command`] when the server refuses.
-    pub async fn compress(&mut self) -> Result<bool> {
-        let deflate = imap_core::types::Atom::from_static("DEFLATE");
-        if !self
-            .has_capability(&Capability::Compress(deflate.clone()))
-            .await?
-        {
-            return Ok(false);
-        }
-        self.conn.run(CommandBody::Compress(deflate)).await?;
-        Ok(true)
-    }
-
-    /// ID (RFC 2971): sends these parameters, returns the server's.
-    ///
-    /// # Errors
-    /// As [`Connection::run`].
-    pub async fn id(
-        &mut self,
-        params: &[(&str, Option<&str>)],
-    ) -> Result<Vec<(String, Option<String>)>> {
-        let c = self.conn.run(ops::info::id_command(params)).await?;
-        Ok(ops::info::id(&c))
-    }
-
-    /// NAMESPACE (RFC 2342).
-    ///
-    /// # Errors
-    /// As [`Connection::run`].
-    pub async fn namespace(&mut self) -> Result<Namespaces> {
-        let c = self.conn.run(CommandBody::Namespace).await?;
-        Ok(ops::info::namespaces(&c))
-    }
-
-    /// SELECT: opens a folder read-write and returns its summary.
-    ///
-    /// # Errors
-    /// [`Error::Command`] when the folder does not exist, or as [`Connection::run`].
-    pub async fn select(&mut self, folder: &str) -> Result<MailboxSummary> {
-        self.select_with(folder, false, false).await
-    }
-
-    /// EXAMINE: opens a folder read-only and returns its summary.
-    ///
-    /// # Errors
-    /// As [`Session::select`].
-    pub async fn examine(&mut self, folder: &str) -> Result<MailboxSummary> {
-        self.select_with(folder, true, false).await
-    }
-
-    /// SELECT or EXAMINE with `CONDSTORE` (mod-sequences in the summary and in FETCH).
-    ///
-    /// # Errors
-    /// As [`Session::select`].
+    /// As [`Commands::select`].
     pub async fn select_condstore(
         &mut self,
         folder: &str,
         read_only: bool,
     ) -> Result<MailboxSummary> {
-        self.select_with(folder, read_only, true).await
-    }
-
-    async fn select_with(
-        &mut self,
-        folder: &str,
-        read_only: bool,
-        condstore: bool,
-    ) -> Result<MailboxSummary> {
-        let mailbox = Mailbox::new(folder);
-        let params = SelectParams {
-            condstore,
-            qresync: None,
-        };
-        let body = if read_only {
-            CommandBody::Examine { mailbox, params }
+        let access = if read_only {
+            op::Access::ReadOnly
         } else {
-            CommandBody::Select { mailbox, params }
+            op::Access::ReadWrite
         };
-        let c = self.conn.run(body).await?;
-        Ok(c.summary.unwrap_or_default())
+        let options = op::SelectOptions::default()
+            .with_condstore()
+            .with_access(access);
+        self.select_with(folder, options).await
     }
 
-    /// Leaves the selected folder without expunging: UNSELECT, or on servers without it,
-    /// EXAMINE of the same folder and CLOSE (a read-only CLOSE expunges nothing).
+    /// ID (RFC 2971): sends these parameters, returns the server's.
     ///
     /// # Errors
-    /// As [`Connection::run`].
-    pub async fn unselect(&mut self) -> Result<()> {
-        let caps = self.capabilities().await?;
-        if caps.has(&Capability::Unselect) || caps.is_rev2() {
-            return self.conn.run(CommandBody::Unselect).await.map(drop);
-        }
-        if let Some(name) = self.selected().map(|m| m.name().clone()) {
-            self.conn
-                .run(CommandBody::Examine {
-                    mailbox: name,
-                    params: SelectParams::default(),
-                })
-                .await?;
-        }
-        self.conn.run(CommandBody::Close).await.map(drop)
-    }
-
-    /// CLOSE: expunges the messages marked `\Deleted` (in a read-write folder) and leaves it.
-    ///
-    /// # Errors
-    /// As [`Connection::run`].
-    pub async fn close(&mut self) -> Result<()> {
-        self.conn.run(CommandBody::Close).await.map(drop)
+    /// As [`Commands::id`].
+    pub async fn id(
+        &mut self,
+        params: &[(&str, Option<&str>)],
+    ) -> Result<Vec<(String, Option<String>)>> {
+        let r = Commands::id(self, params).await?;
+        Ok(r.into_iter().map(|p| (p.name, p.value)).collect())
     }
 
     /// Logs out and closes the connection.
@@ -217,38 +106,17 @@ impl Session {
         self.conn.logout().await
     }
 
-    /// Runs any command and returns its completion (OK only) with all its data: the escape
-    /// hatch for what has no method.
-    ///
-    /// # Errors
-    /// As [`Connection::run`].
-    pub async fn run_command(&mut self, body: CommandBody) -> Result<Completion> {
-        self.conn.run(body).await
-    }
-
-    /// Sends a raw command line (`XAPPLEPUSHSERVICE aps-version 2`): the first word is the
-    /// command name, the rest is sent as it is. Its untagged data arrives as
-    /// [`imap_core::types::Data::Other`] in the completion when the core does not know it.
-    ///
-    /// # Errors
-    /// [`Error::Usage`] when the line holds CR or LF or the name is not an atom, or as
-    /// [`Connection::run`].
-    pub async fn raw_command(&mut self, line: &str) -> Result<Completion> {
-        let (name, args) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
-        let invalid = |_| Error::Usage(imap_core::client::UsageError::Invalid("raw command"));
-        let name = Atom::try_from(name).map_err(invalid)?;
-        let args = RawArgs::new(args.as_bytes().to_vec()).map_err(invalid)?;
-        self.conn.run(CommandBody::Other { name, args }).await
+    async fn cmd(&mut self, body: CommandBody) -> Result<Completion> {
+        self.conn.run_op(op::command(body)).await
     }
 
     /// GETQUOTAROOT (RFC 9208): the quota roots of a folder and their quotas.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
         let c = self
-            .conn
-            .run(CommandBody::GetQuotaRoot(Mailbox::new(folder)))
+            .cmd(CommandBody::GetQuotaRoot(Mailbox::new(folder)))
             .await?;
         Ok((ops::info::quota_roots(&c), ops::info::quotas(&c)))
     }
@@ -256,20 +124,19 @@ impl Session {
     /// GETQUOTA: the quotas of a quota root.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn quota(&mut self, root: &str) -> Result<Vec<Quota>> {
-        let c = self.conn.run(CommandBody::GetQuota(root.into())).await?;
+        let c = self.cmd(CommandBody::GetQuota(root.into())).await?;
         Ok(ops::info::quotas(&c))
     }
 
     /// SETQUOTA: sets resource limits of a quota root.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn set_quota(&mut self, root: &str, limits: Vec<QuotaLimit>) -> Result<Vec<Quota>> {
         let c = self
-            .conn
-            .run(CommandBody::SetQuota {
+            .cmd(CommandBody::SetQuota {
                 root: root.into(),
                 limits,
             })
@@ -280,87 +147,81 @@ impl Session {
     /// GETACL (RFC 4314).
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn acl(&mut self, folder: &str) -> Result<Vec<AclEntry>> {
-        let c = self
-            .conn
-            .run(CommandBody::GetAcl(Mailbox::new(folder)))
-            .await?;
+        let c = self.cmd(CommandBody::GetAcl(Mailbox::new(folder))).await?;
         Ok(ops::info::acl(&c))
     }
 
     /// SETACL: `rights` may start with `+` or `-`.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn set_acl(&mut self, folder: &str, identifier: &str, rights: &str) -> Result<()> {
-        self.conn
-            .run(CommandBody::SetAcl {
-                mailbox: Mailbox::new(folder),
-                identifier: identifier.into(),
-                rights: rights.into(),
-            })
-            .await
-            .map(drop)
+        self.cmd(CommandBody::SetAcl {
+            mailbox: Mailbox::new(folder),
+            identifier: identifier.into(),
+            rights: rights.into(),
+        })
+        .await
+        .map(drop)
     }
 
     /// DELETEACL.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn delete_acl(&mut self, folder: &str, identifier: &str) -> Result<()> {
-        self.conn
-            .run(CommandBody::DeleteAcl {
-                mailbox: Mailbox::new(folder),
-                identifier: identifier.into(),
-            })
-            .await
-            .map(drop)
+        self.cmd(CommandBody::DeleteAcl {
+            mailbox: Mailbox::new(folder),
+            identifier: identifier.into(),
+        })
+        .await
+        .map(drop)
     }
 
     /// MYRIGHTS.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn my_rights(&mut self, folder: &str) -> Result<String> {
         let c = self
-            .conn
-            .run(CommandBody::MyRights(Mailbox::new(folder)))
+            .cmd(CommandBody::MyRights(Mailbox::new(folder)))
             .await?;
-        ops::info::my_rights(&c).ok_or_else(|| Error::NotFound("MYRIGHTS response".into()))
+        ops::info::my_rights(&c)
+            .ok_or_else(|| op_error(op::OpError::NotFound(op::Missing::Response("MYRIGHTS"))))
     }
 
     /// LISTRIGHTS: the rights always granted and the groups that may be granted.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn list_rights(
         &mut self,
         folder: &str,
         identifier: &str,
     ) -> Result<(String, Vec<String>)> {
         let c = self
-            .conn
-            .run(CommandBody::ListRights {
+            .cmd(CommandBody::ListRights {
                 mailbox: Mailbox::new(folder),
                 identifier: identifier.into(),
             })
             .await?;
-        ops::info::list_rights(&c).ok_or_else(|| Error::NotFound("LISTRIGHTS response".into()))
+        ops::info::list_rights(&c)
+            .ok_or_else(|| op_error(op::OpError::NotFound(op::Missing::Response("LISTRIGHTS"))))
     }
 
     /// GETMETADATA (RFC 5464): entries of a folder (`""` for server metadata).
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn metadata(
         &mut self,
         folder: &str,
         entries: &[&str],
     ) -> Result<Vec<(Str, Option<Str>)>> {
         let c = self
-            .conn
-            .run(CommandBody::GetMetadata {
+            .cmd(CommandBody::GetMetadata {
                 options: MetadataOptions::default(),
                 mailbox: Mailbox::new(folder),
                 entries: entries.iter().map(|e| Str::from(*e)).collect(),
@@ -375,21 +236,20 @@ impl Session {
     /// SETMETADATA: sets (or, with `None`, deletes) entries.
     ///
     /// # Errors
-    /// As [`Connection::run`].
+    /// As [`Connection::run_op`].
     pub async fn set_metadata(
         &mut self,
         folder: &str,
         entries: &[(&str, Option<&str>)],
     ) -> Result<()> {
-        self.conn
-            .run(CommandBody::SetMetadata {
-                mailbox: Mailbox::new(folder),
-                entries: entries
-                    .iter()
-                    .map(|(k, v)| (Str::from(*k), v.map(Str::from)))
-                    .collect(),
-            })
-            .await
-            .map(drop)
+        self.cmd(CommandBody::SetMetadata {
+            mailbox: Mailbox::new(folder),
+            entries: entries
+                .iter()
+                .map(|(k, v)| (Str::from(*k), v.map(Str::from)))
+                .collect(),
+        })
+        .await
+        .map(drop)
     }
 }
