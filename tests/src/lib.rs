@@ -13,6 +13,7 @@
 
 pub mod cyrus;
 pub mod dovecot;
+pub mod engine_pair;
 pub mod fixture;
 pub mod memory;
 pub mod net;

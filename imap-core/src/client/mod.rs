@@ -33,7 +33,7 @@ use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encod
 use crate::frame::{Frame, Framer, Role};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::parse::{ParseOptions, parse_response};
-use crate::sasl::{Credentials, Mechanism, SaslSession, Step};
+use crate::sasl::{Credentials, Mechanism, SaslSession, SaslStep};
 use crate::types::{
     Capability, Code, Command, CommandBody, Continue, Data, ESearch, ESearchData, Response,
     StatusKind, StatusResponse, Str, Tag,
@@ -876,11 +876,11 @@ impl Client {
                     return;
                 };
                 match sasl.step(&challenge) {
-                    Ok(Step::Respond(r)) => {
+                    Ok(SaslStep::Respond(r)) => {
                         let line = encode_authenticate_response(r.expose());
                         self.out.extend_from_slice(&line);
                     }
-                    Ok(Step::Done) => {
+                    Ok(SaslStep::Done) => {
                         let line = encode_authenticate_response(&[]);
                         self.out.extend_from_slice(&line);
                     }

@@ -5,7 +5,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use md5::Md5;
 
-use super::{Credentials, Mechanism, Reply, SaslError, Step, invalid, no_authzid, unexpected};
+use super::{Credentials, Mechanism, Reply, SaslError, SaslStep, invalid, no_authzid, unexpected};
 use crate::secret::Secret;
 
 /// The CRAM-MD5 exchange.
@@ -53,7 +53,7 @@ impl CramMd5 {
             response.push(HEX[usize::from(byte >> 4)]);
             response.push(HEX[usize::from(byte & 0x0f)]);
         }
-        Ok(Reply::Step(Step::Respond(Secret::new(response))))
+        Ok(Reply::SaslStep(SaslStep::Respond(Secret::new(response))))
     }
 }
 
@@ -71,7 +71,7 @@ mod tests {
         let challenge =
             base64_decode(b"PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+").unwrap();
         assert_eq!(challenge, b"<1896.697170952@postoffice.reston.mci.net>");
-        let Step::Respond(r) = s.step(&challenge).unwrap() else {
+        let SaslStep::Respond(r) = s.step(&challenge).unwrap() else {
             panic!("expected a response")
         };
         assert_eq!(r.expose(), b"tim b913a602c7eda7a495b4e6e7334d3890");
@@ -106,7 +106,7 @@ mod tests {
     fn rfc2202_hmac_md5_vector() {
         let creds = Credentials::password("jefe", "Jefe".to_owned());
         let mut s = SaslSession::new(Mechanism::CramMd5, creds).unwrap();
-        let Step::Respond(r) = s.step(b"what do ya want for nothing?").unwrap() else {
+        let SaslStep::Respond(r) = s.step(b"what do ya want for nothing?").unwrap() else {
             panic!("expected a response")
         };
         assert_eq!(r.expose(), b"jefe 750c783e6ab0b503eaa86e310a5db738");

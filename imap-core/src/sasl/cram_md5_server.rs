@@ -132,7 +132,7 @@ fn unhex(text: &[u8]) -> Option<[u8; 16]> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Credentials, Mechanism, SaslSession, Step};
+    use super::super::{Credentials, Mechanism, SaslSession, SaslStep};
     use super::*;
 
     const CHALLENGE: &str = "<1896.697170952@postoffice.reston.mci.net>";
@@ -164,7 +164,7 @@ mod tests {
         for (password, ok) in [("pencil", true), ("crayon", false)] {
             let creds = Credentials::password("user name", password.to_owned());
             let mut client = SaslSession::new(Mechanism::CramMd5, creds).unwrap();
-            let Step::Respond(response) = client.step(s.challenge()).unwrap() else {
+            let SaslStep::Respond(response) = client.step(s.challenge()).unwrap() else {
                 panic!("expected a response")
             };
             // The username may contain spaces: the digest is after the last one.

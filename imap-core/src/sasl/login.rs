@@ -2,7 +2,7 @@
 //! `Username:` and `Password:`, but their text is not to be relied on); the client answers the
 //! first with the username and the second with the password. There is no initial response.
 
-use super::{Credentials, Mechanism, Reply, SaslError, Step, invalid, no_authzid, unexpected};
+use super::{Credentials, Mechanism, Reply, SaslError, SaslStep, invalid, no_authzid, unexpected};
 use crate::secret::Secret;
 
 /// The LOGIN exchange.
@@ -39,7 +39,7 @@ impl Login {
             }
         };
         self.answered += 1;
-        Ok(Reply::Step(Step::Respond(Secret::new(
+        Ok(Reply::SaslStep(SaslStep::Respond(Secret::new(
             answer.as_bytes().to_vec(),
         ))))
     }
@@ -59,12 +59,12 @@ mod tests {
         assert!(s.initial_response().is_none());
         let c1 = base64_decode(b"VXNlciBOYW1lAA==").unwrap();
         assert_eq!(c1, b"User Name\0");
-        let Step::Respond(r) = s.step(&c1).unwrap() else {
+        let SaslStep::Respond(r) = s.step(&c1).unwrap() else {
             panic!("expected a response")
         };
         assert_eq!(base64_encode(r.expose()), "dGlt");
         let c2 = base64_decode(b"UGFzc3dvcmQA").unwrap();
-        let Step::Respond(r) = s.step(&c2).unwrap() else {
+        let SaslStep::Respond(r) = s.step(&c2).unwrap() else {
             panic!("expected a response")
         };
         assert_eq!(base64_encode(r.expose()), "dGFuc3RhYWZ0YW5zdGFhZg==");
@@ -81,11 +81,11 @@ mod tests {
         let mut s = SaslSession::new(Mechanism::Login, creds).unwrap();
         assert_eq!(
             s.step(b"Password:").unwrap(),
-            Step::Respond(Secret::new(b"u".to_vec()))
+            SaslStep::Respond(Secret::new(b"u".to_vec()))
         );
         assert_eq!(
             s.step(b"").unwrap(),
-            Step::Respond(Secret::new(b"p".to_vec()))
+            SaslStep::Respond(Secret::new(b"p".to_vec()))
         );
         assert_eq!(s.verify_final(None), Ok(()));
     }

@@ -16,8 +16,8 @@
 //!    `AUTHENTICATE <name> <base64 of SaslSession::initial_response>` (an empty response is sent
 //!    as `=`); otherwise send `AUTHENTICATE <name>` and let the first `+` challenge ask for it.
 //! 3. For every `+ <base64>` continuation, decode it and call [`SaslSession::step`]:
-//!    * [`Step::Respond`]: send the base64 of the data as one line (an empty line for no data);
-//!    * [`Step::Done`]: the mechanism has finished and verified the server's final data; IMAP has
+//!    * [`SaslStep::Respond`]: send the base64 of the data as one line (an empty line for no data);
+//!    * [`SaslStep::Done`]: the mechanism has finished and verified the server's final data; IMAP has
 //!      no "additional data with success", so answer the challenge with an empty line
 //!      (RFC 4422 §5) and wait for the tagged result;
 //!    * an error: cancel the exchange with a `*` line.
@@ -241,7 +241,7 @@ impl Credentials {
 /// What to answer a server challenge with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Step {
+pub enum SaslStep {
     /// Send this response (base64-encoded, one line; an empty line for no data).
     Respond(Secret<Vec<u8>>),
     /// The mechanism has finished and the challenge was the server's verified final data. IMAP
@@ -275,7 +275,7 @@ enum State {
 /// What a mechanism makes of a challenge, inside the crate.
 enum Reply {
     /// An ordinary step.
-    Step(Step),
+    SaslStep(SaslStep),
     /// The challenge was the server's error report. Send `response` so the server can end the
     /// exchange with a tagged `NO`; the error is kept for [`SaslSession::last_server_error`].
     ServerError {
@@ -394,10 +394,10 @@ impl SaslSession {
     /// command with a tagged `NO`, and is kept for [`last_server_error`](Self::last_server_error).
     ///
     /// Errors: a challenge the mechanism does not expect at this point (including any challenge
-    /// after [`Step::Done`]), a malformed or unacceptable SCRAM message, a SCRAM `e=` error, or
+    /// after [`SaslStep::Done`]), a malformed or unacceptable SCRAM message, a SCRAM `e=` error, or
     /// a wrong SCRAM server signature. After an error, every further call fails the same way;
     /// the caller should cancel the exchange (`*`).
-    pub fn step(&mut self, challenge: &[u8]) -> Result<Step, SaslError> {
+    pub fn step(&mut self, challenge: &[u8]) -> Result<SaslStep, SaslError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
@@ -410,10 +410,10 @@ impl SaslSession {
             State::CramMd5(m) => m.step(challenge),
         };
         match reply {
-            Ok(Reply::Step(step)) => Ok(step),
+            Ok(Reply::SaslStep(step)) => Ok(step),
             Ok(Reply::ServerError { response, error }) => {
                 self.last_server_error = Some(error);
-                Ok(Step::Respond(Secret::new(response)))
+                Ok(SaslStep::Respond(Secret::new(response)))
             }
             Err(e) => {
                 if e.is_from_server() {

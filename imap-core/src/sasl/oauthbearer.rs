@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    Credentials, Mechanism, OAuthError, Reply, SaslError, Step, escape_saslname, invalid,
+    Credentials, Mechanism, OAuthError, Reply, SaslError, SaslStep, escape_saslname, invalid,
     unexpected,
 };
 use crate::secret::Secret;
@@ -94,7 +94,7 @@ impl OAuthBearer {
         match std::mem::replace(&mut self.state, State::ErrorAnswered) {
             State::Unsent(message) => {
                 self.state = State::Sent;
-                Ok(Reply::Step(Step::Respond(message)))
+                Ok(Reply::SaslStep(SaslStep::Respond(message)))
             }
             State::Sent => Ok(Reply::ServerError {
                 response: vec![0x01],
@@ -198,7 +198,7 @@ mod tests {
             .as_bytes(),
         )
         .unwrap();
-        let Step::Respond(r) = s.step(&challenge).unwrap() else {
+        let SaslStep::Respond(r) = s.step(&challenge).unwrap() else {
             panic!("expected a response")
         };
         assert_eq!(base64_encode(r.expose()), "AQ==");
@@ -228,7 +228,7 @@ mod tests {
         let mut s = SaslSession::new(Mechanism::OAuthBearer, creds).unwrap();
         assert_eq!(
             s.step(b"").unwrap(),
-            Step::Respond(Secret::new(
+            SaslStep::Respond(Secret::new(
                 b"n,a=u@example.com,\x01auth=Bearer tok\x01\x01".to_vec()
             ))
         );

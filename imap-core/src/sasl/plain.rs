@@ -1,6 +1,6 @@
 //! PLAIN (RFC 4616): `[authzid] NUL authcid NUL passwd` in one client message.
 
-use super::{Credentials, Mechanism, Reply, SaslError, Step, invalid, unexpected};
+use super::{Credentials, Mechanism, Reply, SaslError, SaslStep, invalid, unexpected};
 use crate::secret::Secret;
 
 /// The PLAIN exchange: the message until it is sent.
@@ -46,7 +46,7 @@ impl Plain {
     /// The server's (empty) initial challenge asks for the message; nothing else may follow.
     pub(super) fn step(&mut self, _challenge: &[u8]) -> Result<Reply, SaslError> {
         match self.message.take() {
-            Some(message) => Ok(Reply::Step(Step::Respond(message))),
+            Some(message) => Ok(Reply::SaslStep(SaslStep::Respond(message))),
             None => Err(unexpected(Mechanism::Plain, "the message was already sent")),
         }
     }
@@ -57,10 +57,10 @@ mod tests {
     use super::super::{SaslSession, base64_encode};
     use super::*;
 
-    fn respond(step: Step) -> Vec<u8> {
+    fn respond(step: SaslStep) -> Vec<u8> {
         match step {
-            Step::Respond(r) => r.into_inner(),
-            Step::Done => panic!("expected a response"),
+            SaslStep::Respond(r) => r.into_inner(),
+            SaslStep::Done => panic!("expected a response"),
         }
     }
 

@@ -25,7 +25,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{
-    Credentials, Mechanism, Reply, SaslError, SaslSession, Step, base64_decode, base64_encode,
+    Credentials, Mechanism, Reply, SaslError, SaslSession, SaslStep, base64_decode, base64_encode,
     escape_saslname, invalid, unexpected,
 };
 use crate::secret::Secret;
@@ -173,7 +173,7 @@ impl Scram {
         match &self.state {
             State::Initial => {
                 let message = self.initial_response().expect("state is Initial");
-                Ok(Reply::Step(Step::Respond(message)))
+                Ok(Reply::SaslStep(SaslStep::Respond(message)))
             }
             State::ClientFirstSent { client_first_bare } => {
                 let ClientFinal {
@@ -181,13 +181,13 @@ impl Scram {
                     server_signature,
                 } = self.client_final(client_first_bare, challenge)?;
                 self.state = State::ClientFinalSent { server_signature };
-                Ok(Reply::Step(Step::Respond(message)))
+                Ok(Reply::SaslStep(SaslStep::Respond(message)))
             }
             State::ClientFinalSent { server_signature } => {
                 let server_signature = server_signature.clone();
                 check_server_final(challenge, &server_signature)?;
                 self.state = State::Verified { server_signature };
-                Ok(Reply::Step(Step::Done))
+                Ok(Reply::SaslStep(SaslStep::Done))
             }
             State::Verified { .. } => Err(unexpected(
                 Mechanism::ScramSha256,
@@ -331,10 +331,10 @@ mod tests {
             .with_nonce(CLIENT_NONCE.to_owned())
     }
 
-    fn respond(step: Result<Step, SaslError>) -> String {
+    fn respond(step: Result<SaslStep, SaslError>) -> String {
         match step.unwrap() {
-            Step::Respond(r) => String::from_utf8(r.into_inner()).unwrap(),
-            Step::Done => panic!("expected a response"),
+            SaslStep::Respond(r) => String::from_utf8(r.into_inner()).unwrap(),
+            SaslStep::Done => panic!("expected a response"),
         }
     }
 
@@ -353,7 +353,7 @@ mod tests {
         let first = s.initial_response().unwrap().into_inner();
         assert_eq!(first, b"n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
         assert_eq!(respond(s.step(SERVER_FIRST.as_bytes())), CLIENT_FINAL);
-        assert_eq!(s.step(SERVER_FINAL.as_bytes()), Ok(Step::Done));
+        assert_eq!(s.step(SERVER_FINAL.as_bytes()), Ok(SaslStep::Done));
         assert_eq!(s.verify_final(None), Ok(()));
         assert_eq!(s.last_server_error(), None);
         let err = s.step(b"v=again").unwrap_err();
@@ -370,7 +370,7 @@ mod tests {
         assert_eq!(respond(s.step(b"")), "n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
         assert!(s.initial_response().is_none());
         assert_eq!(respond(s.step(SERVER_FIRST.as_bytes())), CLIENT_FINAL);
-        assert_eq!(s.step(SERVER_FINAL.as_bytes()), Ok(Step::Done));
+        assert_eq!(s.step(SERVER_FINAL.as_bytes()), Ok(SaslStep::Done));
         assert_eq!(s.verify_final(None), Ok(()));
     }
 
@@ -454,7 +454,7 @@ mod tests {
         // Extensions after v= are ignored.
         let mut s = after_client_final();
         let with_ext = format!("{SERVER_FINAL},x=ext");
-        assert_eq!(s.step(with_ext.as_bytes()), Ok(Step::Done));
+        assert_eq!(s.step(with_ext.as_bytes()), Ok(SaslStep::Done));
     }
 
     #[test]

@@ -407,7 +407,7 @@ fn verify_client_final(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Credentials, Mechanism, SaslSession, Step};
+    use super::super::{Credentials, Mechanism, SaslSession, SaslStep};
     use super::*;
 
     // RFC 7677 §3.
@@ -498,13 +498,13 @@ mod tests {
             assert_eq!(who.authzid.as_deref(), authzid);
             let stored = ScramCredentials::with_random_salt("pencil", 4096).unwrap();
             let server_first = server.server_first(&stored).unwrap();
-            let Step::Respond(client_final) = client.step(&server_first).unwrap() else {
+            let SaslStep::Respond(client_final) = client.step(&server_first).unwrap() else {
                 panic!("expected the client-final message")
             };
             match server.handle_client_final(client_final.expose()) {
                 Ok(server_final) => {
                     assert!(ok);
-                    assert_eq!(client.step(&server_final), Ok(Step::Done));
+                    assert_eq!(client.step(&server_final), Ok(SaslStep::Done));
                     assert_eq!(client.verify_final(None), Ok(()));
                 }
                 Err(e) => {

@@ -6,7 +6,7 @@
 //! with a tagged `NO`.
 
 use super::{
-    Credentials, Mechanism, OAuthError, Reply, SaslError, Step, invalid, no_authzid, unexpected,
+    Credentials, Mechanism, OAuthError, Reply, SaslError, SaslStep, invalid, no_authzid, unexpected,
 };
 use crate::secret::Secret;
 
@@ -66,7 +66,7 @@ impl XOAuth2 {
         match std::mem::replace(&mut self.state, State::ErrorAnswered) {
             State::Unsent(message) => {
                 self.state = State::Sent;
-                Ok(Reply::Step(Step::Respond(message)))
+                Ok(Reply::SaslStep(SaslStep::Respond(message)))
             }
             State::Sent => Ok(Reply::ServerError {
                 response: Vec::new(),
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn without_initial_response() {
         let mut s = SaslSession::new(Mechanism::XOAuth2, creds()).unwrap();
-        let Step::Respond(message) = s.step(b"").unwrap() else {
+        let SaslStep::Respond(message) = s.step(b"").unwrap() else {
             panic!("expected a response")
         };
         assert!(
@@ -135,7 +135,7 @@ mod tests {
         )
         .unwrap();
         let step = s.step(&challenge).unwrap();
-        assert_eq!(step, Step::Respond(Secret::new(Vec::new())));
+        assert_eq!(step, SaslStep::Respond(Secret::new(Vec::new())));
         let Some(SaslError::OAuth(e)) = s.last_server_error() else {
             panic!("no OAuth error: {:?}", s.last_server_error())
         };
