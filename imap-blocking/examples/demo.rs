@@ -7,6 +7,7 @@ use imap_blocking::imap_core::mailbox::Update;
 use imap_blocking::imap_core::ops::fetch::{FetchQuery, outline};
 use imap_blocking::imap_core::terminal::escaped;
 use imap_blocking::imap_core::types::{Data, Flag, Section, SectionText, Uid, UidSet};
+use imap_blocking::prelude::*;
 use imap_blocking::{Connector, ListOptions, Security, TlsOptions};
 use mock_server::demo::{DEMO_PASSWORD, DEMO_USER, demo_store};
 use mock_server::listener::MockServer;

@@ -20,6 +20,7 @@
 
 use clap::Parser;
 use imap_blocking::imap_core::terminal::{escaped, escaped_text};
+use imap_blocking::prelude::*;
 use imap_blocking::types::{SeqNum, Uid, UidSet};
 use imap_blocking::{Connector, FetchQuery, Query, Security, Session, format_flags, parse_flags};
 use std::io::{BufRead, Write};

@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use crate::stream::Stream;
 use bytes::Bytes;
+use imap_connect::rustls::{ClientConnection, StreamOwned};
 use imap_core::client::{
     Client as Core, ClientConfig, CommandId, Completion, ConnectionError, Event, Outcome,
     UsageError,
@@ -17,11 +18,8 @@ use imap_core::mailbox::{SelectedMailbox, Update};
 use imap_core::ops::{self};
 use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::types::{Code, CommandBody, StatusResponse};
-use imap_tls::rustls::pki_types::ServerName;
-use imap_tls::rustls::{ClientConfig as TlsConfig, ClientConnection, StreamOwned};
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many unsolicited events a connection keeps before dropping the oldest.
@@ -34,11 +32,7 @@ pub(crate) const STREAM_THRESHOLD: u64 = 64 * 1024;
 const READ_BUF: usize = 16 * 1024;
 
 /// What STARTTLS upgrades with.
-#[derive(Clone)]
-pub(crate) struct TlsContext {
-    pub(crate) config: Arc<TlsConfig>,
-    pub(crate) name: ServerName<'static>,
-}
+pub(crate) use imap_connect::TlsTarget as TlsContext;
 
 enum Transport {
     Plain(Box<dyn Stream>),
@@ -233,13 +227,15 @@ impl Connection {
         while s.conn.is_handshaking() {
             let t = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if t == Some(Duration::ZERO) {
-                return Err(Error::Timeout("in the TLS handshake"));
+                return Err(Error::Timeout(imap_connect::TimedOut::TlsHandshake));
             }
             s.sock.set_read_timeout(t)?;
             s.sock.set_write_timeout(t)?;
             match s.conn.complete_io(&mut s.sock) {
                 Ok(_) => {}
-                Err(e) if is_timeout(&e) => return Err(Error::Timeout("in the TLS handshake")),
+                Err(e) if is_timeout(&e) => {
+                    return Err(Error::Timeout(imap_connect::TimedOut::TlsHandshake));
+                }
                 Err(e) => {
                     self.io = Transport::Broken;
                     self.core.handle_eof(Instant::now());
@@ -407,7 +403,7 @@ impl Connection {
     /// greeting is [`Error::Connection`]).
     pub fn wait_greeting(&mut self, deadline: Option<Instant>) -> Result<StatusResponse> {
         if !self.drive(deadline, |s| s.greeting.is_some())? {
-            return Err(Error::Timeout("waiting for the greeting"));
+            return Err(Error::Timeout(imap_connect::TimedOut::Greeting));
         }
         self.greeting.clone().ok_or(Error::Closed)
     }
@@ -465,7 +461,7 @@ impl Connection {
         let c = ops::check(self.wait(id)?)?;
         let messages = ops::fetch::messages(&c);
         let Some(m) = messages.get(&uid) else {
-            return Err(Error::NotFound(format!("message UID {uid}")));
+            return Err(Error::NotFound(imap_core::ops::op::Missing::Message(uid)));
         };
         if !streamed {
             match m.section(&section) {
@@ -473,7 +469,7 @@ impl Connection {
                     out.write_all(data)?;
                     written = data.len() as u64;
                 }
-                None => return Err(Error::NotFound(format!("section of message UID {uid}"))),
+                None => return Err(Error::NotFound(imap_core::ops::op::Missing::Section(uid))),
             }
         }
         out.flush()?;
@@ -527,7 +523,7 @@ impl Connection {
         }
         let deadline = self.done_timeout.map(|t| Instant::now() + t);
         if !self.drive(deadline, |s| !s.core.is_idle_pending())? {
-            return Err(Error::Timeout("waiting for the server to end IDLE"));
+            return Err(Error::Timeout(imap_connect::TimedOut::IdleDone));
         }
         Ok(())
     }

@@ -102,7 +102,7 @@ impl Session {
             .run(f::status_command(mailbox.clone(), items.to_vec()))?;
         // No STATUS data the parser could read: an error, never an all-empty status.
         f::folder_status(&c, &mailbox)
-            .ok_or_else(|| Error::NotFound(format!("STATUS data for {folder}")))
+            .ok_or_else(|| Error::NotFound(imap_core::ops::op::Missing::Status(mailbox)))
     }
 
     /// CREATE.

@@ -1,9 +1,10 @@
 //! A blocking IMAP client: std::net (or any `Read + Write` stream) and rustls around the
 //! sans-IO [`imap_core`]. The driver only moves bytes and time; everything IMAP is in the core.
 //!
-//! - [`Connector`] ([`connect`]): host, port, [`Security`] (implicit TLS, STARTTLS, plain),
-//!   certificate verification ([`TlsOptions`]), timeouts, credentials; from parts or a URL;
-//!   over TCP, any [`Stream`], or a child process ([`Connector::connect_command`]).
+//! - [`Connector`] (from `imap-connect`, shared with `imap-tokio`): host, port, [`Security`]
+//!   (implicit TLS, STARTTLS, plain), certificate verification ([`TlsOptions`]), timeouts,
+//!   credentials; from parts or a URL. [`BlockingConnect`] ([`connect`]) connects with it over
+//!   TCP, any [`Stream`], or a child process ([`BlockingConnect::connect_command`]).
 //! - [`Client`] ([`client`]): greeted, not logged in; [`Client::login`],
 //!   [`Client::authenticate`] (SASL, XOAUTH2 included).
 //! - [`Session`] ([`session`]): everything after login, by concept: [`folders`], [`fetch`],
@@ -15,7 +16,8 @@
 //! `imap-tokio` has the same types and methods, `async`.
 //!
 //! ```no_run
-//! use imap_blocking::{Connector, FetchQuery, Query};
+//! use imap_blocking::prelude::*;
+//! use imap_blocking::{FetchQuery, Query};
 //!
 //! let mut session = Connector::from_url("imaps://alice@imap.example.org/")?
 //!     .password("alice", "secret")
@@ -46,7 +48,7 @@ pub mod session;
 pub mod stream;
 
 pub use client::{Client, LoginError};
-pub use connect::{Connector, Security};
+pub use connect::BlockingConnect;
 pub use connection::Connection;
 pub use error::{Error, Result};
 pub use flags::FlagMap;
@@ -54,6 +56,7 @@ pub use idle::Idle;
 pub use session::Session;
 pub use stream::{AnyStream, CommandStream, Stream};
 
+pub use imap_connect::{Connector, LoginMethod, Security, TimedOut, TlsOptions};
 pub use imap_core;
 pub use imap_core::client::{Event, MailboxSummary};
 pub use imap_core::ops::date;
@@ -65,7 +68,13 @@ pub use imap_core::ops::search::Query;
 pub use imap_core::ops::url::ImapUrl;
 pub use imap_core::sasl::{Credentials, Mechanism};
 pub use imap_core::types;
-pub use imap_tls::TlsOptions;
+
+/// The traits a user of this crate needs in scope: `use imap_blocking::prelude::*;`.
+pub mod prelude {
+    pub use crate::BlockingConnect;
+    pub use imap_connect::Connector;
+    pub use imap_core::ops::Commands;
+}
 
 /// The compact UID set holding `uids`; `None` when there are none (IMAP has no empty set).
 pub fn uid_set(uids: &[types::Uid]) -> Option<types::UidSet> {

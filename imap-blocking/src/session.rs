@@ -298,7 +298,8 @@ impl Session {
     /// As [`Connection::run`].
     pub fn my_rights(&mut self, folder: &str) -> Result<String> {
         let c = self.conn.run(CommandBody::MyRights(Mailbox::new(folder)))?;
-        ops::info::my_rights(&c).ok_or_else(|| Error::NotFound("MYRIGHTS response".into()))
+        ops::info::my_rights(&c)
+            .ok_or_else(|| Error::NotFound(imap_core::ops::op::Missing::Response("MYRIGHTS")))
     }
 
     /// LISTRIGHTS: the rights always granted and the groups that may be granted.
@@ -310,7 +311,8 @@ impl Session {
             mailbox: Mailbox::new(folder),
             identifier: identifier.into(),
         })?;
-        ops::info::list_rights(&c).ok_or_else(|| Error::NotFound("LISTRIGHTS response".into()))
+        ops::info::list_rights(&c)
+            .ok_or_else(|| Error::NotFound(imap_core::ops::op::Missing::Response("LISTRIGHTS")))
     }
 
     /// GETMETADATA (RFC 5464): entries of a folder (`""` for server metadata).

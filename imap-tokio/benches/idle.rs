@@ -19,6 +19,7 @@
 //! on some machines. Both raise their soft limit to the hard one. The timer starts when the
 //! "deliver" line is written to the child's stdin, so the fan-out includes that pipe hop.
 
+use imap_tokio::TokioConnect;
 use imap_tokio::imap_core::ops::Commands;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;

@@ -5,6 +5,7 @@
 //!
 //! `cargo run --release -p imap-tokio --example idle_heap -- [N] [plain|tls]`
 
+use imap_tokio::TokioConnect;
 use imap_tokio::imap_core::ops::Commands;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;
@@ -129,7 +130,7 @@ fn serve(tls: bool) {
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
             rustls::pki_types::PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()),
         );
-        let c = rustls::ServerConfig::builder_with_provider(imap_tls::provider())
+        let c = rustls::ServerConfig::builder_with_provider(imap_connect::provider())
             .with_safe_default_protocol_versions()
             .expect("versions")
             .with_no_client_auth()

@@ -20,15 +20,14 @@
 //!   in part.
 
 mod legacy;
-pub(crate) use legacy::DEFAULT_MAX_EVENTS;
 
 use crate::error::{Error, Result};
 use crate::stream::AsyncStream;
+use imap_connect::rustls::ClientConfig as TlsConfig;
+use imap_connect::rustls::pki_types::ServerName;
 use imap_core::client::{ClientConfig, UsageError};
 use imap_core::engine::{Engine, Step};
 use imap_core::ops::{OpError, Operation, op};
-use imap_tls::rustls::ClientConfig as TlsConfig;
-use imap_tls::rustls::pki_types::ServerName;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -295,7 +294,7 @@ impl Connection {
             }
             None => {
                 self.lose("the TLS handshake timed out");
-                Err(Error::Timeout("in the TLS handshake"))
+                Err(Error::Timeout(imap_connect::TimedOut::TlsHandshake))
             }
         }
     }
@@ -318,13 +317,8 @@ impl Connection {
 /// The user-facing error of an operation's.
 pub(crate) fn op_error(e: OpError) -> Error {
     match e {
-        OpError::Command(c) => Error::Command(c),
-        OpError::Usage(u) => Error::Usage(u),
-        OpError::Connection(c) => Error::Connection(c),
-        OpError::Closed | OpError::Superseded => Error::Closed,
-        OpError::NotFound(m) => Error::NotFound(m.to_string()),
-        OpError::Query(q) => Error::Query(q),
-        other => Error::NotFound(other.to_string()),
+        OpError::Superseded => Error::Closed,
+        other => Error::from(other),
     }
 }
 

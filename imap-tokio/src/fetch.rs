@@ -49,7 +49,7 @@ impl Session {
     pub async fn fetch_one(&mut self, uid: Uid, query: &FetchQuery) -> Result<Message> {
         let mut m = self.fetch(&UidSet::single(uid), query).await?;
         m.remove(&uid)
-            .ok_or_else(|| Error::NotFound(format!("message UID {uid}")))
+            .ok_or_else(|| Error::NotFound(imap_core::ops::op::Missing::Message(uid)))
     }
 
     /// Writes one section of a message (`Section::default()` for the whole message) to `out`

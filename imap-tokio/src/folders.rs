@@ -116,7 +116,7 @@ impl Session {
             .await?;
         // No STATUS data the parser could read: an error, never an all-empty status.
         f::folder_status(&c, &mailbox)
-            .ok_or_else(|| Error::NotFound(format!("STATUS data for {folder}")))
+            .ok_or_else(|| Error::NotFound(imap_core::ops::op::Missing::Status(mailbox)))
     }
 
     /// CREATE.

@@ -2,9 +2,10 @@
 //! around the sans-IO [`imap_core`]. The driver only moves bytes and time; everything IMAP is
 //! in the core.
 //!
-//! - [`Connector`] ([`connect`]): host, port, [`Security`] (implicit TLS, STARTTLS, plain),
-//!   certificate verification ([`TlsOptions`]), timeouts, credentials; from parts or a URL;
-//!   over TCP, any [`AsyncStream`], or a child process ([`Connector::connect_command`]).
+//! - [`Connector`] (from `imap-connect`, shared with `imap-blocking`): host, port,
+//!   [`Security`] (implicit TLS, STARTTLS, plain), certificate verification ([`TlsOptions`]),
+//!   timeouts, credentials; from parts or a URL. [`TokioConnect`] ([`connect`]) connects with
+//!   it over TCP, any [`AsyncStream`], or a child process ([`TokioConnect::connect_command`]).
 //! - [`Client`] ([`client`]): greeted, not logged in; [`Client::login`],
 //!   [`Client::authenticate`] (SASL, XOAUTH2 included).
 //! - [`Session`] ([`session`]): everything after login, by concept: [`folders`], [`fetch`],
@@ -27,7 +28,8 @@
 //! ```no_run
 //! # async fn f() -> imap_tokio::Result<()> {
 //! use imap_tokio::imap_core::ops::Commands;
-//! use imap_tokio::{Connector, FetchQuery, Query};
+//! use imap_tokio::prelude::*;
+//! use imap_tokio::{FetchQuery, Query};
 //!
 //! let mut session = Connector::from_url("imaps://alice@imap.example.org/")?
 //!     .password("alice", "secret")
@@ -59,7 +61,7 @@ pub mod session;
 pub mod stream;
 
 pub use client::{Client, LoginError};
-pub use connect::{Connector, Security};
+pub use connect::TokioConnect;
 pub use connection::Connection;
 pub use error::{Error, Result};
 pub use flags::FlagMap;
@@ -67,6 +69,7 @@ pub use idle::Idle;
 pub use session::Session;
 pub use stream::{AsyncStream, CommandStream};
 
+pub use imap_connect::{Connector, LoginMethod, Security, TimedOut, TlsOptions};
 pub use imap_core;
 pub use imap_core::client::{Event, MailboxSummary};
 pub use imap_core::ops::date;
@@ -78,7 +81,13 @@ pub use imap_core::ops::search::Query;
 pub use imap_core::ops::url::ImapUrl;
 pub use imap_core::sasl::{Credentials, Mechanism};
 pub use imap_core::types;
-pub use imap_tls::TlsOptions;
+
+/// The traits a user of this crate needs in scope: `use imap_tokio::prelude::*;`.
+pub mod prelude {
+    pub use crate::TokioConnect;
+    pub use imap_connect::Connector;
+    pub use imap_core::ops::Commands;
+}
 
 /// The compact UID set holding `uids`; `None` when there are none (IMAP has no empty set).
 pub fn uid_set(uids: &[types::Uid]) -> Option<types::UidSet> {

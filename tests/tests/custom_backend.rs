@@ -10,6 +10,7 @@
 
 use imap_blocking::imap_core::mailbox::Update;
 use imap_blocking::imap_core::ops::search::sort_by;
+use imap_blocking::prelude::*;
 use imap_blocking::types::{Capability, Flag, SortKey, Uid, UidSet};
 use imap_blocking::types::{ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind};
 use imap_blocking::{Connector, Error, Event, FetchQuery, Query, Security};

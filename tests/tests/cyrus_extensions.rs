@@ -7,6 +7,7 @@
 //! (CI sets it).
 
 use imap_blocking::imap_core::ops::folders::SpecialUse;
+use imap_blocking::prelude::*;
 use imap_blocking::types::{Capability, Flag, SortCriterion, SortKey, UidSet};
 use imap_blocking::{Connector, FetchQuery, Query, Security, Session};
 use imap_tests::cyrus::{self, Cyrus, PASSWORD, USER};

@@ -2,6 +2,7 @@
 //! server over every transport, connecting, misbehaving servers, private Dovecot and Cyrus
 //! servers), and what only a blocking driver has.
 
+use imap_blocking::prelude::*;
 use imap_blocking::{Connector, Query, Security};
 use imap_tests::fixture::{self, PASSWORD, USER};
 use std::time::Duration;

@@ -58,6 +58,7 @@ macro_rules! hostile_scenario {
             use super::*;
             use imap_tests::fixture::{PASSWORD, USER};
             use $d::types::{Uid, UidSet};
+            use $d::prelude::*;
             use $d::{Connector, Query, Security};
             use std::time::Duration;
 

@@ -18,7 +18,7 @@ use imap_tokio::imap_core::client::ConnectionError;
 use imap_tokio::imap_core::mailbox::Update;
 use imap_tokio::imap_core::{engine::HasEngine, ops::Commands};
 use imap_tokio::types::{Flag, Section, Uid, UidSet};
-use imap_tokio::{Connector, Error, Event, FetchQuery, Query, Security, Session};
+use imap_tokio::{Connector, Error, Event, FetchQuery, Query, Security, Session, TokioConnect};
 use mock_server::listener::{MockServer, RunningServer};
 use mock_server::session::options::Faults;
 use std::io::{BufRead, BufReader, Write};

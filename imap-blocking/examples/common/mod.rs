@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 use imap_blocking::imap_core::terminal::escaped;
+use imap_blocking::prelude::*;
 use imap_blocking::{Connector, Security, Session};
 use std::time::Duration;
 

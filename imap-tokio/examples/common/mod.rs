@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 use imap_tokio::imap_core::terminal::escaped;
+use imap_tokio::prelude::*;
 use imap_tokio::{Connector, Security, Session};
 use std::time::Duration;
 

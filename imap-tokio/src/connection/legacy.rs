@@ -12,8 +12,6 @@ use imap_core::types::{CommandBody, Section, StatusResponse, Uid};
 use std::task::{Poll, ready};
 use std::time::Instant;
 
-pub(crate) use imap_core::engine::DEFAULT_MAX_EVENTS;
-
 /// Literals longer than this are streamed by [`Connection::stream_section`].
 const STREAM_THRESHOLD: u64 = 64 * 1024;
 
@@ -42,7 +40,7 @@ impl Connection {
         match deadline {
             Some(d) => tokio::time::timeout_at(d.into(), greeting)
                 .await
-                .map_err(|_| Error::Timeout("waiting for the greeting"))?,
+                .map_err(|_| Error::Timeout(imap_connect::TimedOut::Greeting))?,
             None => greeting.await,
         }
     }
@@ -51,7 +49,7 @@ impl Connection {
         match deadline {
             Some(d) => tokio::time::timeout_at(d.into(), self.upgrade())
                 .await
-                .map_err(|_| Error::Timeout("in the TLS handshake"))?,
+                .map_err(|_| Error::Timeout(imap_connect::TimedOut::TlsHandshake))?,
             None => self.upgrade().await,
         }
     }

@@ -28,6 +28,7 @@ macro_rules! connection_scenarios {
         use $d::imap_core::client::{ConnectionError, UsageError};
         use $d::imap_core::mailbox::Update;
         use $d::types::{Data, Flag, Response, SeqNum, Section, Uid, UidSet};
+        use $d::prelude::*;
         use $d::{Connector, Error, Event, FetchQuery, Query, Security, TlsOptions};
         use mock_server::listener::{MockServer, RunningServer};
         use mock_server::session::options::{Faults, InjectPoint, Injection};

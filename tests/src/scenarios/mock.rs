@@ -45,6 +45,7 @@ macro_rules! mock_server_scenarios {
             Capability, CommandBody, Date, DateTime, Flag, QuotaLimit, SearchReturn, Section, SeqNum,
             SortKey, StatusItem, Uid, UidSet,
         };
+        use $d::prelude::*;
         use $d::{
             Client, Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query,
             Security, Session, SpecialUse, TlsOptions, outline,

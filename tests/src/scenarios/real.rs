@@ -30,6 +30,7 @@ macro_rules! real_server_scenarios {
         use $crate::real::{Target, big_message, extra, m3};
         use $d::imap_core::mailbox::{MessageRef, Update};
         use $d::types::{Capability, Flag, SeqNum, Uid, UidSet};
+        use $d::prelude::*;
         use $d::{Connector, Event, FetchQuery, Query, Security, Session, TlsOptions, outline};
         use std::time::Duration;
 

@@ -1,4 +1,5 @@
-//! rustls client configurations for the IMAP drivers (`imap-blocking`, `imap-tokio`).
+//! rustls client configurations: [`TlsOptions`] (certificate verification, custom CAs, an
+//! explicit opt-out for test servers), [`server_name`] and [`TlsError`].
 //!
 //! Certificate verification is on by default, against the Mozilla root store
 //! (`webpki-roots`). A private CA can be trusted from a PEM file or bytes, and for test
@@ -9,11 +10,11 @@
 //! [`rustls::ClientConfig::builder_with_provider`], so no process-wide provider is installed.
 //!
 //! ```
-//! use imap_tls::TlsOptions;
+//! use imap_connect::TlsOptions;
 //!
 //! let config = TlsOptions::new().build().unwrap();
 //! assert!(config.alpn_protocols.is_empty());
-//! let name = imap_tls::server_name("imap.example.org").unwrap();
+//! let name = imap_connect::server_name("imap.example.org").unwrap();
 //! # let _ = name;
 //! ```
 
@@ -25,8 +26,6 @@ use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-pub use rustls;
 
 /// How to verify the server and what else to put in the rustls configuration. `Default`
 /// verifies against the Mozilla root store.

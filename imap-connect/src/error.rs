@@ -1,0 +1,169 @@
+//! The drivers' one user-facing [`Error`]: who is at fault is in the variant.
+
+use crate::tls::TlsError;
+use imap_core::client::{ConnectionError, UsageError};
+use imap_core::ops::op::Missing;
+use imap_core::ops::search::QueryError;
+use imap_core::ops::url::UrlError;
+use imap_core::ops::{CommandFailed, OpError};
+use std::fmt;
+use std::io;
+
+/// A result with the drivers' [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a driver. A dead connection is always an error (never an
+/// empty result): operations still running when it fails return [`Error::Connection`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing the stream failed, or the host could not be reached.
+    #[error("I/O: {0}")]
+    Io(#[from] io::Error),
+    /// The TLS handshake or a TLS record failed (for example an untrusted certificate).
+    #[error("TLS: {0}")]
+    Tls(rustls::Error),
+    /// The TLS configuration could not be built (CA file, server name).
+    #[error(transparent)]
+    TlsConfig(#[from] TlsError),
+    /// The connection failed or ended: closed by the server, a command or IDLE timed out, or
+    /// the server broke the protocol. Sticky: every later command fails too.
+    #[error("connection: {0}")]
+    Connection(ConnectionError),
+    /// Connecting took longer than the connect timeout ([`crate::Connector::connect_timeout`]),
+    /// or the server did not end IDLE in time; the value says what was waited for.
+    #[error("timed out {0}")]
+    Timeout(TimedOut),
+    /// The command was refused locally before anything was sent (wrong state, password in the
+    /// clear without opting in, missing capability, ...).
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    /// The server answered `NO` or `BAD`.
+    #[error("the server refused the command: {0}")]
+    Command(CommandFailed),
+    /// STARTTLS was required but the server does not offer it.
+    #[error("the server does not offer STARTTLS")]
+    StartTlsUnavailable,
+    /// The URL could not be used.
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// Search criteria text could not be parsed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// What the server's answer lacked (a message, a section, STATUS data, a response).
+    #[error("not found: {0}")]
+    NotFound(Missing),
+    /// The connection was closed cleanly (after LOGOUT) and cannot be used any more.
+    #[error("the connection is closed")]
+    Closed,
+    /// An operation failed in a way none of the variants above names (for example one driven
+    /// after another started on the same connection).
+    #[error(transparent)]
+    Operation(Box<OpError>),
+}
+
+/// What was being waited for when the connect timeout passed ([`Error::Timeout`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimedOut {
+    /// Resolving the host name or opening the TCP connection.
+    Connecting,
+    /// The TLS handshake (implicit TLS, or after STARTTLS).
+    TlsHandshake,
+    /// The server's greeting.
+    Greeting,
+    /// The STARTTLS exchange (CAPABILITY, STARTTLS).
+    StartTls,
+    /// The server's completion of IDLE after `DONE`.
+    IdleDone,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimedOut::Connecting => "connecting",
+            TimedOut::TlsHandshake => "in the TLS handshake",
+            TimedOut::Greeting => "waiting for the greeting",
+            TimedOut::StartTls => "in the STARTTLS exchange",
+            TimedOut::IdleDone => "waiting for the server to end IDLE",
+        })
+    }
+}
+
+impl Error {
+    /// Whether the server answered `NO` (as opposed to `BAD` or a failure of the connection).
+    pub fn is_no(&self) -> bool {
+        matches!(self, Error::Command(c) if c.outcome == imap_core::client::Outcome::No)
+    }
+
+    /// Whether the connection is unusable after this error.
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            Error::Io(_) | Error::Tls(_) | Error::Connection(_) | Error::Timeout(_) => true,
+            Error::Closed => true,
+            Error::Operation(e) => e.is_fatal(),
+            _ => false,
+        }
+    }
+
+    /// The error for a failed read or write: [`Error::Tls`] when the I/O error carries a
+    /// rustls error (as rustls' streams report them), [`Error::Io`] otherwise.
+    pub fn from_io(e: io::Error) -> Error {
+        let tls = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .cloned();
+        match tls {
+            Some(t) => Error::Tls(t),
+            None => Error::Io(e),
+        }
+    }
+}
+
+impl From<CommandFailed> for Error {
+    fn from(c: CommandFailed) -> Self {
+        Error::Command(c)
+    }
+}
+
+impl From<OpError> for Error {
+    fn from(e: OpError) -> Self {
+        match e {
+            OpError::Command(c) => Error::Command(c),
+            OpError::Usage(u) => Error::Usage(u),
+            OpError::Connection(c) => Error::Connection(c),
+            OpError::Closed => Error::Closed,
+            OpError::NotFound(m) => Error::NotFound(m),
+            OpError::Query(q) => Error::Query(q),
+            other => Error::Operation(Box::new(other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imap_core::types::Uid;
+
+    #[test]
+    fn operation_errors_keep_their_kind() {
+        let e = Error::from(OpError::Closed);
+        assert!(matches!(e, Error::Closed) && e.is_fatal());
+        let e = Error::from(OpError::NotFound(Missing::Message(Uid::new(7).unwrap())));
+        assert!(matches!(e, Error::NotFound(Missing::Message(_))) && !e.is_fatal());
+        let e = Error::from(OpError::Superseded);
+        assert!(matches!(&e, Error::Operation(o) if **o == OpError::Superseded) && !e.is_fatal());
+        assert_eq!(
+            Error::Timeout(TimedOut::Greeting).to_string(),
+            "timed out waiting for the greeting"
+        );
+    }
+
+    #[test]
+    fn a_rustls_error_inside_an_io_error_is_a_tls_error() {
+        let io = io::Error::new(io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+        assert!(matches!(Error::from_io(io), Error::Tls(_)));
+        let io = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert!(matches!(Error::from_io(io), Error::Io(_)));
+    }
+}
