@@ -8,7 +8,9 @@ use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{Atom, Flag, FlagPerm, Mailbox, Str, Tag};
 use bytes::Bytes;
 use std::num::NonZeroU32;
+use winnow::combinator::separated;
 use winnow::error::ErrMode;
+use winnow::prelude::*;
 
 /// A backtracking error at the current position, expecting `what`.
 #[inline]
@@ -852,23 +854,19 @@ pub(super) fn seq_set<K: SetKey>(i: &mut Input<'_>) -> PResult<NumSet<K>> {
             nz_number(i).map(|n| Bound::Value(K::from_nonzero(n)))
         }
     }
-    let mut items = Vec::new();
-    loop {
+    // seq-number / seq-range
+    fn item<K: SetKey>(i: &mut Input<'_>) -> PResult<SetItem<K>> {
         let zero_starts_range = i.input.starts_with(b"0:");
         let a = bound::<K>(i, zero_starts_range)?;
         if peek(i) == Some(b':') {
             advance(i, 1);
             let b = commit(bound::<K>(i, true))?;
-            items.push(SetItem::Range(a, b));
+            Ok(SetItem::Range(a, b))
         } else {
-            items.push(SetItem::Single(a));
-        }
-        if peek(i) == Some(b',') {
-            advance(i, 1);
-        } else {
-            break;
+            Ok(SetItem::Single(a))
         }
     }
+    let items: Vec<SetItem<K>> = separated(1.., item::<K>, b',').parse_next(i)?;
     NumSet::new(items).or_else(|_| fail(i, "sequence set"))
 }
 

@@ -4,10 +4,10 @@ use super::core::{
     advance, astring, at_eol, at_keyword, at_nil, atom, atom_bytes, byte, commit, crlf, cut,
     decode_mailbox, fail, flag_list, flag_perm, lenient, mailbox, modseq_value, nil, nstring8,
     number, number64, nz_number, paren_list, peek, quoted, raw_value, seq_set, slice, sp, string,
-    tag, take_while0, take_while1, text,
+    tag, take_while0, take_while1, text, upper,
 };
 use super::fetch::msg_att;
-use super::{Input, PResult};
+use super::{Input, PErr, PResult};
 use crate::types::string::is_atom_char;
 use crate::types::{
     AclEntry, Atom, Capability, Code, Continue, Data, ESearch, ESearchData, ListEntry, MailboxAttr,
@@ -16,6 +16,9 @@ use crate::types::{
 };
 use bytes::Bytes;
 use std::num::NonZeroU32;
+use winnow::combinator::{dispatch, preceded, repeat};
+use winnow::error::ErrMode;
+use winnow::prelude::*;
 
 // response = continue-req / response-data / response-tagged / response-fatal (one framed unit;
 // RFC 9051 section 9 groups them as `*(continue-req / response-data) response-done`)
@@ -375,6 +378,7 @@ fn capability_list(i: &mut Input<'_>) -> PResult<Vec<Capability>> {
 // response-data = "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data /
 //                 capability-data / enable-data) CRLF (RFC 9051 section 9)
 fn untagged(i: &mut Input<'_>) -> PResult<Response> {
+    use UntaggedName as N;
     if peek(i).is_some_and(|b| b.is_ascii_digit()) {
         return numbered(i).map(Response::Data);
     }
@@ -382,114 +386,171 @@ fn untagged(i: &mut Input<'_>) -> PResult<Response> {
     if peek(i) == Some(b'[') && lenient(i) {
         return status_rest(i, None, StatusKind::Ok).map(Response::Status);
     }
+    dispatch! {untagged_name;
+        N::Status(kind) => move |i: &mut Input<'_>| {
+            status_after_kind(i, None, kind).map(Response::Status)
+        },
+        N::Capability => data(capability_data),
+        N::Enabled => data(capability_list.map(Data::Enabled)),
+        N::Flags => data(preceded(sp, flag_list).map(Data::Flags)),
+        N::List => data(preceded(sp, mailbox_list).map(Data::List)),
+        N::Lsub => data(preceded(sp, mailbox_list).map(Data::Lsub)),
+        N::XList => data(preceded(sp, mailbox_list).map(Data::XList)),
+        N::StatusData => data(status_data),
+        N::Search => data(number_list.map(|(nums, modseq)| Data::Search { nums, modseq })),
+        N::Sort => data(number_list.map(|(nums, modseq)| Data::Sort { nums, modseq })),
+        N::ESearch => data(esearch.map(Data::ESearch)),
+        N::Thread => data(threads.map(Data::Thread)),
+        N::Vanished => data(vanished),
+        N::Namespace => data(namespaces.map(Data::Namespace)),
+        N::Id => data(preceded(sp, super::core::id_params).map(Data::Id)),
+        N::Quota => data(quota),
+        N::QuotaRoot => data(quota_root),
+        N::Acl => data(acl),
+        N::ListRights => data(list_rights),
+        N::MyRights => data((preceded(sp, mailbox), preceded(sp, astring))
+            .map(|(mailbox, rights)| Data::MyRights { mailbox, rights })),
+        N::Metadata => data(metadata),
+        N::Other => data(other),
+    }
+    .parse_next(i)
+}
+
+/// Untagged data read by `p`, as a response.
+fn data<'a>(
+    p: impl Parser<Input<'a>, Data, ErrMode<PErr>>,
+) -> impl Parser<Input<'a>, Response, ErrMode<PErr>> {
+    p.map(Response::Data)
+}
+
+/// The keyword after `* ` when it is not a number: a status or a kind of untagged data.
+#[derive(Clone, Copy)]
+enum UntaggedName {
+    Status(StatusKind),
+    Capability,
+    Enabled,
+    Flags,
+    List,
+    Lsub,
+    XList,
+    /// `STATUS` data (not a status response).
+    StatusData,
+    Search,
+    Sort,
+    ESearch,
+    Thread,
+    Vanished,
+    Namespace,
+    Id,
+    Quota,
+    QuotaRoot,
+    Acl,
+    ListRights,
+    MyRights,
+    Metadata,
+    /// Unknown data: the input is left before the name, for [`other`].
+    Other,
+}
+
+// resp-cond-state = ("OK" / "NO" / "BAD") SP resp-text ; resp-cond-bye = "BYE" SP resp-text ;
+// resp-cond-auth = ("OK" / "PREAUTH") SP resp-text ; and the names that start mailbox-data,
+// capability-data and enable-data (RFC 9051 section 9) and the extension data (RFC 5256,
+// RFC 4731, RFC 7162, RFC 2342, RFC 2971, RFC 9208, RFC 4314, RFC 5464)
+/// The keyword of an untagged response, matched without regard to case.
+fn untagged_name(i: &mut Input<'_>) -> PResult<UntaggedName> {
+    use UntaggedName as N;
     let start = *i;
     let word = atom_bytes(i)?;
-    let is = |n: &str| word.eq_ignore_ascii_case(n.as_bytes());
-    let kind = match word.len() {
-        2 if is("OK") => Some(StatusKind::Ok),
-        2 if is("NO") => Some(StatusKind::No),
-        3 if is("BAD") => Some(StatusKind::Bad),
-        3 if is("BYE") => Some(StatusKind::Bye),
-        7 if is("PREAUTH") => Some(StatusKind::PreAuth),
-        _ => None,
-    };
-    if let Some(kind) = kind {
-        return status_after_kind(i, None, kind).map(Response::Status);
-    }
-    let data = if is("CAPABILITY") {
-        // Tolerated: namespace data under the CAPABILITY keyword, `* CAPABILITY (("" "/")) NIL
-        // NIL`, imap.sohu.com's answer to NAMESPACE (jstedfast/MailKit#2006).
-        if lenient(i) && i.input.starts_with(b" (") {
-            Data::Namespace(namespaces(i)?)
-        } else {
-            Data::Capability(capability_list(i)?)
+    let mut buf = [0u8; 12];
+    Ok(match upper(word, &mut buf) {
+        b"OK" => N::Status(StatusKind::Ok),
+        b"NO" => N::Status(StatusKind::No),
+        b"BAD" => N::Status(StatusKind::Bad),
+        b"BYE" => N::Status(StatusKind::Bye),
+        b"PREAUTH" => N::Status(StatusKind::PreAuth),
+        b"CAPABILITY" => N::Capability,
+        b"ENABLED" => N::Enabled,
+        b"FLAGS" => N::Flags,
+        b"LIST" => N::List,
+        b"LSUB" => N::Lsub,
+        b"XLIST" => N::XList,
+        b"STATUS" => N::StatusData,
+        b"SEARCH" => N::Search,
+        b"SORT" => N::Sort,
+        b"ESEARCH" => N::ESearch,
+        b"THREAD" => N::Thread,
+        b"VANISHED" => N::Vanished,
+        b"NAMESPACE" => N::Namespace,
+        b"ID" => N::Id,
+        b"QUOTA" => N::Quota,
+        b"QUOTAROOT" => N::QuotaRoot,
+        b"ACL" => N::Acl,
+        b"LISTRIGHTS" => N::ListRights,
+        b"MYRIGHTS" => N::MyRights,
+        b"METADATA" => N::Metadata,
+        _ => {
+            *i = start;
+            N::Other
         }
-    } else if is("ENABLED") {
-        Data::Enabled(capability_list(i)?)
-    } else if is("FLAGS") {
-        sp(i)?;
-        Data::Flags(flag_list(i)?)
-    } else if is("LIST") {
-        sp(i)?;
-        Data::List(mailbox_list(i)?)
-    } else if is("LSUB") {
-        sp(i)?;
-        Data::Lsub(mailbox_list(i)?)
-    } else if is("XLIST") {
-        sp(i)?;
-        Data::XList(mailbox_list(i)?)
-    } else if is("STATUS") {
-        status_data(i)?
-    } else if is("SEARCH") {
-        let (nums, modseq) = number_list(i)?;
-        Data::Search { nums, modseq }
-    } else if is("SORT") {
-        let (nums, modseq) = number_list(i)?;
-        Data::Sort { nums, modseq }
-    } else if is("ESEARCH") {
-        Data::ESearch(esearch(i)?)
-    } else if is("THREAD") {
-        Data::Thread(threads(i)?)
-    } else if is("VANISHED") {
-        vanished(i)?
-    } else if is("NAMESPACE") {
-        Data::Namespace(namespaces(i)?)
-    } else if is("ID") {
-        sp(i)?;
-        Data::Id(super::core::id_params(i)?)
-    } else if is("QUOTA") {
-        quota(i)?
-    } else if is("QUOTAROOT") {
-        sp(i)?;
-        // Tolerated: parentheses in an unquoted name, `* QUOTAROOT folderB/TESTfolder(S)C ""`
-        // (imap.telus.net, jakartaee/mail-api#32): the name runs to the next space.
-        let mailbox = if lenient(i) && !matches!(peek(i), Some(b'"' | b'{')) {
-            let name = take_while1(i, |b| b > b' ' && b != 0x7f, "mailbox name")?;
-            decode_mailbox(slice(i, name), i.state.opts.utf8)
-        } else {
-            mailbox(i)?
-        };
-        let mut roots = Vec::new();
-        while peek(i) == Some(b' ') && !at_eol(i) {
-            sp(i)?;
-            roots.push(astring(i)?);
-        }
-        Data::QuotaRoot { mailbox, roots }
-    } else if is("ACL") {
-        acl(i)?
-    } else if is("LISTRIGHTS") {
-        sp(i)?;
-        let mailbox = mailbox(i)?;
-        sp(i)?;
-        let identifier = astring(i)?;
-        sp(i)?;
-        let required = astring(i)?;
-        let mut optional = Vec::new();
-        while peek(i) == Some(b' ') && !at_eol(i) {
-            sp(i)?;
-            optional.push(astring(i)?);
-        }
-        Data::ListRights {
-            mailbox,
-            identifier,
-            required,
-            optional,
-        }
-    } else if is("MYRIGHTS") {
-        sp(i)?;
-        let mailbox = mailbox(i)?;
-        sp(i)?;
-        Data::MyRights {
-            mailbox,
-            rights: astring(i)?,
-        }
-    } else if is("METADATA") {
-        metadata(i)?
+    })
+}
+
+// capability-data = "CAPABILITY" *(SP capability) SP "IMAP4rev2" *(SP capability)
+// (RFC 9051 section 9)
+// Tolerated: namespace data under the CAPABILITY keyword, `* CAPABILITY (("" "/")) NIL NIL`,
+// imap.sohu.com's answer to NAMESPACE (jstedfast/MailKit#2006).
+/// What follows `CAPABILITY` in untagged data.
+fn capability_data(i: &mut Input<'_>) -> PResult<Data> {
+    if lenient(i) && i.input.starts_with(b" (") {
+        namespaces(i).map(Data::Namespace)
     } else {
-        *i = start;
-        return other(i).map(Response::Data);
+        capability_list(i).map(Data::Capability)
+    }
+}
+
+// quotaroot-response = "QUOTAROOT" SP mailbox *(SP quota-root-name) (RFC 9208 section 7)
+// Tolerated: parentheses in an unquoted name, `* QUOTAROOT folderB/TESTfolder(S)C ""`
+// (imap.telus.net, jakartaee/mail-api#32): the name runs to the next space.
+/// What follows `QUOTAROOT`.
+fn quota_root(i: &mut Input<'_>) -> PResult<Data> {
+    sp(i)?;
+    let mailbox = if lenient(i) && !matches!(peek(i), Some(b'"' | b'{')) {
+        let name = take_while1(i, |b| b > b' ' && b != 0x7f, "mailbox name")?;
+        decode_mailbox(slice(i, name), i.state.opts.utf8)
+    } else {
+        mailbox(i)?
     };
-    Ok(Response::Data(data))
+    let roots = repeat(0.., preceded(more_on_line, astring)).parse_next(i)?;
+    Ok(Data::QuotaRoot { mailbox, roots })
+}
+
+// listrights-data = "LISTRIGHTS" SP mailbox SP identifier SP rights *(SP rights)
+// (RFC 4314 section 7)
+/// What follows `LISTRIGHTS`.
+fn list_rights(i: &mut Input<'_>) -> PResult<Data> {
+    let (mailbox, identifier, required) = (
+        preceded(sp, mailbox),
+        preceded(sp, astring),
+        preceded(sp, astring),
+    )
+        .parse_next(i)?;
+    let optional = repeat(0.., preceded(more_on_line, astring)).parse_next(i)?;
+    Ok(Data::ListRights {
+        mailbox,
+        identifier,
+        required,
+        optional,
+    })
+}
+
+/// `SP` before another item of a space-separated run that ends the line: fails (so that
+/// `repeat` stops) at the line end, and in tolerant mode before trailing spaces.
+fn more_on_line(i: &mut Input<'_>) -> PResult<()> {
+    if peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)
+    } else {
+        fail(i, "SP")
+    }
 }
 
 /// Unknown untagged data: the first token and the rest of the unit, raw. Strict mode wants the
