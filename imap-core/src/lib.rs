@@ -13,6 +13,10 @@
 //! - [`protocol`]: the rules both sides apply: command names, the states each command is valid
 //!   in, the commands that forbid EXPUNGE responses.
 //! - [`types`]: the typed values, with distinct [`types::SeqNum`] and [`types::Uid`].
+//! - [`engine`] and [`ops`]: the high-level client, sans-IO: every operation a user calls
+//!   (login with its fallbacks, select, fetch, move, IDLE, ...) is an [`ops::Operation`] that
+//!   an [`engine::Engine`] runs, and [`ops::Commands`] makes them the methods of a client;
+//!   a driver for any runtime is one loop around [`engine::Engine::drive`].
 //!
 //! # The run loop
 //!

@@ -21,7 +21,7 @@ pub enum Step<T> {
     /// `drive` again.
     StartTls,
     /// A piece of the section being streamed, for the caller's sink (only operations that
-    /// stream produce it, such as [`crate::ops::StreamSection`]). Write it, then call `drive`
+    /// stream produce it, such as [`crate::ops::op::StreamSection`]). Write it, then call `drive`
     /// again.
     Chunk(Bytes),
     /// Nothing to do until input arrives or the instant passes (`None`: no deadline). Read,

@@ -5,6 +5,7 @@ use crate::client::{Capabilities, Completion};
 use crate::types::{
     Capability, CommandBody, ListReturn, ListSelect, Mailbox, MailboxAttr, StatusItem, StatusValue,
 };
+use std::collections::{HashMap, HashSet};
 
 /// What to list and what to learn about each folder.
 #[derive(Debug, Clone)]
@@ -142,9 +143,10 @@ impl ListPlan {
     pub fn folders(&self, list: &Completion, lsub: Option<&Completion>) -> Vec<Folder> {
         let mut folders = folders(list);
         if let Some(lsub) = lsub {
-            let names: Vec<&Mailbox> = lsub.list().into_iter().map(|e| &e.mailbox).collect();
+            // A set: one look-up per folder, not a scan of every LSUB entry.
+            let names: HashSet<&Mailbox> = lsub.list().into_iter().map(|e| &e.mailbox).collect();
             for f in &mut folders {
-                f.subscribed = names.contains(&&f.name);
+                f.subscribed = names.contains(&f.name);
             }
             if self.subscribed_only {
                 folders.retain(|f| f.subscribed);
@@ -352,7 +354,12 @@ pub fn status_command(mailbox: Mailbox, items: Vec<StatusItem>) -> CommandBody {
 
 /// The folders of a LIST (or LSUB) completion, with the STATUS data LIST-STATUS added.
 pub fn folders(c: &Completion) -> Vec<Folder> {
-    let statuses = c.statuses();
+    // By name: one look-up per folder, not a scan of every STATUS (the first one of a name
+    // wins, as before).
+    let mut statuses: HashMap<&Mailbox, &[(StatusItem, StatusValue)]> = HashMap::new();
+    for (m, items) in c.statuses() {
+        statuses.entry(m).or_insert(items);
+    }
     c.list()
         .into_iter()
         .map(|e| Folder {
@@ -361,9 +368,8 @@ pub fn folders(c: &Completion) -> Vec<Folder> {
             subscribed: e.attributes.contains(&MailboxAttr::Subscribed),
             attributes: e.attributes.clone(),
             status: statuses
-                .iter()
-                .find(|(m, _)| **m == e.mailbox)
-                .map(|(_, items)| FolderStatus::from_items(items)),
+                .get(&e.mailbox)
+                .map(|items| FolderStatus::from_items(items)),
         })
         .collect()
 }

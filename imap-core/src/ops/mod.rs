@@ -1,10 +1,13 @@
-//! High-level operations, sans-IO: build the [`CommandBody`] for a task and turn the
-//! [`Completion`] it produced into typed results.
+//! High-level operations, sans-IO.
 //!
-//! The drivers (`imap-blocking`, `imap-tokio`) give users methods such as `list_folders`,
-//! `fetch` or `append`. Everything those methods need to know about IMAP lives here, so the two
-//! drivers stay thin and alike: they send what a builder returns, wait for the completion, and
-//! hand it to an interpreter.
+//! - [`op`]: every method a user calls (login with its fallbacks, select, fetch, move with its
+//!   COPY + STORE + UID EXPUNGE fallback, IDLE, ...) as an [`Operation`] that an
+//!   [`crate::engine::Engine`] runs, each IMAP decision taken once, there;
+//! - [`Commands`]: those operations as the methods of a high-level client, written once: a
+//!   driver implements only [`Commands::run`];
+//! - the builders and interpreters the operations are made of: each builds the
+//!   [`crate::types::CommandBody`] for a task or turns the [`Completion`] it produced into
+//!   typed results:
 //!
 //! - [`folders`]: LIST (with SPECIAL-USE, subscriptions and LIST-STATUS), STATUS, special folders.
 //! - [`fetch`]: a FETCH query builder and per-message results keyed by UID, MIME outlines and
