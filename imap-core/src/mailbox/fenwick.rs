@@ -1,8 +1,8 @@
 //! A Fenwick tree (binary indexed tree) of 0/1 counts over arrival slots.
 //!
-//! [`super::SeqMap`] keeps one slot per message it has materialised, in arrival (= UID) order, and
-//! marks an expunged message's slot dead instead of moving every later slot. This tree counts
-//! the live slots, so that
+//! The server's expunge tracker (`crate::server::tracker`) keeps one slot per message, in
+//! arrival (= UID) order, and marks an expunged message's slot dead instead of moving every
+//! later slot. This tree counts the live slots, so that
 //!
 //! - a sequence number becomes a slot by a k-th-one search ([`Fenwick::find_kth`]),
 //! - a slot becomes a sequence number by a prefix sum ([`Fenwick::prefix`]),
@@ -27,17 +27,6 @@ fn lowbit(i: usize) -> usize {
 }
 
 impl Fenwick {
-    /// Number of slots.
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.tree.len()
-    }
-
-    /// Removes every slot.
-    pub(crate) fn clear(&mut self) {
-        self.tree.clear();
-    }
-
     /// Appends a slot holding `value`. Amortised O(1): node `i` sums the nodes that cover
     /// `(i - lowbit(i), i - 1]`, which are `log2(lowbit(i))` many.
     pub(crate) fn push(&mut self, value: u32) {
@@ -86,6 +75,7 @@ impl Fenwick {
     }
 
     /// The sum of every slot.
+    #[cfg(test)]
     pub(crate) fn total(&self) -> u32 {
         self.prefix(self.tree.len())
     }
@@ -116,35 +106,6 @@ impl Fenwick {
         (pos < n).then_some(pos)
     }
 
-    /// Finds the slot holding the `k`-th unit, as [`Fenwick::find_kth`], and takes one unit
-    /// from it, in the same descent: the nodes the search does not step over are exactly the
-    /// nodes that cover the answer. O(log n), half the memory traffic of a search and an
-    /// [`Fenwick::add`].
-    ///
-    /// `k` must be in `1..=total()`; the caller checks it.
-    pub(crate) fn remove_kth(&mut self, k: u32) -> usize {
-        debug_assert!(k >= 1 && k <= self.total());
-        let n = self.tree.len();
-        let mut pos = 0usize;
-        let mut rest = k;
-        let mut step = if n == 0 { 0 } else { 1usize << n.ilog2() };
-        while step > 0 {
-            let next = pos + step;
-            if next <= n {
-                let node = &mut self.tree[next - 1];
-                if *node < rest {
-                    pos = next;
-                    rest -= *node;
-                } else {
-                    // Node `next` covers `(pos, next]`, which holds the answer.
-                    *node -= 1;
-                }
-            }
-            step >>= 1;
-        }
-        pos
-    }
-
     /// Replaces the contents with `values`, in O(n).
     pub(crate) fn rebuild(&mut self, values: impl IntoIterator<Item = u32>) {
         self.tree.clear();
@@ -166,7 +127,8 @@ impl Fenwick {
             .extend((1..=n).map(|i| u32::try_from(lowbit(i)).unwrap_or(u32::MAX)));
     }
 
-    /// The raw nodes, for invariant checks.
+    /// The raw nodes, for tests.
+    #[cfg(test)]
     pub(crate) fn nodes(&self) -> &[u32] {
         &self.tree
     }
@@ -246,14 +208,6 @@ mod tests {
             }
             for k in 0..=total + 1 {
                 prop_assert_eq!(f.find_kth(k), naive_kth(&values, k));
-            }
-            for k in 1..=total {
-                let slot = naive_kth(&values, k).unwrap();
-                let mut fused = f.clone();
-                prop_assert_eq!(fused.remove_kth(k), slot);
-                let mut apart = f.clone();
-                apart.add(slot, -1);
-                prop_assert_eq!(fused.nodes(), apart.nodes());
             }
             while let Some(0) = values.last() {
                 values.pop();

@@ -33,6 +33,8 @@ mod error;
 mod event;
 pub(crate) mod fenwick;
 pub mod seq_map;
+mod seq_tree;
+mod spans;
 
 pub use error::ModelError;
 pub use event::{Fetched, MessageRef, RemovedRun, UncertainRun, Update, Vanished};

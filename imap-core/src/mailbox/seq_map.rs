@@ -8,82 +8,57 @@
 //!
 //! # Representation
 //!
-//! - Slots: one per *materialised* message, in arrival order, which is sequence order and
-//!   therefore ascending UID order. A slot is split in two parallel vectors, `meta` (UID and
-//!   live bit, 8 bytes, touched by every operation) and `data` (flags and MODSEQ, touched only
-//!   by FETCH and queries). An expunged message's slot is only marked dead; no later slot moves.
-//! - `alive`: a Fenwick tree (binary indexed tree) over the slots, 1 for a live slot and 0 for a
-//!   dead one. Sequence number -> slot is a k-th-one search, slot -> sequence number a prefix
-//!   sum; an `EXPUNGE` finds its slot and takes it out of the tree in one descent.
-//! - `by_uid`: a `BTreeMap` from UID to slot, for finding a message by UID, checking UID order
-//!   and resolving `VANISHED` ranges. It holds every live slot of known UID; entries of slots
-//!   that died since are purged lazily (when a scan meets them, when their slot is dropped from
-//!   the end, or at compaction), so that an `EXPUNGE` does not pay for a tree removal.
-//! - `tail`: messages after the last slot about which nothing at all is known (typically those
-//!   announced by `EXISTS` and not fetched yet). They take no memory: `EXISTS` only moves this
-//!   count, and a slot is materialised only when a FETCH has something to record for it.
+//! The model stores only what it was told: memory grows with the number of distinct messages a
+//! server described, never with the message count it claimed.
+//!
+//! - `tree`: a counted B-tree ([`super::seq_tree`]) of items in sequence order, each one
+//!   message the model holds (its UID, flags and MODSEQ where known) or a run of messages
+//!   nothing is known about, stored as a count. Each subtree carries its message count and its
+//!   smallest and largest known UID, so a sequence number is found by summing counts, a UID by
+//!   comparing bounds (known UIDs ascend with sequence numbers), and an expunge renumbers every
+//!   later message by changing the counts on one path.
+//! - `tail`: messages after the last one the tree holds, about which nothing is known
+//!   (typically those announced by `EXISTS` and not fetched yet). `EXISTS` only moves this
+//!   count.
+//!
+//! A FETCH about a message inside a run splits the run around it; a FETCH past the tree takes
+//! the messages before it from the tail as one run. `* 10000000 EXISTS` then
+//! `* 10000000 FETCH (FLAGS ())` holds two items.
 //!
 //! # Invariants ([`SeqMap::check_invariants`])
 //!
-//! 1. `meta`, `data` and `alive` have one entry per slot; `alive` counts exactly the live slots;
-//!    `len()` is that count plus `tail`.
-//! 2. Sequence numbers are dense: the k-th live slot is message k.
-//! 3. The known UIDs of the live slots are strictly ascending in slot order.
-//! 4. Every live slot of known UID is in `by_uid` under its UID; every entry of `by_uid` names
-//!    a slot that has that UID (live, or dead and not yet purged).
-//! 5. The cached count of live slots of unknown UID is right.
-//! 6. The last slot, if any, is live (trailing dead slots are dropped at once).
-//! 7. Dead slots are at most as many as live ones, or fewer than a small constant: once they
-//!    outnumber the live slots, the slots are compacted (dead slots dropped, `alive` rebuilt,
-//!    `by_uid` purged and renumbered) in one O(n) pass, paid for by the expunges before it.
+//! 1. The tree is well formed: every subtree's counts and UID bounds are right, leaves lie at
+//!    one depth, nodes hold between 1 and 64 entries, no run is empty.
+//! 2. The known UIDs are strictly ascending in sequence order.
+//! 3. The tree's last item, if any, is a message it holds: unknown messages at the end are
+//!    counted in `tail`.
+//! 4. `len()` is the tree's message count plus `tail`, within `u32`.
 //!
-//! # Cost (n messages, k affected)
+//! # Cost (n items in the tree, k affected, B = 64)
 //!
 //! | operation | cost |
 //! |---|---|
 //! | [`SeqMap::apply_exists`] | O(1): new messages join the tail |
-//! | [`SeqMap::apply_expunge`] | O(log n) amortised: one k-th-one descent that also updates the tree; compaction amortised |
-//! | [`SeqMap::apply_vanished`] | O((k + r) log n) for k removed UIDs in r ranges, or O(n + r log n) when k is a large fraction of n |
-//! | [`SeqMap::apply_fetch`] | O(log n) amortised, plus O(1) amortised per message materialised |
-//! | [`SeqMap::uid`], [`SeqMap::seq`] | O(log n) |
-//! | [`SeqMap::iter`] | O(n) for the whole walk |
+//! | [`SeqMap::apply_expunge`] | O(B log_B n) |
+//! | [`SeqMap::apply_vanished`] | O((k + r) B log_B n) for k removed UIDs in r ranges, or O(n + r B log_B n) when k is a large fraction of n |
+//! | [`SeqMap::apply_fetch`] | O(B log_B n) |
+//! | [`SeqMap::uid`], [`SeqMap::seq`] | O(B log_B n) |
+//! | [`SeqMap::iter`] | O(n + len()) for the whole walk |
 //!
-//! "Amortised" covers the lazy purge: each expunged UID is purged from `by_uid` at most once.
-//! So k single `EXPUNGE`s on n messages cost O(k log n), not the O(k n) of removing from a
-//! vector, and growth by `EXISTS` costs O(1) per message, plus amortised O(log n) per message
-//! when a FETCH tells its UID.
-
-use std::collections::BTreeMap;
-use std::ops::Bound as RangeBound;
+//! n counts what the server described (messages fetched, and the runs between them), not
+//! `EXISTS`: k single `EXPUNGE`s cost O(k log n) whether they hit held messages or runs.
 
 use super::error::ModelError;
 use super::event::{Fetched, MessageRef, RemovedRun, UncertainRun, Vanished};
-use super::fenwick::Fenwick;
-use crate::types::{Flag, SeqNum, Uid, UidRanges, UidSet};
+use super::seq_tree::{At, Item, Items, Msg, SeqTree};
+use super::spans::Spans;
+use crate::types::{Flag, SeqNum, Uid, UidSet};
 
 /// The default limit on messages with known data (see [`SeqMap::with_limit`]).
 pub const DEFAULT_MAX_MESSAGES: u32 = 10_000_000;
 
-/// The largest limit [`SeqMap::with_limit`] accepts (2^30), which keeps slot indices, dead
-/// slots included, within `u32`.
+/// The largest limit [`SeqMap::with_limit`] accepts (2^30): some 50 GiB of held messages.
 pub const MAX_LIMIT: u32 = 1 << 30;
-
-/// Dead slots tolerated before compaction is considered (it then also needs dead > live).
-const MIN_DEAD_FOR_COMPACTION: usize = if cfg!(test) { 2 } else { 1024 };
-
-/// The hot half of a slot. A dead slot keeps its UID, so that `by_uid` entries can be checked.
-#[derive(Clone, Copy, Debug)]
-struct Meta {
-    uid: Option<Uid>,
-    alive: bool,
-}
-
-/// The cold half of a slot.
-#[derive(Clone, Debug, Default)]
-struct SlotData {
-    flags: Option<Box<[Flag]>>,
-    modseq: Option<u64>,
-}
 
 /// The messages of the selected mailbox in sequence order, each with its UID, flags and MODSEQ
 /// where known. See the [module documentation](self) for the invariants and costs.
@@ -91,16 +66,9 @@ struct SlotData {
 /// Every `apply_*` method either applies the whole response or, on `Err`, changes nothing.
 #[derive(Clone, Debug)]
 pub struct SeqMap {
-    meta: Vec<Meta>,
-    data: Vec<SlotData>,
-    alive: Fenwick,
-    /// Live slots.
-    live: u32,
-    /// Messages after the last slot, nothing known about them.
+    tree: SeqTree,
+    /// Messages after the last one the tree holds, nothing known about them.
     tail: u32,
-    /// Live slots whose UID is unknown.
-    unknown_slots: u32,
-    by_uid: BTreeMap<Uid, u32>,
     limit: u32,
 }
 
@@ -127,6 +95,160 @@ fn same_flags(a: &[Flag], b: &[Flag]) -> bool {
     a.len() == b.len() && a.iter().all(|f| b.contains(f)) && b.iter().all(|f| a.contains(f))
 }
 
+/// Records a FETCH's data in `m`; returns whether the flags and the MODSEQ changed.
+fn record(
+    m: &mut Msg,
+    learn: Option<Uid>,
+    flags: Option<Vec<Flag>>,
+    modseq: Option<u64>,
+) -> (bool, bool) {
+    if learn.is_some() {
+        m.uid = learn;
+    }
+    if flags.is_none() && modseq.is_none() {
+        return (false, false);
+    }
+    let d = m.data.get_or_insert_with(Box::default);
+    let flags_changed = match flags {
+        Some(f) => {
+            let changed = d.flags.as_deref().is_none_or(|old| !same_flags(old, &f));
+            d.flags = Some(f.into_boxed_slice());
+            changed
+        }
+        None => false,
+    };
+    let modseq_changed = match modseq {
+        Some(v) => {
+            let changed = d.modseq != Some(v);
+            d.modseq = Some(v);
+            changed
+        }
+        None => false,
+    };
+    (flags_changed, modseq_changed)
+}
+
+/// Merges the gaps at `i - 1` and `i` of a leaf, if both are gaps.
+fn merge_gaps(items: &mut Vec<Item>, i: usize) {
+    if i == 0 || i >= items.len() {
+        return;
+    }
+    if let (Item::Gap(a), Item::Gap(b)) = (&items[i - 1], &items[i]) {
+        let sum = a + b;
+        items[i - 1] = Item::Gap(sum);
+        items.remove(i);
+    }
+}
+
+/// Removes message `at` from its leaf; returns its UID.
+fn take_one(items: &mut Vec<Item>, at: At) -> Option<Uid> {
+    if let Item::Gap(k) = &mut items[at.index]
+        && *k > 1
+    {
+        *k -= 1;
+        return None;
+    }
+    let gone = items.remove(at.index);
+    merge_gaps(items, at.index);
+    match gone {
+        Item::Msg(m) => m.uid,
+        Item::Gap(_) => None,
+    }
+}
+
+/// Removes up to `rest` messages of a leaf from `at` on; returns how many it removed.
+fn take_many(items: &mut Vec<Item>, at: At, rest: u32) -> u32 {
+    let mut removed = 0;
+    let mut i = at.index;
+    let mut offset = at.offset;
+    while removed < rest && i < items.len() {
+        match &mut items[i] {
+            Item::Gap(k) => {
+                let take = (*k - offset).min(rest - removed);
+                *k -= take;
+                removed += take;
+                if *k == 0 {
+                    items.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            Item::Msg(_) => {
+                items.remove(i);
+                removed += 1;
+            }
+        }
+        offset = 0;
+    }
+    merge_gaps(items, i);
+    removed
+}
+
+/// Puts `k` unknown messages before message `at` of a leaf, joining a neighbouring gap.
+fn put_gap(items: &mut Vec<Item>, at: At, k: u32) {
+    if let Some(Item::Gap(g)) = items.get_mut(at.index) {
+        *g += k;
+    } else if let Some(Item::Gap(g)) = at.index.checked_sub(1).and_then(|i| items.get_mut(i)) {
+        *g += k;
+    } else {
+        items.insert(at.index, Item::Gap(k));
+    }
+}
+
+/// Replaces `len` messages from `first` on by `gap` unknown messages.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    first: u32,
+    len: u32,
+    gap: u32,
+}
+
+/// `items` with `edits` (ascending, disjoint, within the items) applied, in one pass.
+fn rewrite(items: Vec<Item>, edits: &[Edit]) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let push_gap = |out: &mut Vec<Item>, k: u32| {
+        if k == 0 {
+            return;
+        }
+        if let Some(Item::Gap(g)) = out.last_mut() {
+            *g += k;
+        } else {
+            out.push(Item::Gap(k));
+        }
+    };
+    let mut e = 0usize;
+    let mut pos = 1u64;
+    for item in items {
+        let end = pos + u64::from(item.count());
+        let mut covered = 0u64;
+        let mut added = 0u32;
+        let mut j = e;
+        while let Some(edit) = edits.get(j).filter(|x| u64::from(x.first) < end) {
+            let (a, b) = (
+                u64::from(edit.first),
+                u64::from(edit.first) + u64::from(edit.len),
+            );
+            covered += b.min(end).saturating_sub(a.max(pos));
+            if a >= pos {
+                added += edit.gap;
+            }
+            if b > end {
+                break;
+            }
+            j += 1;
+            e = j;
+        }
+        match item {
+            Item::Msg(m) if covered == 0 => out.push(Item::Msg(m)),
+            Item::Msg(_) => {}
+            Item::Gap(k) => push_gap(&mut out, k - covered as u32),
+        }
+        push_gap(&mut out, added);
+        pos = end;
+    }
+    out
+}
+
 impl SeqMap {
     /// An empty map with the default limit ([`DEFAULT_MAX_MESSAGES`]).
     pub fn new() -> Self {
@@ -136,19 +258,14 @@ impl SeqMap {
     /// An empty map that keeps data for at most `max_messages` messages (clamped to
     /// [`MAX_LIMIT`]).
     ///
-    /// The message count itself is not limited: `EXISTS` costs no memory. The limit bounds the
-    /// memory a server can make the model take (about 60 bytes per message, plus its flags): a
-    /// FETCH that would record data about a message numbered above the limit is refused with
-    /// [`ModelError::TooManyMessages`].
+    /// The message count itself is not limited: `EXISTS` costs no memory, and neither do the
+    /// messages a FETCH skips. The limit bounds the memory a server can make the model take
+    /// (about 20 bytes per message held, plus 40 and its flags when it has flags or a MODSEQ): a FETCH that would record data about
+    /// one message more than the limit is refused with [`ModelError::TooManyMessages`].
     pub fn with_limit(max_messages: u32) -> Self {
         SeqMap {
-            meta: Vec::new(),
-            data: Vec::new(),
-            alive: Fenwick::default(),
-            live: 0,
+            tree: SeqTree::default(),
             tail: 0,
-            unknown_slots: 0,
-            by_uid: BTreeMap::new(),
             limit: max_messages.min(MAX_LIMIT),
         }
     }
@@ -160,7 +277,7 @@ impl SeqMap {
 
     /// The number of messages (the `EXISTS` count).
     pub fn len(&self) -> u32 {
-        self.live + self.tail
+        self.tree.summary().count + self.tail
     }
 
     /// Whether the mailbox is empty.
@@ -170,35 +287,34 @@ impl SeqMap {
 
     /// The number of messages whose UID is unknown.
     pub fn unknown_uids(&self) -> u32 {
-        self.unknown_slots + self.tail
+        self.tree.summary().unknown + self.tail
     }
 
     /// The UID of message `seq`, if known.
     pub fn uid(&self, seq: SeqNum) -> Option<Uid> {
-        self.slot_of(seq.get()).and_then(|s| self.meta[s].uid)
+        self.held(seq.get()).and_then(|m| m.uid)
     }
 
     /// The sequence number of the message with UID `uid`, if the model knows that UID.
     pub fn seq(&self, uid: Uid) -> Option<SeqNum> {
-        let slot = *self.by_uid.get(&uid)? as usize;
-        self.meta[slot].alive.then(|| self.slot_seq(slot))
+        self.tree.seq_of(uid).map(seq_num)
     }
 
     /// The flags of message `seq`, if a FETCH told them.
     pub fn flags(&self, seq: SeqNum) -> Option<&[Flag]> {
-        self.slot_of(seq.get())
-            .and_then(|s| self.data[s].flags.as_deref())
+        self.held(seq.get()).and_then(Msg::flags)
     }
 
     /// The MODSEQ of message `seq`, if a FETCH told it.
     pub fn modseq(&self, seq: SeqNum) -> Option<u64> {
-        self.slot_of(seq.get()).and_then(|s| self.data[s].modseq)
+        self.held(seq.get()).and_then(Msg::modseq)
     }
 
     /// Every message in sequence order: its sequence number, its UID and its flags where known.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
-            slots: self.meta.iter().zip(&self.data),
+            items: self.tree.items(),
+            gap: 0,
             next: 1,
             remaining: self.len(),
         }
@@ -206,29 +322,19 @@ impl SeqMap {
 
     /// The messages of the model whose UID is in `uids`, ascending: `(seq, uid)`.
     ///
-    /// `*` in the set stands for the largest possible UID. Costs O((k + r + d) log n) for k hits
-    /// in r ranges, where d counts the UIDs of expunged messages in the ranges that the index
-    /// has not purged yet.
+    /// `*` in the set stands for the largest possible UID. Costs O((k + r) log n) for k hits
+    /// in r ranges.
     pub fn find_uids(&self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
         let ranges = Spans::new(uids);
-        let hits = self.known_in(&ranges, &mut Vec::new());
-        let slots: Vec<usize> = hits.iter().map(|h| h.0).collect();
-        self.seqs_of_sorted(&slots)
-            .into_iter()
-            .zip(hits)
-            .map(|(seq, (_, uid))| (seq, uid))
+        (self.tree.known_in(&ranges.ranges).into_iter())
+            .map(|(s, u)| (seq_num(s), u))
             .collect()
     }
 
     /// Removes every message.
     pub fn clear(&mut self) {
-        self.meta.clear();
-        self.data.clear();
-        self.alive.clear();
-        self.by_uid.clear();
-        self.live = 0;
+        self.tree = SeqTree::default();
         self.tail = 0;
-        self.unknown_slots = 0;
     }
 
     /// Forgets every UID, flag list and MODSEQ but keeps the message count: what a changed
@@ -269,13 +375,15 @@ impl SeqMap {
                 exists: self.len(),
             });
         }
-        if n > self.live {
+        let count = self.tree.summary().count;
+        if n > count {
             self.tail -= 1;
             return Ok(None);
         }
-        let slot = self.alive.remove_kth(n);
-        let uid = self.bury(slot);
-        self.after_kills();
+        let uid = self.tree.edit(n, take_one);
+        if n == count {
+            self.settle_end();
+        }
         Ok(uid)
     }
 
@@ -288,16 +396,16 @@ impl SeqMap {
     /// known yet. `*` in the set stands for the largest possible UID.
     pub fn apply_vanished(&mut self, uids: &UidSet) -> Vec<(SeqNum, Uid)> {
         let ranges = Spans::new(uids);
-        let mut stale = Vec::new();
-        let hits = self.known_in(&ranges, &mut stale);
-        self.purge(&stale);
-        let slots: Vec<usize> = hits.iter().map(|h| h.0).collect();
-        let seqs = self.seqs_of_sorted(&slots);
-        self.kill_many(&slots);
-        seqs.into_iter()
-            .zip(hits)
-            .map(|(seq, (_, uid))| (seq, uid))
-            .collect()
+        let hits = self.tree.known_in(&ranges.ranges);
+        let edits: Vec<Edit> = (hits.iter())
+            .map(|&(first, _)| Edit {
+                first,
+                len: 1,
+                gap: 0,
+            })
+            .collect();
+        self.apply_edits(&edits);
+        hits.into_iter().map(|(s, u)| (seq_num(s), u)).collect()
     }
 
     /// Applies `VANISHED uids` (without `EARLIER`) as RFC 7162 section 3.2.10.2 defines it:
@@ -315,36 +423,38 @@ impl SeqMap {
     /// with unknown UID.
     ///
     /// When every UID of the mailbox is known this is exactly [`SeqMap::apply_vanished`].
-    /// Costs as [`SeqMap::apply_vanished`], plus the length of each run of unknown UIDs the
-    /// response falls into.
+    /// Costs as [`SeqMap::apply_vanished`], plus the length of each run of unknown UIDs inside
+    /// the tree that the response removes whole (each of its messages is listed).
     pub fn apply_vanished_visible(&mut self, uids: &UidSet) -> Vanished {
         let ranges = Spans::new(uids);
-        let mut stale = Vec::new();
-        let hits = self.known_in(&ranges, &mut stale);
-        self.purge(&stale);
-        let mut kill: Vec<usize> = hits.iter().map(|h| h.0).collect();
-        let mut removed: Vec<MessageRef> = self
-            .seqs_of_sorted(&kill)
-            .into_iter()
-            .zip(&hits)
-            .map(|(seq, &(_, uid))| MessageRef {
-                seq,
+        let hits = self.tree.known_in(&ranges.ranges);
+        let mut edits: Vec<Edit> = (hits.iter())
+            .map(|&(first, _)| Edit {
+                first,
+                len: 1,
+                gap: 0,
+            })
+            .collect();
+        let mut removed: Vec<MessageRef> = (hits.iter())
+            .map(|&(s, uid)| MessageRef {
+                seq: seq_num(s),
                 uid: Some(uid),
             })
             .collect();
         let mut matched = hits.len() as u64;
         let mut tail_kill = 0u32;
-        let mut clear: Vec<usize> = Vec::new();
         let mut uncertain = Vec::new();
         let mut removed_run = None;
+        let count = self.tree.summary().count;
 
         if self.unknown_uids() > 0 && ranges.total() > matched {
             for gap in self.gaps(&ranges, &hits) {
-                // Live messages up to and including the left neighbour, and before the right one.
-                let before = gap.left.map_or(0, |(_, s)| self.alive.prefix(s) + 1);
-                let upto = gap.right.map_or(self.live, |(_, s)| self.alive.prefix(s));
+                // The run lies after the left neighbour and before the right one.
+                let before = gap.left.map_or(0, |(_, s)| s);
+                let upto = gap.right.map_or(count, |(_, s)| s - 1);
                 let tail_part = if gap.right.is_none() { self.tail } else { 0 };
-                let size = upto - before + tail_part;
+                let in_tree = upto - before;
+                let size = in_tree + tail_part;
                 if size == 0 {
                     continue;
                 }
@@ -355,18 +465,14 @@ impl SeqMap {
                     continue;
                 }
                 let first = before + 1;
-                let start = gap.left.map_or(0, |(_, s)| s + 1);
-                let end = gap.right.map_or(self.meta.len(), |(_, s)| s);
-                let gap_slots: Vec<usize> = (start..end).filter(|&s| self.meta[s].alive).collect();
                 if listed >= u64::from(size) {
                     // The whole run went; with exactly as many UIDs, each pairs with its message.
-                    // Messages held in slots are listed one by one (they are known messages);
-                    // the never-fetched tail goes as one run, whatever its length.
+                    // Messages within the tree are listed one by one; the never-fetched tail
+                    // goes as one run, whatever its length.
                     matched += u64::from(size);
                     let exact = listed == u64::from(size);
                     let mut paired = exact.then(|| ranges.members(lo + 1, hi - 1));
-                    let in_slots = size - tail_part;
-                    for i in 0..in_slots {
+                    for i in 0..in_tree {
                         let uid = paired.as_mut().and_then(|it| it.next()).map(uid_of);
                         removed.push(MessageRef {
                             seq: seq_num(first + i),
@@ -375,26 +481,33 @@ impl SeqMap {
                     }
                     if tail_part > 0 {
                         removed_run = Some(RemovedRun {
-                            first: seq_num(first + in_slots),
+                            first: seq_num(first + in_tree),
                             count: tail_part,
                             uids: exact.then(|| {
                                 ranges
                                     .clipped(lo + 1, hi - 1)
-                                    .without_first(u64::from(in_slots))
+                                    .without_first(u64::from(in_tree))
                             }),
                         });
                     }
-                    kill.extend(gap_slots);
+                    edits.push(Edit {
+                        first,
+                        len: in_tree,
+                        gap: 0,
+                    });
                     tail_kill += tail_part;
                 } else {
-                    // `listed` < `size` <= u32::MAX.
+                    // `listed` < `size` <= u32::MAX. The last messages of the run go (from the
+                    // tail first); the survivors in the tree become one run of unknowns.
                     let count = listed as u32;
                     matched += listed;
                     let from_tail = count.min(tail_part);
-                    let from_slots = (count - from_tail) as usize;
-                    let split = gap_slots.len() - from_slots;
-                    kill.extend_from_slice(&gap_slots[split..]);
-                    clear.extend_from_slice(&gap_slots[..split]);
+                    let from_tree = count - from_tail;
+                    edits.push(Edit {
+                        first,
+                        len: in_tree,
+                        gap: in_tree - from_tree,
+                    });
                     tail_kill += from_tail;
                     uncertain.push(UncertainRun {
                         first: seq_num(first),
@@ -405,11 +518,9 @@ impl SeqMap {
             }
         }
 
-        for s in clear {
-            self.data[s] = SlotData::default();
-        }
-        kill.sort_unstable();
-        self.kill_many(&kill);
+        edits.retain(|e| e.len > 0);
+        edits.sort_unstable_by_key(|e| e.first);
+        self.apply_edits(&edits);
         self.tail -= tail_kill;
         removed.sort_unstable_by_key(|m| m.seq);
         Vanished {
@@ -443,8 +554,9 @@ impl SeqMap {
                 exists: self.len(),
             });
         }
-        let slot = self.slot_of(n);
-        let known = slot.and_then(|s| self.meta[s].uid);
+        let held = self.held(n);
+        let is_held = held.is_some();
+        let known = held.and_then(|m| m.uid);
         if let Some(u) = uid {
             match known {
                 Some(k) if k != u => {
@@ -455,234 +567,189 @@ impl SeqMap {
                     });
                 }
                 Some(_) => {}
-                None => self.check_new_uid(seq, slot, u)?,
+                None => self.check_new_uid(seq, u)?,
             }
         }
 
-        let learns = uid.is_some() && known.is_none();
-        let slot = match slot {
-            Some(s) => s,
-            None if !learns && flags.is_none() && modseq.is_none() => {
-                return Ok(Fetched {
-                    message: MessageRef { seq, uid: known },
-                    uid_learned: false,
-                    flags_changed: false,
-                    modseq_changed: false,
-                });
-            }
-            None => {
-                if n > self.limit {
-                    return Err(ModelError::TooManyMessages {
-                        seq,
-                        limit: self.limit,
-                    });
+        let learn = uid.filter(|_| known.is_none());
+        if !is_held && learn.is_none() && flags.is_none() && modseq.is_none() {
+            return Ok(Fetched {
+                message: MessageRef { seq, uid: known },
+                uid_learned: false,
+                flags_changed: false,
+                modseq_changed: false,
+            });
+        }
+        if !is_held && self.tree.summary().held >= self.limit {
+            return Err(ModelError::TooManyMessages {
+                seq,
+                limit: self.limit,
+            });
+        }
+
+        let count = self.tree.summary().count;
+        let (flags_changed, modseq_changed) = if n > count {
+            // Past the tree: the messages before it leave the tail as one run.
+            let mut m = Msg::default();
+            let changed = record(&mut m, learn, flags, modseq);
+            let skipped = n - count - 1;
+            self.tree.edit(count + 1, |items, _| {
+                if skipped > 0 {
+                    items.push(Item::Gap(skipped));
                 }
-                self.materialize(n);
-                self.meta.len() - 1
-            }
-        };
-
-        if let (true, Some(u)) = (learns, uid) {
-            self.meta[slot].uid = Some(u);
-            self.by_uid.insert(u, slot as u32);
-            self.unknown_slots -= 1;
-        }
-        let entry = &mut self.data[slot];
-        let flags_changed = match flags {
-            Some(f) => {
-                let changed = entry
-                    .flags
-                    .as_deref()
-                    .is_none_or(|old| !same_flags(old, &f));
-                entry.flags = Some(f.into_boxed_slice());
-                changed
-            }
-            None => false,
-        };
-        let modseq_changed = match modseq {
-            Some(m) => {
-                let changed = entry.modseq != Some(m);
-                entry.modseq = Some(m);
-                changed
-            }
-            None => false,
+                items.push(Item::Msg(m));
+            });
+            self.tail -= n - count;
+            changed
+        } else {
+            self.tree.edit(n, |items, at| match &mut items[at.index] {
+                Item::Msg(m) => record(m, learn, flags, modseq),
+                Item::Gap(k) => {
+                    // Split the run around the message.
+                    let (before, after) = (at.offset, *k - at.offset - 1);
+                    let mut m = Msg::default();
+                    let changed = record(&mut m, learn, flags, modseq);
+                    let parts = [Item::Gap(before), Item::Msg(m), Item::Gap(after)];
+                    let parts = parts.into_iter().filter(|i| i.count() > 0);
+                    items.splice(at.index..=at.index, parts);
+                    changed
+                }
+            })
         };
         Ok(Fetched {
             message: MessageRef {
                 seq,
-                uid: self.meta[slot].uid,
+                uid: known.or(learn),
             },
-            uid_learned: learns,
+            uid_learned: learn.is_some(),
             flags_changed,
             modseq_changed,
         })
     }
 
-    /// Checks every invariant listed in the [module documentation](self), in O(n log n); for
-    /// tests and fuzzing.
+    /// Checks every invariant listed in the [module documentation](self), in O(n); for tests
+    /// and fuzzing.
     ///
     /// # Errors
     /// A description of the first broken invariant.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let slots = self.meta.len();
-        if self.alive.len() != slots || self.data.len() != slots {
-            return Err(format!(
-                "{slots} slots, {} data, {} tree nodes",
-                self.data.len(),
-                self.alive.len()
-            ));
+        self.tree.check()?;
+        let count = self.tree.summary().count;
+        if let Some((Item::Gap(_), _)) = self.tree.get(count) {
+            return Err("the tree ends with a run of unknown messages".into());
         }
-        let mut expected = Fenwick::default();
-        expected.rebuild(self.meta.iter().map(|m| u32::from(m.alive)));
-        if expected.nodes() != self.alive.nodes() || self.alive.total() != self.live {
-            return Err("tree does not count the live slots".into());
-        }
-        let live = self.meta.iter().filter(|m| m.alive).count();
-        if live != self.live as usize {
-            return Err(format!("{live} live slots, count says {}", self.live));
-        }
-        if u64::from(self.live) + u64::from(self.tail) > u64::from(u32::MAX) {
+        if u64::from(count) + u64::from(self.tail) > u64::from(u32::MAX) {
             return Err("message count overflows".into());
         }
-        // Sequence numbers are dense: the k-th live slot is message k, both ways. (The tail
-        // is a count and can hold billions of messages: it is not walked.)
-        let mut seq = 0u32;
-        let mut last: Option<Uid> = None;
-        let mut unknown = 0u32;
-        for (i, m) in self.meta.iter().enumerate().filter(|(_, m)| m.alive) {
-            seq += 1;
-            if self.slot_seq(i).get() != seq || self.slot_of(seq) != Some(i) {
-                return Err(format!("live slot {i} is not message {seq}"));
-            }
-            let Some(u) = m.uid else {
-                unknown += 1;
-                continue;
-            };
-            if last.is_some_and(|l| l >= u) {
-                return Err(format!("UID {u} at slot {i} is not above {last:?}"));
-            }
-            last = Some(u);
-            if self.by_uid.get(&u) != Some(&(i as u32)) {
-                return Err(format!("UID {u} at slot {i} is not indexed"));
-            }
-            if self.seq(u) != Some(seq_num(seq)) {
-                return Err(format!("UID {u} maps back to {:?}, not {seq}", self.seq(u)));
-            }
-        }
-        if unknown != self.unknown_slots {
+        let listed = self.tree.items().map(|i| u64::from(i.count())).sum::<u64>();
+        if listed != u64::from(count) {
             return Err(format!(
-                "{unknown} slots of unknown UID, count says {}",
-                self.unknown_slots
+                "items hold {listed} messages, the tree says {count}"
             ));
-        }
-        for (&u, &s) in &self.by_uid {
-            if self.meta.get(s as usize).and_then(|m| m.uid) != Some(u) {
-                return Err(format!("index sends UID {u} to slot {s}, which lacks it"));
-            }
-        }
-        if self.meta.last().is_some_and(|m| !m.alive) {
-            return Err("last slot is dead".into());
-        }
-        let dead = slots - live;
-        if dead > live && dead >= MIN_DEAD_FOR_COMPACTION {
-            return Err(format!("{dead} dead slots for {live} live: not compacted"));
         }
         Ok(())
     }
 
-    /// The slot of live message `n`, `None` when it is in the tail (or out of range).
-    fn slot_of(&self, n: u32) -> Option<usize> {
-        if n == 0 || n > self.live {
-            return None;
+    /// The message `n` if the tree holds it.
+    fn held(&self, n: u32) -> Option<&Msg> {
+        match self.tree.get(n)? {
+            (Item::Msg(m), _) => Some(m),
+            (Item::Gap(_), _) => None,
         }
-        self.alive.find_kth(n)
     }
 
-    /// The sequence number of live slot `slot`.
-    fn slot_seq(&self, slot: usize) -> SeqNum {
-        seq_num(self.alive.prefix(slot) + 1)
+    /// Moves runs of unknown messages at the end of the tree to the tail.
+    fn settle_end(&mut self) {
+        loop {
+            let count = self.tree.summary().count;
+            let Some((Item::Gap(k), _)) = self.tree.get(count) else {
+                return;
+            };
+            let k = *k;
+            self.tree.edit(count, |items, at| items.remove(at.index));
+            self.tail += k;
+        }
     }
 
-    /// The sequence numbers of live slots given in ascending order.
-    fn seqs_of_sorted(&self, slots: &[usize]) -> Vec<SeqNum> {
-        if slots.len() * 16 < self.meta.len() {
-            return slots.iter().map(|&s| self.slot_seq(s)).collect();
-        }
-        // Many slots: one walk counting live slots beats a prefix sum each.
-        let mut out = Vec::with_capacity(slots.len());
-        let mut live_before = 0u32;
-        let mut pos = 0usize;
-        for &s in slots {
-            while pos < s {
-                live_before += u32::from(self.meta[pos].alive);
-                pos += 1;
-            }
-            out.push(seq_num(live_before + 1));
-        }
-        out
+    /// Applies `edits` (ascending, disjoint, within the tree): one at a time from the last
+    /// when they are few, else by rebuilding the tree in one pass.
+    fn apply_edits(&mut self, edits: &[Edit]) {
+        let bulk = edits.len() * 16 >= self.tree.summary().held as usize;
+        self.apply_edits_by(edits, bulk);
     }
 
-    /// The live slots whose known UID is in `ranges`: `(slot, uid)`, ascending. Index entries
-    /// of dead slots met on the way are added to `stale`.
-    fn known_in(&self, ranges: &Spans, stale: &mut Vec<Uid>) -> Vec<(usize, Uid)> {
-        let mut hits = Vec::new();
-        let mut visit = |u: Uid, s: u32| {
-            if self.meta[s as usize].alive {
-                hits.push((s as usize, u));
-            } else {
-                stale.push(u);
-            }
-        };
-        if ranges.ranges.len() * 16 < self.by_uid.len() {
-            // Few ranges: one tree descent each.
-            for &(a, b) in &ranges.ranges {
-                for (&u, &s) in self.by_uid.range(uid_of(a)..=uid_of(b)) {
-                    visit(u, s);
+    /// [`SeqMap::apply_edits`], one at a time or (`bulk`) by rebuilding the tree.
+    fn apply_edits_by(&mut self, edits: &[Edit], bulk: bool) {
+        if edits.is_empty() {
+            return;
+        }
+        if !bulk {
+            for e in edits.iter().rev() {
+                let mut rest = e.len;
+                while rest > 0 {
+                    let removed = self
+                        .tree
+                        .edit(e.first, |items, at| take_many(items, at, rest));
+                    if removed == 0 {
+                        break;
+                    }
+                    rest -= removed;
+                }
+                if e.gap > 0 {
+                    self.tree
+                        .edit(e.first, |items, at| put_gap(items, at, e.gap));
                 }
             }
         } else {
-            // Many ranges: one merged walk of the index and the ranges.
-            let mut r = ranges.ranges.iter().peekable();
-            for (&u, &s) in &self.by_uid {
-                while r.next_if(|&&(_, b)| b < u.get()).is_some() {}
-                match r.peek() {
-                    None => break,
-                    Some(&&(a, _)) if a <= u.get() => visit(u, s),
-                    Some(_) => {}
-                }
-            }
+            let items = std::mem::take(&mut self.tree).into_items();
+            self.tree = SeqTree::from_items(rewrite(items, edits));
         }
-        hits
+        self.settle_end();
     }
 
-    /// Removes index entries of dead slots.
-    fn purge(&mut self, stale: &[Uid]) {
-        for u in stale {
-            self.by_uid.remove(u);
+    /// Checks that `uid`, not yet known for message `seq`, agrees with the messages of known
+    /// UID.
+    fn check_new_uid(&self, seq: SeqNum, uid: Uid) -> Result<(), ModelError> {
+        let n = seq.get();
+        let sum = self.tree.summary();
+        // Fast path, UIDs told in ascending order: above every known UID, after the tree.
+        if sum.max_uid < uid.get() && n > sum.count {
+            return Ok(());
         }
-    }
-
-    /// The live message of known UID nearest below `uid` (`below`) or above it, as
-    /// `(uid, slot)`, purging the entries of dead slots met on the way.
-    fn live_neighbour(&mut self, uid: Uid, below: bool) -> Option<(Uid, usize)> {
-        loop {
-            let (&u, &s) = if below {
-                self.by_uid.range(..uid).next_back()
-            } else {
-                self.by_uid
-                    .range((RangeBound::Excluded(uid), RangeBound::Unbounded))
-                    .next()
-            }?;
-            if self.meta[s as usize].alive {
-                return Some((u, s as usize));
-            }
-            self.by_uid.remove(&u);
+        if let Some(other) = self.tree.seq_of(uid) {
+            return Err(ModelError::DuplicateUid {
+                seq,
+                uid,
+                other: seq_num(other),
+            });
         }
+        if let Some((pu, ps)) = self.tree.below(uid)
+            && ps > n
+        {
+            return Err(ModelError::UidOutOfOrder {
+                seq,
+                uid,
+                other: seq_num(ps),
+                other_uid: pu,
+            });
+        }
+        if let Some((su, ss)) = self.tree.above(uid)
+            && ss < n
+        {
+            return Err(ModelError::UidOutOfOrder {
+                seq,
+                uid,
+                other: seq_num(ss),
+                other_uid: su,
+            });
+        }
+        Ok(())
     }
 
     /// The runs between consecutive known UIDs (or the mailbox's ends) that the ranges touch,
-    /// ascending and without repeats. `hits` are the known UIDs inside the ranges.
-    fn gaps(&mut self, ranges: &Spans, hits: &[(usize, Uid)]) -> Vec<Gap> {
+    /// ascending and without repeats. `hits` are the known UIDs inside the ranges, as
+    /// `(seq, uid)`.
+    fn gaps(&self, ranges: &Spans, hits: &[(u32, Uid)]) -> Vec<Gap> {
         let mut gaps: Vec<Gap> = Vec::new();
         let push = |gaps: &mut Vec<Gap>, left, right| {
             if gaps.last().is_none_or(|g: &Gap| g.left != left) {
@@ -691,257 +758,34 @@ impl SeqMap {
         };
         let mut h = 0usize;
         for &(a, b) in &ranges.ranges {
-            let mut left = self.live_neighbour(uid_of(a), true);
+            let mut left = self.tree.below(uid_of(a));
             while h < hits.len() && hits[h].1.get() <= b {
                 let k = Some((hits[h].1, hits[h].0));
                 push(&mut gaps, left, k);
                 left = k;
                 h += 1;
             }
-            let right = self.live_neighbour(uid_of(b), false);
+            let right = self.tree.above(uid_of(b));
             push(&mut gaps, left, right);
         }
         gaps
     }
-
-    /// Appends unknown slots (taken from the tail) until message `n` has one.
-    fn materialize(&mut self, n: u32) {
-        let add = n - self.live;
-        self.meta.reserve(add as usize);
-        self.data.reserve(add as usize);
-        for _ in 0..add {
-            self.meta.push(Meta {
-                uid: None,
-                alive: true,
-            });
-            self.data.push(SlotData::default());
-            self.alive.push(1);
-        }
-        self.live += add;
-        self.tail -= add;
-        self.unknown_slots += add;
-    }
-
-    /// Checks that `uid`, not yet known for message `seq` (at `slot`, `None` in the tail),
-    /// agrees with the live messages of known UID. Purges index entries of dead slots it meets,
-    /// which changes nothing observable.
-    fn check_new_uid(
-        &mut self,
-        seq: SeqNum,
-        slot: Option<usize>,
-        uid: Uid,
-    ) -> Result<(), ModelError> {
-        let pos = slot.unwrap_or(usize::MAX);
-        // Fast path, UIDs told in ascending order: above every indexed UID, after its message.
-        if let Some((&u, &s)) = self.by_uid.last_key_value()
-            && u < uid
-            && self.meta[s as usize].alive
-            && (s as usize) < pos
-        {
-            return Ok(());
-        }
-        if let Some(&other) = self.by_uid.get(&uid) {
-            if self.meta[other as usize].alive {
-                return Err(ModelError::DuplicateUid {
-                    seq,
-                    uid,
-                    other: self.slot_seq(other as usize),
-                });
-            }
-            self.by_uid.remove(&uid);
-        }
-        if let Some((pu, ps)) = self.live_neighbour(uid, true)
-            && ps > pos
-        {
-            return Err(ModelError::UidOutOfOrder {
-                seq,
-                uid,
-                other: self.slot_seq(ps),
-                other_uid: pu,
-            });
-        }
-        if let Some((su, ss)) = self.live_neighbour(uid, false)
-            && ss < pos
-        {
-            return Err(ModelError::UidOutOfOrder {
-                seq,
-                uid,
-                other: self.slot_seq(ss),
-                other_uid: su,
-            });
-        }
-        Ok(())
-    }
-
-    /// Marks live slot `slot` dead (its UID and data stay until the slot is dropped); returns
-    /// its UID. Does not touch the tree. The caller then calls [`SeqMap::after_kills`].
-    fn bury(&mut self, slot: usize) -> Option<Uid> {
-        let m = &mut self.meta[slot];
-        debug_assert!(m.alive);
-        m.alive = false;
-        self.live -= 1;
-        if m.uid.is_none() {
-            self.unknown_slots -= 1;
-        }
-        m.uid
-    }
-
-    /// Kills the live slots given in ascending order.
-    fn kill_many(&mut self, slots: &[usize]) {
-        if slots.len() * 16 < self.meta.len() {
-            for &s in slots {
-                self.bury(s);
-                self.alive.add(s, -1);
-            }
-        } else {
-            // Many slots: mark them, then rebuild the tree in one pass.
-            for &s in slots {
-                self.bury(s);
-            }
-            self.alive
-                .rebuild(self.meta.iter().map(|m| u32::from(m.alive)));
-        }
-        self.after_kills();
-    }
-
-    /// Drops trailing dead slots and compacts when dead slots outnumber live ones.
-    fn after_kills(&mut self) {
-        while let Some(m) = self.meta.last().filter(|m| !m.alive) {
-            let slot = self.meta.len() - 1;
-            if let Some(u) = m.uid
-                && self.by_uid.get(&u) == Some(&(slot as u32))
-            {
-                self.by_uid.remove(&u);
-            }
-            self.meta.pop();
-            self.data.pop();
-            self.alive.pop_zero();
-        }
-        let dead = self.meta.len() - self.live as usize;
-        if dead > self.live as usize && dead >= MIN_DEAD_FOR_COMPACTION {
-            self.compact();
-        }
-    }
-
-    /// Drops every dead slot, purges and renumbers the index and rebuilds the tree. O(n).
-    fn compact(&mut self) {
-        let meta = &self.meta;
-        self.by_uid.retain(|_, s| meta[*s as usize].alive);
-        // The index now lists live slots in UID order, which is slot order (invariant 3): one
-        // walk gives each its new position, the number of live slots before it.
-        let mut live_before = 0u32;
-        let mut pos = 0usize;
-        for v in self.by_uid.values_mut() {
-            let target = *v as usize;
-            while pos < target {
-                live_before += u32::from(self.meta[pos].alive);
-                pos += 1;
-            }
-            *v = live_before;
-        }
-        let mut i = 0;
-        let meta = &self.meta;
-        self.data.retain(|_| {
-            i += 1;
-            meta[i - 1].alive
-        });
-        self.meta.retain(|m| m.alive);
-        self.alive.fill_ones(self.meta.len());
-    }
 }
 
-/// A run of live messages between two consecutive known UIDs: the known neighbours as
-/// `(uid, slot)`, `None` for the start or the end of the mailbox.
+/// A run of messages between two consecutive known UIDs: the known neighbours as
+/// `(uid, seq)`, `None` for the start or the end of the mailbox.
 #[derive(Clone, Copy, Debug)]
 struct Gap {
-    left: Option<(Uid, usize)>,
-    right: Option<(Uid, usize)>,
-}
-
-/// A UID set as sorted, disjoint, non-adjacent inclusive ranges, with counts.
-struct Spans {
-    ranges: Vec<(u32, u32)>,
-    /// `before[i]`: how many UIDs the ranges before `i` hold; one more entry than `ranges`.
-    before: Vec<u64>,
-}
-
-impl Spans {
-    /// The ranges of `set`, with `*` as the largest possible UID. O(r log r).
-    fn new(set: &UidSet) -> Self {
-        let ranges: Vec<(u32, u32)> = UidRanges::from_set(set, u32::MAX)
-            .ranges()
-            .map(|(a, b)| (a.get(), b.get()))
-            .collect();
-        let mut before = Vec::with_capacity(ranges.len() + 1);
-        let mut sum = 0u64;
-        before.push(0);
-        for &(a, b) in &ranges {
-            sum += u64::from(b - a) + 1;
-            before.push(sum);
-        }
-        Spans { ranges, before }
-    }
-
-    /// How many UIDs the set holds.
-    fn total(&self) -> u64 {
-        self.before.last().copied().unwrap_or(0)
-    }
-
-    /// The index range of the ranges that meet `[x, y]`.
-    fn meeting(&self, x: u64, y: u64) -> (usize, usize) {
-        let i = self.ranges.partition_point(|r| u64::from(r.1) < x);
-        let j = self.ranges.partition_point(|r| u64::from(r.0) <= y);
-        (i, j.max(i))
-    }
-
-    /// How many UIDs of the set lie in `[x, y]`. O(log r).
-    fn count(&self, x: u64, y: u64) -> u64 {
-        if x > y {
-            return 0;
-        }
-        let (i, j) = self.meeting(x, y);
-        if i == j {
-            return 0;
-        }
-        let mut c = self.before[j] - self.before[i];
-        let (first, _) = self.ranges[i];
-        if x > u64::from(first) {
-            c -= x - u64::from(first);
-        }
-        let (_, last) = self.ranges[j - 1];
-        if y < u64::from(last) {
-            c -= u64::from(last) - y;
-        }
-        c
-    }
-
-    /// The UIDs of the set in `[x, y]`, as ranges. O(ranges met).
-    fn clipped(&self, x: u64, y: u64) -> UidRanges {
-        let (i, j) = if x > y { (0, 0) } else { self.meeting(x, y) };
-        // Both ends lie within u32: a range meeting [x, y] clips to values of the range.
-        UidRanges::from_ranges(
-            self.ranges[i..j]
-                .iter()
-                .map(|&(a, b)| (u64::from(a).max(x) as u32, u64::from(b).min(y) as u32)),
-        )
-    }
-
-    /// The UIDs of the set in `[x, y]`, ascending.
-    fn members(&self, x: u64, y: u64) -> impl Iterator<Item = u32> + '_ {
-        let (i, j) = if x > y { (0, 0) } else { self.meeting(x, y) };
-        self.ranges[i..j].iter().flat_map(move |&(a, b)| {
-            // Both ends lie within u32: a range meeting [x, y] clips to values of the range.
-            let lo = u64::from(a).max(x) as u32;
-            let hi = u64::from(b).min(y) as u32;
-            lo..=hi
-        })
-    }
+    left: Option<(Uid, u32)>,
+    right: Option<(Uid, u32)>,
 }
 
 /// The messages of a [`SeqMap`] in sequence order: `(seq, uid, flags)`, see [`SeqMap::iter`].
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    slots: std::iter::Zip<std::slice::Iter<'a, Meta>, std::slice::Iter<'a, SlotData>>,
+    items: Items<'a>,
+    /// Messages left in the current run of unknowns.
+    gap: u32,
     next: u32,
     remaining: u32,
 }
@@ -956,12 +800,18 @@ impl<'a> Iterator for Iter<'a> {
         let seq = seq_num(self.next);
         self.next = self.next.saturating_add(1);
         self.remaining -= 1;
-        for (m, d) in self.slots.by_ref() {
-            if m.alive {
-                return Some((seq, m.uid, d.flags.as_deref()));
-            }
+        if self.gap > 0 {
+            self.gap -= 1;
+            return Some((seq, None, None));
         }
-        Some((seq, None, None))
+        match self.items.next() {
+            Some(Item::Msg(m)) => Some((seq, m.uid, m.flags())),
+            Some(Item::Gap(k)) => {
+                self.gap = k - 1;
+                Some((seq, None, None))
+            }
+            None => Some((seq, None, None)),
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -985,7 +835,7 @@ mod tests {
     use super::*;
     use crate::types::{Bound, NumSet, SetItem};
     use proptest::prelude::*;
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn s(n: u32) -> SeqNum {
         SeqNum::new(n).unwrap()
@@ -1234,26 +1084,35 @@ mod tests {
         assert_eq!(m.uid(s(123_456)), None);
         let f = m.apply_fetch(s(4_000_000_000), None, None, None).unwrap();
         assert_eq!(f.message, mref(4_000_000_000, None));
-        assert!(m.meta.is_empty());
+        assert_eq!(m.tree.summary().held, 0);
         assert_eq!(m.apply_expunge(s(4_000_000_000)), Ok(None));
         assert_eq!(m.len(), u32::MAX - 1);
         m.check_invariants().unwrap();
     }
 
     #[test]
-    fn limit_bounds_materialised_messages() {
-        let mut m = SeqMap::with_limit(10);
+    fn limit_bounds_held_messages_not_their_numbers() {
+        let mut m = SeqMap::with_limit(3);
         m.apply_exists(100).unwrap();
+        // Sequence numbers far apart cost one held message each.
+        for (seq, uid) in [(90, 90), (5, 5), (50, 50)] {
+            m.apply_fetch(s(seq), Some(u(uid)), None, None).unwrap();
+        }
+        assert_eq!(m.tree.summary().held, 3);
         assert_eq!(
             m.apply_fetch(s(11), Some(u(11)), None, None),
             Err(ModelError::TooManyMessages {
                 seq: s(11),
-                limit: 10
+                limit: 3
             })
         );
-        assert!(m.meta.is_empty());
-        m.apply_fetch(s(10), Some(u(10)), None, None).unwrap();
-        assert_eq!(m.meta.len(), 10);
+        // What is held can still change.
+        m.apply_fetch(s(50), None, Some(vec![Flag::Seen]), None)
+            .unwrap();
+        // An expunge frees room.
+        assert_eq!(m.apply_expunge(s(5)), Ok(Some(u(5))));
+        m.apply_fetch(s(10), Some(u(11)), None, None).unwrap();
+        assert_eq!(uids(&m)[..11], [0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0]);
         assert_eq!(SeqMap::with_limit(u32::MAX).limit(), MAX_LIMIT);
         m.check_invariants().unwrap();
     }
@@ -1378,24 +1237,53 @@ mod tests {
     }
 
     #[test]
-    fn compaction_keeps_the_mapping() {
-        let all: Vec<u32> = (1..=200).map(|i| i * 2).collect();
+    fn many_expunges_keep_the_mapping_and_the_tree_balanced() {
+        let all: Vec<u32> = (1..=2000).map(|i| i * 2).collect();
         let mut m = map_with(&all);
-        for i in 1..=100 {
+        for i in 1..=1000 {
             // Remove every other message, front to back.
             assert_eq!(m.apply_expunge(s(i)), Ok(Some(u(i * 4 - 2))));
-            m.check_invariants().unwrap();
+            if i % 97 == 0 {
+                m.check_invariants().unwrap();
+            }
         }
-        // As many dead slots as live ones: not yet compacted.
-        assert_eq!(m.meta.len(), 200);
-        assert_eq!(uids(&m), (1..=100).map(|i| i * 4).collect::<Vec<_>>());
-        // One more and the dead outnumber the live: compacted.
-        assert_eq!(m.apply_expunge(s(1)), Ok(Some(u(4))));
-        assert_eq!(m.meta.len(), 99);
+        assert_eq!(uids(&m), (1..=1000).map(|i| i * 4).collect::<Vec<_>>());
+        for i in 1..=1000 {
+            assert_eq!(m.seq(u(i * 4)), Some(s(i)));
+        }
+        // Then the rest, from the back: the tree shrinks to nothing.
+        for i in (1..=1000).rev() {
+            assert_eq!(m.apply_expunge(s(i)), Ok(Some(u(i * 4))));
+        }
+        assert!(m.is_empty());
         m.check_invariants().unwrap();
-        for i in 2..=100 {
-            assert_eq!(m.seq(u(i * 4)), Some(s(i - 1)));
-        }
+    }
+
+    #[test]
+    fn a_far_fetch_splits_a_run_and_an_expunge_joins_it_again() {
+        let mut m = SeqMap::new();
+        m.apply_exists(10_000_000).unwrap();
+        m.apply_fetch(s(10_000_000), None, Some(vec![]), None)
+            .unwrap();
+        m.apply_fetch(s(5_000_000), Some(u(500)), None, None)
+            .unwrap();
+        m.check_invariants().unwrap();
+        assert_eq!(m.seq(u(500)), Some(s(5_000_000)));
+        assert_eq!(m.tree.summary().held, 2);
+        assert_eq!(m.unknown_uids(), 9_999_999);
+        // Expunges inside the runs renumber the messages after them.
+        m.apply_expunge(s(1)).unwrap();
+        m.apply_expunge(s(6_000_000)).unwrap();
+        assert_eq!(m.seq(u(500)), Some(s(4_999_999)));
+        assert_eq!(m.flags(s(9_999_998)), Some(&[][..]));
+        // Removing the held message joins the runs on both sides.
+        assert_eq!(m.apply_expunge(s(4_999_999)), Ok(Some(u(500))));
+        assert_eq!(m.tree.items().count(), 2);
+        // And removing the last one leaves only the tail.
+        m.apply_expunge(s(9_999_997)).unwrap();
+        assert_eq!(m.tree.items().count(), 0);
+        assert_eq!(m.len(), 9_999_996);
+        m.check_invariants().unwrap();
     }
 
     #[test]
@@ -1425,18 +1313,6 @@ mod tests {
             vec![(s(1), u(10)), (s(3), u(30))]
         );
         assert_eq!((&m).into_iter().count(), 5);
-    }
-
-    #[test]
-    fn uid_ranges_count_and_list() {
-        let r = Spans::new(&set(&[(8, 10), (1, 3), (4, 4), (20, 20), (9, 12)]));
-        assert_eq!(r.ranges, vec![(1, 4), (8, 12), (20, 20)]);
-        assert_eq!(r.total(), 10);
-        assert_eq!(r.count(3, 9), 4);
-        assert_eq!(r.count(5, 7), 0);
-        assert_eq!(r.count(0, 1 << 32), 10);
-        assert_eq!(r.members(3, 9).collect::<Vec<_>>(), [3, 4, 8, 9]);
-        assert_eq!(r.members(13, 19).count(), 0);
     }
 
     // ---- The reference model: a plain vector, as naive as possible. ----
@@ -1673,6 +1549,8 @@ mod tests {
     #[derive(Clone, Debug)]
     enum Op {
         Grow(u32),
+        /// Many new messages at once: later FETCHes land far apart, in runs of unknowns.
+        Leap(u32),
         Exists(u32),
         Expunge(u32),
         Vanished(Vec<(u32, u32)>),
@@ -1696,6 +1574,7 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             4 => (0u32..6).prop_map(Op::Grow),
+            1 => (0u32..300).prop_map(Op::Leap),
             1 => (0u32..40).prop_map(Op::Exists),
             6 => any::<u32>().prop_map(Op::Expunge),
             2 => ranges().prop_map(Op::Vanished),
@@ -1754,6 +1633,66 @@ mod tests {
         s(1 + raw % (len + 2))
     }
 
+    /// A map of `len` messages holding those of `held` (seq, uid or 0, flagged).
+    fn sparse(len: u32, held: &BTreeMap<u32, (u32, bool)>) -> SeqMap {
+        let mut m = SeqMap::new();
+        m.apply_exists(len).unwrap();
+        let mut last_uid = 0;
+        for (&seq, &(uid, flagged)) in held.range(1..=len) {
+            let uid = (uid > last_uid).then(|| {
+                last_uid = uid;
+                u(uid)
+            });
+            let flags = flagged.then(|| vec![Flag::Flagged]);
+            m.apply_fetch(s(seq), uid, flags, None).ok();
+        }
+        m.check_invariants().unwrap();
+        m
+    }
+
+    /// Everything observable of a map.
+    fn contents(m: &SeqMap) -> Vec<(u32, Option<Uid>, Option<Vec<Flag>>)> {
+        m.iter()
+            .map(|(q, x, f)| (q.get(), x, f.map(<[Flag]>::to_vec)))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn edits_one_at_a_time_equal_a_rebuild(
+            len in 1u32..400,
+            held in proptest::collection::btree_map(1u32..400, (0u32..2000, any::<bool>()), 0..120),
+            cuts in proptest::collection::vec((0u32..400, 1u32..20, 0u32..20), 0..12),
+        ) {
+            let m = sparse(len, &held);
+            let count = m.tree.summary().count;
+            // Disjoint edits within the tree, ascending.
+            let mut edits = Vec::new();
+            let mut next = 1u32;
+            for (skip, n, gap) in cuts {
+                let first = next + skip % 40;
+                if first > count {
+                    break;
+                }
+                let n = n.min(count + 1 - first);
+                edits.push(Edit { first, len: n, gap: gap.min(n) });
+                next = first + n;
+            }
+            let mut one = m.clone();
+            one.apply_edits_by(&edits, false);
+            let mut all = m.clone();
+            all.apply_edits_by(&edits, true);
+            one.check_invariants().map_err(TestCaseError::fail)?;
+            all.check_invariants().map_err(TestCaseError::fail)?;
+            prop_assert_eq!(one.len(), all.len());
+            prop_assert_eq!(contents(&one), contents(&all));
+            let removed: u32 = edits.iter().map(|e| e.len - e.gap).sum();
+            prop_assert_eq!(one.len(), m.len() - removed);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -1763,7 +1702,7 @@ mod tests {
             let mut r = Reference::default();
             for op in ops {
                 match op {
-                    Op::Grow(k) => {
+                    Op::Grow(k) | Op::Leap(k) => {
                         let n = r.len() + k;
                         prop_assert_eq!(ours.apply_exists(n), r.exists(n));
                     }
