@@ -135,3 +135,38 @@ fn unsolicited_events_are_bounded() {
     assert_eq!(h.engine.pending_events(), 2);
     assert_eq!(h.engine.dropped_events(), 1);
 }
+
+#[test]
+fn an_idle_abandoned_before_the_server_accepted_it_is_ended_when_it_starts() {
+    let mut h = selected();
+    // The server takes its time to accept IDLE; the caller gives up waiting.
+    h.expect("IDLE", "")
+        .expect("DONE", "{tag} OK idle done\r\n")
+        .expect("NOOP", "{tag} OK noop\r\n");
+    let mut run = h.engine.start(imap_core::ops::op::IdleStart::new(), h.now);
+    assert!(h.turn(&mut run).is_err(), "waiting for the `+`");
+    drop(run);
+    // The NOOP waits behind the IDLE; when the `+` comes, DONE goes out at once.
+    let mut run = h.engine.start(noop(), h.now);
+    assert!(h.turn(&mut run).is_err(), "NOOP waits behind the IDLE");
+    h.peer.output.extend_from_slice(b"+ idling\r\n");
+    assert_eq!(h.turn(&mut run), Ok(Ok(())));
+    assert!(!h.engine.client().is_idle_pending());
+    assert!(h.script_done());
+}
+
+#[test]
+fn a_connection_lost_while_idling_fails_the_wait_and_keeps_the_bye() {
+    let mut h = selected();
+    h.expect("IDLE", "+ idling\r\n");
+    h.idle_start().unwrap();
+    h.peer.output.extend_from_slice(b"* BYE shutting down\r\n");
+    // The BYE is an event: the wait returns it; the end of the stream then fails the next.
+    let e = h.idle_wait(None).unwrap();
+    assert!(matches!(e, Some(Event::Bye(_))), "{e:?}");
+    h.engine.handle_eof(h.now);
+    let e = h.idle_wait(None).unwrap_err();
+    assert!(e.is_fatal(), "{e:?}");
+    // Ending the IDLE of a closed connection has nothing to do.
+    assert_eq!(h.idle_done(), Ok(()));
+}
