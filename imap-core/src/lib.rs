@@ -6,7 +6,8 @@
 //!
 //! - [`frame`]: finds response (or command) boundaries in arbitrary pieces of input, literals
 //!   included, with limits on every size.
-//! - [`parse`] and [`encode`]: the winnow parser and the encoder for every command and response
+//! - [`parse`] and [`encode`]: the parser (winnow combinators for keyword choices, sequences
+//!   and lists over hand-written scanners for atoms, strings, numbers and literals) and the encoder for every command and response
 //!   of IMAP4rev1, IMAP4rev2 and the common extensions; parsed strings are zero-copy slices.
 //! - [`client`]: the client state machine (tags, pipelining, literals, SASL, IDLE, STARTTLS,
 //!   COMPRESS) and, in [`mailbox`], the selected-mailbox model (sequence numbers and UIDs).

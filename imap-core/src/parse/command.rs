@@ -9,8 +9,8 @@
 
 use super::core::{
     advance, astring, at_eol, at_keyword, atom, atom_bytes, byte, crlf, cut, date_time, fail, flag,
-    flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, nstring8, number,
-    number64, nz_number, paren_list, peek, quoted, seq_set, slice, sp, sp_or_missing, tag,
+    flag_list, gm_label, lenient, list_mailbox, literal, mailbox, modseq, more_on_line, nstring8,
+    number, number64, nz_number, paren_list, peek, quoted, seq_set, slice, sp, sp_or_missing, tag,
     tag_no_case, take_while1, upper,
 };
 use super::search::{
@@ -31,7 +31,7 @@ use crate::types::{Mailbox, Section};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use bytes::Bytes;
-use winnow::combinator::{dispatch, empty, preceded};
+use winnow::combinator::{cut_err, dispatch, empty, opt, preceded, repeat};
 use winnow::prelude::*;
 
 // command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF
@@ -228,25 +228,27 @@ fn message_set(i: &mut Input<'_>, uid: bool) -> PResult<MessageSet> {
 // (RFC 9051 section 9)
 /// LOGIN's arguments.
 fn login(i: &mut Input<'_>) -> PResult<CommandBody> {
-    let username = arg(i, astring)?;
-    let password = arg(i, astring)?;
-    Ok(CommandBody::Login {
-        username,
-        password: Secret::new(password),
-    })
+    (preceded(sp, astring), preceded(sp, astring))
+        .map(|(username, password)| CommandBody::Login {
+            username,
+            password: Secret::new(password),
+        })
+        .parse_next(i)
 }
 
 // authenticate = "AUTHENTICATE" SP auth-type [SP initial-resp] ; auth-type = atom
 // (RFC 9051 section 9, RFC 4959 section 7)
 /// AUTHENTICATE's arguments.
 fn authenticate(i: &mut Input<'_>) -> PResult<CommandBody> {
-    let mechanism = arg(i, atom)?;
-    let initial = if at_eol(i) {
-        None
-    } else {
-        Some(Secret::new(arg(i, initial_resp)?))
-    };
-    Ok(CommandBody::Authenticate { mechanism, initial })
+    (
+        preceded(sp, atom),
+        opt(preceded(more_on_line, cut_err(initial_resp))),
+    )
+        .map(|(mechanism, initial)| CommandBody::Authenticate {
+            mechanism,
+            initial: initial.map(Secret::new),
+        })
+        .parse_next(i)
 }
 
 // initial-resp = (base64 / "=") (RFC 9051 section 9, RFC 4959 section 7)
@@ -285,11 +287,12 @@ const TOLERANT: GeneralPurpose = GeneralPurpose::new(
 // (RFC 9051 section 9, RFC 5161 section 4)
 /// ENABLE's capabilities.
 fn enable(i: &mut Input<'_>) -> PResult<CommandBody> {
-    let mut caps = vec![Capability::from_atom(arg(i, atom)?)];
-    while !at_eol(i) {
-        caps.push(Capability::from_atom(arg(i, atom)?));
-    }
-    Ok(CommandBody::Enable(caps))
+    repeat(
+        1..,
+        preceded(more_on_line, cut_err(atom)).map(Capability::from_atom),
+    )
+    .map(CommandBody::Enable)
+    .parse_next(i)
 }
 
 // select = "SELECT" SP mailbox [select-params] ; examine = "EXAMINE" SP mailbox [select-params]
@@ -499,9 +502,7 @@ fn list_return_opt(i: &mut Input<'_>) -> PResult<ListReturn> {
 // lsub = "LSUB" SP mailbox SP list-mailbox (RFC 3501 section 9); XLIST likewise (Gmail)
 /// LSUB's and XLIST's reference and pattern.
 fn lsub(i: &mut Input<'_>) -> PResult<(Mailbox, Mailbox)> {
-    let reference = arg(i, mailbox)?;
-    let pattern = arg(i, list_mailbox)?;
-    Ok((reference, pattern))
+    (preceded(sp, mailbox), preceded(sp, list_mailbox)).parse_next(i)
 }
 
 // "(" status-att *(SP status-att) ")" ; status-att = "MESSAGES" / "UIDNEXT" / "UIDVALIDITY" /
@@ -630,11 +631,9 @@ fn sort(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
 // command-select =/ "CANCELUPDATE" 1*(SP quoted) (RFC 5267 section 5)
 /// CANCELUPDATE's tags.
 fn cancel_update(i: &mut Input<'_>) -> PResult<CommandBody> {
-    let mut tags = vec![Str::new(arg(i, quoted)?)];
-    while !at_eol(i) {
-        tags.push(Str::new(arg(i, quoted)?));
-    }
-    Ok(CommandBody::CancelUpdate(tags))
+    repeat(1.., preceded(more_on_line, cut_err(quoted)).map(Str::new))
+        .map(CommandBody::CancelUpdate)
+        .parse_next(i)
 }
 
 // notify = "NOTIFY" SP (notify-set / notify-none)
@@ -761,9 +760,11 @@ fn thread(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
 // move = "MOVE" SP sequence-set SP mailbox (RFC 6851 section 5)
 /// COPY's and MOVE's arguments.
 fn copy(i: &mut Input<'_>, uid: bool) -> PResult<(MessageSet, Mailbox)> {
-    let set = arg(i, |i| message_set(i, uid))?;
-    let mailbox = arg(i, mailbox)?;
-    Ok((set, mailbox))
+    (
+        preceded(sp, |i: &mut Input<'_>| message_set(i, uid)),
+        preceded(sp, mailbox),
+    )
+        .parse_next(i)
 }
 
 // fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att /

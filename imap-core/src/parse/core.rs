@@ -201,6 +201,16 @@ pub(super) fn at_eol(i: &Input<'_>) -> bool {
     rest.starts_with(b"\r\n")
 }
 
+/// `SP` before another item of a space-separated run that ends the line: fails (so that
+/// `repeat` stops) at the line end, and in tolerant mode before trailing spaces.
+pub(super) fn more_on_line(i: &mut Input<'_>) -> PResult<()> {
+    if peek(i) == Some(b' ') && !at_eol(i) {
+        sp(i)
+    } else {
+        fail(i, "SP")
+    }
+}
+
 fn digits<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
     take_while1(i, |b| b.is_ascii_digit(), "number")
 }
@@ -794,6 +804,9 @@ pub(super) fn flag_perm(i: &mut Input<'_>) -> PResult<FlagPerm> {
 }
 
 /// `"(" [item *(SP item)] ")"`, tolerating extra spaces inside the parentheses.
+// Hand-written rather than `delimited("(", separated(0.., item, SP), ")")`: the tolerances
+// (spaces after `(` and before `)`, a missing SP before `(` or `"`) sit between the separator
+// and the items, and FLAGS, BODYSTRUCTURE and envelope lists run through it on hot paths.
 pub(super) fn paren_list<T>(
     i: &mut Input<'_>,
     mut item: impl FnMut(&mut Input<'_>) -> PResult<T>,

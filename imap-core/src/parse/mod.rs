@@ -1,5 +1,17 @@
-//! The winnow parser: framed units (complete responses or commands, as `bytes::Bytes`) into typed
+//! The parser: framed units (complete responses or commands, as `bytes::Bytes`) into typed
 //! values whose strings are zero-copy slices of the unit.
+//!
+//! What winnow does here, precisely: every parser is a winnow parser over winnow's stream type
+//! (`Input`, a `Stateful<&[u8], Ctx>`) with winnow's error modes (backtrack, cut). Where the
+//! grammar is a choice by keyword, a sequence or a list, winnow's combinators state it:
+//! `dispatch!` chooses the command by its name (from [`crate::protocol::CommandKind`]'s table)
+//! and the untagged response by its keyword; `preceded` and tuples read `SP`-separated
+//! arguments; `separated`, `repeat` and `opt` read lists and optional parts; `cut_err` commits
+//! after a prefix only one branch can match. The lexical rules (atoms, quoted strings, numbers,
+//! literals, flags, sequence-set bounds, dates) are hand-written scanners over the same stream
+//! (memchr where it pays), and so are three hot or tolerant places, each saying why where it is:
+//! the FETCH item names of a response (compared by length first), `* n FETCH` and the other
+//! numbered responses, and the parenthesized lists that accept real servers' stray spaces.
 //!
 //! Every parser function carries the ABNF rule it implements and the RFC section it comes from.
 //! Parsing is tolerant of real-server deviations by default; [`ParseOptions::strict`] turns the
