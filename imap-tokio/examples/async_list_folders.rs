@@ -4,6 +4,7 @@
 
 mod common;
 
+use imap_tokio::imap_core::ops::Commands;
 use imap_tokio::ListOptions;
 use imap_tokio::imap_core::ops::folders::default_status_items;
 use imap_tokio::imap_core::terminal::escaped;

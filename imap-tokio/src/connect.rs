@@ -5,13 +5,14 @@
 //! half-made connection (nothing else is affected).
 
 use crate::client::Client;
-use crate::connection::{Connection, TlsContext};
+use crate::connection::Connection;
 use crate::error::{Error, Result, TimedOut};
 use crate::session::Session;
 use crate::stream::{AsyncStream, CommandStream};
 use imap_connect::{Connector, LoginMethod, Security};
 use imap_core::client::UsageError;
-use imap_core::types::{Capability, CommandBody};
+use imap_core::ops::{Commands, op};
+use imap_core::types::Capability;
 use std::future::Future;
 use std::time::Instant;
 use tokio::net::TcpStream;
@@ -129,32 +130,34 @@ async fn establish(
 ) -> Result<Client> {
     let security = c.security_mode();
     let mut conn = Connection::from_boxed(stream, c.engine_config());
-    conn.set_max_events(c.event_limit());
+    conn.engine_mut().set_max_events(c.event_limit());
     if security != Security::Plain {
-        let target = c.tls_target()?;
-        let tls = TlsContext {
-            config: target.config,
-            name: target.name,
-        };
-        conn.set_tls(
-            tls,
-            deadline.map(|d| d.saturating_duration_since(Instant::now())),
-        );
+        let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        conn.set_tls(c.tls_target()?, timeout);
     }
-    if security == Security::Tls {
-        conn.start_tls(deadline).await?;
-    }
-    conn.wait_greeting(deadline).await?;
-    if security == Security::StartTls {
-        if !conn.core().capabilities().is_known() {
-            conn.run(CommandBody::Capability).await?;
+    let mut stage = TimedOut::TlsHandshake;
+    let steps = async {
+        if security == Security::Tls {
+            conn.upgrade().await?;
         }
-        if !conn.core().capabilities().has(&Capability::StartTls) {
-            return Err(Error::StartTlsUnavailable);
+        stage = TimedOut::Greeting;
+        conn.run_op(op::Greeting::new()).await?;
+        let mut client = Client::from_connection(conn);
+        if security == Security::StartTls {
+            stage = TimedOut::StartTls;
+            if !client.capabilities().await?.has(&Capability::StartTls) {
+                return Err(Error::StartTlsUnavailable);
+            }
+            client.starttls().await?;
         }
-        conn.starttls().await?;
+        Ok(client)
+    };
+    match deadline {
+        Some(d) => tokio::time::timeout_at(d.into(), steps)
+            .await
+            .unwrap_or(Err(Error::Timeout(stage))),
+        None => steps.await,
     }
-    Ok(Client::from_connection(conn))
 }
 
 /// Resolves `host` and tries each address in turn, all within `deadline`.

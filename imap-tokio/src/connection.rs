@@ -19,17 +19,13 @@
 //! - a chunk being written to the caller's writer ([`Connection::run_into`]) may be written
 //!   in part.
 
-mod legacy;
-
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TimedOut};
 use crate::stream::AsyncStream;
-use imap_connect::rustls::ClientConfig as TlsConfig;
-use imap_connect::rustls::pki_types::ServerName;
+use imap_connect::TlsTarget;
 use imap_core::client::{ClientConfig, UsageError};
 use imap_core::engine::{Engine, Step};
-use imap_core::ops::{OpError, Operation, op};
+use imap_core::ops::{Operation, op};
 use std::io;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
@@ -40,13 +36,6 @@ const READ_BUF: usize = 8 * 1024;
 
 /// How long the LOGOUT sent when a logged-in connection is dropped may take.
 pub const LOGOUT_ON_DROP: Duration = Duration::from_secs(1);
-
-/// What STARTTLS upgrades with.
-#[derive(Clone)]
-pub(crate) struct TlsContext {
-    pub(crate) config: Arc<TlsConfig>,
-    pub(crate) name: ServerName<'static>,
-}
 
 /// The stream, plain or TLS, or why there is none any more.
 enum Io {
@@ -75,7 +64,7 @@ pub type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 pub struct Connection {
     engine: Engine,
     io: Io,
-    tls: Option<TlsContext>,
+    tls: Option<TlsTarget>,
     handshake_timeout: Option<Duration>,
     /// Bytes the engine gave that are not written yet, from `out_pos` (see the module
     /// documentation: they are written before anything else).
@@ -106,7 +95,7 @@ impl Connection {
     }
 
     /// Sets what STARTTLS upgrades with, and the time limit of a TLS handshake.
-    pub(crate) fn set_tls(&mut self, tls: TlsContext, handshake_timeout: Option<Duration>) {
+    pub(crate) fn set_tls(&mut self, tls: TlsTarget, handshake_timeout: Option<Duration>) {
         self.tls = Some(tls);
         self.handshake_timeout = handshake_timeout;
     }
@@ -170,7 +159,7 @@ impl Connection {
                     if let Some(s) = sink {
                         s.flush().await?;
                     }
-                    return r.map_err(op_error);
+                    return Ok(r?);
                 }
                 Step::Transmit => self.write_out().await?,
                 Step::StartTls => {
@@ -254,7 +243,7 @@ impl Connection {
                 // The stream may end inside a command: it is dropped.
                 self.io = Io::Lost("a write timed out");
                 self.engine.handle_write_timeout(Instant::now());
-                Err(op_error(self.engine.closed_error()))
+                Err(self.engine.closed_error().into())
             }
             Err(e) => {
                 self.lose("writing failed");
@@ -294,7 +283,7 @@ impl Connection {
             }
             None => {
                 self.lose("the TLS handshake timed out");
-                Err(Error::Timeout(imap_connect::TimedOut::TlsHandshake))
+                Err(Error::Timeout(TimedOut::TlsHandshake))
             }
         }
     }
@@ -311,14 +300,6 @@ impl Connection {
         }
         self.io = Io::Lost("logged out");
         r
-    }
-}
-
-/// The user-facing error of an operation's.
-pub(crate) fn op_error(e: OpError) -> Error {
-    match e {
-        OpError::Superseded => Error::Closed,
-        other => Error::from(other),
     }
 }
 

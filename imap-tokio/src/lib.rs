@@ -8,11 +8,13 @@
 //!   it over TCP, any [`AsyncStream`], or a child process ([`TokioConnect::connect_command`]).
 //! - [`Client`] ([`client`]): greeted, not logged in; [`Client::login`],
 //!   [`Client::authenticate`] (SASL, XOAUTH2 included).
-//! - [`Session`] ([`session`]): everything after login, by concept: [`folders`], [`fetch`],
-//!   [`search`], [`flags`], [`messages`], [`idle`]. UIDs by default; sequence numbers through
-//!   the `_seq` methods or a [`types::SeqSet`].
-//! - [`Connection`] ([`connection`]): the driver loop itself, for pipelining and raw
-//!   commands.
+//! - [`Session`] ([`session`]): everything after login. Its commands are the core's
+//!   [`Commands`](imap_core::ops::Commands), written once for every driver (select, fetch,
+//!   search, flags, move, ...: UIDs by default, sequence numbers through the `_seq` methods or
+//!   a [`types::SeqSet`]); its getters are [`HasEngine`](imap_core::engine::HasEngine)'s.
+//!   [`Session::idle`] ([`idle`]) and [`Session::fetch_to_writer`] need the driver.
+//! - [`Connection`] ([`connection`]): the transport and the one loop that runs any
+//!   [`Operation`](imap_core::ops::Operation).
 //!
 //! `imap-blocking` has the same types and methods, blocking.
 //!
@@ -51,12 +53,7 @@ pub mod client;
 pub mod connect;
 pub mod connection;
 pub mod error;
-pub mod fetch;
-pub mod flags;
-pub mod folders;
 pub mod idle;
-pub mod messages;
-pub mod search;
 pub mod session;
 pub mod stream;
 
@@ -64,8 +61,8 @@ pub use client::{Client, LoginError};
 pub use connect::TokioConnect;
 pub use connection::Connection;
 pub use error::{Error, Result};
-pub use flags::FlagMap;
 pub use idle::Idle;
+pub use imap_core::ops::op::FlagMap;
 pub use session::Session;
 pub use stream::{AsyncStream, CommandStream};
 
@@ -86,6 +83,7 @@ pub use imap_core::types;
 pub mod prelude {
     pub use crate::TokioConnect;
     pub use imap_connect::Connector;
+    pub use imap_core::engine::HasEngine;
     pub use imap_core::ops::Commands;
 }
 

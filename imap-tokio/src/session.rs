@@ -1,19 +1,18 @@
 //! After login: [`Session`]. Its commands come from [`Commands`] (written once in the core:
-//! `use imap_tokio::prelude::*`), its getters from [`HasEngine`]; what is left here are the
-//! commands whose core operation has not landed yet.
+//! `use imap_tokio::prelude::*`), its getters from [`HasEngine`]; what is left here needs the
+//! driver (a writer to stream into, IDLE's handle in [`crate::idle`]).
 //!
 //! Cancellation: as the [`crate::connection`] documentation says; a multi-command operation
 //! dropped between its commands leaves what the sent ones did (an UNSELECT fallback dropped
 //! after its EXAMINE leaves the folder selected read-only).
 
-use crate::connection::{Connection, op_error};
+use crate::connection::{Connection, Sink};
 use crate::error::Result;
-use imap_core::client::{Completion, MailboxSummary};
+use imap_core::client::MailboxSummary;
 use imap_core::engine::{Engine, HasEngine};
-use imap_core::ops::{self, Commands, Operation, info::Quota, op};
-use imap_core::types::{
-    AclEntry, Capability, CommandBody, Mailbox, MetadataOptions, QuotaLimit, Str,
-};
+use imap_core::ops::info::Quota;
+use imap_core::ops::{Commands, Operation, op};
+use imap_core::types::{Capability, Section, Str, Uid};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -98,6 +97,38 @@ impl Session {
         Ok(r.into_iter().map(|p| (p.name, p.value)).collect())
     }
 
+    /// GETQUOTAROOT as a pair (roots, quotas), as `imap-blocking` still has it: to go once the
+    /// scenarios read [`op::QuotaRoots`].
+    ///
+    /// # Errors
+    /// As [`Commands::quota_root`].
+    pub async fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
+        let r = Commands::quota_root(self, folder).await?;
+        Ok((r.roots, r.quotas))
+    }
+
+    /// LISTRIGHTS as a pair (required, optional): to go with [`Session::quota_root`].
+    ///
+    /// # Errors
+    /// As [`Commands::list_rights`].
+    pub async fn list_rights(&mut self, folder: &str, id: &str) -> Result<(String, Vec<String>)> {
+        let r = Commands::list_rights(self, folder, id).await?;
+        Ok((r.required, r.optional))
+    }
+
+    /// GETMETADATA as pairs (name, value): to go with [`Session::quota_root`].
+    ///
+    /// # Errors
+    /// As [`Commands::metadata`].
+    pub async fn metadata(
+        &mut self,
+        folder: &str,
+        entries: &[&str],
+    ) -> Result<Vec<(Str, Option<Str>)>> {
+        let r = Commands::metadata(self, folder, entries).await?;
+        Ok(r.into_iter().map(|e| (e.name, e.value)).collect())
+    }
+
     /// Logs out and closes the connection.
     ///
     /// # Errors
@@ -106,150 +137,28 @@ impl Session {
         self.conn.logout().await
     }
 
-    async fn cmd(&mut self, body: CommandBody) -> Result<Completion> {
-        self.conn.run_op(op::command(body)).await
-    }
-
-    /// GETQUOTAROOT (RFC 9208): the quota roots of a folder and their quotas.
+    /// Writes one section of a message (`Section::default()` for the whole message) to `out`
+    /// as it arrives, without holding it in memory ([`op::StreamSection`]), then flushes it.
+    /// Returns the number of bytes written. Dropped in the middle, the connection stays
+    /// usable, but `out` may hold part of the section.
     ///
     /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
-        let c = self
-            .cmd(CommandBody::GetQuotaRoot(Mailbox::new(folder)))
-            .await?;
-        Ok((ops::info::quota_roots(&c), ops::info::quotas(&c)))
-    }
-
-    /// GETQUOTA: the quotas of a quota root.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn quota(&mut self, root: &str) -> Result<Vec<Quota>> {
-        let c = self.cmd(CommandBody::GetQuota(root.into())).await?;
-        Ok(ops::info::quotas(&c))
-    }
-
-    /// SETQUOTA: sets resource limits of a quota root.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn set_quota(&mut self, root: &str, limits: Vec<QuotaLimit>) -> Result<Vec<Quota>> {
-        let c = self
-            .cmd(CommandBody::SetQuota {
-                root: root.into(),
-                limits,
-            })
-            .await?;
-        Ok(ops::info::quotas(&c))
-    }
-
-    /// GETACL (RFC 4314).
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn acl(&mut self, folder: &str) -> Result<Vec<AclEntry>> {
-        let c = self.cmd(CommandBody::GetAcl(Mailbox::new(folder))).await?;
-        Ok(ops::info::acl(&c))
-    }
-
-    /// SETACL: `rights` may start with `+` or `-`.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn set_acl(&mut self, folder: &str, identifier: &str, rights: &str) -> Result<()> {
-        self.cmd(CommandBody::SetAcl {
-            mailbox: Mailbox::new(folder),
-            identifier: identifier.into(),
-            rights: rights.into(),
-        })
-        .await
-        .map(drop)
-    }
-
-    /// DELETEACL.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn delete_acl(&mut self, folder: &str, identifier: &str) -> Result<()> {
-        self.cmd(CommandBody::DeleteAcl {
-            mailbox: Mailbox::new(folder),
-            identifier: identifier.into(),
-        })
-        .await
-        .map(drop)
-    }
-
-    /// MYRIGHTS.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn my_rights(&mut self, folder: &str) -> Result<String> {
-        let c = self
-            .cmd(CommandBody::MyRights(Mailbox::new(folder)))
-            .await?;
-        ops::info::my_rights(&c)
-            .ok_or_else(|| op_error(op::OpError::NotFound(op::Missing::Response("MYRIGHTS"))))
-    }
-
-    /// LISTRIGHTS: the rights always granted and the groups that may be granted.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn list_rights(
+    /// As [`op::StreamSection`], and `out`'s errors.
+    pub async fn fetch_to_writer(
         &mut self,
-        folder: &str,
-        identifier: &str,
-    ) -> Result<(String, Vec<String>)> {
-        let c = self
-            .cmd(CommandBody::ListRights {
-                mailbox: Mailbox::new(folder),
-                identifier: identifier.into(),
-            })
-            .await?;
-        ops::info::list_rights(&c)
-            .ok_or_else(|| op_error(op::OpError::NotFound(op::Missing::Response("LISTRIGHTS"))))
+        uid: Uid,
+        section: Section,
+        out: Sink<'_>,
+    ) -> Result<u64> {
+        let op = op::StreamSection::new(uid, section);
+        self.conn.run_into(op, Some(out)).await
     }
 
-    /// GETMETADATA (RFC 5464): entries of a folder (`""` for server metadata).
+    /// Writes a whole message (RFC 5322, as an `.eml` file holds it) to `out`.
     ///
     /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn metadata(
-        &mut self,
-        folder: &str,
-        entries: &[&str],
-    ) -> Result<Vec<(Str, Option<Str>)>> {
-        let c = self
-            .cmd(CommandBody::GetMetadata {
-                options: MetadataOptions::default(),
-                mailbox: Mailbox::new(folder),
-                entries: entries.iter().map(|e| Str::from(*e)).collect(),
-            })
-            .await?;
-        Ok(ops::info::metadata(&c)
-            .into_iter()
-            .map(|(_, k, v)| (k, v))
-            .collect())
-    }
-
-    /// SETMETADATA: sets (or, with `None`, deletes) entries.
-    ///
-    /// # Errors
-    /// As [`Connection::run_op`].
-    pub async fn set_metadata(
-        &mut self,
-        folder: &str,
-        entries: &[(&str, Option<&str>)],
-    ) -> Result<()> {
-        self.cmd(CommandBody::SetMetadata {
-            mailbox: Mailbox::new(folder),
-            entries: entries
-                .iter()
-                .map(|(k, v)| (Str::from(*k), v.map(Str::from)))
-                .collect(),
-        })
-        .await
-        .map(drop)
+    /// As [`Session::fetch_to_writer`].
+    pub async fn download(&mut self, uid: Uid, out: Sink<'_>) -> Result<u64> {
+        self.fetch_to_writer(uid, Section::default(), out).await
     }
 }
