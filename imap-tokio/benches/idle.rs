@@ -20,7 +20,7 @@
 //! "deliver" line is written to the child's stdin, so the fan-out includes that pipe hop.
 
 use imap_tokio::TokioConnect;
-use imap_tokio::imap_core::ops::Commands;
+use imap_tokio::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;
 use std::io::{BufRead, BufReader, Write};

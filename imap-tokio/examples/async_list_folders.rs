@@ -4,10 +4,10 @@
 
 mod common;
 
-use imap_tokio::imap_core::ops::Commands;
 use imap_tokio::ListOptions;
 use imap_tokio::imap_core::ops::folders::default_status_items;
 use imap_tokio::imap_core::terminal::escaped;
+use imap_tokio::prelude::*;
 
 #[tokio::main]
 async fn main() -> imap_tokio::Result<()> {

@@ -5,8 +5,8 @@
 
 mod common;
 
-use imap_tokio::imap_core::ops::Commands;
 use imap_tokio::imap_core::terminal::escaped;
+use imap_tokio::prelude::*;
 use imap_tokio::types::Flag;
 use imap_tokio::{FetchQuery, Query, outline};
 

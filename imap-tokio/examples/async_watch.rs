@@ -7,7 +7,7 @@ mod common;
 
 use imap_tokio::Event;
 use imap_tokio::imap_core::mailbox::Update;
-use imap_tokio::imap_core::ops::Commands;
+use imap_tokio::prelude::*;
 use std::time::Duration;
 
 #[tokio::main]

@@ -6,7 +6,7 @@
 //! `cargo run --release -p imap-tokio --example idle_heap -- [N] [plain|tls]`
 
 use imap_tokio::TokioConnect;
-use imap_tokio::imap_core::ops::Commands;
+use imap_tokio::prelude::*;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;
 use std::io::{BufRead, BufReader, Read, Write};

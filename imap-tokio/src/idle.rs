@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn f(mut session: imap_tokio::Session, mut stop: tokio::sync::oneshot::Receiver<()>)
 //! # -> imap_tokio::Result<()> {
-//! use imap_tokio::imap_core::ops::Commands;
+//! use imap_tokio::prelude::*;
 //!
 //! session.select("INBOX").await?;
 //! let mut idle = session.idle().await?;

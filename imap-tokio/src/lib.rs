@@ -29,7 +29,7 @@
 //!
 //! ```no_run
 //! # async fn f() -> imap_tokio::Result<()> {
-//! use imap_tokio::imap_core::ops::Commands;
+//! use imap_tokio::prelude::*;
 //! use imap_tokio::prelude::*;
 //! use imap_tokio::{FetchQuery, Query};
 //!

@@ -3,9 +3,6 @@
 //! each run on a current-thread runtime as `#[tokio::test]` would. What only an async driver
 //! has (dropped futures, `select!`) is in `tokio_cancellation.rs`.
 
-#[allow(unused_imports)]
-use imap_tokio::imap_core::{engine::HasEngine, ops::Commands};
-
 imap_tests::driver_scenarios!(
     driver = imap_tokio,
     async = [async],

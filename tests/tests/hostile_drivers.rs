@@ -5,8 +5,6 @@
 //! threads included), never timed. A binary of its own, for the allocator; the scenario is
 //! written once and expanded for each driver.
 
-#[allow(unused_imports)]
-use imap_tokio::imap_core::{engine::HasEngine, ops::Commands};
 use mock_server::listener::{MockServer, RunningServer};
 use mock_server::session::options::Faults;
 use peak_alloc::PeakAlloc;

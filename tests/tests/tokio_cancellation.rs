@@ -16,7 +16,7 @@
 use imap_tests::fixture::{self as mock_fixture, PASSWORD, USER};
 use imap_tokio::imap_core::client::ConnectionError;
 use imap_tokio::imap_core::mailbox::Update;
-use imap_tokio::imap_core::{engine::HasEngine, ops::Commands};
+use imap_tokio::prelude::*;
 use imap_tokio::types::{Flag, Section, Uid, UidSet};
 use imap_tokio::{Connector, Error, Event, FetchQuery, Query, Security, Session, TokioConnect};
 use mock_server::listener::{MockServer, RunningServer};
