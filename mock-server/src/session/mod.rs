@@ -376,6 +376,8 @@ impl Session {
     /// deflated and sync-flushed, so output starts flowing before a large response is all
     /// compressed.
     pub fn poll_transmit_chunks(&mut self, out: &mut Vec<bytes::Bytes>) -> usize {
+        let first = out.len();
+        // Output made so far, in plaintext bytes (what deflating costs is the plaintext).
         let mut taken = 0;
         loop {
             if let Some(cmd) = self.deferred.take() {
@@ -393,7 +395,7 @@ impl Session {
             self.drain();
             // Pipelined commands go on until the piece is big enough.
             if !self.has_work() || self.aborted || taken >= stream::CHUNK {
-                return taken;
+                return out[first..].iter().map(bytes::Bytes::len).sum();
             }
         }
     }
@@ -421,15 +423,20 @@ impl Session {
 
     /// Moves what is ready (from the core, rewritten for the quirk profile, and the bytes of
     /// [`options::Faults::answers`]) into `out`: at most `budget` bytes of the core's output
-    /// (at least one piece when any waits), zero-copy; returns how many bytes.
+    /// (at least one piece when any waits), zero-copy; returns how many plaintext bytes that
+    /// was (on a compressed connection, the plaintext a piece was deflated from).
     fn take_output(&mut self, out: &mut Vec<bytes::Bytes>, budget: usize) -> usize {
         if !self.options.quirks.rewrites_output() && self.pending.is_empty() {
             let mut n = 0;
             while n < budget.max(1) {
+                let before = self.core.pending_output();
                 let Some(piece) = self.core.poll_transmit_chunk(budget.max(1) - n) else {
                     break;
                 };
-                n += piece.len();
+                // Compressed, the queue shrank by the plaintext deflated; else by the piece.
+                n += before
+                    .saturating_sub(self.core.pending_output())
+                    .max(piece.len());
                 out.push(piece);
             }
             return n;
