@@ -148,8 +148,9 @@ impl OpContext<'_> {
         }
     }
 
-    /// Records the removals (EXPUNGE, VANISHED updates) that arrive from now on, for
-    /// [`OpContext::take_removals`].
+    /// Records the removals (EXPUNGE, VANISHED updates) that arrive as unsolicited events from
+    /// now on, for [`OpContext::take_removals`]. The removals a command's own data made are in
+    /// its completion ([`crate::client::Completion::removals`]), not here.
     pub fn log_removals(&mut self) {
         self.engine.log.get_or_insert_with(Vec::new);
     }
