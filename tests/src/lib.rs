@@ -93,14 +93,21 @@ impl Pair {
         panic!("the pair never went quiet");
     }
 
-    /// Sends `body` and runs until it completes; returns its completion.
+    /// Sends `body` and runs until it completes; returns its completion. The completion stays
+    /// in [`Pair::events`] too, in order: the data a command claimed is only there (each datum
+    /// is delivered once), and an oracle reading every datum reads it there.
     ///
     /// # Panics
     /// When the client refuses the command or it never completes.
     pub fn call(&mut self, body: CommandBody) -> Completion {
         let id = self.client.send(self.now, body).expect("command accepted");
         self.run();
-        self.take_completion(id)
+        self.events
+            .iter()
+            .find_map(|e| match e {
+                Event::Completed(c) if c.id == id => Some(c.clone()),
+                _ => None,
+            })
             .unwrap_or_else(|| panic!("command {id:?} did not complete: {:?}", self.events))
     }
 

@@ -10,7 +10,7 @@
 
 use imap_core::client::Event;
 use imap_core::mailbox::Update;
-use imap_core::types::{Data, FetchData, Flag, Uid};
+use imap_core::types::{Data, FetchData, Flag, SeqNum, Uid};
 use mock_server::store::Account;
 use std::collections::HashMap;
 
@@ -95,20 +95,7 @@ impl Told {
                     }
                     self.numbering.resize(*exists as usize, None);
                 }
-                Event::Mailbox(Update::Expunged(r)) => {
-                    let at = r.seq.get() as usize - 1;
-                    if at < self.numbering.len() {
-                        self.numbering.remove(at);
-                    }
-                }
-                Event::Mailbox(Update::Vanished(v)) => {
-                    for r in v.removed.iter().rev() {
-                        let at = r.seq.get() as usize - 1;
-                        if at < self.numbering.len() {
-                            self.numbering.remove(at);
-                        }
-                    }
-                }
+                Event::Mailbox(u @ (Update::Expunged(_) | Update::Vanished(_))) => self.remove(u),
                 Event::Mailbox(Update::Fetched(f)) => {
                     let at = f.message.seq.get() as usize - 1;
                     self.uid = f
@@ -116,34 +103,77 @@ impl Told {
                         .uid
                         .or_else(|| self.numbering.get(at).copied().flatten());
                 }
-                Event::Data(Data::Fetch { seq, data }) => {
-                    let Some(uid) = self.uid.take() else {
-                        continue;
-                    };
-                    let mut flags = None;
-                    let mut modseq = None;
-                    for d in data {
-                        match d {
-                            FetchData::Flags(f) => flags = Some(set(f)),
-                            FetchData::ModSeq(m) => modseq = Some(*m),
-                            _ => {}
+                Event::Completed(c) => {
+                    // What the session's own commands were told: their removals, then the
+                    // FETCH responses they claimed (a completion never holds both).
+                    for u in &c.removals {
+                        self.remove(u);
+                    }
+                    for d in &c.data {
+                        if let Data::Fetch { seq, data } = d {
+                            let at = seq.get() as usize - 1;
+                            let told = data.iter().find_map(|i| match i {
+                                FetchData::Uid(u) => Some(*u),
+                                _ => None,
+                            });
+                            self.uid = told.or_else(|| self.numbering.get(at).copied().flatten());
+                            self.check(*seq, data, history)?;
                         }
                     }
-                    let Some(flags) = flags else { continue };
-                    let from = self.last.get(&uid).copied().unwrap_or(0);
-                    let Some(at) = history.find(uid, from, &flags, modseq) else {
-                        return Err(format!(
-                            "* {seq} FETCH told UID {uid} flags {flags:?} MODSEQ {modseq:?}: not \
-                             a state at or after the last told ({:?}); history {:?}",
-                            history.0.get(&uid).and_then(|h| h.get(from)),
-                            history.0.get(&uid)
-                        ));
-                    };
-                    self.last.insert(uid, at);
                 }
+                Event::Data(Data::Fetch { seq, data }) => self.check(*seq, data, history)?,
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Applies a removal to the numbering.
+    fn remove(&mut self, u: &Update) {
+        match u {
+            Update::Expunged(r) => {
+                let at = r.seq.get() as usize - 1;
+                if at < self.numbering.len() {
+                    self.numbering.remove(at);
+                }
+            }
+            Update::Vanished(v) => {
+                for r in v.removed.iter().rev() {
+                    let at = r.seq.get() as usize - 1;
+                    if at < self.numbering.len() {
+                        self.numbering.remove(at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks the flags one FETCH response told about the message `self.uid` names.
+    fn check(&mut self, seq: SeqNum, data: &[FetchData], history: &History) -> Result<(), String> {
+        let Some(uid) = self.uid.take() else {
+            return Ok(());
+        };
+        let mut flags = None;
+        let mut modseq = None;
+        for d in data {
+            match d {
+                FetchData::Flags(f) => flags = Some(set(f)),
+                FetchData::ModSeq(m) => modseq = Some(*m),
+                _ => {}
+            }
+        }
+        let Some(flags) = flags else { return Ok(()) };
+        let from = self.last.get(&uid).copied().unwrap_or(0);
+        let Some(at) = history.find(uid, from, &flags, modseq) else {
+            return Err(format!(
+                "* {seq} FETCH told UID {uid} flags {flags:?} MODSEQ {modseq:?}: not a state at \
+                 or after the last told ({:?}); history {:?}",
+                history.0.get(&uid).and_then(|h| h.get(from)),
+                history.0.get(&uid)
+            ));
+        };
+        self.last.insert(uid, at);
         Ok(())
     }
 }
