@@ -162,7 +162,28 @@ impl Node {
     fn summary(&self) -> Summary {
         let mut s = Summary::default();
         match self {
-            Node::Leaf(items) => items.iter().for_each(|i| s.push(&Summary::of_item(i))),
+            Node::Leaf(items) => {
+                // One pass for the counts; the UID bounds are found from either end.
+                for item in items {
+                    match item {
+                        Item::Gap(k) => {
+                            s.count += k;
+                            s.unknown += k;
+                        }
+                        Item::Msg(m) => {
+                            s.count += 1;
+                            s.held += 1;
+                            s.unknown += u32::from(m.uid.is_none());
+                        }
+                    }
+                }
+                let known = |i: &Item| match i {
+                    Item::Msg(Msg { uid: Some(u), .. }) => Some(u.get()),
+                    _ => None,
+                };
+                s.min_uid = items.iter().find_map(known).unwrap_or(0);
+                s.max_uid = items.iter().rev().find_map(known).unwrap_or(0);
+            }
             Node::Inner(children) => children.iter().for_each(|c| s.push(&c.sum)),
         }
         s
@@ -471,7 +492,14 @@ fn edit_in<R>(
         }
         Node::Inner(children) => {
             let mut rest = n;
-            let i = descend(children, &mut rest);
+            let i = if at_end {
+                // Appends go down the last path: no need to count.
+                let last = children.len() - 1;
+                rest = n - (sum.count - children[last].sum.count);
+                last
+            } else {
+                descend(children, &mut rest)
+            };
             let old = children[i].sum;
             let before = children[i].node.len();
             let c = &mut children[i];
