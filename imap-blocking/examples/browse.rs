@@ -7,6 +7,7 @@
 mod common;
 
 use imap_blocking::imap_core::terminal::{escaped, escaped_text};
+use imap_blocking::prelude::*;
 use imap_blocking::types::{Section, Uid, UidSet};
 use imap_blocking::{FetchQuery, Query, outline};
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+use imap_blocking::prelude::*;
 use imap_blocking::{FetchQuery, Query};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::fs::File;

@@ -5,6 +5,7 @@
 mod common;
 
 use imap_blocking::imap_core::terminal::escaped;
+use imap_blocking::prelude::*;
 use imap_blocking::types::Flag;
 use imap_blocking::{Query, format_flags};
 

@@ -4,6 +4,8 @@
 
 mod common;
 
+use imap_blocking::prelude::*;
+
 fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();
     let name = args

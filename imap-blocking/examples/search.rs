@@ -7,6 +7,7 @@ mod common;
 
 use imap_blocking::FetchQuery;
 use imap_blocking::imap_core::terminal::escaped;
+use imap_blocking::prelude::*;
 
 fn main() -> imap_blocking::Result<()> {
     let (mut session, args) = common::login();

@@ -345,7 +345,7 @@ fn main() {
             Ok(false) => break,
             Err(e) => {
                 println!("error: {}", escaped(&e.to_string()));
-                if session.connection().is_closed() {
+                if session.is_closed() {
                     break;
                 }
             }

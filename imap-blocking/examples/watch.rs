@@ -6,6 +6,7 @@ mod common;
 
 use imap_blocking::Event;
 use imap_blocking::imap_core::mailbox::Update;
+use imap_blocking::prelude::*;
 use std::time::Duration;
 
 fn main() -> imap_blocking::Result<()> {

@@ -1,20 +1,23 @@
-//! Before login: [`Client`] (greeted, not authenticated) and [`LoginError`].
+//! Before login: [`Client`] (greeted, not authenticated) and [`LoginError`]. Its commands
+//! (CAPABILITY, ID, STARTTLS, ...) come from [`Commands`], its getters from [`HasEngine`];
+//! logging in consumes it into a [`Session`].
 
-use crate::connection::Connection;
-use crate::error::{Error, Result};
 use crate::session::Session;
-use imap_core::client::{Capabilities, ConnState, UsageError};
-use imap_core::ops;
-use imap_core::sasl::{Credentials, CredentialsKind, Mechanism};
+use crate::transport::Transport;
+use imap_connect::{Error, Result};
+use imap_core::client::{ConnState, UsageError};
+use imap_core::engine::HasEngine;
+use imap_core::ops::{Commands, Operation, op};
+use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::secret::Secret;
-use imap_core::types::{Capability, CommandBody, StatusResponse};
 use std::fmt;
 
 /// A connection that has been greeted and is not logged in yet. Log in with
-/// [`Client::login`] or [`Client::authenticate`] to get a [`Session`]. Dropping it logs out.
+/// [`Client::login`] or [`Client::authenticate`] to get a [`Session`]. Dropping it logs out
+/// ([`crate::LOGOUT_ON_DROP`]).
 #[derive(Debug)]
 pub struct Client {
-    conn: Box<Connection>,
+    pub(crate) conn: Box<Transport>,
 }
 
 /// A failed login: why, and the client to try again with.
@@ -51,22 +54,51 @@ impl From<LoginError> for Error {
     }
 }
 
-impl Client {
-    pub(crate) fn from_connection(mut conn: Connection) -> Client {
-        conn.set_logout_on_drop(true);
-        Client {
-            conn: Box::new(conn),
+/// [`Commands`], [`HasEngine`] and a consuming `logout` for a type holding the transport
+/// in `conn`.
+macro_rules! engine_handle {
+    ($t:ty) => {
+        impl imap_core::ops::Commands for $t {
+            type Run<'a, O: imap_core::ops::Operation + 'a> = imap_connect::Result<O::Output>;
+
+            fn run<'a, O: imap_core::ops::Operation + 'a>(
+                &'a mut self,
+                op: O,
+            ) -> imap_connect::Result<O::Output> {
+                self.conn.run(op)
+            }
         }
-    }
 
-    /// The connection underneath, for raw commands and events.
-    pub fn connection(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
+        impl imap_core::engine::HasEngine for $t {
+            fn engine(&self) -> &imap_core::engine::Engine {
+                self.conn.engine()
+            }
 
-    /// The server's greeting.
-    pub fn greeting(&self) -> Option<&StatusResponse> {
-        self.conn.greeting()
+            fn engine_mut(&mut self) -> &mut imap_core::engine::Engine {
+                self.conn.engine_mut()
+            }
+        }
+
+        impl $t {
+            /// LOGOUT ([`imap_core::ops::op::Logout`]), consuming the connection.
+            ///
+            /// # Errors
+            /// When LOGOUT fails; [`imap_connect::Error::Closed`] when the connection was
+            /// already logged out.
+            pub fn logout(mut self) -> imap_connect::Result<()> {
+                self.conn.run(imap_core::ops::op::Logout::new())
+            }
+        }
+    };
+}
+pub(crate) use engine_handle;
+
+engine_handle!(Client);
+
+impl Client {
+    pub(crate) fn new(mut conn: Box<Transport>) -> Client {
+        conn.set_logout_on_drop(true);
+        Client { conn }
     }
 
     /// Whether the connection is protected by TLS.
@@ -74,94 +106,45 @@ impl Client {
         self.conn.is_tls()
     }
 
-    /// The server's capabilities, asked for with CAPABILITY when not known.
-    ///
-    /// # Errors
-    /// When CAPABILITY fails.
-    pub fn capabilities(&mut self) -> Result<&Capabilities> {
-        if !self.conn.core().capabilities().is_known() {
-            self.conn.run(CommandBody::Capability)?;
-        }
-        Ok(self.conn.core().capabilities())
-    }
-
-    /// Sends ID (RFC 2971) with these parameters and returns the server's.
-    ///
-    /// # Errors
-    /// As [`Connection::run`].
-    pub fn id(&mut self, params: &[(&str, Option<&str>)]) -> Result<Vec<(String, Option<String>)>> {
-        let c = self.conn.run(ops::info::id_command(params))?;
-        Ok(ops::info::id(&c))
-    }
-
-    /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN and
-    /// offers PLAIN. Passwords are refused on a connection without TLS unless the connector
-    /// allowed it ([`Error::Usage`] with [`UsageError::PlaintextLogin`], nothing sent).
+    /// Logs in with LOGIN, or AUTHENTICATE PLAIN when the server disabled LOGIN
+    /// ([`op::Login`]).
     ///
     /// # Errors
     /// A [`LoginError`] with the client to try again.
-    pub fn login(mut self, user: &str, password: &str) -> Result<Session, LoginError> {
-        let disabled = self
-            .conn
-            .core()
-            .capabilities()
-            .has(&Capability::LoginDisabled);
-        if disabled && self.conn.core().capabilities().has_auth("PLAIN") {
-            return self.authenticate(Mechanism::Plain, Credentials::password(user, password));
-        }
-        let r = self.conn.run(CommandBody::Login {
-            username: user.into(),
-            password: Secret::new(password.into()),
-        });
-        self.finish(r.map(drop))
+    pub fn login(self, user: &str, password: &str) -> Result<Session, LoginError> {
+        self.log_in(op::Login::new(user, Secret::new(password.to_owned())))
     }
 
-    /// Logs in with a SASL mechanism (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256,
-    /// CRAM-MD5), with SASL-IR when the server offers it.
+    /// Logs in with a SASL mechanism ([`op::Authenticate`]).
     ///
     /// # Errors
     /// A [`LoginError`] with the client to try again.
     pub fn authenticate(
-        mut self,
+        self,
         mechanism: Mechanism,
         credentials: Credentials,
     ) -> Result<Session, LoginError> {
-        let r = self
-            .conn
-            .send_authenticate(mechanism, credentials)
-            .and_then(|id| self.conn.wait(id))
-            .and_then(|c| Ok(ops::check(c)?));
-        self.finish(r.map(drop))
+        self.log_in(op::Authenticate::new(mechanism, credentials))
     }
 
-    /// Logs in with the strongest SASL mechanism the server advertises that fits the
-    /// credentials (SCRAM-SHA-256, then PLAIN, ... for passwords; OAUTHBEARER or XOAUTH2 for
-    /// tokens); LOGIN for a password when none fits.
+    /// Logs in with the strongest advertised SASL mechanism that fits the credentials
+    /// ([`op::AuthenticateAuto`]).
     ///
     /// # Errors
-    /// A [`LoginError`]; [`UsageError::MissingCapability`] when a token mechanism is needed and
-    /// none is advertised.
-    pub fn authenticate_auto(mut self, credentials: Credentials) -> Result<Session, LoginError> {
-        if let Err(error) = self.capabilities() {
-            return Err(LoginError {
+    /// A [`LoginError`] with the client to try again.
+    pub fn authenticate_auto(self, credentials: Credentials) -> Result<Session, LoginError> {
+        self.log_in(op::AuthenticateAuto::new(credentials))
+    }
+
+    /// Logs in with any login operation (such as [`imap_connect::LoginMethod::operation`]).
+    ///
+    /// # Errors
+    /// A [`LoginError`] with the client to try again.
+    pub fn log_in<O: Operation<Output = ()>>(mut self, op: O) -> Result<Session, LoginError> {
+        match self.run(op) {
+            Ok(()) => Ok(Session::new(self.conn)),
+            Err(error) => Err(LoginError {
                 error,
-                client: self,
-            });
-        }
-        let caps = self.conn.core().capabilities();
-        let mechanism = Mechanism::ALL
-            .iter()
-            .copied()
-            .filter(|m| m.credentials_kind() == credentials.kind())
-            .find(|m| caps.has_auth(m.name()));
-        match (mechanism, credentials.kind()) {
-            (Some(m), _) => self.authenticate(m, credentials),
-            (None, CredentialsKind::Password) => Err(LoginError {
-                error: Error::Usage(UsageError::MissingCapability("a password SASL mechanism")),
-                client: self,
-            }),
-            (None, _) => Err(LoginError {
-                error: Error::Usage(UsageError::MissingCapability("AUTH=XOAUTH2 or OAUTHBEARER")),
                 client: self,
             }),
         }
@@ -172,34 +155,16 @@ impl Client {
     /// # Errors
     /// A [`LoginError`] when the connection is not authenticated.
     pub fn into_session(self) -> Result<Session, LoginError> {
-        if self.conn.core().state() == ConnState::Authenticated {
-            Ok(Session::from_connection(self.conn))
-        } else {
-            Err(LoginError {
-                error: Error::Usage(UsageError::WrongState {
-                    command: "session",
-                    state: "not authenticated",
-                }),
-                client: self,
-            })
+        if self.state() == ConnState::Authenticated {
+            return Ok(Session::new(self.conn));
         }
-    }
-
-    /// Logs out and closes the connection.
-    ///
-    /// # Errors
-    /// When LOGOUT fails.
-    pub fn logout(mut self) -> Result<()> {
-        self.conn.logout()
-    }
-
-    fn finish(self, r: Result<()>) -> Result<Session, LoginError> {
-        match r {
-            Ok(()) => Ok(Session::from_connection(self.conn)),
-            Err(error) => Err(LoginError {
-                error,
-                client: self,
-            }),
-        }
+        let error = Error::Usage(UsageError::WrongState {
+            command: "session",
+            state: "not authenticated",
+        });
+        Err(LoginError {
+            error,
+            client: self,
+        })
     }
 }

@@ -2,13 +2,12 @@
 //! [`Stream`], or a child process.
 
 use crate::client::Client;
-use crate::connection::Connection;
-use crate::error::{Error, Result, TimedOut};
 use crate::session::Session;
 use crate::stream::{CommandStream, Stream};
-use imap_connect::{Connector, LoginMethod, Security};
-use imap_core::client::UsageError;
-use imap_core::types::{Capability, CommandBody};
+use crate::transport::Transport;
+use imap_connect::{Connector, Error, Result, Security, TimedOut};
+use imap_core::ops::op;
+use imap_core::types::Capability;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::mpsc;
 use std::time::Instant;
@@ -71,9 +70,6 @@ impl BlockingConnect for Connector {
         let deadline = self.connect_deadline(Instant::now());
         let tcp = connect_tcp(self.host(), self.effective_port(), deadline)?;
         tcp.set_nodelay(true)?;
-        if let Some(t) = self.engine_config().command_timeout {
-            tcp.set_write_timeout(Some(t))?;
-        }
         establish(self, Box::new(tcp), deadline)
     }
 
@@ -94,53 +90,47 @@ impl BlockingConnect for Connector {
     }
 
     fn authenticate(&self, client: Client) -> Result<Session> {
-        match self.login_method().cloned() {
-            Some(LoginMethod::Password { user, password }) => {
-                Ok(client.login(&user, password.expose())?)
-            }
-            Some(LoginMethod::Sasl {
-                mechanism: Some(m),
-                credentials,
-            }) => Ok(client.authenticate(m, credentials)?),
-            Some(LoginMethod::Sasl {
-                mechanism: None,
-                credentials,
-            }) => Ok(client.authenticate_auto(credentials)?),
-            None => match client.into_session() {
-                Ok(s) => Ok(s),
-                Err(e) => Err(e.error),
-            },
-            Some(_) => Err(Error::Usage(UsageError::Invalid(
-                "a login method this driver does not know",
-            ))),
-        }
+        let session = match self.login_method() {
+            Some(method) => client.log_in(method.operation()),
+            None => client.into_session(),
+        };
+        session.map_err(|e| e.error)
     }
 }
 
+/// TLS, the greeting and STARTTLS, all within `deadline`.
 fn establish(c: &Connector, stream: Box<dyn Stream>, deadline: Option<Instant>) -> Result<Client> {
     let security = c.security_mode();
-    let mut conn = Connection::from_boxed(stream, c.engine_config());
-    conn.set_max_events(c.event_limit());
+    let mut conn = Box::new(Transport::new(stream, c.engine_config(), c.event_limit()));
     if security != Security::Plain {
         conn.set_tls(
             c.tls_target()?,
-            deadline.map(|d| d.saturating_duration_since(Instant::now())),
+            c.connect_deadline(Instant::now())
+                .map(|d| d - Instant::now()),
         );
     }
+    let limit = |what| deadline.map(|d| (d, what));
     if security == Security::Tls {
-        conn.start_tls(deadline)?;
+        conn.set_limit(limit(TimedOut::TlsHandshake));
+        conn.upgrade()?;
     }
-    conn.wait_greeting(deadline)?;
+    conn.set_limit(limit(TimedOut::Greeting));
+    conn.run(op::Greeting::new())?;
     if security == Security::StartTls {
-        if !conn.core().capabilities().is_known() {
-            conn.run(CommandBody::Capability)?;
-        }
-        if !conn.core().capabilities().has(&Capability::StartTls) {
+        conn.set_limit(limit(TimedOut::StartTls));
+        if !conn
+            .run(op::GetCapabilities::new())?
+            .has(&Capability::StartTls)
+        {
             return Err(Error::StartTlsUnavailable);
         }
-        conn.starttls()?;
+        conn.run(op::StartTls::new())?;
+        if !conn.is_tls() {
+            return Err(Error::StartTlsUnavailable);
+        }
     }
-    Ok(Client::from_connection(conn))
+    conn.set_limit(None);
+    Ok(Client::new(conn))
 }
 
 /// Resolves `host` and tries each address in turn, all within `deadline`.

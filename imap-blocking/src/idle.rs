@@ -1,75 +1,77 @@
 //! IDLE (RFC 2177): [`Session::idle`] returns an [`Idle`] handle that waits for updates and
-//! ends IDLE with `DONE`. The core re-issues IDLE by itself before the server's inactivity
-//! timeout (29 minutes by default, [`crate::Connector::idle_reissue`]), and
+//! ends IDLE with `DONE`, over the core's [`op::IdleStart`], [`op::IdleWait`] and
+//! [`op::IdleDone`]. The core re-issues IDLE by itself before the server's inactivity timeout
+//! (29 minutes by default, [`crate::Connector::idle_reissue`]), and
 //! [`crate::Connector::idle_timeout`] detects a dead connection while idling.
+//!
+//! Dropping the handle without [`Idle::done`] leaves the IDLE running until the next
+//! operation on the session, which sends `DONE` first (the engine's rule, see
+//! [`imap_connect`]'s drop behaviour).
 
-use crate::error::Result;
 use crate::session::Session;
+use imap_connect::Result;
 use imap_core::client::Event;
+use imap_core::engine::HasEngine;
 use imap_core::mailbox::SelectedMailbox;
-use std::time::Duration;
+use imap_core::ops::{Commands, op};
+use std::time::{Duration, Instant};
 
 /// A running IDLE. Updates arrive as [`Event`]s (mostly [`Event::Mailbox`]); the mailbox model
-/// ([`Idle::selected`]) is kept up to date. Dropping the handle ends IDLE (waiting for the
-/// server at most the command timeout).
+/// ([`Idle::selected`]) is kept up to date.
 #[derive(Debug)]
 pub struct Idle<'a> {
     session: &'a mut Session,
-    finished: bool,
 }
 
 impl Session {
     /// Starts IDLE and waits until the server accepts it.
     ///
     /// # Errors
-    /// [`crate::Error::Usage`] when the server lacks IDLE, [`crate::Error::Command`] when it
-    /// refuses, or as [`crate::Connection::run`].
+    /// [`imap_connect::Error::Usage`] when the server lacks IDLE,
+    /// [`imap_connect::Error::Command`] when it refuses, or as any command.
     pub fn idle(&mut self) -> Result<Idle<'_>> {
-        self.capabilities()?;
-        self.conn.idle_start()?;
-        Ok(Idle {
-            session: self,
-            finished: false,
-        })
+        self.idle_start()?;
+        Ok(Idle { session: self })
     }
 
-    /// IDLE until something happens or `timeout` passes, then DONE: returns the events
-    /// (empty after a quiet `timeout`).
+    /// IDLE for at most `timeout` or until the first update, then `DONE`; returns the events
+    /// received (the first and any that came with it).
     ///
     /// # Errors
-    /// As [`Session::idle`] and [`Idle::wait_timeout`].
+    /// As [`Session::idle`] and [`Idle::done`].
     pub fn idle_for(&mut self, timeout: Duration) -> Result<Vec<Event>> {
         let mut idle = self.idle()?;
         let first = idle.wait_timeout(timeout)?;
         idle.done()?;
         let mut events: Vec<Event> = first.into_iter().collect();
-        events.extend(self.conn.drain_events());
+        events.extend(self.drain_events());
         Ok(events)
     }
 }
 
 impl Idle<'_> {
-    /// Waits for the next update, however long it takes (IDLE is re-issued as needed).
+    /// Waits for the next update (or alert, or BYE).
     ///
     /// # Errors
-    /// When the connection fails (an IDLE timeout included).
+    /// When the connection fails (an IDLE liveness timeout included).
     pub fn wait(&mut self) -> Result<Event> {
         loop {
-            if let Some(e) = self.session.conn.next_event(None)? {
+            if let Some(e) = self.session.run(op::IdleWait::new(None))? {
                 return Ok(e);
             }
         }
     }
 
-    /// Waits for the next update at most `timeout`; `None` when nothing came.
+    /// Waits for the next update at most `timeout`; `None` when none came.
     ///
     /// # Errors
-    /// When the connection fails.
+    /// As [`Idle::wait`].
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<Option<Event>> {
-        self.session.conn.next_event(Some(timeout))
+        let until = Instant::now() + timeout;
+        self.session.run(op::IdleWait::new(Some(until)))
     }
 
-    /// The selected mailbox as the updates left it.
+    /// The selected mailbox, as the updates so far left it.
     pub fn selected(&self) -> Option<&SelectedMailbox> {
         self.session.selected()
     }
@@ -78,16 +80,7 @@ impl Idle<'_> {
     ///
     /// # Errors
     /// When the connection fails.
-    pub fn done(mut self) -> Result<()> {
-        self.finished = true;
-        self.session.conn.idle_done()
-    }
-}
-
-impl Drop for Idle<'_> {
-    fn drop(&mut self) {
-        if !self.finished {
-            let _ = self.session.conn.idle_done();
-        }
+    pub fn done(self) -> Result<()> {
+        self.session.idle_done()
     }
 }

@@ -1,5 +1,7 @@
 //! A blocking IMAP client: std::net (or any `Read + Write` stream) and rustls around the
-//! sans-IO [`imap_core`]. The driver only moves bytes and time; everything IMAP is in the core.
+//! sans-IO [`imap_core`]. The driver only moves bytes and time: every IMAP decision is in the
+//! core's operations ([`imap_core::ops`]), run one at a time by one generic loop over the
+//! core's [`imap_core::engine::Engine`].
 //!
 //! - [`Connector`] (from `imap-connect`, shared with `imap-tokio`): host, port, [`Security`]
 //!   (implicit TLS, STARTTLS, plain), certificate verification ([`TlsOptions`]), timeouts,
@@ -7,13 +9,14 @@
 //!   TCP, any [`Stream`], or a child process ([`BlockingConnect::connect_command`]).
 //! - [`Client`] ([`client`]): greeted, not logged in; [`Client::login`],
 //!   [`Client::authenticate`] (SASL, XOAUTH2 included).
-//! - [`Session`] ([`session`]): everything after login, by concept: [`folders`], [`fetch`],
-//!   [`search`], [`flags`], [`messages`], [`idle`]. UIDs by default; sequence numbers through
-//!   the `_seq` methods or a [`types::SeqSet`].
-//! - [`Connection`] ([`connection`]): the driver loop itself, for pipelining and raw
-//!   commands.
+//! - [`Session`] ([`session`]): everything after login. Its commands are
+//!   [`imap_core::ops::Commands`]' (select, fetch, search, store, move, ...), its getters
+//!   [`imap_core::engine::HasEngine`]'s (selected mailbox, capabilities, events); both traits
+//!   come with `use imap_blocking::prelude::*;`. IDLE is [`idle`]. UIDs by default; sequence
+//!   numbers through the `_seq` methods or a [`types::SeqSet`].
 //!
-//! `imap-tokio` has the same types and methods, `async`.
+//! Dropping a [`Client`] or [`Session`] that did not log out sends LOGOUT, waiting at most
+//! [`LOGOUT_ON_DROP`] (see [`imap_connect`]'s drop behaviour).
 //!
 //! ```no_run
 //! use imap_blocking::prelude::*;
@@ -36,27 +39,19 @@
 
 pub mod client;
 pub mod connect;
-pub mod connection;
-pub mod error;
-pub mod fetch;
-pub mod flags;
-pub mod folders;
 pub mod idle;
-pub mod messages;
-pub mod search;
 pub mod session;
 pub mod stream;
+mod transport;
 
 pub use client::{Client, LoginError};
 pub use connect::BlockingConnect;
-pub use connection::Connection;
-pub use error::{Error, Result};
-pub use flags::FlagMap;
 pub use idle::Idle;
 pub use session::Session;
 pub use stream::{AnyStream, CommandStream, Stream};
+pub use transport::LOGOUT_ON_DROP;
 
-pub use imap_connect::{Connector, LoginMethod, Security, TimedOut, TlsOptions};
+pub use imap_connect::{Connector, Error, LoginMethod, Result, Security, TimedOut, TlsOptions};
 pub use imap_core;
 pub use imap_core::client::{Event, MailboxSummary};
 pub use imap_core::ops::date;
@@ -64,15 +59,18 @@ pub use imap_core::ops::fetch::{FetchQuery, Message, Messages, PartInfo, outline
 pub use imap_core::ops::flags::{format_flags, parse_flag, parse_flags};
 pub use imap_core::ops::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
 pub use imap_core::ops::messages::{Appended, Expunged, UidMapping};
+pub use imap_core::ops::op::{FlagMap, LabelMap};
 pub use imap_core::ops::search::Query;
 pub use imap_core::ops::url::ImapUrl;
 pub use imap_core::sasl::{Credentials, Mechanism};
 pub use imap_core::types;
 
-/// The traits a user of this crate needs in scope: `use imap_blocking::prelude::*;`.
+/// What a user of this crate needs in scope: `use imap_blocking::prelude::*;` (the connect
+/// trait, the high-level commands and the getters, and the settings).
 pub mod prelude {
     pub use crate::BlockingConnect;
-    pub use imap_connect::Connector;
+    pub use imap_connect::{Connector, Security};
+    pub use imap_core::engine::HasEngine;
     pub use imap_core::ops::Commands;
 }
 

@@ -7,12 +7,14 @@
 use crate::error::Result;
 use crate::tls::{TlsOptions, server_name};
 use imap_core::client::ClientConfig;
-use imap_core::engine::DEFAULT_MAX_EVENTS;
+use imap_core::engine::{DEFAULT_MAX_EVENTS, OpContext};
 use imap_core::ops::url::ImapUrl;
+use imap_core::ops::{OpError, Operation, op};
 use imap_core::sasl::{Credentials, CredentialsKind, Mechanism};
 use imap_core::secret::Secret;
 use rustls::pki_types::ServerName;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 /// How the connection is protected.
@@ -58,6 +60,50 @@ pub enum LoginMethod {
         /// The credentials.
         credentials: Credentials,
     },
+}
+
+impl LoginMethod {
+    /// The core operation that logs in this way ([`op::Login`], [`op::Authenticate`] or
+    /// [`op::AuthenticateAuto`]), for a driver to run.
+    pub fn operation(&self) -> SignIn {
+        match self.clone() {
+            LoginMethod::Password { user, password } => {
+                SignIn::Login(op::Login::new(user, password))
+            }
+            LoginMethod::Sasl {
+                mechanism: Some(m),
+                credentials,
+            } => SignIn::Authenticate(op::Authenticate::new(m, credentials)),
+            LoginMethod::Sasl {
+                mechanism: None,
+                credentials,
+            } => SignIn::Auto(op::AuthenticateAuto::new(credentials)),
+        }
+    }
+}
+
+/// Logging in as a [`LoginMethod`] says: one of the core's login operations.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SignIn {
+    /// LOGIN (AUTHENTICATE PLAIN under `LOGINDISABLED`).
+    Login(op::Login),
+    /// AUTHENTICATE with the mechanism given.
+    Authenticate(op::Authenticate),
+    /// AUTHENTICATE with the strongest advertised mechanism that fits the credentials.
+    Auto(op::AuthenticateAuto),
+}
+
+impl Operation for SignIn {
+    type Output = ();
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<std::result::Result<(), OpError>> {
+        match self {
+            SignIn::Login(o) => o.step(cx),
+            SignIn::Authenticate(o) => o.step(cx),
+            SignIn::Auto(o) => o.step(cx),
+        }
+    }
 }
 
 /// The rustls configuration and server name a driver's TLS handshake uses

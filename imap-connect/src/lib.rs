@@ -8,12 +8,26 @@
 //!   CA, an explicit opt-out for test servers).
 //! - [`Error`] ([`error`]): the one user-facing error type, `From` the core's
 //!   [`imap_core::ops::OpError`].
+//!
+//! # Drop behaviour
+//!
+//! The same in every driver, stated once here:
+//!
+//! - **Connect timeout**: one overall deadline ([`Connector#connect-timeout`]).
+//! - **LOGOUT on drop**: a greeted or logged-in client or session dropped without LOGOUT sends
+//!   it (ending a running IDLE first) and waits for the answer at most one second
+//!   (`LOGOUT_ON_DROP` in each driver). `imap-blocking` does it in `drop`; `imap-tokio` hands
+//!   it to a task on the current runtime (outside a runtime there is none to run it, and the
+//!   stream is just closed).
+//! - **Dropping an IDLE handle** leaves the IDLE running: nothing waits in `drop`. The next
+//!   operation on the session sends `DONE` first and waits for the IDLE's completion (the
+//!   engine's rule, [`imap_core::engine`]), so the handle may also be forgotten.
 
 pub mod connector;
 pub mod error;
 pub mod tls;
 
-pub use connector::{Connector, LoginMethod, Security, TlsTarget};
+pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
 pub use error::{Error, Result, TimedOut};
 pub use rustls;
 pub use tls::{TlsError, TlsOptions, provider, server_name};

@@ -89,18 +89,6 @@ impl Client {
         self.conn.is_tls()
     }
 
-    /// Sends ID (RFC 2971) with these parameters and returns the server's.
-    ///
-    /// # Errors
-    /// As [`Commands::id`].
-    pub async fn id(
-        &mut self,
-        params: &[(&str, Option<&str>)],
-    ) -> Result<Vec<(String, Option<String>)>> {
-        let r = Commands::id(self, params).await?;
-        Ok(r.into_iter().map(|p| (p.name, p.value)).collect())
-    }
-
     /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN
     /// ([`op::Login`]). Passwords are refused on a connection without TLS unless the connector
     /// allowed it ([`Error::Usage`] with [`UsageError::PlaintextLogin`], nothing sent).

@@ -8,11 +8,9 @@
 
 use crate::connection::{Connection, Sink};
 use crate::error::Result;
-use imap_core::client::MailboxSummary;
 use imap_core::engine::{Engine, HasEngine};
-use imap_core::ops::info::Quota;
 use imap_core::ops::{Commands, Operation, op};
-use imap_core::types::{Capability, Section, Str, Uid};
+use imap_core::types::{Section, Uid};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -54,79 +52,6 @@ impl Session {
     /// The connection underneath, for raw operations and the engine.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
-    }
-
-    /// Whether the server advertises `cap` (asking with CAPABILITY when not known).
-    ///
-    /// # Errors
-    /// When CAPABILITY fails.
-    pub async fn has_capability(&mut self, cap: &Capability) -> Result<bool> {
-        Ok(self.capabilities().await?.has(cap))
-    }
-
-    /// SELECT or EXAMINE (`read_only`) with `CONDSTORE` (mod-sequences in the summary and in
-    /// FETCH).
-    ///
-    /// # Errors
-    /// As [`Commands::select`].
-    pub async fn select_condstore(
-        &mut self,
-        folder: &str,
-        read_only: bool,
-    ) -> Result<MailboxSummary> {
-        let access = if read_only {
-            op::Access::ReadOnly
-        } else {
-            op::Access::ReadWrite
-        };
-        let options = op::SelectOptions::default()
-            .with_condstore()
-            .with_access(access);
-        self.select_with(folder, options).await
-    }
-
-    /// ID (RFC 2971): sends these parameters, returns the server's.
-    ///
-    /// # Errors
-    /// As [`Commands::id`].
-    pub async fn id(
-        &mut self,
-        params: &[(&str, Option<&str>)],
-    ) -> Result<Vec<(String, Option<String>)>> {
-        let r = Commands::id(self, params).await?;
-        Ok(r.into_iter().map(|p| (p.name, p.value)).collect())
-    }
-
-    /// GETQUOTAROOT as a pair (roots, quotas), as `imap-blocking` still has it: to go once the
-    /// scenarios read [`op::QuotaRoots`].
-    ///
-    /// # Errors
-    /// As [`Commands::quota_root`].
-    pub async fn quota_root(&mut self, folder: &str) -> Result<(Vec<String>, Vec<Quota>)> {
-        let r = Commands::quota_root(self, folder).await?;
-        Ok((r.roots, r.quotas))
-    }
-
-    /// LISTRIGHTS as a pair (required, optional): to go with [`Session::quota_root`].
-    ///
-    /// # Errors
-    /// As [`Commands::list_rights`].
-    pub async fn list_rights(&mut self, folder: &str, id: &str) -> Result<(String, Vec<String>)> {
-        let r = Commands::list_rights(self, folder, id).await?;
-        Ok((r.required, r.optional))
-    }
-
-    /// GETMETADATA as pairs (name, value): to go with [`Session::quota_root`].
-    ///
-    /// # Errors
-    /// As [`Commands::metadata`].
-    pub async fn metadata(
-        &mut self,
-        folder: &str,
-        entries: &[&str],
-    ) -> Result<Vec<(Str, Option<Str>)>> {
-        let r = Commands::metadata(self, folder, entries).await?;
-        Ok(r.into_iter().map(|e| (e.name, e.value)).collect())
     }
 
     /// Logs out and closes the connection.

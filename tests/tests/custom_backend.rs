@@ -268,8 +268,8 @@ fn capabilities_follow_the_extension_probes() {
     assert!(caps.has(&auth("PLAIN")) && caps.has(&Capability::Idle));
     assert!(!caps.has(&auth("SCRAM-SHA-256")) && !caps.has(&auth("CRAM-MD5")));
     let mut s = client.login("alice", "pw").unwrap();
-    assert!(!s.has_capability(&Capability::Quota).unwrap());
-    assert!(s.has_capability(&Capability::Move).unwrap());
+    assert!(!s.capabilities().unwrap().has(&Capability::Quota));
+    assert!(s.capabilities().unwrap().has(&Capability::Move));
     let err = s.quota_root("INBOX").unwrap_err();
     assert!(refused(&err), "{err:?}");
     s.noop().unwrap();

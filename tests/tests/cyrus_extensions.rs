@@ -7,6 +7,7 @@
 //! (CI sets it).
 
 use imap_blocking::imap_core::ops::folders::SpecialUse;
+use imap_blocking::imap_core::ops::op::SelectOptions;
 use imap_blocking::prelude::*;
 use imap_blocking::types::{Capability, Flag, SortCriterion, SortKey, UidSet};
 use imap_blocking::{Connector, FetchQuery, Query, Security, Session};
@@ -48,14 +49,15 @@ fn extensions_against_cyrus() {
         Capability::Acl,
         Capability::Quota,
     ] {
-        assert!(s.has_capability(&cap).unwrap(), "{cap:?}");
+        assert!(s.capabilities().unwrap().has(&cap), "{cap:?}");
     }
 
     // ID and NAMESPACE.
     let id = s.id(&[("name", Some("imap-tests"))]).unwrap();
     assert!(
         id.iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("name") && v.as_deref() == Some("Cyrus IMAPD")),
+            .any(|p| p.name.eq_ignore_ascii_case("name")
+                && p.value.as_deref() == Some("Cyrus IMAPD")),
         "{id:?}"
     );
     let ns = s.namespace().unwrap();
@@ -104,7 +106,9 @@ fn extensions_against_cyrus() {
     // ENABLE QRESYNC, then SELECT with CONDSTORE: mod-sequences come back.
     let enabled = s.enable(&[Capability::QResync]).unwrap();
     assert!(enabled.contains(&Capability::QResync), "{enabled:?}");
-    let summary = s.select_condstore("INBOX", false).unwrap();
+    let summary = s
+        .select_with("INBOX", SelectOptions::read_write().with_condstore())
+        .unwrap();
     assert_eq!(summary.exists, 3);
     let before = summary.highest_modseq.expect("HIGHESTMODSEQ");
     s.add_flags(ua, &[Flag::Flagged]).unwrap();
@@ -144,11 +148,11 @@ fn extensions_against_cyrus() {
             .iter()
             .any(|e| e.identifier.to_string() == "anyone")
     );
-    let (required, _optional) = s.list_rights("Sent", "anyone").unwrap();
+    let required = s.list_rights("Sent", "anyone").unwrap().required;
     assert!(!required.contains('a'), "{required}");
 
     // QUOTA: INBOX has a root (autocreate_quota: 0 makes an unlimited one).
-    let (roots, _quotas) = s.quota_root("INBOX").unwrap();
+    let roots = s.quota_root("INBOX").unwrap().roots;
     assert!(!roots.is_empty(), "{roots:?}");
 
     // METADATA.
@@ -157,7 +161,7 @@ fn extensions_against_cyrus() {
     let md = s.metadata("INBOX", &["/private/comment"]).unwrap();
     assert_eq!(md.len(), 1, "{md:?}");
     assert_eq!(
-        md[0].1.as_ref().map(|v| v.to_string()),
+        md[0].value.as_ref().map(|v| v.to_string()),
         Some("hello metadata".to_owned())
     );
 

@@ -31,7 +31,7 @@ fn a_command_after_a_connection_level_idle_ends_it() {
         .login()
         .unwrap();
     s.select("INBOX").unwrap();
-    s.connection().idle_start().unwrap();
+    s.idle_start().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let r = s.search(&Query::all());

@@ -32,6 +32,11 @@ pub trait HasEngine {
         self.engine().selected()
     }
 
+    /// Whether the stream is protected by TLS (implicit TLS, or upgraded with STARTTLS).
+    fn is_tls(&self) -> bool {
+        self.engine().client().is_tls()
+    }
+
     /// The server's greeting.
     fn greeting(&self) -> Option<&StatusResponse> {
         self.engine().greeting()

@@ -29,6 +29,7 @@ macro_rules! connection_scenarios {
         use $d::imap_core::mailbox::Update;
         use $d::types::{Data, Flag, Response, SeqNum, Section, Uid, UidSet};
         use $d::prelude::*;
+        use $d::imap_core::engine::HasEngine;
         use $d::{Connector, Error, Event, FetchQuery, Query, Security, TlsOptions};
         use mock_server::listener::{MockServer, RunningServer};
         use mock_server::session::options::{Faults, InjectPoint, Injection};
@@ -187,7 +188,7 @@ macro_rules! connection_scenarios {
                     .password(USER, PASSWORD)
                     .login()
                     $($aw)* .unwrap();
-                assert!(s.connection().is_tls());
+                assert!(s.is_tls());
                 s.noop() $($aw)* .unwrap();
                 s.logout() $($aw)* .unwrap();
                 let cmds = commands(&transcript);
@@ -232,7 +233,7 @@ macro_rules! connection_scenarios {
                     .password(USER, PASSWORD)
                     .login()
                     $($aw)* .unwrap();
-                assert!(s.connection().is_tls());
+                assert!(s.is_tls());
                 s.logout() $($aw)* .unwrap();
             })
         }
@@ -276,7 +277,7 @@ macro_rules! connection_scenarios {
                 let user = c.user().unwrap().to_owned();
                 assert_eq!(user, USER);
                 let mut s = c.password(user, PASSWORD).login() $($aw)* .unwrap();
-                assert!(s.connection().is_tls());
+                assert!(s.is_tls());
                 s.logout() $($aw)* .unwrap();
             })
         }

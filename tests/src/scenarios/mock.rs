@@ -46,6 +46,8 @@ macro_rules! mock_server_scenarios {
             SortKey, StatusItem, Uid, UidSet,
         };
         use $d::prelude::*;
+        use $d::imap_core::engine::HasEngine;
+        use $d::imap_core::ops::op::SelectOptions;
         use $d::{
             Client, Connector, Credentials, Error, Event, FetchQuery, ListOptions, Mechanism, Query,
             Security, Session, SpecialUse, TlsOptions, outline,
@@ -117,7 +119,7 @@ macro_rules! mock_server_scenarios {
                 // COMPRESS=DEFLATE: everything after this runs compressed both ways.
                 assert!(s.compress() $($aw)*.unwrap());
             }
-            assert_eq!(s.connection().is_tls(), is_tls(transport), "{transport:?}");
+            assert_eq!(s.is_tls(), is_tls(transport), "{transport:?}");
 
             client(&server, transport) $($aw)*;
             general(&mut s) $($aw)*;
@@ -127,7 +129,7 @@ macro_rules! mock_server_scenarios {
             assert!(s.selected().unwrap().is_read_only());
             s.unselect() $($aw)*.unwrap();
             assert!(s.selected().is_none());
-            let summary = s.select_condstore("INBOX", false) $($aw)*.unwrap();
+            let summary = s.select_with("INBOX", SelectOptions::read_write().with_condstore()) $($aw)*.unwrap();
             assert!(summary.highest_modseq.is_some(), "{summary:?}");
             let summary = s.select("INBOX") $($aw)*.unwrap();
             let status = s.folder_status("INBOX") $($aw)*.unwrap();
@@ -169,7 +171,7 @@ macro_rules! mock_server_scenarios {
                 transport == Transport::Plain
             );
             let id = c.id(&[]) $($aw)*.unwrap();
-            assert!(id.contains(&("name".to_owned(), Some("mock-server".to_owned()))));
+            assert!(id.iter().any(|p| p.name == "name" && p.value.as_deref() == Some("mock-server")));
             let err = c.login(USER, "wrong password") $($aw)*.unwrap_err();
             assert!(err.error.is_no(), "{:?}", err.error);
             let err = err.client.into_session().unwrap_err();
@@ -195,8 +197,8 @@ macro_rules! mock_server_scenarios {
         $($async)* fn general(s: &mut Session) {
             let caps = s.capabilities() $($aw)*.unwrap();
             assert!(caps.has(&Capability::Idle) && caps.has(&Capability::UidPlus));
-            assert!(s.has_capability(&Capability::Move) $($aw)*.unwrap());
-            assert!(!s.has_capability(&Capability::StartTls) $($aw)*.unwrap());
+            assert!(s.capabilities() $($aw)*.unwrap().has(&Capability::Move));
+            assert!(!s.capabilities() $($aw)*.unwrap().has(&Capability::StartTls));
 
             let ns = s.namespace() $($aw)*.unwrap();
             assert_eq!(ns.personal.len(), 1, "{ns:?}");
@@ -206,7 +208,7 @@ macro_rules! mock_server_scenarios {
 
             let id = s.id(&[("name", Some(concat!(stringify!($d), " tests")))]) $($aw)*.unwrap();
             assert!(
-                id.contains(&("name".to_owned(), Some("mock-server".to_owned()))),
+                id.iter().any(|p| p.name == "name" && p.value.as_deref() == Some("mock-server")),
                 "{id:?}"
             );
 
@@ -885,7 +887,8 @@ macro_rules! mock_server_scenarios {
         /// QUOTA: the store's usage.
         $($async)* fn info(s: &mut Session, server: &RunningServer) {
             let expected = mock_fixture::account(server).quota().resources();
-            let (roots, quotas) = s.quota_root("INBOX") $($aw)*.unwrap();
+            let $d::imap_core::ops::op::QuotaRoots { roots, quotas, .. } =
+                s.quota_root("INBOX") $($aw)*.unwrap();
             assert_eq!(roots, vec![String::new()]);
             assert_eq!(quotas.len(), 1);
             assert_eq!(quotas[0].root, "");
@@ -925,7 +928,8 @@ macro_rules! mock_server_scenarios {
             s.delete_acl("INBOX", "bob") $($aw)*.unwrap();
             assert_eq!(acl(s.acl("INBOX") $($aw)*.unwrap()), owner);
             assert_eq!(s.my_rights("INBOX") $($aw)*.unwrap(), "lrswipkxteacd");
-            let (required, optional) = s.list_rights("INBOX", "bob") $($aw)*.unwrap();
+            let rights = s.list_rights("INBOX", "bob") $($aw)*.unwrap();
+            let (required, optional) = (rights.required, rights.optional);
             assert_eq!(required, "");
             assert!(optional.iter().any(|r| r == "r"), "{optional:?}");
             s.set_metadata("INBOX", &[("/private/comment", Some("hi"))]) $($aw)*
@@ -933,7 +937,7 @@ macro_rules! mock_server_scenarios {
             let got = s.metadata("INBOX", &["/private/comment"]) $($aw)*.unwrap();
             let got: Vec<(String, Option<String>)> = got
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.as_ref().map(ToString::to_string)))
+                .map(|e| (e.name.to_string(), e.value.as_ref().map(ToString::to_string)))
                 .collect();
             assert_eq!(
                 got,

@@ -31,6 +31,7 @@ macro_rules! real_server_scenarios {
         use $d::imap_core::mailbox::{MessageRef, Update};
         use $d::types::{Capability, Flag, SeqNum, Uid, UidSet};
         use $d::prelude::*;
+        use $d::imap_core::engine::HasEngine;
         use $d::{Connector, Event, FetchQuery, Query, Security, Session, TlsOptions, outline};
         use std::time::Duration;
 
@@ -64,9 +65,9 @@ macro_rules! real_server_scenarios {
 
         $($async)* fn scenario(d: &Target, transport: Transport) {
             let mut s = connector(d, transport).login() $($aw)*.unwrap();
-            assert_eq!(s.connection().is_tls(), transport != Transport::Plain);
+            assert_eq!(s.is_tls(), transport != Transport::Plain);
             for cap in [Capability::Idle, Capability::UidPlus, Capability::Move] {
-                assert!(s.has_capability(&cap) $($aw)*.unwrap(), "{cap:?}");
+                assert!(s.capabilities() $($aw)*.unwrap().has(&cap), "{cap:?}");
             }
 
             // CREATE, RENAME, DELETE.
