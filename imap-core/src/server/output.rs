@@ -119,7 +119,7 @@ impl Compressed {
     /// A compressed output with fresh DEFLATE streams.
     pub(crate) fn new() -> Self {
         Compressed {
-            deflate: Deflate::new(),
+            deflate: Deflate::for_server(),
             plain: Output::default(),
             wire: Vec::new(),
         }
