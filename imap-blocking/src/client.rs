@@ -10,7 +10,6 @@ use imap_core::engine::HasEngine;
 use imap_core::ops::{Commands, Operation, op};
 use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::secret::Secret;
-use std::fmt;
 
 /// A connection that has been greeted and is not logged in yet. Log in with
 /// [`Client::login`] or [`Client::authenticate`] to get a [`Session`]. Dropping it logs out
@@ -20,39 +19,8 @@ pub struct Client {
     pub(crate) conn: Box<Transport>,
 }
 
-/// A failed login: why, and the client to try again with.
-pub struct LoginError {
-    /// Why the login failed (`Error::Command` when the server said NO).
-    pub error: Error,
-    /// The connection, still greeted and not logged in (unless `error` is fatal).
-    pub client: Client,
-}
-
-impl fmt::Debug for LoginError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginError")
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for LoginError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "login failed: {}", self.error)
-    }
-}
-
-impl std::error::Error for LoginError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl From<LoginError> for Error {
-    fn from(e: LoginError) -> Error {
-        e.error
-    }
-}
+/// A failed login: why, and the [`Client`] to try again with.
+pub type LoginError = imap_connect::LoginError<Client>;
 
 /// [`Commands`], [`HasEngine`] and a consuming `logout` for a type holding the transport
 /// in `conn`.

@@ -90,6 +90,40 @@ impl fmt::Display for TimedOut {
     }
 }
 
+/// A failed login: why, and the driver's client to try again with (`C`).
+pub struct LoginError<C> {
+    /// Why the login failed (`Error::Command` when the server said NO).
+    pub error: Error,
+    /// The connection, still greeted and not logged in (unless `error` is fatal).
+    pub client: C,
+}
+
+impl<C> fmt::Debug for LoginError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginError")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> fmt::Display for LoginError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "login failed: {}", self.error)
+    }
+}
+
+impl<C> std::error::Error for LoginError<C> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl<C> From<LoginError<C>> for Error {
+    fn from(e: LoginError<C>) -> Error {
+        e.error
+    }
+}
+
 impl Error {
     /// Whether the server answered `NO` (as opposed to `BAD` or a failure of the connection).
     pub fn is_no(&self) -> bool {

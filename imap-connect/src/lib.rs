@@ -25,9 +25,18 @@
 
 pub mod connector;
 pub mod error;
+pub mod exports;
 pub mod tls;
 
+/// The shared part of each driver's prelude (`use imap_blocking::prelude::*;` adds the
+/// driver's connect trait): the settings, the high-level commands and the getters.
+pub mod prelude {
+    pub use crate::connector::{Connector, Security};
+    pub use imap_core::engine::HasEngine;
+    pub use imap_core::ops::Commands;
+}
+
 pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
-pub use error::{Error, Result, TimedOut};
+pub use error::{Error, LoginError, Result, TimedOut};
 pub use rustls;
 pub use tls::{TlsError, TlsOptions, provider, server_name};
