@@ -1,4 +1,5 @@
-//! What the IMAP drivers (`imap-blocking`, `imap-tokio`) share to connect, written once:
+//! What the IMAP drivers (`imap-blocking`, `imap-tokio`, `imap-smol`) share to connect, written
+//! once:
 //!
 //! - [`Connector`]: the connection settings (host, port, [`Security`], [`TlsOptions`],
 //!   timeouts with [one overall connect deadline](Connector#connect-timeout), the operation
@@ -18,10 +19,19 @@
 //!   it (ending a running IDLE first) and waits for the answer at most one second
 //!   (`LOGOUT_ON_DROP` in each driver). `imap-blocking` does it in `drop`; `imap-tokio` hands
 //!   it to a task on the current runtime (outside a runtime there is none to run it, and the
-//!   stream is just closed).
+//!   stream is just closed); `imap-smol` has no ambient runtime to send it from and only closes
+//!   the stream (call `logout()`).
 //! - **Dropping an IDLE handle** leaves the IDLE running: nothing waits in `drop`. The next
 //!   operation on the session sends `DONE` first and waits for the IDLE's completion (the
 //!   engine's rule, [`imap_core::engine`]), so the handle may also be forgotten.
+//! - **A dropped future** (async drivers: a `select!` branch that lost, a timeout) leaves the
+//!   connection usable: the engine forgets the abandoned operation when the next one starts
+//!   (its answers are read and discarded), and bytes the driver took from the engine but had
+//!   not written yet are kept and written first by the next operation. The one step that
+//!   cannot be resumed is a TLS handshake (implicit TLS, STARTTLS): it consumes the plain
+//!   stream, so a future dropped there poisons the connection and every later operation fails
+//!   with [`Error::Io`] (`NotConnected`, naming the cause). A section being streamed into a
+//!   writer may have been written in part.
 
 pub mod connector;
 pub mod error;
