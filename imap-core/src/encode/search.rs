@@ -10,8 +10,6 @@ use crate::types::{
 pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
     use SearchKey as K;
     match k {
-        K::All => w.put(b"ALL"),
-        K::Answered => w.put(b"ANSWERED"),
         K::Bcc(s) => with_astring(w, b"BCC ", s),
         K::Before(d) => {
             w.put(b"BEFORE ");
@@ -19,9 +17,6 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
         }
         K::Body(s) => with_astring(w, b"BODY ", s),
         K::Cc(s) => with_astring(w, b"CC ", s),
-        K::Deleted => w.put(b"DELETED"),
-        K::Draft => w.put(b"DRAFT"),
-        K::Flagged => w.put(b"FLAGGED"),
         K::From(s) => with_astring(w, b"FROM ", s),
         K::Header(name, value) => {
             w.put(b"HEADER ");
@@ -37,12 +32,10 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
             w.put(b"LARGER ");
             w.num(*n);
         }
-        K::New => w.put(b"NEW"),
         K::Not(k) => {
             w.put(b"NOT ");
             key(w, k);
         }
-        K::Old => w.put(b"OLD"),
         K::On(d) => {
             w.put(b"ON ");
             w.date(d);
@@ -53,8 +46,6 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
             w.sp();
             key(w, b);
         }
-        K::Recent => w.put(b"RECENT"),
-        K::Seen => w.put(b"SEEN"),
         K::SentBefore(d) => {
             w.put(b"SENTBEFORE ");
             w.date(d);
@@ -82,15 +73,10 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
             w.put(b"UID ");
             w.set(set);
         }
-        K::Unanswered => w.put(b"UNANSWERED"),
-        K::Undeleted => w.put(b"UNDELETED"),
-        K::Undraft => w.put(b"UNDRAFT"),
-        K::Unflagged => w.put(b"UNFLAGGED"),
         K::Unkeyword(a) => {
             w.put(b"UNKEYWORD ");
             w.atom(a);
         }
-        K::Unseen => w.put(b"UNSEEN"),
         K::SeqSet(set) => w.set(set),
         K::SavedResult => w.byte(b'$'),
         K::And(keys) => w.paren_list(keys, key),
@@ -124,7 +110,6 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
             w.put(b"SAVEDSINCE ");
             w.date(d);
         }
-        K::SaveDateSupported => w.put(b"SAVEDATESUPPORTED"),
         K::Older(n) => {
             w.put(b"OLDER ");
             w.num32(*n);
@@ -146,6 +131,7 @@ pub(super) fn key(w: &mut Writer<'_>, k: &SearchKey) {
             w.num(*n);
         }
         K::GmLabels(s) => with_astring(w, b"X-GM-LABELS ", s),
+        plain => w.put(plain.plain_name().unwrap_or_default().as_bytes()),
     }
 }
 

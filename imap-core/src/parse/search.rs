@@ -93,15 +93,10 @@ fn leaf_key(i: &mut Input<'_>) -> PResult<SearchKey> {
     };
     let mut buf = [0u8; 20];
     Ok(match upper(word, &mut buf) {
-        b"ALL" => K::All,
-        b"ANSWERED" => K::Answered,
         b"BCC" => K::Bcc(arg(i, astring)?),
         b"BEFORE" => K::Before(arg(i, date)?),
         b"BODY" => K::Body(arg(i, astring)?),
         b"CC" => K::Cc(arg(i, astring)?),
-        b"DELETED" => K::Deleted,
-        b"DRAFT" => K::Draft,
-        b"FLAGGED" => K::Flagged,
         b"FROM" => K::From(arg(i, astring)?),
         b"HEADER" => {
             let name = arg(i, astring)?;
@@ -109,11 +104,7 @@ fn leaf_key(i: &mut Input<'_>) -> PResult<SearchKey> {
         }
         b"KEYWORD" => K::Keyword(arg(i, atom)?),
         b"LARGER" => K::Larger(arg(i, number64)?),
-        b"NEW" => K::New,
-        b"OLD" => K::Old,
         b"ON" => K::On(arg(i, date)?),
-        b"RECENT" => K::Recent,
-        b"SEEN" => K::Seen,
         b"SENTBEFORE" => K::SentBefore(arg(i, date)?),
         b"SENTON" => K::SentOn(arg(i, date)?),
         b"SENTSINCE" => K::SentSince(arg(i, date)?),
@@ -131,26 +122,23 @@ fn leaf_key(i: &mut Input<'_>) -> PResult<SearchKey> {
                 K::Uid(seq_set(i)?)
             }
         }
-        b"UNANSWERED" => K::Unanswered,
-        b"UNDELETED" => K::Undeleted,
-        b"UNDRAFT" => K::Undraft,
-        b"UNFLAGGED" => K::Unflagged,
         b"UNKEYWORD" => K::Unkeyword(arg(i, atom)?),
-        b"UNSEEN" => K::Unseen,
         b"MODSEQ" => search_modseq(i)?,
         b"EMAILID" => K::EmailId(arg(i, objectid)?),
         b"THREADID" => K::ThreadId(arg(i, objectid)?),
         b"SAVEDBEFORE" => K::SavedBefore(arg(i, date)?),
         b"SAVEDON" => K::SavedOn(arg(i, date)?),
         b"SAVEDSINCE" => K::SavedSince(arg(i, date)?),
-        b"SAVEDATESUPPORTED" => K::SaveDateSupported,
         b"OLDER" => K::Older(arg(i, nz_number)?.get()),
         b"YOUNGER" => K::Younger(arg(i, nz_number)?.get()),
         b"X-GM-RAW" => K::GmRaw(arg(i, astring)?),
         b"X-GM-MSGID" => K::GmMsgId(arg(i, number64)?),
         b"X-GM-THRID" => K::GmThrId(arg(i, number64)?),
         b"X-GM-LABELS" => K::GmLabels(arg(i, gm_label)?),
-        _ => return fail(&start, "search key"),
+        _ => match SearchKey::from_plain_name(word) {
+            Some(key) => key,
+            None => return fail(&start, "search key"),
+        },
     })
 }
 

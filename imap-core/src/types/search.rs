@@ -119,6 +119,45 @@ pub enum SearchKey {
     GmLabels(Str),
 }
 
+/// The search keys that are a name alone (RFC 9051 section 6.4.4, RFC 8514 for
+/// SAVEDATESUPPORTED), by their names: the one table the command parser reads them by (any
+/// case) and the encoder writes them from.
+pub(crate) const SEARCH_KEY_NAMES: &[(&str, SearchKey)] = &[
+    ("ALL", SearchKey::All),
+    ("ANSWERED", SearchKey::Answered),
+    ("DELETED", SearchKey::Deleted),
+    ("DRAFT", SearchKey::Draft),
+    ("FLAGGED", SearchKey::Flagged),
+    ("NEW", SearchKey::New),
+    ("OLD", SearchKey::Old),
+    ("RECENT", SearchKey::Recent),
+    ("SEEN", SearchKey::Seen),
+    ("UNANSWERED", SearchKey::Unanswered),
+    ("UNDELETED", SearchKey::Undeleted),
+    ("UNDRAFT", SearchKey::Undraft),
+    ("UNFLAGGED", SearchKey::Unflagged),
+    ("UNSEEN", SearchKey::Unseen),
+    ("SAVEDATESUPPORTED", SearchKey::SaveDateSupported),
+];
+
+impl SearchKey {
+    /// The key named `name` (any case) when the name alone is the whole key.
+    pub(crate) fn from_plain_name(name: &[u8]) -> Option<SearchKey> {
+        SEARCH_KEY_NAMES
+            .iter()
+            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))
+            .map(|(_, key)| key.clone())
+    }
+
+    /// The name of a key that is a name alone.
+    pub(crate) fn plain_name(&self) -> Option<&'static str> {
+        SEARCH_KEY_NAMES
+            .iter()
+            .find(|(_, key)| key == self)
+            .map(|(n, _)| *n)
+    }
+}
+
 /// A `RETURN` option of an extended SEARCH (ESEARCH, RFC 4731; SEARCHRES, RFC 5182).
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
@@ -289,6 +328,33 @@ impl Drop for Thread {
         let mut pending = std::mem::take(&mut self.children);
         while let Some(mut t) = pending.pop() {
             pending.append(&mut t.children);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::{EncodeOptions, encode_command};
+    use crate::parse::{ParseOptions, parse_command};
+    use crate::types::CommandBody;
+    use bytes::Bytes;
+
+    /// Every name of the table reads (in any case) as its key and is written back as it was.
+    #[test]
+    fn plain_search_keys_round_trip_through_parser_and_encoder() {
+        for (name, key) in SEARCH_KEY_NAMES {
+            for spelled in [name.to_string(), name.to_ascii_lowercase()] {
+                let unit = Bytes::from(format!("a SEARCH {spelled}\r\n"));
+                let cmd = parse_command(&unit, &ParseOptions::default()).unwrap();
+                let CommandBody::Search { criteria, .. } = &cmd.body else {
+                    panic!("{spelled}: {cmd:?}")
+                };
+                assert_eq!(*criteria, vec![key.clone()], "{spelled}");
+                let wire = encode_command(&cmd, &EncodeOptions::default()).to_vec();
+                assert_eq!(wire, format!("a SEARCH {name}\r\n").into_bytes());
+            }
+            assert_eq!(key.plain_name(), Some(*name));
         }
     }
 }
