@@ -138,18 +138,12 @@ pub(crate) const FETCH_ATT_NAMES: &[(&str, FetchItem)] = &[
 impl FetchItem {
     /// The item named `name` (any case) when the name alone is the whole item.
     pub(crate) fn from_plain_name(name: &[u8]) -> Option<FetchItem> {
-        FETCH_ATT_NAMES
-            .iter()
-            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))
-            .map(|(_, item)| item.clone())
+        super::keywords::by_name(FETCH_ATT_NAMES, name)
     }
 
     /// The name of an item that is a name alone.
     pub(crate) fn plain_name(&self) -> Option<&'static str> {
-        FETCH_ATT_NAMES
-            .iter()
-            .find(|(_, item)| item == self)
-            .map(|(n, _)| *n)
+        super::keywords::name_of(FETCH_ATT_NAMES, self)
     }
 }
 

@@ -41,18 +41,12 @@ impl Flag {
 
     /// The predefined system flag `\name` (any case), if `name` names one.
     pub(crate) fn known_system(b: &[u8]) -> Option<Flag> {
-        SYSTEM_FLAGS
-            .iter()
-            .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(b))
-            .map(|(_, flag)| flag.clone())
+        super::keywords::by_name(SYSTEM_FLAGS, b)
     }
 
     /// The name after the backslash of a predefined system flag (`Seen` for [`Flag::Seen`]).
     pub(crate) fn system_name(&self) -> Option<&'static str> {
-        SYSTEM_FLAGS
-            .iter()
-            .find(|(_, flag)| flag == self)
-            .map(|(name, _)| *name)
+        super::keywords::name_of(SYSTEM_FLAGS, self)
     }
 
     /// The flag's wire text.

@@ -8,6 +8,7 @@ pub mod datetime;
 pub mod envelope;
 pub mod fetch;
 pub mod flag;
+mod keywords;
 pub mod mailbox;
 pub mod mailbox_data;
 pub mod notify;

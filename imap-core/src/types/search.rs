@@ -143,18 +143,12 @@ pub(crate) const SEARCH_KEY_NAMES: &[(&str, SearchKey)] = &[
 impl SearchKey {
     /// The key named `name` (any case) when the name alone is the whole key.
     pub(crate) fn from_plain_name(name: &[u8]) -> Option<SearchKey> {
-        SEARCH_KEY_NAMES
-            .iter()
-            .find(|(n, _)| n.as_bytes().eq_ignore_ascii_case(name))
-            .map(|(_, key)| key.clone())
+        super::keywords::by_name(SEARCH_KEY_NAMES, name)
     }
 
     /// The name of a key that is a name alone.
     pub(crate) fn plain_name(&self) -> Option<&'static str> {
-        SEARCH_KEY_NAMES
-            .iter()
-            .find(|(_, key)| key == self)
-            .map(|(n, _)| *n)
+        super::keywords::name_of(SEARCH_KEY_NAMES, self)
     }
 }
 
