@@ -395,6 +395,7 @@ impl Session {
             self.drain();
             // Pipelined commands go on until the piece is big enough.
             if !self.has_work() || self.aborted || taken >= stream::CHUNK {
+                stream::coalesce(out, first);
                 return out[first..].iter().map(bytes::Bytes::len).sum();
             }
         }
