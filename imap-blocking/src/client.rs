@@ -65,13 +65,8 @@ engine_handle!(Client);
 
 impl Client {
     pub(crate) fn new(mut conn: Box<Transport>) -> Client {
-        conn.set_logout_on_drop(true);
+        conn.wire.set_logout_on_drop(true);
         Client { conn }
-    }
-
-    /// Whether the connection is protected by TLS.
-    pub fn is_tls(&self) -> bool {
-        self.conn.is_tls()
     }
 
     /// Logs in with LOGIN, or AUTHENTICATE PLAIN when the server disabled LOGIN

@@ -5,7 +5,7 @@ use crate::client::Client;
 use crate::session::Session;
 use crate::stream::{CommandStream, Stream};
 use crate::transport::Transport;
-use imap_connect::{Connector, Error, Result, Security, TimedOut};
+use imap_connect::{Connector, Error, Result, Security, TimedOut, Wire};
 use imap_core::ops::op;
 use imap_core::types::Capability;
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
@@ -101,14 +101,15 @@ impl BlockingConnect for Connector {
 /// TLS, the greeting and STARTTLS, all within `deadline`.
 fn establish(c: &Connector, stream: Box<dyn Stream>, deadline: Option<Instant>) -> Result<Client> {
     let security = c.security_mode();
-    let mut conn = Box::new(Transport::new(stream, c.engine_config(), c.event_limit()));
+    let mut wire = Wire::new(stream, c.engine_config(), c.event_limit());
     if security != Security::Plain {
-        conn.set_tls(
+        wire.set_tls(
             c.tls_target()?,
             c.connect_deadline(Instant::now())
                 .map(|d| d - Instant::now()),
         );
     }
+    let mut conn = Box::new(Transport::new(wire));
     let limit = |what| deadline.map(|d| (d, what));
     if security == Security::Tls {
         conn.set_limit(limit(TimedOut::TlsHandshake));
@@ -125,7 +126,7 @@ fn establish(c: &Connector, stream: Box<dyn Stream>, deadline: Option<Instant>) 
             return Err(Error::StartTlsUnavailable);
         }
         conn.run(op::StartTls::new())?;
-        if !conn.is_tls() {
+        if !conn.wire.is_tls() {
             return Err(Error::StartTlsUnavailable);
         }
     }

@@ -50,7 +50,6 @@ pub use idle::Idle;
 pub use imap_connect::exports::*;
 pub use session::Session;
 pub use stream::{AnyStream, CommandStream, Stream};
-pub use transport::LOGOUT_ON_DROP;
 
 /// What a user of this crate needs in scope: `use imap_blocking::prelude::*;` (the connect
 /// trait, the high-level commands and the getters, and the settings).

@@ -22,13 +22,8 @@ engine_handle!(Session);
 
 impl Session {
     pub(crate) fn new(mut conn: Box<Transport>) -> Session {
-        conn.set_logout_on_drop(true);
+        conn.wire.set_logout_on_drop(true);
         Session { conn }
-    }
-
-    /// Whether the connection is protected by TLS.
-    pub fn is_tls(&self) -> bool {
-        self.conn.is_tls()
     }
 
     /// Writes one section of a message (`Section::default()` for the whole message) to `out`

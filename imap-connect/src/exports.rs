@@ -4,6 +4,7 @@
 pub use crate::connector::{Connector, LoginMethod, Security};
 pub use crate::error::{Error, LoginError, Result, TimedOut};
 pub use crate::tls::TlsOptions;
+pub use crate::wire::LOGOUT_ON_DROP;
 pub use imap_core;
 pub use imap_core::client::{Event, MailboxSummary};
 pub use imap_core::ops::date;

@@ -9,6 +9,8 @@
 //!   CA, an explicit opt-out for test servers).
 //! - [`Error`] ([`error`]): the one user-facing error type, `From` the core's
 //!   [`imap_core::ops::OpError`].
+//! - [`Wire`] ([`wire`]): the engine-facing half of a driver's transport (the stream's
+//!   state, feeding reads and write failures to the engine, LOGOUT on drop).
 //!
 //! # Drop behaviour
 //!
@@ -17,7 +19,7 @@
 //! - **Connect timeout**: one overall deadline ([`Connector#connect-timeout`]).
 //! - **LOGOUT on drop**: a greeted or logged-in client or session dropped without LOGOUT sends
 //!   it (ending a running IDLE first) and waits for the answer at most one second
-//!   (`LOGOUT_ON_DROP` in each driver). `imap-blocking` does it in `drop`; `imap-tokio` hands
+//!   ([`LOGOUT_ON_DROP`]). `imap-blocking` does it in `drop`; `imap-tokio` hands
 //!   it to a task on the current runtime (outside a runtime there is none to run it, and the
 //!   stream is just closed); `imap-smol` has no ambient runtime to send it from and only closes
 //!   the stream (call `logout()`).
@@ -37,6 +39,7 @@ pub mod connector;
 pub mod error;
 pub mod exports;
 pub mod tls;
+pub mod wire;
 
 /// The shared part of each driver's prelude (`use imap_blocking::prelude::*;` adds the
 /// driver's connect trait): the settings, the high-level commands and the getters.
@@ -50,3 +53,4 @@ pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
 pub use error::{Error, LoginError, Result, TimedOut};
 pub use rustls;
 pub use tls::{TlsError, TlsOptions, provider, server_name};
+pub use wire::{LOGOUT_ON_DROP, Wire};
