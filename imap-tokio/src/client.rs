@@ -3,14 +3,13 @@
 //! logging in consumes it into a [`Session`].
 
 use crate::connection::Connection;
-use crate::error::{Error, Result};
 use crate::session::{RunFuture, Session};
+use imap_connect::{Error, Result};
 use imap_core::client::{ConnState, UsageError};
 use imap_core::engine::{Engine, HasEngine};
 use imap_core::ops::{Commands, Operation, op};
 use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::secret::Secret;
-use std::fmt;
 
 /// A connection that has been greeted and is not logged in yet. Log in with
 /// [`Client::login`] or [`Client::authenticate`] to get a [`Session`]. Dropping it logs out.
@@ -20,38 +19,7 @@ pub struct Client {
 }
 
 /// A failed login: why, and the client to try again with.
-pub struct LoginError {
-    /// Why the login failed (`Error::Command` when the server said NO).
-    pub error: Error,
-    /// The connection, still greeted and not logged in (unless `error` is fatal).
-    pub client: Client,
-}
-
-impl fmt::Debug for LoginError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginError")
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for LoginError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "login failed: {}", self.error)
-    }
-}
-
-impl std::error::Error for LoginError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl From<LoginError> for Error {
-    fn from(e: LoginError) -> Error {
-        e.error
-    }
-}
+pub type LoginError = imap_connect::LoginError<Client>;
 
 impl Commands for Client {
     type Run<'a, O: Operation + 'a> = RunFuture<'a, O::Output>;
@@ -82,11 +50,6 @@ impl Client {
     /// The connection underneath.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
-    }
-
-    /// Whether the connection is protected by TLS.
-    pub fn is_tls(&self) -> bool {
-        self.conn.is_tls()
     }
 
     /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN
@@ -148,7 +111,10 @@ impl Client {
         self.conn.logout().await
     }
 
-    async fn log_in<O: Operation<Output = ()>>(mut self, op: O) -> Result<Session, LoginError> {
+    pub(crate) async fn log_in<O: Operation<Output = ()>>(
+        mut self,
+        op: O,
+    ) -> Result<Session, LoginError> {
         match self.conn.run_op(op).await {
             Ok(()) => Ok(Session::from_connection(self.conn)),
             Err(error) => Err(LoginError {

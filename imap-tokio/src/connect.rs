@@ -6,11 +6,10 @@
 
 use crate::client::Client;
 use crate::connection::Connection;
-use crate::error::{Error, Result, TimedOut};
 use crate::session::Session;
 use crate::stream::{AsyncStream, CommandStream};
-use imap_connect::{Connector, LoginMethod, Security};
-use imap_core::client::UsageError;
+use imap_connect::{Connector, Security};
+use imap_connect::{Error, Result, TimedOut};
 use imap_core::ops::{Commands, op};
 use imap_core::types::Capability;
 use std::future::Future;
@@ -100,26 +99,10 @@ impl TokioConnect for Connector {
     }
 
     async fn authenticate(&self, client: Client) -> Result<Session> {
-        match self.login_method().cloned() {
-            Some(LoginMethod::Password { user, password }) => {
-                Ok(client.login(&user, password.expose()).await?)
-            }
-            Some(LoginMethod::Sasl {
-                mechanism: Some(m),
-                credentials,
-            }) => Ok(client.authenticate(m, credentials).await?),
-            Some(LoginMethod::Sasl {
-                mechanism: None,
-                credentials,
-            }) => Ok(client.authenticate_auto(credentials).await?),
-            None => match client.into_session() {
-                Ok(s) => Ok(s),
-                Err(e) => Err(e.error),
-            },
-            Some(_) => Err(Error::Usage(UsageError::Invalid(
-                "a login method this driver does not know",
-            ))),
-        }
+        Ok(match self.login_method() {
+            Some(method) => client.log_in(method.operation()).await?,
+            None => client.into_session()?,
+        })
     }
 }
 

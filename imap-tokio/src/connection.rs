@@ -19,9 +19,9 @@
 //! - a chunk being written to the caller's writer ([`Connection::run_into`]) may be written
 //!   in part.
 
-use crate::error::{Error, Result, TimedOut};
 use crate::stream::AsyncStream;
 use imap_connect::TlsTarget;
+use imap_connect::{Error, Result, TimedOut};
 use imap_core::client::{ClientConfig, UsageError};
 use imap_core::engine::{Engine, Step};
 use imap_core::ops::{Operation, op};

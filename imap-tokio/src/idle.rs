@@ -27,8 +27,8 @@
 //! Dropping the handle (or a future of it) without [`Idle::done`] leaves the IDLE running
 //! until the next operation on the session, which sends `DONE` first (the engine's rule).
 
-use crate::error::Result;
 use crate::session::Session;
+use imap_connect::Result;
 use imap_core::client::Event;
 use imap_core::engine::HasEngine;
 use imap_core::mailbox::SelectedMailbox;

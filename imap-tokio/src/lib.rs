@@ -52,47 +52,21 @@
 pub mod client;
 pub mod connect;
 pub mod connection;
-pub mod error;
 pub mod idle;
 pub mod session;
 pub mod stream;
 
 pub use client::{Client, LoginError};
 pub use connect::TokioConnect;
-pub use connection::Connection;
-pub use error::{Error, Result};
+pub use connection::{Connection, LOGOUT_ON_DROP};
 pub use idle::Idle;
-pub use imap_core::ops::op::FlagMap;
+pub use imap_connect::exports::*;
 pub use session::Session;
 pub use stream::{AsyncStream, CommandStream};
 
-pub use imap_connect::{Connector, LoginMethod, Security, TimedOut, TlsOptions};
-pub use imap_core;
-pub use imap_core::client::{Event, MailboxSummary};
-pub use imap_core::ops::date;
-pub use imap_core::ops::fetch::{FetchQuery, Message, Messages, PartInfo, outline, parse_headers};
-pub use imap_core::ops::flags::{format_flags, parse_flag, parse_flags};
-pub use imap_core::ops::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
-pub use imap_core::ops::messages::{Appended, Expunged, UidMapping};
-pub use imap_core::ops::search::Query;
-pub use imap_core::ops::url::ImapUrl;
-pub use imap_core::sasl::{Credentials, Mechanism};
-pub use imap_core::types;
-
-/// The traits a user of this crate needs in scope: `use imap_tokio::prelude::*;`.
+/// What a user of this crate needs in scope: `use imap_tokio::prelude::*;` (the connect
+/// trait, the high-level commands and the getters, and the settings).
 pub mod prelude {
     pub use crate::TokioConnect;
-    pub use imap_connect::Connector;
-    pub use imap_core::engine::HasEngine;
-    pub use imap_core::ops::Commands;
-}
-
-/// The compact UID set holding `uids`; `None` when there are none (IMAP has no empty set).
-pub fn uid_set(uids: &[types::Uid]) -> Option<types::UidSet> {
-    types::UidSet::from_keys(uids.iter().copied()).ok()
-}
-
-/// The compact sequence set holding `seqs`; `None` when there are none.
-pub fn seq_set(seqs: &[types::SeqNum]) -> Option<types::SeqSet> {
-    types::SeqSet::from_keys(seqs.iter().copied()).ok()
+    pub use imap_connect::prelude::*;
 }

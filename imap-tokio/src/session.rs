@@ -7,7 +7,7 @@
 //! after its EXAMINE leaves the folder selected read-only).
 
 use crate::connection::{Connection, Sink};
-use crate::error::Result;
+use imap_connect::Result;
 use imap_core::engine::{Engine, HasEngine};
 use imap_core::ops::{Commands, Operation, op};
 use imap_core::types::{Section, Uid};

@@ -30,17 +30,7 @@ impl CommandStream {
     /// # Errors
     /// When the process cannot be started.
     pub fn spawn(command: &str) -> io::Result<CommandStream> {
-        let mut cmd = if cfg!(windows) {
-            let mut c = Command::new("cmd");
-            c.arg("/C").arg(command);
-            c
-        } else {
-            let mut c = Command::new("sh");
-            c.arg("-c").arg(command);
-            c
-        };
-        cmd.stderr(std::process::Stdio::inherit());
-        Self::from_command(cmd)
+        Self::from_command(imap_connect::exports::shell_command(command).into())
     }
 
     /// Starts a prepared command; its stdin and stdout are piped whatever it said.
