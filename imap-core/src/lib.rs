@@ -94,6 +94,7 @@
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;
 pub mod client;
+pub mod decode;
 mod deflate;
 pub mod encode;
 pub mod engine;
@@ -109,3 +110,6 @@ pub mod server;
 pub mod terminal;
 pub mod types;
 pub mod utf7;
+
+/// The MIME parser behind [`ops::Commands::fetch_parsed`], re-exported so its types can be named.
+pub use mail_parser;

@@ -259,6 +259,23 @@ pub trait Commands {
         self.run(op::fetch_one(uid, query))
     }
 
+    /// One part of a message as content: `section` (`"1.2".parse()?`, `"TEXT"`, `"1.MIME"`)
+    /// fetched with the BODYSTRUCTURE, its transfer encoding (base64, quoted-printable)
+    /// undone and, for text, its text in UTF-8 by its charset ([`op::fetch_part_decoded`]).
+    fn fetch_part_decoded(
+        &mut self,
+        uid: Uid,
+        section: Section,
+    ) -> Self::Run<'_, Simple<crate::decode::DecodedPart>> {
+        self.run(op::fetch_part_decoded(uid, section))
+    }
+
+    /// One whole message parsed as MIME by `mail-parser` (decoded headers, parts, attachments;
+    /// what Python's `email` gives) ([`op::fetch_parsed`]).
+    fn fetch_parsed(&mut self, uid: Uid) -> Self::Run<'_, Simple<mail_parser::Message<'static>>> {
+        self.run(op::fetch_parsed(uid))
+    }
+
     /// One section of a message streamed to the driver's sink as it arrives
     /// ([`op::StreamSection`]); yields the number of bytes.
     fn stream_section(&mut self, uid: Uid, section: Section) -> Self::Run<'_, op::StreamSection> {
@@ -406,7 +423,8 @@ pub trait Commands {
 
     // ----- whole messages -----
 
-    /// APPEND a message with flags and an INTERNALDATE; its UID with UIDPLUS.
+    /// APPEND a message with flags and an INTERNALDATE (`None`: now, with the local zone's
+    /// offset); its UID with UIDPLUS.
     fn append(
         &mut self,
         folder: &str,

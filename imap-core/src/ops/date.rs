@@ -1,4 +1,5 @@
-//! Dates: INTERNALDATE ([`DateTime`]) to and from [`SystemTime`], SEARCH dates ([`Date`]) from
+//! Dates: INTERNALDATE ([`DateTime`]) to and from [`SystemTime`] (in UTC or the local zone),
+//! SEARCH dates ([`Date`]) from
 //! text, and, with the `time` feature, conversions to and from `time::OffsetDateTime`.
 
 use crate::types::datetime::MONTHS;
@@ -23,6 +24,19 @@ pub fn from_system_time(t: SystemTime) -> Option<DateTime> {
         Err(e) => -i64::try_from(e.duration().as_secs()).ok()?,
     };
     DateTime::from_unix_timestamp(secs)
+}
+
+/// The date-time of an instant in this machine's local zone (daylight saving included), to
+/// the second: what a mail client shows and sends. `None` outside years 0 to 9999.
+pub fn from_system_time_local(t: SystemTime) -> Option<DateTime> {
+    let secs = from_system_time(t)?.unix_timestamp();
+    crate::decode::date::at_offset(secs, crate::decode::date::local_offset_minutes(secs))
+}
+
+/// Now, in this machine's local zone: the date [`crate::ops::op::append`] gives a message
+/// appended without one.
+pub fn now_local() -> Option<DateTime> {
+    from_system_time_local(SystemTime::now())
 }
 
 /// The UTC calendar date of an instant (for SEARCH `SINCE` and friends).
@@ -102,6 +116,19 @@ pub use time_conv::{from_offset_date_time, from_time_date, to_offset_date_time};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_carry_the_local_offset() {
+        let now = now_local().unwrap();
+        let offset = crate::decode::date::local_offset_minutes(now.unix_timestamp());
+        assert_eq!(now.zone_minutes, offset);
+        let st = to_system_time(&now);
+        assert_eq!(from_system_time_local(st), Some(now));
+        assert_eq!(
+            from_system_time(st).unwrap().unix_timestamp(),
+            now.unix_timestamp()
+        );
+    }
 
     #[test]
     fn text_and_system_time_round_trip() {

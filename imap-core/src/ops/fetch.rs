@@ -2,6 +2,7 @@
 //! UID in [`Messages`]), MIME outlines ([`outline`]) and header parsing ([`parse_headers`]).
 
 use crate::client::Completion;
+use crate::decode::{DecodedEnvelope, Normalise, normalise, param_text};
 use crate::types::{
     BodyStructure, CommandBody, DateTime, Envelope, FetchData, FetchItem, FetchItems, Flag,
     MessageSet, PartKind, Partial, Section, SectionText, SeqNum, Str, Uid, UidSet,
@@ -389,13 +390,27 @@ impl Message {
         self.flags.as_ref().map(|f| f.contains(flag))
     }
 
-    /// The envelope's subject, lossily decoded (no RFC 2047 decoding).
+    /// The envelope's subject, RFC 2047 words decoded in their charsets (the raw bytes are in
+    /// [`Envelope::subject`]).
     pub fn subject(&self) -> Option<String> {
-        self.envelope
-            .as_ref()?
-            .subject
-            .as_ref()
-            .map(|s| s.to_string_lossy().into_owned())
+        self.envelope.as_ref()?.decoded_subject()
+    }
+
+    /// The envelope decoded: subject and names through RFC 2047, the date typed
+    /// ([`Envelope::decoded`]).
+    pub fn decoded_envelope(&self) -> Option<DecodedEnvelope> {
+        self.envelope.as_ref().map(Envelope::decoded)
+    }
+
+    /// The envelope's `Date:` typed and normalised (`Normalise::AsSent` keeps its zone), like
+    /// IMAPClient's `normalise_times`; `None` without an envelope or a readable date.
+    pub fn date(&self, zone: Normalise) -> Option<DateTime> {
+        self.envelope.as_ref()?.date_in(zone)
+    }
+
+    /// INTERNALDATE normalised (`Normalise::AsSent` keeps the server's zone).
+    pub fn internal_date_in(&self, zone: Normalise) -> Option<DateTime> {
+        self.internal_date.map(|d| normalise(&d, zone))
     }
 }
 
@@ -517,7 +532,9 @@ pub struct PartInfo {
     pub encoding: String,
     /// The `charset` parameter.
     pub charset: Option<String>,
-    /// A file name from the disposition's `filename` or the type's `name` parameter.
+    /// A file name from the disposition's `filename` or the type's `name` parameter, decoded
+    /// (RFC 2231 extended values and continuations, RFC 2047 words; the raw parameters are in
+    /// the BODYSTRUCTURE).
     pub filename: Option<String>,
     /// The disposition (`inline`, `attachment`).
     pub disposition: Option<String>,
@@ -528,13 +545,6 @@ pub fn outline(body: &BodyStructure) -> Vec<PartInfo> {
     let mut out = Vec::new();
     walk(body, Vec::new(), 0, &mut out);
     out
-}
-
-fn param(params: &[(Str, Str)], name: &str) -> Option<String> {
-    params
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name.as_bytes()))
-        .map(|(_, v)| v.to_string_lossy().into_owned())
 }
 
 fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartInfo>) {
@@ -557,14 +567,7 @@ fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartIn
             }
         }
         BodyStructure::Single { part, ext } => {
-            let disposition = ext
-                .as_ref()
-                .and_then(|e| e.tail.disposition.clone())
-                .flatten();
-            let filename = disposition
-                .as_ref()
-                .and_then(|d| param(&d.params, "filename"))
-                .or_else(|| param(&part.params, "name"));
+            let filename = super::parts::filename(body);
             // A malformed disposition kept raw still names its kind.
             let kind = ext.as_ref().and_then(|e| e.tail.disposition_kind());
             // A single-part message is part 1 (RFC 9051 section 6.4.5).
@@ -575,7 +578,7 @@ fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartIn
                 mime_type: body.mime_type(),
                 size: part.octets,
                 encoding: part.encoding.to_string_lossy().to_ascii_lowercase(),
-                charset: param(&part.params, "charset"),
+                charset: param_text(&part.params, "charset"),
                 filename,
                 disposition: kind.map(|k| k.to_string_lossy().to_ascii_lowercase()),
             });

@@ -12,6 +12,8 @@
 //! - [`folders`]: LIST (with SPECIAL-USE, subscriptions and LIST-STATUS), STATUS, special folders.
 //! - [`fetch`]: a FETCH query builder and per-message results keyed by UID, MIME outlines and
 //!   header parsing.
+//! - [`parts`]: a fetched section decoded by what the BODYSTRUCTURE says of it, and whole
+//!   messages parsed as MIME.
 //! - [`search`]: a typed criteria builder (and a parser for criteria text), SORT and THREAD.
 //! - [`flags`]: flag parsing and STORE builders (flags, keywords, Gmail labels).
 //! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
@@ -41,6 +43,7 @@ pub mod messages;
 pub mod notify;
 pub mod op;
 pub mod part_url;
+pub mod parts;
 pub mod search;
 pub mod url;
 

@@ -17,6 +17,17 @@ pub struct Section {
     pub text: Option<SectionText>,
 }
 
+impl std::str::FromStr for Section {
+    type Err = crate::parse::ParseError;
+
+    /// The section a person names, as written between the brackets of `BODY[...]`: `1.2`,
+    /// `HEADER`, `TEXT`, `1.MIME`, `2.HEADER.FIELDS (From To)`, any case; empty for the whole
+    /// message ([`crate::parse::parse_section_spec`]).
+    fn from_str(s: &str) -> Result<Section, Self::Err> {
+        crate::parse::parse_section_spec(s.trim().as_bytes())
+    }
+}
+
 /// The text specifier of a section.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]

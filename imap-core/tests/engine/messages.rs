@@ -139,13 +139,23 @@ fn delete_and_expunge_with_uidplus_expunges_only_those() {
 #[test]
 fn append_without_literal_plus_waits_for_the_continuation() {
     let mut h = selected("UIDPLUS");
-    h.expect("APPEND Sent (\\Seen) {5}", "")
+    // Without a date, APPEND sends now in the local zone (not `+0000`).
+    h.expect("APPEND Sent (\\Seen) \"", "")
         .expect("", "{tag} OK [APPENDUID 9 44] appended\r\n");
     let a = h
         .append("Sent", b"hello", &[imap_core::types::Flag::Seen], None)
         .unwrap();
     assert_eq!(a.uid, Some(uid(44)));
     assert!(h.script_done());
+    let line = h.peer.lines.iter().find(|l| l.contains("APPEND")).unwrap();
+    let (_, rest) = line.split_once('"').unwrap();
+    let (date, literal) = rest.split_once('"').unwrap();
+    assert_eq!(literal, " {5}");
+    let date = imap_core::ops::date::parse_date_time(date).unwrap();
+    assert_eq!(
+        date.zone_minutes,
+        imap_core::decode::date::local_offset_minutes(date.unix_timestamp())
+    );
 }
 
 #[test]

@@ -1,10 +1,13 @@
-//! FETCH: typed per-message results ([`fetch`], [`fetch_one`]) and one section streamed to the
+//! FETCH: typed per-message results ([`fetch`], [`fetch_one`]), sections decoded
+//! ([`fetch_part_decoded`]) and messages parsed ([`fetch_parsed`]), and one section streamed to the
 //! caller's sink without being held in memory ([`StreamSection`]).
 
 use super::{Missing, OpError, Operation, Simple};
 use crate::client::CommandId;
+use crate::decode::DecodedPart;
 use crate::engine::OpContext;
 use crate::ops::fetch::{self as f, FetchQuery, Message, Messages};
+use crate::ops::parts;
 use crate::types::{MessageSet, Section, Uid, UidSet};
 use std::task::Poll;
 
@@ -19,11 +22,48 @@ pub fn fetch(set: impl Into<MessageSet>, query: &FetchQuery) -> Simple<Messages>
 
 /// One message by UID; [`Missing::Message`] when the server returned nothing for it.
 pub fn fetch_one(uid: Uid, query: &FetchQuery) -> Simple<Message> {
+    Simple::new(query.command(UidSet::single(uid)), move |c, _| one(c, uid))
+}
+
+/// One section of one message decoded (`UID FETCH uid (BODYSTRUCTURE BODY.PEEK[section])`):
+/// transfer encoding undone and text read by its charset, as the BODYSTRUCTURE describes the
+/// part ([`crate::ops::parts::decode_section`]). Fails with [`Missing::Message`] or
+/// [`Missing::Section`] when the server sent no such message or section.
+pub fn fetch_part_decoded(uid: Uid, section: Section) -> Simple<DecodedPart> {
+    let query = FetchQuery::new()
+        .body_structure()
+        .section(section.clone(), None);
     Simple::new(query.command(UidSet::single(uid)), move |c, _| {
-        f::into_messages(c)
-            .remove(&uid)
-            .ok_or(OpError::NotFound(Missing::Message(uid)))
+        let m = one(c, uid)?;
+        let raw = m
+            .section(&section)
+            .ok_or(OpError::NotFound(Missing::Section(uid)))?;
+        Ok(parts::decode_section(
+            m.body_structure.as_ref(),
+            &section,
+            raw,
+        ))
     })
+}
+
+/// One whole message (`UID FETCH uid BODY.PEEK[]`) parsed as MIME by `mail-parser`
+/// ([`crate::ops::parts::parse_message`]). Fails with [`Missing::Message`], or with
+/// [`Missing::Section`] when the server sent no body or one `mail-parser` cannot read as a
+/// message.
+pub fn fetch_parsed(uid: Uid) -> Simple<mail_parser::Message<'static>> {
+    let query = FetchQuery::new().section(Section::default(), None);
+    Simple::new(query.command(UidSet::single(uid)), move |c, _| {
+        one(c, uid)?
+            .body()
+            .and_then(parts::parse_message)
+            .ok_or(OpError::NotFound(Missing::Section(uid)))
+    })
+}
+
+fn one(c: crate::client::Completion, uid: Uid) -> Result<Message, OpError> {
+    f::into_messages(c)
+        .remove(&uid)
+        .ok_or(OpError::NotFound(Missing::Message(uid)))
 }
 
 /// One section of one message (`UID FETCH uid BODY.PEEK[section]`) handed to the driver as

@@ -12,14 +12,16 @@ use crate::types::{
 };
 use std::task::Poll;
 
-/// APPEND a message (RFC 5322 bytes) to a folder with flags and an INTERNALDATE; yields its
-/// UID when the server has UIDPLUS.
+/// APPEND a message (RFC 5322 bytes) to a folder with flags and an INTERNALDATE (without one,
+/// now in this machine's local zone, [`crate::ops::date::now_local`], as mail clients send);
+/// yields its UID when the server has UIDPLUS.
 pub fn append(
     folder: &str,
     message: &[u8],
     flags: &[Flag],
     date: Option<DateTime>,
 ) -> Simple<Appended> {
+    let date = date.or_else(crate::ops::date::now_local);
     let body = m::append_command(Mailbox::new(folder), message.to_vec(), flags.to_vec(), date);
     Simple::map(body, |c| m::appended(&c))
 }

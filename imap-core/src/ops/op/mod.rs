@@ -25,7 +25,9 @@ mod store;
 pub use caps::GetCapabilities;
 pub use connect::{Greeting, StartTls};
 pub use error::{Missing, OpError};
-pub use fetch::{STREAM_THRESHOLD, StreamSection, fetch, fetch_one};
+pub use fetch::{
+    STREAM_THRESHOLD, StreamSection, fetch, fetch_one, fetch_parsed, fetch_part_decoded,
+};
 pub use folders::{
     FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
     folders, folders_with_status, rename_folder, status, subscribe, unsubscribe,
