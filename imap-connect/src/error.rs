@@ -30,8 +30,8 @@ pub enum Error {
     /// the server broke the protocol. Sticky: every later command fails too.
     #[error("connection: {0}")]
     Connection(ConnectionError),
-    /// Connecting took longer than the connect timeout ([`crate::Connector::connect_timeout`]),
-    /// or the server did not end IDLE in time; the value says what was waited for.
+    /// Connecting took longer than the connect timeout ([`crate::Connector::connect_timeout`]);
+    /// the value says what was waited for.
     #[error("timed out {0}")]
     Timeout(TimedOut),
     /// The command was refused locally before anything was sent (wrong state, password in the
@@ -74,8 +74,6 @@ pub enum TimedOut {
     Greeting,
     /// The STARTTLS exchange (CAPABILITY, STARTTLS).
     StartTls,
-    /// The server's completion of IDLE after `DONE`.
-    IdleDone,
 }
 
 impl fmt::Display for TimedOut {
@@ -85,7 +83,6 @@ impl fmt::Display for TimedOut {
             TimedOut::TlsHandshake => "in the TLS handshake",
             TimedOut::Greeting => "waiting for the greeting",
             TimedOut::StartTls => "in the STARTTLS exchange",
-            TimedOut::IdleDone => "waiting for the server to end IDLE",
         })
     }
 }
