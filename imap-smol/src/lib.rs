@@ -33,26 +33,11 @@ pub mod session;
 
 pub use connect::SmolConnect;
 pub use connection::{Connection, Sink, Stream};
+pub use imap_connect::exports::*;
 pub use session::{Client, Idle, LoginError, RunFuture, Session};
-
-pub use imap_connect::{Connector, Error, LoginMethod, Result, Security, TimedOut, TlsOptions};
-pub use imap_core;
-pub use imap_core::client::{Event, MailboxSummary};
-pub use imap_core::ops::fetch::{FetchQuery, Message, Messages, outline};
-pub use imap_core::ops::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
-pub use imap_core::ops::search::Query;
-pub use imap_core::sasl::{Credentials, Mechanism};
-pub use imap_core::types;
 
 /// The traits a user of this crate needs in scope: `use imap_smol::prelude::*;`.
 pub mod prelude {
     pub use crate::SmolConnect;
-    pub use imap_connect::Connector;
-    pub use imap_core::engine::HasEngine;
-    pub use imap_core::ops::Commands;
-}
-
-/// The compact sequence set holding `seqs`; `None` when there are none.
-pub fn seq_set(seqs: &[types::SeqNum]) -> Option<types::SeqSet> {
-    types::SeqSet::from_keys(seqs.iter().copied()).ok()
+    pub use imap_connect::prelude::*;
 }

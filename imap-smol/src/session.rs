@@ -70,19 +70,7 @@ driver_impls!(Client);
 driver_impls!(Session);
 
 /// A failed login: why, and the client to try again with.
-#[derive(Debug)]
-pub struct LoginError {
-    /// Why the login failed.
-    pub error: Error,
-    /// The connection, still greeted and not logged in (unless `error` is fatal).
-    pub client: Client,
-}
-
-impl From<LoginError> for Error {
-    fn from(e: LoginError) -> Error {
-        e.error
-    }
-}
+pub type LoginError = imap_connect::LoginError<Client>;
 
 impl Client {
     pub(crate) fn new(conn: Connection) -> Client {
