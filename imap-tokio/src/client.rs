@@ -41,7 +41,7 @@ impl HasEngine for Client {
 
 impl Client {
     pub(crate) fn from_connection(mut conn: Connection) -> Client {
-        conn.set_logout_on_drop(true);
+        conn.wire().set_logout_on_drop(true);
         Client {
             conn: Box::new(conn),
         }

@@ -112,11 +112,10 @@ async fn establish(
     deadline: Option<Instant>,
 ) -> Result<Client> {
     let security = c.security_mode();
-    let mut conn = Connection::from_boxed(stream, c.engine_config());
-    conn.engine_mut().set_max_events(c.event_limit());
+    let mut conn = Connection::new(stream, c.engine_config(), c.event_limit());
     if security != Security::Plain {
         let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        conn.set_tls(c.tls_target()?, timeout);
+        conn.wire().set_tls(c.tls_target()?, timeout);
     }
     let mut stage = TimedOut::TlsHandshake;
     let steps = async {

@@ -15,13 +15,12 @@
 //!   `.await`;
 //! - the one step that cannot be resumed is a TLS handshake (STARTTLS, implicit TLS): the
 //!   plain stream is consumed by it, so a future dropped there poisons the connection, and
-//!   every later operation fails with [`Error::Io`] saying so;
+//!   every later operation fails with [`imap_connect::Error::Io`] saying so;
 //! - a chunk being written to the caller's writer ([`Connection::run_into`]) may be written
 //!   in part.
 
 use crate::stream::AsyncStream;
-use imap_connect::TlsTarget;
-use imap_connect::{Error, Result, TimedOut};
+use imap_connect::{Error, LOGOUT_ON_DROP, Result, TimedOut, Wire};
 use imap_core::client::{ClientConfig, UsageError};
 use imap_core::engine::{Engine, Step};
 use imap_core::ops::{Operation, op};
@@ -34,92 +33,56 @@ use tokio_rustls::client::TlsStream;
 /// The read buffer size (inside the driving future, per read).
 const READ_BUF: usize = 8 * 1024;
 
-/// How long the LOGOUT sent when a logged-in connection is dropped may take.
-pub const LOGOUT_ON_DROP: Duration = Duration::from_secs(1);
-
-/// The stream, plain or TLS, or why there is none any more.
-enum Io {
-    Plain(Box<dyn AsyncStream>),
-    Tls(Box<TlsStream<Box<dyn AsyncStream>>>),
-    Lost(&'static str),
-}
-
-impl Io {
-    fn get(&mut self) -> io::Result<&mut (dyn AsyncStream + 'static)> {
-        match self {
-            Io::Plain(s) => Ok(&mut **s),
-            Io::Tls(s) => Ok(&mut **s),
-            Io::Lost(why) => Err(io::Error::new(io::ErrorKind::NotConnected, *why)),
-        }
-    }
-}
+type Plain = Box<dyn AsyncStream>;
+type Tls = Box<TlsStream<Box<dyn AsyncStream>>>;
 
 /// A sink for streamed sections ([`Connection::run_into`]).
 pub type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
-/// An IMAP connection: the core [`Engine`] and the stream it talks over. Operations run one at
-/// a time ([`Connection::run_op`]); the high-level methods come from
-/// [`imap_core::ops::Commands`] on [`crate::Session`]. See the [module documentation](self)
-/// for cancellation.
+/// An IMAP connection: the engine and the stream ([`Wire`]) and the bytes taken from the engine
+/// and not written yet. Operations run one at a time ([`Connection::run_op`]); the high-level
+/// methods come from [`imap_core::ops::Commands`] on [`crate::Session`]. See the [module
+/// documentation](self) for cancellation.
+#[derive(Debug)]
 pub struct Connection {
-    engine: Engine,
-    io: Io,
-    tls: Option<TlsTarget>,
-    handshake_timeout: Option<Duration>,
+    wire: Wire<Plain, Tls>,
     /// Bytes the engine gave that are not written yet, from `out_pos` (see the module
     /// documentation: they are written before anything else).
     out: Vec<u8>,
     out_pos: usize,
     needs_flush: bool,
-    logout_on_drop: bool,
 }
 
 impl Connection {
     /// A connection over `stream`, waiting for the greeting. `config.tls` must say whether the
     /// stream is already protected by TLS.
-    pub fn new(stream: impl AsyncStream + 'static, config: ClientConfig) -> Connection {
-        Connection::from_boxed(Box::new(stream), config)
-    }
-
-    pub(crate) fn from_boxed(stream: Box<dyn AsyncStream>, config: ClientConfig) -> Connection {
+    pub fn new(
+        stream: impl AsyncStream + 'static,
+        config: ClientConfig,
+        max_events: usize,
+    ) -> Self {
         Connection {
-            engine: Engine::new(config, Instant::now()),
-            io: Io::Plain(stream),
-            tls: None,
-            handshake_timeout: None,
+            wire: Wire::new(Box::new(stream), config, max_events),
             out: Vec::new(),
             out_pos: 0,
             needs_flush: false,
-            logout_on_drop: false,
         }
     }
 
-    /// Sets what STARTTLS upgrades with, and the time limit of a TLS handshake.
-    pub(crate) fn set_tls(&mut self, tls: TlsTarget, handshake_timeout: Option<Duration>) {
-        self.tls = Some(tls);
-        self.handshake_timeout = handshake_timeout;
+    /// The stream's state and settings.
+    pub(crate) fn wire(&mut self) -> &mut Wire<Plain, Tls> {
+        &mut self.wire
     }
 
     /// The engine: the client's state, capabilities, selected mailbox, events.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.wire.engine
     }
 
     /// The engine, mutable (events, limits; commands queued on its client directly belong to
     /// no operation).
     pub fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.engine
-    }
-
-    /// Whether the stream is protected by TLS.
-    pub fn is_tls(&self) -> bool {
-        matches!(self.io, Io::Tls(_))
-    }
-
-    /// Whether dropping the connection sends LOGOUT first: when a tokio runtime is running, in
-    /// a task of its own, at most [`LOGOUT_ON_DROP`]; otherwise the stream is just closed.
-    pub fn set_logout_on_drop(&mut self, logout: bool) {
-        self.logout_on_drop = logout;
+        &mut self.wire.engine
     }
 
     /// Runs `op` to its end: the driver loop of [`imap_core::engine`]. Cancel-safe as the
@@ -128,7 +91,7 @@ impl Connection {
     /// # Errors
     /// The operation's error, I/O and TLS errors, or the connection's once it has ended.
     pub async fn run_op<O: Operation>(&mut self, op: O) -> Result<O::Output> {
-        self.run_into(op, None).await
+        self.run_into(op, &mut tokio::io::sink()).await
     }
 
     /// [`Connection::run_op`], writing the chunks of a streamed section to `sink`, flushed at
@@ -136,42 +99,33 @@ impl Connection {
     ///
     /// # Errors
     /// As [`Connection::run_op`], and `sink`'s errors.
-    pub async fn run_into<O: Operation>(
-        &mut self,
-        op: O,
-        mut sink: Option<Sink<'_>>,
-    ) -> Result<O::Output> {
-        if let Io::Lost(why) = self.io
-            && !self.engine.is_closed()
-        {
-            self.engine.handle_eof(Instant::now());
-            return Err(io::Error::new(io::ErrorKind::NotConnected, why).into());
-        }
+    pub async fn run_into<O: Operation>(&mut self, op: O, sink: Sink<'_>) -> Result<O::Output> {
+        self.wire.ensure_usable()?;
         // What an abandoned operation left unwritten goes first.
         if self.out_pos < self.out.len() {
             self.write_out().await?;
         }
-        let mut run = self.engine.start(op, Instant::now());
+        let mut run = self.wire.engine.start(op, Instant::now());
         let mut buf = [0u8; READ_BUF];
         loop {
-            match self.engine.drive(&mut run, Instant::now()) {
+            match self.wire.engine.drive(&mut run, Instant::now()) {
                 Step::Done(r) => {
-                    if let Some(s) = sink {
-                        s.flush().await?;
-                    }
+                    sink.flush().await?;
                     return Ok(r?);
                 }
                 Step::Transmit => self.write_out().await?,
                 Step::StartTls => {
                     self.upgrade().await?;
-                    self.engine.handle_tls_established(Instant::now());
+                    self.wire.engine.handle_tls_established(Instant::now());
                 }
-                Step::Chunk(b) => {
-                    if let Some(s) = sink.as_mut() {
-                        s.write_all(&b).await?;
-                    }
+                Step::Chunk(b) => sink.write_all(&b).await?,
+                Step::Wait(until) => {
+                    let read = match self.wire.stream()? {
+                        Ok(plain) => timed(until, plain.read(&mut buf)).await,
+                        Err(tls) => timed(until, tls.read(&mut buf)).await,
+                    };
+                    self.wire.feed_read(read, &buf)?;
                 }
-                Step::Wait(until) => self.read(until, &mut buf).await?,
                 _ => {
                     return Err(Error::Usage(UsageError::Invalid(
                         "a step this driver lacks",
@@ -179,31 +133,6 @@ impl Connection {
                 }
             }
         }
-    }
-
-    /// Reads once, until `until` at most, and feeds what happened to the engine.
-    async fn read(&mut self, until: Option<Instant>, buf: &mut [u8]) -> Result<()> {
-        let s = self.io.get()?;
-        let read = match until {
-            Some(t) => tokio::time::timeout_at(t.into(), s.read(buf)).await.ok(),
-            None => Some(s.read(buf).await),
-        };
-        let now = Instant::now();
-        match read {
-            None => self.engine.handle_timeout(now),
-            Some(Ok(n)) if n > 0 => self.engine.handle_input(now, &buf[..n]),
-            // A TLS peer that closes without close_notify: the end of the stream all the same.
-            Some(Ok(_)) => self.lose("the server closed the connection"),
-            Some(Err(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                self.lose("the server closed the connection")
-            }
-            Some(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-            Some(Err(e)) => {
-                self.lose("reading failed");
-                return Err(Error::from_io(e));
-            }
-        }
-        Ok(())
     }
 
     /// Writes everything the engine gives, after what is left of earlier writes. Each write
@@ -214,76 +143,48 @@ impl Connection {
             self.out.clear();
             self.out_pos = 0;
         }
-        if self.engine.poll_transmit(&mut self.out) > 0 {
+        if self.wire.engine.poll_transmit(&mut self.out) > 0 {
             self.needs_flush = true;
         }
-        let r: io::Result<bool> = async {
-            while self.out_pos < self.out.len() {
-                let deadline = self.engine.write_deadline(Instant::now());
-                let w = self.io.get()?.write(&self.out[self.out_pos..]);
-                match bounded(deadline, w).await? {
-                    None => return Ok(false),
-                    Some(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Some(n) => self.out_pos += n,
-                }
-            }
-            if self.needs_flush {
-                let deadline = self.engine.write_deadline(Instant::now());
-                if bounded(deadline, self.io.get()?.flush()).await?.is_none() {
-                    return Ok(false);
-                }
-                self.needs_flush = false;
-            }
-            Ok(true)
-        }
-        .await;
-        match r {
-            Ok(true) => Ok(()),
-            Ok(false) => {
-                // The stream may end inside a command: it is dropped.
-                self.io = Io::Lost("a write timed out");
-                self.engine.handle_write_timeout(Instant::now());
-                Err(self.engine.closed_error().into())
-            }
-            Err(e) => {
-                self.lose("writing failed");
-                Err(Error::from_io(e))
+        while self.out_pos < self.out.len() || self.needs_flush {
+            let deadline = self.wire.engine.write_deadline(Instant::now());
+            let rest = &self.out[self.out_pos..];
+            let w: &mut (dyn AsyncWrite + Unpin + Send) = match self.wire.stream()? {
+                Ok(plain) => plain,
+                Err(tls) => tls,
+            };
+            let r = match rest.is_empty() {
+                true => timed(deadline, w.flush()).await.map(|()| None),
+                false => timed(deadline, w.write(rest)).await.map(Some),
+            };
+            match r {
+                Ok(None) => self.needs_flush = false,
+                Ok(Some(0)) => return Err(self.wire.write_failed(io::ErrorKind::WriteZero.into())),
+                Ok(Some(n)) => self.out_pos += n,
+                Err(e) => return Err(self.wire.write_failed(e)),
             }
         }
-    }
-
-    fn lose(&mut self, why: &'static str) {
-        self.io = Io::Lost(why);
-        self.engine.handle_eof(Instant::now());
+        Ok(())
     }
 
     /// Wraps the plain stream in TLS (implicit TLS, or after STARTTLS's OK), the handshake
     /// bounded by the connect timeout. Dropped in the middle, it poisons the connection.
     pub(crate) async fn upgrade(&mut self) -> Result<()> {
-        let tls = self.tls.clone().ok_or(Error::Usage(UsageError::Invalid(
-            "no TLS settings for this connection",
-        )))?;
-        let lost = Io::Lost("a TLS handshake did not finish (its future was dropped)");
-        let Io::Plain(plain) = std::mem::replace(&mut self.io, lost) else {
-            return Err(Error::Usage(UsageError::Invalid("the stream is not plain")));
-        };
+        let (plain, tls) = self.wire.start_upgrade()?;
         let connect = TlsConnector::from(tls.config).connect(tls.name, plain);
-        let r = match self.handshake_timeout {
-            Some(t) => tokio::time::timeout(t, connect).await.ok(),
-            None => Some(connect.await),
-        };
-        match r {
-            Some(Ok(s)) => {
-                self.io = Io::Tls(Box::new(s));
+        let timeout = self.wire.handshake_timeout();
+        match timed(timeout.map(|t| Instant::now() + t), connect).await {
+            Ok(s) => {
+                self.wire.upgraded(Box::new(s));
                 Ok(())
             }
-            Some(Err(e)) => {
-                self.lose("the TLS handshake failed");
-                Err(Error::from_io(e))
-            }
-            None => {
-                self.lose("the TLS handshake timed out");
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                self.wire.lose("the TLS handshake timed out");
                 Err(Error::Timeout(TimedOut::TlsHandshake))
+            }
+            Err(e) => {
+                self.wire.lose("the TLS handshake failed");
+                Err(Error::from_io(e))
             }
         }
     }
@@ -293,27 +194,31 @@ impl Connection {
     /// # Errors
     /// When LOGOUT fails; nothing when the connection is already closed.
     pub(crate) async fn logout(&mut self) -> Result<()> {
-        self.logout_on_drop = false;
+        self.wire.set_logout_on_drop(false);
         let r = self.run_op(op::Logout::new()).await;
-        if let Ok(w) = self.io.get() {
-            let _ = tokio::time::timeout(Duration::from_millis(200), w.shutdown()).await;
-        }
-        self.io = Io::Lost("logged out");
+        let shutdown = async {
+            match self.wire.stream()? {
+                Ok(plain) => plain.shutdown().await,
+                Err(tls) => tls.shutdown().await,
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(200), shutdown).await;
+        self.wire.lose("logged out");
         r
     }
 }
 
-/// `io` bounded by `deadline` (`None`: unbounded); `Ok(None)` when the deadline passed first.
-async fn bounded<T>(
+/// `io` bounded by `deadline` (`None`: unbounded); a [`io::ErrorKind::TimedOut`] error when the
+/// deadline passed first ([`Wire::feed_read`] and [`Wire::write_failed`] take it as a timeout).
+async fn timed<T>(
     deadline: Option<Instant>,
     io: impl Future<Output = io::Result<T>>,
-) -> io::Result<Option<T>> {
+) -> io::Result<T> {
     match deadline {
-        Some(d) => match tokio::time::timeout_at(d.into(), io).await {
-            Ok(r) => r.map(Some),
-            Err(_) => Ok(None),
-        },
-        None => io.await.map(Some),
+        Some(d) => tokio::time::timeout_at(d.into(), io)
+            .await
+            .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into())),
+        None => io.await,
     }
 }
 
@@ -322,36 +227,27 @@ async fn bounded<T>(
 /// [`LOGOUT_ON_DROP`]; outside a runtime the stream is closed without LOGOUT.
 impl Drop for Connection {
     fn drop(&mut self) {
-        if !self.logout_on_drop || self.engine.is_closed() || matches!(self.io, Io::Lost(_)) {
+        if !self.wire.wants_logout_on_drop() {
             return;
         }
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
             return;
         };
+        let placeholder = Wire::new(
+            Box::new(tokio::io::empty()) as Plain,
+            ClientConfig::default(),
+            0,
+        );
         let mut conn = Connection {
-            engine: std::mem::replace(
-                &mut self.engine,
-                Engine::new(ClientConfig::default(), Instant::now()),
-            ),
-            io: std::mem::replace(&mut self.io, Io::Lost("dropped")),
-            tls: None,
-            handshake_timeout: None,
+            wire: std::mem::replace(&mut self.wire, placeholder),
             out: std::mem::take(&mut self.out),
             out_pos: self.out_pos,
             needs_flush: self.needs_flush,
-            logout_on_drop: false,
         };
+        // The task's copy must not do this again if the runtime drops the task unrun.
+        conn.wire.set_logout_on_drop(false);
         handle.spawn(async move {
             let _ = tokio::time::timeout(LOGOUT_ON_DROP, conn.logout()).await;
         });
-    }
-}
-
-impl std::fmt::Debug for Connection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
-            .field("engine", &self.engine)
-            .field("tls", &self.is_tls())
-            .finish_non_exhaustive()
     }
 }

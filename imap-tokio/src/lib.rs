@@ -58,7 +58,7 @@ pub mod stream;
 
 pub use client::{Client, LoginError};
 pub use connect::TokioConnect;
-pub use connection::{Connection, LOGOUT_ON_DROP};
+pub use connection::Connection;
 pub use idle::Idle;
 pub use imap_connect::exports::*;
 pub use session::Session;

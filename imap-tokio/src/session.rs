@@ -16,7 +16,7 @@ use std::pin::Pin;
 
 /// An authenticated IMAP session. Message commands use UIDs unless their name ends in `_seq`
 /// or they take a [`imap_core::types::SeqSet`]. Dropping it logs out (see
-/// [`Connection::set_logout_on_drop`]).
+/// [`crate::LOGOUT_ON_DROP`]).
 #[derive(Debug)]
 pub struct Session {
     pub(crate) conn: Box<Connection>,
@@ -45,7 +45,7 @@ impl HasEngine for Session {
 
 impl Session {
     pub(crate) fn from_connection(mut conn: Box<Connection>) -> Session {
-        conn.set_logout_on_drop(true);
+        conn.wire().set_logout_on_drop(true);
         Session { conn }
     }
 
@@ -76,7 +76,7 @@ impl Session {
         out: Sink<'_>,
     ) -> Result<u64> {
         let op = op::StreamSection::new(uid, section);
-        self.conn.run_into(op, Some(out)).await
+        self.conn.run_into(op, out).await
     }
 
     /// Writes a whole message (RFC 5322, as an `.eml` file holds it) to `out`.
