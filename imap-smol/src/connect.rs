@@ -59,12 +59,22 @@ impl SmolConnect for Connector {
         let tcp = until(deadline, TcpStream::connect(addr)).await;
         let tcp = tcp.ok_or(Error::Timeout(TimedOut::Connecting))??;
         tcp.set_nodelay(true)?;
-        establish(self, Connection::new(tcp, self.engine_config()), deadline).await
+        establish(
+            self,
+            Connection::new(tcp, self.engine_config(), self.event_limit()),
+            deadline,
+        )
+        .await
     }
 
     async fn connect_stream(&self, s: impl Stream + 'static) -> Result<Client> {
         let deadline = self.connect_deadline(Instant::now());
-        establish(self, Connection::new(s, self.engine_config()), deadline).await
+        establish(
+            self,
+            Connection::new(s, self.engine_config(), self.event_limit()),
+            deadline,
+        )
+        .await
     }
 
     async fn connect_command(&self, command: &str) -> Result<Client> {
@@ -79,7 +89,7 @@ impl SmolConnect for Connector {
             .stdout(Stdio::from(OwnedFd::from(theirs)))
             .kill_on_drop(true)
             .spawn()?;
-        let mut conn = Connection::new(Async::new(ours)?, c.engine_config());
+        let mut conn = Connection::new(Async::new(ours)?, c.engine_config(), c.event_limit());
         conn.set_child(child);
         establish(&c, conn, deadline).await
     }
@@ -104,7 +114,6 @@ async fn establish(
     deadline: Option<Instant>,
 ) -> Result<Client> {
     let security = c.security_mode();
-    conn.engine_mut().set_max_events(c.event_limit());
     if security != Security::Plain {
         conn.set_tls(c.tls_target()?);
     }

@@ -9,7 +9,7 @@
 
 use futures_rustls::TlsConnector;
 use futures_rustls::client::TlsStream;
-use imap_connect::{Error, Result, TlsTarget};
+use imap_connect::{Error, Result, TlsTarget, Wire};
 use imap_core::client::{ClientConfig, UsageError};
 use imap_core::engine::{Engine, Step};
 use imap_core::ops::{Operation, op};
@@ -28,29 +28,8 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 /// A sink for streamed sections ([`Connection::run_into`]).
 pub type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
-enum Io {
-    Plain(Box<dyn Stream>),
-    Tls(Box<TlsStream<Box<dyn Stream>>>),
-    Lost(&'static str),
-}
-
-impl Io {
-    fn get(&mut self) -> io::Result<&mut (dyn Stream + 'static)> {
-        match self {
-            Io::Plain(s) => Ok(&mut **s),
-            Io::Tls(s) => Ok(&mut **s),
-            Io::Lost(why) => Err(io::Error::new(io::ErrorKind::NotConnected, *why)),
-        }
-    }
-}
-
-/// A TLS peer that closes without close_notify: the end of the stream all the same.
-fn eof_as_end(e: io::Error) -> io::Result<usize> {
-    match e.kind() {
-        io::ErrorKind::UnexpectedEof => Ok(0),
-        _ => Err(e),
-    }
-}
+type Plain = Box<dyn Stream>;
+type Tls = Box<TlsStream<Box<dyn Stream>>>;
 
 /// `f`, unless `deadline` passes first (`None`).
 pub(crate) async fn until<T>(deadline: Option<Instant>, f: impl Future<Output = T>) -> Option<T> {
@@ -64,12 +43,22 @@ pub(crate) async fn until<T>(deadline: Option<Instant>, f: impl Future<Output = 
     .await
 }
 
-/// An IMAP connection: the core [`Engine`] and the stream it talks over. Dropping it closes
-/// the stream (smol has no ambient runtime to send LOGOUT from: call `logout()`).
+/// I/O bounded by `deadline`: past it, a [`io::ErrorKind::TimedOut`] error (which
+/// [`Wire::feed_read`] and [`Wire::write_failed`] take as a timeout).
+async fn timed<T>(
+    deadline: Option<Instant>,
+    f: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    let late = || Err(io::ErrorKind::TimedOut.into());
+    until(deadline, f).await.unwrap_or_else(late)
+}
+
+/// An IMAP connection: the engine and the stream ([`Wire`]), and the bytes taken from the
+/// engine and not written yet. Dropping it closes the stream (smol has no ambient runtime to
+/// send LOGOUT from: call `logout()`).
+#[derive(Debug)]
 pub struct Connection {
-    engine: Engine,
-    io: Io,
-    tls: Option<TlsTarget>,
+    wire: Wire<Plain, Tls>,
     out: Vec<u8>,
     out_pos: usize,
     /// The child process the stream talks to ([`crate::SmolConnect::connect_command`]).
@@ -78,11 +67,10 @@ pub struct Connection {
 
 impl Connection {
     /// A connection over `stream`, waiting for the greeting.
-    pub fn new(stream: impl Stream + 'static, config: ClientConfig) -> Connection {
+    pub fn new(stream: impl Stream + 'static, config: ClientConfig, max_events: usize) -> Self {
+        let wire = Wire::new(Box::new(stream) as Plain, config, max_events);
         Connection {
-            engine: Engine::new(config, Instant::now()),
-            io: Io::Plain(Box::new(stream)),
-            tls: None,
+            wire,
             out: Vec::new(),
             out_pos: 0,
             child: None,
@@ -96,22 +84,17 @@ impl Connection {
 
     /// Sets what a TLS handshake uses.
     pub(crate) fn set_tls(&mut self, target: TlsTarget) {
-        self.tls = Some(target);
+        self.wire.set_tls(target, None);
     }
 
     /// The engine.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.wire.engine
     }
 
     /// The engine, mutable.
     pub fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.engine
-    }
-
-    /// Whether the stream is protected by TLS.
-    pub fn is_tls(&self) -> bool {
-        matches!(self.io, Io::Tls(_))
+        &mut self.wire.engine
     }
 
     /// Runs `op` to its end (the engine's driver loop).
@@ -127,19 +110,14 @@ impl Connection {
     /// # Errors
     /// As [`Connection::run_op`], and `sink`'s errors.
     pub async fn run_into<O: Operation>(&mut self, op: O, sink: Sink<'_>) -> Result<O::Output> {
-        if let Io::Lost(why) = self.io
-            && !self.engine.is_closed()
-        {
-            self.engine.handle_eof(Instant::now());
-            return Err(io::Error::new(io::ErrorKind::NotConnected, why).into());
-        }
+        self.wire.ensure_usable()?;
         if self.out_pos < self.out.len() {
             self.write_out().await?;
         }
-        let mut run = self.engine.start(op, Instant::now());
+        let mut run = self.wire.engine.start(op, Instant::now());
         let mut buf = [0u8; 8 * 1024];
         loop {
-            match self.engine.drive(&mut run, Instant::now()) {
+            match self.wire.engine.drive(&mut run, Instant::now()) {
                 Step::Done(r) => {
                     sink.flush().await?;
                     return Ok(r?);
@@ -147,22 +125,16 @@ impl Connection {
                 Step::Transmit => self.write_out().await?,
                 Step::StartTls => {
                     self.upgrade().await?;
-                    self.engine.handle_tls_established(Instant::now());
+                    self.wire.engine.handle_tls_established(Instant::now());
                 }
                 Step::Chunk(b) => sink.write_all(&b).await?,
                 Step::Wait(deadline) => {
-                    let s = self.io.get()?;
-                    let read = until(deadline, s.read(&mut buf)).await;
-                    let now = Instant::now();
-                    match read.map(|r| r.or_else(eof_as_end)) {
-                        None => self.engine.handle_timeout(now),
-                        Some(Ok(0)) => self.lose("the server closed the connection"),
-                        Some(Ok(n)) => self.engine.handle_input(now, &buf[..n]),
-                        Some(Err(e)) => {
-                            self.lose("reading failed");
-                            return Err(Error::from_io(e));
-                        }
-                    }
+                    let s: &mut (dyn Stream + 'static) = match self.wire.stream()? {
+                        Ok(plain) => plain,
+                        Err(tls) => tls,
+                    };
+                    let read = timed(deadline, s.read(&mut buf)).await;
+                    self.wire.feed_read(read, &buf)?;
                 }
                 _ => {
                     return Err(Error::Usage(UsageError::Invalid(
@@ -180,60 +152,40 @@ impl Connection {
             self.out.clear();
             self.out_pos = 0;
         }
-        self.engine.poll_transmit(&mut self.out);
-        let r: io::Result<bool> = async {
-            while self.out_pos < self.out.len() {
-                let deadline = self.engine.write_deadline(Instant::now());
-                let w = self.io.get()?.write(&self.out[self.out_pos..]);
-                match until(deadline, w).await.transpose()? {
-                    None => return Ok(false),
-                    Some(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Some(n) => self.out_pos += n,
-                }
-            }
-            let deadline = self.engine.write_deadline(Instant::now());
-            Ok(until(deadline, self.io.get()?.flush())
-                .await
-                .transpose()?
-                .is_some())
-        }
-        .await;
-        match r {
-            Ok(true) => Ok(()),
-            Ok(false) => {
-                self.io = Io::Lost("a write timed out");
-                self.engine.handle_write_timeout(Instant::now());
-                Err(self.engine.closed_error().into())
-            }
-            Err(e) => {
-                self.lose("writing failed");
-                Err(Error::from_io(e))
+        self.wire.engine.poll_transmit(&mut self.out);
+        loop {
+            let deadline = self.wire.engine.write_deadline(Instant::now());
+            let rest = &self.out[self.out_pos..];
+            let w: &mut (dyn Stream + 'static) = match self.wire.stream()? {
+                Ok(plain) => plain,
+                Err(tls) => tls,
+            };
+            let r = match rest.is_empty() {
+                true => timed(deadline, w.flush()).await.map(|()| None),
+                false => timed(deadline, w.write(rest)).await.map(Some),
+            };
+            match r {
+                Ok(None) => return Ok(()),
+                Ok(Some(0)) => return Err(self.wire.write_failed(io::ErrorKind::WriteZero.into())),
+                Ok(Some(n)) => self.out_pos += n,
+                Err(e) => return Err(self.wire.write_failed(e)),
             }
         }
-    }
-
-    fn lose(&mut self, why: &'static str) {
-        self.io = Io::Lost(why);
-        self.engine.handle_eof(Instant::now());
     }
 
     /// Wraps the plain stream in TLS; dropped in the middle, it poisons the connection.
     pub(crate) async fn upgrade(&mut self) -> Result<()> {
-        let Some(target) = self.tls.clone() else {
-            return Err(Error::Usage(UsageError::Invalid("no TLS settings")));
-        };
-        let lost = Io::Lost("a TLS handshake did not finish (its future was dropped)");
-        let Io::Plain(plain) = std::mem::replace(&mut self.io, lost) else {
-            return Err(Error::Usage(UsageError::Invalid("the stream is not plain")));
-        };
-        let connect = TlsConnector::from(target.config).connect(target.name, plain);
-        match connect.await {
+        let (plain, tls) = self.wire.start_upgrade()?;
+        match TlsConnector::from(tls.config)
+            .connect(tls.name, plain)
+            .await
+        {
             Ok(s) => {
-                self.io = Io::Tls(Box::new(s));
+                self.wire.upgraded(Box::new(s));
                 Ok(())
             }
             Err(e) => {
-                self.lose("the TLS handshake failed");
+                self.wire.lose("the TLS handshake failed");
                 Err(Error::from_io(e))
             }
         }
@@ -242,19 +194,14 @@ impl Connection {
     /// LOGOUT, then closes the stream.
     pub(crate) async fn logout(&mut self) -> Result<()> {
         let r = self.run_op(op::Logout::new()).await;
-        if let Ok(s) = self.io.get() {
+        if let Ok(s) = self.wire.stream() {
+            let s: &mut (dyn Stream + 'static) = match s {
+                Ok(plain) => plain,
+                Err(tls) => tls,
+            };
             let _ = until(Some(Instant::now() + op::LOGOUT_LINGER), s.close()).await;
         }
-        self.io = Io::Lost("logged out");
+        self.wire.lose("logged out");
         r
-    }
-}
-
-impl std::fmt::Debug for Connection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
-            .field("engine", &self.engine)
-            .field("tls", &self.is_tls())
-            .finish_non_exhaustive()
     }
 }
