@@ -270,16 +270,10 @@ fuzz_target!(|data: &[u8]| {
             4 => {
                 let (set, members) = ranges(&mut c);
                 let v: Vanished = ours.apply_vanished_visible(&set);
-                let mut removed: Vec<(u32, Option<u32>)> = (v.removed.iter())
+                // Runs removed whole go as one entry each; the reference lists their messages.
+                let removed: Vec<(u32, Option<u32>)> = (v.messages())
                     .map(|m| (m.seq.get(), m.uid.map(Uid::get)))
                     .collect();
-                // The never-fetched tail goes as one run; the reference lists its messages.
-                if let Some(run) = &v.removed_run {
-                    removed.extend((0..run.count).map(|i| {
-                        let uid = run.uids.as_ref().and_then(|u| u.nth(u64::from(i)));
-                        (run.first.get() + i, uid.map(Uid::get))
-                    }));
-                }
                 let uncertain: Vec<(u32, u32, Vec<u32>)> = (v.uncertain.iter())
                     .map(|r: &UncertainRun| {
                         (

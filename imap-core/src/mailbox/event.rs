@@ -38,24 +38,24 @@ pub struct Fetched {
 /// What a `VANISHED` response (without `EARLIER`) removed ([`super::SeqMap::apply_vanished_visible`]).
 ///
 /// RFC 7162 section 3.2.10.2 says every UID listed names a message visible in this session, so
-/// every UID removes one message, even one whose UID the model has not learnt yet. Where the
-/// model can tell which message that is, it is listed in [`Vanished::removed`]; where several
-/// messages of unknown UID could be it, the model removes the right number of them from that
-/// run and reports the run in [`Vanished::uncertain`].
+/// every UID removes one message, even one whose UID the model has not learnt yet. A message the
+/// model knew by its UID is listed in [`Vanished::removed`]; a run of messages of unknown UID
+/// that the response removed whole goes as one [`RemovedRun`], however long; where several
+/// messages of unknown UID could be the ones listed, the model removes the right number of them
+/// from that run and reports the run in [`Vanished::uncertain`]. Every part is one entry per
+/// known message or per run, never one per message of a run, so the result costs memory in
+/// proportion to what the model held and the response listed, not to the message count.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 #[non_exhaustive]
 pub struct Vanished {
-    /// Messages the model held (fetched, or numbered before a fetched one) that were removed,
-    /// ascending, numbered as just before the response. To replay them as `EXPUNGE`
-    /// responses, go from the last to the first (after [`Vanished::removed_run`]). `uid` is
-    /// `None` only for a message of unknown UID that was removed because the response listed
-    /// more UIDs than its run held (a server that broke the rule; see
-    /// [`Vanished::unmatched`]).
+    /// Messages of known UID that were removed, ascending, numbered as just before the
+    /// response. To replay the removal as `EXPUNGE` responses, take every removed message
+    /// ([`Vanished::messages`]) from the last to the first.
     pub removed: Vec<MessageRef>,
-    /// Never-fetched messages at the end of the mailbox (after every message the model holds)
-    /// that the response removed all of: one run, however long, so that a `VANISHED
-    /// 1:4294967295` after a huge `EXISTS` costs one entry, not one per message.
-    pub removed_run: Option<RemovedRun>,
+    /// Runs of consecutive messages of unknown UID that the response removed whole, ascending
+    /// and disjoint from each other and from [`Vanished::removed`], one entry per run: a
+    /// `VANISHED 1:4294967294` after a huge `EXISTS` costs one entry, not one per message.
+    pub removed_runs: Vec<RemovedRun>,
     /// Runs of messages of unknown UID from which the response removed some, but not all,
     /// messages: the model cannot tell which ones.
     pub uncertain: Vec<UncertainRun>,
@@ -66,33 +66,47 @@ pub struct Vanished {
 }
 
 impl Vanished {
-    /// The number of messages the response removed (listed, in the removed run, or within
+    /// The number of messages the response removed (listed, in removed runs, or within
     /// uncertain runs).
     pub fn removed_count(&self) -> u32 {
         let uncertain: u64 = self.uncertain.iter().map(|r| r.uids.len()).sum();
-        let run = self.removed_run.as_ref().map_or(0, |r| u64::from(r.count));
-        u32::try_from(self.removed.len() as u64 + uncertain + run).unwrap_or(u32::MAX)
+        let runs: u64 = self.removed_runs.iter().map(|r| u64::from(r.count)).sum();
+        u32::try_from(self.removed.len() as u64 + uncertain + runs).unwrap_or(u32::MAX)
     }
-}
 
-impl Vanished {
-    /// Every removed message named one by one: [`Vanished::removed`], then the messages of
-    /// [`Vanished::removed_run`]. Lazy: a run of four billion messages allocates nothing, but
-    /// takes as long to walk as it is long; prefer the run where its length is not bounded.
+    /// Every message of [`Vanished::removed`] and [`Vanished::removed_runs`] named one by one,
+    /// ascending by sequence number. Lazy: a run of four billion messages allocates nothing,
+    /// but takes as long to walk as it is long; prefer the runs where their length is not
+    /// bounded.
     pub fn messages(&self) -> impl Iterator<Item = MessageRef> + '_ {
-        let run = self.removed_run.iter().flat_map(|r| {
-            let mut uids = r.uids.as_ref().map(UidRanges::iter);
-            (0..r.count).map(move |i| MessageRef {
-                seq: SeqNum::new(r.first.get().saturating_add(i)).unwrap_or(SeqNum::MAX),
-                uid: uids.as_mut().and_then(Iterator::next),
-            })
+        let mut known = self.removed.iter().peekable();
+        let mut runs = self.removed_runs.iter().peekable();
+        // Both lists ascend: merge them into segments in sequence order.
+        let segments = std::iter::from_fn(move || {
+            let known_first = match (known.peek(), runs.peek()) {
+                (Some(m), Some(r)) => m.seq < r.first,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if known_first {
+                known.next().map(|m| (m.seq, 1, None, m.uid))
+            } else {
+                runs.next()
+                    .map(|r| (r.first, r.count, r.uids.as_ref(), None))
+            }
         });
-        self.removed.iter().copied().chain(run)
+        segments.flat_map(|(first, count, uids, single)| {
+            let mut uids = uids.map(UidRanges::iter);
+            (0..count).map(move |i| MessageRef {
+                seq: SeqNum::new(first.get().saturating_add(i)).unwrap_or(SeqNum::MAX),
+                uid: single.or_else(|| uids.as_mut().and_then(Iterator::next)),
+            })
+        })
     }
 }
 
-/// A run of consecutive messages, never fetched, that a `VANISHED` removed as a whole
-/// ([`Vanished::removed_run`]).
+/// A run of consecutive messages of unknown UID that a `VANISHED` removed as a whole
+/// ([`Vanished::removed_runs`]).
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[non_exhaustive]
 pub struct RemovedRun {

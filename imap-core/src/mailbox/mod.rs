@@ -401,7 +401,7 @@ impl SelectedMailbox {
                 return;
             }
         }
-        if let Some(run) = &vanished.removed_run {
+        for run in &vanished.removed_runs {
             let first = run.first.get();
             if u64::from(u) >= u64::from(first) + u64::from(run.count) {
                 shift += run.count;
@@ -721,6 +721,38 @@ mod tests {
         assert_eq!(m.first_unseen(), Some(s(3)));
         feed(&mut m, "* 3 EXPUNGE");
         assert_eq!(m.first_unseen(), None);
+    }
+
+    #[test]
+    fn vanished_of_runs_in_the_middle_renumbers_the_first_unseen() {
+        let mut m = selected(0);
+        // Messages 3, 6 and 9 known; runs of unknown UIDs before, between and after them.
+        feed(
+            &mut m,
+            "* 10 EXISTS\n* 3 FETCH (UID 30)\n* 6 FETCH (UID 60)\n* 9 FETCH (UID 90)",
+        );
+        feed(&mut m, "* OK [UNSEEN 9] x");
+        // 1:2 and 4:5 go whole (exactly their UIDs), one run each.
+        let updates = feed(&mut m, "* VANISHED 1:29,31:59");
+        let Update::Vanished(v) = &updates[0] else {
+            panic!("{:?}", updates[0])
+        };
+        assert_eq!(v.removed, []);
+        assert_eq!(
+            v.removed_runs
+                .iter()
+                .map(|r| (r.first.get(), r.count))
+                .collect::<Vec<_>>(),
+            [(1, 2), (4, 2)]
+        );
+        assert_eq!(m.exists(), 6);
+        assert_eq!(m.first_unseen(), Some(s(5)));
+        assert_eq!(uids(&m), [30, 60, 0, 0, 90, 0]);
+        // A run holding the first unseen message goes: it is no longer known.
+        feed(&mut m, "* OK [UNSEEN 3] x");
+        feed(&mut m, "* VANISHED 61:89");
+        assert_eq!(m.first_unseen(), None);
+        assert_eq!(uids(&m), [30, 60, 90, 0]);
     }
 
     #[test]

@@ -423,8 +423,9 @@ impl SeqMap {
     /// with unknown UID.
     ///
     /// When every UID of the mailbox is known this is exactly [`SeqMap::apply_vanished`].
-    /// Costs as [`SeqMap::apply_vanished`], plus the length of each run of unknown UIDs inside
-    /// the tree that the response removes whole (each of its messages is listed).
+    /// Costs as [`SeqMap::apply_vanished`]; a run of unknown UIDs removed whole costs one
+    /// [`RemovedRun`] whatever its length, so the result grows with the known messages and the
+    /// ranges listed, never with the message count.
     pub fn apply_vanished_visible(&mut self, uids: &UidSet) -> Vanished {
         let ranges = Spans::new(uids);
         let hits = self.tree.known_in(&ranges.ranges);
@@ -444,7 +445,7 @@ impl SeqMap {
         let mut matched = hits.len() as u64;
         let mut tail_kill = 0u32;
         let mut uncertain = Vec::new();
-        let mut removed_run = None;
+        let mut removed_runs = Vec::new();
         let count = self.tree.summary().count;
 
         if self.unknown_uids() > 0 && ranges.total() > matched {
@@ -466,30 +467,15 @@ impl SeqMap {
                 }
                 let first = before + 1;
                 if listed >= u64::from(size) {
-                    // The whole run went; with exactly as many UIDs, each pairs with its message.
-                    // Messages within the tree are listed one by one; the never-fetched tail
-                    // goes as one run, whatever its length.
+                    // The whole run went, as one run however long (in the tree and in the
+                    // tail alike); with exactly as many UIDs, each pairs with its message.
                     matched += u64::from(size);
                     let exact = listed == u64::from(size);
-                    let mut paired = exact.then(|| ranges.members(lo + 1, hi - 1));
-                    for i in 0..in_tree {
-                        let uid = paired.as_mut().and_then(|it| it.next()).map(uid_of);
-                        removed.push(MessageRef {
-                            seq: seq_num(first + i),
-                            uid,
-                        });
-                    }
-                    if tail_part > 0 {
-                        removed_run = Some(RemovedRun {
-                            first: seq_num(first + in_tree),
-                            count: tail_part,
-                            uids: exact.then(|| {
-                                ranges
-                                    .clipped(lo + 1, hi - 1)
-                                    .without_first(u64::from(in_tree))
-                            }),
-                        });
-                    }
+                    removed_runs.push(RemovedRun {
+                        first: seq_num(first),
+                        count: size,
+                        uids: exact.then(|| ranges.clipped(lo + 1, hi - 1)),
+                    });
                     edits.push(Edit {
                         first,
                         len: in_tree,
@@ -525,7 +511,7 @@ impl SeqMap {
         removed.sort_unstable_by_key(|m| m.seq);
         Vanished {
             removed,
-            removed_run,
+            removed_runs,
             uncertain,
             unmatched: ranges.total() - matched,
         }
@@ -833,7 +819,7 @@ impl<'a> IntoIterator for &'a SeqMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Bound, NumSet, SetItem};
+    use crate::types::{Bound, NumSet, SetItem, UidRanges};
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -1192,6 +1178,42 @@ mod tests {
         assert!(v.messages().all(|r| r.uid.is_none()));
         assert_eq!(v.unmatched, 995);
         assert!(m.is_empty());
+        m.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn vanished_of_whole_runs_between_known_messages_lists_each_run_once() {
+        let mut m = SeqMap::new();
+        m.apply_exists(1_000_000).unwrap();
+        m.apply_fetch(s(500_000), Some(u(500_000)), None, None)
+            .unwrap();
+        m.apply_fetch(s(1_000_000), Some(u(2_000_000)), None, None)
+            .unwrap();
+        m.apply_exists(1_000_010).unwrap();
+        let v = m.apply_vanished_visible(&set(&[(1, 499_999), (600_000, 2_000_010)]));
+        let run = |first, count, uids: Option<(u32, u32)>| RemovedRun {
+            first: s(first),
+            count,
+            uids: uids.map(|(a, b)| UidRanges::from_ranges([(a, b)])),
+        };
+        // Before the first known message (exact), between the two (more UIDs than messages),
+        // and the never-fetched tail (exact).
+        assert_eq!(
+            v.removed_runs,
+            vec![
+                run(1, 499_999, Some((1, 499_999))),
+                run(500_001, 499_999, None),
+                run(1_000_001, 10, Some((2_000_001, 2_000_010))),
+            ]
+        );
+        assert_eq!(v.removed, vec![mref(1_000_000, Some(2_000_000))]);
+        assert_eq!(v.unmatched, 1_400_000 - 499_999);
+        assert_eq!(v.removed_count(), 1_000_009);
+        assert_eq!(uids(&m), [500_000]);
+        let all: Vec<MessageRef> = v.messages().collect();
+        assert_eq!(all.len(), 1_000_009);
+        assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+        assert_eq!(all[999_998], mref(1_000_000, Some(2_000_000)));
         m.check_invariants().unwrap();
     }
 
@@ -1719,10 +1741,14 @@ mod tests {
                     Op::VanishedVisible(items) => {
                         let members: BTreeSet<u32> =
                             items.iter().flat_map(|&(a, b)| a.min(b)..=a.max(b)).collect();
-                        prop_assert_eq!(
-                            flat(ours.apply_vanished_visible(&set(&items))),
-                            flat(r.vanished_visible(&members))
-                        );
+                        let known = ours.len() - ours.unknown_uids();
+                        let v = ours.apply_vanished_visible(&set(&items));
+                        // One entry per known message or per run between known ones, never
+                        // one per message of a run.
+                        prop_assert!(v.removed.iter().all(|m| m.uid.is_some()));
+                        prop_assert!(v.removed.len() as u32 <= known);
+                        prop_assert!((v.removed_runs.len() + v.uncertain.len()) as u32 <= known + 1);
+                        prop_assert_eq!(flat(v), flat(r.vanished_visible(&members)));
                     }
                     Op::FetchUid(p, x) => {
                         let seq = pick(p, r.len());

@@ -70,17 +70,6 @@ impl Spans {
                 .map(|&(a, b)| (u64::from(a).max(x) as u32, u64::from(b).min(y) as u32)),
         )
     }
-
-    /// The UIDs of the set in `[x, y]`, ascending.
-    pub(crate) fn members(&self, x: u64, y: u64) -> impl Iterator<Item = u32> + '_ {
-        let (i, j) = if x > y { (0, 0) } else { self.meeting(x, y) };
-        self.ranges[i..j].iter().flat_map(move |&(a, b)| {
-            // Both ends lie within u32: a range meeting [x, y] clips to values of the range.
-            let lo = u64::from(a).max(x) as u32;
-            let hi = u64::from(b).min(y) as u32;
-            lo..=hi
-        })
-    }
 }
 
 #[cfg(test)]
@@ -107,7 +96,7 @@ mod tests {
         assert_eq!(r.count(3, 9), 4);
         assert_eq!(r.count(5, 7), 0);
         assert_eq!(r.count(0, 1 << 32), 10);
-        assert_eq!(r.members(3, 9).collect::<Vec<_>>(), [3, 4, 8, 9]);
-        assert_eq!(r.members(13, 19).count(), 0);
+        assert_eq!(r.clipped(3, 9), UidRanges::from_ranges([(3, 4), (8, 9)]));
+        assert!(r.clipped(13, 19).is_empty());
     }
 }

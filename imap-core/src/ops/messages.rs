@@ -202,7 +202,7 @@ pub fn expunged(c: &Completion, updates: &[Update]) -> Expunged {
             Update::Vanished(v) => {
                 out.messages.extend(v.removed.iter().copied());
                 v.uncertain.iter().for_each(|run| add(&run.uids));
-                if let Some(run) = &v.removed_run {
+                for run in &v.removed_runs {
                     match &run.uids {
                         Some(uids) => add(uids),
                         None => out.unnamed += u64::from(run.count),

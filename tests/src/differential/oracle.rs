@@ -138,7 +138,8 @@ impl Told {
                 }
             }
             Update::Vanished(v) => {
-                for r in v.removed.iter().rev() {
+                let removed: Vec<_> = v.messages().collect();
+                for r in removed.iter().rev() {
                     let at = r.seq.get() as usize - 1;
                     if at < self.numbering.len() {
                         self.numbering.remove(at);
