@@ -2,13 +2,16 @@
 //! BODYSTRUCTURE outline, and one part's text.
 //!
 //! `cargo run -p imap-blocking --example browse -- imaps://user@host/ [folder [uid [part]]]`
-//! (`part` like `1.2`).
+//! (`part` a section as the book names it: `1.2`, `HEADER`, `TEXT`, `1.MIME`). Subjects and
+//! names are shown decoded (RFC 2047), a part's text decoded by its transfer encoding and
+//! charset.
 
 mod common;
 
+use imap_blocking::imap_core::decode::decode_words;
 use imap_blocking::imap_core::terminal::{escaped, escaped_text};
 use imap_blocking::prelude::*;
-use imap_blocking::types::{Section, Uid, UidSet};
+use imap_blocking::types::{Section, Uid};
 use imap_blocking::{FetchQuery, Query, outline};
 
 fn main() -> imap_blocking::Result<()> {
@@ -32,8 +35,12 @@ fn main() -> imap_blocking::Result<()> {
             for (uid, m) in msgs.iter().rev() {
                 println!(
                     "{uid:>8}  {:<30}  {}",
-                    escaped(&m.header_value("From").unwrap_or_default()),
-                    escaped(&m.header_value("Subject").unwrap_or_default())
+                    escaped(&decode_words(
+                        m.header_value("From").unwrap_or_default().as_bytes()
+                    )),
+                    escaped(&decode_words(
+                        m.header_value("Subject").unwrap_or_default().as_bytes()
+                    ))
                 );
             }
         }
@@ -44,7 +51,11 @@ fn main() -> imap_blocking::Result<()> {
         None => {
             println!("--- header ---");
             for (name, value) in m.headers() {
-                println!("{}: {}", escaped(&name), escaped(&value));
+                println!(
+                    "{}: {}",
+                    escaped(&name),
+                    escaped(&decode_words(value.as_bytes()))
+                );
             }
             println!("--- structure ---");
             if let Some(bs) = &m.body_structure {
@@ -63,17 +74,22 @@ fn main() -> imap_blocking::Result<()> {
             }
         }
         Some(part) => {
-            let path: Vec<u32> = part.split('.').filter_map(|n| n.parse().ok()).collect();
-            let section = Section {
-                part: path,
-                text: None,
+            let section: Section = match part.parse() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{part:?} names no part ({e}); try 1.2, HEADER, TEXT or 1.MIME");
+                    return session.logout();
+                }
             };
-            let msgs = session.fetch(
-                &UidSet::single(uid),
-                &FetchQuery::new().section(section.clone(), None),
-            )?;
-            if let Some(text) = msgs.get(&uid).and_then(|m| m.section(&section)) {
-                println!("{}", escaped_text(&String::from_utf8_lossy(text)));
+            let p = session.fetch_part_decoded(uid, section)?;
+            match &p.text {
+                Some(text) => println!("{}", escaped_text(text)),
+                None => println!(
+                    "{} bytes of {} {}",
+                    p.bytes.len(),
+                    escaped(&p.mime_type),
+                    escaped(p.filename.as_deref().unwrap_or_default())
+                ),
             }
         }
     }
