@@ -31,7 +31,6 @@
 
 mod error;
 mod event;
-pub(crate) mod fenwick;
 pub mod seq_map;
 mod seq_tree;
 mod spans;

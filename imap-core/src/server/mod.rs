@@ -53,6 +53,7 @@
 //!   and [`ServerEvent::Closed`] is reported.
 
 mod event;
+mod fenwick;
 mod output;
 mod tracker;
 

@@ -9,7 +9,7 @@
 //!
 //! The tracker keeps one *slot* per message it has known, in ascending UID order (which is
 //! sequence order). An expunged message's slot is only marked dead, so no later slot moves; a
-//! Fenwick tree (`crate::mailbox::fenwick`) counts the live slots, turning a slot
+//! Fenwick tree (`super::fenwick`) counts the live slots, turning a slot
 //! into a sequence number (prefix sum) and a sequence number into a slot (k-th live slot), each
 //! in O(log n). Dead slots at the end are dropped at once; once dead slots outnumber live ones
 //! (and are more than a small constant), all are dropped in one O(n) pass, which the expunges
@@ -33,7 +33,7 @@
 
 use std::sync::OnceLock;
 
-use crate::mailbox::fenwick::Fenwick;
+use super::fenwick::Fenwick;
 use crate::types::{MessageSet, SeqNum, SeqSet, Uid, UidSet};
 
 /// Why a sequence set cannot be resolved (the command gets a tagged `BAD`).

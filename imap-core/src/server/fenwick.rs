@@ -1,6 +1,6 @@
 //! A Fenwick tree (binary indexed tree) of 0/1 counts over arrival slots.
 //!
-//! The server's expunge tracker (`crate::server::tracker`) keeps one slot per message, in
+//! The server's expunge tracker ([`super::tracker`]) keeps one slot per message, in
 //! arrival (= UID) order, and marks an expunged message's slot dead instead of moving every
 //! later slot. This tree counts the live slots, so that
 //!
