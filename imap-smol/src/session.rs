@@ -12,7 +12,7 @@ use imap_core::secret::Secret;
 use imap_core::types::{Section, Uid};
 use std::future::Future;
 use std::pin::Pin;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What [`Commands::run`] returns in this crate: a boxed future of the operation's output.
 pub type RunFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
@@ -160,14 +160,14 @@ impl Session {
         self.fetch_to_writer(uid, Section::default(), out).await
     }
 
-    /// Starts IDLE; the handle waits for updates and ends it. Dropping the handle leaves the
-    /// IDLE to the next operation, which sends `DONE` first.
+    /// Starts IDLE; the handle ([`imap_core::ops::Idle`]) waits for updates and ends it.
+    /// Dropping the handle leaves the IDLE to the next operation, which sends `DONE` first.
     ///
     /// # Errors
     /// As [`op::IdleStart`].
     pub async fn idle(&mut self) -> Result<Idle<'_>> {
         self.idle_start().await?;
-        Ok(Idle { session: self })
+        Ok(Idle::new(self))
     }
 
     /// IDLE until something happens or `timeout` passes, then DONE: returns the events.
@@ -182,43 +182,5 @@ impl Session {
     }
 }
 
-/// A running IDLE ([`Session::idle`]). Waiting is cancel-safe (in `futures::select!`, `or`).
-#[derive(Debug)]
-pub struct Idle<'a> {
-    session: &'a mut Session,
-}
-
-impl Idle<'_> {
-    /// The next update, however long it takes.
-    ///
-    /// # Errors
-    /// When the connection fails.
-    pub async fn wait(&mut self) -> Result<Event> {
-        loop {
-            if let Some(e) = self.session.idle_wait(None).await? {
-                return Ok(e);
-            }
-        }
-    }
-
-    /// The next update within `timeout`; `None` when nothing came.
-    ///
-    /// # Errors
-    /// When the connection fails.
-    pub async fn wait_timeout(&mut self, timeout: Duration) -> Result<Option<Event>> {
-        self.session.idle_wait(Some(Instant::now() + timeout)).await
-    }
-
-    /// The selected mailbox as the updates left it.
-    pub fn selected(&self) -> Option<&imap_core::mailbox::SelectedMailbox> {
-        self.session.selected()
-    }
-
-    /// Ends IDLE (`DONE`) and waits for the server to complete it.
-    ///
-    /// # Errors
-    /// When the connection fails.
-    pub async fn done(self) -> Result<()> {
-        self.session.idle_done().await
-    }
-}
+/// A running IDLE on a [`Session`]: the core's handle, written once for every driver.
+pub type Idle<'a> = imap_core::ops::Idle<'a, Session>;

@@ -38,6 +38,7 @@ pub mod date;
 pub mod fetch;
 pub mod flags;
 pub mod folders;
+mod idling;
 pub mod info;
 pub mod messages;
 pub mod notify;
@@ -48,6 +49,7 @@ pub mod search;
 pub mod url;
 
 pub use commands::Commands;
+pub use idling::Idle;
 pub use op::{OpError, Operation};
 
 use crate::client::{Completion, Outcome};

@@ -120,3 +120,30 @@ impl Operation for IdleDone {
         true
     }
 }
+
+/// Waits for the next unsolicited event however long it takes ([`IdleWait`] without a time
+/// limit, which never yields `None`). Leaves a running IDLE running.
+#[derive(Debug, Default)]
+pub struct IdleNext(IdleWait);
+
+impl IdleNext {
+    /// The operation.
+    pub fn new() -> IdleNext {
+        IdleNext(IdleWait::new(None))
+    }
+}
+
+impl Operation for IdleNext {
+    type Output = Event;
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<Event, OpError>> {
+        match std::task::ready!(self.0.step(cx))? {
+            Some(e) => Poll::Ready(Ok(e)),
+            None => Poll::Pending,
+        }
+    }
+
+    fn keeps_idle(&self) -> bool {
+        true
+    }
+}

@@ -32,7 +32,7 @@ pub use folders::{
     FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
     folders, folders_with_status, rename_folder, status, subscribe, unsubscribe,
 };
-pub use idle::{IdleDone, IdleStart, IdleWait};
+pub use idle::{IdleDone, IdleNext, IdleStart, IdleWait};
 pub use info::{
     ListedRights, MetadataEntry, QuotaRoots, acl, delete_acl, list_rights, metadata, my_rights,
     quota, quota_root, set_acl, set_metadata, set_quota,
