@@ -38,13 +38,18 @@ fn connector(addr: SocketAddr) -> Connector {
 /// M3 (about 300 KiB) then takes at least 150 ms to arrive, so a future dropped after a few
 /// milliseconds is dropped in the middle of its literal.
 fn slow_server() -> RunningServer {
+    slow_server_with(Duration::from_millis(2))
+}
+
+/// The fixture's store behind a server that waits `delay` before each piece it writes.
+fn slow_server_with(delay: Duration) -> RunningServer {
     MockServer::builder()
         .store(mock_fixture::store())
         .plain()
         .allow_plaintext_login(true)
         .faults(Faults {
             split_writes: Some(4096),
-            write_delay: Some(Duration::from_millis(2)),
+            write_delay: Some(delay),
             ..Faults::default()
         })
         .start()
@@ -126,8 +131,10 @@ async fn a_stream_dropped_in_the_middle_leaves_the_connection_usable() {
 
 #[tokio::test]
 async fn dropped_idle_start_and_done_futures_leave_the_connection_usable() {
-    // Every answer comes at least 2 ms late: a first poll cannot have it.
-    let server = slow_server();
+    // Every answer comes at least 50 ms late: a first poll cannot have it, even on a loaded
+    // machine that pauses the test between writing the command and reading (2 ms was not
+    // enough there).
+    let server = slow_server_with(Duration::from_millis(50));
     let [u1, u2, u3] = inbox(&server);
     let mut s = login(&server).await;
     s.select("INBOX").await.unwrap();
