@@ -1,7 +1,7 @@
 //! FETCH: one [`FetchData`] per [`FetchItem`] for a [`MessageSnapshot`].
 //!
 //! [`fetch`] is pure: it never changes the store. Items that set `\Seen` implicitly (see
-//! [`sets_seen`]) are handled by [`SelectedMailbox::fetch`](crate::backend::SelectedMailbox::fetch),
+//! [`sets_seen`]) are handled by [`SelectionHandle::fetch`](crate::backend::SelectionHandle::fetch),
 //! which sets the flag first and then calls this.
 
 use crate::store::{MessageSnapshot, StoreError};

@@ -1,7 +1,7 @@
 //! The server under hostile clients (issue 12): resource bounds held by counting what an
 //! operation allocates, never by timing it.
 
-use mock_server::store::{ListOptions, MAX_NAME_LEVEL, MAX_NAME_LEVELS, Store, StoreError};
+use mock_server::store::{ListRequest, MAX_NAME_LEVEL, MAX_NAME_LEVELS, Store, StoreError};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 use std::alloc::System;
 use std::sync::Mutex;
@@ -85,12 +85,12 @@ fn list_costs_the_names_listed() {
     let names_len: usize = account.mailboxes().iter().map(String::len).sum();
     // `%a` 2,000 times then `b`: matches nothing, and makes a naive matcher work hard.
     let pattern = format!("{}b", "%a".repeat(2_000));
-    let (entries, bytes) = allocated(|| account.list("", &[&pattern], &ListOptions::default()));
+    let (entries, bytes) = allocated(|| account.list("", &[&pattern], &ListRequest::default()));
     assert!(entries.is_empty());
     let budget = 16 * (names_len + pattern.len()) + 64 * 1024;
     assert!(bytes < budget, "{bytes} bytes allocated, budget {budget}");
     // `*` lists every name and superior; still linear.
-    let (entries, bytes) = allocated(|| account.list("", &["*"], &ListOptions::default()));
+    let (entries, bytes) = allocated(|| account.list("", &["*"], &ListRequest::default()));
     assert!(entries.len() > 50);
     assert!(
         bytes < budget * 4,

@@ -1,6 +1,6 @@
 //! Another store behind the mock server, through `mock_server::backend`'s traits only.
 //!
-//! [`Journal`] implements `MailStore`, `MailAccount` and `SelectedMailbox` by forwarding to
+//! [`Journal`] implements `MailStore`, `MailAccount` and `SelectionHandle` by forwarding to
 //! the in-memory store through the traits (never through `Store`'s own methods), writes down
 //! every call, refuses one user, can be told to fail COPY, and offers none of the extension
 //! traits. The blocking client runs a whole session against it over TCP: the capabilities
@@ -14,10 +14,10 @@ use imap_blocking::prelude::*;
 use imap_blocking::types::{Capability, Flag, SortKey, Uid, UidSet};
 use imap_blocking::types::{ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind};
 use imap_blocking::{Connector, Error, Event, FetchQuery, Query, Security};
-use mock_server::backend::{MailAccount, MailStore, SelectedMailbox};
+use mock_server::backend::{MailAccount, MailStore, SelectionHandle};
 use mock_server::listener::{MockServer, RunningServer};
 use mock_server::store::{
-    AppendUid, Change, CopyUid, ListOptions, MessageSnapshot, NewMessage, SelectInfo, SessionId,
+    AppendUid, Change, CopyUid, ListRequest, MessageSnapshot, NewMessage, SelectInfo, SessionId,
     Store, StoreError, StoreResult, Watch,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,7 +103,7 @@ impl MailAccount for JournalAccount {
         self.inner.unsubscribe(name)
     }
 
-    fn list(&self, reference: &str, patterns: &[&str], options: &ListOptions) -> Vec<ListEntry> {
+    fn list(&self, reference: &str, patterns: &[&str], options: &ListRequest) -> Vec<ListEntry> {
         self.log.push("list");
         self.inner.list(reference, patterns, options)
     }
@@ -136,7 +136,7 @@ impl MailAccount for JournalAccount {
         mailbox: &str,
         session: SessionId,
         read_only: bool,
-    ) -> Result<(Box<dyn SelectedMailbox>, SelectInfo), StoreError> {
+    ) -> Result<(Box<dyn SelectionHandle>, SelectInfo), StoreError> {
         self.log.push(format!("select {mailbox}"));
         let (inner, info) = self.inner.select(mailbox, session, read_only)?;
         let view = JournalView {
@@ -149,11 +149,11 @@ impl MailAccount for JournalAccount {
 
 /// Forwards the required methods only: FETCH, SEARCH, SORT and THREAD are the trait's own.
 struct JournalView {
-    inner: Box<dyn SelectedMailbox>,
+    inner: Box<dyn SelectionHandle>,
     log: Arc<Log>,
 }
 
-impl SelectedMailbox for JournalView {
+impl SelectionHandle for JournalView {
     fn session(&self) -> SessionId {
         self.inner.session()
     }

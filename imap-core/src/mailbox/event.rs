@@ -21,7 +21,7 @@ pub struct MessageRef {
 /// What a FETCH response told about one message ([`super::SeqMap::apply_fetch`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
-pub struct Fetched {
+pub struct FetchChange {
     /// The message, with its UID from the response or, if the response had none, from the
     /// model.
     pub message: MessageRef,
@@ -175,7 +175,7 @@ pub enum Update {
         still_present: Vec<MessageRef>,
     },
     /// A FETCH named a message (and maybe told its UID, flags or MODSEQ).
-    Fetched(Fetched),
+    Fetched(FetchChange),
     /// The mailbox's `FLAGS` changed (read them from the mailbox).
     Flags,
     /// The `PERMANENTFLAGS` changed (read them from the mailbox).

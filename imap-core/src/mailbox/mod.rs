@@ -36,8 +36,8 @@ mod seq_tree;
 mod spans;
 
 pub use error::ModelError;
-pub use event::{Fetched, MessageRef, RemovedRun, UncertainRun, Update, Vanished};
-pub use seq_map::{DEFAULT_MAX_MESSAGES, Iter, MAX_LIMIT, SeqMap};
+pub use event::{FetchChange, MessageRef, RemovedRun, UncertainRun, Update, Vanished};
+pub use seq_map::{DEFAULT_MAX_MESSAGES, MAX_LIMIT, SeqMap, SeqMapIter};
 
 use std::num::NonZeroU32;
 

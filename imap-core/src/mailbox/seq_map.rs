@@ -49,7 +49,7 @@
 //! `EXISTS`: k single `EXPUNGE`s cost O(k log n) whether they hit held messages or runs.
 
 use super::error::ModelError;
-use super::event::{Fetched, MessageRef, RemovedRun, UncertainRun, Vanished};
+use super::event::{FetchChange, MessageRef, RemovedRun, UncertainRun, Vanished};
 use super::seq_tree::{At, Item, Items, Msg, SeqTree};
 use super::spans::Spans;
 use crate::types::{Flag, SeqNum, Uid, UidSet};
@@ -311,8 +311,8 @@ impl SeqMap {
     }
 
     /// Every message in sequence order: its sequence number, its UID and its flags where known.
-    pub fn iter(&self) -> Iter<'_> {
-        Iter {
+    pub fn iter(&self) -> SeqMapIter<'_> {
+        SeqMapIter {
             items: self.tree.items(),
             gap: 0,
             next: 1,
@@ -532,7 +532,7 @@ impl SeqMap {
         uid: Option<Uid>,
         flags: Option<Vec<Flag>>,
         modseq: Option<u64>,
-    ) -> Result<Fetched, ModelError> {
+    ) -> Result<FetchChange, ModelError> {
         let n = seq.get();
         if n > self.len() {
             return Err(ModelError::NoSuchMessage {
@@ -559,7 +559,7 @@ impl SeqMap {
 
         let learn = uid.filter(|_| known.is_none());
         if !is_held && learn.is_none() && flags.is_none() && modseq.is_none() {
-            return Ok(Fetched {
+            return Ok(FetchChange {
                 message: MessageRef { seq, uid: known },
                 uid_learned: false,
                 flags_changed: false,
@@ -602,7 +602,7 @@ impl SeqMap {
                 }
             })
         };
-        Ok(Fetched {
+        Ok(FetchChange {
             message: MessageRef {
                 seq,
                 uid: known.or(learn),
@@ -768,7 +768,7 @@ struct Gap {
 
 /// The messages of a [`SeqMap`] in sequence order: `(seq, uid, flags)`, see [`SeqMap::iter`].
 #[derive(Clone, Debug)]
-pub struct Iter<'a> {
+pub struct SeqMapIter<'a> {
     items: Items<'a>,
     /// Messages left in the current run of unknowns.
     gap: u32,
@@ -776,7 +776,7 @@ pub struct Iter<'a> {
     remaining: u32,
 }
 
-impl<'a> Iterator for Iter<'a> {
+impl<'a> Iterator for SeqMapIter<'a> {
     type Item = (SeqNum, Option<Uid>, Option<&'a [Flag]>);
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -805,13 +805,13 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
-impl ExactSizeIterator for Iter<'_> {}
+impl ExactSizeIterator for SeqMapIter<'_> {}
 
 impl<'a> IntoIterator for &'a SeqMap {
     type Item = (SeqNum, Option<Uid>, Option<&'a [Flag]>);
-    type IntoIter = Iter<'a>;
+    type IntoIter = SeqMapIter<'a>;
 
-    fn into_iter(self) -> Iter<'a> {
+    fn into_iter(self) -> SeqMapIter<'a> {
         self.iter()
     }
 }

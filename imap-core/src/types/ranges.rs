@@ -155,8 +155,8 @@ impl<K: SetKey> NumRanges<K> {
     }
 
     /// The numbers, ascending, one at a time (lazily: nothing is allocated).
-    pub fn iter(&self) -> Iter<'_, K> {
-        Iter {
+    pub fn iter(&self) -> NumRangesIter<'_, K> {
+        NumRangesIter {
             rest: &self.ranges,
             lo: self.ranges.first().map_or(0, |r| r.0),
             hi: self.ranges.last().map_or(0, |r| r.1),
@@ -237,7 +237,7 @@ impl<K: SetKey, const N: usize> PartialEq<[K; N]> for NumRanges<K> {
 
 /// The numbers of a [`NumRanges`], ascending ([`NumRanges::iter`]); from both ends.
 #[derive(Clone, Debug)]
-pub struct Iter<'a, K> {
+pub struct NumRangesIter<'a, K> {
     /// The ranges not yet exhausted: the first one from `lo` on, the last one up to `hi`.
     rest: &'a [(u32, u32)],
     lo: u32,
@@ -245,7 +245,7 @@ pub struct Iter<'a, K> {
     key: PhantomData<K>,
 }
 
-impl<K: SetKey> Iterator for Iter<'_, K> {
+impl<K: SetKey> Iterator for NumRangesIter<'_, K> {
     type Item = K;
 
     fn next(&mut self) -> Option<K> {
@@ -282,7 +282,7 @@ impl<K: SetKey> Iterator for Iter<'_, K> {
     }
 }
 
-impl<K: SetKey> DoubleEndedIterator for Iter<'_, K> {
+impl<K: SetKey> DoubleEndedIterator for NumRangesIter<'_, K> {
     fn next_back(&mut self) -> Option<K> {
         let &(a, _) = self.rest.last()?;
         let start = if self.rest.len() == 1 { self.lo } else { a };
@@ -301,9 +301,9 @@ impl<K: SetKey> DoubleEndedIterator for Iter<'_, K> {
 
 impl<'a, K: SetKey> IntoIterator for &'a NumRanges<K> {
     type Item = K;
-    type IntoIter = Iter<'a, K>;
+    type IntoIter = NumRangesIter<'a, K>;
 
-    fn into_iter(self) -> Iter<'a, K> {
+    fn into_iter(self) -> NumRangesIter<'a, K> {
         self.iter()
     }
 }

@@ -1,8 +1,8 @@
 //! [`MailAccount`]: one user's mailboxes, the operations that need no selected mailbox.
 
-use super::SelectedMailbox;
+use super::SelectionHandle;
 use crate::store::{
-    AppendUid, ListOptions, MessageSnapshot, NewMessage, SelectInfo, SessionId, StoreError,
+    AppendUid, ListRequest, MessageSnapshot, NewMessage, SelectInfo, SessionId, StoreError,
 };
 use imap_core::types::{ListEntry, MailboxAttr, StatusItem, StatusValue, Uid};
 use std::num::NonZeroU32;
@@ -47,7 +47,7 @@ pub trait MailAccount: Send + Sync {
     fn unsubscribe(&self, name: &str) -> Result<(), StoreError>;
 
     /// LIST with a reference, patterns (`*`, `%`) and LIST-EXTENDED options (RFC 5258).
-    fn list(&self, reference: &str, patterns: &[&str], options: &ListOptions) -> Vec<ListEntry>;
+    fn list(&self, reference: &str, patterns: &[&str], options: &ListRequest) -> Vec<ListEntry>;
 
     /// LSUB (IMAP4rev1).
     fn lsub(&self, reference: &str, pattern: &str) -> Vec<ListEntry>;
@@ -100,5 +100,5 @@ pub trait MailAccount: Send + Sync {
         mailbox: &str,
         session: SessionId,
         read_only: bool,
-    ) -> Result<(Box<dyn SelectedMailbox>, SelectInfo), StoreError>;
+    ) -> Result<(Box<dyn SelectionHandle>, SelectInfo), StoreError>;
 }

@@ -1,16 +1,16 @@
 //! The in-memory store behind the traits: [`Store`], [`Account`] and [`MailboxView`]
-//! implement [`MailStore`], [`MailAccount`] and [`SelectedMailbox`], with every extension
+//! implement [`MailStore`], [`MailAccount`] and [`SelectionHandle`], with every extension
 //! ([`SaslStore`], [`OAuthStore`], [`QuotaStore`]).
 
 use super::{
     AclStore, MailAccount, MailStore, MetadataStore, OAuthStore, QuotaStore, SaslStore,
-    SelectedMailbox,
+    SelectionHandle,
 };
 use crate::store::acl::{RightsChange, RightsList};
 use crate::store::metadata::{MetadataChanges, MetadataFound};
 use crate::store::{
-    Account, AppendUid, Change, CopyUid, ListOptions, MailboxView, MessageSnapshot, NewMessage,
-    Quota, SelectInfo, SessionId, Store, StoreError, StoreResult, Watch,
+    Account, AppendUid, Change, CopyUid, ListRequest, MailboxView, MessageSnapshot, NewMessage,
+    SelectInfo, SessionId, Store, StoreError, StoreResult, UserQuota, Watch,
 };
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
@@ -159,7 +159,7 @@ impl OAuthStore for Store {
 }
 
 impl QuotaStore for Store {
-    fn quota(&self, user: &str) -> Result<Quota, StoreError> {
+    fn quota(&self, user: &str) -> Result<UserQuota, StoreError> {
         Ok(Store::account(self, user)?.quota())
     }
 }
@@ -189,7 +189,7 @@ impl MailAccount for Account {
         Account::unsubscribe(self, name)
     }
 
-    fn list(&self, reference: &str, patterns: &[&str], options: &ListOptions) -> Vec<ListEntry> {
+    fn list(&self, reference: &str, patterns: &[&str], options: &ListRequest) -> Vec<ListEntry> {
         Account::list(self, reference, patterns, options)
     }
 
@@ -226,13 +226,13 @@ impl MailAccount for Account {
         mailbox: &str,
         session: SessionId,
         read_only: bool,
-    ) -> Result<(Box<dyn SelectedMailbox>, SelectInfo), StoreError> {
+    ) -> Result<(Box<dyn SelectionHandle>, SelectInfo), StoreError> {
         let (view, info) = Account::select(self, mailbox, session, read_only)?;
         Ok((Box::new(view), info))
     }
 }
 
-impl SelectedMailbox for MailboxView {
+impl SelectionHandle for MailboxView {
     fn session(&self) -> SessionId {
         MailboxView::session(self)
     }

@@ -9,7 +9,7 @@
 //!   probes for optional capabilities.
 //! - [`MailAccount`]: one user's mailboxes: CREATE, DELETE, RENAME, (UN)SUBSCRIBE, LIST, LSUB,
 //!   STATUS, APPEND, SELECT.
-//! - [`SelectedMailbox`]: one session's selected mailbox: the change feed the session
+//! - [`SelectionHandle`]: one session's selected mailbox: the change feed the session
 //!   announces from (RFC 9051 section 7.5.1 and RFC 2180 decide when), messages as
 //!   [`MessageSnapshot`](crate::store::MessageSnapshot)s, STORE, EXPUNGE, COPY, MOVE, and the CONDSTORE / QRESYNC queries.
 //!   FETCH, SEARCH, SORT and THREAD have provided implementations computed from snapshots;
@@ -67,11 +67,11 @@ pub mod memory;
 mod selected;
 
 pub use account::MailAccount;
-pub use selected::SelectedMailbox;
+pub use selected::SelectionHandle;
 
 use crate::store::acl::{RightsChange, RightsList};
 use crate::store::metadata::{MetadataChanges, MetadataFound};
-use crate::store::{Quota, SessionId, StoreError, Watch};
+use crate::store::{SessionId, StoreError, UserQuota, Watch};
 use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
 use imap_core::types::DateTime;
@@ -190,7 +190,7 @@ pub trait QuotaStore: Send + Sync {
     ///
     /// # Errors
     /// When the user does not exist.
-    fn quota(&self, user: &str) -> Result<Quota, StoreError>;
+    fn quota(&self, user: &str) -> Result<UserQuota, StoreError>;
 }
 
 /// Extension: access control lists (RFC 4314) on `user`'s mailboxes. Names are as

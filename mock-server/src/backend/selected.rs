@@ -1,4 +1,4 @@
-//! [`SelectedMailbox`]: one session's handle on its selected mailbox.
+//! [`SelectionHandle`]: one session's handle on its selected mailbox.
 
 use crate::fetch::{fetch_all, sets_seen};
 use crate::search::{SearchContext, search, validate};
@@ -17,7 +17,7 @@ use std::collections::HashSet;
 /// the store only has to report every change once, in order. Messages another session
 /// expunged may still have a sequence number in this one: operations on them find nothing
 /// (`message` returns `None`) and must not fail.
-pub trait SelectedMailbox: Send {
+pub trait SelectionHandle: Send {
     /// The session this handle belongs to.
     fn session(&self) -> SessionId;
 
@@ -186,7 +186,7 @@ pub trait SelectedMailbox: Send {
 
 /// The session's messages that still exist, with their sequence numbers (`seq_map[i]` is the
 /// UID of sequence number `i + 1`).
-fn numbered<M: SelectedMailbox + ?Sized>(
+fn numbered<M: SelectionHandle + ?Sized>(
     mailbox: &M,
     seq_map: &[Uid],
 ) -> Result<Vec<(u32, MessageSnapshot)>, StoreError> {
@@ -203,7 +203,7 @@ fn numbered<M: SelectedMailbox + ?Sized>(
 }
 
 /// The messages SEARCH finds, with their sequence numbers, in sequence order.
-fn found<M: SelectedMailbox + ?Sized>(
+fn found<M: SelectionHandle + ?Sized>(
     mailbox: &M,
     seq_map: &[Uid],
     keys: &[SearchKey],

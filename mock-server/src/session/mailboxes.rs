@@ -2,7 +2,7 @@
 //! NAMESPACE and QUOTA; selected-state commands are passed on to `selected.rs`.
 
 use super::{Fail, Outcome, Selected, Session, State, ok};
-use crate::store::{ListOptions, NewMessage, Quota, normalize_name};
+use crate::store::{ListRequest, NewMessage, UserQuota, normalize_name};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
     AppendData, Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace,
@@ -109,7 +109,7 @@ impl Session {
                 returns,
             } => {
                 check_list_options(&selection, &returns)?;
-                let opts = ListOptions::from_command(&selection, &returns);
+                let opts = ListRequest::from_command(&selection, &returns);
                 let reference = name(&reference).unwrap_or_default();
                 let patterns: Vec<String> = patterns.iter().filter_map(|p| name(p).ok()).collect();
                 let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
@@ -209,10 +209,10 @@ impl Session {
                 account.status(&n, &[StatusItem::Messages])?;
                 self.data(Data::QuotaRoot {
                     mailbox: m,
-                    roots: vec![Str::from(Quota::ROOT)],
+                    roots: vec![Str::from(UserQuota::ROOT)],
                 });
                 self.data(Data::Quota {
-                    root: Str::from(Quota::ROOT),
+                    root: Str::from(UserQuota::ROOT),
                     resources,
                 });
                 ok("GETQUOTAROOT completed")
@@ -237,7 +237,7 @@ impl Session {
     }
 
     /// The user's quota, when the store keeps quotas.
-    fn quota(&self, user: &str) -> Result<Quota, Fail> {
+    fn quota(&self, user: &str) -> Result<UserQuota, Fail> {
         match self.store.as_quota() {
             Some(q) => Ok(q.quota(user)?),
             None => Err(Fail::bad("QUOTA is not supported")),

@@ -10,7 +10,7 @@
 //! # Announcing changes made elsewhere
 //!
 //! After every command (and at once during IDLE, when the store's watcher calls
-//! [`Session::wake`]) the session polls its [`SelectedMailbox`] and announces what changed, in its
+//! [`Session::wake`]) the session polls its [`SelectionHandle`] and announces what changed, in its
 //! own sequence numbers ([`SessionTracker`]):
 //!
 //! - new messages: `EXISTS` (and `RECENT` before IMAP4rev2 is enabled), after any command;
@@ -44,7 +44,7 @@ mod quirky;
 mod selected;
 mod stream;
 
-use crate::backend::{MailAccount, MailStore, SelectedMailbox};
+use crate::backend::{MailAccount, MailStore, SelectionHandle};
 use crate::store::{SessionId, StoreError};
 use crate::transcript::{self, Direction};
 use imap_core::encode::{EncodeOptions, encode_response};
@@ -61,7 +61,7 @@ use std::time::Instant;
 
 /// The selected mailbox of a session.
 struct Selected {
-    view: Box<dyn SelectedMailbox>,
+    view: Box<dyn SelectionHandle>,
     tracker: SessionTracker,
     /// Expunged in the store, not yet announced (a set: looked up per message announced).
     pending_expunge: BTreeSet<Uid>,

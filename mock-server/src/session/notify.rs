@@ -22,7 +22,7 @@
 
 use super::{Fail, Outcome, Session, State, ok};
 use crate::backend::MailAccount;
-use crate::store::{DELIMITER, ListOptions, normalize_name};
+use crate::store::{DELIMITER, ListRequest, normalize_name};
 use imap_core::types::{
     Atom, Code, Data, EventGroup, FetchItem, MailboxAttr, MailboxFilter, NotifyEvent, NotifySet,
     SimpleCode, StatusItem, StatusKind, StatusValue,
@@ -468,9 +468,9 @@ fn figures(
 
 /// Every selectable mailbox of the user (or every subscribed one).
 fn all(account: &dyn MailAccount, subscribed: bool) -> Vec<String> {
-    let opts = ListOptions {
+    let opts = ListRequest {
         subscribed,
-        ..ListOptions::default()
+        ..ListRequest::default()
     };
     account
         .list("", &["*"], &opts)

@@ -10,7 +10,7 @@
 
 use super::Session;
 use crate::backend::MailAccount;
-use crate::store::{DELIMITER, ListOptions};
+use crate::store::{DELIMITER, ListRequest};
 use imap_core::types::{Data, ListEntry, MailboxAttr, MailboxFilter, StatusItem, StatusValue, Str};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -154,7 +154,7 @@ pub(super) fn covers(filter: &MailboxFilter, name: &str, subscribed: &BTreeSet<S
 /// Every mailbox of the user, by object id (a `\Noselect` name by its name).
 fn mailboxes(account: &dyn MailAccount) -> BTreeMap<String, String> {
     account
-        .list("", &["*"], &ListOptions::default())
+        .list("", &["*"], &ListRequest::default())
         .into_iter()
         .filter_map(|e| e.mailbox.name().map(str::to_owned))
         .map(|n| {
@@ -171,9 +171,9 @@ fn mailboxes(account: &dyn MailAccount) -> BTreeMap<String, String> {
 
 /// The subscribed names.
 pub(super) fn subscribed(account: &dyn MailAccount) -> BTreeSet<String> {
-    let opts = ListOptions {
+    let opts = ListRequest {
         subscribed: true,
-        ..ListOptions::default()
+        ..ListRequest::default()
     };
     account
         .list("", &["*"], &opts)
@@ -185,11 +185,11 @@ pub(super) fn subscribed(account: &dyn MailAccount) -> BTreeSet<String> {
 /// The LIST response for `name` as it is now (`\NonExistent` when gone, `\Subscribed` when
 /// subscribed), with OLDNAME after a rename.
 fn entry(account: &dyn MailAccount, name: &str, old: Option<String>) -> ListEntry {
-    let opts = ListOptions {
+    let opts = ListRequest {
         return_subscribed: true,
         return_children: true,
         extended: true,
-        ..ListOptions::default()
+        ..ListRequest::default()
     };
     let found = account
         .list("", &[name], &opts)

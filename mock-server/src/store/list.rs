@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// What a LIST asks for, from its selection and return options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListOptions {
+pub struct ListRequest {
     /// Selection `SUBSCRIBED`: subscribed names only (even ones that do not exist).
     pub subscribed: bool,
     /// Selection `RECURSIVEMATCH`: also names whose children match, with CHILDINFO.
@@ -25,11 +25,11 @@ pub struct ListOptions {
     pub extended: bool,
 }
 
-impl ListOptions {
+impl ListRequest {
     /// Options from a LIST command's selection and return options. The CHILDREN information is
     /// always returned (RFC 9051 servers should).
     pub fn from_command(selection: &[ListSelect], returns: &[ListReturn]) -> Self {
-        ListOptions {
+        ListRequest {
             subscribed: selection.contains(&ListSelect::Subscribed),
             recursive_match: selection.contains(&ListSelect::RecursiveMatch),
             special_use_only: selection.contains(&ListSelect::SpecialUse),
@@ -72,7 +72,7 @@ pub(crate) fn list(
     user: &UserState,
     reference: &str,
     patterns: &[&str],
-    options: &ListOptions,
+    options: &ListRequest,
 ) -> Vec<ListEntry> {
     if patterns.iter().all(|p| p.is_empty()) {
         // `LIST "" ""`: the delimiter and the root.

@@ -29,11 +29,11 @@ mod view;
 mod wildcard;
 
 pub use changes::Change;
-pub use list::ListOptions;
+pub use list::ListRequest;
 pub use message::{MessageData, MessageSnapshot, flag_eq};
 pub use notify::{Notifier, Touched, Watch};
 pub(crate) use user::msg_ids;
-pub use user::{DELIMITER, Quota};
+pub use user::{DELIMITER, UserQuota};
 pub use view::{CopyUid, FlagUpdate, MailboxView, SelectInfo, StoreResult};
 pub use wildcard::{Pattern, pattern_matches};
 
@@ -691,7 +691,7 @@ impl Account {
         &self,
         reference: &str,
         patterns: &[&str],
-        options: &ListOptions,
+        options: &ListRequest,
     ) -> Vec<ListEntry> {
         self.with(|u, _, _, _| Ok(list::list(u, reference, patterns, options)))
             .unwrap_or_default()
@@ -897,7 +897,7 @@ impl Account {
     }
 
     /// Quota usage and limits (quota root `""`, resources STORAGE and MESSAGE).
-    pub fn quota(&self) -> Quota {
+    pub fn quota(&self) -> UserQuota {
         self.with(|u, _, _, _| Ok(u.quota())).unwrap_or_default()
     }
 
@@ -1178,7 +1178,7 @@ mod tests {
         a.append("a", MSG, &[], None).unwrap();
         a.delete("a").unwrap();
         assert!(matches!(a.status("a", &[]), Err(StoreError::NoSelect(_))));
-        let l = a.list("", &["*"], &ListOptions::default());
+        let l = a.list("", &["*"], &ListRequest::default());
         assert_eq!(l[1].attributes, vec![MailboxAttr::NoSelect]);
         assert_eq!(a.delete("a").unwrap_err(), StoreError::HasChildren);
         a.delete("a/b/c").unwrap();
@@ -1275,7 +1275,7 @@ mod tests {
         a.subscribe("Peach").unwrap();
         a.subscribe("Tofu").unwrap();
         a.delete("Vegetable").unwrap();
-        let all = a.list("", &["*"], &ListOptions::default());
+        let all = a.list("", &["*"], &ListRequest::default());
         assert_eq!(
             names(&all),
             vec![
@@ -1292,7 +1292,7 @@ mod tests {
         let top = a.list(
             "",
             &["%"],
-            &ListOptions::from_command(&[], &[ListReturn::Children]),
+            &ListRequest::from_command(&[], &[ListReturn::Children]),
         );
         assert_eq!(
             names(&top),
@@ -1302,13 +1302,13 @@ mod tests {
         assert!(top[2].attributes.contains(&MailboxAttr::HasNoChildren));
         assert!(top[2].attributes.contains(&MailboxAttr::Sent));
         assert_eq!(
-            names(&a.list("Fruit/", &["%"], &ListOptions::default())),
+            names(&a.list("Fruit/", &["%"], &ListRequest::default())),
             vec!["Fruit/Apple", "Fruit/Banana"]
         );
         let sub = a.list(
             "",
             &["*"],
-            &ListOptions::from_command(&[ListSelect::Subscribed], &[]),
+            &ListRequest::from_command(&[ListSelect::Subscribed], &[]),
         );
         assert_eq!(names(&sub), vec!["INBOX", "Fruit/Banana", "Peach", "Tofu"]);
         assert!(sub[2].attributes.contains(&MailboxAttr::NonExistent));
@@ -1319,7 +1319,7 @@ mod tests {
         let rec = a.list(
             "",
             &["%"],
-            &ListOptions::from_command(&[ListSelect::Subscribed, ListSelect::RecursiveMatch], &[]),
+            &ListRequest::from_command(&[ListSelect::Subscribed, ListSelect::RecursiveMatch], &[]),
         );
         assert_eq!(names(&rec), vec!["INBOX", "Fruit", "Peach", "Tofu"]);
         assert_eq!(rec[1].extended[0].0.as_bytes(), b"CHILDINFO");
@@ -1327,14 +1327,14 @@ mod tests {
         let su = a.list(
             "",
             &["*"],
-            &ListOptions::from_command(&[ListSelect::SpecialUse], &[]),
+            &ListRequest::from_command(&[ListSelect::SpecialUse], &[]),
         );
         assert_eq!(names(&su), vec!["Sent"]);
-        let root = a.list("", &[""], &ListOptions::default());
+        let root = a.list("", &[""], &ListRequest::default());
         assert_eq!(root[0].attributes, vec![MailboxAttr::NoSelect]);
         assert_eq!(root[0].delimiter, Some(b'/'));
         assert_eq!(
-            names(&a.list("", &["inbox"], &ListOptions::default())),
+            names(&a.list("", &["inbox"], &ListRequest::default())),
             vec!["INBOX"]
         );
         assert_eq!(

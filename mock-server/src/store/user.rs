@@ -12,7 +12,7 @@ pub const DELIMITER: char = '/';
 
 /// Quota limits and usage of one user (RFC 9208, one quota root `""` per user).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Quota {
+pub struct UserQuota {
     /// `STORAGE` usage in KiB (1024 octets, rounded up per message).
     pub storage_used: u64,
     /// `STORAGE` limit in KiB, if any.
@@ -23,7 +23,7 @@ pub struct Quota {
     pub message_limit: Option<u64>,
 }
 
-impl Quota {
+impl UserQuota {
     /// The quota root every user has (RFC 9208): the empty name.
     pub const ROOT: &'static str = "";
 
@@ -100,11 +100,11 @@ impl UserState {
         self.mailboxes.values().any(|m| m.name.starts_with(&prefix))
     }
 
-    pub fn quota(&self) -> Quota {
-        let mut q = Quota {
+    pub fn quota(&self) -> UserQuota {
+        let mut q = UserQuota {
             storage_limit: self.storage_limit,
             message_limit: self.message_limit,
-            ..Quota::default()
+            ..UserQuota::default()
         };
         for m in self.mailboxes.values().flat_map(|b| &b.messages) {
             q.storage_used += m.data.size().div_ceil(1024);

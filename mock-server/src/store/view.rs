@@ -508,7 +508,7 @@ impl MailboxView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::SelectedMailbox;
+    use crate::backend::SelectionHandle;
     use crate::seed::utc;
     use crate::store::Account;
     use crate::thread::ThreadAlgorithm;

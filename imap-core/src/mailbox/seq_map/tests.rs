@@ -648,7 +648,7 @@ impl Reference {
         uid: Option<Uid>,
         flags: Option<Vec<Flag>>,
         modseq: Option<u64>,
-    ) -> Result<Fetched, ModelError> {
+    ) -> Result<FetchChange, ModelError> {
         if seq.get() > self.len() {
             return Err(ModelError::NoSuchMessage {
                 seq,
@@ -716,7 +716,7 @@ impl Reference {
         if modseq.is_some() {
             m.modseq = modseq;
         }
-        Ok(Fetched {
+        Ok(FetchChange {
             message: MessageRef { seq, uid: m.uid },
             uid_learned,
             flags_changed,
