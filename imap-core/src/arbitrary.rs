@@ -1675,110 +1675,127 @@ mod tests {
             .collect()
     }
 
+    /// Runs `f` on a thread with a 16 MiB stack: generating a value from the whole response and
+    /// command strategies nests so many boxed strategies that, unoptimised, it needs close to
+    /// the 2 MiB stack of a test thread, and overflowed it now and then (as in
+    /// `tests/roundtrip.rs`).
+    fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(f)
+            .expect("spawning the test thread")
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    }
+
     #[test]
     fn every_strategy_generates_values() {
-        macro_rules! check {
-            ($($s:expr),* $(,)?) => {$(
-                let values = sample($s, 16);
-                assert_eq!(values.len(), 16, stringify!($s));
-                assert!(!format!("{values:?}").is_empty());
-            )*};
-        }
-        check!(
-            tag(),
-            atom(),
-            unknown_atom(),
-            object_id(),
-            string(),
-            binary_string(),
-            text(),
-            charset(),
-            mailbox(),
-            list_pattern(),
-            seq_num(),
-            uid(),
-            seq_set(),
-            uid_set(),
-            uid_set_no_star(),
-            u32_set(),
-            message_set(),
-            date(),
-            date_time(),
-            flag(),
-            fetch_flag(),
-            flag_perm(),
-            mailbox_attr(),
-            capability(),
-            code(),
-            status_response(),
-            continue_req(),
-            address(),
-            envelope(),
-            body_structure(),
-            body_structure_no_ext(),
-            section(),
-            fetch_item(),
-            fetch_items(),
-            gm_label(),
-            fetch_data(),
-            search_key(),
-            search_return(),
-            sort_criterion(),
-            esearch_data(),
-            partial_range(),
-            esearch(),
-            thread(),
-            status_item(),
-            status_pair(),
-            list_entry(),
-            namespaces(),
-            data(),
-            response(),
-            list_select(),
-            list_return(),
-            append_message(),
-            command_body(),
-            command(),
-        );
+        with_big_stack(|| {
+            macro_rules! check {
+                ($($s:expr),* $(,)?) => {$(
+                    let values = sample($s, 16);
+                    assert_eq!(values.len(), 16, stringify!($s));
+                    assert!(!format!("{values:?}").is_empty());
+                )*};
+            }
+            check!(
+                tag(),
+                atom(),
+                unknown_atom(),
+                object_id(),
+                string(),
+                binary_string(),
+                text(),
+                charset(),
+                mailbox(),
+                list_pattern(),
+                seq_num(),
+                uid(),
+                seq_set(),
+                uid_set(),
+                uid_set_no_star(),
+                u32_set(),
+                message_set(),
+                date(),
+                date_time(),
+                flag(),
+                fetch_flag(),
+                flag_perm(),
+                mailbox_attr(),
+                capability(),
+                code(),
+                status_response(),
+                continue_req(),
+                address(),
+                envelope(),
+                body_structure(),
+                body_structure_no_ext(),
+                section(),
+                fetch_item(),
+                fetch_items(),
+                gm_label(),
+                fetch_data(),
+                search_key(),
+                search_return(),
+                sort_criterion(),
+                esearch_data(),
+                partial_range(),
+                esearch(),
+                thread(),
+                status_item(),
+                status_pair(),
+                list_entry(),
+                namespaces(),
+                data(),
+                response(),
+                list_select(),
+                list_return(),
+                append_message(),
+                command_body(),
+                command(),
+            );
+        });
     }
 
     #[test]
     fn generated_values_keep_their_invariants() {
-        for c in sample(capability(), 200) {
-            let wire = Atom::new(Bytes::from(c.to_wire())).unwrap();
-            assert_eq!(Capability::from_atom(wire), c);
-        }
-        for t in sample(text(), 200) {
-            let b = t.as_bytes();
-            assert!(!b.contains(&b'\r') && !b.contains(&b'\n') && !b.starts_with(b"["));
-        }
-        for m in sample(mailbox(), 200) {
-            if let Some(raw) = m.raw() {
-                assert!(crate::utf7::decode_utf7(raw).is_err());
-                assert!(std::str::from_utf8(raw).is_err());
+        with_big_stack(|| {
+            for c in sample(capability(), 200) {
+                let wire = Atom::new(Bytes::from(c.to_wire())).unwrap();
+                assert_eq!(Capability::from_atom(wire), c);
             }
-        }
-        fn no_ext(b: &BodyStructure) -> bool {
-            match b {
-                BodyStructure::Single { part, ext } => {
-                    ext.is_none()
-                        && match &part.kind {
-                            PartKind::Message { body, .. } => no_ext(body),
-                            _ => true,
-                        }
-                }
-                BodyStructure::Multi { parts, ext, .. } => {
-                    ext.is_none() && parts.iter().all(no_ext)
+            for t in sample(text(), 200) {
+                let b = t.as_bytes();
+                assert!(!b.contains(&b'\r') && !b.contains(&b'\n') && !b.starts_with(b"["));
+            }
+            for m in sample(mailbox(), 200) {
+                if let Some(raw) = m.raw() {
+                    assert!(crate::utf7::decode_utf7(raw).is_err());
+                    assert!(std::str::from_utf8(raw).is_err());
                 }
             }
-        }
-        assert!(sample(body_structure_no_ext(), 100).iter().all(no_ext));
-        fn threads_ok(t: &Thread) -> bool {
-            (t.children.is_empty() || t.children.len() >= 2)
-                && !(t.members.is_empty() && t.children.is_empty())
-                && t.children.iter().all(threads_ok)
-        }
-        assert!(sample(thread(), 100).iter().all(threads_ok));
+            fn no_ext(b: &BodyStructure) -> bool {
+                match b {
+                    BodyStructure::Single { part, ext } => {
+                        ext.is_none()
+                            && match &part.kind {
+                                PartKind::Message { body, .. } => no_ext(body),
+                                _ => true,
+                            }
+                    }
+                    BodyStructure::Multi { parts, ext, .. } => {
+                        ext.is_none() && parts.iter().all(no_ext)
+                    }
+                }
+            }
+            assert!(sample(body_structure_no_ext(), 100).iter().all(no_ext));
+            fn threads_ok(t: &Thread) -> bool {
+                (t.children.is_empty() || t.children.len() >= 2)
+                    && !(t.members.is_empty() && t.children.is_empty())
+                    && t.children.iter().all(threads_ok)
+            }
+            assert!(sample(thread(), 100).iter().all(threads_ok));
+        });
     }
 
     fn check_response(e: &crate::encode::Encoded) -> Result<(), TestCaseError> {
@@ -1793,36 +1810,40 @@ mod tests {
 
     #[test]
     fn encoding_commands_never_breaks_framing() {
-        let mut runner = TestRunner::new(Config {
-            cases: 512,
-            ..Config::default()
+        with_big_stack(|| {
+            let mut runner = TestRunner::new(Config {
+                cases: 512,
+                ..Config::default()
+            });
+            runner
+                .run(&command(), |c| {
+                    for opts in &OPTIONS {
+                        let e = encode_command(&c, opts);
+                        framing_error(&e).map_err(TestCaseError::fail)?;
+                        prop_assert_eq!(&e, &encode_command(&c, opts));
+                    }
+                    Ok(())
+                })
+                .unwrap();
         });
-        runner
-            .run(&command(), |c| {
-                for opts in &OPTIONS {
-                    let e = encode_command(&c, opts);
-                    framing_error(&e).map_err(TestCaseError::fail)?;
-                    prop_assert_eq!(&e, &encode_command(&c, opts));
-                }
-                Ok(())
-            })
-            .unwrap();
     }
 
     #[test]
     fn encoding_responses_never_breaks_framing() {
-        let mut runner = TestRunner::new(Config {
-            cases: 512,
-            ..Config::default()
+        with_big_stack(|| {
+            let mut runner = TestRunner::new(Config {
+                cases: 512,
+                ..Config::default()
+            });
+            runner
+                .run(&response(), |r| {
+                    for opts in &OPTIONS {
+                        check_response(&encode_response(&r, opts))?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
         });
-        runner
-            .run(&response(), |r| {
-                for opts in &OPTIONS {
-                    check_response(&encode_response(&r, opts))?;
-                }
-                Ok(())
-            })
-            .unwrap();
     }
 
     proptest! {
