@@ -5,7 +5,7 @@
 //! `connect_stream()`, `connect_command()`, `login()`, `authenticate()`).
 
 use crate::error::Result;
-use crate::tls::{TlsOptions, server_name};
+use crate::tls::TlsOptions;
 use imap_core::client::ClientConfig;
 use imap_core::engine::{DEFAULT_MAX_EVENTS, OpContext};
 use imap_core::ops::url::ImapUrl;
@@ -382,12 +382,12 @@ impl Connector {
     /// The rustls configuration and server name for the TLS handshake.
     ///
     /// # Errors
-    /// [`crate::Error::TlsConfig`] when a CA file cannot be read or the host is not a valid
-    /// server name.
+    /// [`crate::Error::TlsConfig`] when a CA file or the client certificate cannot be read,
+    /// or the host (or [`TlsOptions::verify_name`]) is not a valid server name.
     pub fn tls_target(&self) -> Result<TlsTarget> {
         Ok(TlsTarget {
             config: self.tls.build()?,
-            name: server_name(&self.host)?,
+            name: self.tls.name_for(&self.host)?,
         })
     }
 

@@ -5,8 +5,9 @@
 //!   timeouts with [one overall connect deadline](Connector#connect-timeout), the operation
 //!   deadline, IDLE settings, credentials), from parts or from an `imap://` / `imaps://` URL.
 //!   Each driver connects with it through its extension trait.
-//! - [`TlsOptions`] ([`tls`]): rustls client configurations (webpki roots by default, a private
-//!   CA, an explicit opt-out for test servers).
+//! - [`TlsOptions`] ([`tls`]): rustls client configurations (webpki roots by default or the
+//!   system's, a private CA or a pinned self-signed certificate, client certificates, the name
+//!   to verify, an explicit opt-out for test servers).
 //! - [`Error`] ([`error`]): the one user-facing error type, `From` the core's
 //!   [`imap_core::ops::OpError`].
 //! - [`Wire`] ([`wire`]): the engine-facing half of a driver's transport (the stream's
@@ -52,5 +53,5 @@ pub mod prelude {
 pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
 pub use error::{Error, LoginError, Result, TimedOut};
 pub use rustls;
-pub use tls::{TlsError, TlsOptions, provider, server_name};
+pub use tls::{CertError, NativeRootsError, TlsError, TlsOptions, provider, server_name};
 pub use wire::{LOGOUT_ON_DROP, Wire};
