@@ -208,6 +208,45 @@ pub fn encode_section_spec(section: &crate::types::Section) -> Vec<u8> {
     spec.strip_prefix(b"[").unwrap_or(spec).to_vec()
 }
 
+/// A value written as a command would carry it, as text for people (`Display` of the types that
+/// have a text form): one line, without the CRLF that ends a unit. A string that needs a literal
+/// shows it as the command would send it (`{3}` CRLF and the bytes).
+fn text_form(write: impl FnOnce(&mut Writer<'_>)) -> String {
+    // UTF-8 strings quoted (RFC 9051 `utf8-quoted`), as people write them, not as literals.
+    let opts = EncodeOptions {
+        utf8: true,
+        ..EncodeOptions::default()
+    };
+    let mut w = Writer::new(&opts, Side::Client);
+    write(&mut w);
+    let v = w.finish().to_vec();
+    let v = v
+        .strip_suffix(b" \r\n")
+        .or(v.strip_suffix(b"\r\n"))
+        .unwrap_or(&v);
+    String::from_utf8_lossy(v).into_owned()
+}
+
+/// FETCH items as a command writes them: `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM)])`, `ALL`.
+pub(crate) fn fetch_items_text(items: &crate::types::FetchItems) -> String {
+    text_form(|w| fetch::fetch_items(w, items))
+}
+
+/// SEARCH criteria as a command writes them, `CHARSET name` first when given.
+pub(crate) fn search_text(
+    charset: Option<&crate::types::Str>,
+    keys: &[crate::types::SearchKey],
+) -> String {
+    text_form(|w| {
+        if let Some(c) = charset {
+            w.put(b"CHARSET ");
+            w.charset(c);
+            w.sp();
+        }
+        search::keys(w, keys);
+    })
+}
+
 /// `DONE\r\n`, which ends IDLE.
 pub fn encode_done() -> Bytes {
     Bytes::from_static(b"DONE\r\n")

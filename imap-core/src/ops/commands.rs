@@ -254,6 +254,19 @@ pub trait Commands {
         self.run(op::fetch(set, query))
     }
 
+    /// `UID FETCH` written as text, as imaplib's `uid('FETCH', ...)` takes it: `uids` such as
+    /// `2,4:6,20:*` and `items` such as `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`
+    /// ([`op::fetch_text`]); an error points at the offending character, and nothing is sent.
+    fn fetch_text(&mut self, uids: &str, items: &str) -> Self::Run<'_, Simple<Messages>> {
+        self.run(op::fetch_text(uids, items, true))
+    }
+
+    /// `FETCH` by sequence numbers written as text, as imaplib's `fetch` takes it
+    /// ([`op::fetch_text`]).
+    fn fetch_seq_text(&mut self, seqs: &str, items: &str) -> Self::Run<'_, Simple<Messages>> {
+        self.run(op::fetch_text(seqs, items, false))
+    }
+
     /// One message by UID ([`op::Missing::Message`] when the server returned nothing).
     fn fetch_one(&mut self, uid: Uid, query: &FetchQuery) -> Self::Run<'_, Simple<Message>> {
         self.run(op::fetch_one(uid, query))
@@ -294,7 +307,9 @@ pub trait Commands {
         self.run(op::search_seq(query))
     }
 
-    /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`).
+    /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`, maybe after
+    /// `CHARSET name`), read by [`Query::parse`]: an error points at the offending character,
+    /// and nothing is sent.
     fn search_text(&mut self, criteria: &str) -> Self::Run<'_, op::Search> {
         self.run(op::Search::parse(criteria))
     }

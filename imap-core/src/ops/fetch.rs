@@ -172,6 +172,39 @@ impl FetchQuery {
     }
 }
 
+/// The query as a FETCH writes its items: `(UID FLAGS BODY.PEEK[HEADER])`.
+impl std::fmt::Display for FetchQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        FetchItems::Items(self.items.clone()).fmt(f)
+    }
+}
+
+impl std::str::FromStr for FetchQuery {
+    type Err = crate::parse::TextError;
+
+    /// A query from FETCH items as IMAP writes them ([`FetchItems`]'s `from_str`): a list
+    /// such as `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`, one item, or a macro (`ALL`,
+    /// `FAST`, `FULL`, expanded). `UID` is added when missing; `BODY[...]` stays as written (it
+    /// sets `\Seen`), `BODY.PEEK[...]` too.
+    ///
+    /// ```
+    /// use imap_core::ops::fetch::FetchQuery;
+    ///
+    /// let q: FetchQuery = "(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])".parse().unwrap();
+    /// assert_eq!(q.to_string(), "(UID FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])");
+    /// ```
+    ///
+    /// # Errors
+    /// A [`crate::parse::TextError`] pointing at the first character that does not fit.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let items: FetchItems = s.parse()?;
+        Ok(items
+            .expand()
+            .into_iter()
+            .fold(FetchQuery::new(), FetchQuery::push))
+    }
+}
+
 /// `HEADER`.
 pub fn section_header() -> Section {
     Section {

@@ -1,19 +1,23 @@
 //! SEARCH, SORT and THREAD: a typed criteria builder ([`Query`]) and result helpers.
 
 use crate::client::Completion;
-use crate::parse::{ParseError, ParseOptions, parse_command};
+use crate::parse::TextError;
 use crate::types::{
     Atom, CommandBody, Date, ESearchData, Flag, NumSet, PartialRange, SearchKey, SearchReturn,
     SeqNum, SeqRanges, SeqSet, SortCriterion, SortKey, Str, Tag, Thread, Uid, UidRanges, UidSet,
 };
 use bytes::Bytes;
+use encoding_rs::Encoding;
 use std::ops::RangeInclusive;
 
 /// Search criteria, ANDed. Build with the methods (`Query::new().unseen().from("bob")`) or
-/// parse IMAP criteria text with [`Query::parse`].
+/// parse IMAP criteria text with [`Query::parse`] (or `str::parse`), which also reads a
+/// `CHARSET` prefix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     keys: Vec<SearchKey>,
+    /// `CHARSET name` as given in text; strings are sent in it.
+    charset: Option<Str>,
 }
 
 macro_rules! flag_keys {
@@ -214,20 +218,56 @@ impl Query {
         }
     }
 
-    /// Parses IMAP search criteria text, as after `SEARCH` (`SINCE 13-Jul-2013 TEXT Apress`).
+    /// Parses IMAP search criteria text, as after `SEARCH` (`SINCE 13-Jul-2013 TEXT Apress`),
+    /// with the grammar of the command parser (RFC 9051 section 9 `search-program`). A
+    /// `CHARSET name` prefix names the charset the server gets the strings in: a charset name
+    /// the WHATWG Encoding Standard knows (`UTF-8`, `ISO-8859-1`, `windows-1252`, `KOI8-R`,
+    /// `ISO-2022-JP`, ...), each string encoded into it when the command is built. Without one,
+    /// `CHARSET UTF-8` is sent when a string is not ASCII.
+    ///
+    /// ```
+    /// use imap_core::ops::search::Query;
+    ///
+    /// let q: Query = r#"CHARSET ISO-8859-1 SUBJECT "Grüße" UNSEEN"#.parse().unwrap();
+    /// assert_eq!(q.charset().map(|c| c.to_string()), Some("ISO-8859-1".into()));
+    /// let e = "SINCE 13-Jul-2013 FROBNICATE".parse::<Query>().unwrap_err();
+    /// assert_eq!(e.column, 19);
+    /// let e = r#"CHARSET US-ASCII SUBJECT "Grüße""#.parse::<Query>().unwrap_err();
+    /// assert_eq!((e.column, e.expected), (29, "a character US-ASCII can encode"));
+    /// ```
     ///
     /// # Errors
-    /// When the text is not valid criteria (or holds CR or LF).
+    /// A [`TextError`] pointing at the offending character: where the text leaves the grammar,
+    /// at an unknown charset name, or at the first character the charset cannot encode.
     pub fn parse(text: &str) -> Result<Query, QueryError> {
-        if text.contains(['\r', '\n']) {
-            return Err(QueryError::LineBreak);
+        let (charset, keys) = crate::parse::parse_search_text(text)?;
+        if let Some(name) = &charset {
+            check_charset(text, name)?;
         }
-        let unit = Bytes::from(format!("q SEARCH {text}\r\n"));
-        let cmd = parse_command(&unit, &ParseOptions::default()).map_err(QueryError::Parse)?;
-        match cmd.body {
-            CommandBody::Search { criteria, .. } => Ok(Query { keys: criteria }),
-            _ => Err(QueryError::NotCriteria),
-        }
+        Ok(Query { keys, charset })
+    }
+
+    /// The charset named by the text's `CHARSET` prefix, if it had one.
+    pub fn charset(&self) -> Option<&Str> {
+        self.charset.as_ref()
+    }
+
+    /// The charset the command names and its criteria with their strings in that charset:
+    /// the given charset, else `UTF-8` when a string needs one.
+    fn program(&self) -> (Option<Str>, Vec<SearchKey>) {
+        let keys = self.keys();
+        let Some(name) = &self.charset else {
+            return (
+                self.needs_charset().then(|| Str::from_static("UTF-8")),
+                keys,
+            );
+        };
+        let encoding = Encoding::for_label(name.as_bytes()).filter(|e| *e != encoding_rs::UTF_8);
+        let keys = match encoding {
+            Some(e) => keys.iter().map(|k| encode_key(k, e)).collect(),
+            None => keys,
+        };
+        (Some(name.clone()), keys)
     }
 
     /// Whether a string criterion holds non-ASCII bytes, so a charset must be named.
@@ -253,13 +293,15 @@ impl Query {
         self.keys.iter().any(key)
     }
 
-    /// `[UID] SEARCH keys`, with `CHARSET UTF-8` when a string needs it.
+    /// `[UID] SEARCH keys`, with the text's `CHARSET`, or `CHARSET UTF-8` when a string needs
+    /// it.
     pub fn command(&self, uid: bool) -> CommandBody {
+        let (charset, criteria) = self.program();
         CommandBody::Search {
             uid,
             returns: None,
-            charset: self.needs_charset().then(|| Str::from_static("UTF-8")),
-            criteria: self.keys(),
+            charset,
+            criteria,
         }
     }
 
@@ -269,22 +311,31 @@ impl Query {
     /// responses tagged with this command's tag (ADDTO, REMOVEFROM) as events until
     /// [`cancel_update_command`] or the mailbox is left.
     pub fn esearch_command(&self, returns: &[SearchReturn], uid: bool) -> CommandBody {
+        let (charset, criteria) = self.program();
         CommandBody::Search {
             uid,
             returns: Some(returns.to_vec()),
-            charset: self.needs_charset().then(|| Str::from_static("UTF-8")),
-            criteria: self.keys(),
+            charset,
+            criteria,
         }
+    }
+
+    /// SORT's and THREAD's charset (required there) and criteria: the text's `CHARSET`, else
+    /// `UTF-8`.
+    fn sort_program(&self) -> (Str, Vec<SearchKey>) {
+        let (charset, keys) = self.program();
+        (charset.unwrap_or_else(|| Str::from_static("UTF-8")), keys)
     }
 
     /// `[UID] SORT (criteria) UTF-8 keys` (RFC 5256).
     pub fn sort_command(&self, criteria: &[SortCriterion], uid: bool) -> CommandBody {
+        let (charset, search) = self.sort_program();
         CommandBody::Sort {
             uid,
             returns: None,
             criteria: criteria.to_vec(),
-            charset: Str::from_static("UTF-8"),
-            search: self.keys(),
+            charset,
+            search,
         }
     }
 
@@ -297,12 +348,13 @@ impl Query {
         returns: &[SearchReturn],
         uid: bool,
     ) -> CommandBody {
+        let (charset, search) = self.sort_program();
         CommandBody::Sort {
             uid,
             returns: Some(returns.to_vec()),
             criteria: criteria.to_vec(),
-            charset: Str::from_static("UTF-8"),
-            search: self.keys(),
+            charset,
+            search,
         }
     }
 
@@ -315,12 +367,87 @@ impl Query {
         algorithm: &str,
         uid: bool,
     ) -> Result<CommandBody, crate::types::InvalidToken> {
+        let (charset, search) = self.sort_program();
         Ok(CommandBody::Thread {
             uid,
             algorithm: Atom::try_from(algorithm)?,
-            charset: Str::from_static("UTF-8"),
-            search: self.keys(),
+            charset,
+            search,
         })
+    }
+}
+
+impl std::str::FromStr for Query {
+    type Err = QueryError;
+
+    /// As [`Query::parse`].
+    fn from_str(s: &str) -> Result<Query, QueryError> {
+        Query::parse(s)
+    }
+}
+
+/// The criteria as a SEARCH writes them, `CHARSET name` first when the text had one.
+impl std::fmt::Display for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::encode::search_text(
+            self.charset.as_ref(),
+            &self.keys(),
+        ))
+    }
+}
+
+/// Checks a `CHARSET` of criteria text: a name the Encoding Standard knows that can encode
+/// every character after it.
+fn check_charset(text: &str, name: &Str) -> Result<(), TextError> {
+    let kind = "search criteria";
+    let lead = text.len() - text.trim_start().len();
+    let after = &text[lead + "CHARSET".len()..];
+    let at = text.len() - after.trim_start().len();
+    // UTF-16 and the "replacement" labels cannot carry IMAP strings: refused like unknown names.
+    let known = Encoding::for_label(name.as_bytes()).filter(|e| e.output_encoding() == *e);
+    let Some(encoding) = known else {
+        let expected = "a charset name (UTF-8, US-ASCII, ISO-8859-1, windows-1252, ...)";
+        return Err(TextError::new(kind, expected, text, at));
+    };
+    let ascii = name.as_bytes().eq_ignore_ascii_case(b"US-ASCII");
+    let bad = text[at..].char_indices().find(|&(_, c)| {
+        let mut buf = [0u8; 4];
+        !c.is_ascii() && (ascii || encoding.encode(c.encode_utf8(&mut buf)).2)
+    });
+    match bad {
+        Some((k, _)) => {
+            let expected = if ascii {
+                "a character US-ASCII can encode"
+            } else {
+                "a character the charset can encode"
+            };
+            Err(TextError::new(kind, expected, text, at + k))
+        }
+        None => Ok(()),
+    }
+}
+
+/// `key` with its strings encoded in `encoding` (strings that are not UTF-8 stay as they are).
+fn encode_key(key: &SearchKey, encoding: &'static Encoding) -> SearchKey {
+    let s = |v: &Str| match std::str::from_utf8(v.as_bytes()) {
+        Ok(text) => Str::new(Bytes::from(encoding.encode(text).0.into_owned())),
+        Err(_) => v.clone(),
+    };
+    let k = |v: &SearchKey| Box::new(encode_key(v, encoding));
+    use SearchKey as K;
+    match key {
+        K::Bcc(v) => K::Bcc(s(v)),
+        K::Body(v) => K::Body(s(v)),
+        K::Cc(v) => K::Cc(s(v)),
+        K::From(v) => K::From(s(v)),
+        K::Subject(v) => K::Subject(s(v)),
+        K::Text(v) => K::Text(s(v)),
+        K::To(v) => K::To(s(v)),
+        K::Header(a, b) => K::Header(s(a), s(b)),
+        K::Not(v) => K::Not(k(v)),
+        K::Or(a, b) => K::Or(k(a), k(b)),
+        K::And(v) => K::And(v.iter().map(|x| encode_key(x, encoding)).collect()),
+        other => other.clone(),
     }
 }
 
@@ -346,20 +473,9 @@ fn flag_key(flag: &Flag, set: bool) -> SearchKey {
     }
 }
 
-/// Why criteria text could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum QueryError {
-    /// The text holds CR or LF.
-    #[error("search criteria may not contain line breaks")]
-    LineBreak,
-    /// The text is not valid criteria.
-    #[error("invalid search criteria: {0}")]
-    Parse(ParseError),
-    /// The text parsed as something other than criteria.
-    #[error("not search criteria")]
-    NotCriteria,
-}
+/// Why criteria text could not be parsed: what was expected, pointing at the offending
+/// character.
+pub type QueryError = TextError;
 
 /// A sort criterion, ascending.
 pub fn sort_by(key: SortKey) -> SortCriterion {

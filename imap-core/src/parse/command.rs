@@ -811,7 +811,7 @@ fn fetch(i: &mut Input<'_>, uid: bool) -> PResult<CommandBody> {
 // "ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")" (the items of fetch,
 // RFC 9051 section 9)
 /// The items of a FETCH: a macro, one item, or a parenthesized list.
-fn fetch_items(i: &mut Input<'_>) -> PResult<FetchItems> {
+pub(super) fn fetch_items(i: &mut Input<'_>) -> PResult<FetchItems> {
     for (word, items) in [
         ("ALL", FetchItems::All),
         ("FAST", FetchItems::Fast),

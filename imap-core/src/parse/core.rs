@@ -8,9 +8,7 @@ use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{Atom, Flag, FlagPerm, Mailbox, Str, Tag};
 use bytes::Bytes;
 use std::num::NonZeroU32;
-use winnow::combinator::separated;
 use winnow::error::ErrMode;
-use winnow::prelude::*;
 
 /// A backtracking error at the current position, expecting `what`.
 #[inline]
@@ -879,7 +877,13 @@ pub(super) fn seq_set<K: SetKey>(i: &mut Input<'_>) -> PResult<NumSet<K>> {
             Ok(SetItem::Single(a))
         }
     }
-    let items: Vec<SetItem<K>> = separated(1.., item::<K>, b',').parse_next(i)?;
+    // Hand-written rather than `separated(1.., item, ",")`: a "," commits to another item, so
+    // `2,,3` fails at its second comma instead of backtracking to the first.
+    let mut items: Vec<SetItem<K>> = vec![item::<K>(i)?];
+    while peek(i) == Some(b',') {
+        advance(i, 1);
+        items.push(commit(item::<K>(i))?);
+    }
     NumSet::new(items).or_else(|_| fail(i, "sequence set"))
 }
 

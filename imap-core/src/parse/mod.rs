@@ -26,12 +26,14 @@ mod error;
 mod fetch;
 mod response;
 mod search;
+mod text;
 
 use bytes::Bytes;
 use winnow::stream::Stateful;
 
 pub(crate) use error::PErr;
 pub use error::ParseError;
+pub use text::TextError;
 
 use crate::types::{Command, Response};
 
@@ -230,4 +232,51 @@ pub fn parse_authenticate_response(line: &[u8]) -> Result<Option<Vec<u8>>, Parse
 /// Whether `line` is the `DONE` line (any case, then CRLF) that ends an IDLE command.
 pub fn is_idle_done(line: &[u8]) -> bool {
     command::idle_done(line)
+}
+
+// sequence-set (RFC 9051 section 9), as a person writes it: `2,4:6,20:*`.
+/// Reads a sequence set of `K` from text ([`TextError`] at the offending character). Strict:
+/// `0` is refused at either end of a range too.
+pub(crate) fn parse_set_text<K: crate::types::SetKey>(
+    text: &str,
+) -> Result<crate::types::NumSet<K>, TextError> {
+    text::parse_text(
+        "sequence set",
+        text,
+        &ParseOptions::strict(),
+        core::seq_set::<K>,
+    )
+}
+
+// "ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")" (RFC 9051 section 9)
+/// Reads the items of a FETCH from text: `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`, one
+/// item without parentheses, or a macro.
+pub(crate) fn parse_fetch_items_text(text: &str) -> Result<crate::types::FetchItems, TextError> {
+    text::parse_text(
+        "FETCH items",
+        text,
+        &ParseOptions::default(),
+        command::fetch_items,
+    )
+}
+
+// search-program = ["CHARSET" SP charset SP] search-key *(SP search-key) (RFC 9051 section 9)
+/// Reads SEARCH criteria from text, with an optional `CHARSET name` first.
+pub(crate) fn parse_search_text(
+    text: &str,
+) -> Result<(Option<crate::types::Str>, Vec<crate::types::SearchKey>), TextError> {
+    text::parse_text(
+        "search criteria",
+        text,
+        &ParseOptions::default(),
+        search::search_program,
+    )
+}
+
+// capability = ("AUTH=" auth-type) / atom (RFC 9051 section 9)
+/// Reads one capability name from text (`IDLE`, `AUTH=PLAIN`, `X-VENDOR`).
+pub(crate) fn parse_capability_text(text: &str) -> Result<crate::types::Capability, TextError> {
+    text::parse_text("capability", text, &ParseOptions::strict(), |i| {
+        core::atom(i).map(crate::types::Capability::from_atom)
+    })
 }

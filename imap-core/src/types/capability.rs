@@ -230,6 +230,37 @@ impl Capability {
     }
 }
 
+/// The capability's wire text ([`Capability::to_wire`]).
+impl std::fmt::Display for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_wire())
+    }
+}
+
+impl std::str::FromStr for Capability {
+    type Err = crate::parse::TextError;
+
+    /// A capability name as a server lists it (`capability`, RFC 9051 section 9): `IDLE`,
+    /// `auth=plain`, `QUOTA=RES-STORAGE`; a name this crate does not know is
+    /// [`Capability::Other`].
+    ///
+    /// ```
+    /// use imap_core::types::Capability;
+    ///
+    /// assert_eq!("idle".parse::<Capability>().unwrap(), Capability::Idle);
+    /// assert!("AUTH=XOAUTH2".parse::<Capability>().unwrap().is_auth("xoauth2"));
+    /// assert_eq!("X-VENDOR".parse::<Capability>().unwrap().to_string(), "X-VENDOR");
+    /// assert_eq!("LITERAL+ IDLE".parse::<Capability>().unwrap_err().column, 9);
+    /// ```
+    ///
+    /// # Errors
+    /// A [`crate::parse::TextError`] pointing at a character an atom cannot hold (space,
+    /// parenthesis, quote, ...).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse::parse_capability_text(s)
+    }
+}
+
 fn atom_tail(atom: &Atom, from: usize) -> Bytes {
     Bytes::copy_from_slice(&atom.as_bytes()[from..])
 }

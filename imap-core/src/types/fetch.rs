@@ -172,6 +172,38 @@ pub enum FetchItems {
     Items(Vec<FetchItem>),
 }
 
+/// The items as a command writes them: `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`, one
+/// item without parentheses, or the macro.
+impl std::fmt::Display for FetchItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::encode::fetch_items_text(self))
+    }
+}
+
+impl std::str::FromStr for FetchItems {
+    type Err = crate::parse::TextError;
+
+    /// The items of a FETCH as IMAP writes them (RFC 9051 section 9): a parenthesized list
+    /// (`(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`), one item, or `ALL`, `FAST` or
+    /// `FULL`; any case.
+    ///
+    /// ```
+    /// use imap_core::types::{FetchItem, FetchItems};
+    ///
+    /// let items: FetchItems = "(flags BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])".parse().unwrap();
+    /// assert_eq!(items.expand()[0], FetchItem::Flags);
+    /// assert_eq!(items.to_string(), "(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])");
+    /// let e = "(FLAGS BODY.PEEK[HEADER.FIELDS FROM])".parse::<FetchItems>().unwrap_err();
+    /// assert_eq!(e.column, 32);
+    /// ```
+    ///
+    /// # Errors
+    /// A [`crate::parse::TextError`] pointing at the first character that does not fit.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse::parse_fetch_items_text(s)
+    }
+}
+
 impl FetchItems {
     /// The items this request stands for, with macros expanded.
     pub fn expand(&self) -> Vec<FetchItem> {

@@ -259,6 +259,54 @@ impl<K: SetKey> NumSet<K> {
     }
 }
 
+impl<K: SetKey> fmt::Display for Bound<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Bound::Value(k) => write!(f, "{}", k.value()),
+            Bound::Star => f.write_str("*"),
+        }
+    }
+}
+
+/// The set as IMAP writes it, items as held: `2,4:6,20:*`.
+impl<K: SetKey> fmt::Display for NumSet<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, item) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str(",")?;
+            }
+            match item {
+                SetItem::Single(b) => write!(f, "{b}")?,
+                SetItem::Range(a, b) => write!(f, "{a}:{b}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<K: SetKey> std::str::FromStr for NumSet<K> {
+    type Err = crate::parse::TextError;
+
+    /// A set as IMAP writes it (`sequence-set`, RFC 9051 section 9): `2,4:6,20:*`, numbers
+    /// from 1, `*` for the largest in use, ranges either way round, items kept as written.
+    ///
+    /// ```
+    /// use imap_core::types::UidSet;
+    ///
+    /// let set: UidSet = "2,4:6,20:*".parse().unwrap();
+    /// assert!(set.contains(5, 100) && set.contains(99, 100) && !set.contains(3, 100));
+    /// assert_eq!(set.to_string(), "2,4:6,20:*");
+    /// let e = "2,4:x".parse::<UidSet>().unwrap_err();
+    /// assert_eq!(e.column, 5);
+    /// ```
+    ///
+    /// # Errors
+    /// A [`crate::parse::TextError`] pointing at the first character that does not fit.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::parse::parse_set_text(s)
+    }
+}
+
 /// The error for an empty sequence set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a sequence set needs at least one item")]
@@ -284,6 +332,34 @@ impl MessageSet {
     /// Whether the command is sent in its `UID` form.
     pub fn is_uid(&self) -> bool {
         matches!(self, MessageSet::Uid(_) | MessageSet::Saved { uid: true })
+    }
+}
+
+impl MessageSet {
+    /// The set a command acts on, from text: `$` for the saved search result (RFC 5182), or a
+    /// set of UIDs (`uid`) or sequence numbers as [`NumSet`]'s `from_str` reads it.
+    ///
+    /// # Errors
+    /// A [`crate::parse::TextError`] pointing at the first character that does not fit.
+    pub fn from_text(text: &str, uid: bool) -> Result<MessageSet, crate::parse::TextError> {
+        if text.trim() == "$" {
+            Ok(MessageSet::Saved { uid })
+        } else if uid {
+            text.parse().map(MessageSet::Uid)
+        } else {
+            text.parse().map(MessageSet::Seq)
+        }
+    }
+}
+
+/// The set as IMAP writes it: its numbers, or `$`.
+impl fmt::Display for MessageSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MessageSet::Seq(s) => s.fmt(f),
+            MessageSet::Uid(s) => s.fmt(f),
+            MessageSet::Saved { .. } => f.write_str("$"),
+        }
     }
 }
 

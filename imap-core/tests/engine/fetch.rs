@@ -35,6 +35,32 @@ fn fetch_keys_by_uid_and_its_results_are_not_events() {
     assert_eq!(h.engine.pending_events(), 0, "FETCH results are its own");
 }
 
+/// Text forms (issue 14 point 8): a set and FETCH items as imaplib takes them, sent as written
+/// (`UID` added); a typo fails before anything is sent, pointing at the offending character.
+#[test]
+fn fetch_text_sends_what_the_text_says_and_a_typo_sends_nothing() {
+    let mut h = selected("");
+    h.expect(
+        "UID FETCH 1:2,5 (UID FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])",
+        "* 1 FETCH (UID 1 FLAGS (\\Seen) BODY[HEADER.FIELDS (FROM SUBJECT)] {9}\r\nFrom: a\r\n)\r\n{tag} OK ok\r\n",
+    );
+    let m = h
+        .fetch_text("1:2,5", "(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])")
+        .unwrap();
+    assert_eq!(m[&uid(1)].flags.as_deref(), Some(&[Flag::Seen][..]));
+    let sent = h.peer.lines.len();
+    let e = h
+        .fetch_text("1:2,5", "(FLAGS BODY.PEEK[HEADER.FIELDS FROM])")
+        .unwrap_err();
+    let OpError::Query(e) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!((e.column, e.expected), (32, "("));
+    let e = h.fetch_seq_text("1:x", "FLAGS").unwrap_err();
+    assert!(matches!(&e, OpError::Query(t) if t.column == 3), "{e:?}");
+    assert_eq!(h.peer.lines.len(), sent);
+}
+
 #[test]
 fn fetch_one_missing_is_not_found() {
     let mut h = selected("");

@@ -27,7 +27,8 @@ pub enum OpError {
     /// The server's answer lacked what the operation asked for.
     #[error("not found: {0}")]
     NotFound(Missing),
-    /// Search criteria text could not be parsed.
+    /// Text the caller wrote (search criteria, FETCH items, a set) is not valid: what was
+    /// expected, pointing at the offending character. Nothing was sent.
     #[error(transparent)]
     Query(#[from] QueryError),
     /// The operation was driven after another one started on the same engine (its handle is

@@ -20,6 +20,18 @@ pub fn fetch(set: impl Into<MessageSet>, query: &FetchQuery) -> Simple<Messages>
     Simple::map(query.command(set), f::into_messages)
 }
 
+/// FETCH written as text, for people porting scripts: `set` as IMAP writes a set
+/// (`2,4:6,20:*`, or `$`), UIDs when `uid` (`UID FETCH`) and sequence numbers otherwise, and
+/// `items` as IMAP writes FETCH items (`(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`, read by
+/// [`FetchQuery`]'s `from_str`; `UID` is added). Fails with [`OpError::Query`], sending nothing,
+/// when either text does not parse; the error points at the offending character.
+pub fn fetch_text(set: &str, items: &str, uid: bool) -> Simple<Messages> {
+    let body = MessageSet::from_text(set, uid)
+        .and_then(|set| Ok(items.parse::<FetchQuery>()?.command(set)))
+        .map_err(OpError::Query);
+    Simple::try_new(body, |c, _| Ok(f::into_messages(c)))
+}
+
 /// One message by UID; [`Missing::Message`] when the server returned nothing for it.
 pub fn fetch_one(uid: Uid, query: &FetchQuery) -> Simple<Message> {
     Simple::new(query.command(UidSet::single(uid)), move |c, _| one(c, uid))

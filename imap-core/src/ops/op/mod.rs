@@ -26,7 +26,7 @@ pub use caps::GetCapabilities;
 pub use connect::{Greeting, StartTls};
 pub use error::{Missing, OpError};
 pub use fetch::{
-    STREAM_THRESHOLD, StreamSection, fetch, fetch_one, fetch_parsed, fetch_part_decoded,
+    STREAM_THRESHOLD, StreamSection, fetch, fetch_one, fetch_parsed, fetch_part_decoded, fetch_text,
 };
 pub use folders::{
     FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
