@@ -67,6 +67,7 @@ pub trait BlockingConnect {
 
 impl BlockingConnect for Connector {
     fn connect(&self) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         let tcp = connect_tcp(self.host(), self.effective_port(), deadline)?;
         tcp.set_nodelay(true)?;
@@ -74,6 +75,7 @@ impl BlockingConnect for Connector {
     }
 
     fn connect_stream(&self, stream: impl Stream + 'static) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         establish(self, Box::new(stream), deadline)
     }
@@ -85,6 +87,7 @@ impl BlockingConnect for Connector {
     }
 
     fn login(&self) -> Result<Session> {
+        self.checked_login_method()?;
         let client = self.connect()?;
         self.authenticate(client)
     }

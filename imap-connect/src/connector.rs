@@ -4,7 +4,7 @@
 //! trait (`imap_blocking::BlockingConnect`, `imap_tokio::TokioConnect`: `connect()`,
 //! `connect_stream()`, `connect_command()`, `login()`, `authenticate()`).
 
-use crate::error::Result;
+use crate::error::{Result, SettingsError};
 use crate::tls::TlsOptions;
 use imap_core::client::ClientConfig;
 use imap_core::engine::{DEFAULT_MAX_EVENTS, OpContext};
@@ -154,6 +154,8 @@ pub struct Connector {
     user: Option<String>,
     mechanism: Option<Mechanism>,
     max_events: usize,
+    /// Made from an `imaps://` URL: plain text is refused ([`Connector::check`]).
+    imaps_url: bool,
 }
 
 impl Connector {
@@ -176,12 +178,15 @@ impl Connector {
             user: None,
             mechanism: None,
             max_events: DEFAULT_MAX_EVENTS,
+            imaps_url: false,
         }
     }
 
     /// Settings from a URL: `imaps://` is implicit TLS, `imap://` is STARTTLS; the user name
-    /// (and password, if the URL has one) and `;AUTH=` mechanism are kept for logging in; give the password with [`Connector::password`] or the token with
-    /// [`Connector::oauth2`] otherwise.
+    /// (and password, if the URL has one) and `;AUTH=` mechanism are kept for logging in; give
+    /// the password with [`Connector::password`] or the token with [`Connector::oauth2`]
+    /// otherwise. An `imaps://` URL is never used in plain text: switching it to
+    /// [`Security::Plain`] makes connecting fail ([`SettingsError::PlaintextForImaps`]).
     ///
     /// # Errors
     /// [`crate::Error::Url`] when the URL cannot be used.
@@ -200,6 +205,7 @@ impl Connector {
                 Security::StartTls
             });
         c.user = u.user.clone();
+        c.imaps_url = u.implicit_tls;
         c.mechanism = u.auth.as_deref().and_then(Mechanism::from_name);
         if let (Some(user), Some(pw)) = (&u.user, &u.password) {
             c = c.password(user.clone(), pw.clone());
@@ -379,6 +385,45 @@ impl Connector {
         self.max_events
     }
 
+    /// Whether these settings can be used to connect: an error for an `imaps://` URL switched
+    /// to plain text. Every driver's `connect()` checks it before connecting.
+    ///
+    /// # Errors
+    /// [`SettingsError::PlaintextForImaps`].
+    pub fn check(&self) -> std::result::Result<(), SettingsError> {
+        match (self.imaps_url, self.security) {
+            (true, Security::Plain) => Err(SettingsError::PlaintextForImaps {
+                host: self.host.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Connector::check`], and how `login()` logs in, checked before connecting: an error
+    /// when the URL names a user but no password or token was given, or when a password or
+    /// token was given for an empty user name (a URL without one). `None` when no
+    /// credentials were given at all (`login()` then only succeeds on a PREAUTH connection).
+    ///
+    /// # Errors
+    /// [`SettingsError`].
+    pub fn checked_login_method(&self) -> std::result::Result<Option<&LoginMethod>, SettingsError> {
+        self.check()?;
+        let user = match &self.auth {
+            None => {
+                return match &self.user {
+                    Some(user) => Err(SettingsError::MissingSecret { user: user.clone() }),
+                    None => Ok(None),
+                };
+            }
+            Some(LoginMethod::Password { user, .. }) => user.as_str(),
+            Some(LoginMethod::Sasl { credentials, .. }) => credentials.username(),
+        };
+        match user.is_empty() {
+            true => Err(SettingsError::MissingUser),
+            false => Ok(self.auth.as_ref()),
+        }
+    }
+
     /// The rustls configuration and server name for the TLS handshake.
     ///
     /// # Errors
@@ -402,6 +447,49 @@ impl Connector {
     pub fn for_child_process(&self) -> Connector {
         let mut c = self.clone().security(Security::Plain);
         c.config.allow_plaintext_login = true;
+        c.imaps_url = false;
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_cannot_work_are_refused_before_connecting() {
+        let imaps = Connector::from_url("imaps://alice@mail.example.org/").unwrap();
+        assert_eq!(
+            imaps.checked_login_method().unwrap_err(),
+            SettingsError::MissingSecret {
+                user: "alice".into()
+            }
+        );
+        let with_pw = imaps.clone().password("alice", "pw");
+        assert!(matches!(
+            with_pw.checked_login_method(),
+            Ok(Some(LoginMethod::Password { .. }))
+        ));
+        assert!(matches!(
+            with_pw.clone().security(Security::Plain).check(),
+            Err(SettingsError::PlaintextForImaps { .. })
+        ));
+        assert!(with_pw.clone().starttls().check().is_ok());
+        // A child process is trusted like a local pipe, whatever the URL said.
+        assert!(with_pw.for_child_process().check().is_ok());
+        let imap = Connector::from_url("imap://mail.example.org/").unwrap();
+        assert!(imap.clone().security(Security::Plain).check().is_ok());
+        assert!(matches!(imap.checked_login_method(), Ok(None)));
+        assert_eq!(
+            imap.clone()
+                .password("", "pw")
+                .checked_login_method()
+                .unwrap_err(),
+            SettingsError::MissingUser
+        );
+        assert_eq!(
+            imap.oauth2("", "token").checked_login_method().unwrap_err(),
+            SettingsError::MissingUser
+        );
     }
 }

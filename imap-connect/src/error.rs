@@ -26,6 +26,9 @@ pub enum Error {
     /// The TLS configuration could not be built (CA file, server name).
     #[error(transparent)]
     TlsConfig(#[from] TlsError),
+    /// The settings cannot be used; found before connecting.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     /// The connection failed or ended: closed by the server, a command or IDLE timed out, or
     /// the server broke the protocol. Sticky: every later command fails too.
     #[error("connection: {0}")]
@@ -60,6 +63,31 @@ pub enum Error {
     /// after another started on the same connection).
     #[error(transparent)]
     Operation(Box<OpError>),
+}
+
+/// Settings that cannot be used, found before connecting ([`Error::Settings`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The URL (or [`crate::Connector`]) names a user, but no password or token was given.
+    #[error("no password or token given for the user {user:?}")]
+    MissingSecret {
+        /// The user name.
+        user: String,
+    },
+    /// A password or token was given without a user name (a URL without `user@`): LOGIN
+    /// with an empty name is never what was meant.
+    #[error("no user name to log in with: give one in the URL (imaps://USER@host/)")]
+    MissingUser,
+    /// An `imaps://` URL was switched to plain text ([`crate::Security::Plain`]): the URL
+    /// asks for TLS, so the connection is refused rather than made in the clear.
+    #[error(
+        "refusing to connect to {host} in plain text: the URL says imaps:// (TLS); use an imap:// URL for a plaintext connection"
+    )]
+    PlaintextForImaps {
+        /// The host.
+        host: String,
+    },
 }
 
 /// What was being waited for when the connect timeout passed ([`Error::Timeout`]).

@@ -2,7 +2,7 @@
 //! once: the shared settings and error, and the core's types a user of a driver names.
 
 pub use crate::connector::{Connector, LoginMethod, Security};
-pub use crate::error::{Error, LoginError, Result, TimedOut};
+pub use crate::error::{Error, LoginError, Result, SettingsError, TimedOut};
 pub use crate::tls::TlsOptions;
 pub use crate::wire::LOGOUT_ON_DROP;
 pub use imap_core;

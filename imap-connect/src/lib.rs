@@ -51,7 +51,7 @@ pub mod prelude {
 }
 
 pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
-pub use error::{Error, LoginError, Result, TimedOut};
+pub use error::{Error, LoginError, Result, SettingsError, TimedOut};
 pub use rustls;
 pub use tls::{CertError, NativeRootsError, TlsError, TlsOptions, provider, server_name};
 pub use wire::{LOGOUT_ON_DROP, Wire};

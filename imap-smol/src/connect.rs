@@ -54,6 +54,7 @@ pub trait SmolConnect {
 
 impl SmolConnect for Connector {
     async fn connect(&self) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         let addr = (self.host(), self.effective_port());
         let tcp = until(deadline, TcpStream::connect(addr)).await;
@@ -68,6 +69,7 @@ impl SmolConnect for Connector {
     }
 
     async fn connect_stream(&self, s: impl Stream + 'static) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         establish(
             self,
@@ -95,6 +97,7 @@ impl SmolConnect for Connector {
     }
 
     async fn login(&self) -> Result<Session> {
+        self.checked_login_method()?;
         let client = self.connect().await?;
         self.authenticate(client).await
     }

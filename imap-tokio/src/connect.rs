@@ -76,6 +76,7 @@ pub trait TokioConnect {
 
 impl TokioConnect for Connector {
     async fn connect(&self) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         let tcp = connect_tcp(self.host(), self.effective_port(), deadline).await?;
         tcp.set_nodelay(true)?;
@@ -83,6 +84,7 @@ impl TokioConnect for Connector {
     }
 
     async fn connect_stream(&self, stream: impl AsyncStream + 'static) -> Result<Client> {
+        self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         establish(self, Box::new(stream), deadline).await
     }
@@ -94,6 +96,7 @@ impl TokioConnect for Connector {
     }
 
     async fn login(&self) -> Result<Session> {
+        self.checked_login_method()?;
         let client = self.connect().await?;
         self.authenticate(client).await
     }

@@ -4,9 +4,11 @@
 mod connection;
 mod mock;
 mod real;
+mod trust;
 
 /// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
-/// [`crate::connection_scenarios`] and [`crate::real_server_scenarios`], with the same
+/// [`crate::connection_scenarios`], [`crate::trust_scenarios`] and
+/// [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
 /// ```text
@@ -35,6 +37,13 @@ macro_rules! driver_scenarios {
             stream = [$($stream)*],
         );
         $crate::connection_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+            stream = [$($stream)*],
+        );
+        $crate::trust_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
