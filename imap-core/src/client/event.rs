@@ -82,6 +82,11 @@ pub struct Completion {
     pub removals: Vec<crate::mailbox::Update>,
     /// For SELECT and EXAMINE: the mailbox summary.
     pub summary: Option<MailboxSummary>,
+    /// For an AUTHENTICATE the server refused: the error it reported inside the SASL exchange,
+    /// if any (the OAuth JSON error of XOAUTH2 and OAUTHBEARER, SCRAM's `e=`), which says more
+    /// than the tagged `NO` (whether a token expired, for one).
+    /// Boxed: a completion is part of every [`Event`], whose size it should not grow.
+    pub sasl_error: Option<Box<crate::sasl::SaslError>>,
 }
 
 impl Completion {

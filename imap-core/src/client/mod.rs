@@ -33,7 +33,7 @@ use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encod
 use crate::frame::{Frame, Framer, Role};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::parse::{ParseOptions, parse_response};
-use crate::sasl::{Credentials, Mechanism, SaslSession, SaslStep};
+use crate::sasl::{Credentials, Mechanism, SaslMechanism, SaslSession, SaslStep};
 use crate::types::{
     Capability, Code, Command, CommandBody, Continue, Data, ESearch, ESearchData, Response,
     StatusKind, StatusResponse, Str, Tag,
@@ -63,7 +63,7 @@ struct Pending {
     body: CommandBody,
     fragments: VecDeque<Fragment>,
     phase: Phase,
-    sasl: Option<SaslSession>,
+    sasl: Option<Box<dyn SaslMechanism>>,
     sent_at: Option<Instant>,
     /// When the caller queued it: its overall deadline runs from then.
     queued_at: Instant,
@@ -271,23 +271,45 @@ impl Client {
     pub fn authenticate_session(
         &mut self,
         now: Instant,
-        mut session: SaslSession,
+        session: SaslSession,
     ) -> Result<CommandId, UsageError> {
-        let mechanism = session.mechanism();
+        self.authenticate_with(now, Box::new(session))
+    }
+
+    /// Queues `AUTHENTICATE` with any SASL mechanism, a custom one included (EXTERNAL, GSSAPI,
+    /// a vendor's): its name goes in the command, its initial response too when the server
+    /// advertises SASL-IR, and it answers every challenge.
+    ///
+    /// # Errors
+    /// As [`Client::authenticate`]; [`UsageError::Invalid`] when the name is not an atom.
+    pub fn authenticate_with(
+        &mut self,
+        now: Instant,
+        mut mechanism: Box<dyn SaslMechanism>,
+    ) -> Result<CommandId, UsageError> {
+        let name = crate::types::Atom::try_from(mechanism.name())
+            .map_err(|_| UsageError::Invalid("a SASL mechanism name must be an atom"))?;
+        let body = CommandBody::Authenticate {
+            mechanism: name,
+            initial: None,
+        };
+        self.check(&body)?;
+        if mechanism.sends_password() {
+            self.check_plaintext()?;
+        }
         let initial = if self.caps.has(&Capability::SaslIr) {
-            session.initial_response()
+            mechanism.initial_response()
         } else {
             None
         };
-        let body = CommandBody::Authenticate {
-            mechanism: crate::types::Atom::from_static(mechanism.name()),
-            initial: initial.map(|s| crate::secret::Secret::new(Bytes::from(s.into_inner()))),
+        let body = match body {
+            CommandBody::Authenticate { mechanism, .. } => CommandBody::Authenticate {
+                mechanism,
+                initial: initial.map(|s| crate::secret::Secret::new(Bytes::from(s.into_inner()))),
+            },
+            other => other,
         };
-        self.check(&body)?;
-        if matches!(mechanism, Mechanism::Plain | Mechanism::Login) {
-            self.check_plaintext()?;
-        }
-        self.enqueue(now, body, Some(session))
+        self.enqueue(now, body, Some(mechanism))
     }
 
     /// Ends the running IDLE (sends `DONE`). Its completion arrives as an event.
@@ -384,7 +406,7 @@ impl Client {
         &mut self,
         now: Instant,
         body: CommandBody,
-        sasl: Option<SaslSession>,
+        sasl: Option<Box<dyn SaslMechanism>>,
     ) -> Result<CommandId, UsageError> {
         let tag = Tag::new(Bytes::from(format!("A{:04}", self.next_tag + 1)))
             .expect("generated tags are valid");
@@ -952,6 +974,10 @@ impl Client {
             _ => None,
         };
         let reissue_body = reissue_idle.then(|| p.body.clone());
+        let sasl_error = match (&p.sasl, outcome) {
+            (Some(sasl), Outcome::No | Outcome::Bad) => sasl.server_error().map(Box::new),
+            _ => None,
+        };
         self.events.push_back(Event::Completed(Completion {
             id: p.id,
             tag: p.tag,
@@ -962,6 +988,7 @@ impl Client {
             untagged_codes: p.codes,
             removals: p.removals,
             summary,
+            sasl_error,
         }));
         if let Some(body) = reissue_body
             && self.error.is_none()
@@ -1162,6 +1189,7 @@ impl Client {
             untagged_codes: p.codes,
             removals: p.removals,
             summary: None,
+            sasl_error: None,
         }));
     }
 

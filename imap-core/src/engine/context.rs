@@ -4,7 +4,7 @@ use super::Engine;
 use crate::client::{Capabilities, Client, CommandId, Completion, Event};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::OpError;
-use crate::sasl::{Credentials, Mechanism};
+use crate::sasl::{Credentials, Mechanism, SaslMechanism};
 use crate::types::{CommandBody, StatusResponse};
 use bytes::Bytes;
 use std::task::Poll;
@@ -72,6 +72,19 @@ impl OpContext<'_> {
             .engine
             .client
             .authenticate(self.now, mechanism, credentials);
+        self.claim(r)
+    }
+
+    /// Queues `AUTHENTICATE` with any SASL mechanism, a custom one included
+    /// ([`Client::authenticate_with`]), for this operation.
+    ///
+    /// # Errors
+    /// As [`OpContext::send`].
+    pub fn authenticate_with(
+        &mut self,
+        mechanism: Box<dyn SaslMechanism>,
+    ) -> Result<CommandId, OpError> {
+        let r = self.engine.client.authenticate_with(self.now, mechanism);
         self.claim(r)
     }
 

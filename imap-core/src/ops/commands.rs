@@ -6,7 +6,7 @@ use super::info::Quota;
 use super::messages::{Appended, Expunged, UidMapping};
 use super::op::{self, Operation, Simple};
 use super::search::{Query, SearchResult};
-use crate::sasl::{Credentials, Mechanism};
+use crate::sasl::{Credentials, Mechanism, SaslMechanism, TokenSource};
 use crate::secret::Secret;
 use crate::types::{
     AclEntry, Capability, CommandBody, DateTime, Flag, MessageSet, QuotaLimit, SearchReturn,
@@ -57,6 +57,22 @@ pub trait Commands {
         credentials: Credentials,
     ) -> Self::Run<'_, op::Authenticate> {
         self.run(op::Authenticate::new(mechanism, credentials))
+    }
+
+    /// Logs in with a SASL mechanism of the caller's (EXTERNAL, GSSAPI, a vendor's), which
+    /// answers the server's challenges ([`op::Authenticate::custom`]).
+    fn authenticate_with(
+        &mut self,
+        mechanism: impl SaslMechanism + 'static,
+    ) -> Self::Run<'_, op::Authenticate> {
+        self.run(op::Authenticate::custom(mechanism))
+    }
+
+    /// Logs in with OAuth 2.0 (OAUTHBEARER or XOAUTH2, as advertised), the access token asked
+    /// of `tokens` and asked again, once, when the server refuses it as expired
+    /// ([`op::OAuth2Login`]).
+    fn login_oauth2(&mut self, user: &str, tokens: &TokenSource) -> Self::Run<'_, op::OAuth2Login> {
+        self.run(op::OAuth2Login::new(user, tokens.clone()))
     }
 
     /// Logs in with the strongest advertised SASL mechanism that fits the credentials

@@ -685,6 +685,7 @@ mod tests {
             untagged_codes: Vec::new(),
             removals: Vec::new(),
             summary: None,
+            sasl_error: None,
         };
         c.data = data;
         c

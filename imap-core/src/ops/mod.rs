@@ -66,6 +66,9 @@ pub struct CommandFailed {
     pub code: Option<Code>,
     /// The text of the tagged response.
     pub text: Str,
+    /// For AUTHENTICATE: the error the server reported inside the SASL exchange, if any
+    /// ([`Completion::sasl_error`]).
+    pub sasl: Option<Box<crate::sasl::SaslError>>,
 }
 
 impl fmt::Display for CommandFailed {
@@ -77,8 +80,12 @@ impl fmt::Display for CommandFailed {
             _ => "OK",
         };
         match &self.code {
-            Some(code) => write!(f, "{kind} [{code:?}] {}", self.text),
-            None => write!(f, "{kind} {}", self.text),
+            Some(code) => write!(f, "{kind} [{code:?}] {}", self.text)?,
+            None => write!(f, "{kind} {}", self.text)?,
+        }
+        match &self.sasl {
+            Some(e) => write!(f, " ({e})"),
+            None => Ok(()),
         }
     }
 }
@@ -97,6 +104,7 @@ pub fn check(c: Completion) -> Result<Completion, CommandFailed> {
             outcome: c.outcome,
             code: c.code,
             text: c.text,
+            sasl: c.sasl_error,
         })
     }
 }

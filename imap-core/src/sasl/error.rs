@@ -87,9 +87,31 @@ pub enum SaslError {
     /// text is the system's reason).
     #[error("no randomness for the SCRAM client nonce: {0}")]
     Random(String),
+    /// A custom mechanism ([`super::SaslMechanism`]) could not go on.
+    #[error("{mechanism}: {reason}")]
+    Custom {
+        /// The mechanism's name.
+        mechanism: String,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl SaslError {
+    /// The error of a custom mechanism ([`super::SaslMechanism`]).
+    pub fn custom(mechanism: impl Into<String>, reason: impl Into<String>) -> SaslError {
+        SaslError::Custom {
+            mechanism: mechanism.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether the server refused an OAuth token as invalid or expired
+    /// ([`OAuthError::is_invalid_token`]): a fresh token may succeed.
+    pub fn is_invalid_token(&self) -> bool {
+        matches!(self, SaslError::OAuth(e) if e.is_invalid_token())
+    }
+
     /// Whether the server reported this error inside the exchange.
     pub(super) fn is_from_server(&self) -> bool {
         matches!(self, SaslError::OAuth(_) | SaslError::ScramServerError(_))
@@ -152,6 +174,16 @@ impl OAuthError {
         error.scope = member("scope");
         error.openid_configuration = member("openid-configuration");
         error
+    }
+}
+
+impl OAuthError {
+    /// Whether the server says the token is invalid or expired: `status` `"401"` (what Gmail
+    /// and Outlook send with XOAUTH2) or `"invalid_token"` (RFC 7628 section 3.2.2, the error
+    /// code of RFC 6750 section 3.1). A fresh token may then succeed; other statuses
+    /// (`insufficient_scope`, `"400"`) would fail again.
+    pub fn is_invalid_token(&self) -> bool {
+        matches!(self.status.as_deref(), Some("401" | "invalid_token"))
     }
 }
 

@@ -26,6 +26,11 @@
 //!    `NO`, [`SaslSession::last_server_error`] has the server's detailed reason, if it sent one
 //!    inside the exchange (OAuth JSON error, SCRAM `e=`).
 //!
+//! Beyond the built-in mechanisms: [`SaslMechanism`] is what a custom mechanism (EXTERNAL,
+//! GSSAPI, a vendor's) implements to run in `AUTHENTICATE` (every [`SaslSession`] is one too),
+//! and a [`TokenProvider`] hands XOAUTH2 and OAUTHBEARER logins their access token, asked again
+//! when the server refuses the token as expired ([`crate::ops::op::OAuth2Login`]).
+//!
 //! Usernames and passwords are used as their UTF-8 bytes: no SASLprep (RFC 4013) is applied,
 //! which is the same for ASCII values. Only the escaping SCRAM and OAUTHBEARER need in a
 //! `saslname` (`=` as `=3D`, `,` as `=2C`) is done. There is no channel binding and no security
@@ -39,17 +44,21 @@ mod cram_md5;
 mod cram_md5_server;
 mod error;
 mod login;
+mod mechanism;
 mod oauthbearer;
 mod plain;
 mod scram;
 mod scram_server;
 mod server_error;
+mod token;
 mod xoauth2;
 
 pub use cram_md5_server::{CramMd5Response, CramMd5Server};
 pub use error::{OAuthError, SaslError};
+pub use mechanism::SaslMechanism;
 pub use scram_server::{ScramCredentials, ScramIdentity, ScramServer};
 pub use server_error::SaslServerError;
+pub use token::{TokenError, TokenProvider, TokenSource};
 
 /// A SASL mechanism this crate implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

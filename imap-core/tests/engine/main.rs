@@ -2,6 +2,7 @@
 //! clock: every fallback path, and the engine's rules (abandoned operations, IDLE, closed
 //! connections).
 
+mod auth;
 mod fetch;
 mod folders;
 mod harness;

@@ -31,6 +31,10 @@ pub enum OpError {
     /// expected, pointing at the offending character. Nothing was sent.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The [`crate::sasl::TokenProvider`] of an OAuth 2.0 login had no token (nothing more
+    /// was sent).
+    #[error(transparent)]
+    Token(#[from] crate::sasl::TokenError),
     /// The operation was driven after another one started on the same engine (its handle is
     /// stale).
     #[error("another operation started on this connection")]

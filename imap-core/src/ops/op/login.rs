@@ -1,14 +1,15 @@
 //! Logging in: [`Login`] (LOGIN, or AUTHENTICATE PLAIN when the server disabled LOGIN),
 //! [`Authenticate`] (any SASL mechanism) and [`AuthenticateAuto`] (the strongest mechanism
-//! that fits the credentials).
+//! that fits the credentials); OAuth 2.0 with a token provider is [`super::OAuth2Login`].
 
 use super::caps::KnownCaps;
 use super::{OpError, Operation};
 use crate::client::{Capabilities, CommandId, UsageError};
 use crate::engine::OpContext;
-use crate::sasl::{Credentials, CredentialsKind, Mechanism};
+use crate::sasl::{Credentials, CredentialsKind, Mechanism, SaslMechanism};
 use crate::secret::Secret;
 use crate::types::{Capability, CommandBody};
+use std::fmt;
 use std::task::Poll;
 
 /// Logs in with a user name and password: LOGIN, or AUTHENTICATE PLAIN when the server
@@ -59,22 +60,57 @@ impl Operation for Login {
 }
 
 /// Logs in with a SASL mechanism (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256,
-/// CRAM-MD5), with SASL-IR when the server offers it.
-#[derive(Debug)]
+/// CRAM-MD5), with SASL-IR when the server offers it, or with a custom one
+/// ([`Authenticate::custom`]: EXTERNAL, GSSAPI, a vendor's).
+///
+/// A tagged `NO` is [`OpError::Command`]; its [`crate::ops::CommandFailed::sasl`] holds the
+/// error the server reported inside the exchange, if any.
 pub struct Authenticate {
-    mechanism: Mechanism,
-    credentials: Option<Credentials>,
+    start: Option<Start>,
     id: Option<CommandId>,
+}
+
+/// What an [`Authenticate`] starts with.
+enum Start {
+    Builtin(Mechanism, Credentials),
+    Custom(Box<dyn SaslMechanism>),
 }
 
 impl Authenticate {
     /// Authenticates with `mechanism` and `credentials`.
     pub fn new(mechanism: Mechanism, credentials: Credentials) -> Authenticate {
         Authenticate {
-            mechanism,
-            credentials: Some(credentials),
+            start: Some(Start::Builtin(mechanism, credentials)),
             id: None,
         }
+    }
+
+    /// Authenticates with a mechanism of the caller's ([`SaslMechanism`]), which answers the
+    /// server's challenges.
+    pub fn custom(mechanism: impl SaslMechanism + 'static) -> Authenticate {
+        Authenticate::boxed(Box::new(mechanism))
+    }
+
+    /// [`Authenticate::custom`] with a boxed mechanism.
+    pub fn boxed(mechanism: Box<dyn SaslMechanism>) -> Authenticate {
+        Authenticate {
+            start: Some(Start::Custom(mechanism)),
+            id: None,
+        }
+    }
+}
+
+impl fmt::Debug for Authenticate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mechanism = match &self.start {
+            Some(Start::Builtin(m, _)) => Some(m.name()),
+            Some(Start::Custom(m)) => Some(m.name()),
+            None => None,
+        };
+        f.debug_struct("Authenticate")
+            .field("mechanism", &mechanism)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -82,9 +118,10 @@ impl Operation for Authenticate {
     type Output = ();
 
     fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<(), OpError>> {
-        let id = match (self.id, self.credentials.take()) {
+        let id = match (self.id, self.start.take()) {
             (Some(id), _) => id,
-            (None, Some(c)) => *self.id.insert(cx.authenticate(self.mechanism, c)?),
+            (None, Some(Start::Builtin(m, c))) => *self.id.insert(cx.authenticate(m, c)?),
+            (None, Some(Start::Custom(m))) => *self.id.insert(cx.authenticate_with(m)?),
             (None, None) => return Poll::Ready(Err(OpError::Superseded)),
         };
         std::task::ready!(cx.poll_completion(id))?;

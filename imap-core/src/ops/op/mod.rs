@@ -16,6 +16,7 @@ mod idle;
 mod info;
 mod login;
 mod messages;
+mod oauth2;
 mod search;
 mod select;
 mod session;
@@ -39,6 +40,7 @@ pub use info::{
 };
 pub use login::{Authenticate, AuthenticateAuto, Login, choose_mechanism};
 pub use messages::{DeleteAndExpunge, ExpungeUids, MoveMessages, append, copy, expunge};
+pub use oauth2::OAuth2Login;
 pub use search::{Search, esort, gmail_search, search_seq, sort, sort_seq, thread};
 pub use select::{Access, Select, SelectOptions, Unselect};
 pub use session::{
