@@ -168,7 +168,7 @@ impl Transport {
                 self.wire.engine.handle_eof(Instant::now());
                 return Err(match is_timeout(&e) {
                     true => Error::Timeout(TimedOut::TlsHandshake),
-                    false => Error::from_io(e),
+                    false => Error::from_handshake(e),
                 });
             }
         }

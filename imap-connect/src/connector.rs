@@ -17,6 +17,9 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
+/// The default of [`Connector::greeting_probe`].
+pub const DEFAULT_GREETING_PROBE: Duration = Duration::from_secs(2);
+
 /// How the connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -156,6 +159,7 @@ pub struct Connector {
     max_events: usize,
     /// Made from an `imaps://` URL: plain text is refused ([`Connector::check`]).
     imaps_url: bool,
+    greeting_probe: Option<Duration>,
 }
 
 impl Connector {
@@ -179,6 +183,7 @@ impl Connector {
             mechanism: None,
             max_events: DEFAULT_MAX_EVENTS,
             imaps_url: false,
+            greeting_probe: Some(DEFAULT_GREETING_PROBE),
         }
     }
 
@@ -264,6 +269,15 @@ impl Connector {
     /// `None`: none).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Without implicit TLS, how long the server may stay silent after connecting before the
+    /// client sends [`imap_core::client::GREETING_PROBE`] to recognise a server on a TLS
+    /// port ([`crate::Error::PlaintextToTlsPort`], instead of waiting for the connect
+    /// timeout); default 2 s, `None`: never.
+    pub fn greeting_probe(mut self, after: Option<Duration>) -> Self {
+        self.greeting_probe = after;
         self
     }
 
@@ -377,6 +391,10 @@ impl Connector {
         let mut config = self.config.clone();
         config.tls = self.security == Security::Tls;
         config.greeting_timeout = self.connect_timeout;
+        config.greeting_probe = match self.security {
+            Security::Tls => None,
+            _ => self.greeting_probe,
+        };
         config
     }
 
@@ -448,6 +466,7 @@ impl Connector {
         let mut c = self.clone().security(Security::Plain);
         c.config.allow_plaintext_login = true;
         c.imaps_url = false;
+        c.greeting_probe = None;
         c
     }
 }

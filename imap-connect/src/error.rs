@@ -26,6 +26,19 @@ pub enum Error {
     /// The TLS configuration could not be built (CA file, server name).
     #[error(transparent)]
     TlsConfig(#[from] TlsError),
+    /// TLS was spoken to a plaintext port: the TLS handshake (implicit TLS) was answered in
+    /// plain text, an IMAP greeting. Recognised from the first byte the server sent.
+    #[error(
+        "TLS was spoken to a plaintext port: the server answered the TLS handshake in plain IMAP; use STARTTLS (an imap:// URL) on this port, or implicit TLS on the server's TLS port (993)"
+    )]
+    TlsToPlaintextPort,
+    /// Plain text was spoken to a TLS port: the server answered with a TLS record where a
+    /// greeting was expected (a server on an implicit-TLS port answers the client's
+    /// [`imap_core::client::GREETING_PROBE`] so). Recognised from the first bytes.
+    #[error(
+        "plain IMAP was spoken to a TLS port: the server answered with TLS; use implicit TLS (an imaps:// URL) on this port"
+    )]
+    PlaintextToTlsPort,
     /// The settings cannot be used; found before connecting.
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -159,6 +172,7 @@ impl Error {
     pub fn is_fatal(&self) -> bool {
         match self {
             Error::Io(_) | Error::Tls(_) | Error::Connection(_) | Error::Timeout(_) => true,
+            Error::TlsToPlaintextPort | Error::PlaintextToTlsPort => true,
             Error::Closed => true,
             Error::Operation(e) => e.is_fatal(),
             _ => false,
@@ -176,6 +190,27 @@ impl Error {
             Some(t) => Error::Tls(t),
             None => Error::Io(e),
         }
+    }
+}
+
+impl Error {
+    /// The error for a failed TLS handshake: [`Error::TlsToPlaintextPort`] when the server
+    /// answered in plain text (rustls found no TLS content type in the first byte: an IMAP
+    /// greeting's `*`), as [`Error::from_io`] otherwise.
+    pub fn from_handshake(e: io::Error) -> Error {
+        match Error::from_io(e) {
+            Error::Tls(rustls::Error::InvalidMessage(
+                rustls::InvalidMessage::InvalidContentType,
+            )) => Error::TlsToPlaintextPort,
+            other => other,
+        }
+    }
+
+    /// Whether `first`, the first bytes a server sent on a connection without TLS, are a TLS
+    /// record: a content type (20 to 23: change_cipher_spec, alert, handshake,
+    /// application_data) and a major version of 3. An IMAP greeting starts with `*`.
+    pub fn is_tls_record(first: &[u8]) -> bool {
+        matches!(first, [20..=23, 3, ..])
     }
 }
 
@@ -216,6 +251,25 @@ mod tests {
             Error::Timeout(TimedOut::Greeting).to_string(),
             "timed out waiting for the greeting"
         );
+    }
+
+    #[test]
+    fn a_greeting_in_a_handshake_and_a_tls_record_before_the_greeting_are_named() {
+        let greeting = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let io = io::Error::new(io::ErrorKind::InvalidData, greeting);
+        assert!(matches!(
+            Error::from_handshake(io),
+            Error::TlsToPlaintextPort
+        ));
+        let io = io::Error::new(io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+        assert!(matches!(Error::from_handshake(io), Error::Tls(_)));
+        // A fatal alert (decode_error) from rustls, and a ServerHello's record header.
+        assert!(Error::is_tls_record(&[
+            0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32
+        ]));
+        assert!(Error::is_tls_record(&[0x16, 0x03, 0x01]));
+        assert!(!Error::is_tls_record(b"* OK ready\r\n"));
+        assert!(!Error::is_tls_record(&[0x15]));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Wire<P, T> {
     tls: Option<TlsTarget>,
     handshake_timeout: Option<Duration>,
     logout_on_drop: bool,
+    /// Whether the server has sent anything yet (its first bytes are checked for TLS).
+    heard: bool,
 }
 
 impl<P, T> Wire<P, T> {
@@ -41,6 +43,7 @@ impl<P, T> Wire<P, T> {
             tls: None,
             handshake_timeout: None,
             logout_on_drop: false,
+            heard: false,
         }
     }
 
@@ -133,11 +136,20 @@ impl<P, T> Wire<P, T> {
     /// [`io::ErrorKind::TimedOut`]; a driver whose timer fired passes `TimedOut` itself).
     ///
     /// # Errors
-    /// A failed read: the stream is lost, [`Error::Io`] or [`Error::Tls`].
+    /// A failed read: the stream is lost, [`Error::Io`] or [`Error::Tls`];
+    /// [`Error::PlaintextToTlsPort`] when the first bytes on a plain stream are a TLS record.
     pub fn feed_read(&mut self, read: io::Result<usize>, buf: &[u8]) -> Result<()> {
         let now = Instant::now();
         match read {
             Ok(0) => self.lose("the server closed the connection"),
+            Ok(n)
+                if !std::mem::replace(&mut self.heard, true)
+                    && !self.is_tls()
+                    && Error::is_tls_record(&buf[..n]) =>
+            {
+                self.lose("the server speaks TLS");
+                return Err(Error::PlaintextToTlsPort);
+            }
             Ok(n) => self.engine.handle_input(now, &buf[..n]),
             Err(e) if is_timeout(&e) => self.engine.handle_timeout(now),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -203,6 +215,18 @@ mod tests {
         assert!(w.engine.greeting().is_some());
         w.set_logout_on_drop(true);
         assert!(w.wants_logout_on_drop());
+    }
+
+    #[test]
+    fn a_tls_record_as_the_first_bytes_of_a_plain_stream_is_named() {
+        let mut w = wire();
+        let alert = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32];
+        let e = w.feed_read(Ok(alert.len()), &alert).unwrap_err();
+        assert!(matches!(e, Error::PlaintextToTlsPort) && w.engine.is_closed());
+        // Later bytes are the engine's to judge (here: a server that broke the protocol).
+        let mut w = wire();
+        w.feed_read(Ok(2), b"* ").unwrap();
+        w.feed_read(Ok(alert.len()), &alert).unwrap();
     }
 
     #[test]

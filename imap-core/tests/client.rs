@@ -998,3 +998,39 @@ fn without_timeouts_writes_may_block() {
     });
     assert_eq!(s.client.write_deadline(s.now), None);
 }
+
+/// The greeting probe: sent once when nothing arrived for its delay on a connection without
+/// TLS, never once the server spoke, never with implicit TLS.
+#[test]
+fn the_greeting_probe_goes_out_once_only_into_silence_without_tls() {
+    let probe = ClientConfig {
+        greeting_probe: Some(Duration::from_secs(1)),
+        ..ClientConfig::default()
+    };
+    let mut s = Script::new(probe.clone());
+    let start = s.now;
+    assert_eq!(
+        s.client.poll_timeout(),
+        Some(start + Duration::from_secs(1))
+    );
+    s.client.handle_timeout(start + Duration::from_millis(999));
+    assert_eq!(s.sent(), "");
+    s.now = start + Duration::from_secs(1);
+    s.client.handle_timeout(s.now);
+    assert_eq!(s.sent().as_bytes(), imap_core::client::GREETING_PROBE);
+    // Next: the greeting's overall deadline, no second probe.
+    assert!(s.client.poll_timeout() > Some(start + Duration::from_secs(60)));
+    s.client.handle_timeout(start + Duration::from_secs(5));
+    assert_eq!(s.sent(), "", "once");
+    s.server("* OK ready\r\n");
+    assert_eq!(s.client.state(), ConnState::NotAuthenticated);
+
+    let mut s = Script::new(probe.clone());
+    s.server("* OK [CAPABILITY IMAP4rev1]");
+    s.client.handle_timeout(s.now + Duration::from_secs(2));
+    assert_eq!(s.sent(), "", "the server began to speak");
+
+    let mut s = Script::new(ClientConfig { tls: true, ..probe });
+    s.client.handle_timeout(s.now + Duration::from_secs(2));
+    assert_eq!(s.sent(), "", "implicit TLS");
+}

@@ -184,7 +184,7 @@ impl Connection {
             }
             Err(e) => {
                 self.wire.lose("the TLS handshake failed");
-                Err(Error::from_io(e))
+                Err(Error::from_handshake(e))
             }
         }
     }

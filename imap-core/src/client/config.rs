@@ -9,6 +9,11 @@ pub const DEFAULT_OPERATION_DEADLINE: Duration = Duration::from_secs(30 * 60);
 /// The default of [`ClientConfig::max_command_data`]: 1.5 GiB.
 pub const DEFAULT_MAX_COMMAND_DATA: u64 = (1 << 30) + (1 << 29);
 
+/// What [`ClientConfig::greeting_probe`] sends: one line of spaces, five bytes, the length of
+/// a TLS record header, so that every TLS implementation reads a whole header and refuses it
+/// (the first byte, 0x20, is no TLS content type).
+pub const GREETING_PROBE: &[u8] = b"   \r\n";
+
 /// How the client behaves. `Default` is safe: TLS required for passwords, IDLE re-issued every
 /// 29 minutes, no streaming.
 #[derive(Debug, Clone)]
@@ -28,6 +33,13 @@ pub struct ClientConfig {
     pub command_timeout: Option<Duration>,
     /// Fail the connection if no greeting arrives for this long.
     pub greeting_timeout: Option<Duration>,
+    /// On a connection without TLS, when not a byte arrived for this long after connecting,
+    /// send [`GREETING_PROBE`]: a server on an implicit-TLS port (993) waits in silence for
+    /// a TLS ClientHello, and answers these bytes with a TLS alert, which the driver
+    /// recognises (rather than waiting for the greeting timeout). An IMAP server that is
+    /// merely slow to greet reads one line of spaces, at worst answering `BAD`. `None`
+    /// (the default): never.
+    pub greeting_probe: Option<Duration>,
     /// The overall deadline of one command, from the moment the caller queued it to its
     /// completion, however steadily the server sends (a server that sends one byte every
     /// 100 ms defeats [`ClientConfig::command_timeout`], not this). It also bounds the wait
@@ -66,6 +78,7 @@ impl Default for ClientConfig {
             idle_liveness: None,
             command_timeout: None,
             greeting_timeout: None,
+            greeting_probe: None,
             operation_deadline: Some(DEFAULT_OPERATION_DEADLINE),
             stream_threshold: None,
             limits: Limits::default(),

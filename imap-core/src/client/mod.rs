@@ -23,7 +23,9 @@ mod stream;
 mod transmit;
 
 pub use capabilities::Capabilities;
-pub use config::{ClientConfig, DEFAULT_MAX_COMMAND_DATA, DEFAULT_OPERATION_DEADLINE};
+pub use config::{
+    ClientConfig, DEFAULT_MAX_COMMAND_DATA, DEFAULT_OPERATION_DEADLINE, GREETING_PROBE,
+};
 pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
@@ -116,11 +118,15 @@ pub struct Client {
     stream_ctx: Option<(Option<crate::types::SeqNum>, Option<crate::types::Uid>, Str)>,
     created: Instant,
     last_input: Instant,
+    /// When to send [`config::GREETING_PROBE`] ([`ClientConfig::greeting_probe`]): set while
+    /// nothing has arrived on a connection without TLS, cleared by input or once sent.
+    probe_at: Option<Instant>,
 }
 
 impl Client {
     /// A client for a new connection, waiting for the server's greeting.
     pub fn new(config: ClientConfig, now: Instant) -> Client {
+        let probe_at = config_probe_at(&config, now);
         let mut framer = Framer::new(Role::Client, config.limits);
         framer.set_stream_threshold(config.stream_threshold);
         let parse_opts = ParseOptions {
@@ -152,6 +158,7 @@ impl Client {
             stream_ctx: None,
             created: now,
             last_input: now,
+            probe_at,
         }
     }
 
@@ -547,6 +554,7 @@ impl Client {
             return;
         }
         self.last_input = now;
+        self.probe_at = None;
         if self.compress.is_some() {
             self.inflate_and_process(now, bytes);
         } else {
@@ -623,6 +631,14 @@ impl Client {
         {
             self.fail(ConnectionError::Timeout("no greeting"));
             return;
+        }
+        if let Some(at) = self.probe_at
+            && now >= at
+        {
+            self.probe_at = None;
+            if self.state == ConnState::Greeting {
+                self.out.extend_from_slice(config::GREETING_PROBE);
+            }
         }
         if let Some(idle) = &mut self.idle {
             if let Some(l) = self.config.idle_liveness
@@ -720,6 +736,9 @@ impl Client {
         let mut consider = |x: Instant| t = Some(t.map_or(x, |t| t.min(x)));
         if let (ConnState::Greeting, Some(g)) = (self.state, self.config.greeting_timeout) {
             consider(self.created + g);
+        }
+        if let (ConnState::Greeting, Some(p)) = (self.state, self.probe_at) {
+            consider(p);
         }
         if let Some(idle) = &self.idle {
             if !idle.done_sent {
@@ -1281,4 +1300,12 @@ fn collects(body: &CommandBody, d: &Data) -> bool {
         Data::Other { .. } => matches!(body, C::Other { .. }),
         _ => false,
     }
+}
+
+/// When a connection made at `now` sends [`GREETING_PROBE`]: only without TLS.
+fn config_probe_at(config: &ClientConfig, now: Instant) -> Option<Instant> {
+    config
+        .greeting_probe
+        .filter(|_| !config.tls)
+        .map(|p| now + p)
 }

@@ -3,7 +3,9 @@
 
 /// Settings refused before connecting (an `imaps://` URL switched to plain text, a URL user
 /// without a password, a password without a user), each a typed error while nothing
-/// connected to the port.
+/// connected to the port; TLS spoken to a plaintext port and plain text to a TLS port, each
+/// named from the first bytes the server sends (the mock server's two ports), and a server
+/// slow to greet that reads the client's greeting probe and works as usual.
 ///
 /// Expands to a module `trust_scenarios`; the parameters are those of
 /// [`crate::mock_server_scenarios`].
@@ -21,6 +23,9 @@ macro_rules! trust_scenarios {
         use super::*;
         use $d::prelude::*;
         use $d::{Connector, Error, Security, SettingsError};
+        use $crate::fixture::{self, PASSWORD, USER};
+        use mock_server::listener::MockServer;
+        use mock_server::session::options::Faults;
         use std::net::TcpListener;
         use std::time::Duration;
 
@@ -93,6 +98,71 @@ macro_rules! trust_scenarios {
                     "{err:?}"
                 );
                 untouched();
+            })
+        }
+
+        /// `imaps://` to the plaintext port: the server's greeting answers the ClientHello,
+        /// and the handshake fails at its first byte, named.
+        #[test]
+        fn tls_spoken_to_a_plaintext_port_is_named() {
+            $($block_on)* ($($async)* {
+                let server = fixture::server();
+                let err = Connector::new("127.0.0.1")
+                    .port(server.addr().port())
+                    .danger_accept_invalid_certs(true)
+                    .connect_timeout(Some(Duration::from_secs(20)))
+                    .connect()
+                    $($aw)* .unwrap_err();
+                assert!(matches!(err, Error::TlsToPlaintextPort), "{err:?}");
+            })
+        }
+
+        /// Plain text and STARTTLS to the implicit-TLS port: the server waits for a
+        /// ClientHello in silence; the greeting probe draws its TLS alert, named, long before
+        /// the connect timeout.
+        #[test]
+        fn plaintext_spoken_to_a_tls_port_is_named() {
+            $($block_on)* ($($async)* {
+                let server = fixture::server();
+                for security in [Security::Plain, Security::StartTls] {
+                    let err = Connector::new("127.0.0.1")
+                        .port(server.tls_addr().port())
+                        .security(security)
+                        .greeting_probe(Some(Duration::from_millis(100)))
+                        .connect_timeout(Some(Duration::from_secs(60)))
+                        .connect()
+                        $($aw)* .unwrap_err();
+                    assert!(matches!(err, Error::PlaintextToTlsPort), "{security:?}: {err:?}");
+                }
+            })
+        }
+
+        /// A plaintext server that greets only after the probe was sent reads it as a line
+        /// of spaces; the connection works as usual.
+        #[test]
+        fn a_server_slow_to_greet_is_not_harmed_by_the_probe() {
+            $($block_on)* ($($async)* {
+                let server = MockServer::builder()
+                    .store(fixture::store())
+                    .plain()
+                    .allow_plaintext_login(true)
+                    .faults(Faults {
+                        write_delay: Some(Duration::from_millis(300)),
+                        ..Faults::default()
+                    })
+                    .start()
+                    .unwrap();
+                let mut s = Connector::new("127.0.0.1")
+                    .port(server.addr().port())
+                    .security(Security::Plain)
+                    .allow_plaintext_login(true)
+                    .greeting_probe(Some(Duration::from_millis(10)))
+                    .connect_timeout(Some(Duration::from_secs(20)))
+                    .password(USER, PASSWORD)
+                    .login()
+                    $($aw)* .unwrap();
+                assert_eq!(s.select("INBOX") $($aw)* .unwrap().exists, 3);
+                s.logout() $($aw)* .unwrap();
             })
         }
         }
