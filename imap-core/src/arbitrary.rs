@@ -1518,6 +1518,7 @@ fn extension_commands() -> BoxedStrategy<CommandBody> {
             })
             .boxed(),
         mailbox().prop_map(C::MyRights).boxed(),
+        string().prop_map(C::ProxyAuth).boxed(),
         (
             option::of(0..=u64::from(u32::MAX)),
             option::of(depth),

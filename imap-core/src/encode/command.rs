@@ -309,9 +309,9 @@ fn body(w: &mut Writer<'_>, body: &CommandBody) {
             w.sp();
             w.atom(a);
         }
-        C::GetQuota(root) => {
+        C::GetQuota(s) | C::ProxyAuth(s) => {
             w.sp();
-            w.astring(root);
+            w.astring(s);
         }
         C::GetQuotaRoot(m) => {
             w.sp();
@@ -947,6 +947,10 @@ mod tests {
         assert_eq!(
             cmd(CommandBody::GetQuota(Str::from(""))),
             "a1 GETQUOTA \"\"\r\n"
+        );
+        assert_eq!(
+            cmd(CommandBody::ProxyAuth(Str::from("bob smith"))),
+            "a1 PROXYAUTH \"bob smith\"\r\n"
         );
         assert_eq!(
             cmd(CommandBody::GetQuotaRoot(Mailbox::inbox())),

@@ -1,9 +1,9 @@
 //! The high-level client, written once: [`Commands`].
 
 use super::fetch::{FetchQuery, Message, Messages};
-use super::folders::{FolderStatus, ListOptions, SpecialUse};
+use super::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
 use super::info::Quota;
-use super::messages::{Appended, Expunged, UidMapping};
+use super::messages::{Appended, Expunged, NewMessage, UidMapping};
 use super::op::{self, Operation, Simple};
 use super::search::{Query, SearchResult};
 use crate::sasl::{Credentials, Mechanism, SaslMechanism, TokenSource};
@@ -87,6 +87,16 @@ pub trait Commands {
     /// NOOP: lets the server report changes.
     fn noop(&mut self) -> Self::Run<'_, Simple<()>> {
         self.run(op::noop())
+    }
+
+    /// CHECK (IMAP4rev1): a checkpoint of the selected folder ([`op::check`]).
+    fn check(&mut self) -> Self::Run<'_, Simple<()>> {
+        self.run(op::check())
+    }
+
+    /// PROXYAUTH (Cyrus): an administrator acts as `user` from then on ([`op::proxy_auth`]).
+    fn proxy_auth(&mut self, user: &str) -> Self::Run<'_, Simple<()>> {
+        self.run(op::proxy_auth(user))
     }
 
     /// ENABLE (RFC 5161); yields what the server enabled.
@@ -194,6 +204,12 @@ pub trait Commands {
     /// The folder with a SPECIAL-USE role, or one with a common name for it.
     fn find_special_folder(&mut self, role: SpecialUse) -> Self::Run<'_, op::FindSpecialFolder> {
         self.run(op::FindSpecialFolder::new(role))
+    }
+
+    /// `XLIST "" pattern` (old Gmail): folders with Gmail's roles read as SPECIAL-USE ones
+    /// ([`op::xlist_folders`]).
+    fn xlist_folders(&mut self, pattern: &str) -> Self::Run<'_, Simple<Vec<Folder>>> {
+        self.run(op::xlist_folders(pattern))
     }
 
     /// Whether a folder exists.
@@ -323,6 +339,21 @@ pub trait Commands {
         self.run(op::search_seq(query))
     }
 
+    /// `UID SEARCH CHARSET charset`: the strings of `query` written in `charset`
+    /// ([`Query::in_charset`]).
+    fn search_charset(&mut self, query: &Query, charset: &str) -> Self::Run<'_, op::Search> {
+        self.run(op::Search::new(query.clone()).charset(charset))
+    }
+
+    /// `SEARCH CHARSET charset`: sequence numbers ([`op::search_seq_charset`]).
+    fn search_seq_charset(
+        &mut self,
+        query: &Query,
+        charset: &str,
+    ) -> Self::Run<'_, Simple<SeqRanges>> {
+        self.run(op::search_seq_charset(query, charset))
+    }
+
     /// `UID SEARCH` with criteria text (`SINCE 13-Jul-2013 TEXT Apress`, maybe after
     /// `CHARSET name`), read by [`Query::parse`]: an error points at the offending character,
     /// and nothing is sent.
@@ -366,6 +397,11 @@ pub trait Commands {
     /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`).
     fn thread(&mut self, algorithm: &str, query: &Query) -> Self::Run<'_, Simple<Vec<Thread>>> {
         self.run(op::thread(algorithm, query))
+    }
+
+    /// `THREAD algorithm`: threads of sequence numbers.
+    fn thread_seq(&mut self, algorithm: &str, query: &Query) -> Self::Run<'_, Simple<Vec<Thread>>> {
+        self.run(op::thread_seq(algorithm, query))
     }
 
     // ----- flags -----
@@ -466,6 +502,16 @@ pub trait Commands {
         self.run(op::append(folder, message, flags, date))
     }
 
+    /// MULTIAPPEND (RFC 3502): several messages in one APPEND, all or none; what UIDPLUS told
+    /// of each ([`op::MultiAppend`]).
+    fn multiappend(
+        &mut self,
+        folder: &str,
+        messages: Vec<NewMessage>,
+    ) -> Self::Run<'_, op::MultiAppend> {
+        self.run(op::MultiAppend::new(folder, messages))
+    }
+
     /// COPY messages to a folder; the UID mapping with UIDPLUS.
     fn copy(
         &mut self,
@@ -479,6 +525,11 @@ pub trait Commands {
     /// UIDPLUS.
     fn move_messages(&mut self, uids: &UidSet, folder: &str) -> Self::Run<'_, op::MoveMessages> {
         self.run(op::MoveMessages::new(uids.clone(), folder))
+    }
+
+    /// `MOVE` by sequence numbers (the fallback without MOVE asks their UIDs first).
+    fn move_seq(&mut self, seqs: &SeqSet, folder: &str) -> Self::Run<'_, op::MoveMessages> {
+        self.run(op::MoveMessages::seq(seqs.clone(), folder))
     }
 
     /// Marks messages `\Deleted` (they go at the next EXPUNGE or CLOSE).

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct FetchQuery {
     items: Vec<FetchItem>,
     peek: bool,
+    changed_since: Option<u64>,
 }
 
 impl Default for FetchQuery {
@@ -31,6 +32,7 @@ impl FetchQuery {
         FetchQuery {
             items: vec![FetchItem::Uid],
             peek: true,
+            changed_since: None,
         }
     }
 
@@ -74,6 +76,14 @@ impl FetchQuery {
     /// `MODSEQ` (CONDSTORE).
     pub fn modseq(self) -> Self {
         self.push(FetchItem::ModSeq)
+    }
+
+    /// `(CHANGEDSINCE modseq)` (CONDSTORE, RFC 7162 section 3.1.4.1): only the messages of
+    /// the set whose mod-sequence is above `modseq`, each with its `MODSEQ` (asked here too).
+    /// The server must advertise CONDSTORE; the command enables it for the session.
+    pub fn changed_since(mut self, modseq: u64) -> Self {
+        self.changed_since = Some(modseq);
+        self.modseq()
     }
 
     /// Gmail's `X-GM-LABELS`, `X-GM-MSGID` and `X-GM-THRID`.
@@ -166,7 +176,7 @@ impl FetchQuery {
         CommandBody::Fetch {
             set: set.into(),
             items: FetchItems::Items(self.items.clone()),
-            changed_since: None,
+            changed_since: self.changed_since,
             vanished: false,
         }
     }
@@ -279,7 +289,7 @@ pub struct Message {
     pub sections: Vec<SectionData>,
     /// BINARY parts.
     pub binary: Vec<BinaryData>,
-    /// `X-GM-LABELS`.
+    /// `X-GM-LABELS` as received (modified UTF-7; [`Message::labels`] decodes them).
     pub gmail_labels: Option<Vec<Str>>,
     /// `X-GM-MSGID`.
     pub gmail_msgid: Option<u64>,
@@ -416,6 +426,18 @@ impl Message {
             .find(|b| b.part == part)
             .and_then(|b| b.data.as_ref())
             .map(Str::as_bytes)
+    }
+
+    /// The Gmail labels, decoded from modified UTF-7 ([`crate::ops::labels::decode_label`]),
+    /// if `X-GM-LABELS` was fetched.
+    pub fn labels(&self) -> Option<Vec<String>> {
+        let labels = self.gmail_labels.as_ref()?;
+        Some(
+            labels
+                .iter()
+                .map(|l| crate::ops::labels::decode_label(l.as_bytes()))
+                .collect(),
+        )
     }
 
     /// Whether the message has `flag`, if flags were fetched.

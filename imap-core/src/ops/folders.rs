@@ -399,6 +399,31 @@ pub fn find_special(folders: &[Folder], role: SpecialUse) -> Option<&Folder> {
         })
 }
 
+/// The folders of an XLIST completion (Gmail's LIST before SPECIAL-USE), with its role
+/// attributes read as the RFC 6154 ones: `\AllMail` is `\All`, `\Spam` is `\Junk`, `\Starred`
+/// is `\Flagged` (`\Sent`, `\Drafts`, `\Trash` and `\Important` are the same). XLIST's
+/// `\Inbox`, which marks the localised name of INBOX, stays as it is.
+pub fn xlist_folders(c: &Completion) -> Vec<Folder> {
+    let mut folders = folders(c);
+    for f in &mut folders {
+        for a in &mut f.attributes {
+            if let MailboxAttr::Other(name) = a {
+                let role = [
+                    ("AllMail", MailboxAttr::All),
+                    ("Spam", MailboxAttr::Junk),
+                    ("Starred", MailboxAttr::Flagged),
+                ]
+                .into_iter()
+                .find(|(n, _)| name.eq_ignore_ascii_case(n));
+                if let Some((_, attr)) = role {
+                    *a = attr;
+                }
+            }
+        }
+    }
+    folders
+}
+
 /// `CREATE mailbox`, with a SPECIAL-USE role when given (CREATE-SPECIAL-USE).
 pub fn create_command(mailbox: Mailbox, role: Option<SpecialUse>) -> CommandBody {
     CommandBody::Create {

@@ -17,19 +17,73 @@ pub fn append_command(
     flags: Vec<Flag>,
     date: Option<DateTime>,
 ) -> CommandBody {
-    let data: Bytes = message.into();
-    let binary = data.contains(&0);
     CommandBody::Append {
         mailbox,
-        messages: vec![AppendMessage {
-            flags,
-            date,
+        messages: vec![
+            NewMessage::new(message)
+                .flags(flags)
+                .date(date)
+                .into_append(),
+        ],
+    }
+}
+
+/// One message to append: its RFC 5322 bytes, flags and INTERNALDATE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The message (sent as `literal8` when it holds NUL bytes).
+    pub message: Bytes,
+    /// Flags to set.
+    pub flags: Vec<Flag>,
+    /// The INTERNALDATE (`None`: the server's choice, its time of receipt).
+    pub date: Option<DateTime>,
+}
+
+impl NewMessage {
+    /// The message, no flags, no date.
+    pub fn new(message: impl Into<Bytes>) -> NewMessage {
+        NewMessage {
+            message: message.into(),
+            flags: Vec::new(),
+            date: None,
+        }
+    }
+
+    /// With these flags.
+    pub fn flags(mut self, flags: Vec<Flag>) -> NewMessage {
+        self.flags = flags;
+        self
+    }
+
+    /// With this INTERNALDATE.
+    pub fn date(mut self, date: Option<DateTime>) -> NewMessage {
+        self.date = date;
+        self
+    }
+
+    fn into_append(self) -> AppendMessage {
+        let binary = self.message.contains(&0);
+        AppendMessage {
+            flags: self.flags,
+            date: self.date,
             data: AppendData::Literal {
-                data: data.into(),
+                data: self.message.into(),
                 binary,
             },
-        }],
+        }
     }
+}
+
+/// `APPEND mailbox msg1 msg2 ...` (MULTIAPPEND, RFC 3502 section 6): several messages in one
+/// command, appended all or none. `None` for no message at all (the command needs one).
+pub fn multiappend_command(mailbox: Mailbox, messages: Vec<NewMessage>) -> Option<CommandBody> {
+    if messages.is_empty() {
+        return None;
+    }
+    Some(CommandBody::Append {
+        mailbox,
+        messages: messages.into_iter().map(NewMessage::into_append).collect(),
+    })
 }
 
 /// `APPEND mailbox [(flags)] [date] CATENATE (parts)` (RFC 4469, for servers that advertise
@@ -71,6 +125,22 @@ pub fn appended(c: &Completion) -> Appended {
         },
         None => Appended::default(),
     }
+}
+
+/// The `APPENDUID` of a MULTIAPPEND completion, one [`Appended`] for each of `count`
+/// messages in the order they were sent (RFC 4315 section 3: the n-th UID of the set is the
+/// n-th message's). Without UIDPLUS every UID is `None`.
+pub fn multiappended(c: &Completion, count: usize) -> Vec<Appended> {
+    let uids = c.append_uid();
+    (0..count)
+        .map(|n| match &uids {
+            Some((validity, uids)) => Appended {
+                uid_validity: Some(*validity),
+                uid: uids.nth(n as u64),
+            },
+            None => Appended::default(),
+        })
+        .collect()
 }
 
 /// Where COPY or MOVE put the messages (`COPYUID`, UIDPLUS): the n-th source UID went to the

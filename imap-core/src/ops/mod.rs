@@ -15,7 +15,9 @@
 //! - [`parts`]: a fetched section decoded by what the BODYSTRUCTURE says of it, and whole
 //!   messages parsed as MIME.
 //! - [`search`]: a typed criteria builder (and a parser for criteria text), SORT and THREAD.
+//! - [`charset`]: search criteria written in a named charset (`SEARCH CHARSET ...`).
 //! - [`flags`]: flag parsing and STORE builders (flags, keywords, Gmail labels).
+//! - [`labels`]: Gmail labels in modified UTF-7, decoded for reading and encoded for STORE.
 //! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
 //! - [`info`]: NAMESPACE, QUOTA, ACL, METADATA and ID results.
 //! - [`notify`]: NOTIFY registrations (RFC 5465).
@@ -33,6 +35,7 @@
 //! assert!(matches!(body, CommandBody::Search { uid: true, .. }));
 //! ```
 
+pub mod charset;
 mod commands;
 pub mod date;
 pub mod fetch;
@@ -40,6 +43,7 @@ pub mod flags;
 pub mod folders;
 mod idling;
 pub mod info;
+pub mod labels;
 pub mod messages;
 pub mod notify;
 pub mod op;

@@ -114,8 +114,12 @@ impl Query {
         text => Text,
         /// Gmail's `X-GM-RAW "query"` (Gmail search syntax).
         gmail_raw => GmRaw,
-        /// Gmail's `X-GM-LABELS label`.
-        gmail_label => GmLabels,
+    }
+
+    /// Gmail's `X-GM-LABELS label`: messages with the label, written in modified UTF-7 as
+    /// Gmail expects ([`crate::ops::labels::encode_label`]).
+    pub fn gmail_label(self, label: &str) -> Self {
+        self.and(SearchKey::GmLabels(crate::ops::labels::encode_label(label)))
     }
 
     date_keys! {

@@ -121,6 +121,8 @@ fn command_body(i: &mut Input<'_>) -> PResult<CommandBody> {
         Known(K::Thread) => |i: &mut Input<'_>| thread(i, false),
         Known(K::CancelUpdate) => cancel_update,
         Known(K::Notify) => notify,
+        // proxyauth = "PROXYAUTH" SP astring (Cyrus IMAP; no RFC)
+        Known(K::ProxyAuth) => preceded(sp, astring).map(C::ProxyAuth),
         Known(K::Id) => id,
         Known(K::Compress) => preceded(sp, atom).map(C::Compress),
         Known(K::GetQuota) => preceded(sp, astring).map(C::GetQuota),

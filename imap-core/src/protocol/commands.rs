@@ -77,6 +77,8 @@ pub enum CommandKind {
     CancelUpdate,
     /// `NOTIFY` (RFC 5465 section 3).
     Notify,
+    /// `PROXYAUTH` (Cyrus IMAP, no RFC).
+    ProxyAuth,
     /// `ID` (RFC 2971 section 3.1).
     Id,
     /// `COMPRESS` (RFC 4978 section 3).
@@ -160,6 +162,7 @@ impl CommandKind {
             Thread,
             CancelUpdate,
             Notify,
+            ProxyAuth,
             Id,
             Compress,
             GetQuota,
@@ -216,6 +219,7 @@ impl CommandKind {
             C::Thread { .. } => K::Thread,
             C::CancelUpdate(_) => K::CancelUpdate,
             C::Notify(_) => K::Notify,
+            C::ProxyAuth(_) => K::ProxyAuth,
             C::Id(_) => K::Id,
             C::Compress(_) => K::Compress,
             C::GetQuota(_) => K::GetQuota,
@@ -272,6 +276,7 @@ impl CommandKind {
             Thread => "THREAD",
             CancelUpdate => "CANCELUPDATE",
             Notify => "NOTIFY",
+            ProxyAuth => "PROXYAUTH",
             Id => "ID",
             Compress => "COMPRESS",
             GetQuota => "GETQUOTA",
@@ -350,6 +355,7 @@ impl CommandKind {
             Thread => "THREAD REFERENCES UTF-8 ALL",
             CancelUpdate => "CANCELUPDATE \"A1\"",
             Notify => "NOTIFY NONE",
+            ProxyAuth => "PROXYAUTH bob",
             Id => "ID NIL",
             Compress => "COMPRESS DEFLATE",
             GetQuota => "GETQUOTA \"\"",
@@ -382,8 +388,9 @@ impl CommandKind {
             Capability | Noop | Logout | Id | Other => Valid::Any,
             StartTls | Authenticate | Login => Valid::NotAuthenticated,
             // "Clients MUST NOT issue ENABLE once they SELECT/EXAMINE a mailbox"
-            // (RFC 9051 section 6.3.1).
-            Enable => Valid::Authenticated,
+            // (RFC 9051 section 6.3.1). PROXYAUTH "is valid only in the authenticated state"
+            // (Cyrus IMAP's documentation of the command).
+            Enable | ProxyAuth => Valid::Authenticated,
             // RFC 9051 6.4; RFC 3501 6.4.1 (CHECK); RFC 5256 (SORT, THREAD); RFC 5267 4.3
             // (CANCELUPDATE names an update of the selected mailbox).
             Check | Close | Unselect | Expunge | UidExpunge | Search | Fetch | Store | Copy

@@ -219,6 +219,9 @@ pub enum CommandBody {
         /// Search criteria.
         search: Vec<SearchKey>,
     },
+    /// `PROXYAUTH userid` (Cyrus, Python's `imaplib`): an administrator logged in acts as
+    /// another user from then on.
+    ProxyAuth(Str),
     /// `ID (...)` or `ID NIL` (RFC 2971).
     Id(Option<Vec<(Str, Option<Str>)>>),
     /// `COMPRESS algorithm` (RFC 4978).

@@ -77,8 +77,10 @@ impl Peer {
     }
 
     fn answer(&mut self, line: &str) {
+        // The rest of a command after a literal (` (\\Seen) {5}` of a MULTIAPPEND, or nothing)
+        // has no tag of its own.
         let text = match line.split_once(' ') {
-            Some((tag, rest)) if !line.starts_with("DONE") => {
+            Some((tag, rest)) if !line.starts_with("DONE") && !tag.is_empty() => {
                 self.last_tag = tag.to_owned();
                 rest.to_owned()
             }

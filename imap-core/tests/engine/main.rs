@@ -7,6 +7,7 @@ mod fetch;
 mod folders;
 mod harness;
 mod messages;
+mod porting;
 mod rules;
 mod session;
 

@@ -2,6 +2,7 @@
 
 use crate::client::{ConnectionError, UsageError};
 use crate::ops::CommandFailed;
+use crate::ops::charset::CharsetError;
 use crate::ops::search::QueryError;
 use crate::types::{Mailbox, Uid};
 use std::fmt;
@@ -35,6 +36,9 @@ pub enum OpError {
     /// was sent).
     #[error(transparent)]
     Token(#[from] crate::sasl::TokenError),
+    /// Search criteria could not be written in the charset asked for.
+    #[error(transparent)]
+    Charset(#[from] CharsetError),
     /// The operation was driven after another one started on the same engine (its handle is
     /// stale).
     #[error("another operation started on this connection")]

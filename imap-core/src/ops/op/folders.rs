@@ -164,6 +164,18 @@ impl Operation for FindSpecialFolder {
     }
 }
 
+/// `XLIST "" pattern` (Gmail's LIST before SPECIAL-USE, IMAPClient's `xlist_folders`): the
+/// folders with Gmail's role attributes read as SPECIAL-USE ones ([`f::xlist_folders`]), so
+/// [`Folder::special_use`] names them. Servers that do not advertise `XLIST` answer `BAD`
+/// ([`OpError::Command`]); [`ListFolders`] gives the same roles through SPECIAL-USE.
+pub fn xlist_folders(pattern: &str) -> Simple<Vec<Folder>> {
+    let body = CommandBody::XList {
+        reference: Mailbox::new(""),
+        pattern: Mailbox::new(pattern),
+    };
+    Simple::map(body, |c| f::xlist_folders(&c))
+}
+
 /// Whether a folder exists (LIST with its exact name).
 pub fn folder_exists(folder: &str) -> Simple<bool> {
     let name = Mailbox::new(folder);

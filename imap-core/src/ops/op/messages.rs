@@ -5,10 +5,11 @@ use super::caps::KnownCaps;
 use super::{OpError, Operation, Simple};
 use crate::client::{CommandId, UsageError};
 use crate::engine::OpContext;
+use crate::ops::fetch::{self as f, FetchQuery};
 use crate::ops::flags::store_command;
 use crate::ops::messages::{self as m, Appended, Expunged, UidMapping};
 use crate::types::{
-    Capability, CommandBody, DateTime, Flag, Mailbox, MessageSet, StoreKind, UidSet,
+    Capability, CommandBody, DateTime, Flag, Mailbox, MessageSet, SeqSet, StoreKind, UidSet,
 };
 use std::task::Poll;
 
@@ -24,6 +25,65 @@ pub fn append(
     let date = date.or_else(crate::ops::date::now_local);
     let body = m::append_command(Mailbox::new(folder), message.to_vec(), flags.to_vec(), date);
     Simple::map(body, |c| m::appended(&c))
+}
+
+/// MULTIAPPEND (RFC 3502): several messages appended to a folder in one APPEND, all or none;
+/// yields what UIDPLUS told of each, in order. A message without a date gets now in the local
+/// zone, as with [`append`]. On a server without `MULTIAPPEND` it fails with
+/// [`UsageError::MissingCapability`], nothing sent (one [`append`] per message is the way
+/// there, without the all-or-none); no message at all yields an empty list, nothing sent.
+#[derive(Debug)]
+pub struct MultiAppend {
+    folder: Mailbox,
+    messages: Vec<m::NewMessage>,
+    known: KnownCaps,
+    id: Option<(CommandId, usize)>,
+}
+
+impl MultiAppend {
+    /// Appends `messages` to `folder`.
+    pub fn new(folder: &str, messages: Vec<m::NewMessage>) -> MultiAppend {
+        MultiAppend {
+            folder: Mailbox::new(folder),
+            messages,
+            known: KnownCaps::default(),
+            id: None,
+        }
+    }
+}
+
+impl Operation for MultiAppend {
+    type Output = Vec<Appended>;
+
+    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<Result<Vec<Appended>, OpError>> {
+        let (id, count) = match self.id {
+            Some(sent) => sent,
+            None => {
+                if self.messages.is_empty() {
+                    return Poll::Ready(Ok(Vec::new()));
+                }
+                std::task::ready!(self.known.poll(cx))?;
+                if !cx.capabilities().has(&Capability::MultiAppend) {
+                    let e = UsageError::MissingCapability("MULTIAPPEND");
+                    return Poll::Ready(Err(OpError::Usage(e)));
+                }
+                let local = crate::ops::date::now_local();
+                let messages: Vec<m::NewMessage> = std::mem::take(&mut self.messages)
+                    .into_iter()
+                    .map(|n| {
+                        let date = n.date.or(local);
+                        n.date(date)
+                    })
+                    .collect();
+                let count = messages.len();
+                let body = m::multiappend_command(self.folder.clone(), messages)
+                    .ok_or(OpError::Superseded)?;
+                *self.id.insert((cx.send(body)?, count))
+            }
+        };
+        let c = std::task::ready!(cx.poll_completion(id))?;
+        Poll::Ready(Ok(m::multiappended(&c, count)))
+    }
 }
 
 /// COPY messages to a folder; yields the UID mapping when the server has UIDPLUS.
@@ -110,9 +170,14 @@ impl Operation for ExpungeUids {
 /// `STORE +FLAGS (\Deleted)` and UID EXPUNGE of just them (UIDPLUS needed for that: without
 /// either it fails with [`UsageError::MissingCapability`], nothing sent). Yields the UID
 /// mapping when the server has UIDPLUS.
+///
+/// The set is UIDs ([`MoveMessages::new`]) or sequence numbers ([`MoveMessages::seq`], or `$`):
+/// `MOVE` and `UID MOVE` take either; the fallback first asks the UIDs of the messages named
+/// otherwise (`FETCH set (UID)`), so that its UID EXPUNGE removes only them.
 #[derive(Debug)]
 pub struct MoveMessages {
-    uids: UidSet,
+    set: MessageSet,
+    uids: Option<UidSet>,
     folder: Mailbox,
     known: KnownCaps,
     stage: MoveStage,
@@ -123,6 +188,7 @@ pub struct MoveMessages {
 enum MoveStage {
     Start,
     Move(CommandId),
+    LookUp(CommandId),
     Copy(CommandId),
     Flag(CommandId),
     Expunge(Box<ExpungeUids>),
@@ -131,13 +197,33 @@ enum MoveStage {
 impl MoveMessages {
     /// Moves `uids` to `folder`.
     pub fn new(uids: UidSet, folder: &str) -> MoveMessages {
+        MoveMessages::set(uids, folder)
+    }
+
+    /// Moves the messages with these sequence numbers to `folder`.
+    pub fn seq(seqs: SeqSet, folder: &str) -> MoveMessages {
+        MoveMessages::set(seqs, folder)
+    }
+
+    /// Moves the messages of any set to `folder`.
+    pub fn set(set: impl Into<MessageSet>, folder: &str) -> MoveMessages {
+        let set = set.into();
         MoveMessages {
-            uids,
+            uids: match &set {
+                MessageSet::Uid(uids) => Some(uids.clone()),
+                _ => None,
+            },
+            set,
             folder: Mailbox::new(folder),
             known: KnownCaps::default(),
             stage: MoveStage::Start,
             mapping: None,
         }
+    }
+
+    fn copy(&self, uids: UidSet, cx: &mut OpContext<'_>) -> Result<MoveStage, OpError> {
+        let body = m::copy_command(uids, self.folder.clone());
+        Ok(MoveStage::Copy(cx.send(body)?))
     }
 }
 
@@ -151,11 +237,16 @@ impl Operation for MoveMessages {
                     std::task::ready!(self.known.poll(cx))?;
                     let caps = cx.capabilities();
                     if caps.has(&Capability::Move) || caps.is_rev2() {
-                        let body = m::move_command(self.uids.clone(), self.folder.clone());
+                        let body = m::move_command(self.set.clone(), self.folder.clone());
                         MoveStage::Move(cx.send(body)?)
                     } else if caps.has(&Capability::UidPlus) {
-                        let body = m::copy_command(self.uids.clone(), self.folder.clone());
-                        MoveStage::Copy(cx.send(body)?)
+                        match &self.uids {
+                            Some(uids) => self.copy(uids.clone(), cx)?,
+                            None => {
+                                let body = FetchQuery::new().command(self.set.clone());
+                                MoveStage::LookUp(cx.send(body)?)
+                            }
+                        }
                     } else {
                         let e = UsageError::MissingCapability("MOVE or UIDPLUS");
                         return Poll::Ready(Err(OpError::Usage(e)));
@@ -165,16 +256,30 @@ impl Operation for MoveMessages {
                     let c = std::task::ready!(cx.poll_completion(*id))?;
                     return Poll::Ready(Ok(m::uid_mapping(&c)));
                 }
+                MoveStage::LookUp(id) => {
+                    let c = std::task::ready!(cx.poll_completion(*id))?;
+                    let uids = f::into_messages(c).into_keys();
+                    match UidSet::from_keys(uids) {
+                        Ok(uids) => {
+                            self.uids = Some(uids.clone());
+                            self.copy(uids, cx)?
+                        }
+                        // No such message: nothing to move.
+                        Err(_) => return Poll::Ready(Ok(None)),
+                    }
+                }
                 MoveStage::Copy(id) => {
                     let c = std::task::ready!(cx.poll_completion(*id))?;
                     self.mapping = m::uid_mapping(&c);
+                    let uids = self.uids.clone().ok_or(OpError::Superseded)?;
                     let deleted = vec![Flag::Deleted];
-                    let body = store_command(self.uids.clone(), StoreKind::Add, deleted, false);
+                    let body = store_command(uids, StoreKind::Add, deleted, false);
                     MoveStage::Flag(cx.send(body)?)
                 }
                 MoveStage::Flag(id) => {
                     std::task::ready!(cx.poll_completion(*id))?;
-                    MoveStage::Expunge(Box::new(ExpungeUids::new(self.uids.clone())))
+                    let uids = self.uids.clone().ok_or(OpError::Superseded)?;
+                    MoveStage::Expunge(Box::new(ExpungeUids::new(uids)))
                 }
                 MoveStage::Expunge(expunge) => {
                     std::task::ready!(expunge.step(cx))?;

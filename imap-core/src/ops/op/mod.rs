@@ -31,7 +31,7 @@ pub use fetch::{
 };
 pub use folders::{
     FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
-    folders, folders_with_status, rename_folder, status, subscribe, unsubscribe,
+    folders, folders_with_status, rename_folder, status, subscribe, unsubscribe, xlist_folders,
 };
 pub use idle::{IdleDone, IdleNext, IdleStart, IdleWait};
 pub use info::{
@@ -39,13 +39,17 @@ pub use info::{
     quota, quota_root, set_acl, set_metadata, set_quota,
 };
 pub use login::{Authenticate, AuthenticateAuto, Login, choose_mechanism};
-pub use messages::{DeleteAndExpunge, ExpungeUids, MoveMessages, append, copy, expunge};
+pub use messages::{
+    DeleteAndExpunge, ExpungeUids, MoveMessages, MultiAppend, append, copy, expunge,
+};
 pub use oauth2::OAuth2Login;
-pub use search::{Search, esort, gmail_search, search_seq, sort, sort_seq, thread};
+pub use search::{
+    Search, esort, gmail_search, search_seq, search_seq_charset, sort, sort_seq, thread, thread_seq,
+};
 pub use select::{Access, Select, SelectOptions, Unselect};
 pub use session::{
-    Compress, IdParam, LOGOUT_LINGER, Logout, close, command, enable, id, namespace, noop,
-    raw_command,
+    Compress, IdParam, LOGOUT_LINGER, Logout, check, close, command, enable, id, namespace, noop,
+    proxy_auth, raw_command,
 };
 pub use simple::Simple;
 pub use store::{FlagMap, LabelMap, delete, flags, labels, store, store_keywords, store_labels};

@@ -16,6 +16,7 @@ use std::task::Poll;
 #[derive(Debug)]
 pub struct Search {
     query: Result<Query, OpError>,
+    charset: Option<String>,
     known: KnownCaps,
     id: Option<CommandId>,
 }
@@ -25,6 +26,7 @@ impl Search {
     pub fn new(query: Query) -> Search {
         Search {
             query: Ok(query),
+            charset: None,
             known: KnownCaps::default(),
             id: None,
         }
@@ -35,9 +37,18 @@ impl Search {
     pub fn parse(criteria: &str) -> Search {
         Search {
             query: Query::parse(criteria).map_err(OpError::from),
+            charset: None,
             known: KnownCaps::default(),
             id: None,
         }
+    }
+
+    /// Sends `CHARSET charset` with the strings written in it ([`Query::in_charset`]); fails
+    /// with [`OpError::Charset`], sending nothing, when they cannot be. Without it, criteria
+    /// that need a charset go as `CHARSET UTF-8`.
+    pub fn charset(mut self, charset: &str) -> Search {
+        self.charset = Some(charset.to_owned());
+        self
     }
 }
 
@@ -49,12 +60,17 @@ impl Operation for Search {
             Some(id) => id,
             None => {
                 let query = self.query.as_ref().map_err(Clone::clone)?;
+                let in_charset = self.charset.as_deref().map(|c| query.in_charset(c));
+                let in_charset = in_charset.transpose()?;
                 std::task::ready!(self.known.poll(cx))?;
                 let caps = cx.capabilities();
-                let body = if caps.has(&Capability::ESearch) || caps.is_rev2() {
-                    query.esearch_command(&[SearchReturn::All], true)
-                } else {
-                    query.command(true)
+                let esearch = caps.has(&Capability::ESearch) || caps.is_rev2();
+                let returns: &[SearchReturn] = &[SearchReturn::All];
+                let body = match (in_charset, esearch) {
+                    (Some(q), true) => q.search_command(Some(returns), true),
+                    (Some(q), false) => q.search_command(None, true),
+                    (None, true) => query.esearch_command(returns, true),
+                    (None, false) => query.command(true),
                 };
                 *self.id.insert(cx.send(body)?)
             }
@@ -67,6 +83,16 @@ impl Operation for Search {
 /// `SEARCH`: sequence numbers instead of UIDs, as ranges.
 pub fn search_seq(query: &Query) -> Simple<SeqRanges> {
     Simple::map(query.command(false), |c| s::seqs(&c))
+}
+
+/// `SEARCH CHARSET charset`: sequence numbers of the messages matching `query`, its strings
+/// written in `charset` ([`Query::in_charset`]; [`OpError::Charset`] when they cannot be).
+pub fn search_seq_charset(query: &Query, charset: &str) -> Simple<SeqRanges> {
+    let body = query
+        .in_charset(charset)
+        .map(|q| q.search_command(None, false))
+        .map_err(OpError::from);
+    Simple::try_new(body, |c, _| Ok(s::seqs(&c)))
 }
 
 /// Gmail search syntax (`X-GM-RAW "has:attachment in:unread"`).
@@ -99,8 +125,17 @@ pub fn esort(
 /// `UID THREAD algorithm` (`REFERENCES`, `ORDEREDSUBJECT`): threads of UIDs;
 /// [`UsageError::Invalid`] when `algorithm` is not an atom.
 pub fn thread(algorithm: &str, query: &Query) -> Simple<Vec<Thread>> {
+    thread_as(algorithm, query, true)
+}
+
+/// `THREAD algorithm`: threads of sequence numbers, as [`thread`] otherwise.
+pub fn thread_seq(algorithm: &str, query: &Query) -> Simple<Vec<Thread>> {
+    thread_as(algorithm, query, false)
+}
+
+fn thread_as(algorithm: &str, query: &Query, uid: bool) -> Simple<Vec<Thread>> {
     let body: Result<CommandBody, OpError> = query
-        .thread_command(algorithm, true)
+        .thread_command(algorithm, uid)
         .map_err(|_| OpError::Usage(UsageError::Invalid("thread algorithm")));
     Simple::try_new(body, |c, _| Ok(s::threads(&c)))
 }

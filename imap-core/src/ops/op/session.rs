@@ -1,4 +1,4 @@
-//! General commands of a session: NOOP, ENABLE, COMPRESS, ID, NAMESPACE, CLOSE, LOGOUT and
+//! General commands of a session: NOOP, CHECK, PROXYAUTH, ENABLE, COMPRESS, ID, NAMESPACE, CLOSE, LOGOUT and
 //! raw commands. One-command operations are [`Simple`]s built here.
 
 use super::caps::KnownCaps;
@@ -6,13 +6,27 @@ use super::{OpError, Operation, Simple};
 use crate::client::{CommandId, Completion, UsageError};
 use crate::engine::OpContext;
 use crate::ops::info;
-use crate::types::{Atom, Capability, CommandBody, Data, Namespaces, RawArgs};
+use crate::types::{Atom, Capability, CommandBody, Data, Namespaces, RawArgs, Str};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
 /// NOOP: lets the server report changes (they land in the model and the event queue).
 pub fn noop() -> Simple<()> {
     Simple::unit(CommandBody::Noop)
+}
+
+/// CHECK (RFC 3501 section 6.4.1): asks the server for a checkpoint of the selected mailbox.
+/// IMAP4rev2 removed it (RFC 9051 appendix E): a server that no longer knows it answers
+/// `BAD`, which is [`OpError::Command`]; NOOP does what a client needs.
+pub fn check() -> Simple<()> {
+    Simple::unit(CommandBody::Check)
+}
+
+/// PROXYAUTH (Cyrus IMAP, Python's `imaplib.proxyauth`): an administrator logged in acts as
+/// `user` from then on (valid only before a mailbox is selected). Servers other than Cyrus
+/// answer `BAD`, which is [`OpError::Command`].
+pub fn proxy_auth(user: &str) -> Simple<()> {
+    Simple::unit(CommandBody::ProxyAuth(Str::from(user)))
 }
 
 /// CLOSE: expunges the messages marked `\Deleted` (in a read-write folder) and leaves it.

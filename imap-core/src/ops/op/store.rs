@@ -6,7 +6,8 @@ use super::{OpError, Simple};
 use crate::client::UsageError;
 use crate::ops::fetch::{self as f, FetchQuery};
 use crate::ops::flags::{labels_command, parse_flag, store_command};
-use crate::types::{FetchItem, Flag, MessageSet, StoreKind, Str, Uid};
+use crate::ops::labels::encode_label;
+use crate::types::{FetchItem, Flag, MessageSet, StoreKind, Uid};
 use std::collections::BTreeMap;
 
 /// Flags per message, keyed by UID.
@@ -70,22 +71,21 @@ pub fn delete(set: impl Into<MessageSet>) -> Simple<()> {
     ))
 }
 
-/// Gmail labels (`X-GM-LABELS`) of some messages.
+/// Gmail labels (`X-GM-LABELS`) of some messages, decoded from modified UTF-7
+/// ([`crate::ops::labels::decode_label`]).
 pub fn labels(set: impl Into<MessageSet>) -> Simple<LabelMap> {
     let query = FetchQuery::new().item(FetchItem::GmLabels);
     Simple::map(query.command(set), |c| {
         f::into_messages(c)
             .into_iter()
-            .map(|(uid, m)| {
-                let labels = m.gmail_labels.unwrap_or_default();
-                (uid, labels.iter().map(|l| l.to_string()).collect())
-            })
+            .map(|(uid, m)| (uid, m.labels().unwrap_or_default()))
             .collect()
     })
 }
 
-/// `STORE [+|-]X-GM-LABELS`: adds, removes or replaces Gmail labels as `kind` says.
+/// `STORE [+|-]X-GM-LABELS`: adds, removes or replaces Gmail labels as `kind` says, each
+/// written in modified UTF-7 ([`encode_label`]).
 pub fn store_labels(set: impl Into<MessageSet>, kind: StoreKind, labels: &[&str]) -> Simple<()> {
-    let labels = labels.iter().map(|l| Str::from(*l)).collect();
+    let labels = labels.iter().map(|l| encode_label(l)).collect();
     Simple::unit(labels_command(set, kind, labels))
 }
