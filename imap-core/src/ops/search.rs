@@ -1,13 +1,12 @@
 //! SEARCH, SORT and THREAD: a typed criteria builder ([`Query`]) and result helpers.
 
 use crate::client::Completion;
+use crate::ops::charset::{CharsetError, CharsetWriter, write_keys};
 use crate::parse::TextError;
 use crate::types::{
     Atom, CommandBody, Date, ESearchData, Flag, NumSet, PartialRange, SearchKey, SearchReturn,
     SeqNum, SeqRanges, SeqSet, SortCriterion, SortKey, Str, Tag, Thread, Uid, UidRanges, UidSet,
 };
-use bytes::Bytes;
-use encoding_rs::Encoding;
 use std::ops::RangeInclusive;
 
 /// Search criteria, ANDed. Build with the methods (`Query::new().unseen().from("bob")`) or
@@ -266,12 +265,33 @@ impl Query {
                 keys,
             );
         };
-        let encoding = Encoding::for_label(name.as_bytes()).filter(|e| *e != encoding_rs::UTF_8);
-        let keys = match encoding {
-            Some(e) => keys.iter().map(|k| encode_key(k, e)).collect(),
-            None => keys,
-        };
-        (Some(name.clone()), keys)
+        match write_keys(&keys, &String::from_utf8_lossy(name.as_bytes())) {
+            Ok(written) => (Some(name.clone()), written),
+            // A string added after the charset was named that it cannot write: UTF-8, which
+            // every server takes, rather than bytes that mean something else.
+            Err(_) => (Some(Str::from_static("UTF-8")), keys),
+        }
+    }
+
+    /// The query with `CHARSET charset` (`ISO-8859-1`, `windows-1252`, `KOI8-R`, ...): its
+    /// commands name the charset and carry their strings written in it
+    /// ([`crate::ops::charset`]), as imaplib's `search(charset, ...)` sends them.
+    ///
+    /// ```
+    /// use imap_core::ops::search::Query;
+    ///
+    /// let q = Query::new().subject("Grüße").in_charset("ISO-8859-1").unwrap();
+    /// assert_eq!(q.to_string(), "CHARSET ISO-8859-1 SUBJECT \"Grüße\"");
+    /// assert!(Query::new().subject("€").in_charset("ISO-8859-1").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// A [`CharsetError`] when the charset is not one this crate can write or cannot write a
+    /// string of the query (nothing is sent).
+    pub fn in_charset(mut self, charset: &str) -> Result<Query, CharsetError> {
+        write_keys(&self.keys(), charset)?;
+        self.charset = Some(Str::from(charset));
+        Ok(self)
     }
 
     /// Whether a string criterion holds non-ASCII bytes, so a charset must be named.
@@ -400,27 +420,23 @@ impl std::fmt::Display for Query {
     }
 }
 
-/// Checks a `CHARSET` of criteria text: a name the Encoding Standard knows that can encode
-/// every character after it.
+/// Checks a `CHARSET` of criteria text: a charset [`crate::ops::charset`] can write, able to
+/// write every character after it.
 fn check_charset(text: &str, name: &Str) -> Result<(), TextError> {
     let kind = "search criteria";
     let lead = text.len() - text.trim_start().len();
     let after = &text[lead + "CHARSET".len()..];
     let at = text.len() - after.trim_start().len();
     // UTF-16 and the "replacement" labels cannot carry IMAP strings: refused like unknown names.
-    let known = Encoding::for_label(name.as_bytes()).filter(|e| e.output_encoding() == *e);
-    let Some(encoding) = known else {
+    let known = CharsetWriter::for_name(&String::from_utf8_lossy(name.as_bytes()));
+    let Some(writer) = known else {
         let expected = "a charset name (UTF-8, US-ASCII, ISO-8859-1, windows-1252, ...)";
         return Err(TextError::new(kind, expected, text, at));
     };
-    let ascii = name.as_bytes().eq_ignore_ascii_case(b"US-ASCII");
-    let bad = text[at..].char_indices().find(|&(_, c)| {
-        let mut buf = [0u8; 4];
-        !c.is_ascii() && (ascii || encoding.encode(c.encode_utf8(&mut buf)).2)
-    });
+    let bad = text[at..].char_indices().find(|&(_, c)| !writer.fits(c));
     match bad {
         Some((k, _)) => {
-            let expected = if ascii {
+            let expected = if writer.is_ascii() {
                 "a character US-ASCII can encode"
             } else {
                 "a character the charset can encode"
@@ -428,30 +444,6 @@ fn check_charset(text: &str, name: &Str) -> Result<(), TextError> {
             Err(TextError::new(kind, expected, text, at + k))
         }
         None => Ok(()),
-    }
-}
-
-/// `key` with its strings encoded in `encoding` (strings that are not UTF-8 stay as they are).
-fn encode_key(key: &SearchKey, encoding: &'static Encoding) -> SearchKey {
-    let s = |v: &Str| match std::str::from_utf8(v.as_bytes()) {
-        Ok(text) => Str::new(Bytes::from(encoding.encode(text).0.into_owned())),
-        Err(_) => v.clone(),
-    };
-    let k = |v: &SearchKey| Box::new(encode_key(v, encoding));
-    use SearchKey as K;
-    match key {
-        K::Bcc(v) => K::Bcc(s(v)),
-        K::Body(v) => K::Body(s(v)),
-        K::Cc(v) => K::Cc(s(v)),
-        K::From(v) => K::From(s(v)),
-        K::Subject(v) => K::Subject(s(v)),
-        K::Text(v) => K::Text(s(v)),
-        K::To(v) => K::To(s(v)),
-        K::Header(a, b) => K::Header(s(a), s(b)),
-        K::Not(v) => K::Not(k(v)),
-        K::Or(a, b) => K::Or(k(a), k(b)),
-        K::And(v) => K::And(v.iter().map(|x| encode_key(x, encoding)).collect()),
-        other => other.clone(),
     }
 }
 

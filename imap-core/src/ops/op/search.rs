@@ -8,6 +8,7 @@ use crate::ops::search::{self as s, Query, SearchResult};
 use crate::types::{
     Capability, CommandBody, SearchReturn, SeqNum, SeqRanges, SortCriterion, Thread, Uid, UidRanges,
 };
+use std::borrow::Cow;
 use std::task::Poll;
 
 /// `UID SEARCH`: the UIDs of the messages matching `query`, as ranges (a server's
@@ -60,17 +61,16 @@ impl Operation for Search {
             Some(id) => id,
             None => {
                 let query = self.query.as_ref().map_err(Clone::clone)?;
-                let in_charset = self.charset.as_deref().map(|c| query.in_charset(c));
-                let in_charset = in_charset.transpose()?;
+                let query = match self.charset.as_deref() {
+                    Some(c) => Cow::Owned(query.clone().in_charset(c)?),
+                    None => Cow::Borrowed(query),
+                };
                 std::task::ready!(self.known.poll(cx))?;
                 let caps = cx.capabilities();
-                let esearch = caps.has(&Capability::ESearch) || caps.is_rev2();
-                let returns: &[SearchReturn] = &[SearchReturn::All];
-                let body = match (in_charset, esearch) {
-                    (Some(q), true) => q.search_command(Some(returns), true),
-                    (Some(q), false) => q.search_command(None, true),
-                    (None, true) => query.esearch_command(returns, true),
-                    (None, false) => query.command(true),
+                let body = if caps.has(&Capability::ESearch) || caps.is_rev2() {
+                    query.esearch_command(&[SearchReturn::All], true)
+                } else {
+                    query.command(true)
                 };
                 *self.id.insert(cx.send(body)?)
             }
@@ -89,8 +89,9 @@ pub fn search_seq(query: &Query) -> Simple<SeqRanges> {
 /// written in `charset` ([`Query::in_charset`]; [`OpError::Charset`] when they cannot be).
 pub fn search_seq_charset(query: &Query, charset: &str) -> Simple<SeqRanges> {
     let body = query
+        .clone()
         .in_charset(charset)
-        .map(|q| q.search_command(None, false))
+        .map(|q| q.command(false))
         .map_err(OpError::from);
     Simple::try_new(body, |c, _| Ok(s::seqs(&c)))
 }
