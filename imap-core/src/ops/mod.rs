@@ -23,6 +23,8 @@
 //! - [`notify`]: NOTIFY registrations (RFC 5465).
 //! - [`url`]: `imap://` and `imaps://` URLs (RFC 5092).
 //! - [`part_url`]: URLs naming a message or part on the server (RFC 5092), for CATENATE.
+//! - [`porting`]: a table from every method of Python's `imaplib` and IMAPClient to the
+//!   methods here.
 //! - [`date`]: INTERNALDATE to and from [`std::time::SystemTime`] (and the `time` crate with the
 //!   `time` feature).
 //!
@@ -49,6 +51,7 @@ pub mod notify;
 pub mod op;
 pub mod part_url;
 pub mod parts;
+pub mod porting;
 pub mod search;
 pub mod url;
 
