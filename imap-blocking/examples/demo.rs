@@ -102,23 +102,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nMIME outline of uid {uid}:");
     let parts = outline(&body);
     for p in &parts {
-        let path = if p.path.is_empty() {
-            "(message)".to_owned()
-        } else {
-            p.path
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(".")
-        };
-        println!(
-            "  {}{:<10} {:<28} {:>7} bytes {}",
-            "  ".repeat(p.depth),
-            path,
-            escaped(&p.mime_type),
-            p.size,
-            escaped(p.filename.as_deref().unwrap_or(""))
-        );
+        println!("  {}", imap_examples::show::part(p));
     }
     if let Some(text) = parts.iter().find(|p| p.mime_type == "text/plain") {
         let section = Section {

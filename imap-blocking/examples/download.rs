@@ -1,42 +1,42 @@
 //! Downloads a folder to `.eml` files (one per message, named by UID), streaming each message
-//! to its file without holding it in memory, with a progress bar.
+//! to its file without holding it in memory: a progress bar on a terminal, a summary either
+//! way.
 //!
-//! `cargo run -p imap-blocking --example download -- imaps://user@host/ [folder] [dir]`
+//! `cargo run -p imap-blocking --example download -- imaps://user@host/[folder] [folder] [--dir mail]`
 
 mod common;
 
+use clap::Parser;
 use imap_blocking::prelude::*;
 use imap_blocking::{FetchQuery, Query};
-use indicatif::{ProgressBar, ProgressStyle};
+use imap_examples::args::Download as Cli;
+use imap_examples::outln;
+use imap_examples::progress::Progress;
 use std::fs::File;
-use std::io::BufWriter;
-use std::path::PathBuf;
+use std::io::{BufWriter, Write};
 
-fn main() -> imap_blocking::Result<()> {
-    let (mut session, args) = common::login();
-    let folder = args.first().cloned().unwrap_or_else(|| "INBOX".into());
-    let dir = PathBuf::from(args.get(1).cloned().unwrap_or_else(|| "mail".into()));
-    std::fs::create_dir_all(&dir)?;
-    session.examine(&folder)?;
-    let uids = session.search(&Query::all())?;
-    // Sizes first, for a byte-accurate progress bar.
-    let sizes = match uids.to_set() {
-        Some(set) => session.fetch(&set, &FetchQuery::new().size())?,
-        None => Default::default(),
-    };
-    let total: u64 = sizes.values().filter_map(|m| m.size).sum();
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    for uid in &uids {
-        let path = dir.join(format!("{uid}.eml"));
-        let mut file = BufWriter::new(File::create(&path)?);
-        let n = session.download(uid, &mut file)?;
-        bar.set_message(format!("UID {uid}"));
-        bar.inc(n);
-    }
-    bar.finish_with_message(format!("saved to {}", dir.display()));
-    session.logout()
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    imap_examples::report((|| -> common::Result<()> {
+        let (mut session, target) = common::login(&cli.conn)?;
+        let folder = target.folder(cli.folder.as_deref());
+        std::fs::create_dir_all(&cli.dir)?;
+        session.examine(&folder)?;
+        let uids = session.search(&Query::all())?;
+        // Sizes first, for a byte-accurate progress bar.
+        let sizes = match uids.to_set() {
+            Some(set) => session.fetch(&set, &FetchQuery::new().size())?,
+            None => Default::default(),
+        };
+        let mut progress = Progress::new(sizes.values().filter_map(|m| m.size).sum());
+        for uid in &uids {
+            let mut file = BufWriter::new(File::create(cli.dir.join(format!("{uid}.eml")))?);
+            let n = session.download(uid, &mut file)?;
+            file.flush()?;
+            progress.message_done(&format!("UID {uid}"), n);
+        }
+        outln!("{}", progress.finish(&cli.dir.display().to_string()));
+        session.logout()?;
+        Ok(())
+    })())
 }

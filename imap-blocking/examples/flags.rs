@@ -4,21 +4,28 @@
 
 mod common;
 
+use imap_examples::outln;
+
 use imap_blocking::imap_core::terminal::escaped;
 use imap_blocking::prelude::*;
 use imap_blocking::types::Flag;
 use imap_blocking::{Query, format_flags};
 
-fn main() -> imap_blocking::Result<()> {
-    let (mut session, args) = common::login();
-    let folder = args.first().map(String::as_str).unwrap_or("INBOX");
+fn main() -> std::process::ExitCode {
+    imap_examples::report(run(<imap_examples::args::Plain as clap::Parser>::parse()))
+}
+
+fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
+    let (mut session, target) = common::login(&cli.conn)?;
+    let args = cli.args;
+    let folder = &target.folder(args.first().map(String::as_str));
     session.select(folder)?;
     let Some(uid) = session.search(&Query::all())?.last() else {
-        println!("{folder} is empty");
-        return session.logout();
+        outln!("{folder} is empty");
+        return Ok(session.logout()?);
     };
     let show = |label: &str, flags: &imap_blocking::FlagMap| {
-        println!(
+        outln!(
             "{label:<22} {}",
             escaped(&format_flags(
                 flags.get(&uid).map(Vec::as_slice).unwrap_or(&[])
@@ -41,5 +48,5 @@ fn main() -> imap_blocking::Result<()> {
             ],
         )?,
     );
-    session.logout()
+    Ok(session.logout()?)
 }

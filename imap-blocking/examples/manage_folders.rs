@@ -4,27 +4,34 @@
 
 mod common;
 
+use imap_examples::outln;
+
 use imap_blocking::prelude::*;
 
-fn main() -> imap_blocking::Result<()> {
-    let (mut session, args) = common::login();
+fn main() -> std::process::ExitCode {
+    imap_examples::report(run(<imap_examples::args::Plain as clap::Parser>::parse()))
+}
+
+fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
+    let (mut session, _) = common::login(&cli.conn)?;
+    let args = cli.args;
     let name = args
         .first()
         .cloned()
         .unwrap_or_else(|| "imap-rs-example".into());
     let renamed = format!("{name}-renamed");
     session.create_folder(&name)?;
-    println!("created {name}: exists = {}", session.folder_exists(&name)?);
+    outln!("created {name}: exists = {}", session.folder_exists(&name)?);
     session.rename_folder(&name, &renamed)?;
-    println!(
+    outln!(
         "renamed to {renamed}: old exists = {}",
         session.folder_exists(&name)?
     );
     session.subscribe(&renamed)?;
     let status = session.folder_status(&renamed)?;
-    println!("status: {status:?}");
+    outln!("status: {status:?}");
     session.unsubscribe(&renamed)?;
     session.delete_folder(&renamed)?;
-    println!("deleted: exists = {}", session.folder_exists(&renamed)?);
-    session.logout()
+    outln!("deleted: exists = {}", session.folder_exists(&renamed)?);
+    Ok(session.logout()?)
 }

@@ -4,25 +4,32 @@
 
 mod common;
 
+use imap_examples::outln;
+
 use imap_blocking::imap_core::terminal::escaped;
 use imap_blocking::prelude::*;
 
-fn main() -> imap_blocking::Result<()> {
-    let (mut session, args) = common::login();
-    let folder = args.first().map(String::as_str).unwrap_or("INBOX");
+fn main() -> std::process::ExitCode {
+    imap_examples::report(run(<imap_examples::args::Plain as clap::Parser>::parse()))
+}
+
+fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
+    let (mut session, target) = common::login(&cli.conn)?;
+    let args = cli.args;
+    let folder = &target.folder(args.first().map(String::as_str));
     let s = session.select(folder)?;
-    println!("{folder}:");
-    println!("  exists        {}", s.exists);
-    println!("  recent        {:?}", s.recent);
-    println!("  first unseen  {:?}", s.unseen);
-    println!("  uidvalidity   {:?}", s.uid_validity);
-    println!("  uidnext       {:?}", s.uid_next);
-    println!("  highestmodseq {:?}", s.highest_modseq);
-    println!("  read-only     {}", s.read_only);
-    println!(
+    outln!("{folder}:");
+    outln!("  exists        {}", s.exists);
+    outln!("  recent        {:?}", s.recent);
+    outln!("  first unseen  {:?}", s.unseen);
+    outln!("  uidvalidity   {:?}", s.uid_validity);
+    outln!("  uidnext       {:?}", s.uid_next);
+    outln!("  highestmodseq {:?}", s.highest_modseq);
+    outln!("  read-only     {}", s.read_only);
+    outln!(
         "  flags         {}",
         escaped(&imap_blocking::format_flags(&s.flags))
     );
-    println!("  permanent     {:?}", s.permanent_flags);
-    session.logout()
+    outln!("  permanent     {:?}", s.permanent_flags);
+    Ok(session.logout()?)
 }

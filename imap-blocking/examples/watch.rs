@@ -1,38 +1,28 @@
-//! Watches a folder with IDLE and prints every change (IDLE is re-issued automatically).
+//! Watches a folder with IDLE and prints every change (IDLE is re-issued automatically);
+//! Ctrl-C ends IDLE with DONE and logs out.
 //!
-//! `cargo run -p imap-blocking --example watch -- imaps://user@host/ [folder]`
+//! `cargo run -p imap-blocking --example watch -- imaps://user@host/[folder] [folder]`
 
 mod common;
 
-use imap_blocking::Event;
-use imap_blocking::imap_core::mailbox::Update;
+use clap::Parser;
 use imap_blocking::prelude::*;
-use std::time::Duration;
+use imap_examples::args::Watch as Cli;
+use imap_examples::outln;
 
-fn main() -> imap_blocking::Result<()> {
-    let (mut session, args) = common::login();
-    let folder = args.first().map(String::as_str).unwrap_or("INBOX");
-    let summary = session.select(folder)?;
-    println!(
-        "watching {folder} ({} messages); Ctrl-C to stop",
-        summary.exists
-    );
-    let mut idle = session.idle()?;
-    loop {
-        match idle.wait_timeout(Duration::from_secs(60))? {
-            Some(Event::Mailbox(Update::Exists { previous, exists })) => {
-                println!("{} new message(s), now {exists}", exists - previous)
-            }
-            Some(Event::Mailbox(Update::Expunged(m))) => {
-                println!(
-                    "message {} (UID {:?}) expunged",
-                    m.seq,
-                    m.uid.map(|u| u.get())
-                )
-            }
-            Some(Event::Mailbox(update)) => println!("{update:?}"),
-            Some(other) => println!("{other:?}"),
-            None => println!("(quiet for a minute)"),
-        }
-    }
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    imap_examples::report((|| -> common::Result<()> {
+        let (mut session, target) = common::login(&cli.conn)?;
+        let folder = target.folder(cli.folder.as_deref());
+        let summary = session.select(&folder)?;
+        outln!(
+            "watching {folder} ({} messages); Ctrl-C to stop",
+            summary.exists
+        );
+        common::idle(&mut session, None)?;
+        session.logout()?;
+        outln!("logged out");
+        Ok(())
+    })())
 }

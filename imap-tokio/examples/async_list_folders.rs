@@ -4,32 +4,24 @@
 
 mod common;
 
+use imap_examples::{outln, show};
+
 use imap_tokio::ListOptions;
 use imap_tokio::imap_core::ops::folders::default_status_items;
-use imap_tokio::imap_core::terminal::escaped;
 use imap_tokio::prelude::*;
 
-#[tokio::main]
-async fn main() -> imap_tokio::Result<()> {
-    let (mut session, _) = common::login().await;
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::process::ExitCode {
+    imap_examples::report(run(<imap_examples::args::Plain as clap::Parser>::parse()).await)
+}
+
+async fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
+    let (mut session, _) = common::login(&cli.conn).await?;
     let options = ListOptions::all()
         .with_subscribed()
         .with_status(default_status_items());
     for f in session.list_folders(&options).await? {
-        let attrs: Vec<String> = f
-            .attributes
-            .iter()
-            .map(|a| format!("\\{}", a.name()))
-            .collect();
-        let unseen = f.status.as_ref().and_then(|s| s.unseen).unwrap_or(0);
-        println!(
-            "{}{:<30} {:<40} {}{} unseen",
-            "  ".repeat(f.depth()),
-            escaped(&f.leaf()),
-            escaped(&attrs.join(" ")),
-            if f.subscribed { "[subscribed] " } else { "" },
-            unseen
-        );
+        outln!("{}", show::folder(&f));
     }
-    session.logout().await
+    Ok(session.logout().await?)
 }

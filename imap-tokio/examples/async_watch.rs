@@ -1,43 +1,30 @@
-//! Watches a folder with IDLE inside `tokio::select!`, beside Ctrl-C and a periodic tick;
-//! ends IDLE cleanly on Ctrl-C.
+//! Watches a folder with IDLE inside `tokio::select!`, beside Ctrl-C; Ctrl-C ends IDLE with
+//! DONE and logs out.
 //!
-//! `cargo run -p imap-tokio --example async_watch -- imaps://user@host/ [folder]`
+//! `cargo run -p imap-tokio --example async_watch -- imaps://user@host/[folder] [folder]`
 
 mod common;
 
-use imap_tokio::Event;
-use imap_tokio::imap_core::mailbox::Update;
+use clap::Parser;
+use imap_examples::args::Watch as Cli;
+use imap_examples::outln;
 use imap_tokio::prelude::*;
-use std::time::Duration;
 
-#[tokio::main]
-async fn main() -> imap_tokio::Result<()> {
-    let (mut session, args) = common::login().await;
-    let folder = args.first().map(String::as_str).unwrap_or("INBOX");
-    let summary = session.select(folder).await?;
-    println!(
+async fn run(cli: Cli) -> common::Result<()> {
+    let (mut session, target) = common::login(&cli.conn).await?;
+    let folder = target.folder(cli.folder.as_deref());
+    let summary = session.select(&folder).await?;
+    outln!(
         "watching {folder} ({} messages); Ctrl-C to stop",
         summary.exists
     );
-    let mut idle = session.idle().await?;
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tokio::select! {
-            event = idle.wait() => match event? {
-                Event::Mailbox(Update::Exists { previous, exists }) => {
-                    println!("{} new message(s), now {exists}", exists - previous)
-                }
-                Event::Mailbox(Update::Expunged(m)) => {
-                    println!("message {} (UID {:?}) expunged", m.seq, m.uid.map(|u| u.get()))
-                }
-                other => println!("{other:?}"),
-            },
-            _ = tick.tick() => println!("still watching, {} messages",
-                idle.selected().map(|m| m.exists()).unwrap_or(0)),
-            _ = tokio::signal::ctrl_c() => break,
-        }
-    }
-    idle.done().await?;
-    println!("IDLE ended");
-    session.logout().await
+    common::idle(&mut session, None).await?;
+    session.logout().await?;
+    outln!("logged out");
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> std::process::ExitCode {
+    imap_examples::report(run(Cli::parse()).await)
 }

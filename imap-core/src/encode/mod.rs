@@ -247,6 +247,18 @@ pub(crate) fn search_text(
     })
 }
 
+/// A response code (`resp-text-code`, RFC 9051 section 9) without its brackets, as the server
+/// writes it: `AUTHENTICATIONFAILED`, `UIDNEXT 4`; for messages that quote a server's answer.
+pub fn encode_code(code: &crate::types::Code) -> Vec<u8> {
+    let opts = EncodeOptions::default();
+    let mut w = Writer::new(&opts, Side::Server);
+    code::code(&mut w, code);
+    let mut v = w.finish().to_vec();
+    // The CRLF `finish` ends every unit with.
+    v.truncate(v.len().saturating_sub(2));
+    v
+}
+
 /// `DONE\r\n`, which ends IDLE.
 pub fn encode_done() -> Bytes {
     Bytes::from_static(b"DONE\r\n")

@@ -87,7 +87,15 @@ impl fmt::Display for CommandFailed {
             _ => "OK",
         };
         match &self.code {
-            Some(code) => write!(f, "{kind} [{code:?}] {}", self.text)?,
+            Some(code) => {
+                let code = crate::encode::encode_code(code);
+                write!(
+                    f,
+                    "{kind} [{}] {}",
+                    String::from_utf8_lossy(&code),
+                    self.text
+                )?
+            }
             None => write!(f, "{kind} {}", self.text)?,
         }
         match &self.sasl {
@@ -113,5 +121,26 @@ pub fn check(c: Completion) -> Result<Completion, CommandFailed> {
             text: c.text,
             sasl: c.sasl_error,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::SimpleCode;
+
+    #[test]
+    fn a_refusal_reads_as_the_server_wrote_it() {
+        let failed = |code| CommandFailed {
+            outcome: Outcome::No,
+            code,
+            text: Str::from("authentication failed"),
+            sasl: None,
+        };
+        assert_eq!(
+            failed(Some(Code::Simple(SimpleCode::AuthenticationFailed))).to_string(),
+            "NO [AUTHENTICATIONFAILED] authentication failed"
+        );
+        assert_eq!(failed(None).to_string(), "NO authentication failed");
     }
 }

@@ -1,65 +1,72 @@
-//! Shared by the examples: connect and log in from a URL argument.
+//! Shared by the examples: options, login, the shell's loop and IDLE until Ctrl-C. What does
+//! not depend on the driver (options, the INI file, the shell's commands, printing) is in the
+//! `imap-examples` crate, shared with imap-blocking's examples.
 //!
-//! `cargo run -p imap-tokio --example NAME -- imaps://user@host/ [args...]`, with the
-//! password in `IMAP_PASSWORD` (or an OAuth 2.0 token in `IMAP_TOKEN`). `IMAP_CA_FILE` trusts
-//! a private CA; `IMAP_INSECURE=1` accepts any certificate (test servers only). A `imap://`
-//! URL upgrades with STARTTLS; `IMAP_PLAIN=1` disables TLS and allows passwords in the clear.
+//! Every example takes a URL (`imaps://user@host/[folder]`; `imap://` for STARTTLS) or
+//! IMAPClient's `-H HOST -u USER` or `-f FILE.ini`, and `--help`. The password comes from
+//! `IMAP_PASSWORD` (an OAuth 2.0 token from `IMAP_TOKEN`), the INI file, or a prompt that does
+//! not echo.
 
 #![allow(dead_code)]
 
-use imap_tokio::imap_core::terminal::escaped;
+use imap_examples::options::Target;
+use imap_examples::shell::{Action, Shell, print_outcome};
+use imap_examples::{ConnectArgs, outln, show};
 use imap_tokio::prelude::*;
-use imap_tokio::{Connector, Security, Session};
+use imap_tokio::{Event, Session};
 use std::time::Duration;
 
-/// The URL argument and the remaining arguments.
-pub fn args() -> (String, Vec<String>) {
-    let mut it = std::env::args().skip(1);
-    let Some(url) = it.next() else {
-        eprintln!(
-            "usage: {} imaps://user@host[:port]/ [args...]",
-            std::env::args().next().unwrap_or_default()
-        );
-        eprintln!("password in IMAP_PASSWORD (or token in IMAP_TOKEN)");
-        std::process::exit(2);
-    };
-    (url, it.collect())
+/// An example's error: printed as a sentence by `imap_examples::report`.
+pub type Result<T, E = imap_examples::options::OptionsError> = std::result::Result<T, E>;
+
+/// Connects and logs in as the options say.
+pub async fn login(conn: &ConnectArgs) -> Result<(Session, Target)> {
+    let target = conn.resolve()?;
+    let session = target.connector.clone().login().await?;
+    Ok((session, target))
 }
 
-/// A connector for the URL with the environment's settings.
-pub fn connector(url: &str) -> Connector {
-    let mut c = Connector::from_url(url)
-        .unwrap_or_else(|e| {
-            eprintln!("{}", escaped(&e.to_string()));
-            std::process::exit(2)
-        })
-        .command_timeout(Duration::from_secs(120));
-    if let Ok(ca) = std::env::var("IMAP_CA_FILE") {
-        c = c.ca_file(ca);
+/// The shell's loop: reads commands, runs them, prints their results and the server's
+/// unsolicited updates, and logs out at the end. (Reading the terminal blocks this task: the
+/// session has nothing else to do meanwhile.)
+pub async fn shell(mut session: Session) -> Result<()> {
+    let mut shell = Shell::new()?;
+    outln!("logged in; `help` lists the commands, Ctrl-D or `quit` leaves");
+    while let Some(action) = shell.next_action() {
+        let result = match action {
+            Action::Run(op) => session.run(op).await.map(Some),
+            Action::Idle(limit) => idle(&mut session, limit).await.map(|()| None),
+            Action::Print(text) => Ok(Some(text)),
+            Action::Quit => break,
+            _ => Ok(None),
+        };
+        let events = session.drain_events();
+        print_outcome(result, &events, |e| e.is_fatal() || session.is_closed())?;
     }
-    if std::env::var("IMAP_INSECURE").is_ok_and(|v| v == "1") {
-        c = c.danger_accept_invalid_certs(true);
-    }
-    if std::env::var("IMAP_PLAIN").is_ok_and(|v| v == "1") {
-        c = c.security(Security::Plain).allow_plaintext_login(true);
-    }
-    let user = c.user().unwrap_or_default().to_owned();
-    if let Ok(token) = std::env::var("IMAP_TOKEN") {
-        c = c.oauth2(user, token);
-    } else if let Ok(pw) = std::env::var("IMAP_PASSWORD") {
-        c = c.password(user, pw);
-    }
-    c
+    session.logout().await?;
+    Ok(())
 }
 
-/// Connects and logs in, or exits with the error.
-pub async fn login() -> (Session, Vec<String>) {
-    let (url, rest) = args();
-    match connector(&url).login().await {
-        Ok(s) => (s, rest),
-        Err(e) => {
-            eprintln!("login failed: {}", escaped(&e.to_string()));
-            std::process::exit(1)
+/// IDLE, printing each update, until Ctrl-C (or `limit`); then DONE.
+pub async fn idle(session: &mut Session, limit: Option<Duration>) -> imap_tokio::Result<()> {
+    let mut idle = session.idle().await?;
+    outln!("idling; Ctrl-C ends IDLE");
+    let deadline = tokio::time::sleep(limit.unwrap_or(Duration::MAX / 4));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            event = idle.wait() => {
+                let event = event?;
+                outln!("{}", show::event(&event));
+                if matches!(event, Event::Bye(_)) {
+                    break;
+                }
+            }
+            _ = tokio::signal::ctrl_c() => break,
+            _ = &mut deadline => break,
         }
     }
+    idle.done().await?;
+    outln!("IDLE ended");
+    Ok(())
 }

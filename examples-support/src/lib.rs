@@ -1,0 +1,26 @@
+//! What the examples of `imap-blocking` and `imap-tokio` share, written once so that both
+//! drivers have the same examples (browse, download, watch, the shell) with a thin
+//! driver-specific `main`:
+//!
+//! - [`args`]: the options of each example, declared once for both drivers;
+//! - [`options`]: the options every example takes (a URL, or IMAPClient's `-H/-P/-u` and INI
+//!   file, `--starttls`, `--plain`, `--ca-file`, ...) turned into a [`imap_connect::Connector`],
+//!   with the folder of the URL;
+//! - [`config`]: IMAPClient's INI file (its keys, Python configparser's rules);
+//! - [`output`]: printing that ends quietly when stdout is closed (`| head`), errors printed as
+//!   sentences, Ctrl-C;
+//! - [`show`]: how folders, messages, events and results are printed;
+//! - [`progress`]: download progress on a terminal, a summary otherwise;
+//! - [`shell`]: the interactive shell (IMAPClient's `interact`): line editing, history, help and
+//!   one table of commands covering every operation of [`imap_core::ops::Commands`].
+
+pub mod args;
+pub mod config;
+pub mod options;
+pub mod output;
+pub mod progress;
+pub mod shell;
+pub mod show;
+
+pub use options::ConnectArgs;
+pub use output::{fail, report};
