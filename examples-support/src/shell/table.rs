@@ -243,7 +243,11 @@ fn show_messages(messages: imap_core::ops::fetch::Messages) -> String {
         for section in &m.sections {
             if let Some(data) = &section.data {
                 s.push('\n');
-                s.push_str(&escaped_text(&String::from_utf8_lossy(data.as_bytes())).to_string());
+                s.push_str(
+                    &escaped_text(&String::from_utf8_lossy(data.as_bytes()))
+                        .to_string()
+                        .trim_end(),
+                );
             }
         }
         s
