@@ -2,7 +2,7 @@
 //! every conversation, credentials redacted.
 
 use clap::Parser;
-use mock_server::listener::MockServer;
+use mock_server::listener::{Certificate, MockServer};
 use mock_server::session::options::Quirks;
 use mock_server::transcript::Transcript;
 use std::path::PathBuf;
@@ -17,6 +17,17 @@ struct Args {
     /// Implicit-TLS port (self-signed certificate, written to the log as PEM).
     #[arg(long, default_value_t = 1993)]
     tls_port: u16,
+    /// Serve this certificate (PEM) instead of a generated one, with --tls-key: for example
+    /// what `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -subj
+    /// /CN=localhost -addext subjectAltName=DNS:localhost -keyout key.pem -out cert.pem` makes.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Require a client certificate signed by this CA (PEM) on TLS: mutual TLS.
+    #[arg(long, value_name = "PEM")]
+    client_ca: Option<PathBuf>,
     /// Another user, as name:password (repeatable).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<String>,
@@ -100,6 +111,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (args.max_auth_failures > 0).then_some(args.max_auth_failures),
         )
         .quirks(quirks);
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        let certificate = Certificate::from_pem(&std::fs::read(cert)?, &std::fs::read(key)?)?;
+        builder = builder.certificate(certificate);
+    }
+    if let Some(ca) = &args.client_ca {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        for der in CertificateDer::pem_slice_iter(&std::fs::read(ca)?) {
+            builder = builder.client_auth(der?.to_vec());
+        }
+    }
     if !args.quiet {
         builder = builder.transcript(Transcript::with_sink(|e| eprintln!("{e}")));
     }

@@ -207,3 +207,46 @@ pub fn private_ca() -> (String, Certificate) {
         .expect("the server certificate");
     (ca.pem(), Certificate::from_rcgen(&leaf, &leaf_key))
 }
+
+/// What `openssl req -x509 -subj /CN=localhost -addext subjectAltName=...` makes, and the
+/// Debian packages of Dovecot and Cyrus install: a self-signed certificate for `names`
+/// marked `CA:TRUE`, for [`mock_server::listener::MockServerBuilder::certificate`].
+///
+/// # Panics
+/// When a key cannot be generated.
+pub fn openssl_req_x509(names: &[&str]) -> Certificate {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let key = KeyPair::generate().expect("a key");
+    let names = names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let mut params = CertificateParams::new(names.clone()).expect("parameters");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, &names[0]);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("the certificate");
+    Certificate::from_rcgen(&cert, &key)
+}
+
+/// A client identity for mutual TLS: the DER of the CA that signed it (for
+/// [`mock_server::listener::MockServerBuilder::client_auth`]), the client certificate and
+/// its private key in PEM.
+///
+/// # Panics
+/// When a key cannot be generated.
+pub fn client_identity() -> (Vec<u8>, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "imap-rs client CA");
+    let ca = ca_params.self_signed(&ca_key).expect("the CA certificate");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().expect("a client key");
+    let cert = CertificateParams::new(vec!["alice.example".to_owned()])
+        .expect("client parameters")
+        .signed_by(&key, &issuer)
+        .expect("the client certificate");
+    (ca.der().to_vec(), cert.pem(), key.serialize_pem())
+}

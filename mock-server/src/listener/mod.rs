@@ -76,6 +76,7 @@ pub struct MockServerBuilder<S = Store> {
     plain_port: u16,
     tls_port: u16,
     certificate: Option<Certificate>,
+    client_cas: Option<Vec<Vec<u8>>>,
     connection_limits: ConnectionLimits,
 }
 
@@ -90,6 +91,7 @@ impl Default for MockServerBuilder {
             plain_port: 0,
             tls_port: 0,
             certificate: None,
+            client_cas: None,
             connection_limits: ConnectionLimits::default(),
         }
     }
@@ -116,6 +118,7 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
             plain_port: self.plain_port,
             tls_port: self.tls_port,
             certificate: self.certificate,
+            client_cas: self.client_cas,
             connection_limits: self.connection_limits,
         }
     }
@@ -225,6 +228,15 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
+    /// Requires a client certificate signed by this CA (DER; repeatable) on the TLS port and
+    /// after STARTTLS: mutual TLS. A client without one fails the handshake.
+    pub fn client_auth(mut self, ca_der: impl Into<Vec<u8>>) -> Self {
+        self.client_cas
+            .get_or_insert_with(Vec::new)
+            .push(ca_der.into());
+        self
+    }
+
     /// Builds the server without listening (in-memory connections only, until
     /// [`MockServer::start`]).
     ///
@@ -238,7 +250,10 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
             (None, false) => None,
         };
         let tls = match &certificate {
-            Some(c) => Some(c.server_config().map_err(io::Error::other)?),
+            Some(c) => Some(
+                c.server_config_with(self.client_cas.as_deref())
+                    .map_err(io::Error::other)?,
+            ),
             None => None,
         };
         self.options.starttls = self.starttls;

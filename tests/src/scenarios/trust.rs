@@ -5,7 +5,10 @@
 /// without a password, a password without a user), each a typed error while nothing
 /// connected to the port; TLS spoken to a plaintext port and plain text to a TLS port, each
 /// named from the first bytes the server sends (the mock server's two ports), and a server
-/// slow to greet that reads the client's greeting probe and works as usual.
+/// slow to greet that reads the client's greeting probe and works as usual. Whom the client
+/// trusts, over real connections to the mock server: its own self-signed `CA:TRUE`
+/// certificate given as the CA file (pinned) and another refused, the name to verify when
+/// connecting by IP, a client certificate when the server requires one.
 ///
 /// Expands to a module `trust_scenarios`; the parameters are those of
 /// [`crate::mock_server_scenarios`].
@@ -22,7 +25,7 @@ macro_rules! trust_scenarios {
         mod trust_scenarios {
         use super::*;
         use $d::prelude::*;
-        use $d::{Connector, Error, Security, SettingsError};
+        use $d::{Connector, Error, Security, SettingsError, TlsOptions};
         use $crate::fixture::{self, PASSWORD, USER};
         use mock_server::listener::MockServer;
         use mock_server::session::options::Faults;
@@ -162,6 +165,97 @@ macro_rules! trust_scenarios {
                     .login()
                     $($aw)* .unwrap();
                 assert_eq!(s.select("INBOX") $($aw)* .unwrap().exists, 3);
+                s.logout() $($aw)* .unwrap();
+            })
+        }
+
+        /// The fixture's store on an implicit-TLS port serving `certificate`.
+        fn tls_server(certificate: mock_server::listener::Certificate) -> mock_server::listener::RunningServer {
+            MockServer::builder()
+                .store(fixture::store())
+                .tls()
+                .certificate(certificate)
+                .start()
+                .unwrap()
+        }
+
+        fn tls_to(port: u16, host: &str, tls: TlsOptions) -> Connector {
+            Connector::new(host)
+                .port(port)
+                .tls(tls)
+                .connect_timeout(Some(Duration::from_secs(20)))
+                .password(USER, PASSWORD)
+        }
+
+        /// The server's own self-signed `CA:TRUE` certificate (`openssl req -x509`, Dovecot's
+        /// and Cyrus's Debian packages) as the CA file: trusted, pinned; another server's
+        /// refused.
+        #[test]
+        fn the_servers_own_self_signed_certificate_is_trusted_exactly() {
+            $($block_on)* ($($async)* {
+                let cert = fixture::openssl_req_x509(&["localhost"]);
+                let server = tls_server(cert.clone());
+                let dir = tempfile::tempdir().unwrap();
+                let ca = dir.path().join("dovecot.pem");
+                std::fs::write(&ca, cert.pem()).unwrap();
+                let port = server.tls_addr().port();
+                let mut s = tls_to(port, "localhost", TlsOptions::new().ca_file(&ca))
+                    .login()
+                    $($aw)* .unwrap();
+                assert!(s.is_tls());
+                s.logout() $($aw)* .unwrap();
+                let other = fixture::openssl_req_x509(&["localhost"]);
+                let impostor = tls_server(other);
+                let err = tls_to(impostor.tls_addr().port(), "localhost", TlsOptions::new().ca_file(&ca))
+                    .login()
+                    $($aw)* .unwrap_err();
+                assert!(matches!(err, Error::Tls(_)), "{err:?}");
+            })
+        }
+
+        /// Connecting to 127.0.0.1 to a server whose certificate names `mail.example.com`:
+        /// refused for the IP, accepted with that name to verify.
+        #[test]
+        fn connecting_by_ip_verifies_the_name_given() {
+            $($block_on)* ($($async)* {
+                let cert = fixture::openssl_req_x509(&["mail.example.com"]);
+                let server = tls_server(cert.clone());
+                let port = server.tls_addr().port();
+                let trust = TlsOptions::new().ca_pem(cert.pem());
+                let err = tls_to(port, "127.0.0.1", trust.clone()).login() $($aw)* .unwrap_err();
+                assert!(
+                    matches!(&err, Error::Tls(e) if e.to_string().contains("not valid for name")),
+                    "{err:?}"
+                );
+                let mut s = tls_to(port, "127.0.0.1", trust.verify_name("mail.example.com"))
+                    .login()
+                    $($aw)* .unwrap();
+                s.logout() $($aw)* .unwrap();
+            })
+        }
+
+        /// A server that requires a client certificate: refused without one, logged in
+        /// with it.
+        #[test]
+        fn a_client_certificate_when_the_server_requires_one() {
+            $($block_on)* ($($async)* {
+                let (client_ca, cert, key) = fixture::client_identity();
+                let server_cert = fixture::openssl_req_x509(&["localhost"]);
+                let server = MockServer::builder()
+                    .store(fixture::store())
+                    .tls()
+                    .certificate(server_cert.clone())
+                    .client_auth(client_ca)
+                    .start()
+                    .unwrap();
+                let port = server.tls_addr().port();
+                let trust = TlsOptions::new().ca_pem(server_cert.pem());
+                let err = tls_to(port, "localhost", trust.clone()).login() $($aw)* .unwrap_err();
+                assert!(matches!(err, Error::Tls(_) | Error::Io(_)), "{err:?}");
+                let mut s = tls_to(port, "localhost", trust.client_cert_pem(cert, key))
+                    .login()
+                    $($aw)* .unwrap();
+                assert!(s.is_tls());
                 s.logout() $($aw)* .unwrap();
             })
         }
