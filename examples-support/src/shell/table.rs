@@ -171,6 +171,16 @@ fn query(w: &Words<'_>, from: usize) -> Result<Query, String> {
     }
 }
 
+/// `CHARSET name` at the start of the arguments (the criteria follow it).
+fn charset<'a>(w: &'a Words<'_>) -> Result<Option<&'a str>, String> {
+    match w.args().first() {
+        Some(c) if c.eq_ignore_ascii_case("CHARSET") => w
+            .arg(1, "a charset name (UTF-8, ISO-8859-1, ...)")
+            .map(Some),
+        _ => Ok(None),
+    }
+}
+
 fn atom(s: &str) -> Result<Atom, String> {
     Atom::new(s.as_bytes().to_vec()).map_err(|_| format!("{s:?} is not an IMAP atom"))
 }
@@ -244,7 +254,7 @@ fn show_messages(messages: imap_core::ops::fetch::Messages) -> String {
             if let Some(data) = &section.data {
                 s.push('\n');
                 s.push_str(
-                    &escaped_text(&String::from_utf8_lossy(data.as_bytes()))
+                    escaped_text(&String::from_utf8_lossy(data.as_bytes()))
                         .to_string()
                         .trim_end(),
                 );
@@ -327,6 +337,20 @@ pub fn commands() -> Vec<Command> {
             },
         ),
         cmd(
+            "check",
+            "",
+            "CHECK: a checkpoint of the folder",
+            &["check"],
+            |_| run(Capture.check(), ok),
+        ),
+        cmd(
+            "proxy-auth",
+            "USER",
+            "PROXYAUTH: act as another user (Cyrus, an admin's login)",
+            &["proxy_auth"],
+            |w| run(Capture.proxy_auth(w.arg(0, "a user name")?), ok),
+        ),
+        cmd(
             "compress",
             "",
             "COMPRESS=DEFLATE if offered",
@@ -384,6 +408,16 @@ pub fn commands() -> Vec<Command> {
                     Capture.list_folders(&ListOptions::pattern(*p).with_subscribed()),
                     |f| lines(&f, show::folder),
                 ),
+            },
+        ),
+        cmd(
+            "xlist",
+            "[PATTERN]",
+            "XLIST (Gmail's LIST before SPECIAL-USE)",
+            &["xlist_folders"],
+            |w| {
+                let pattern = w.args().first().copied().unwrap_or("*");
+                run(Capture.xlist_folders(pattern), |f| lines(&f, show::folder))
             },
         ),
         cmd(
@@ -616,17 +650,23 @@ pub fn commands() -> Vec<Command> {
         ),
         cmd(
             "search",
-            "CRITERIA",
+            "[CHARSET NAME] CRITERIA",
             "UID SEARCH (SINCE 1-Jan-2024 FROM alice UNSEEN; default ALL)",
-            &["search", "search_text"],
-            |w| run(Capture.search(&query(w, 0)?), |u| show::uids(&u)),
+            &["search", "search_text", "search_charset"],
+            |w| match charset(w)? {
+                None => run(Capture.search(&query(w, 0)?), |u| show::uids(&u)),
+                Some(c) => run(Capture.search_charset(&query(w, 2)?, c), |u| show::uids(&u)),
+            },
         ),
         cmd(
             "search-seq",
-            "CRITERIA",
+            "[CHARSET NAME] CRITERIA",
             "SEARCH for message numbers",
-            &["search_seq"],
-            |w| run(Capture.search_seq(&query(w, 0)?), debug),
+            &["search_seq", "search_seq_charset"],
+            |w| match charset(w)? {
+                None => run(Capture.search_seq(&query(w, 0)?), debug),
+                Some(c) => run(Capture.search_seq_charset(&query(w, 2)?, c), debug),
+            },
         ),
         cmd(
             "gmail-search",
@@ -668,6 +708,16 @@ pub fn commands() -> Vec<Command> {
                 let (keys, q) = sort_args(w)?;
                 let returns = [SearchReturn::Min, SearchReturn::Max, SearchReturn::Count];
                 run(Capture.esort(&keys, &returns, &q), debug)
+            },
+        ),
+        cmd(
+            "thread-seq",
+            "ALGORITHM [CRITERIA]",
+            "THREAD for message numbers",
+            &["thread_seq"],
+            |w| {
+                let algorithm = w.arg(0, "an algorithm (REFERENCES)")?.to_owned();
+                run(Capture.thread_seq(&algorithm, &query(w, 1)?), debug)
             },
         ),
         cmd(
@@ -789,6 +839,25 @@ pub fn commands() -> Vec<Command> {
         ),
         // ----- changing messages -----
         cmd(
+            "multiappend",
+            "FOLDER FILE...",
+            "MULTIAPPEND several messages at once (one APPEND each without it)",
+            &["multiappend"],
+            |w| {
+                let mut messages = Vec::new();
+                for path in words_from(w, 1, "files")? {
+                    let m = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                    messages.push(imap_core::ops::messages::NewMessage::new(m));
+                }
+                run(Capture.multiappend(&folder(w, 0)?, messages), |all| {
+                    lines(&all, |a| match a.uid {
+                        Some(u) => format!("appended as UID {u}"),
+                        None => "appended (no UIDPLUS: UID not said)".into(),
+                    })
+                })
+            },
+        ),
+        cmd(
             "append",
             "FOLDER FILE [FLAG...]",
             "APPEND a message from a file (.eml)",
@@ -814,6 +883,13 @@ pub fn commands() -> Vec<Command> {
         cmd("copy", "UIDS FOLDER", "COPY messages", &["copy"], |w| {
             run(Capture.copy(uids(w, 0)?, &folder(w, 1)?), show_mapping)
         }),
+        cmd(
+            "move-seq",
+            "NUMBERS FOLDER",
+            "MOVE messages by number",
+            &["move_seq"],
+            |w| run(Capture.move_seq(&seqs(w, 0)?, &folder(w, 1)?), show_mapping),
+        ),
         cmd(
             "move",
             "UIDS FOLDER",
@@ -1080,6 +1156,9 @@ mod tests {
             "fetch-seq 2 ALL",
             "search SINCE 1-Jan-2024 FROM \"alice smith\"",
             "sort REVERSE DATE -- UNSEEN",
+            "search CHARSET UTF-8 SUBJECT \"Grüße\"",
+            "xlist",
+            "move-seq 1:2 Archive",
             "set-quota \"\" STORAGE 1024",
             "status INBOX MESSAGES UIDNEXT",
             "create Archive2 archive",
