@@ -7,15 +7,17 @@
 use crate::error::{Result, SettingsError};
 use crate::tls::TlsOptions;
 use imap_core::client::ClientConfig;
-use imap_core::engine::{DEFAULT_MAX_EVENTS, OpContext};
+use imap_core::engine::DEFAULT_MAX_EVENTS;
 use imap_core::ops::url::ImapUrl;
-use imap_core::ops::{OpError, Operation, op};
-use imap_core::sasl::{Credentials, CredentialsKind, Mechanism};
+use imap_core::sasl::{
+    Credentials, CredentialsKind, Mechanism, SaslMechanism, TokenProvider, TokenSource,
+};
 use imap_core::secret::Secret;
 use rustls::pki_types::ServerName;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::{Duration, Instant};
+
+pub use crate::sign_in::{LoginMethod, SaslFactory, SignIn};
 
 /// The default of [`Connector::greeting_probe`].
 pub const DEFAULT_GREETING_PROBE: Duration = Duration::from_secs(2);
@@ -41,70 +43,6 @@ impl Security {
         match self {
             Security::Tls => 993,
             _ => 143,
-        }
-    }
-}
-
-/// How [`Connector`]'s `login()` logs in ([`Connector::login_method`]).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum LoginMethod {
-    /// LOGIN with a user name and password (AUTHENTICATE PLAIN under `LOGINDISABLED`).
-    Password {
-        /// The user name.
-        user: String,
-        /// The password.
-        password: Secret<String>,
-    },
-    /// AUTHENTICATE with SASL.
-    Sasl {
-        /// The mechanism; `None`: the strongest advertised one that fits the credentials.
-        mechanism: Option<Mechanism>,
-        /// The credentials.
-        credentials: Credentials,
-    },
-}
-
-impl LoginMethod {
-    /// The core operation that logs in this way ([`op::Login`], [`op::Authenticate`] or
-    /// [`op::AuthenticateAuto`]), for a driver to run.
-    pub fn operation(&self) -> SignIn {
-        match self.clone() {
-            LoginMethod::Password { user, password } => {
-                SignIn::Login(op::Login::new(user, password))
-            }
-            LoginMethod::Sasl {
-                mechanism: Some(m),
-                credentials,
-            } => SignIn::Authenticate(op::Authenticate::new(m, credentials)),
-            LoginMethod::Sasl {
-                mechanism: None,
-                credentials,
-            } => SignIn::Auto(op::AuthenticateAuto::new(credentials)),
-        }
-    }
-}
-
-/// Logging in as a [`LoginMethod`] says: one of the core's login operations.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SignIn {
-    /// LOGIN (AUTHENTICATE PLAIN under `LOGINDISABLED`).
-    Login(op::Login),
-    /// AUTHENTICATE with the mechanism given.
-    Authenticate(op::Authenticate),
-    /// AUTHENTICATE with the strongest advertised mechanism that fits the credentials.
-    Auto(op::AuthenticateAuto),
-}
-
-impl Operation for SignIn {
-    type Output = ();
-
-    fn step(&mut self, cx: &mut OpContext<'_>) -> Poll<std::result::Result<(), OpError>> {
-        match self {
-            SignIn::Login(o) => o.step(cx),
-            SignIn::Authenticate(o) => o.step(cx),
-            SignIn::Auto(o) => o.step(cx),
         }
     }
 }
@@ -354,6 +292,58 @@ impl Connector {
         self
     }
 
+    /// Logs in with OAuth 2.0, the access token asked of `provider` at each login and asked
+    /// again, once, when the server refuses it as expired
+    /// ([`imap_core::ops::op::OAuth2Login`]): OAUTHBEARER or XOAUTH2 as the server advertises
+    /// (or the URL's `;AUTH=`).
+    ///
+    /// ```
+    /// use imap_connect::Connector;
+    /// use imap_core::sasl::TokenError;
+    /// use imap_core::secret::Secret;
+    ///
+    /// let settings = Connector::new("imap.gmail.com").oauth2_provider(
+    ///     "ann@gmail.com",
+    ///     |_user: &str, expired: bool| -> Result<Secret<String>, TokenError> {
+    ///         // Ask the token endpoint for a new access token when `expired`.
+    ///         Ok(Secret::new(if expired { "ya29.fresh" } else { "ya29.cached" }.to_owned()))
+    ///     },
+    /// );
+    /// assert!(settings.login_method().is_some());
+    /// ```
+    pub fn oauth2_provider(
+        self,
+        user: impl Into<String>,
+        provider: impl TokenProvider + 'static,
+    ) -> Self {
+        self.oauth2_tokens(user, TokenSource::new(provider))
+    }
+
+    /// [`Connector::oauth2_provider`] with a provider shared with other connections.
+    pub fn oauth2_tokens(mut self, user: impl Into<String>, tokens: TokenSource) -> Self {
+        let mechanism = self
+            .mechanism
+            .filter(|m| m.credentials_kind() == CredentialsKind::OAuth2Token);
+        self.auth = Some(LoginMethod::OAuth2 {
+            user: user.into(),
+            mechanism,
+            tokens,
+            host: self.host.clone(),
+            port: self.effective_port(),
+        });
+        self
+    }
+
+    /// Logs in with a SASL mechanism of the caller's (EXTERNAL, GSSAPI, a vendor's), a new one
+    /// made by `make` for each login.
+    pub fn sasl_mechanism<M: SaslMechanism + 'static>(
+        mut self,
+        make: impl Fn() -> M + Send + Sync + 'static,
+    ) -> Self {
+        self.auth = Some(LoginMethod::Custom(SaslFactory::new(make)));
+        self
+    }
+
     /// Logs in with SASL: `mechanism`, or the strongest one the server advertises that fits
     /// the credentials when `None`.
     pub fn sasl(mut self, mechanism: Option<Mechanism>, credentials: Credentials) -> Self {
@@ -435,6 +425,9 @@ impl Connector {
             }
             Some(LoginMethod::Password { user, .. }) => user.as_str(),
             Some(LoginMethod::Sasl { credentials, .. }) => credentials.username(),
+            Some(LoginMethod::OAuth2 { user, .. }) => user.as_str(),
+            // The mechanism knows who it is (EXTERNAL: the TLS client certificate).
+            Some(LoginMethod::Custom(_)) => return Ok(self.auth.as_ref()),
         };
         match user.is_empty() {
             true => Err(SettingsError::MissingUser),

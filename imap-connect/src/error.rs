@@ -54,9 +54,9 @@ pub enum Error {
     /// clear without opting in, missing capability, ...).
     #[error(transparent)]
     Usage(#[from] UsageError),
-    /// The server answered `NO` or `BAD`.
+    /// The server answered `NO` or `BAD` (boxed: the error stays small enough to return).
     #[error("the server refused the command: {0}")]
-    Command(CommandFailed),
+    Command(Box<CommandFailed>),
     /// STARTTLS was required but the server does not offer it.
     #[error("the server does not offer STARTTLS")]
     StartTlsUnavailable,
@@ -216,14 +216,14 @@ impl Error {
 
 impl From<CommandFailed> for Error {
     fn from(c: CommandFailed) -> Self {
-        Error::Command(c)
+        Error::Command(Box::new(c))
     }
 }
 
 impl From<OpError> for Error {
     fn from(e: OpError) -> Self {
         match e {
-            OpError::Command(c) => Error::Command(c),
+            OpError::Command(c) => Error::Command(Box::new(c)),
             OpError::Usage(u) => Error::Usage(u),
             OpError::Connection(c) => Error::Connection(c),
             OpError::Closed => Error::Closed,

@@ -39,6 +39,7 @@
 pub mod connector;
 pub mod error;
 pub mod exports;
+pub mod sign_in;
 pub mod tls;
 pub mod wire;
 
@@ -50,8 +51,9 @@ pub mod prelude {
     pub use imap_core::ops::Commands;
 }
 
-pub use connector::{Connector, LoginMethod, Security, SignIn, TlsTarget};
+pub use connector::{Connector, Security, TlsTarget};
 pub use error::{Error, LoginError, Result, SettingsError, TimedOut};
 pub use rustls;
+pub use sign_in::{LoginMethod, SaslFactory, SignIn};
 pub use tls::{CertError, NativeRootsError, TlsError, TlsOptions, provider, server_name};
 pub use wire::{LOGOUT_ON_DROP, Wire};

@@ -201,7 +201,7 @@ fn bearer_token_exchanges() {
         .unwrap();
     store.add_oauth_token("alice", "tok").unwrap();
     let server = MockServer::builder()
-        .store(store)
+        .store(store.clone())
         .oauth(true)
         .build()
         .unwrap();
@@ -241,6 +241,31 @@ fn bearer_token_exchanges() {
     assert!(error.contains("invalid_token"), "{error}");
     let (k, code, _) = answer(&mut c, b"AQ==");
     assert_eq!((k, code), (StatusKind::No, auth_failed()));
+
+    // The failed exchange must end with the mechanism's dummy response (RFC 7628 section
+    // 3.2.3: 0x01 for OAUTHBEARER; an empty line for XOAUTH2).
+    let mut c = connect();
+    c.send(format!("a1 AUTHENTICATE OAUTHBEARER {msg}\r\n").as_bytes());
+    challenge(&mut c);
+    let (k, _, text) = answer(&mut c, b"");
+    assert_eq!(k, StatusKind::Bad, "{text}");
+    assert!(text.contains("expected 0x01"), "{text}");
+    let mut c = connect();
+    let msg = b64(b"user=alice\x01auth=Bearer nope\x01\x01");
+    c.send(format!("a1 AUTHENTICATE XOAUTH2 {msg}\r\n").as_bytes());
+    challenge(&mut c);
+    let (k, _, text) = answer(&mut c, b"AQ==");
+    assert_eq!(k, StatusKind::Bad, "{text}");
+
+    // An expired token is refused like an unknown one.
+    assert!(store.expire_oauth_token("alice", "tok").unwrap());
+    assert!(!store.expire_oauth_token("alice", "tok").unwrap());
+    let mut c = connect();
+    let msg = b64(b"n,,\x01auth=Bearer tok\x01\x01");
+    c.send(format!("a1 AUTHENTICATE OAUTHBEARER {msg}\r\n").as_bytes());
+    let error = String::from_utf8(challenge(&mut c)).unwrap();
+    assert!(error.contains("invalid_token"), "{error}");
+    store.add_oauth_token("alice", "tok").unwrap();
 
     let mut c = connect();
     let msg = b64(b"n,,\x01host=x\x01auth=Bearer tok\x01\x01");

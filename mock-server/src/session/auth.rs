@@ -46,7 +46,11 @@ pub(crate) enum Exchange {
     /// XOAUTH2 (`false`) or OAUTHBEARER (`true`): waiting for the client's message.
     Bearer(bool),
     /// The token was refused and the JSON error sent; waiting for the client's answer.
-    BearerRefused,
+    BearerRefused {
+        /// OAUTHBEARER (its client answers 0x01, RFC 7628 section 3.2.3), else XOAUTH2 (an
+        /// empty line).
+        oauthbearer: bool,
+    },
 }
 
 /// An AUTHENTICATE exchange in progress.
@@ -381,13 +385,29 @@ impl Session {
                                 } else {
                                     XOAUTH2_ERROR
                                 };
-                                Ok(Some((Exchange::BearerRefused, error.as_bytes().to_vec())))
+                                Ok(Some((
+                                    Exchange::BearerRefused { oauthbearer },
+                                    error.as_bytes().to_vec(),
+                                )))
                             }
                         }
                     }
                 }
             }
-            Exchange::BearerRefused => Err(auth_failed("Authentication failed: invalid token")),
+            // The client must end the failed exchange with the mechanism's dummy response.
+            Exchange::BearerRefused { oauthbearer } => {
+                let expected: &[u8] = if oauthbearer { b"\x01" } else { b"" };
+                if data == expected {
+                    Err(auth_failed("Authentication failed: invalid token"))
+                } else {
+                    let what = if oauthbearer {
+                        "OAUTHBEARER: expected 0x01 after the error challenge"
+                    } else {
+                        "XOAUTH2: expected an empty response after the error challenge"
+                    };
+                    Err(Fail::bad(what))
+                }
+            }
         };
         match next {
             Ok(Some((exchange, challenge))) => {

@@ -89,6 +89,24 @@ impl Store {
         Ok(())
     }
 
+    /// Withdraws `token` from the user, as an authorization server does when it expires: a
+    /// login with it is then refused with the JSON error challenge of an invalid token
+    /// (`"status":"401"` for XOAUTH2, `"invalid_token"` for OAUTHBEARER). Returns whether the
+    /// user held it.
+    ///
+    /// # Errors
+    /// When the user does not exist.
+    pub fn expire_oauth_token(&self, user: &str, token: &str) -> Result<bool, StoreError> {
+        let mut g = self.lock();
+        let u = g
+            .users
+            .get_mut(user)
+            .ok_or_else(|| StoreError::NoSuchUser(user.into()))?;
+        let before = u.oauth_tokens.len();
+        u.oauth_tokens.retain(|t| t != token);
+        Ok(u.oauth_tokens.len() < before)
+    }
+
     /// Checks a bearer token and returns the account it belongs to: the named user's, or with
     /// no user named (OAUTHBEARER without an authzid) the one user holding the token.
     ///

@@ -1,13 +1,14 @@
 //! The driver scenarios, each body written once, as macros a driver's test file expands:
 //! [`crate::driver_scenarios`] expands them all.
 
+mod auth;
 mod connection;
 mod mock;
 mod real;
 mod trust;
 
 /// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
-/// [`crate::connection_scenarios`], [`crate::trust_scenarios`] and
+/// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::trust_scenarios`] and
 /// [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
@@ -37,6 +38,13 @@ macro_rules! driver_scenarios {
             stream = [$($stream)*],
         );
         $crate::connection_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+            stream = [$($stream)*],
+        );
+        $crate::auth_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
