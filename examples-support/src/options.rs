@@ -4,12 +4,14 @@
 //! `imap://...`: STARTTLS), by IMAPClient's `-H HOST [-P PORT] -u USER`, or by IMAPClient's INI
 //! file (`-f FILE`, see [`crate::config`]); later sources override earlier ones in that order:
 //! INI file, URL, flags, then the environment (`IMAP_CA_FILE`, `IMAP_INSECURE=1`,
-//! `IMAP_PLAIN=1`). The password comes from `IMAP_PASSWORD`, the INI file or a prompt that does
+//! `IMAP_PLAIN=1`, `IMAP_CLIENT_CERT` and `IMAP_CLIENT_KEY`, `IMAP_TLS_NAME`,
+//! `IMAP_SYSTEM_ROOTS=1`). An `imaps://` URL is never used in plain text: `--plain` (or
+//! `IMAP_PLAIN=1`) with one is refused. The password comes from `IMAP_PASSWORD`, the INI file or a prompt that does
 //! not echo; an OAuth 2.0 access token from `IMAP_TOKEN` or the INI file. A folder in the URL
 //! (`imaps://alice@host/Archive`) is the folder the example works on.
 
 use crate::config::{self, IniSettings};
-use imap_connect::{Connector, Security};
+use imap_connect::{Connector, Security, SettingsError, TlsOptions};
 use imap_core::ops::url::ImapUrl;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -50,6 +52,21 @@ pub struct ConnectArgs {
     /// Trust this CA or self-signed server certificate (PEM; also IMAP_CA_FILE).
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Present this client certificate (PEM chain) for mutual TLS, with --client-key (also
+    /// IMAP_CLIENT_CERT).
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// The private key (PEM) of --client-cert (also IMAP_CLIENT_KEY).
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// Verify the server's certificate for this name instead of the host connected to, for
+    /// connecting by IP address (also IMAP_TLS_NAME).
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
+    /// Trust the operating system's certificate store instead of the Mozilla roots built in
+    /// (also IMAP_SYSTEM_ROOTS=1).
+    #[arg(long)]
+    pub system_roots: bool,
     /// Accept any certificate (test servers only; also IMAP_INSECURE=1).
     #[arg(long)]
     pub insecure: bool,
@@ -91,6 +108,9 @@ struct Gathered {
     token: Option<String>,
     verify: bool,
     ca_file: Option<PathBuf>,
+    /// The URL said `imaps://`.
+    imaps_url: bool,
+    tls: TlsOptions,
     timeout: Option<Duration>,
     folder: Option<String>,
 }
@@ -121,6 +141,7 @@ impl ConnectArgs {
             let u = ImapUrl::parse(url)?;
             g.host = Some(u.host.clone());
             g.port = Some(u.port);
+            g.imaps_url = u.implicit_tls;
             g.security = Some(if u.implicit_tls {
                 Security::Tls
             } else {
@@ -146,6 +167,34 @@ impl ConnectArgs {
             .or_else(|| std::env::var_os("IMAP_CA_FILE").map(PathBuf::from))
         {
             g.ca_file = Some(ca);
+        }
+        let env_path = |name: &str| std::env::var_os(name).map(PathBuf::from);
+        let cert = self
+            .client_cert
+            .clone()
+            .or_else(|| env_path("IMAP_CLIENT_CERT"));
+        let key = self
+            .client_key
+            .clone()
+            .or_else(|| env_path("IMAP_CLIENT_KEY"));
+        match (cert, key) {
+            (Some(cert), Some(key)) => g.tls = g.tls.client_cert_files(cert, key),
+            (None, None) => {}
+            _ => {
+                return Err(
+                    "a client certificate needs both IMAP_CLIENT_CERT and IMAP_CLIENT_KEY".into(),
+                );
+            }
+        }
+        if let Some(name) = self
+            .tls_name
+            .clone()
+            .or_else(|| std::env::var("IMAP_TLS_NAME").ok())
+        {
+            g.tls = g.tls.verify_name(name);
+        }
+        if self.system_roots || env_on("IMAP_SYSTEM_ROOTS") {
+            g.tls = g.tls.native_roots();
         }
         if self.insecure || env_on("IMAP_INSECURE") {
             g.verify = false;
@@ -214,7 +263,11 @@ fn build(g: Gathered) -> Result<Target, OptionsError> {
         return Err("no server: give a URL (imaps://user@host/), -H HOST or -f FILE".into());
     };
     let security = g.security.unwrap_or(Security::Tls);
+    if g.imaps_url && security == Security::Plain {
+        return Err(SettingsError::PlaintextForImaps { host }.into());
+    }
     let mut c = Connector::new(host.clone())
+        .tls(g.tls)
         .security(security)
         .command_timeout(g.timeout.unwrap_or(Duration::from_secs(120)));
     if let Some(port) = g.port {
@@ -329,5 +382,31 @@ mod tests {
         assert_eq!(t.connector.host(), "other");
         assert_eq!(t.connector.security_mode(), Security::Plain);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn plain_text_for_an_imaps_url_is_refused() {
+        let e = target(&["--plain", "imaps://alice:pw@mail.example.org/"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("refusing to connect to mail.example.org in plain text"),
+            "{e}"
+        );
+        let t = target(&["--plain", "imap://alice:pw@mail.example.org/"]).unwrap();
+        assert_eq!(t.connector.security_mode(), Security::Plain);
+    }
+
+    #[test]
+    fn tls_options_reach_the_connector() {
+        let e = target(&["--client-cert", "c.pem", "imaps://alice:pw@h/"]).unwrap_err();
+        assert!(e.to_string().contains("--client-key"), "{e}");
+        let t = target(&[
+            "--tls-name",
+            "mail.example.org",
+            "imaps://alice:pw@127.0.0.1/",
+        ])
+        .unwrap();
+        let name = t.connector.tls_target().unwrap().name;
+        assert_eq!(name, imap_connect::server_name("mail.example.org").unwrap());
     }
 }
