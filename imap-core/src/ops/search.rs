@@ -223,10 +223,11 @@ impl Query {
 
     /// Parses IMAP search criteria text, as after `SEARCH` (`SINCE 13-Jul-2013 TEXT Apress`),
     /// with the grammar of the command parser (RFC 9051 section 9 `search-program`). A
-    /// `CHARSET name` prefix names the charset the server gets the strings in: a charset name
-    /// the WHATWG Encoding Standard knows (`UTF-8`, `ISO-8859-1`, `windows-1252`, `KOI8-R`,
-    /// `ISO-2022-JP`, ...), each string encoded into it when the command is built. Without one,
-    /// `CHARSET UTF-8` is sent when a string is not ASCII.
+    /// `CHARSET name` prefix names the charset the server gets the strings in, as
+    /// [`Query::in_charset`] does: one [`crate::ops::charset`] can write (`UTF-8`, `US-ASCII`,
+    /// `ISO-8859-1`, `windows-1252`, `KOI8-R`, `ISO-2022-JP`, ...), each string written in it
+    /// when the command is built. Without one, `CHARSET UTF-8` is sent when a string is not
+    /// ASCII.
     ///
     /// ```
     /// use imap_core::ops::search::Query;
@@ -427,7 +428,7 @@ fn check_charset(text: &str, name: &Str) -> Result<(), TextError> {
     let lead = text.len() - text.trim_start().len();
     let after = &text[lead + "CHARSET".len()..];
     let at = text.len() - after.trim_start().len();
-    // UTF-16 and the "replacement" labels cannot carry IMAP strings: refused like unknown names.
+    // A name the charset writer does not know (UTF-16 and the "replacement" labels among them).
     let known = CharsetWriter::for_name(&String::from_utf8_lossy(name.as_bytes()));
     let Some(writer) = known else {
         let expected = "a charset name (UTF-8, US-ASCII, ISO-8859-1, windows-1252, ...)";
