@@ -8,6 +8,7 @@
 //! RFC 2047 words decoded, BODY against the charset-decoded text of the text parts (and the raw
 //! body for anything else), TEXT against both.
 
+pub mod charset;
 mod plan;
 
 use crate::mime::decode_header_text;

@@ -670,3 +670,61 @@ fn notify_cost_is_per_change() {
     );
     assert_eq!(a.notify_status_computed(), 41 + 3);
 }
+
+/// A message whose subject and body are not ASCII, for SEARCH CHARSET.
+fn charset_server() -> MockServer {
+    let store = Store::builder()
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .message(
+            "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nviele Grüße\r\n"
+                .as_bytes()
+                .to_vec(),
+            &[],
+            None,
+        )
+        .message(b"Subject: other\r\n\r\nnothing\r\n".to_vec(), &[], None)
+        .build()
+        .unwrap();
+    MockServer::builder().store(store).build().unwrap()
+}
+
+/// SEARCH, SORT and THREAD with a CHARSET other than UTF-8 (RFC 9051 section 6.4.4, RFC 5256
+/// section 3): the strings are read in that charset (here ISO-8859-1 and KOI8-R bytes in
+/// literals, as imaplib and the client's `search_charset` send them); a charset the server
+/// does not know is `NO [BADCHARSET (...)]`.
+#[test]
+fn search_charset() {
+    let server = charset_server();
+    let mut c = logged_in(&server);
+    c.talk("s", "SELECT INBOX");
+    use imap_core::types::Data;
+    // The numbers of a SEARCH, SORT or THREAD answer (a thread's members, flattened).
+    let mut found = |tag: &str, command: &[u8]| -> Vec<u32> {
+        c.send(command);
+        let r = c.until(tag);
+        assert_eq!(common::kind(&r), imap_core::types::StatusKind::Ok, "{r:?}");
+        common::data(&r)
+            .into_iter()
+            .flat_map(|d| match d {
+                Data::Search { nums, .. } | Data::Sort { nums, .. } => nums.clone(),
+                Data::Thread(threads) => threads.iter().flat_map(|t| t.members.clone()).collect(),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    let latin1 = b"a1 SEARCH CHARSET ISO-8859-1 SUBJECT {5+}\r\nGr\xfc\xdfe\r\n";
+    assert_eq!(found("a1", latin1), [1]);
+    let cp1252 = b"a2 SEARCH CHARSET windows-1252 BODY {5+}\r\ngr\xfc\xdfe\r\n";
+    assert_eq!(found("a2", cp1252), [1]);
+    let sort = b"a3 SORT (SUBJECT) ISO-8859-1 NOT SUBJECT {5+}\r\nGr\xfc\xdfe\r\n";
+    assert_eq!(found("a3", sort), [2]);
+    // "При" in KOI8-R matches no subject: nothing threaded.
+    let koi8 = b"a4 THREAD ORDEREDSUBJECT KOI8-R SUBJECT {3+}\r\n\xf0\xd2\xc9\r\n";
+    assert_eq!(found("a4", koi8), Vec::<u32>::new());
+    let refused = c.talk("a5", "SEARCH CHARSET X-NOBODY SUBJECT x");
+    assert!(
+        refused.contains("a5 NO [BADCHARSET (UTF-8 US-ASCII ISO-8859-1 windows-1252 KOI8-R)]"),
+        "{refused}"
+    );
+}

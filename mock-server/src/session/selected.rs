@@ -31,16 +31,18 @@ fn resolve(sel: &Selected, set: &MessageSet) -> Result<Vec<Uid>, Fail> {
     }
 }
 
-fn check_charset(charset: Option<&Str>) -> Result<(), Fail> {
-    match charset {
-        Some(c) if !c.eq_ignore_ascii_case(b"UTF-8") && !c.eq_ignore_ascii_case(b"US-ASCII") => {
-            Err(Fail::no("Unsupported charset").code(Code::BadCharset(vec![
-                Str::from("UTF-8"),
-                Str::from("US-ASCII"),
-            ])))
-        }
-        _ => Ok(()),
-    }
+/// The criteria with their strings read from `charset` into UTF-8
+/// ([`crate::search::charset`]); `NO [BADCHARSET (...)]` for a charset this server does not know.
+fn in_utf8(charset: Option<&Str>, keys: Vec<SearchKey>) -> Result<Vec<SearchKey>, Fail> {
+    let Some(charset) = charset else {
+        return Ok(keys);
+    };
+    crate::search::charset::to_utf8(&String::from_utf8_lossy(charset.as_bytes()), keys).ok_or_else(
+        || {
+            let listed = crate::search::charset::LISTED.iter().map(|c| Str::from(*c));
+            Fail::no("Unsupported charset").code(Code::BadCharset(listed.collect()))
+        },
+    )
 }
 
 /// The number a result reports: the UID, or the sequence number in this session.
@@ -105,7 +107,7 @@ impl Session {
                 charset,
                 criteria,
             } => {
-                check_charset(charset.as_ref())?;
+                let criteria = in_utf8(charset.as_ref(), criteria)?;
                 let updating = returns.iter().flatten().any(|r| *r == SearchReturn::Update);
                 if let Some(r) = &returns {
                     context::check_returns(r)?;
@@ -349,7 +351,7 @@ impl Session {
                 charset,
                 search,
             } => {
-                check_charset(Some(&charset))?;
+                let search = in_utf8(Some(&charset), search)?;
                 // RFC 4466 section 2.6.1: options no supported extension defines get BAD.
                 let known = |r: &SearchReturn| {
                     use SearchReturn as R;
@@ -393,7 +395,7 @@ impl Session {
                 charset,
                 search,
             } => {
-                check_charset(Some(&charset))?;
+                let search = in_utf8(Some(&charset), search)?;
                 let alg = ThreadAlgorithm::from_name(algorithm.as_str())
                     .ok_or_else(|| Fail::bad("Unknown threading algorithm"))?;
                 let threads =

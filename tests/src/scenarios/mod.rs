@@ -4,11 +4,13 @@
 mod auth;
 mod connection;
 mod mock;
+mod porting;
 mod real;
 mod trust;
 
 /// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
-/// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::trust_scenarios`] and
+/// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::porting_scenarios`],
+/// [`crate::trust_scenarios`] and
 /// [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
@@ -45,6 +47,13 @@ macro_rules! driver_scenarios {
             stream = [$($stream)*],
         );
         $crate::auth_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+            stream = [$($stream)*],
+        );
+        $crate::porting_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
