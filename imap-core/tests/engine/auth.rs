@@ -107,8 +107,8 @@ fn oauthbearer_is_preferred_and_a_second_refusal_is_final() {
     assert_eq!(oauth.status.as_deref(), Some("invalid_token"));
     assert_eq!(
         e.to_string(),
-        "the server refused the command: NO [Simple(AuthenticationFailed)] no (the server \
-         refused the OAuth token: status \"invalid_token\", scope \"mail\")"
+        "the server refused the command: NO [AUTHENTICATIONFAILED] no (the server refused the \
+         OAuth token: status \"invalid_token\", scope \"mail\")"
     );
     assert_eq!(calls(&log).len(), 2);
     assert!(h.script_done());
