@@ -21,7 +21,7 @@ pub enum Error {
     #[error("I/O: {0}")]
     Io(#[from] io::Error),
     /// The TLS handshake or a TLS record failed (for example an untrusted certificate).
-    #[error("TLS: {0}")]
+    #[error("TLS: {}", crate::tls::describe(.0))]
     Tls(rustls::Error),
     /// The TLS configuration could not be built (CA file, server name).
     #[error(transparent)]
@@ -270,6 +270,31 @@ mod tests {
         assert!(Error::is_tls_record(&[0x16, 0x03, 0x01]));
         assert!(!Error::is_tls_record(b"* OK ready\r\n"));
         assert!(!Error::is_tls_record(&[0x15]));
+    }
+
+    #[test]
+    fn an_untrusted_certificate_says_what_to_do() {
+        use rustls::{CertificateError, OtherError};
+        let ca = webpki::Error::CaUsedAsEndEntity;
+        let e = Error::Tls(CertificateError::Other(OtherError(std::sync::Arc::new(ca))).into());
+        assert_eq!(
+            e.to_string(),
+            "TLS: the server's certificate is a CA certificate (CA:TRUE, as `openssl req -x509` \
+             makes a self-signed one) and not one given as the CA file: give exactly that \
+             certificate as the CA file (IMAP_CA_FILE) to trust it"
+        );
+        let e = Error::Tls(CertificateError::UnknownIssuer.into());
+        assert!(
+            e.to_string()
+                .starts_with("TLS: the server's certificate is not signed by a trusted CA")
+        );
+        let e = Error::Tls(CertificateError::NotValidForName.into());
+        assert!(
+            e.to_string()
+                .ends_with("TlsOptions::verify_name, IMAP_TLS_NAME)")
+        );
+        let e = Error::Tls(rustls::Error::DecryptError);
+        assert_eq!(e.to_string(), "TLS: cannot decrypt peer's message");
     }
 
     #[test]

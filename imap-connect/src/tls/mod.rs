@@ -265,6 +265,30 @@ fn add_native_roots(roots: &mut RootCertStore) -> Result<(), TlsError> {
     }
 }
 
+/// A rustls error as a sentence for people: what an untrusted server certificate means and
+/// what to do about it; rustls' own text otherwise.
+pub(crate) fn describe(e: &rustls::Error) -> String {
+    use rustls::CertificateError;
+    match e {
+        _ if verify::is_ca_used_as_end_entity(e) => "the server's certificate is a CA \
+            certificate (CA:TRUE, as `openssl req -x509` makes a self-signed one) and not one \
+            given as the CA file: give exactly that certificate as the CA file (IMAP_CA_FILE) \
+            to trust it"
+            .into(),
+        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => "the server's \
+            certificate is not signed by a trusted CA (self-signed, or by a private CA): give \
+            it or its CA as the CA file (IMAP_CA_FILE) to trust it"
+            .into(),
+        rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ) => format!(
+            "{e} (to verify another name than the host connected to, as when connecting by \
+             IP address: TlsOptions::verify_name, IMAP_TLS_NAME)"
+        ),
+        e => e.to_string(),
+    }
+}
+
 /// The TLS server name for a host name or IP address.
 ///
 /// # Errors

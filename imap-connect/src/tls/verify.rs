@@ -89,7 +89,7 @@ impl Pinning {
 }
 
 /// Whether WebPKI refused a certificate because it is a CA's (`CaUsedAsEndEntity`).
-fn is_ca_used_as_end_entity(e: &rustls::Error) -> bool {
+pub(super) fn is_ca_used_as_end_entity(e: &rustls::Error) -> bool {
     match e {
         rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
             other.0.downcast_ref::<webpki::Error>() == Some(&webpki::Error::CaUsedAsEndEntity)
