@@ -293,6 +293,12 @@ mod tests {
             e.to_string()
                 .ends_with("TlsOptions::verify_name, IMAP_TLS_NAME)")
         );
+        let alert = rustls::AlertDescription::CertificateRequired;
+        let e = Error::Tls(rustls::Error::AlertReceived(alert));
+        assert!(
+            e.to_string()
+                .contains("the server requires a client certificate")
+        );
         let e = Error::Tls(rustls::Error::DecryptError);
         assert_eq!(e.to_string(), "TLS: cannot decrypt peer's message");
     }

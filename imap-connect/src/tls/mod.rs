@@ -285,6 +285,12 @@ pub(crate) fn describe(e: &rustls::Error) -> String {
             "{e} (to verify another name than the host connected to, as when connecting by \
              IP address: TlsOptions::verify_name, IMAP_TLS_NAME)"
         ),
+        rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => {
+            format!(
+                "{e}: the server requires a client certificate (TlsOptions::client_cert_files, \
+                 IMAP_CLIENT_CERT and IMAP_CLIENT_KEY)"
+            )
+        }
         e => e.to_string(),
     }
 }
