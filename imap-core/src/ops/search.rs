@@ -171,7 +171,9 @@ impl Query {
         self.and(SearchKey::SeqSet(set))
     }
 
-    /// `MODSEQ n` (CONDSTORE): changed since `n`.
+    /// `MODSEQ n` (CONDSTORE, RFC 7162 section 3.1.5): messages whose mod-sequence is `n` or
+    /// above, so the changes after a `HIGHESTMODSEQ h` are `changed_since(h + 1)` (FETCH's
+    /// `CHANGEDSINCE h`, [`crate::ops::fetch::FetchQuery::changed_since`], is strictly above).
     pub fn changed_since(self, modseq: u64) -> Self {
         self.and(SearchKey::ModSeq {
             entry: None,

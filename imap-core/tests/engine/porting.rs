@@ -230,6 +230,33 @@ fn search_text_the_charset_cannot_write_sends_nothing() {
 }
 
 #[test]
+fn sort_and_thread_take_the_charset_of_the_query() {
+    let mut h = selected("SORT THREAD=REFERENCES");
+    let query = Query::new()
+        .subject("Grüße")
+        .in_charset("ISO-8859-1")
+        .unwrap();
+    h.expect("THREAD REFERENCES ISO-8859-1 SUBJECT {5}", "+ go on\r\n")
+        .expect("", "* THREAD (2)\r\n{tag} OK done\r\n");
+    assert_eq!(
+        h.thread_seq("REFERENCES", &query).unwrap()[0].members,
+        vec![2]
+    );
+    h.expect("UID SORT (DATE) ISO-8859-1 SUBJECT {5}", "+ go on\r\n")
+        .expect("", "* SORT 7\r\n{tag} OK done\r\n");
+    let sorted = h
+        .sort(
+            &[imap_core::ops::search::sort_by(
+                imap_core::types::SortKey::Date,
+            )],
+            &query,
+        )
+        .unwrap();
+    assert_eq!(sorted, vec![uid(7)]);
+    assert!(h.script_done());
+}
+
+#[test]
 fn thread_by_sequence_numbers() {
     let mut h = selected("THREAD=REFERENCES");
     h.expect(

@@ -2,7 +2,7 @@
 //! [`porting_scenarios`] expands them for one driver.
 
 /// MULTIAPPEND (each new UID named, the store holding the messages in order), CHECK, FETCH
-/// CHANGEDSINCE, SEARCH CHARSET ISO-8859-1 (the strings written in it and found by the server),
+/// CHANGEDSINCE and SEARCH MODSEQ, SEARCH CHARSET ISO-8859-1 (the strings written in it and found by the server),
 /// THREAD and MOVE by sequence numbers, compared with what the mock server's store holds; XLIST
 /// and PROXYAUTH, which the mock server does not offer, come back as the server's refusal.
 ///
@@ -134,6 +134,11 @@ macro_rules! porting_scenarios {
                 let m = &changed[&inbox[1]];
                 assert!(m.modseq.unwrap() > before);
                 assert!(m.has_flag(&Flag::Answered).unwrap());
+                // SEARCH's CHANGEDSINCE is CONDSTORE's MODSEQ criterion, which takes the
+                // mod-sequence itself too (RFC 7162 section 3.1.5): after `before` is from
+                // `before + 1`.
+                let searched = s.search(&Query::new().changed_since(before + 1)) $($aw)* .unwrap();
+                assert_eq!(searched.iter().collect::<Vec<_>>(), vec![inbox[1]]);
                 let since_now = FetchQuery::new().changed_since(m.modseq.unwrap());
                 assert!(s.fetch_seq(&SeqSet::all(), &since_now) $($aw)* .unwrap().is_empty());
                 s.logout() $($aw)* .unwrap();
