@@ -728,3 +728,32 @@ fn search_charset() {
         "{refused}"
     );
 }
+
+/// XLIST (Gmail's LIST before SPECIAL-USE, unadvertised): the roles under Gmail's old names
+/// (`\AllMail`, `\Spam`, `\Starred`), the others as they are, and `\Inbox` on INBOX.
+#[test]
+fn xlist() {
+    use imap_core::types::MailboxAttr;
+    let store = Store::builder()
+        .user("alice", "pw")
+        .mailbox("INBOX")
+        .special_mailbox("All Mail", &[MailboxAttr::All])
+        .special_mailbox("Spam", &[MailboxAttr::Junk])
+        .special_mailbox("Starred", &[MailboxAttr::Flagged])
+        .special_mailbox("Sent", &[MailboxAttr::Sent])
+        .build()
+        .unwrap();
+    let server = MockServer::builder().store(store).build().unwrap();
+    let mut c = logged_in(&server);
+    let t = c.talk("x", "XLIST \"\" *");
+    for line in [
+        "* XLIST (\\HasNoChildren \\AllMail) \"/\" \"All Mail\"",
+        "* XLIST (\\HasNoChildren \\Inbox) \"/\" INBOX",
+        "* XLIST (\\HasNoChildren \\Sent) \"/\" Sent",
+        "* XLIST (\\HasNoChildren \\Spam) \"/\" Spam",
+        "* XLIST (\\HasNoChildren \\Starred) \"/\" Starred",
+        "x OK XLIST completed",
+    ] {
+        assert!(t.contains(line), "{line} not in\n{t}");
+    }
+}

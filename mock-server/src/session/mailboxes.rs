@@ -5,9 +5,29 @@ use super::{Fail, Outcome, Selected, Session, State, ok};
 use crate::store::{ListRequest, NewMessage, UserQuota, normalize_name};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
-    AppendData, Code, CommandBody, Data, FetchData, ListReturn, ListSelect, Mailbox, Namespace,
-    Namespaces, SelectParams, SimpleCode, StatusItem, StatusKind, StatusValue, Str, Tag, UidSet,
+    AppendData, Atom, Code, CommandBody, Data, FetchData, ListEntry, ListReturn, ListSelect,
+    Mailbox, MailboxAttr, Namespace, Namespaces, SelectParams, SimpleCode, StatusItem, StatusKind,
+    StatusValue, Str, Tag, UidSet,
 };
+
+/// A LIST entry's attributes as XLIST writes them: `\All`, `\Junk` and `\Flagged` under
+/// Gmail's names `\AllMail`, `\Spam` and `\Starred`, and `\Inbox` on INBOX.
+fn xlist_attributes(entry: &mut ListEntry) {
+    for a in &mut entry.attributes {
+        let old = match a {
+            MailboxAttr::All => "AllMail",
+            MailboxAttr::Junk => "Spam",
+            MailboxAttr::Flagged => "Starred",
+            _ => continue,
+        };
+        *a = MailboxAttr::Other(Atom::from_static(old));
+    }
+    if entry.mailbox.is_inbox() {
+        entry
+            .attributes
+            .push(MailboxAttr::Other(Atom::from_static("Inbox")));
+    }
+}
 
 /// The mailbox name as the store knows it.
 pub(crate) fn name(m: &Mailbox) -> Result<String, Fail> {
@@ -134,6 +154,18 @@ impl Session {
                     }
                 }
                 ok("LIST completed")
+            }
+            // Gmail's XLIST (no RFC; unadvertised here, as Gmail stopped advertising it): LIST
+            // with the roles under Gmail's old names and `\Inbox` on INBOX.
+            C::XList { reference, pattern } => {
+                let reference = name(&reference).unwrap_or_default();
+                let pattern = name(&pattern).unwrap_or_default();
+                let opts = ListRequest::from_command(&[], &[]);
+                for mut entry in account.list(&reference, &[pattern.as_str()], &opts) {
+                    xlist_attributes(&mut entry);
+                    self.data(Data::XList(entry));
+                }
+                ok("XLIST completed")
             }
             C::Lsub { reference, pattern } => {
                 let reference = name(&reference).unwrap_or_default();

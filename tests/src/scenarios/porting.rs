@@ -4,7 +4,8 @@
 /// MULTIAPPEND (each new UID named, the store holding the messages in order), CHECK, FETCH
 /// CHANGEDSINCE and SEARCH MODSEQ, SEARCH CHARSET ISO-8859-1 (the strings written in it and found by the server),
 /// THREAD and MOVE by sequence numbers, compared with what the mock server's store holds; XLIST
-/// and PROXYAUTH, which the mock server does not offer, come back as the server's refusal.
+/// with Gmail's role names read as SPECIAL-USE; PROXYAUTH, which the mock server does not
+/// offer, comes back as the server's refusal.
 ///
 /// Expands to a module `porting_scenarios`; the parameters are those of
 /// [`crate::mock_server_scenarios`].
@@ -25,7 +26,7 @@ macro_rules! porting_scenarios {
         use $d::imap_core::ops::op::SelectOptions;
         use $d::prelude::*;
         use $d::types::{Flag, SeqNum, SeqSet, UidSet};
-        use $d::{Connector, Error, FetchQuery, Query, Security, Session};
+        use $d::{Connector, Error, FetchQuery, Query, Security, Session, SpecialUse};
         use $crate::fixture::{self, PASSWORD, Transport, USER};
         use mock_server::listener::RunningServer;
         use std::time::Duration;
@@ -146,12 +147,32 @@ macro_rules! porting_scenarios {
         }
 
         #[test]
-        fn xlist_and_proxyauth_are_the_servers_refusal_where_it_has_none() {
+        fn xlist_reads_gmails_roles_as_special_use() {
             $($block_on)* ($($async)* {
                 let server = fixture::server();
                 let mut s = login(&server) $($aw)*;
-                let e = s.xlist_folders("*") $($aw)* .unwrap_err();
-                assert!(refused(&e), "{e:?}");
+                s.create_special_folder("All Mail", SpecialUse::All) $($aw)* .unwrap();
+                s.create_special_folder("Spam", SpecialUse::Junk) $($aw)* .unwrap();
+                let folders = s.xlist_folders("*") $($aw)* .unwrap();
+                let role = |name: &str| {
+                    let f = folders.iter().find(|f| f.name.display_name() == name);
+                    f.unwrap_or_else(|| panic!("no {name}: {folders:?}")).special_use()
+                };
+                // The mock server writes `\AllMail` and `\Spam`, as Gmail did.
+                assert_eq!(role("All Mail"), Some(SpecialUse::All));
+                assert_eq!(role("Spam"), Some(SpecialUse::Junk));
+                assert_eq!(role("Sent"), Some(SpecialUse::Sent));
+                assert_eq!(role("INBOX"), None);
+                assert_eq!(folders.len(), fixture::account(&server).mailboxes().len());
+                s.logout() $($aw)* .unwrap();
+            })
+        }
+
+        #[test]
+        fn proxyauth_is_the_servers_refusal_where_it_has_none() {
+            $($block_on)* ($($async)* {
+                let server = fixture::server();
+                let mut s = login(&server) $($aw)*;
                 let e = s.proxy_auth("bob") $($aw)* .unwrap_err();
                 assert!(refused(&e), "{e:?}");
                 // The session goes on.
