@@ -12,7 +12,8 @@
 //! - [`show`]: how folders, messages, events and results are printed;
 //! - [`progress`]: download progress on a terminal, a summary otherwise;
 //! - [`shell`]: the interactive shell (IMAPClient's `interact`): line editing, history, help and
-//!   one table of commands covering every operation of [`imap_core::ops::Commands`].
+//!   one table of commands covering every operation of [`imap_core::ops::Commands`];
+//! - [`trace`]: `-v` (or `IMAP_DEBUG=1`) prints imap-core's trace on stderr.
 
 pub mod args;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod output;
 pub mod progress;
 pub mod shell;
 pub mod show;
+pub mod trace;
 
 pub use options::ConnectArgs;
 pub use output::{fail, report};

@@ -73,6 +73,10 @@ pub struct ConnectArgs {
     /// Seconds without an answer before a command fails.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Print the protocol trace on stderr, credentials redacted (also IMAP_DEBUG=1; RUST_LOG
+    /// chooses other levels).
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 }
 
 /// What the options resolved to: the connector, ready to log in, and the folder the URL names.

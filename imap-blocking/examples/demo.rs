@@ -1,7 +1,8 @@
 //! The demo: starts the mock server in this process with the seeded demo account and runs a
 //! real client session against it over TLS, narrating what happens.
 //!
-//! `cargo run -p imap-blocking --example demo`
+//! `cargo run -p imap-blocking --example demo` (`-- -v` or `IMAP_DEBUG=1` prints the protocol
+//! trace on stderr, credentials redacted).
 
 use imap_blocking::imap_core::mailbox::Update;
 use imap_blocking::imap_core::ops::fetch::{FetchQuery, outline};
@@ -14,6 +15,7 @@ use mock_server::listener::MockServer;
 use std::time::Duration;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    imap_examples::trace::init(imap_examples::trace::flag_given());
     // 1. The server: the demo account, implicit TLS on an ephemeral 127.0.0.1 port, with a
     //    freshly generated self-signed certificate that the client will trust explicitly.
     let server = MockServer::builder().store(demo_store()).tls().start()?;

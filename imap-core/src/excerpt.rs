@@ -100,7 +100,7 @@ impl fmt::Debug for Excerpt {
 /// (a command sent without a tag), in the second (after the tag) and, when the second is `UID`,
 /// in the third. A token matches when its leading run of ASCII letters is one of the names, so
 /// `LOGIN{5+}` matches too.
-fn secret_command_end(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn secret_command_end(bytes: &[u8]) -> Option<usize> {
     let mut tokens = Tokens { bytes, pos: 0 };
     for index in 0..3 {
         let (start, end) = tokens.next()?;
@@ -147,12 +147,25 @@ impl Iterator for Tokens<'_> {
     }
 }
 
-/// Appends `bytes` to `out`, escaping everything that is not printable ASCII.
-fn escape_into(out: &mut String, bytes: &[u8]) {
+/// Appends `bytes` to `out`, escaping everything that is not printable ASCII, and backslashes
+/// (so the text reads back unambiguously).
+pub(crate) fn escape_into(out: &mut String, bytes: &[u8]) {
+    escape(out, bytes, true);
+}
+
+/// Appends `bytes` to `out`, escaping everything that is not printable ASCII but keeping
+/// backslashes as they are: easier to read where IMAP flags (`\Seen`) are frequent, as in the
+/// client's wire trace.
+pub(crate) fn escape_controls_into(out: &mut String, bytes: &[u8]) {
+    escape(out, bytes, false);
+}
+
+/// Appends `bytes` to `out` escaped; `backslash`: whether `\\` is doubled.
+fn escape(out: &mut String, bytes: &[u8], backslash: bool) {
     use fmt::Write as _;
     for &b in bytes {
         match b {
-            b'\\' => out.push_str("\\\\"),
+            b'\\' if backslash => out.push_str("\\\\"),
             b'\r' => out.push_str("\\r"),
             b'\n' => out.push_str("\\n"),
             b'\t' => out.push_str("\\t"),

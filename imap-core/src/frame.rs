@@ -990,7 +990,7 @@ impl fmt::Debug for Tail {
 
 /// A literal marker, or its absence, at the end of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Marker {
+pub(crate) enum Marker {
     /// No marker.
     None,
     /// The line ends in `<digits>}` (or `<digits>+}`, `<digits>-}`) and the digits reach the
@@ -1010,7 +1010,7 @@ enum Marker {
 /// ```text
 /// marker = ["~"] "{" 1*DIGIT ["+" / "-"] "}" [CR]
 /// ```
-fn parse_marker(line: &[u8]) -> Marker {
+pub(crate) fn parse_marker(line: &[u8]) -> Marker {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let Some(rest) = line.strip_suffix(b"}") else {
         return Marker::None;

@@ -90,6 +90,31 @@
 //! assert!(client.is_closed());
 //! # Ok::<(), imap_core::client::UsageError>(())
 //! ```
+//!
+//! # Tracing
+//!
+//! The client is instrumented with [`tracing`]; without a subscriber that listens, every
+//! callsite is a cached "disabled" check and nothing is formatted. With one:
+//!
+//! - a span `imap{conn=N}` per connection (a [`client::Client`]) and, inside it, a span
+//!   `command{tag, name}` per command, from when it is queued to its completion;
+//! - DEBUG events on the target [`client::TARGET`] (`imap_core::client`): state changes
+//!   (`not authenticated` -> `authenticated` -> `selected` ...), capability changes (and
+//!   capabilities forgotten after STARTTLS and authentication), each command's completion with
+//!   its status, response code and time, unsolicited updates of the selected mailbox (EXISTS,
+//!   EXPUNGE, FETCH flags, VANISHED ...) and other unsolicited responses, BYE, skipped
+//!   responses, the end of the connection and why;
+//! - the wire trace, opt-in: TRACE events on the target [`client::WIRE_TARGET`]
+//!   (`imap_core::wire`), one per response received (`S: ...`) and per piece of a command sent
+//!   (`C: ...`). It is taken inside the client, after decryption and decompression and before
+//!   compression, so TLS and COMPRESS=DEFLATE connections show plain IMAP under every driver.
+//!   Credentials never appear: `LOGIN` and `AUTHENTICATE` show up to the command name and
+//!   SASL mechanism, then `<redacted>`, and SASL responses are `<redacted>`; literal payloads
+//!   are shown by size (`{310}<310 bytes>`); a line shows at most [`client::MAX_SHOWN`] bytes.
+//!
+//! Enable it with any subscriber, for example tracing-subscriber's fmt subscriber with
+//! `EnvFilter::new("imap_core=debug,imap_core::wire=trace")` (what the examples' `-v` and
+//! `IMAP_DEBUG=1` install), or `imap_core=debug` for the events without the wire.
 
 #[cfg(any(test, feature = "arbitrary"))]
 pub mod arbitrary;

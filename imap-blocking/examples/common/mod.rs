@@ -23,6 +23,7 @@ pub type Result<T, E = imap_examples::options::OptionsError> = std::result::Resu
 
 /// Connects and logs in as the options say.
 pub fn login(conn: &ConnectArgs) -> Result<(Session, Target)> {
+    imap_examples::trace::init(conn.verbose);
     let target = conn.resolve()?;
     let session = target.connector.clone().login()?;
     Ok((session, target))

@@ -20,7 +20,9 @@ mod error;
 mod event;
 mod state;
 mod stream;
+mod trace;
 mod transmit;
+mod wire;
 
 pub use capabilities::Capabilities;
 pub use config::{
@@ -29,6 +31,8 @@ pub use config::{
 pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
+pub use trace::TARGET;
+pub use wire::{MAX_SHOWN, WIRE_TARGET};
 
 use crate::deflate::Deflate;
 use crate::encode::{EncodeOptions, Fragment, encode_authenticate_response, encode_command};
@@ -43,6 +47,7 @@ use crate::types::{
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
 use std::time::Instant;
+use tracing::Span;
 
 /// How much plaintext one step of inflation hands the framer: a DEFLATE bomb from a server is
 /// framed and handled a piece at a time.
@@ -77,6 +82,8 @@ struct Pending {
     collected: u64,
     /// IDLE only: the caller ended it before the server accepted it.
     cancel: bool,
+    /// Its span in the trace, closed when it completes.
+    span: Span,
 }
 
 /// The IDLE in progress.
@@ -121,6 +128,8 @@ pub struct Client {
     /// When to send [`config::GREETING_PROBE`] ([`ClientConfig::greeting_probe`]): set while
     /// nothing has arrived on a connection without TLS, cleared by input or once sent.
     probe_at: Option<Instant>,
+    /// The connection's span in the trace (see [`trace`]).
+    span: Span,
 }
 
 impl Client {
@@ -159,6 +168,7 @@ impl Client {
             created: now,
             last_input: now,
             probe_at,
+            span: trace::connection_span(),
         }
     }
 
@@ -329,7 +339,9 @@ impl Client {
                 idle.done_sent = true;
                 idle.done_at = Some(now);
                 idle.reissue = false;
-                self.out.extend_from_slice(&crate::encode::encode_done());
+                let done = crate::encode::encode_done();
+                wire::sent_line(&self.span, &done);
+                self.out.extend_from_slice(&done);
                 Ok(())
             }
             Some(idle) => {
@@ -438,6 +450,7 @@ impl Client {
         self.next_id += 1;
         let id = CommandId(self.next_id);
         self.next_tag += 1;
+        let span = trace::command_span(&self.span, &tag, &cmd.body);
         self.commands.push_back(Pending {
             id,
             tag,
@@ -452,6 +465,7 @@ impl Client {
             removals: Vec::new(),
             collected: 0,
             cancel: false,
+            span,
         });
         self.pump(now);
         Ok(id)
@@ -516,27 +530,36 @@ impl Client {
                 let read_only = matches!(body, CommandBody::Examine { .. });
                 self.selected = Some(SelectedMailbox::new(mailbox.clone(), read_only));
             }
-            self.send_fragments(idx, now);
+            self.send_fragments(idx, now, false);
         }
     }
 
-    /// Sends fragments of command `idx` until a synchronizing literal or the end.
-    fn send_fragments(&mut self, idx: usize, now: Instant) {
+    /// Sends fragments of command `idx` until a synchronizing literal or the end; `released`:
+    /// the first fragment is the synchronizing literal the server's `+` asked for.
+    fn send_fragments(&mut self, idx: usize, now: Instant, mut released: bool) {
         let p = &mut self.commands[idx];
         p.sent_at.get_or_insert(now);
+        let mut wire = wire::Sent::start(&p.body);
         while let Some(f) = p.fragments.pop_front() {
             match f {
-                Fragment::Line(b) => self.out.extend_from_slice(&b),
-                Fragment::Literal {
-                    data, sync: false, ..
-                } => self.out.extend_from_slice(&data),
-                f @ Fragment::Literal { sync: true, .. } => {
+                Fragment::Line(b) => {
+                    wire.line(&b);
+                    self.out.extend_from_slice(&b);
+                }
+                Fragment::Literal { data, sync, .. } if !sync || released => {
+                    wire.literal(data.len());
+                    self.out.extend_from_slice(&data);
+                }
+                f @ Fragment::Literal { .. } => {
                     p.fragments.push_front(f);
                     p.phase = Phase::AwaitingContinuation;
+                    wire.finish(&p.span);
                     return;
                 }
             }
+            released = false;
         }
+        wire.finish(&p.span);
         p.phase = match p.body {
             // These wait for `+` (a SASL challenge, or IDLE's acceptance).
             CommandBody::Authenticate { .. } | CommandBody::Idle => Phase::AwaitingContinuation,
@@ -615,7 +638,7 @@ impl Client {
         if self.awaiting_tls {
             self.awaiting_tls = false;
             self.config.tls = true;
-            self.caps.forget();
+            self.forget_caps();
             self.pump(now);
         }
     }
@@ -637,6 +660,7 @@ impl Client {
         {
             self.probe_at = None;
             if self.state == ConnState::Greeting {
+                wire::sent_line(&self.span, config::GREETING_PROBE);
                 self.out.extend_from_slice(config::GREETING_PROBE);
             }
         }
@@ -651,7 +675,9 @@ impl Client {
                 idle.done_sent = true;
                 idle.done_at = Some(now);
                 idle.reissue = true;
-                self.out.extend_from_slice(&crate::encode::encode_done());
+                let done = crate::encode::encode_done();
+                wire::sent_line(&self.span, &done);
+                self.out.extend_from_slice(&done);
             }
         }
         if let Some(t) = self.config.command_timeout {
@@ -715,6 +741,12 @@ impl Client {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
+        let event = self.next_event()?;
+        trace::event(&self.span, &event);
+        Some(event)
+    }
+
+    fn next_event(&mut self) -> Option<Event> {
         if let Some(e) = self.events.pop_front() {
             return Some(e);
         }
@@ -771,6 +803,7 @@ impl Client {
             };
             match frame {
                 Ok(Frame::Unit(unit)) => {
+                    wire::received(&self.span, &unit);
                     self.stream_ctx = None;
                     self.handle_unit(now, unit);
                 }
@@ -780,6 +813,9 @@ impl Client {
                     total,
                     data,
                 }) => {
+                    if literal_offset == 0 {
+                        wire::received_streamed(&self.span, total);
+                    }
                     if literal_offset == 0 || self.stream_ctx.is_none() {
                         let held = self.framer.held_prefix();
                         let prefix =
@@ -849,11 +885,11 @@ impl Client {
                 }
                 match s.kind {
                     StatusKind::Ok => {
-                        self.state = ConnState::NotAuthenticated;
+                        self.set_state(ConnState::NotAuthenticated);
                         self.events.push_back(Event::Greeting(s));
                     }
                     StatusKind::PreAuth => {
-                        self.state = ConnState::Authenticated;
+                        self.set_state(ConnState::Authenticated);
                         self.events.push_back(Event::Greeting(s));
                     }
                     _ => {
@@ -872,10 +908,26 @@ impl Client {
     }
 
     fn set_caps(&mut self, list: Vec<Capability>) {
-        self.caps = Capabilities::new(list);
+        let caps = Capabilities::new(list);
+        trace::capabilities(&self.span, &self.caps, &caps);
+        self.caps = caps;
         self.encode_opts.literal_plus = self.caps.has(&Capability::LiteralPlus);
         self.encode_opts.literal_minus =
             self.caps.has(&Capability::LiteralMinus) || self.caps.is_rev2();
+    }
+
+    /// Changes the connection state, with an event in the trace.
+    fn set_state(&mut self, state: ConnState) {
+        trace::state(&self.span, self.state, state);
+        self.state = state;
+    }
+
+    /// Forgets the capabilities (after STARTTLS and authentication), with an event in the
+    /// trace.
+    fn forget_caps(&mut self) {
+        let before = self.caps.clone();
+        self.caps.forget();
+        trace::capabilities(&self.span, &before, &self.caps);
     }
 
     fn waiting_index(&self) -> Option<usize> {
@@ -906,31 +958,40 @@ impl Client {
                 self.events.push_back(Event::IdleStarted(id));
                 if cancel {
                     // idle_done() was called before the server accepted IDLE.
-                    self.out.extend_from_slice(&crate::encode::encode_done());
+                    let done = crate::encode::encode_done();
+                    wire::sent_line(&p.span, &done);
+                    self.out.extend_from_slice(&done);
                 }
             }
             CommandBody::Authenticate { .. } if p.fragments.is_empty() => {
                 let challenge = c.decode_base64().unwrap_or_default();
                 let Some(sasl) = p.sasl.as_mut() else {
                     // No SASL session: cancel the exchange.
+                    wire::sent_line(&p.span, b"*\r\n");
                     self.out.extend_from_slice(b"*\r\n");
                     return;
                 };
                 match sasl.step(&challenge) {
                     Ok(SaslStep::Respond(r)) => {
                         let line = encode_authenticate_response(r.expose());
+                        wire::sent_secret(&p.span);
                         self.out.extend_from_slice(&line);
                     }
                     Ok(SaslStep::Done) => {
                         let line = encode_authenticate_response(&[]);
+                        wire::sent_secret(&p.span);
                         self.out.extend_from_slice(&line);
                     }
                     Err(_) => {
                         // Cancel (RFC 9051 6.2.2): the server answers with a tagged BAD.
+                        wire::sent_line(&p.span, b"*\r\n");
                         self.out.extend_from_slice(b"*\r\n");
                     }
                     #[allow(unreachable_patterns)]
-                    Ok(_) => self.out.extend_from_slice(b"*\r\n"),
+                    Ok(_) => {
+                        wire::sent_line(&p.span, b"*\r\n");
+                        self.out.extend_from_slice(b"*\r\n");
+                    }
                 }
             }
             CommandBody::Other { .. } if p.fragments.is_empty() => {
@@ -938,11 +999,8 @@ impl Client {
             }
             _ => {
                 // Release the synchronizing literal and continue sending.
-                if let Some(Fragment::Literal { data, .. }) = p.fragments.pop_front() {
-                    self.out.extend_from_slice(&data);
-                }
                 p.phase = Phase::Queued;
-                self.send_fragments(idx, now);
+                self.send_fragments(idx, now, true);
             }
         }
     }
@@ -978,7 +1036,7 @@ impl Client {
         if outcome == Outcome::Ok {
             self.after_ok(now, &mut p, &s);
         } else {
-            self.state = state::after_failure(&p.body, self.state);
+            self.set_state(state::after_failure(&p.body, self.state));
             if matches!(
                 p.body,
                 CommandBody::Select { .. } | CommandBody::Examine { .. }
@@ -997,6 +1055,8 @@ impl Client {
             (Some(sasl), Outcome::No | Outcome::Bad) => sasl.server_error().map(Box::new),
             _ => None,
         };
+        let elapsed = now.saturating_duration_since(p.queued_at);
+        trace::completed(&p.span, outcome, s.code.as_ref(), &s.text, elapsed);
         self.events.push_back(Event::Completed(Completion {
             id: p.id,
             tag: p.tag,
@@ -1036,7 +1096,7 @@ impl Client {
                 let announced = matches!(s.code, Some(Code::Capability(_)))
                     || p.data.iter().any(|d| matches!(d, Data::Capability(_)));
                 if !announced {
-                    self.caps.forget();
+                    self.forget_caps();
                 }
             }
             CommandBody::StartTls => {
@@ -1070,7 +1130,7 @@ impl Client {
         if new_state == ConnState::Logout {
             self.selected = None;
         }
-        self.state = new_state;
+        self.set_state(new_state);
         let _ = now;
     }
 
@@ -1107,7 +1167,7 @@ impl Client {
                 || (moving && matches!(code, Code::CopyUid { .. }));
         }
         if s.kind == StatusKind::Bye {
-            self.state = ConnState::Logout;
+            self.set_state(ConnState::Logout);
             self.bye = Some(s.clone());
             self.events.push_back(Event::Bye(s));
             return;
@@ -1198,12 +1258,14 @@ impl Client {
     }
 
     fn complete_locally(&mut self, p: Pending, outcome: Outcome, text: &'static str) {
+        let text = Str::from_static(text);
+        trace::completed(&p.span, outcome, None, &text, std::time::Duration::ZERO);
         self.events.push_back(Event::Completed(Completion {
             id: p.id,
             tag: p.tag,
             outcome,
             code: None,
-            text: Str::from_static(text),
+            text,
             data: p.data,
             untagged_codes: p.codes,
             removals: p.removals,
@@ -1222,7 +1284,8 @@ impl Client {
             self.complete_locally(p, Outcome::Aborted, "connection failed");
         }
         self.idle = None;
-        self.state = ConnState::Logout;
+        trace::failed(&self.span, &err);
+        self.set_state(ConnState::Logout);
         self.error = Some(err);
     }
 
