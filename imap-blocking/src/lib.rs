@@ -57,3 +57,8 @@ pub mod prelude {
     pub use crate::BlockingConnect;
     pub use imap_connect::prelude::*;
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -57,3 +57,8 @@ pub use rustls;
 pub use sign_in::{LoginMethod, SaslFactory, SignIn};
 pub use tls::{CertError, NativeRootsError, TlsError, TlsOptions, provider, server_name};
 pub use wire::{LOGOUT_ON_DROP, Wire};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

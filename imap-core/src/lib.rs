@@ -138,3 +138,8 @@ pub mod utf7;
 
 /// The MIME parser behind [`ops::Commands::fetch_parsed`], re-exported so its types can be named.
 pub use mail_parser;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -31,3 +31,8 @@ pub mod sort;
 pub mod store;
 pub mod thread;
 pub mod transcript;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
