@@ -163,13 +163,6 @@ impl ConnectArgs {
         }
         let env_on = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
         if self.plain || env_on("IMAP_PLAIN") {
-            if g.security == Some(Security::Tls) && self.url.is_some() {
-                return Err(
-                    "--plain (IMAP_PLAIN=1) with an imaps:// URL: an imaps:// server \
-                            speaks TLS; use imap:// for a plaintext one"
-                        .into(),
-                );
-            }
             g.security = Some(Security::Plain);
         }
         if let Some(ca) = self
@@ -390,8 +383,6 @@ mod tests {
         assert_eq!(t.connector.security_mode(), Security::StartTls);
         assert_eq!(t.connector.effective_port(), 1143);
         let t = target(&["-f", path.to_str().unwrap(), "-H", "other", "--plain"]).unwrap();
-        let e = target(&["--plain", "imaps://alice:pw@mail.example.org/"]).unwrap_err();
-        assert!(e.to_string().contains("imaps:// server speaks TLS"), "{e}");
         assert_eq!(t.connector.host(), "other");
         assert_eq!(t.connector.security_mode(), Security::Plain);
         std::fs::remove_dir_all(&dir).unwrap();
