@@ -4,13 +4,13 @@
 //!
 //! Input layout: a control byte, then the peer's bytes. Control bit 0 picks the side:
 //!
-//! * **client** (0): a `Client` logged in with INBOX selected (EXISTS from control bits 1-7,
+//! * **client** (0): a `ClientMachine` logged in with INBOX selected (EXISTS from control bits 1-7,
 //!   times 1000) sends `UID SEARCH ALL`, `UID FETCH 1:* (FLAGS)`, `UID COPY 1:* Other` and
 //!   `NOOP`; the bytes arrive as the server's, in one piece; then each of the four commands is
 //!   answered OK (their tags are `A0002` to `A0005`: the bytes may answer them first), and every
 //!   completion is read the way an application reads it (search results, fetched messages,
 //!   COPYUID, the mailbox model);
-//! * **server** (1): a mock-server `Session` over a small seeded store (the three messages of
+//! * **server** (1): a mock-server `MockSession` over a small seeded store (the three messages of
 //!   the `server` target and one of 64 KiB), logged in with INBOX selected, reads the bytes as
 //!   the client's in pieces of control bits 1-5 + 1 bytes, its output drained and dropped
 //!   after each piece (a client that reads everything).
@@ -30,7 +30,7 @@
 //! An input over the bound panics with the figures, so libFuzzer keeps it.
 #![no_main]
 
-use imap_core::client::{Client, ClientConfig, Event};
+use imap_core::client::{ClientMachine, ClientConfig, Event};
 use imap_core::ops;
 use imap_core::types::*;
 use libfuzzer_sys::fuzz_target;
@@ -94,7 +94,7 @@ fn measure(f: impl FnOnce()) -> Cost {
 
 fn client_side(exists: u32, bytes: &[u8]) {
     let now = Instant::now();
-    let mut client = Client::new(
+    let mut client = ClientMachine::new(
         ClientConfig {
             allow_plaintext_login: true,
             ..ClientConfig::default()

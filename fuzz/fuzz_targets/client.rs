@@ -16,7 +16,7 @@
 //! and every completion is for a distinct command.
 #![no_main]
 
-use imap_core::client::{Client, ClientConfig, Event};
+use imap_core::client::{ClientMachine, ClientConfig, Event};
 use imap_core::frame::{Frame, Framer, Role};
 use imap_core::parse::{ParseOptions, parse_command};
 use imap_core::secret::Secret;
@@ -30,7 +30,7 @@ const GREETING: &[u8] =
     b"* OK [CAPABILITY IMAP4rev1 IMAP4rev2 IDLE LITERAL+ UIDPLUS CONDSTORE QRESYNC ENABLE] hi\r\n";
 
 struct Harness {
-    client: Client,
+    client: ClientMachine,
     now: Instant,
     /// The client's output, framed as a server would.
     framer: Framer,
@@ -176,7 +176,7 @@ fuzz_target!(|data: &[u8]| {
         ..ClientConfig::default()
     };
     let mut h = Harness {
-        client: Client::new(config, now),
+        client: ClientMachine::new(config, now),
         now,
         framer: Framer::new(Role::Server, SMALL_LIMITS),
         tags: Vec::new(),

@@ -1,4 +1,4 @@
-//! Arbitrary client bytes into a mock-server `Session` over a small seeded store (user `u`,
+//! Arbitrary client bytes into a mock-server `MockSession` over a small seeded store (user `u`,
 //! password `p`; INBOX with a few messages, and `Other`).
 //!
 //! Input layout: a control byte, then the client bytes. Control bit 0: send the scripted

@@ -15,6 +15,10 @@
 //!   come with `use imap_blocking::prelude::*;`. IDLE is [`idle`]. UIDs by default; sequence
 //!   numbers through the `_seq` methods or a [`types::SeqSet`].
 //!
+//! `imap-tokio` and `imap-smol` offer the same types under the same names ([`Client`],
+//! [`Session`], [`Idle`], [`LoginError`], [`CommandStream`], a connect trait), async, as
+//! `reqwest::blocking::Client` and `reqwest::Client` do: one concept, one name per driver.
+//!
 //! Dropping a [`Client`] or [`Session`] that did not log out sends LOGOUT, waiting at most
 //! [`LOGOUT_ON_DROP`] (see [`imap_connect`]'s drop behaviour).
 //!

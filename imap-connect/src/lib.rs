@@ -62,3 +62,8 @@ pub use wire::{LOGOUT_ON_DROP, Wire};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// What `Commands::run` returns in the async drivers (`imap-tokio`, `imap-smol`): a boxed
+/// future of the operation's output (`imap-blocking` returns the [`Result`] itself).
+pub type RunFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;

@@ -7,7 +7,7 @@
 
 #![allow(missing_docs)]
 
-use imap_core::client::{Client, ClientConfig};
+use imap_core::client::{ClientConfig, ClientMachine};
 use imap_core::secret::Secret;
 use imap_core::types::{CommandBody, Mailbox, SelectParams, SeqNum};
 use std::time::Instant;
@@ -31,9 +31,9 @@ fn positions() -> Vec<u32> {
 }
 
 /// A client with a selected mailbox of `N` messages whose UIDs are known (1..=N).
-fn selected_client() -> Client {
+fn selected_client() -> ClientMachine {
     let now = Instant::now();
-    let mut c = Client::new(
+    let mut c = ClientMachine::new(
         ClientConfig {
             allow_plaintext_login: true,
             ..ClientConfig::default()

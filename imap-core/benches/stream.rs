@@ -7,7 +7,7 @@
 
 #![allow(missing_docs)]
 
-use imap_core::client::{Client, ClientConfig, Event};
+use imap_core::client::{ClientConfig, ClientMachine, Event};
 use imap_core::secret::Secret;
 use imap_core::types::{
     CommandBody, FetchItem, FetchItems, Mailbox, MessageSet, Section, SelectParams, Uid, UidSet,
@@ -22,9 +22,9 @@ const LITERAL: usize = 100 * 1024 * 1024;
 const PIECE: usize = 64 * 1024;
 
 /// Drives a logged-in, selected client to the point where a FETCH is in flight.
-fn ready_client(stream: bool) -> Client {
+fn ready_client(stream: bool) -> ClientMachine {
     let now = Instant::now();
-    let mut c = Client::new(
+    let mut c = ClientMachine::new(
         ClientConfig {
             allow_plaintext_login: true,
             stream_threshold: stream.then_some(64 * 1024),
@@ -82,7 +82,7 @@ fn run(stream: bool, piece: &[u8]) -> (f64, u64) {
     PEAK.reset_peak_usage();
     let start = Instant::now();
     let mut seen = 0u64;
-    let drain = |c: &mut Client, seen: &mut u64| {
+    let drain = |c: &mut ClientMachine, seen: &mut u64| {
         while let Some(e) = c.poll_event() {
             match e {
                 Event::LiteralChunk { data, .. } => *seen += data.len() as u64,

@@ -21,12 +21,12 @@
 //!
 //! # The run loop
 //!
-//! A driver feeds received bytes to [`client::Client::handle_input`], writes what
-//! [`client::Client::poll_transmit`] gives, handles every [`client::Client::poll_event`], and
-//! sleeps until [`client::Client::poll_timeout`]. Here the "network" is a scripted server:
+//! A driver feeds received bytes to [`client::ClientMachine::handle_input`], writes what
+//! [`client::ClientMachine::poll_transmit`] gives, handles every [`client::ClientMachine::poll_event`], and
+//! sleeps until [`client::ClientMachine::poll_timeout`]. Here the "network" is a scripted server:
 //!
 //! ```
-//! use imap_core::client::{Client, ClientConfig, Event};
+//! use imap_core::client::{ClientMachine, ClientConfig, Event};
 //! use imap_core::types::{CommandBody, Mailbox, SelectParams};
 //! use imap_core::secret::Secret;
 //! use std::time::Instant;
@@ -51,7 +51,7 @@
 //!
 //! let now = Instant::now();
 //! let config = ClientConfig { allow_plaintext_login: true, ..ClientConfig::default() };
-//! let mut client = Client::new(config, now);
+//! let mut client = ClientMachine::new(config, now);
 //! // Commands may be queued before the greeting; they are sent once it arrives.
 //! client.send(now, CommandBody::Login {
 //!     username: "alice".into(),
@@ -96,7 +96,7 @@
 //! The client is instrumented with [`tracing`]; without a subscriber that listens, every
 //! callsite is a cached "disabled" check and nothing is formatted. With one:
 //!
-//! - a span `imap{conn=N}` per connection (a [`client::Client`]) and, inside it, a span
+//! - a span `imap{conn=N}` per connection (a [`client::ClientMachine`]) and, inside it, a span
 //!   `command{tag, name}` per command, from when it is queued to its completion;
 //! - DEBUG events on the target [`client::TARGET`] (`imap_core::client`): state changes
 //!   (`not authenticated` -> `authenticated` -> `selected` ...), capability changes (and

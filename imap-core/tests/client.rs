@@ -2,7 +2,7 @@
 //! events and bytes out, with a virtual clock.
 
 use imap_core::client::{
-    Client, ClientConfig, CommandId, ConnState, ConnectionError, Event, Outcome, UsageError,
+    ClientConfig, ClientMachine, CommandId, ConnState, ConnectionError, Event, Outcome, UsageError,
 };
 use imap_core::mailbox::Update;
 use imap_core::sasl::{Credentials, Mechanism};
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 /// A client plus a virtual clock, fed by the test as the server.
 struct Script {
-    client: Client,
+    client: ClientMachine,
     now: Instant,
 }
 
@@ -19,7 +19,7 @@ impl Script {
     fn new(config: ClientConfig) -> Script {
         let now = Instant::now();
         Script {
-            client: Client::new(config, now),
+            client: ClientMachine::new(config, now),
             now,
         }
     }

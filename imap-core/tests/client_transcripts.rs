@@ -2,7 +2,7 @@
 //! with insta, and the same transcript replayed with the server's bytes split at every byte and
 //! in random pieces, which must give the same events.
 
-use imap_core::client::{Client, ClientConfig};
+use imap_core::client::{ClientConfig, ClientMachine};
 use imap_core::sasl::{Credentials, Mechanism, SaslSession};
 use imap_core::secret::Secret;
 use imap_core::types::*;
@@ -45,7 +45,7 @@ fn config() -> ClientConfig {
 /// Runs `steps`; returns the transcript log (client output and events, in order).
 fn run(steps: &[Step], split: Split) -> String {
     let mut now = Instant::now();
-    let mut client = Client::new(config(), now);
+    let mut client = ClientMachine::new(config(), now);
     let mut log = String::new();
     let mut rng = match split {
         Split::Random(seed) => seed | 1,

@@ -2,7 +2,7 @@
 //! messages. Memory is measured by a peak-tracking global allocator, never by time: whatever a
 //! response claims, the client's peak heap stays within a small bound.
 
-use imap_core::client::{Client, ClientConfig, Completion, Event};
+use imap_core::client::{ClientConfig, ClientMachine, Completion, Event};
 use imap_core::mailbox::Update;
 use imap_core::ops::{messages, search};
 use imap_core::types::*;
@@ -21,7 +21,7 @@ const BOUND: usize = 256 * 1024;
 
 /// A logged-in client with INBOX selected, fed by the test as the server.
 struct Script {
-    client: Client,
+    client: ClientMachine,
     now: Instant,
 }
 
@@ -29,7 +29,7 @@ impl Script {
     fn selected(exists: u32) -> Script {
         let now = Instant::now();
         let mut s = Script {
-            client: Client::new(
+            client: ClientMachine::new(
                 ClientConfig {
                     allow_plaintext_login: true,
                     ..ClientConfig::default()
@@ -239,9 +239,9 @@ fn search_of_every_sequence_number_has_a_size_without_a_vector() {
 /// Feeds `line` (numbered by `{}` when present) to a client that runs SELECT with
 /// `max_command_data` = `limit`, 4 KiB at a time, draining events as a driver would, until
 /// the client closes or `total` bytes went in. Returns the events that matter and the peak.
-fn flood_select(limit: u64, line: &str, total: usize) -> (Vec<Event>, usize, Client) {
+fn flood_select(limit: u64, line: &str, total: usize) -> (Vec<Event>, usize, ClientMachine) {
     let now = Instant::now();
-    let mut client = Client::new(
+    let mut client = ClientMachine::new(
         ClientConfig {
             max_command_data: limit,
             ..ClientConfig::default()

@@ -4,7 +4,7 @@
 //! `mock-server/tests/protocol_rules.rs` proves the same table on the server side.
 
 use bytes::Bytes;
-use imap_core::client::{Client, ClientConfig, ConnState, UsageError};
+use imap_core::client::{ClientConfig, ClientMachine, ConnState, UsageError};
 use imap_core::parse::{ParseOptions, parse_command};
 use imap_core::protocol::{CommandKind, forbids_expunge};
 use imap_core::types::CommandBody;
@@ -23,9 +23,9 @@ fn body(line: &str) -> CommandBody {
 }
 
 /// A client in `state` (not authenticated, authenticated or selected), its output drained.
-fn client_in(state: ConnState) -> (Client, Instant) {
+fn client_in(state: ConnState) -> (ClientMachine, Instant) {
     let now = Instant::now();
-    let mut c = Client::new(
+    let mut c = ClientMachine::new(
         ClientConfig {
             allow_plaintext_login: true,
             ..ClientConfig::default()
@@ -33,7 +33,7 @@ fn client_in(state: ConnState) -> (Client, Instant) {
         now,
     );
     let mut out = Vec::new();
-    let mut step = |c: &mut Client, body: Option<CommandBody>, reply: &str| {
+    let mut step = |c: &mut ClientMachine, body: Option<CommandBody>, reply: &str| {
         if let Some(body) = body {
             c.send(now, body).expect("setup command accepted");
         }

@@ -3,7 +3,7 @@
 //! allocation counter: claiming N FETCH responses allocates about what receiving the same
 //! responses unclaimed (as events) does, where the clone made it twice as much.
 
-use imap_core::client::{Client, ClientConfig, Event};
+use imap_core::client::{ClientConfig, ClientMachine, Event};
 use imap_core::secret::Secret;
 use imap_core::types::{CommandBody, FetchItem, FetchItems, Mailbox, MessageSet, SeqSet};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -16,13 +16,13 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 const N: u32 = 2_000;
 
 /// A client with INBOX selected (N messages), and its next tag number.
-fn selected() -> (Client, Instant) {
+fn selected() -> (ClientMachine, Instant) {
     let now = Instant::now();
     let config = ClientConfig {
         allow_plaintext_login: true,
         ..ClientConfig::default()
     };
-    let mut c = Client::new(config, now);
+    let mut c = ClientMachine::new(config, now);
     c.handle_input(now, b"* OK [CAPABILITY IMAP4rev1] hi\r\n");
     c.send(
         now,
@@ -66,7 +66,7 @@ fn answer(tag: &str) -> Vec<u8> {
 }
 
 /// Bytes allocated while the client handles `input` and its events are taken (and kept).
-fn allocated(c: &mut Client, now: Instant, input: &[u8]) -> (usize, Vec<Event>) {
+fn allocated(c: &mut ClientMachine, now: Instant, input: &[u8]) -> (usize, Vec<Event>) {
     // Reserved before counting: what the events hold is counted, not where they are kept.
     let mut events = Vec::with_capacity(4 * N as usize);
     let region = Region::new(GLOBAL);

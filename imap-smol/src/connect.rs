@@ -1,8 +1,8 @@
 //! Connecting with the shared [`Connector`] settings ([`SmolConnect`]): over TCP, any
-//! [`Stream`], or a child process (Unix only: a socket pair is its stdin and stdout). The connect timeout is one overall
+//! [`AsyncStream`], or a child process (Unix only: a socket pair is its stdin and stdout). The connect timeout is one overall
 //! deadline ([`Connector#connect-timeout`]).
 
-use crate::connection::{Connection, Stream, until};
+use crate::connection::{AsyncStream, Connection, until};
 use crate::session::{Client, Session};
 use imap_connect::{Connector, Error, Result, Security, TimedOut};
 use imap_core::ops::{Commands, op};
@@ -29,7 +29,7 @@ pub trait SmolConnect {
     /// As [`SmolConnect::connect`].
     fn connect_stream(
         &self,
-        s: impl Stream + 'static,
+        s: impl AsyncStream + 'static,
     ) -> impl Future<Output = Result<Client>> + Send;
 
     /// Runs `command` through `sh -c` and speaks IMAP over its stdin and stdout
@@ -68,7 +68,7 @@ impl SmolConnect for Connector {
         .await
     }
 
-    async fn connect_stream(&self, s: impl Stream + 'static) -> Result<Client> {
+    async fn connect_stream(&self, s: impl AsyncStream + 'static) -> Result<Client> {
         self.check()?;
         let deadline = self.connect_deadline(Instant::now());
         establish(

@@ -1,4 +1,4 @@
-//! The transport: [`Connection`] moves bytes between a futures-io [`Stream`] and the core
+//! The transport: [`Connection`] moves bytes between a futures-io [`AsyncStream`] and the core
 //! [`Engine`], and time into it ([`smol::Timer`]), with one loop ([`Connection::run_op`]) that
 //! runs any [`Operation`] as [`imap_core::engine`] describes.
 //!
@@ -21,15 +21,15 @@ use std::time::Instant;
 
 /// A byte stream the connection can drive: any futures-io `AsyncRead + AsyncWrite + Unpin +
 /// Send` (`smol::net::TcpStream`, `smol::Async<std::net::TcpStream>`, pipes, ...).
-pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+pub trait AsyncStream: AsyncRead + AsyncWrite + Unpin + Send {}
 
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> AsyncStream for T {}
 
 /// A sink for streamed sections ([`Connection::run_into`]).
-pub type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
+pub(crate) type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
-type Plain = Box<dyn Stream>;
-type Tls = Box<TlsStream<Box<dyn Stream>>>;
+type Plain = Box<dyn AsyncStream>;
+type Tls = Box<TlsStream<Box<dyn AsyncStream>>>;
 
 /// `f`, unless `deadline` passes first (`None`).
 pub(crate) async fn until<T>(deadline: Option<Instant>, f: impl Future<Output = T>) -> Option<T> {
@@ -57,7 +57,7 @@ async fn timed<T>(
 /// engine and not written yet. Dropping it closes the stream (smol has no ambient runtime to
 /// send LOGOUT from: call `logout()`).
 #[derive(Debug)]
-pub struct Connection {
+pub(crate) struct Connection {
     wire: Wire<Plain, Tls>,
     out: Vec<u8>,
     out_pos: usize,
@@ -67,7 +67,11 @@ pub struct Connection {
 
 impl Connection {
     /// A connection over `stream`, waiting for the greeting.
-    pub fn new(stream: impl Stream + 'static, config: ClientConfig, max_events: usize) -> Self {
+    pub fn new(
+        stream: impl AsyncStream + 'static,
+        config: ClientConfig,
+        max_events: usize,
+    ) -> Self {
         let wire = Wire::new(Box::new(stream) as Plain, config, max_events);
         Connection {
             wire,
@@ -129,7 +133,7 @@ impl Connection {
                 }
                 Step::Chunk(b) => sink.write_all(&b).await?,
                 Step::Wait(deadline) => {
-                    let s: &mut (dyn Stream + 'static) = match self.wire.stream()? {
+                    let s: &mut (dyn AsyncStream + 'static) = match self.wire.stream()? {
                         Ok(plain) => plain,
                         Err(tls) => tls,
                     };
@@ -156,7 +160,7 @@ impl Connection {
         loop {
             let deadline = self.wire.engine.write_deadline(Instant::now());
             let rest = &self.out[self.out_pos..];
-            let w: &mut (dyn Stream + 'static) = match self.wire.stream()? {
+            let w: &mut (dyn AsyncStream + 'static) = match self.wire.stream()? {
                 Ok(plain) => plain,
                 Err(tls) => tls,
             };
@@ -195,7 +199,7 @@ impl Connection {
     pub(crate) async fn logout(&mut self) -> Result<()> {
         let r = self.run_op(op::Logout::new()).await;
         if let Ok(s) = self.wire.stream() {
-            let s: &mut (dyn Stream + 'static) = match s {
+            let s: &mut (dyn AsyncStream + 'static) = match s {
                 Ok(plain) => plain,
                 Err(tls) => tls,
             };

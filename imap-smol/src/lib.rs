@@ -10,6 +10,9 @@
 //! operation, which sends `DONE` first. A future dropped in the middle of an operation leaves
 //! the connection usable, except in a TLS handshake (see [`connection`]).
 //!
+//! `imap-blocking` and `imap-tokio` offer the same types under the same names ([`Client`],
+//! [`Session`], [`Idle`], [`LoginError`], [`AsyncStream`] as in `imap-tokio`, a connect trait).
+//!
 //! ```no_run
 //! use imap_smol::prelude::*;
 //! use imap_smol::Query;
@@ -32,9 +35,10 @@ pub mod connection;
 pub mod session;
 
 pub use connect::SmolConnect;
-pub use connection::{Connection, Sink, Stream};
+pub use connection::AsyncStream;
+pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
-pub use session::{Client, Idle, LoginError, RunFuture, Session};
+pub use session::{Client, Idle, LoginError, Session};
 
 /// The traits a user of this crate needs in scope: `use imap_smol::prelude::*;`.
 pub mod prelude {

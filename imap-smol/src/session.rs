@@ -2,20 +2,16 @@
 //! come from [`Commands`], their getters from [`HasEngine`]: only logging in, streaming into
 //! a writer and the IDLE handle need the driver.
 
-use crate::connection::{Connection, Sink};
-use imap_connect::{Error, Result};
+use crate::connection::Connection;
+use imap_connect::{Error, Result, RunFuture};
 use imap_core::client::{ConnState, Event, UsageError};
 use imap_core::engine::{Engine, HasEngine};
 use imap_core::ops::{Commands, Operation, op};
 use imap_core::sasl::{Credentials, Mechanism};
 use imap_core::secret::Secret;
 use imap_core::types::{Section, Uid};
-use std::future::Future;
-use std::pin::Pin;
+use smol::io::AsyncWrite;
 use std::time::Duration;
-
-/// What [`Commands::run`] returns in this crate: a boxed future of the operation's output.
-pub type RunFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 macro_rules! driver_impls {
     ($t:ty) => {
@@ -38,11 +34,6 @@ macro_rules! driver_impls {
         }
 
         impl $t {
-            /// The connection underneath.
-            pub fn connection(&mut self) -> &mut Connection {
-                &mut self.conn
-            }
-
             /// Logs out and closes the connection.
             ///
             /// # Errors
@@ -146,7 +137,7 @@ impl Session {
         &mut self,
         uid: Uid,
         section: Section,
-        out: Sink<'_>,
+        out: &mut (dyn AsyncWrite + Unpin + Send),
     ) -> Result<u64> {
         let op = op::StreamSection::new(uid, section);
         self.conn.run_into(op, out).await
@@ -156,7 +147,11 @@ impl Session {
     ///
     /// # Errors
     /// As [`Session::fetch_to_writer`].
-    pub async fn download(&mut self, uid: Uid, out: Sink<'_>) -> Result<u64> {
+    pub async fn download(
+        &mut self,
+        uid: Uid,
+        out: &mut (dyn AsyncWrite + Unpin + Send),
+    ) -> Result<u64> {
         self.fetch_to_writer(uid, Section::default(), out).await
     }
 

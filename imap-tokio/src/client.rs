@@ -3,8 +3,8 @@
 //! logging in consumes it into a [`Session`].
 
 use crate::connection::Connection;
-use crate::session::{RunFuture, Session};
-use imap_connect::{Error, Result};
+use crate::session::Session;
+use imap_connect::{Error, Result, RunFuture};
 use imap_core::client::{ConnState, UsageError};
 use imap_core::engine::{Engine, HasEngine};
 use imap_core::ops::{Commands, Operation, op};
@@ -45,11 +45,6 @@ impl Client {
         Client {
             conn: Box::new(conn),
         }
-    }
-
-    /// The connection underneath.
-    pub fn connection(&mut self) -> &mut Connection {
-        &mut self.conn
     }
 
     /// Logs in with LOGIN, or with AUTHENTICATE PLAIN when the server disabled LOGIN

@@ -37,14 +37,14 @@ type Plain = Box<dyn AsyncStream>;
 type Tls = Box<TlsStream<Box<dyn AsyncStream>>>;
 
 /// A sink for streamed sections ([`Connection::run_into`]).
-pub type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
+pub(crate) type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
 /// An IMAP connection: the engine and the stream ([`Wire`]) and the bytes taken from the engine
 /// and not written yet. Operations run one at a time ([`Connection::run_op`]); the high-level
 /// methods come from [`imap_core::ops::Commands`] on [`crate::Session`]. See the [module
 /// documentation](self) for cancellation.
 #[derive(Debug)]
-pub struct Connection {
+pub(crate) struct Connection {
     wire: Wire<Plain, Tls>,
     /// Bytes the engine gave that are not written yet, from `out_pos` (see the module
     /// documentation: they are written before anything else).

@@ -13,10 +13,13 @@
 //!   search, flags, move, ...: UIDs by default, sequence numbers through the `_seq` methods or
 //!   a [`types::SeqSet`]); its getters are [`HasEngine`](imap_core::engine::HasEngine)'s.
 //!   [`Session::idle`] ([`idle`]) and [`Session::fetch_to_writer`] need the driver.
-//! - [`Connection`] ([`connection`]): the transport and the one loop that runs any
-//!   [`Operation`](imap_core::ops::Operation).
+//! - [`connection`]: the transport (private: `Commands::run` runs any
+//!   [`Operation`](imap_core::ops::Operation) on a client or session) and its cancellation
+//!   rules.
 //!
-//! `imap-blocking` has the same types and methods, blocking.
+//! `imap-blocking` and `imap-smol` offer the same types under the same names ([`Client`],
+//! [`Session`], [`Idle`], [`LoginError`], a connect trait), blocking or on smol, as
+//! `reqwest::Client` and `reqwest::blocking::Client` do: one concept, one name per driver.
 //!
 //! # Cancellation
 //!
@@ -58,8 +61,8 @@ pub mod stream;
 
 pub use client::{Client, LoginError};
 pub use connect::TokioConnect;
-pub use connection::Connection;
 pub use idle::Idle;
+pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
 pub use session::Session;
 pub use stream::{AsyncStream, CommandStream};

@@ -6,13 +6,12 @@
 //! dropped between its commands leaves what the sent ones did (an UNSELECT fallback dropped
 //! after its EXAMINE leaves the folder selected read-only).
 
-use crate::connection::{Connection, Sink};
-use imap_connect::Result;
+use crate::connection::Connection;
+use imap_connect::{Result, RunFuture};
 use imap_core::engine::{Engine, HasEngine};
 use imap_core::ops::{Commands, Operation, op};
 use imap_core::types::{Section, Uid};
-use std::future::Future;
-use std::pin::Pin;
+use tokio::io::AsyncWrite;
 
 /// An authenticated IMAP session. Message commands use UIDs unless their name ends in `_seq`
 /// or they take a [`imap_core::types::SeqSet`]. Dropping it logs out (see
@@ -21,9 +20,6 @@ use std::pin::Pin;
 pub struct Session {
     pub(crate) conn: Box<Connection>,
 }
-
-/// What [`Commands::run`] returns in this crate: a boxed future of the operation's output.
-pub type RunFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 impl Commands for Session {
     type Run<'a, O: Operation + 'a> = RunFuture<'a, O::Output>;
@@ -49,11 +45,6 @@ impl Session {
         Session { conn }
     }
 
-    /// The connection underneath, for raw operations and the engine.
-    pub fn connection(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
     /// Logs out and closes the connection.
     ///
     /// # Errors
@@ -73,7 +64,7 @@ impl Session {
         &mut self,
         uid: Uid,
         section: Section,
-        out: Sink<'_>,
+        out: &mut (dyn AsyncWrite + Unpin + Send),
     ) -> Result<u64> {
         let op = op::StreamSection::new(uid, section);
         self.conn.run_into(op, out).await
@@ -83,7 +74,11 @@ impl Session {
     ///
     /// # Errors
     /// As [`Session::fetch_to_writer`].
-    pub async fn download(&mut self, uid: Uid, out: Sink<'_>) -> Result<u64> {
+    pub async fn download(
+        &mut self,
+        uid: Uid,
+        out: &mut (dyn AsyncWrite + Unpin + Send),
+    ) -> Result<u64> {
         self.fetch_to_writer(uid, Section::default(), out).await
     }
 }

@@ -11,7 +11,7 @@
 //! `UID FETCH n (INTERNALDATE BODY.PEEK[])` per message at once. Measured, best of
 //! `COMPRESS_ROUNDS` (default 3):
 //!
-//! - `sans-io`: the server's session alone ([`Session::poll_transmit`], taking its output as a
+//! - `sans-io`: the server's session alone ([`MockSession::poll_transmit`], taking its output as a
 //!   driver does, until the last tagged `OK`): the time to the first byte of output, the time
 //!   to the last, plaintext MB/s and wire bytes;
 //! - `tcp`: the running listener on 127.0.0.1 and a client socket that inflates what it reads
@@ -28,7 +28,7 @@
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use mock_server::store::Store;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -132,7 +132,7 @@ fn print(side: &str, compressed: bool, f: Figures) {
 }
 
 /// Drains a session's output completely, discarding it.
-fn drain(s: &mut Session) {
+fn drain(s: &mut MockSession) {
     let mut buf = Vec::new();
     while s.poll_transmit(&mut buf) > 0 {
         buf.clear();

@@ -617,7 +617,7 @@ fn notify_condstore_status() {
 /// NOTIFY's cost (issue: every store change listed all the user's mailboxes and ran STATUS on
 /// each watched one, for any user's change): a session watching 41 mailboxes (PERSONAL)
 /// computes their figures once at NOTIFY SET, none for 20 changes of another user, and one
-/// per change of its own user's mailboxes; counted by `Session::notify_status_computed`.
+/// per change of its own user's mailboxes; counted by `MockSession::notify_status_computed`.
 #[test]
 fn notify_cost_is_per_change() {
     let mut b = Store::builder().user("alice", "pw").mailbox("INBOX");

@@ -6,7 +6,7 @@
 //! Run: `cargo test -p mock-server --test reply_memory -- --nocapture` prints the figures.
 
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use mock_server::store::Store;
 use peak_alloc::PeakAlloc;
 use std::time::Instant;
@@ -17,7 +17,7 @@ static PEAK: PeakAlloc = PeakAlloc;
 const MIB: usize = 1 << 20;
 
 /// A logged-in session with INBOX selected over `count` messages of about `size` bytes.
-fn session(count: usize, size: usize) -> (MockServer, Session) {
+fn session(count: usize, size: usize) -> (MockServer, MockSession) {
     let body = "x".repeat(76) + "\r\n";
     let raw = format!("Subject: m\r\n\r\n{}", body.repeat(size / body.len()));
     let mut b = Store::builder().user("alice", "pw");
@@ -36,7 +36,7 @@ fn session(count: usize, size: usize) -> (MockServer, Session) {
 
 /// Takes the output piece by piece, as the listener does (zero-copy chunks, each dropped once
 /// "written"), keeping only the totals and the last bytes.
-fn drain(s: &mut Session) -> (usize, Vec<u8>) {
+fn drain(s: &mut MockSession) -> (usize, Vec<u8>) {
     let mut chunks = Vec::new();
     let (mut total, mut tail) = (0, Vec::new());
     loop {
@@ -54,7 +54,7 @@ fn drain(s: &mut Session) -> (usize, Vec<u8>) {
 }
 
 /// Runs `command` and returns (bytes out, their tail, peak heap above the start).
-fn measure(s: &mut Session, command: &[u8]) -> (usize, String, usize) {
+fn measure(s: &mut MockSession, command: &[u8]) -> (usize, String, usize) {
     let base = PEAK.current_usage();
     PEAK.reset_peak_usage();
     s.handle_input(Instant::now(), command);

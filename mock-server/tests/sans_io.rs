@@ -1,7 +1,7 @@
 //! The protocol layer without threads or sockets: a quinn-style pair of a
-//! [`mock_server::session::Session`] and a client end built from imap-core's encoder, framer
+//! [`mock_server::session::MockSession`] and a client end built from imap-core's encoder, framer
 //! and parser, with a virtual clock. Deterministic: IDLE wake-ups are explicit
-//! ([`Session::wake`]).
+//! ([`MockSession::wake`]).
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
 use imap_core::encode::{EncodeOptions, encode_command};
@@ -13,13 +13,13 @@ use imap_core::types::{
     StatusKind, StatusResponse, Str, Tag,
 };
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use mock_server::store::Store;
 use std::time::{Duration, Instant};
 
 /// One session and its client end.
 struct Pair {
-    session: Session,
+    session: MockSession,
     now: Instant,
     framer: Framer,
     /// COMPRESS, once active: (client deflater, client inflater).

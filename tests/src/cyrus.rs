@@ -60,23 +60,23 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why no Cyrus is running.
 #[derive(Debug)]
-pub enum Skip {
+pub enum CyrusSkip {
     /// Cyrus cannot run here (not installed, or not root): tests skip unless [`REQUIRE_ENV`].
     Unavailable(String),
     /// Cyrus is there but did not start: a real failure, with the details.
     Failed(String),
 }
 
-impl fmt::Display for Skip {
+impl fmt::Display for CyrusSkip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Skip::Unavailable(why) => write!(f, "cyrus unavailable ({why})"),
-            Skip::Failed(why) => write!(f, "cyrus did not start: {why}"),
+            CyrusSkip::Unavailable(why) => write!(f, "cyrus unavailable ({why})"),
+            CyrusSkip::Failed(why) => write!(f, "cyrus did not start: {why}"),
         }
     }
 }
 
-impl std::error::Error for Skip {}
+impl std::error::Error for CyrusSkip {}
 
 /// A running private Cyrus. Dropping it stops it.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ pub struct Cyrus {
 pub fn start_or_skip(test: &str) -> Option<Cyrus> {
     match Cyrus::start() {
         Ok(c) => Some(c),
-        Err(Skip::Unavailable(why)) if std::env::var_os(REQUIRE_ENV).is_none() => {
+        Err(CyrusSkip::Unavailable(why)) if std::env::var_os(REQUIRE_ENV).is_none() => {
             eprintln!("SKIPPED {test}: cyrus unavailable ({why}); set {REQUIRE_ENV}=1 to fail");
             None
         }
@@ -106,33 +106,35 @@ impl Cyrus {
     /// Starts a private instance with the user [`USER`] / [`PASSWORD`].
     ///
     /// # Errors
-    /// [`Skip::Unavailable`] without the packages or root, [`Skip::Failed`] otherwise.
-    pub fn start() -> Result<Cyrus, Skip> {
+    /// [`CyrusSkip::Unavailable`] without the packages or root, [`CyrusSkip::Failed`] otherwise.
+    pub fn start() -> Result<Cyrus, CyrusSkip> {
         for binary in [MASTER, SASLPASSWD] {
             if !Path::new(binary).is_file() {
-                return Err(Skip::Unavailable(format!("{binary} not installed")));
+                return Err(CyrusSkip::Unavailable(format!("{binary} not installed")));
             }
         }
         let services = service_dir().ok_or_else(|| {
-            Skip::Unavailable(format!(
+            CyrusSkip::Unavailable(format!(
                 "no imapd in {SERVICE_DIRS:?} or ${SERVICE_DIR_ENV}"
             ))
         })?;
         let me = fs::metadata("/proc/self")
-            .map_err(|e| Skip::Unavailable(format!("/proc/self: {e}")))?;
+            .map_err(|e| CyrusSkip::Unavailable(format!("/proc/self: {e}")))?;
         if me.uid() != 0 {
-            return Err(Skip::Unavailable("master must start as root".into()));
+            return Err(CyrusSkip::Unavailable("master must start as root".into()));
         }
         let (_, uid, gid) = passwd_entry_by_name("cyrus")
-            .ok_or_else(|| Skip::Unavailable("no user `cyrus`".into()))?;
-        let dir =
-            temp_dir("cyrus").map_err(|e| Skip::Failed(format!("temporary directory: {e}")))?;
+            .ok_or_else(|| CyrusSkip::Unavailable("no user `cyrus`".into()))?;
+        let dir = temp_dir("cyrus")
+            .map_err(|e| CyrusSkip::Failed(format!("temporary directory: {e}")))?;
         let mut cyrus = Cyrus {
             child: None,
             addr: SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)),
             dir,
         };
-        cyrus.start_in(&services, uid, gid).map_err(Skip::Failed)?;
+        cyrus
+            .start_in(&services, uid, gid)
+            .map_err(CyrusSkip::Failed)?;
         Ok(cyrus)
     }
 

@@ -11,7 +11,7 @@
 //! exit in time) and removes the directory, also when the test panics (the directory is
 //! kept then, for its log).
 //!
-//! When Dovecot is not installed, [`Dovecot::start`] returns [`Skip::NotInstalled`];
+//! When Dovecot is not installed, [`Dovecot::start`] returns [`DovecotSkip::NotInstalled`];
 //! [`start_or_skip`] turns that into a loud `SKIPPED` line, or into a panic when
 //! [`REQUIRE_ENV`] or [`REQUIRE_ENV_SHORT`] is set (CI sets them, so a missing Dovecot fails
 //! there).
@@ -62,23 +62,23 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why no Dovecot is running.
 #[derive(Debug)]
-pub enum Skip {
+pub enum DovecotSkip {
     /// The binary is not installed: tests skip (unless [`REQUIRE_ENV`] is set).
     NotInstalled(PathBuf),
     /// Dovecot is installed but did not start: a real failure, with the details.
     Failed(String),
 }
 
-impl fmt::Display for Skip {
+impl fmt::Display for DovecotSkip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Skip::NotInstalled(p) => write!(f, "dovecot not installed ({})", p.display()),
-            Skip::Failed(why) => write!(f, "dovecot did not start: {why}"),
+            DovecotSkip::NotInstalled(p) => write!(f, "dovecot not installed ({})", p.display()),
+            DovecotSkip::Failed(why) => write!(f, "dovecot did not start: {why}"),
         }
     }
 }
 
-impl std::error::Error for Skip {}
+impl std::error::Error for DovecotSkip {}
 
 /// Settings of a private Dovecot.
 #[derive(Debug, Clone)]
@@ -142,7 +142,7 @@ pub fn start_or_skip(test: &str) -> Option<Dovecot> {
 pub fn start_or_skip_with(test: &str, options: Options) -> Option<Dovecot> {
     match Dovecot::start_with(options) {
         Ok(d) => Some(d),
-        Err(Skip::NotInstalled(p)) if !required() => {
+        Err(DovecotSkip::NotInstalled(p)) if !required() => {
             eprintln!(
                 "SKIPPED: dovecot not installed ({}): {test} did not run against a real server; \
                  install dovecot-imapd (or set {REQUIRE_ENV_SHORT}=1 to make this an error)",
@@ -172,9 +172,9 @@ impl Dovecot {
     /// Starts a private Dovecot with default [`Options`].
     ///
     /// # Errors
-    /// [`Skip::NotInstalled`] when the binary is missing, [`Skip::Failed`] when it does not
+    /// [`DovecotSkip::NotInstalled`] when the binary is missing, [`DovecotSkip::Failed`] when it does not
     /// start (the message holds its log).
-    pub fn start() -> Result<Dovecot, Skip> {
+    pub fn start() -> Result<Dovecot, DovecotSkip> {
         Dovecot::start_with(Options::default())
     }
 
@@ -182,17 +182,17 @@ impl Dovecot {
     ///
     /// # Errors
     /// As [`Dovecot::start`].
-    pub fn start_with(options: Options) -> Result<Dovecot, Skip> {
+    pub fn start_with(options: Options) -> Result<Dovecot, DovecotSkip> {
         let binary = binary();
         if !binary.is_file() {
-            return Err(Skip::NotInstalled(binary));
+            return Err(DovecotSkip::NotInstalled(binary));
         }
         let mut last = String::new();
         // The port is chosen by binding port 0 and releasing it; another process may take it
         // before Dovecot binds it, so a bind failure is retried with a new port.
         for _ in 0..3 {
             let dir = temp_dir("dovecot")
-                .map_err(|e| Skip::Failed(format!("temporary directory: {e}")))?;
+                .map_err(|e| DovecotSkip::Failed(format!("temporary directory: {e}")))?;
             match Dovecot::start_in(&binary, dir.clone(), &options) {
                 Ok(d) => return Ok(d),
                 Err(e) => {
@@ -206,7 +206,7 @@ impl Dovecot {
                 }
             }
         }
-        Err(Skip::Failed(last))
+        Err(DovecotSkip::Failed(last))
     }
 
     fn start_in(binary: &Path, dir: PathBuf, options: &Options) -> Result<Dovecot, String> {

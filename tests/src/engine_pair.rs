@@ -5,7 +5,7 @@ use imap_core::client::ClientConfig;
 use imap_core::engine::{Engine, Step};
 use imap_core::ops::{Commands, OpError, Operation};
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use std::time::Instant;
 
 /// An engine and a mock-server session joined by an in-memory byte pipe.
@@ -13,7 +13,7 @@ pub struct EnginePair {
     /// The engine.
     pub engine: Engine,
     /// The server's session for this connection.
-    pub server: Session,
+    pub server: MockSession,
     /// The virtual clock.
     pub now: Instant,
     /// What the operations streamed ([`Step::Chunk`]).

@@ -1,5 +1,5 @@
 //! Test harness for cross-crate integration tests: [`Pair`] connects a sans-IO
-//! [`imap_core::client::Client`] to a sans-IO mock-server session in memory, with a virtual
+//! [`imap_core::client::ClientMachine`] to a sans-IO mock-server session in memory, with a virtual
 //! clock. No sockets, no threads, no sleeps: [`Pair::run`] moves bytes both ways until neither
 //! side has anything to say.
 //!
@@ -25,18 +25,18 @@ mod scenarios;
 
 pub mod differential;
 
-use imap_core::client::{Client, ClientConfig, CommandId, Completion, Event};
+use imap_core::client::{ClientConfig, ClientMachine, CommandId, Completion, Event};
 use imap_core::types::CommandBody;
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use std::time::{Duration, Instant};
 
 /// A client and a server session joined by an in-memory byte pipe.
 pub struct Pair {
     /// The client.
-    pub client: Client,
+    pub client: ClientMachine,
     /// The server's session for this connection.
-    pub server: Session,
+    pub server: MockSession,
     /// The virtual clock.
     pub now: Instant,
     /// Every event the client produced, in order.
@@ -55,7 +55,7 @@ impl Pair {
             ..ClientConfig::default()
         };
         let mut p = Pair {
-            client: Client::new(config, now),
+            client: ClientMachine::new(config, now),
             server: server.session(now),
             now,
             events: Vec::new(),

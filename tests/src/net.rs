@@ -2,11 +2,11 @@
 //! and benchmarks against servers on 127.0.0.1.
 //!
 //! The loop is the one the `imap-core` crate docs describe: read the socket (with a read
-//! timeout) into [`Client::handle_input`], write what [`Client::poll_transmit`] gives, drain
-//! [`Client::poll_event`], and call [`Client::handle_timeout`] when the client's timer is due.
+//! timeout) into [`ClientMachine::handle_input`], write what [`ClientMachine::poll_transmit`] gives, drain
+//! [`ClientMachine::poll_event`], and call [`ClientMachine::handle_timeout`] when the client's timer is due.
 //! Every wait is bounded by a deadline; nothing here spawns a thread.
 
-use imap_core::client::{Client, ClientConfig, CommandId, Completion, Event, UsageError};
+use imap_core::client::{ClientConfig, ClientMachine, CommandId, Completion, Event, UsageError};
 use imap_core::types::{CommandBody, StatusResponse};
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -54,10 +54,10 @@ impl From<UsageError> for DriveError {
     }
 }
 
-/// The sans-IO [`Client`] on a blocking TCP socket.
+/// The sans-IO [`ClientMachine`] on a blocking TCP socket.
 pub struct TcpClient {
     /// The client state machine.
-    pub client: Client,
+    pub client: ClientMachine,
     stream: TcpStream,
     /// Every event not yet taken, in order (completions are removed by [`TcpClient::wait`]).
     pub events: Vec<Event>,
@@ -104,7 +104,7 @@ impl TcpClient {
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(DEFAULT_TIMEOUT))?;
         Ok(TcpClient {
-            client: Client::new(config, Instant::now()),
+            client: ClientMachine::new(config, Instant::now()),
             stream,
             events: Vec::new(),
             sent: Vec::new(),

@@ -3,12 +3,12 @@
 //! connection (LOGINDISABLED, yet SCRAM-SHA-256 and CRAM-MD5 offered), and the RFC 7677
 //! example exchange byte for byte, with both nonces and the salt pinned.
 
-use imap_core::client::{Client, ClientConfig, ConnState, Outcome};
+use imap_core::client::{ClientConfig, ClientMachine, ConnState, Outcome};
 use imap_core::sasl::{Credentials, Mechanism, SaslSession, ScramCredentials};
 use imap_core::types::{Atom, Capability, Code, CommandBody, SimpleCode};
 use imap_tests::Pair;
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use mock_server::session::options::SessionOptions;
 use mock_server::store::Store;
 use std::sync::Arc;
@@ -128,8 +128,8 @@ fn scram_authzid() {
 fn pair_with(store: Store, options: SessionOptions, secure: bool, client: ClientConfig) -> Pair {
     let now = Instant::now();
     let mut p = Pair {
-        client: Client::new(client, now),
-        server: Session::new(Arc::new(store), Arc::new(options), secure, 1, now),
+        client: ClientMachine::new(client, now),
+        server: MockSession::new(Arc::new(store), Arc::new(options), secure, 1, now),
         now,
         events: Vec::new(),
         client_bytes: Vec::new(),

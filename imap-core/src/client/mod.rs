@@ -1,14 +1,14 @@
-//! The sans-IO IMAP client state machine ([`Client`]).
+//! The sans-IO IMAP client state machine ([`ClientMachine`]).
 //!
 //! Bytes and time go in, typed events and bytes come out. The client never touches a socket, a
 //! clock or a thread: drivers move bytes and call these methods.
 //!
 //! The methods fall in four groups:
-//! - getters: [`Client::state`], [`Client::capabilities`], [`Client::selected`], ...
-//! - inputs: [`Client::handle_input`], [`Client::handle_eof`], [`Client::handle_timeout`],
-//!   [`Client::handle_tls_established`];
-//! - commands: [`Client::send`], [`Client::authenticate`], [`Client::idle_done`];
-//! - outputs: [`Client::poll_transmit`], [`Client::poll_event`], [`Client::poll_timeout`].
+//! - getters: [`ClientMachine::state`], [`ClientMachine::capabilities`], [`ClientMachine::selected`], ...
+//! - inputs: [`ClientMachine::handle_input`], [`ClientMachine::handle_eof`], [`ClientMachine::handle_timeout`],
+//!   [`ClientMachine::handle_tls_established`];
+//! - commands: [`ClientMachine::send`], [`ClientMachine::authenticate`], [`ClientMachine::idle_done`];
+//! - outputs: [`ClientMachine::poll_transmit`], [`ClientMachine::poll_event`], [`ClientMachine::poll_timeout`].
 //!
 //! After any input or command, drain the outputs: write what `poll_transmit` gives, handle
 //! every `poll_event`, then wait for input or until `poll_timeout`. The order of the drains
@@ -97,7 +97,7 @@ struct Idle {
 }
 
 /// The client state machine. See the module documentation for the run loop.
-pub struct Client {
+pub struct ClientMachine {
     config: ClientConfig,
     framer: Framer,
     parse_opts: ParseOptions,
@@ -132,9 +132,9 @@ pub struct Client {
     span: Span,
 }
 
-impl Client {
+impl ClientMachine {
     /// A client for a new connection, waiting for the server's greeting.
-    pub fn new(config: ClientConfig, now: Instant) -> Client {
+    pub fn new(config: ClientConfig, now: Instant) -> ClientMachine {
         let probe_at = config_probe_at(&config, now);
         let mut framer = Framer::new(Role::Client, config.limits);
         framer.set_stream_threshold(config.stream_threshold);
@@ -143,7 +143,7 @@ impl Client {
             utf8: false,
             max_depth: config.limits.max_depth,
         };
-        Client {
+        ClientMachine {
             config,
             framer,
             parse_opts,
@@ -215,7 +215,7 @@ impl Client {
     }
 
     /// Whether an IDLE is running or queued (a re-issued IDLE waiting for its `+` counts).
-    /// After [`Client::idle_done`], drivers drive the connection until this is `false`.
+    /// After [`ClientMachine::idle_done`], drivers drive the connection until this is `false`.
     pub fn is_idle_pending(&self) -> bool {
         self.idle.is_some()
             || self
@@ -256,7 +256,7 @@ impl Client {
         let sasl = match &body {
             CommandBody::Authenticate { .. } => {
                 return Err(UsageError::Invalid(
-                    "use Client::authenticate for AUTHENTICATE",
+                    "use ClientMachine::authenticate for AUTHENTICATE",
                 ));
             }
             _ => None,
@@ -284,7 +284,7 @@ impl Client {
     /// nonce, or other iteration limits).
     ///
     /// # Errors
-    /// As [`Client::authenticate`].
+    /// As [`ClientMachine::authenticate`].
     pub fn authenticate_session(
         &mut self,
         now: Instant,
@@ -298,7 +298,7 @@ impl Client {
     /// advertises SASL-IR, and it answers every challenge.
     ///
     /// # Errors
-    /// As [`Client::authenticate`]; [`UsageError::Invalid`] when the name is not an atom.
+    /// As [`ClientMachine::authenticate`]; [`UsageError::Invalid`] when the name is not an atom.
     pub fn authenticate_with(
         &mut self,
         now: Instant,
@@ -759,7 +759,7 @@ impl Client {
         None
     }
 
-    /// When [`Client::handle_timeout`] should next be called.
+    /// When [`ClientMachine::handle_timeout`] should next be called.
     pub fn poll_timeout(&self) -> Option<Instant> {
         if self.error.is_some() {
             return None;

@@ -2,17 +2,17 @@
 //! overall deadline as the rest of a command, and by the inactivity timeout. The drivers ask
 //! here rather than keeping a policy of their own.
 
-use super::{Client, ConnectionError};
+use super::{ClientMachine, ConnectionError};
 use std::time::Instant;
 
-impl Client {
-    /// The moment by which a write of the output [`Client::poll_transmit`] gave, started at
+impl ClientMachine {
+    /// The moment by which a write of the output [`ClientMachine::poll_transmit`] gave, started at
     /// `now`, must have made progress: the earliest overall deadline of the greeting or a
     /// pending command ([`super::ClientConfig::operation_deadline`]), and `now` plus
     /// [`super::ClientConfig::command_timeout`] (the inactivity timeout: a driver asks again
     /// after each write that made progress, so a slow but steady upload is not cut short).
     /// `None`: a write may block forever. Past it the driver stops writing and calls
-    /// [`Client::handle_write_timeout`].
+    /// [`ClientMachine::handle_write_timeout`].
     pub fn write_deadline(&self, now: Instant) -> Option<Instant> {
         let stalled = self.config.command_timeout.map(|t| now + t);
         match (self.next_deadline(), stalled) {
@@ -21,7 +21,7 @@ impl Client {
         }
     }
 
-    /// A write made no progress by [`Client::write_deadline`] (a server that does not read
+    /// A write made no progress by [`ClientMachine::write_deadline`] (a server that does not read
     /// fills the socket buffers and its TCP window). The connection fails with
     /// [`ConnectionError::DeadlineExceeded`] when a command's overall deadline has passed,
     /// else with [`ConnectionError::Timeout`]`("write")`, as any other failure does: pending

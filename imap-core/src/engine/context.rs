@@ -1,7 +1,7 @@
 //! What an operation sees while it runs ([`OpContext`]).
 
 use super::Engine;
-use crate::client::{Capabilities, Client, CommandId, Completion, Event};
+use crate::client::{Capabilities, ClientMachine, CommandId, Completion, Event};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::OpError;
 use crate::sasl::{Credentials, Mechanism, SaslMechanism};
@@ -27,7 +27,7 @@ impl OpContext<'_> {
     }
 
     /// The low-level client, for its getters.
-    pub fn client(&self) -> &Client {
+    pub fn client(&self) -> &ClientMachine {
         &self.engine.client
     }
 
@@ -76,7 +76,7 @@ impl OpContext<'_> {
     }
 
     /// Queues `AUTHENTICATE` with any SASL mechanism, a custom one included
-    /// ([`Client::authenticate_with`]), for this operation.
+    /// ([`ClientMachine::authenticate_with`]), for this operation.
     ///
     /// # Errors
     /// As [`OpContext::send`].

@@ -1,4 +1,4 @@
-//! The engine: the low-level [`Client`] plus the bookkeeping every driver needs to run
+//! The engine: the low-level [`ClientMachine`] plus the bookkeeping every driver needs to run
 //! high-level [`Operation`]s, written once. A driver talks only to an [`Engine`].
 //!
 //! # The driver loop
@@ -51,7 +51,7 @@ pub use context::OpContext;
 pub use queue::{DEFAULT_MAX_EVENTS, EventQueue};
 pub use step::Step;
 
-use crate::client::{Client, ClientConfig, CommandId, Completion, ConnectionError, Event};
+use crate::client::{ClientConfig, ClientMachine, CommandId, Completion, ConnectionError, Event};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::{OpError, Operation};
 use crate::types::{Data, StatusResponse};
@@ -60,12 +60,12 @@ use std::collections::VecDeque;
 use std::task::Poll;
 use std::time::Instant;
 
-/// The low-level [`Client`] and the routing around it: which completions the running
+/// The low-level [`ClientMachine`] and the routing around it: which completions the running
 /// operation awaits, the unsolicited-event queue, the greeting, the closed reason, a pending
 /// STARTTLS upgrade, IDLE, streamed chunks and the EXPUNGE log. See the [module
 /// documentation](self) for the driver loop and the rules.
 pub struct Engine {
-    client: Client,
+    client: ClientMachine,
     /// Commands of the running operation whose completions it will claim.
     awaited: Vec<CommandId>,
     /// Completions that arrived for `awaited` commands and are not claimed yet.
@@ -110,7 +110,7 @@ impl Engine {
     /// whether the stream is already protected by TLS.
     pub fn new(config: ClientConfig, now: Instant) -> Engine {
         Engine {
-            client: Client::new(config, now),
+            client: ClientMachine::new(config, now),
             awaited: Vec::new(),
             completions: Vec::new(),
             events: EventQueue::default(),
@@ -130,13 +130,13 @@ impl Engine {
     // ----- getters -----
 
     /// The low-level client, for its getters (state, capabilities, selected mailbox).
-    pub fn client(&self) -> &Client {
+    pub fn client(&self) -> &ClientMachine {
         &self.client
     }
 
     /// The low-level client, mutable. Commands queued on it directly are not any operation's:
     /// their completions are dropped on arrival.
-    pub fn client_mut(&mut self) -> &mut Client {
+    pub fn client_mut(&mut self) -> &mut ClientMachine {
         &mut self.client
     }
 
@@ -252,7 +252,7 @@ impl Engine {
         self.client.wants_write()
     }
 
-    /// How long a write may block (see [`Client::write_deadline`]).
+    /// How long a write may block (see [`ClientMachine::write_deadline`]).
     pub fn write_deadline(&self, now: Instant) -> Option<Instant> {
         self.client.write_deadline(now)
     }

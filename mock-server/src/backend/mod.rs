@@ -1,6 +1,6 @@
 //! The mailbox store behind the protocol layer, as traits: put any store behind the server.
 //!
-//! The protocol layer ([`Session`](crate::session::Session)) never touches the in-memory
+//! The protocol layer ([`MockSession`](crate::session::MockSession)) never touches the in-memory
 //! [`Store`](crate::store::Store) directly; it talks to these traits, which the in-memory store
 //! implements (in [`memory`]) and which a test can implement to serve another store (a
 //! maildir, a database, a wrapper that counts calls or fails on purpose):

@@ -1,4 +1,4 @@
-//! One connection's bytes, sans-IO: the [`Session`], the TLS state (implicit TLS, or after
+//! One connection's bytes, sans-IO: the [`MockSession`], the TLS state (implicit TLS, or after
 //! STARTTLS) and the write faults. A driver moves bytes and time between it and the wire: the
 //! TCP task ([`super::tcp`]) or the in-memory thread ([`super::memory`]).
 //!
@@ -8,7 +8,7 @@
 //! [`Connection::poll_timeout`].
 
 use super::Shared;
-use crate::session::Session;
+use crate::session::MockSession;
 use crate::session::options::{Faults, SessionOptions};
 use bytes::Bytes;
 use std::collections::VecDeque;
@@ -27,9 +27,9 @@ pub(crate) enum Mode {
     Memory,
 }
 
-/// A connection between the wire and its [`Session`].
+/// A connection between the wire and its [`MockSession`].
 pub(crate) struct Connection {
-    session: Session,
+    session: MockSession,
     options: Arc<SessionOptions>,
     /// The TLS configuration, for implicit TLS and STARTTLS.
     tls_config: Option<Arc<rustls::ServerConfig>>,
@@ -50,7 +50,7 @@ pub(crate) struct Connection {
 impl Connection {
     /// A connection whose greeting is ready to write.
     pub(crate) fn new(shared: &Shared, mode: Mode, id: u64, now: Instant) -> Self {
-        let session = Session::new(
+        let session = MockSession::new(
             shared.store.clone(),
             shared.options.clone(),
             mode != Mode::Plain,

@@ -18,7 +18,7 @@
 //! STARTTLS) are tasks on a small tokio runtime that [`RunningServer`] owns, woken by their
 //! socket, by the store's watcher ([`Store::watch`]) when a mailbox changes (so an IDLE session
 //! announces new mail at once, without polling) and by the session's timer. Either way the
-//! [`Session`] stays sans-IO: the listener only moves bytes and time.
+//! [`MockSession`] stays sans-IO: the listener only moves bytes and time.
 
 mod admission;
 mod conn;
@@ -33,7 +33,7 @@ pub use running::RunningServer;
 pub use tls::Certificate;
 
 use crate::backend::MailStore;
-use crate::session::Session;
+use crate::session::MockSession;
 use crate::session::options::{Faults, Quirks, SessionOptions};
 use crate::store::Store;
 use crate::transcript::Transcript;
@@ -329,9 +329,9 @@ impl<S: MailStore + Clone> MockServer<S> {
     }
 
     /// A sans-IO session over this server's store and options, for deterministic tests that
-    /// move the bytes themselves (no thread; call [`Session::wake`] after changing the store).
-    pub fn session(&self, now: Instant) -> Session {
-        Session::new(
+    /// move the bytes themselves (no thread; call [`MockSession::wake`] after changing the store).
+    pub fn session(&self, now: Instant) -> MockSession {
+        MockSession::new(
             self.shared.store.clone(),
             self.shared.options.clone(),
             true,

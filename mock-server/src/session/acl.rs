@@ -3,7 +3,7 @@
 //! [`AclStore`](crate::backend::AclStore) and [`MetadataStore`](crate::backend::MetadataStore).
 
 use super::mailboxes::name;
-use super::{Fail, Outcome, Session, ok};
+use super::{Fail, MockSession, Outcome, ok};
 use crate::store::acl::RightsChange;
 use crate::store::metadata::entry_name;
 use imap_core::types::{AclEntry, Code, CommandBody, Data, Mailbox, MetadataOptions, Str};
@@ -32,7 +32,7 @@ fn entries<'a>(names: impl IntoIterator<Item = &'a Str>) -> Result<Vec<String>, 
         .collect()
 }
 
-impl Session {
+impl MockSession {
     /// Runs an ACL or METADATA command; `None` for any other command.
     pub(crate) fn acl_command(&mut self, user: &str, body: &CommandBody) -> Option<Outcome> {
         use CommandBody as C;

@@ -11,7 +11,7 @@
 //! current flags and MODSEQ (one response however many changes there were), which is never
 //! older than anything sent before.
 
-use super::{Selected, Session, State};
+use super::{MockSession, Selected, State};
 use crate::store::{Change, flag_eq};
 use imap_core::types::{Code, Data, FetchData, FetchItem, Flag, FlagPerm, StatusKind, Uid, UidSet};
 
@@ -41,7 +41,7 @@ impl Selected {
     }
 }
 
-impl Session {
+impl MockSession {
     /// Sends the mailbox's `FLAGS`, and its `PERMANENTFLAGS` when it is read-write: a keyword
     /// was created since they were last sent (RFC 9051 section 7.3.5: the client learns the
     /// flags it may see; `\*` stays in PERMANENTFLAGS).
@@ -71,7 +71,7 @@ impl Session {
         self.announce_events(allow_expunge, true);
     }
 
-    /// [`Session::announce`]; flag changes made by others only when `flags` (a NOTIFY without
+    /// [`MockSession::announce`]; flag changes made by others only when `flags` (a NOTIFY without
     /// FlagChange), else kept for the next announcement.
     pub(super) fn announce_events(&mut self, allow_expunge: bool, flags: bool) {
         let (rev2, condstore, qresync) = (

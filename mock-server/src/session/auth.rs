@@ -16,7 +16,7 @@
 //! empty line before the tagged `OK` (RFC 9051 section 6.2.2).
 
 use super::oauth::{OAUTHBEARER_ERROR, XOAUTH2_ERROR, parse_oauthbearer, parse_xoauth2};
-use super::{Fail, Outcome, Session, State};
+use super::{Fail, MockSession, Outcome, State};
 use crate::backend::MailAccount;
 use crate::store::StoreError;
 use bytes::Bytes;
@@ -120,7 +120,7 @@ fn refused(mechanism: &str, e: &SaslServerError) -> Fail {
     }
 }
 
-impl Session {
+impl MockSession {
     /// A failed LOGIN or AUTHENTICATE: counted, answered after
     /// [`auth_failure_delay`](super::SessionOptions::auth_failure_delay), and after
     /// [`max_auth_failures`](super::SessionOptions::max_auth_failures) of them the connection

@@ -1,7 +1,7 @@
 //! Authenticated-state commands: SELECT/EXAMINE, mailbox management, LIST, STATUS, APPEND,
 //! NAMESPACE and QUOTA; selected-state commands are passed on to `selected.rs`.
 
-use super::{Fail, Outcome, Selected, Session, State, ok};
+use super::{Fail, MockSession, Outcome, Selected, State, ok};
 use crate::store::{ListRequest, NewMessage, UserQuota, normalize_name};
 use imap_core::server::SessionTracker;
 use imap_core::types::{
@@ -36,7 +36,7 @@ pub(crate) fn name(m: &Mailbox) -> Result<String, Fail> {
         .ok_or_else(|| Fail::no("Invalid mailbox name").code(Code::Simple(SimpleCode::Cannot)))
 }
 
-impl Session {
+impl MockSession {
     /// STATUS of the selected mailbox: the messages this session holds `\Recent` are recent
     /// for it too (RFC 3501 section 2.3.2); the store counts only those no session has taken.
     fn add_own_recent(&self, mailbox: &str, items: &mut [(StatusItem, StatusValue)]) {
@@ -84,7 +84,7 @@ fn check_list_options(selection: &[ListSelect], returns: &[ListReturn]) -> Resul
     Ok(())
 }
 
-impl Session {
+impl MockSession {
     pub(crate) fn authenticated_command(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
         use CommandBody as C;
         let account = self.account()?;

@@ -1,16 +1,16 @@
-//! The protocol layer: one connection's [`Session`], driving `imap_core`'s sans-IO
+//! The protocol layer: one connection's [`MockSession`], driving `imap_core`'s sans-IO
 //! [`ServerSession`] with a [`MailStore`] (the in-memory [`Store`](crate::store::Store) or any
 //! other).
 //!
-//! A `Session` is sans-IO as well: bytes and time in ([`Session::handle_input`],
-//! [`Session::handle_timeout`], [`Session::wake`]), bytes out ([`Session::poll_transmit`]). The
+//! A `MockSession` is sans-IO as well: bytes and time in ([`MockSession::handle_input`],
+//! [`MockSession::handle_timeout`], [`MockSession::wake`]), bytes out ([`MockSession::poll_transmit`]). The
 //! listener runs one per connection (a task on its runtime for TCP, a thread for an in-memory
 //! connection); tests can drive one directly.
 //!
 //! # Announcing changes made elsewhere
 //!
 //! After every command (and at once during IDLE, when the store's watcher calls
-//! [`Session::wake`]) the session polls its [`SelectionHandle`] and announces what changed, in its
+//! [`MockSession::wake`]) the session polls its [`SelectionHandle`] and announces what changed, in its
 //! own sequence numbers ([`SessionTracker`]):
 //!
 //! - new messages: `EXISTS` (and `RECENT` before IMAP4rev2 is enabled), after any command;
@@ -99,7 +99,7 @@ struct Enabled {
 }
 
 /// One connection's IMAP session over the store. See the module documentation.
-pub struct Session {
+pub struct MockSession {
     core: ServerSession,
     store: Arc<dyn MailStore>,
     options: Arc<SessionOptions>,
@@ -131,9 +131,9 @@ pub struct Session {
     notify: Option<notify::Registration>,
 }
 
-impl std::fmt::Debug for Session {
+impl std::fmt::Debug for MockSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
+        f.debug_struct("MockSession")
             .field("id", &self.id)
             .field("connection", &self.connection)
             .field("secure", &self.secure)
@@ -210,7 +210,7 @@ fn without_recent(resp: &mut Response) {
     }
 }
 
-impl Session {
+impl MockSession {
     /// A session for a new connection, greeting already queued. `secure`: the connection is
     /// encrypted (implicit TLS) or in memory. `connection` numbers the transcript.
     pub fn new(
@@ -221,7 +221,7 @@ impl Session {
         now: Instant,
     ) -> Self {
         let id = store.new_session();
-        let mut s = Session {
+        let mut s = MockSession {
             core: ServerSession::new(options.core.clone(), now),
             store,
             options,
@@ -276,7 +276,7 @@ impl Session {
     }
 
     /// Whether STARTTLS was accepted: write the output, then start the TLS handshake and
-    /// call [`Session::set_secure`]. Reported once.
+    /// call [`MockSession::set_secure`]. Reported once.
     pub fn take_tls_request(&mut self) -> bool {
         std::mem::take(&mut self.tls_requested)
     }
@@ -325,7 +325,7 @@ impl Session {
         self.drain();
     }
 
-    /// When [`Session::handle_timeout`] is due.
+    /// When [`MockSession::handle_timeout`] is due.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let delayed = self.delayed.as_ref().map(|d| d.until);
         match (self.core.poll_timeout(), delayed) {
@@ -354,7 +354,7 @@ impl Session {
     /// the output to be taken (their answers come with the next call), so a DEFLATE bomb is
     /// worked through only as fast as the client reads, and not at all once it is gone.
     ///
-    /// This copies the bytes into `buf`; [`Session::poll_transmit_chunks`] hands out the same
+    /// This copies the bytes into `buf`; [`MockSession::poll_transmit_chunks`] hands out the same
     /// bytes without copying message data.
     pub fn poll_transmit(&mut self, buf: &mut Vec<u8>) -> usize {
         let mut chunks = Vec::new();
@@ -366,7 +366,7 @@ impl Session {
         n
     }
 
-    /// As [`Session::poll_transmit`], but the piece is appended to `out` as chunks: encoded
+    /// As [`MockSession::poll_transmit`], but the piece is appended to `out` as chunks: encoded
     /// response lines, and literal payloads (a `BODY[]`) as zero-copy slices of the stored
     /// message, so serving a large message copies none of it. A piece is about
     /// [`stream::CHUNK`] bytes at most (one literal is cut into slices of that size), and the
@@ -401,7 +401,7 @@ impl Session {
         }
     }
 
-    /// Whether the next [`Session::poll_transmit`] does work that can take long: a command
+    /// Whether the next [`MockSession::poll_transmit`] does work that can take long: a command
     /// that touches messages or mailboxes (SEARCH, SORT, THREAD, FETCH, APPEND, LIST, ...),
     /// or the next messages of a FETCH. Other calls may take the store lock too (LOGIN, SCRAM's
     /// slow key derivation, change polling, leaving a mailbox on drop), if briefly: an async
@@ -411,7 +411,7 @@ impl Session {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
 
-    /// Whether [`Session::poll_transmit`] has anything to do: output waiting, a command or a
+    /// Whether [`MockSession::poll_transmit`] has anything to do: output waiting, a command or a
     /// FETCH to go on with, or compressed input to read. When it is `false`, a call returns 0
     /// at once without touching the store, so a driver may skip it (or make it on its runtime's
     /// worker).

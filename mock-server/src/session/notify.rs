@@ -2,7 +2,7 @@
 //!
 //! The registration names the selected mailbox (`SELECTED`, or `SELECTED-DELAYED`, which keeps
 //! expunges to the points where EXPUNGE is allowed) and other mailboxes (by name, subtree,
-//! `INBOXES`, `PERSONAL`, `SUBSCRIBED`). When the store changes ([`Session::wake`]) the
+//! `INBOXES`, `PERSONAL`, `SUBSCRIBED`). When the store changes ([`MockSession::wake`]) the
 //! selected mailbox's changes go out as after a command (EXISTS, FETCH, EXPUNGE), and each
 //! other watched mailbox whose message count, UIDNEXT, UIDVALIDITY (or, with CONDSTORE and
 //! FlagChange, HIGHESTMODSEQ) moved since it was last told gets one untagged STATUS (section
@@ -20,7 +20,7 @@
 //! `* OK [NOTIFICATIONOVERFLOW]` and behaves as after NOTIFY NONE (section 5.8), so a client
 //! that stops reading costs at most that much.
 
-use super::{Fail, Outcome, Session, State, ok};
+use super::{Fail, MockSession, Outcome, State, ok};
 use crate::backend::MailAccount;
 use crate::store::{DELIMITER, ListRequest, normalize_name};
 use imap_core::types::{
@@ -82,7 +82,7 @@ pub(super) struct SelectedEvents {
 /// MESSAGES, UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ of a mailbox.
 type Figures = [u64; 4];
 
-impl Session {
+impl MockSession {
     /// `NOTIFY SET ...` / `NOTIFY NONE`.
     pub(super) fn notify(&mut self, set: Option<NotifySet>) -> Outcome {
         let account = self.account()?;

@@ -10,7 +10,7 @@
 //! A session so far behind that the log dropped changes it has not told gets
 //! NOTIFICATIONOVERFLOW (section 5.8).
 
-use super::Session;
+use super::MockSession;
 use super::notify_names::{covers, subscribed};
 use imap_core::types::{Data, MailboxFilter, Str};
 
@@ -32,7 +32,7 @@ impl Meta {
     }
 }
 
-impl Session {
+impl MockSession {
     /// Records the store's log point without telling anything (at NOTIFY SET).
     pub(super) fn notify_meta_prime(&mut self, user: &str) {
         let Some(store) = self.store.as_metadata() else {

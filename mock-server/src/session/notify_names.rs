@@ -8,7 +8,7 @@
 //! A created or deleted mailbox's direct parent gets a `LIST` too (section 5.4).
 //! Only names one of the registration's filters covers are told.
 
-use super::Session;
+use super::MockSession;
 use crate::backend::MailAccount;
 use crate::store::{DELIMITER, ListRequest};
 use imap_core::types::{Data, ListEntry, MailboxAttr, MailboxFilter, StatusItem, StatusValue, Str};
@@ -43,7 +43,7 @@ impl Names {
     }
 }
 
-impl Session {
+impl MockSession {
     /// Sends the LIST responses for what changed since the last call.
     pub(super) fn notify_names(&mut self, account: &dyn MailAccount) {
         let Some(reg) = &mut self.notify else {

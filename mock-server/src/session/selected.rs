@@ -1,7 +1,7 @@
 //! Selected-state commands: CLOSE, UNSELECT, EXPUNGE, SEARCH (ESEARCH, SEARCHRES), FETCH
 //! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
 
-use super::{Fail, Outcome, Selected, Session, State, context, ok};
+use super::{Fail, MockSession, Outcome, Selected, State, context, ok};
 use crate::store::{FlagUpdate, StoreError};
 use crate::thread::ThreadAlgorithm;
 use imap_core::types::{
@@ -66,7 +66,7 @@ fn has_modseq_key(keys: &[SearchKey]) -> bool {
     })
 }
 
-impl Session {
+impl MockSession {
     pub(crate) fn selected_command(&mut self, tag: &Tag, body: CommandBody) -> Outcome {
         use CommandBody as C;
         if enables_condstore(&body) {

@@ -1,17 +1,17 @@
 //! Work paced by the output. Commands that may take long wait for the next
-//! [`Session::poll_transmit`] ([`Session::has_work`]), which an async driver runs where it
+//! [`MockSession::poll_transmit`] ([`MockSession::has_work`]), which an async driver runs where it
 //! cannot stall other connections. And a FETCH is answered a message at a time, paced by the client's reading: the session keeps the
-//! UIDs still to send and makes the next responses only when [`Session::poll_transmit`] is
+//! UIDs still to send and makes the next responses only when [`MockSession::poll_transmit`] is
 //! called again, so the reply to `1:* BODY[]` over a large mailbox is never built whole and a
 //! client that stops reading holds about [`CHUNK`] bytes of it, not the mailbox. The core reads
 //! no further command until the tagged response, as with any other command.
 
 use super::selected::fetch_one;
-use super::{Fail, Outcome, Session, State, ok};
+use super::{Fail, MockSession, Outcome, State, ok};
 use imap_core::types::{Code, CommandBody, FetchItem, SimpleCode, Tag, Uid};
 
 /// Commands that never touch messages or walk mailboxes, answered as soon as they are read;
-/// every other command waits for the next `poll_transmit` (see [`Session::has_work`]). STARTTLS
+/// every other command waits for the next `poll_transmit` (see [`MockSession::has_work`]). STARTTLS
 /// and COMPRESS must be answered at once: the driver switches the byte stream right after the
 /// input that carried them.
 pub(crate) fn is_light(body: &CommandBody) -> bool {
@@ -33,7 +33,7 @@ pub(crate) fn is_light(body: &CommandBody) -> bool {
     )
 }
 
-/// About how much output one call of [`Session::poll_transmit`] makes while a FETCH streams.
+/// About how much output one call of [`MockSession::poll_transmit`] makes while a FETCH streams.
 pub const CHUNK: usize = 64 * 1024;
 
 /// Chunks shorter than this are copied together into one (see [`coalesce`]).
@@ -104,7 +104,7 @@ fn expunge_issued() -> Fail {
         .code(Code::Simple(SimpleCode::ExpungeIssued))
 }
 
-impl Session {
+impl MockSession {
     /// Sends the next message of the FETCH in progress, or ends the command.
     pub(super) fn fetch_step(&mut self) {
         let Some(mut job) = self.fetch_job.take() else {

@@ -1,16 +1,16 @@
-//! Conversations as text: a sans-IO [`Session`] fed command lines, answering with the exact
+//! Conversations as text: a sans-IO [`MockSession`] fed command lines, answering with the exact
 //! bytes it wrote, so a test reads as the conversation it checks.
 
 #![allow(dead_code)]
 
 use mock_server::listener::MockServer;
-use mock_server::session::Session;
+use mock_server::session::MockSession;
 use mock_server::store::Store;
 use std::time::Instant;
 
 /// One connection to `server`, spoken to in text.
 pub struct Conn {
-    session: Session,
+    session: MockSession,
     now: Instant,
 }
 

@@ -1,13 +1,13 @@
 //! The generic single-command operation ([`Simple`]).
 
 use super::{OpError, Operation};
-use crate::client::{Client, CommandId, Completion};
+use crate::client::{ClientMachine, CommandId, Completion};
 use crate::engine::OpContext;
 use crate::types::CommandBody;
 use std::fmt;
 use std::task::Poll;
 
-type MapFn<T> = Box<dyn FnOnce(Completion, &Client) -> Result<T, OpError> + Send>;
+type MapFn<T> = Box<dyn FnOnce(Completion, &ClientMachine) -> Result<T, OpError> + Send>;
 
 /// One command whose OK completion is mapped to the output (with the client's state at
 /// completion, for the mailbox model). A `NO` or `BAD` is [`OpError::Command`].
@@ -23,7 +23,7 @@ impl<T> Simple<T> {
     /// Sends `body`, maps its completion with `map`.
     pub fn new(
         body: CommandBody,
-        map: impl FnOnce(Completion, &Client) -> Result<T, OpError> + Send + 'static,
+        map: impl FnOnce(Completion, &ClientMachine) -> Result<T, OpError> + Send + 'static,
     ) -> Simple<T> {
         Simple {
             body: Some(body),
@@ -47,7 +47,7 @@ impl<T> Simple<T> {
     /// [`Simple::new`] for a command that could be built, else [`Simple::failed`].
     pub fn try_new(
         body: Result<CommandBody, OpError>,
-        map: impl FnOnce(Completion, &Client) -> Result<T, OpError> + Send + 'static,
+        map: impl FnOnce(Completion, &ClientMachine) -> Result<T, OpError> + Send + 'static,
     ) -> Simple<T> {
         match body {
             Ok(body) => Simple::new(body, map),
