@@ -501,6 +501,23 @@ fn drop_after_bytes_cuts_the_greeting() {
 }
 
 #[test]
+fn faults_limited_to_the_first_connections_spare_the_later_ones() {
+    let faults = Faults {
+        drop_after_bytes: Some(10),
+        first_connections: Some(1),
+        ..Faults::default()
+    };
+    let server = MockServer::builder().faults(faults).build().unwrap();
+    let first = server.connect_in_memory();
+    assert_eq!(first.recv_until(b"never", Duration::from_secs(5)), b"* OK [CAPA");
+    assert!(first.is_closed());
+    let second = server.connect_in_memory();
+    let greeting = second.recv_until(b"\r\n", Duration::from_secs(5));
+    assert!(greeting.ends_with(b"ready.\r\n"), "{greeting:?}");
+    assert!(!second.is_closed());
+}
+
+#[test]
 fn condstore_qresync_and_esearch() {
     let server = MockServer::builder().store(store(3)).build().unwrap();
     let mut c = login(&server);

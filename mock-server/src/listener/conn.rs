@@ -45,6 +45,8 @@ pub(crate) struct Connection {
     notified: bool,
     /// `drop_after_bytes` reached: nothing more is written.
     dropped: bool,
+    /// The connection's number (from 1), for [`Faults::for_connection`].
+    id: u64,
 }
 
 impl Connection {
@@ -71,11 +73,12 @@ impl Connection {
             ended: false,
             notified: false,
             dropped: false,
+            id,
         }
     }
 
     fn faults(&self) -> &Faults {
-        &self.options.faults
+        self.options.faults.for_connection(self.id)
     }
 
     // ----- inputs -----

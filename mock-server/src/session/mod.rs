@@ -286,6 +286,11 @@ impl MockSession {
         self.secure = true;
     }
 
+    /// The faults injected into this connection.
+    fn faults(&self) -> &options::Faults {
+        self.options.faults.for_connection(self.connection)
+    }
+
     /// The store session id.
     pub fn id(&self) -> SessionId {
         self.id
@@ -618,8 +623,7 @@ impl MockSession {
 
     fn inject(&mut self, at: &InjectPoint) {
         let hits: Vec<Response> = self
-            .options
-            .faults
+            .faults()
             .inject
             .iter()
             .filter(|i| &i.at == at)
@@ -720,7 +724,7 @@ impl MockSession {
 
     fn command(&mut self, cmd: Command) {
         let name = command_name(&cmd.body);
-        if let Some(drop) = &self.options.faults.drop_at_command
+        if let Some(drop) = &self.faults().drop_at_command
             && drop.eq_ignore_ascii_case(name)
         {
             self.aborted = true;
@@ -794,7 +798,7 @@ impl MockSession {
             return false;
         }
         let Some((_, answer)) =
-            (self.options.faults.answers.iter()).find(|(n, _)| n.eq_ignore_ascii_case(name))
+            (self.faults().answers.iter()).find(|(n, _)| n.eq_ignore_ascii_case(name))
         else {
             return false;
         };

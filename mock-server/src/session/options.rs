@@ -76,7 +76,8 @@ pub struct Injection {
     pub response: Response,
 }
 
-/// Faults to inject into every connection of a server.
+/// Faults to inject into the connections of a server (every one, or the first few:
+/// [`Faults::first_connections`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Faults {
     /// Write output in pieces of at most this many bytes, each written and flushed separately.
@@ -97,6 +98,32 @@ pub struct Faults {
     /// command unanswered for ever (the session goes on reading). Keyed by command name as
     /// [`Faults::drop_at_command`]; not applied once COMPRESS is active.
     pub answers: Vec<(String, String)>,
+    /// Inject the faults into the first this many connections of the server only (numbered
+    /// from 1 in the order they were accepted); later ones are served faithfully, so a client
+    /// that reconnects after a cut gets through. `None`: every connection.
+    pub first_connections: Option<u64>,
+}
+
+impl Faults {
+    /// No faults at all.
+    const NONE: &Faults = &Faults {
+        split_writes: None,
+        write_delay: None,
+        drop_after_bytes: None,
+        drop_at_command: None,
+        inject: Vec::new(),
+        answers: Vec::new(),
+        first_connections: None,
+    };
+
+    /// The faults that apply to connection number `connection` (from 1): these, or none past
+    /// [`Faults::first_connections`].
+    pub fn for_connection(&self, connection: u64) -> &Faults {
+        match self.first_connections {
+            Some(n) if connection > n => Faults::NONE,
+            _ => self,
+        }
+    }
 }
 
 /// Options shared by the sessions of one server.
