@@ -14,6 +14,8 @@
 //!   [`imap_core::engine::HasEngine`]'s (selected mailbox, capabilities, events); both traits
 //!   come with `use imap_blocking::prelude::*;`. IDLE is [`idle`]. UIDs by default; sequence
 //!   numbers through the `_seq` methods or a [`types::SeqSet`].
+//! - [`Reconnecting`] ([`reconnecting`]): a long-lived session that reconnects with backoff,
+//!   reselects its folder and reports what changed meanwhile as ordinary events.
 //!
 //! `imap-tokio` and `imap-smol` offer the same types under the same names ([`Client`],
 //! [`Session`], [`Idle`], [`LoginError`], [`CommandStream`], a connect trait), async, as
@@ -44,6 +46,7 @@
 pub mod client;
 pub mod connect;
 pub mod idle;
+pub mod reconnecting;
 pub mod session;
 pub mod stream;
 mod transport;
@@ -52,6 +55,7 @@ pub use client::{Client, LoginError};
 pub use connect::BlockingConnect;
 pub use idle::Idle;
 pub use imap_connect::exports::*;
+pub use reconnecting::Reconnecting;
 pub use session::Session;
 pub use stream::{AnyStream, CommandStream, Stream};
 

@@ -12,7 +12,8 @@ pub use imap_core::ops::fetch::{FetchQuery, Message, Messages, PartInfo, outline
 pub use imap_core::ops::flags::{format_flags, parse_flag, parse_flags};
 pub use imap_core::ops::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
 pub use imap_core::ops::messages::{Appended, Expunged, UidMapping};
-pub use imap_core::ops::op::{FlagMap, LabelMap};
+pub use imap_core::ops::op::{FlagMap, LabelMap, Resynced};
+pub use imap_core::ops::reconnect::Backoff;
 pub use imap_core::ops::search::Query;
 pub use imap_core::ops::url::ImapUrl;
 pub use imap_core::sasl::{Credentials, Mechanism};

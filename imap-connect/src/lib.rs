@@ -10,6 +10,8 @@
 //!   to verify, an explicit opt-out for test servers).
 //! - [`Error`] ([`error`]): the one user-facing error type, `From` the core's
 //!   [`imap_core::ops::OpError`].
+//! - [`Reconnection`] ([`reconnect`]): what a driver's reconnecting session decides (which
+//!   errors to reconnect for, the backoff, the resynchronisation to run), written once.
 //! - [`Wire`] ([`wire`]): the engine-facing half of a driver's transport (the stream's
 //!   state, feeding reads and write failures to the engine, LOGOUT on drop).
 //!
@@ -39,6 +41,7 @@
 pub mod connector;
 pub mod error;
 pub mod exports;
+pub mod reconnect;
 pub mod sign_in;
 pub mod tls;
 pub mod wire;
@@ -53,6 +56,7 @@ pub mod prelude {
 
 pub use connector::{Connector, Security, TlsTarget};
 pub use error::{Error, LoginError, Result, SettingsError, TimedOut};
+pub use reconnect::{Reconnection, Reconnector};
 pub use rustls;
 pub use sign_in::{LoginMethod, SaslFactory, SignIn};
 pub use tls::{CertError, NativeRootsError, TlsError, TlsOptions, provider, server_name};

@@ -32,12 +32,14 @@
 
 pub mod connect;
 pub mod connection;
+pub mod reconnecting;
 pub mod session;
 
 pub use connect::SmolConnect;
 pub use connection::AsyncStream;
 pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
+pub use reconnecting::Reconnecting;
 pub use session::{Client, Idle, LoginError, Session};
 
 /// The traits a user of this crate needs in scope: `use imap_smol::prelude::*;`.

@@ -13,6 +13,8 @@
 //!   search, flags, move, ...: UIDs by default, sequence numbers through the `_seq` methods or
 //!   a [`types::SeqSet`]); its getters are [`HasEngine`](imap_core::engine::HasEngine)'s.
 //!   [`Session::idle`] ([`idle`]) and [`Session::fetch_to_writer`] need the driver.
+//! - [`Reconnecting`] ([`reconnecting`]): a long-lived session that reconnects with backoff,
+//!   reselects its folder and reports what changed meanwhile as ordinary events.
 //! - [`connection`]: the transport (private: `Commands::run` runs any
 //!   [`Operation`](imap_core::ops::Operation) on a client or session) and its cancellation
 //!   rules.
@@ -56,6 +58,7 @@ pub mod client;
 pub mod connect;
 pub mod connection;
 pub mod idle;
+pub mod reconnecting;
 pub mod session;
 pub mod stream;
 
@@ -64,6 +67,7 @@ pub use connect::TokioConnect;
 pub use idle::Idle;
 pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
+pub use reconnecting::Reconnecting;
 pub use session::Session;
 pub use stream::{AsyncStream, CommandStream};
 

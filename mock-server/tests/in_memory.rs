@@ -509,7 +509,10 @@ fn faults_limited_to_the_first_connections_spare_the_later_ones() {
     };
     let server = MockServer::builder().faults(faults).build().unwrap();
     let first = server.connect_in_memory();
-    assert_eq!(first.recv_until(b"never", Duration::from_secs(5)), b"* OK [CAPA");
+    assert_eq!(
+        first.recv_until(b"never", Duration::from_secs(5)),
+        b"* OK [CAPA"
+    );
     assert!(first.is_closed());
     let second = server.connect_in_memory();
     let greeting = second.recv_until(b"\r\n", Duration::from_secs(5));

@@ -189,6 +189,12 @@ impl ClientMachine {
         self.selected.as_ref()
     }
 
+    /// The selected mailbox, mutable: for an operation that completes the model from what it
+    /// knew before (a resynchronisation after a reconnection).
+    pub(crate) fn selected_mut(&mut self) -> Option<&mut SelectedMailbox> {
+        self.selected.as_mut()
+    }
+
     /// Whether IDLE is running.
     pub fn is_idling(&self) -> bool {
         self.idle.is_some()

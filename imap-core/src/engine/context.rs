@@ -42,6 +42,18 @@ impl OpContext<'_> {
         self.engine.client.selected()
     }
 
+    /// The selected mailbox, mutable: what an operation learnt of it otherwise than from the
+    /// server's data (a resynchronisation fills in what did not change).
+    pub(crate) fn selected_mut(&mut self) -> Option<&mut SelectedMailbox> {
+        self.engine.client.selected_mut()
+    }
+
+    /// Queues an event the operation made for the caller, as if it had arrived unsolicited:
+    /// what a resynchronisation found changed ([`crate::ops::op::Resync`]).
+    pub fn report(&mut self, event: Event) {
+        self.engine.events.push(event);
+    }
+
     /// The server's greeting, once received.
     pub fn greeting(&self) -> Option<&StatusResponse> {
         self.engine.greeting.as_ref()

@@ -21,6 +21,8 @@
 //! - [`messages`]: APPEND, COPY, MOVE and EXPUNGE, with their UIDPLUS results.
 //! - [`info`]: NAMESPACE, QUOTA, ACL, METADATA and ID results.
 //! - [`notify`]: NOTIFY registrations (RFC 5465).
+//! - [`reconnect`]: long-lived sessions: the backoff between reconnections and what a
+//!   reconnecting session keeps (the folder state its [`op::Resync`] catches up from).
 //! - [`url`]: `imap://` and `imaps://` URLs (RFC 5092).
 //! - [`part_url`]: URLs naming a message or part on the server (RFC 5092), for CATENATE.
 //! - [`porting`]: a table from every method of Python's `imaplib` and IMAPClient to the
@@ -52,6 +54,7 @@ pub mod op;
 pub mod part_url;
 pub mod parts;
 pub mod porting;
+pub mod reconnect;
 pub mod search;
 pub mod url;
 

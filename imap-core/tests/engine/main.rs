@@ -8,6 +8,7 @@ mod folders;
 mod harness;
 mod messages;
 mod porting;
+mod resync;
 mod rules;
 mod session;
 

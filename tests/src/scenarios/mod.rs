@@ -6,11 +6,12 @@ mod connection;
 mod mock;
 mod porting;
 mod real;
+mod reconnect;
 mod trust;
 
 /// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
 /// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::porting_scenarios`],
-/// [`crate::trust_scenarios`] and
+/// [`crate::reconnect_scenarios`], [`crate::trust_scenarios`] and
 /// [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
 ///
@@ -54,6 +55,13 @@ macro_rules! driver_scenarios {
             stream = [$($stream)*],
         );
         $crate::porting_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+            stream = [$($stream)*],
+        );
+        $crate::reconnect_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],

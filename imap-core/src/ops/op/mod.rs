@@ -17,6 +17,7 @@ mod info;
 mod login;
 mod messages;
 mod oauth2;
+mod resync;
 mod search;
 mod select;
 mod session;
@@ -43,6 +44,7 @@ pub use messages::{
     DeleteAndExpunge, ExpungeUids, MoveMessages, MultiAppend, append, copy, expunge,
 };
 pub use oauth2::OAuth2Login;
+pub use resync::{MailboxState, Resync, ResyncMethod, Resynced};
 pub use search::{
     Search, esort, gmail_search, search_seq, search_seq_charset, sort, sort_seq, thread, thread_seq,
 };
