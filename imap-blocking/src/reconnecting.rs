@@ -61,6 +61,9 @@ impl Reconnecting {
 
     /// Runs `f` on the session; when the connection is lost meanwhile, reconnects and runs it
     /// once more on the new session (whose events tell what changed meanwhile).
+    /// `f` may thus run twice: give it only what can be repeated (reads, SELECT, flags set to
+    /// a value). An APPEND or a `+FLAGS` whose answer was lost may have been done already; run
+    /// those on [`Reconnecting::session`] and decide after an error.
     ///
     /// # Errors
     /// `f`'s error when it is not a lost connection, or a second loss, or as

@@ -32,7 +32,7 @@ use crate::mailbox::{FetchChange, MessageRef, SelectedMailbox, Update, Vanished}
 use crate::ops::search;
 use crate::types::{
     Capability, CommandBody, Data, FetchData, FetchItem, FetchItems, Flag, Mailbox, MessageSet,
-    QResync, SearchKey, SelectParams, SeqNum, Uid, UidSet,
+    QResync, SearchKey, SelectParams, SeqNum, Uid, UidRanges, UidSet,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
@@ -264,11 +264,11 @@ impl Resync {
                     })
                     .collect();
                 earlier.extend(take_select_updates(cx));
-                let gone: BTreeSet<Uid> = earlier
-                    .iter()
-                    .flat_map(|uids| self.old.uids().filter(|u| uids.contains(u.get(), u32::MAX)))
-                    .collect();
-                let survivors = self.old.uids().filter(|u| !gone.contains(u)).collect();
+                // One sorted union, so that each known UID costs a binary search however many
+                // ranges the server listed.
+                let items = earlier.iter().flat_map(|set| set.items());
+                let gone = UidRanges::from_ranges(items.map(|i| i.bounds(u32::MAX)));
+                let survivors = self.old.uids().filter(|u| !gone.contains(*u)).collect();
                 self.fill_or_fetch(cx, &survivors)
             }
             ResyncMethod::CondStore => Self::fetch_flags(cx, self.old.highest_modseq),
