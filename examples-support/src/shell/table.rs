@@ -847,7 +847,7 @@ pub fn commands() -> Vec<Command> {
                 let mut messages = Vec::new();
                 for path in words_from(w, 1, "files")? {
                     let m = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-                    messages.push(imap_core::ops::messages::NewMessage::new(m));
+                    messages.push(imap_core::ops::messages::AppendItem::new(m));
                 }
                 run(Capture.multiappend(&folder(w, 0)?, messages), |all| {
                     lines(&all, |a| match a.uid {

@@ -3,7 +3,7 @@
 use super::fetch::{FetchQuery, Message, Messages};
 use super::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
 use super::info::Quota;
-use super::messages::{Appended, Expunged, NewMessage, UidMapping};
+use super::messages::{AppendItem, Appended, Expunged, UidMapping};
 use super::op::{self, Operation, Simple};
 use super::search::{Query, SearchResult};
 use crate::sasl::{Credentials, Mechanism, SaslMechanism, TokenSource};
@@ -507,7 +507,7 @@ pub trait Commands {
     fn multiappend(
         &mut self,
         folder: &str,
-        messages: Vec<NewMessage>,
+        messages: Vec<AppendItem>,
     ) -> Self::Run<'_, op::MultiAppend> {
         self.run(op::MultiAppend::new(folder, messages))
     }

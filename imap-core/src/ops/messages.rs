@@ -20,7 +20,7 @@ pub fn append_command(
     CommandBody::Append {
         mailbox,
         messages: vec![
-            NewMessage::new(message)
+            AppendItem::new(message)
                 .flags(flags)
                 .date(date)
                 .into_append(),
@@ -30,7 +30,7 @@ pub fn append_command(
 
 /// One message to append: its RFC 5322 bytes, flags and INTERNALDATE.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewMessage {
+pub struct AppendItem {
     /// The message (sent as `literal8` when it holds NUL bytes).
     pub message: Bytes,
     /// Flags to set.
@@ -39,10 +39,10 @@ pub struct NewMessage {
     pub date: Option<DateTime>,
 }
 
-impl NewMessage {
+impl AppendItem {
     /// The message, no flags, no date.
-    pub fn new(message: impl Into<Bytes>) -> NewMessage {
-        NewMessage {
+    pub fn new(message: impl Into<Bytes>) -> AppendItem {
+        AppendItem {
             message: message.into(),
             flags: Vec::new(),
             date: None,
@@ -50,13 +50,13 @@ impl NewMessage {
     }
 
     /// With these flags.
-    pub fn flags(mut self, flags: Vec<Flag>) -> NewMessage {
+    pub fn flags(mut self, flags: Vec<Flag>) -> AppendItem {
         self.flags = flags;
         self
     }
 
     /// With this INTERNALDATE.
-    pub fn date(mut self, date: Option<DateTime>) -> NewMessage {
+    pub fn date(mut self, date: Option<DateTime>) -> AppendItem {
         self.date = date;
         self
     }
@@ -76,13 +76,13 @@ impl NewMessage {
 
 /// `APPEND mailbox msg1 msg2 ...` (MULTIAPPEND, RFC 3502 section 6): several messages in one
 /// command, appended all or none. `None` for no message at all (the command needs one).
-pub fn multiappend_command(mailbox: Mailbox, messages: Vec<NewMessage>) -> Option<CommandBody> {
+pub fn multiappend_command(mailbox: Mailbox, messages: Vec<AppendItem>) -> Option<CommandBody> {
     if messages.is_empty() {
         return None;
     }
     Some(CommandBody::Append {
         mailbox,
-        messages: messages.into_iter().map(NewMessage::into_append).collect(),
+        messages: messages.into_iter().map(AppendItem::into_append).collect(),
     })
 }
 

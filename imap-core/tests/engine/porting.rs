@@ -8,7 +8,7 @@ use imap_core::client::UsageError;
 use imap_core::ops::charset::CharsetError;
 use imap_core::ops::fetch::FetchQuery;
 use imap_core::ops::folders::SpecialUse;
-use imap_core::ops::messages::NewMessage;
+use imap_core::ops::messages::AppendItem;
 use imap_core::ops::search::Query;
 use imap_core::ops::{Commands, OpError};
 use imap_core::types::{Date, DateTime, Flag, Mailbox, SeqSet, Uid, UidSet};
@@ -119,10 +119,10 @@ fn multiappend_sends_every_message_in_one_append_and_names_each_uid() {
         .multiappend(
             "Archive",
             vec![
-                NewMessage::new(&b"first"[..])
+                AppendItem::new(&b"first"[..])
                     .flags(vec![Flag::Seen])
                     .date(Some(date(1))),
-                NewMessage::new(&b"second"[..]).date(Some(date(2))),
+                AppendItem::new(&b"second"[..]).date(Some(date(2))),
             ],
         )
         .unwrap();
@@ -138,7 +138,7 @@ fn multiappend_without_the_capability_is_refused_locally() {
     let mut h = server("UIDPLUS");
     let sent = h.peer.lines.len();
     let e = h
-        .multiappend("Archive", vec![NewMessage::new(&b"x"[..])])
+        .multiappend("Archive", vec![AppendItem::new(&b"x"[..])])
         .unwrap_err();
     assert_eq!(
         e,

@@ -22,7 +22,7 @@ macro_rules! porting_scenarios {
         mod porting_scenarios {
         use super::*;
         use $d::imap_core::client::Outcome;
-        use $d::imap_core::ops::messages::NewMessage;
+        use $d::imap_core::ops::messages::AppendItem;
         use $d::imap_core::ops::op::SelectOptions;
         use $d::prelude::*;
         use $d::types::{Flag, SeqNum, SeqSet, UidSet};
@@ -67,9 +67,9 @@ macro_rules! porting_scenarios {
                     .multiappend(
                         "Ported",
                         vec![
-                            NewMessage::new(GREETING).flags(vec![Flag::Seen]),
-                            NewMessage::new(REPLY),
-                            NewMessage::new(OTHER),
+                            AppendItem::new(GREETING).flags(vec![Flag::Seen]),
+                            AppendItem::new(REPLY),
+                            AppendItem::new(OTHER),
                         ],
                     )
                     $($aw)* .unwrap();

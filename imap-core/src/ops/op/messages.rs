@@ -35,14 +35,14 @@ pub fn append(
 #[derive(Debug)]
 pub struct MultiAppend {
     folder: Mailbox,
-    messages: Vec<m::NewMessage>,
+    messages: Vec<m::AppendItem>,
     known: KnownCaps,
     id: Option<(CommandId, usize)>,
 }
 
 impl MultiAppend {
     /// Appends `messages` to `folder`.
-    pub fn new(folder: &str, messages: Vec<m::NewMessage>) -> MultiAppend {
+    pub fn new(folder: &str, messages: Vec<m::AppendItem>) -> MultiAppend {
         MultiAppend {
             folder: Mailbox::new(folder),
             messages,
@@ -68,7 +68,7 @@ impl Operation for MultiAppend {
                     return Poll::Ready(Err(OpError::Usage(e)));
                 }
                 let local = crate::ops::date::now_local();
-                let messages: Vec<m::NewMessage> = std::mem::take(&mut self.messages)
+                let messages: Vec<m::AppendItem> = std::mem::take(&mut self.messages)
                     .into_iter()
                     .map(|n| {
                         let date = n.date.or(local);
