@@ -11,7 +11,7 @@
 //! (`imaps://alice@host/Archive`) is the folder the example works on.
 
 use crate::config::{self, IniSettings};
-use imap_connect::{Connector, Security, SettingsError, TlsOptions};
+use imap_connect::{Connector, Security, TlsOptions};
 use imap_core::ops::url::ImapUrl;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -112,8 +112,6 @@ struct Gathered {
     token: Option<String>,
     verify: bool,
     ca_file: Option<PathBuf>,
-    /// The URL said `imaps://`.
-    imaps_url: bool,
     tls: TlsOptions,
     timeout: Option<Duration>,
     folder: Option<String>,
@@ -145,7 +143,6 @@ impl ConnectArgs {
             let u = ImapUrl::parse(url)?;
             g.host = Some(u.host.clone());
             g.port = Some(u.port);
-            g.imaps_url = u.implicit_tls;
             g.security = Some(if u.implicit_tls {
                 Security::Tls
             } else {
@@ -267,9 +264,6 @@ fn build(g: Gathered) -> Result<Target, OptionsError> {
         return Err("no server: give a URL (imaps://user@host/), -H HOST or -f FILE".into());
     };
     let security = g.security.unwrap_or(Security::Tls);
-    if g.imaps_url && security == Security::Plain {
-        return Err(SettingsError::PlaintextForImaps { host }.into());
-    }
     let mut c = Connector::new(host.clone())
         .tls(g.tls)
         .security(security)
@@ -386,18 +380,6 @@ mod tests {
         assert_eq!(t.connector.host(), "other");
         assert_eq!(t.connector.security_mode(), Security::Plain);
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn plain_text_for_an_imaps_url_is_refused() {
-        let e = target(&["--plain", "imaps://alice:pw@mail.example.org/"]).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("refusing to connect to mail.example.org in plain text"),
-            "{e}"
-        );
-        let t = target(&["--plain", "imap://alice:pw@mail.example.org/"]).unwrap();
-        assert_eq!(t.connector.security_mode(), Security::Plain);
     }
 
     #[test]
