@@ -223,8 +223,9 @@ async fn sessions_can_be_spawned() {
 
 #[tokio::test]
 async fn a_dropped_command_future_leaves_the_connection_usable() {
-    // Every answer comes at least 2 ms late: a first poll cannot have it.
-    let server = slow_server();
+    // Every answer comes at least 50 ms late: a first poll cannot have it, even when the thread
+    // is descheduled between writing the command and reading (2 ms was not enough under load).
+    let server = slow_server_with(Duration::from_millis(50));
     let [u1, u2, u3] = inbox(&server);
     let mut s = login(&server).await;
     s.select("INBOX").await.unwrap();
