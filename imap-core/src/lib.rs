@@ -98,12 +98,13 @@
 //!
 //! - a span `imap{conn=N}` per connection (a [`client::ClientMachine`]) and, inside it, a span
 //!   `command{tag, name}` per command, from when it is queued to its completion;
-//! - DEBUG events on the target [`client::TARGET`] (`imap_core::client`): state changes
+//! - DEBUG events on the target [`client::TRACE_TARGET`] (`imap_core::client`): state changes
 //!   (`not authenticated` -> `authenticated` -> `selected` ...), capability changes (and
 //!   capabilities forgotten after STARTTLS and authentication), each command's completion with
 //!   its status, response code and time, unsolicited updates of the selected mailbox (EXISTS,
 //!   EXPUNGE, FETCH flags, VANISHED ...) and other unsolicited responses, BYE, skipped
-//!   responses, the end of the connection and why;
+//!   responses, the end of the connection and why, and each operation of the
+//!   [`engine::Engine`] (`operation Select`, `operation Select finished`, with its error);
 //! - the wire trace, opt-in: TRACE events on the target [`client::WIRE_TARGET`]
 //!   (`imap_core::wire`), one per response received (`S: ...`) and per piece of a command sent
 //!   (`C: ...`). It is taken inside the client, after decryption and decompression and before

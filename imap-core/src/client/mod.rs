@@ -20,7 +20,7 @@ mod error;
 mod event;
 mod state;
 mod stream;
-mod trace;
+pub(crate) mod trace;
 mod transmit;
 mod wire;
 
@@ -31,7 +31,7 @@ pub use config::{
 pub use error::{ConnectionError, Outcome, UsageError};
 pub use event::{CommandId, Completion, Event, Fetched, MailboxSummary};
 pub use state::ConnState;
-pub use trace::TARGET;
+pub use trace::TRACE_TARGET;
 pub use wire::{MAX_SHOWN, WIRE_TARGET};
 
 use crate::deflate::Deflate;
@@ -198,6 +198,11 @@ impl ClientMachine {
     /// Whether IDLE is running.
     pub fn is_idling(&self) -> bool {
         self.idle.is_some()
+    }
+
+    /// The connection's span in the trace (see the crate documentation, "Tracing").
+    pub(crate) fn span(&self) -> &Span {
+        &self.span
     }
 
     /// Whether the connection is protected by TLS.

@@ -15,7 +15,7 @@ use tracing::Span;
 
 /// The target of the client's spans and events (the wire trace has its own,
 /// [`super::WIRE_TARGET`]).
-pub const TARGET: &str = "imap_core::client";
+pub const TRACE_TARGET: &str = "imap_core::client";
 
 /// Numbers the connections in the trace (`imap{conn=N}`); counted only while traced.
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
@@ -23,7 +23,7 @@ static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 /// The connection's span: the parent of its command spans and of every event it emits.
 pub(crate) fn connection_span() -> Span {
     tracing::debug_span!(
-        target: TARGET,
+        target: TRACE_TARGET,
         "imap",
         conn = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed)
     )
@@ -32,7 +32,7 @@ pub(crate) fn connection_span() -> Span {
 /// The span of one command, from when it is queued to its completion.
 pub(crate) fn command_span(connection: &Span, tag: &Tag, body: &CommandBody) -> Span {
     tracing::debug_span!(
-        target: TARGET,
+        target: TRACE_TARGET,
         parent: connection,
         "command",
         tag = %tag,
@@ -66,7 +66,7 @@ pub(crate) fn completed(
     elapsed: Duration,
 ) {
     tracing::debug!(
-        target: TARGET,
+        target: TRACE_TARGET,
         parent: span,
         status = ?outcome,
         code = code.map(|c| tracing::field::display(Bounded(c))),
@@ -80,7 +80,7 @@ pub(crate) fn completed(
 pub(crate) fn state(connection: &Span, from: ConnState, to: ConnState) {
     if from != to {
         tracing::debug!(
-            target: TARGET,
+            target: TRACE_TARGET,
             parent: connection,
             from = from.name(),
             to = to.name(),
@@ -91,17 +91,17 @@ pub(crate) fn state(connection: &Span, from: ConnState, to: ConnState) {
 
 /// The capabilities changed: a new list, or forgotten (after STARTTLS and authentication).
 pub(crate) fn capabilities(connection: &Span, before: &Capabilities, after: &Capabilities) {
-    if tracing::enabled!(target: TARGET, tracing::Level::DEBUG) && before != after {
+    if tracing::enabled!(target: TRACE_TARGET, tracing::Level::DEBUG) && before != after {
         if after.is_known() {
             tracing::debug!(
-                target: TARGET,
+                target: TRACE_TARGET,
                 parent: connection,
                 "capabilities: {}",
                 CapabilityList(after)
             );
         } else {
             tracing::debug!(
-                target: TARGET,
+                target: TRACE_TARGET,
                 parent: connection,
                 "capabilities forgotten, until the server announces them again"
             );
@@ -124,9 +124,55 @@ impl fmt::Display for CapabilityList<'_> {
     }
 }
 
+/// An operation of the high-level client starts ([`crate::engine::Engine::start`]); `name` is
+/// its type's name.
+pub(crate) fn operation_started(connection: &Span, name: &'static str) {
+    tracing::debug!(
+        target: TRACE_TARGET,
+        parent: connection,
+        "operation {}",
+        ShortTypeName(name)
+    );
+}
+
+/// The operation `name` finished: `error` when it failed.
+pub(crate) fn operation_finished(
+    connection: &Span,
+    name: &'static str,
+    error: Option<&crate::ops::OpError>,
+) {
+    tracing::debug!(
+        target: TRACE_TARGET,
+        parent: connection,
+        error = error.map(tracing::field::display),
+        "operation {} finished",
+        ShortTypeName(name)
+    );
+}
+
+/// A type's name without module paths: `Simple<Appended>` for
+/// `imap_core::ops::op::Simple<imap_core::ops::Appended>`.
+struct ShortTypeName(&'static str);
+
+impl fmt::Display for ShortTypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let is_path = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
+        let mut rest = self.0;
+        while !rest.is_empty() {
+            let end = rest.find(|c: char| !is_path(c)).unwrap_or(rest.len());
+            let path = &rest[..end];
+            f.write_str(path.rsplit("::").next().unwrap_or(path))?;
+            let next = rest[end..].chars().next().map_or(0, char::len_utf8);
+            f.write_str(&rest[end..end + next])?;
+            rest = &rest[end + next..];
+        }
+        Ok(())
+    }
+}
+
 /// The connection failed (a sticky error): every pending command is aborted.
 pub(crate) fn failed(connection: &Span, error: &ConnectionError) {
-    tracing::debug!(target: TARGET, parent: connection, %error, "connection failed");
+    tracing::debug!(target: TRACE_TARGET, parent: connection, %error, "connection failed");
 }
 
 /// An event leaves the client: what no command asked for (mailbox updates, unsolicited data
@@ -136,7 +182,7 @@ pub(crate) fn failed(connection: &Span, error: &ConnectionError) {
 pub(crate) fn event(connection: &Span, event: &Event) {
     macro_rules! debug {
         ($($arg:tt)+) => {
-            tracing::debug!(target: TARGET, parent: connection, $($arg)+)
+            tracing::debug!(target: TRACE_TARGET, parent: connection, $($arg)+)
         };
     }
     match event {
@@ -239,5 +285,15 @@ mod tests {
         };
         assert_eq!(CommandName(&uid_search).to_string(), "UID SEARCH");
         assert_eq!(CommandName(&CommandBody::Noop).to_string(), "NOOP");
+    }
+
+    #[test]
+    fn short_type_names() {
+        let name = ShortTypeName("imap_core::ops::op::Simple<imap_core::ops::Appended>");
+        assert_eq!(name.to_string(), "Simple<Appended>");
+        assert_eq!(
+            ShortTypeName("a::B<c::D, (e::F, u32)>").to_string(),
+            "B<D, (F, u32)>"
+        );
     }
 }

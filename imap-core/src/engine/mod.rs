@@ -51,6 +51,7 @@ pub use context::OpContext;
 pub use queue::{DEFAULT_MAX_EVENTS, EventQueue};
 pub use step::Step;
 
+use crate::client::trace;
 use crate::client::{ClientConfig, ClientMachine, CommandId, Completion, ConnectionError, Event};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::{OpError, Operation};
@@ -272,6 +273,7 @@ impl Engine {
             self.end_idle(now);
         }
         self.epoch += 1;
+        trace::operation_started(self.client.span(), std::any::type_name::<O>());
         Running {
             op,
             epoch: self.epoch,
@@ -308,12 +310,17 @@ impl Engine {
             if let Some(r) = run.result.take() {
                 self.forget_operation();
                 self.epoch += 1;
+                let name = std::any::type_name::<O>();
+                trace::operation_finished(self.client.span(), name, r.as_ref().err());
                 return Step::Done(r);
             }
             if self.is_closed() {
                 self.forget_operation();
                 self.epoch += 1;
-                return Step::Done(Err(self.closed_error()));
+                let error = self.closed_error();
+                let name = std::any::type_name::<O>();
+                trace::operation_finished(self.client.span(), name, Some(&error));
+                return Step::Done(Err(error));
             }
             let wake = match (self.client.poll_timeout(), run.op.wake_at()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
