@@ -93,11 +93,7 @@ impl BlockingConnect for Connector {
     }
 
     fn authenticate(&self, client: Client) -> Result<Session> {
-        let session = match self.login_method() {
-            Some(method) => client.log_in(method.operation()),
-            None => client.into_session(),
-        };
-        session.map_err(|e| e.error)
+        client.log_in_with(self).map_err(|e| e.error)
     }
 }
 

@@ -6,9 +6,9 @@
 use crate::stream::Stream;
 use imap_connect::rustls::{ClientConnection, StreamOwned};
 use imap_connect::wire::is_timeout;
+use imap_connect::wire::unknown_step;
 use imap_connect::{Error, LOGOUT_ON_DROP, Result, TimedOut, Wire};
-use imap_core::client::UsageError;
-use imap_core::engine::{Engine, Step};
+use imap_core::engine::Step;
 use imap_core::ops::{Operation, op};
 use std::io::{self, Read, Write};
 use std::time::{Duration, Instant};
@@ -41,17 +41,9 @@ impl Transport {
         self.limit = limit;
     }
 
-    pub(crate) fn engine(&self) -> &Engine {
-        &self.wire.engine
-    }
-
-    pub(crate) fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.wire.engine
-    }
-
     /// Runs `op` to its end: the driver loop of [`imap_core::engine`].
     pub(crate) fn run<O: Operation>(&mut self, op: O) -> Result<O::Output> {
-        self.run_into(op, None)
+        self.run_into(op, &mut io::sink())
     }
 
     /// [`Transport::run`], writing the chunks of a streamed section to `sink` (flushed at
@@ -59,15 +51,14 @@ impl Transport {
     pub(crate) fn run_into<O: Operation>(
         &mut self,
         op: O,
-        mut sink: Option<&mut dyn Write>,
+        sink: &mut dyn Write,
     ) -> Result<O::Output> {
-        self.wire.ensure_usable()?;
-        let mut run = self.wire.engine.start(op, Instant::now());
+        let mut run = self.wire.start(op)?;
         let mut buf = [0u8; READ_BUF];
         loop {
             match self.wire.engine.drive(&mut run, Instant::now()) {
                 Step::Done(r) => {
-                    sink.map(|s| s.flush()).transpose()?;
+                    sink.flush()?;
                     return Ok(r?);
                 }
                 Step::Transmit => self.write_out()?,
@@ -75,19 +66,16 @@ impl Transport {
                     self.upgrade()?;
                     self.wire.engine.handle_tls_established(Instant::now());
                 }
-                Step::Chunk(b) => sink
-                    .as_mut()
-                    .map(|s| s.write_all(&b))
-                    .transpose()
-                    .map(drop)?,
+                Step::Chunk(b) => sink.write_all(&b)?,
                 Step::Wait(until) => self.read(until, &mut buf)?,
-                _ => {
-                    return Err(Error::Usage(UsageError::Invalid(
-                        "a step this driver lacks",
-                    )));
-                }
+                _ => return Err(unknown_step()),
             }
         }
+    }
+
+    /// LOGOUT ([`op::Logout`]); the stream closes when the transport is dropped.
+    pub(crate) fn logout(&mut self) -> Result<()> {
+        self.run(op::Logout::new())
     }
 
     /// `until`, no later than the limit; an error once the limit has passed.

@@ -12,6 +12,9 @@
 //!   [`imap_core::ops::OpError`].
 //! - [`Reconnection`] ([`reconnect`]): what a driver's reconnecting session decides (which
 //!   errors to reconnect for, the backoff, the resynchronisation to run), written once.
+//! - [`handles`]: the methods of every driver's `Client` and `Session` (commands, getters,
+//!   logging in, LOGOUT, IDLE, streaming into a writer), generated for each driver by one
+//!   macro; a driver writes only its transport.
 //! - [`Wire`] ([`wire`]): the engine-facing half of a driver's transport (the stream's
 //!   state, feeding reads and write failures to the engine, LOGOUT on drop).
 //!
@@ -41,6 +44,7 @@
 pub mod connector;
 pub mod error;
 pub mod exports;
+pub mod handles;
 pub mod reconnect;
 pub mod sign_in;
 pub mod tls;

@@ -6,7 +6,8 @@
 use crate::connector::TlsTarget;
 use crate::error::{Error, Result};
 use imap_core::client::{ClientConfig, UsageError};
-use imap_core::engine::Engine;
+use imap_core::engine::{Engine, Running};
+use imap_core::ops::Operation;
 use std::io;
 use std::time::{Duration, Instant};
 
@@ -87,6 +88,16 @@ impl<P, T> Wire<P, T> {
             return Err(io::Error::new(io::ErrorKind::NotConnected, why).into());
         }
         Ok(())
+    }
+
+    /// Starts `op` on the engine once the stream is usable ([`Wire::ensure_usable`]): the
+    /// first step of every driver's loop.
+    ///
+    /// # Errors
+    /// As [`Wire::ensure_usable`].
+    pub fn start<O: Operation>(&mut self, op: O) -> Result<Running<O>> {
+        self.ensure_usable()?;
+        Ok(self.engine.start(op, Instant::now()))
     }
 
     /// The plain or TLS stream, for the driver's reads and writes.
@@ -194,6 +205,12 @@ impl<P, T> std::fmt::Debug for Wire<P, T> {
             .field("tls", &self.is_tls())
             .finish_non_exhaustive()
     }
+}
+
+/// The error for a step of the engine that this version of the drivers does not know (the
+/// core's [`imap_core::engine::Step`] is non-exhaustive).
+pub fn unknown_step() -> Error {
+    Error::Usage(UsageError::Invalid("a step this driver lacks"))
 }
 
 #[cfg(test)]

@@ -103,10 +103,7 @@ impl SmolConnect for Connector {
     }
 
     async fn authenticate(&self, client: Client) -> Result<Session> {
-        Ok(match self.login_method() {
-            Some(method) => client.log_in(method.operation()).await?,
-            None => client.into_session()?,
-        })
+        Ok(client.log_in_with(self).await?)
     }
 }
 
@@ -126,7 +123,7 @@ async fn establish(
             conn.upgrade().await?;
         }
         stage = TimedOut::Greeting;
-        conn.run_op(op::Greeting::new()).await?;
+        conn.run(op::Greeting::new()).await?;
         let mut client = Client::new(conn);
         if security == Security::StartTls {
             stage = TimedOut::StartTls;

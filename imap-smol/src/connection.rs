@@ -1,5 +1,5 @@
 //! The transport: [`Connection`] moves bytes between a futures-io [`AsyncStream`] and the core
-//! [`Engine`], and time into it ([`smol::Timer`]), with one loop ([`Connection::run_op`]) that
+//! [`Engine`](imap_core::engine::Engine), and time into it ([`smol::Timer`]), with one loop ([`Connection::run`]) that
 //! runs any [`Operation`] as [`imap_core::engine`] describes.
 //!
 //! Cancellation is as in `imap-tokio`: a dropped future leaves the connection usable (the
@@ -9,9 +9,10 @@
 
 use futures_rustls::TlsConnector;
 use futures_rustls::client::TlsStream;
+use imap_connect::wire::unknown_step;
 use imap_connect::{Error, Result, TlsTarget, Wire};
-use imap_core::client::{ClientConfig, UsageError};
-use imap_core::engine::{Engine, Step};
+use imap_core::client::ClientConfig;
+use imap_core::engine::Step;
 use imap_core::ops::{Operation, op};
 use smol::Timer;
 use smol::future::{self, Future};
@@ -58,7 +59,7 @@ async fn timed<T>(
 /// send LOGOUT from: call `logout()`).
 #[derive(Debug)]
 pub(crate) struct Connection {
-    wire: Wire<Plain, Tls>,
+    pub(crate) wire: Wire<Plain, Tls>,
     out: Vec<u8>,
     out_pos: usize,
     /// The child process the stream talks to ([`crate::SmolConnect::connect_command`]).
@@ -91,34 +92,24 @@ impl Connection {
         self.wire.set_tls(target, None);
     }
 
-    /// The engine.
-    pub fn engine(&self) -> &Engine {
-        &self.wire.engine
-    }
-
-    /// The engine, mutable.
-    pub fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.wire.engine
-    }
-
     /// Runs `op` to its end (the engine's driver loop).
     ///
     /// # Errors
     /// The operation's error, I/O and TLS errors, or the connection's once it has ended.
-    pub async fn run_op<O: Operation>(&mut self, op: O) -> Result<O::Output> {
+    pub async fn run<O: Operation>(&mut self, op: O) -> Result<O::Output> {
         self.run_into(op, &mut smol::io::sink()).await
     }
 
-    /// [`Connection::run_op`], writing the chunks of a streamed section to `sink`.
+    /// [`Connection::run`], writing the chunks of a streamed section to `sink`.
     ///
     /// # Errors
-    /// As [`Connection::run_op`], and `sink`'s errors.
+    /// As [`Connection::run`], and `sink`'s errors.
     pub async fn run_into<O: Operation>(&mut self, op: O, sink: Sink<'_>) -> Result<O::Output> {
         self.wire.ensure_usable()?;
         if self.out_pos < self.out.len() {
             self.write_out().await?;
         }
-        let mut run = self.wire.engine.start(op, Instant::now());
+        let mut run = self.wire.start(op)?;
         let mut buf = [0u8; 8 * 1024];
         loop {
             match self.wire.engine.drive(&mut run, Instant::now()) {
@@ -140,11 +131,7 @@ impl Connection {
                     let read = timed(deadline, s.read(&mut buf)).await;
                     self.wire.feed_read(read, &buf)?;
                 }
-                _ => {
-                    return Err(Error::Usage(UsageError::Invalid(
-                        "a step this driver lacks",
-                    )));
-                }
+                _ => return Err(unknown_step()),
             }
         }
     }
@@ -197,7 +184,7 @@ impl Connection {
 
     /// LOGOUT, then closes the stream.
     pub(crate) async fn logout(&mut self) -> Result<()> {
-        let r = self.run_op(op::Logout::new()).await;
+        let r = self.run(op::Logout::new()).await;
         if let Ok(s) = self.wire.stream() {
             let s: &mut (dyn AsyncStream + 'static) = match s {
                 Ok(plain) => plain,

@@ -102,10 +102,7 @@ impl TokioConnect for Connector {
     }
 
     async fn authenticate(&self, client: Client) -> Result<Session> {
-        Ok(match self.login_method() {
-            Some(method) => client.log_in(method.operation()).await?,
-            None => client.into_session()?,
-        })
+        Ok(client.log_in_with(self).await?)
     }
 }
 
@@ -126,7 +123,7 @@ async fn establish(
             conn.upgrade().await?;
         }
         stage = TimedOut::Greeting;
-        conn.run_op(op::Greeting::new()).await?;
+        conn.run(op::Greeting::new()).await?;
         let mut client = Client::from_connection(conn);
         if security == Security::StartTls {
             stage = TimedOut::StartTls;

@@ -1,5 +1,5 @@
 //! The transport: [`Connection`] moves bytes between an [`AsyncStream`] and the sans-IO
-//! [`Engine`], and time into it, with one generic loop ([`Connection::run_op`]) that runs any
+//! [`Engine`](imap_core::engine::Engine), and time into it, with one generic loop ([`Connection::run`]) that runs any
 //! [`Operation`] as the engine's module documentation describes. It never parses IMAP.
 //!
 //! # Cancellation
@@ -8,7 +8,7 @@
 //! that lost, a timeout):
 //! - the engine forgets the abandoned operation when the next one starts (its command's
 //!   answer is read and discarded, see [`imap_core::engine`]);
-//! - bytes taken from [`Engine::poll_transmit`] are kept in the connection until written:
+//! - bytes taken from [`Engine::poll_transmit`](imap_core::engine::Engine::poll_transmit) are kept in the connection until written:
 //!   a future dropped in the middle of a write leaves the rest, and the next operation writes
 //!   it first, before anything else;
 //! - reads are cancel-safe: what a read returned is handed to the engine before the next
@@ -20,9 +20,10 @@
 //!   in part.
 
 use crate::stream::AsyncStream;
+use imap_connect::wire::unknown_step;
 use imap_connect::{Error, LOGOUT_ON_DROP, Result, TimedOut, Wire};
-use imap_core::client::{ClientConfig, UsageError};
-use imap_core::engine::{Engine, Step};
+use imap_core::client::ClientConfig;
+use imap_core::engine::Step;
 use imap_core::ops::{Operation, op};
 use std::io;
 use std::time::{Duration, Instant};
@@ -40,12 +41,12 @@ type Tls = Box<TlsStream<Box<dyn AsyncStream>>>;
 pub(crate) type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
 /// An IMAP connection: the engine and the stream ([`Wire`]) and the bytes taken from the engine
-/// and not written yet. Operations run one at a time ([`Connection::run_op`]); the high-level
+/// and not written yet. Operations run one at a time ([`Connection::run`]); the high-level
 /// methods come from [`imap_core::ops::Commands`] on [`crate::Session`]. See the [module
 /// documentation](self) for cancellation.
 #[derive(Debug)]
 pub(crate) struct Connection {
-    wire: Wire<Plain, Tls>,
+    pub(crate) wire: Wire<Plain, Tls>,
     /// Bytes the engine gave that are not written yet, from `out_pos` (see the module
     /// documentation: they are written before anything else).
     out: Vec<u8>,
@@ -74,38 +75,27 @@ impl Connection {
         &mut self.wire
     }
 
-    /// The engine: the client's state, capabilities, selected mailbox, events.
-    pub fn engine(&self) -> &Engine {
-        &self.wire.engine
-    }
-
-    /// The engine, mutable (events, limits; commands queued on its client directly belong to
-    /// no operation).
-    pub fn engine_mut(&mut self) -> &mut Engine {
-        &mut self.wire.engine
-    }
-
     /// Runs `op` to its end: the driver loop of [`imap_core::engine`]. Cancel-safe as the
     /// [module documentation](self) says.
     ///
     /// # Errors
     /// The operation's error, I/O and TLS errors, or the connection's once it has ended.
-    pub async fn run_op<O: Operation>(&mut self, op: O) -> Result<O::Output> {
+    pub async fn run<O: Operation>(&mut self, op: O) -> Result<O::Output> {
         self.run_into(op, &mut tokio::io::sink()).await
     }
 
-    /// [`Connection::run_op`], writing the chunks of a streamed section to `sink`, flushed at
+    /// [`Connection::run`], writing the chunks of a streamed section to `sink`, flushed at
     /// the end.
     ///
     /// # Errors
-    /// As [`Connection::run_op`], and `sink`'s errors.
+    /// As [`Connection::run`], and `sink`'s errors.
     pub async fn run_into<O: Operation>(&mut self, op: O, sink: Sink<'_>) -> Result<O::Output> {
         self.wire.ensure_usable()?;
         // What an abandoned operation left unwritten goes first.
         if self.out_pos < self.out.len() {
             self.write_out().await?;
         }
-        let mut run = self.wire.engine.start(op, Instant::now());
+        let mut run = self.wire.start(op)?;
         let mut buf = [0u8; READ_BUF];
         loop {
             match self.wire.engine.drive(&mut run, Instant::now()) {
@@ -126,11 +116,7 @@ impl Connection {
                     };
                     self.wire.feed_read(read, &buf)?;
                 }
-                _ => {
-                    return Err(Error::Usage(UsageError::Invalid(
-                        "a step this driver lacks",
-                    )));
-                }
+                _ => return Err(unknown_step()),
             }
         }
     }
@@ -195,7 +181,7 @@ impl Connection {
     /// When LOGOUT fails; nothing when the connection is already closed.
     pub(crate) async fn logout(&mut self) -> Result<()> {
         self.wire.set_logout_on_drop(false);
-        let r = self.run_op(op::Logout::new()).await;
+        let r = self.run(op::Logout::new()).await;
         let shutdown = async {
             match self.wire.stream()? {
                 Ok(plain) => plain.shutdown().await,

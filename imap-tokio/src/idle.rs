@@ -28,36 +28,8 @@
 //! until the next operation on the session, which sends `DONE` first (the engine's rule).
 
 use crate::session::Session;
-use imap_connect::Result;
-use imap_core::client::Event;
-use imap_core::engine::HasEngine;
-use imap_core::ops::Commands;
-use std::time::Duration;
 
-/// A running IDLE on a [`Session`]: the core's handle ([`imap_core::ops::Idle`]), written once
-/// for every driver; its `wait`, `wait_timeout` and `done` are futures here.
+/// A running IDLE on a [`Session`] ([`Session::idle`], [`Session::idle_for`]): the core's
+/// handle ([`imap_core::ops::Idle`]), written once for every driver; its `wait`,
+/// `wait_timeout` and `done` are futures here.
 pub type Idle<'a> = imap_core::ops::Idle<'a, Session>;
-
-impl Session {
-    /// Starts IDLE and waits until the server accepts it. Cancel-safe: if dropped, the next
-    /// operation ends the IDLE that was being started.
-    ///
-    /// # Errors
-    /// As [`imap_core::ops::op::IdleStart`].
-    pub async fn idle(&mut self) -> Result<Idle<'_>> {
-        self.idle_start().await?;
-        Ok(Idle::new(self))
-    }
-
-    /// IDLE until something happens or `timeout` passes, then DONE: returns the events
-    /// (empty after a quiet `timeout`).
-    ///
-    /// # Errors
-    /// As [`Session::idle`] and [`Idle::done`].
-    pub async fn idle_for(&mut self, timeout: Duration) -> Result<Vec<Event>> {
-        let mut idle = self.idle().await?;
-        let first = idle.wait_timeout(timeout).await?;
-        idle.done().await?;
-        Ok(first.into_iter().chain(self.drain_events()).collect())
-    }
-}
