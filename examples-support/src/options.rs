@@ -272,13 +272,13 @@ fn build(g: Gathered) -> Result<Target, OptionsError> {
         c = c.port(port);
     }
     if security == Security::Plain {
-        c = c.allow_plaintext_login(true);
+        c = c.allow_plaintext_login();
     }
     if let Some(ca) = &g.ca_file {
         c = c.ca_file(ca);
     }
     if !g.verify {
-        c = c.danger_accept_invalid_certs(true);
+        c = c.danger_accept_invalid_certs();
     }
     let Some(user) = g.user.filter(|u| !u.is_empty()) else {
         return Err(format!(

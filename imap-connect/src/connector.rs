@@ -192,14 +192,15 @@ impl Connector {
 
     /// Accepts any server certificate: **no protection against a man in the middle**. For
     /// test servers with self-signed certificates only.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.tls = self.tls.danger_accept_invalid_certs(accept);
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.tls = self.tls.danger_accept_invalid_certs();
         self
     }
 
-    /// Allows LOGIN and plaintext SASL mechanisms without TLS ([`Security::Plain`]).
-    pub fn allow_plaintext_login(mut self, allow: bool) -> Self {
-        self.config.allow_plaintext_login = allow;
+    /// Allows LOGIN and plaintext SASL mechanisms without TLS ([`Security::Plain`]); refused
+    /// by default.
+    pub fn allow_plaintext_login(mut self) -> Self {
+        self.config.allow_plaintext_login = true;
         self
     }
 

@@ -137,7 +137,7 @@ impl Server {
             imap_tokio::Connector::new("127.0.0.1")
                 .port(port)
                 .security(imap_tokio::Security::Plain)
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
         }
         .password(USER, PASSWORD)
         .max_events(16);
@@ -320,9 +320,7 @@ fn serve(tls: bool) {
         .user(USER, PASSWORD)
         .build()
         .expect("store");
-    let builder = MockServer::builder()
-        .store(store)
-        .allow_plaintext_login(true);
+    let builder = MockServer::builder().store(store).allow_plaintext_login();
     let server = if tls { builder.tls() } else { builder.plain() }
         .start()
         .expect("server");

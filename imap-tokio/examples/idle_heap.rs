@@ -66,7 +66,7 @@ async fn measure(n: usize, tls: bool) {
         imap_tokio::Connector::new("127.0.0.1")
             .port(port)
             .security(imap_tokio::Security::Plain)
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
     }
     .password("user", "pw")
     .max_events(16);

@@ -288,7 +288,7 @@ fn main() {
     }
     let server = MockServer::builder()
         .store(b.build().expect("store"))
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .build()
         .expect("server");
     println!(

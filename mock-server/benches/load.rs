@@ -538,7 +538,7 @@ fn main() {
         store.add_user(USER, PASSWORD).expect("user");
         let srv = MockServer::builder()
             .store(store)
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
             .start()
             .expect("mock server");
         populate(srv.addr(), big).expect("populating the mock server");

@@ -105,12 +105,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .tls()
         .plain_port(args.port)
         .tls_port(args.tls_port)
-        .allow_plaintext_login(args.allow_plaintext_login)
         .auth_failures(
             std::time::Duration::from_millis(args.auth_failure_delay_ms),
             (args.max_auth_failures > 0).then_some(args.max_auth_failures),
         )
         .quirks(quirks);
+    if args.allow_plaintext_login {
+        builder = builder.allow_plaintext_login();
+    }
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let certificate = Certificate::from_pem(&std::fs::read(cert)?, &std::fs::read(key)?)?;
         builder = builder.certificate(certificate);

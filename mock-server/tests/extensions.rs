@@ -391,7 +391,7 @@ fn notify_tcp() {
     let store = b.mailbox("Archive").build().unwrap();
     let running = MockServer::builder()
         .store(store)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .unwrap();
     let s = std::net::TcpStream::connect(running.addr()).unwrap();

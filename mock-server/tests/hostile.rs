@@ -150,7 +150,7 @@ mod before_login {
         let store = Store::builder().user("alice", "pw").build().unwrap();
         MockServer::builder()
             .store(store)
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
             .connection_limits(limits)
             .start()
             .unwrap()

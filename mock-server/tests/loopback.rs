@@ -71,7 +71,7 @@ fn plaintext_login_is_refused_unless_allowed() {
 
     let server = MockServer::builder()
         .store(store())
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .unwrap();
     let mut c = Raw::new(tcp(server.addr()));
@@ -149,7 +149,7 @@ fn implicit_tls_with_the_generated_certificate() {
 fn idle_over_tcp_is_woken_by_a_delivery() {
     let server = MockServer::builder()
         .store(store())
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .unwrap();
     let mut a = Raw::new(tcp(server.addr()));

@@ -34,7 +34,7 @@ fn slow_searches_do_not_delay_another_users_greeting() {
     }
     let server = MockServer::builder()
         .store(b.build().unwrap().clone())
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .unwrap();
     let _light = server.store().add_user("light", "pw").unwrap();

@@ -125,7 +125,7 @@ pub fn server() -> RunningServer {
         .store(store())
         .tls()
         .starttls()
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .expect("starting the mock server")
 }

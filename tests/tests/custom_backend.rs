@@ -235,7 +235,7 @@ fn served() -> (RunningServer<Journal>, Store, Arc<Log>) {
     };
     let server = MockServer::builder()
         .backend(journal)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .unwrap();
     (server, store, log)
@@ -247,7 +247,7 @@ fn connector(server: &RunningServer<Journal>, user: &str) -> Connector {
         .connect_timeout(Some(Duration::from_secs(10)))
         .command_timeout(Duration::from_secs(10))
         .security(Security::Plain)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .password(user, "pw")
 }
 

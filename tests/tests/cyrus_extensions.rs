@@ -18,7 +18,7 @@ fn login(c: &Cyrus) -> Session {
     Connector::new("127.0.0.1")
         .port(c.addr().port())
         .security(Security::Plain)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .connect_timeout(Some(Duration::from_secs(20)))
         .command_timeout(Duration::from_secs(60))
         .password(USER, PASSWORD)

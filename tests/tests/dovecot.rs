@@ -727,7 +727,7 @@ fn mock() -> RunningServer {
     store.add_user(USER, PASSWORD).expect("user");
     MockServer::builder()
         .store(store)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .expect("mock server")
 }

@@ -24,7 +24,7 @@ fn a_command_after_a_connection_level_idle_ends_it() {
     let mut s = Connector::new("127.0.0.1")
         .port(server.addr().port())
         .security(Security::Plain)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .connect_timeout(Some(Duration::from_secs(10)))
         .command_timeout(Duration::from_secs(10))
         .password(USER, PASSWORD)
@@ -54,14 +54,14 @@ fn dropping_a_session_or_client_logs_out() {
     let server = MockServer::builder()
         .store(fixture::store())
         .plain()
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .transcript(transcript.clone())
         .start()
         .expect("starting the mock server");
     let connector = Connector::new("127.0.0.1")
         .port(server.addr().port())
         .security(Security::Plain)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .password(USER, PASSWORD);
     let mut s = connector.login().unwrap();
     s.select("INBOX").unwrap();

@@ -32,7 +32,7 @@ fn hostile_server() -> RunningServer {
     MockServer::builder()
         .store(imap_tests::fixture::store())
         .plain()
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .faults(Faults {
             answers: answers
                 .iter()
@@ -68,7 +68,7 @@ macro_rules! hostile_scenario {
                     let mut s = Connector::new("127.0.0.1")
                         .port(server.addr().port())
                         .security(Security::Plain)
-                        .allow_plaintext_login(true)
+                        .allow_plaintext_login()
                         .command_timeout(Duration::from_secs(10))
                         .password(USER, PASSWORD)
                         .login()

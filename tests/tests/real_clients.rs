@@ -22,7 +22,7 @@ fn server() -> RunningServer {
         .store(demo_store())
         .plain()
         .tls()
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .start()
         .expect("starting the mock server")
 }

@@ -29,7 +29,7 @@ fn connector(addr: SocketAddr) -> Connector {
     Connector::new("127.0.0.1")
         .port(addr.port())
         .security(Security::Plain)
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .connect_timeout(Some(Duration::from_secs(10)))
         .command_timeout(Duration::from_secs(10))
 }
@@ -46,7 +46,7 @@ fn slow_server_with(delay: Duration) -> RunningServer {
     MockServer::builder()
         .store(mock_fixture::store())
         .plain()
-        .allow_plaintext_login(true)
+        .allow_plaintext_login()
         .faults(Faults {
             split_writes: Some(4096),
             write_delay: Some(delay),

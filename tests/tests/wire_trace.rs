@@ -113,7 +113,7 @@ fn wire_trace_of_a_compressed_tls_session_and_a_sasl_login() {
         let s = Connector::new("127.0.0.1")
             .port(plain_addr.port())
             .security(Security::Plain)
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
             .command_timeout(Duration::from_secs(10))
             .sasl(
                 Some(Mechanism::Plain),

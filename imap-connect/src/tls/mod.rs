@@ -148,8 +148,8 @@ impl TlsOptions {
     /// Accepts any certificate for any name: **no protection against a man in the middle**.
     /// Only for test servers with self-signed certificates. The handshake signatures are still
     /// checked, so the connection is encrypted, but to whoever answered.
-    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.danger_accept_invalid_certs = accept;
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.danger_accept_invalid_certs = true;
         self.changed()
     }
 
@@ -320,7 +320,7 @@ mod tests {
         let a = TlsOptions::new();
         let b = a.clone();
         assert!(Arc::ptr_eq(&a.build().unwrap(), &b.build().unwrap()));
-        let c = b.danger_accept_invalid_certs(true);
+        let c = b.danger_accept_invalid_certs();
         assert!(!Arc::ptr_eq(&a.build().unwrap(), &c.build().unwrap()));
     }
 
@@ -328,7 +328,7 @@ mod tests {
     fn builds_each_kind_of_config() {
         TlsOptions::new().build().unwrap();
         TlsOptions::new()
-            .danger_accept_invalid_certs(true)
+            .danger_accept_invalid_certs()
             .build()
             .unwrap();
         let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();

@@ -154,9 +154,9 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
-    /// Allow LOGIN / AUTHENTICATE without TLS on the plaintext port.
-    pub fn allow_plaintext_login(mut self, allow: bool) -> Self {
-        self.options.allow_plaintext_login = allow;
+    /// Allow LOGIN / AUTHENTICATE without TLS on the plaintext port (refused by default).
+    pub fn allow_plaintext_login(mut self) -> Self {
+        self.options.allow_plaintext_login = true;
         self
     }
 

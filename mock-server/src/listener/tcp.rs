@@ -266,7 +266,7 @@ mod tests {
         }
         let server = MockServer::builder()
             .store(b.build().unwrap())
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
             .write_timeout(Some(Duration::from_millis(300)))
             .start()
             .unwrap();
@@ -349,7 +349,7 @@ mod tests {
             .unwrap();
         let server = MockServer::builder()
             .store(store.clone())
-            .allow_plaintext_login(true)
+            .allow_plaintext_login()
             .start()
             .unwrap();
         let open = || {

@@ -38,7 +38,7 @@ macro_rules! auth_scenarios {
             let server = MockServer::builder()
                 .store(store.clone())
                 .oauth(true)
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .start()
                 .expect("starting the mock server");
             (server, store)
@@ -48,7 +48,7 @@ macro_rules! auth_scenarios {
             Connector::new("127.0.0.1")
                 .port(server.addr().port())
                 .security(Security::Plain)
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .connect_timeout(Some(Duration::from_secs(10)))
                 .command_timeout(Duration::from_secs(10))
         }
@@ -96,7 +96,7 @@ macro_rules! auth_scenarios {
                     ))
                     .unwrap()
                     .security(Security::Plain)
-                    .allow_plaintext_login(true)
+                    .allow_plaintext_login()
                     .oauth2_tokens(USER, tokens.clone());
                     let mut s = c.login() $($aw)* .unwrap();
                     s.noop() $($aw)* .unwrap();

@@ -65,14 +65,14 @@ macro_rules! mock_server_scenarios {
                 .command_timeout(Duration::from_secs(10))
                 .password(USER, PASSWORD);
             match transport {
-                Transport::Plain => c.security(Security::Plain).allow_plaintext_login(true),
+                Transport::Plain => c.security(Security::Plain).allow_plaintext_login(),
                 Transport::Tls => c
                     .security(Security::Tls)
                     .tls(TlsOptions::new().ca_pem(pem.into_bytes())),
                 Transport::StartTls => c
                     .security(Security::StartTls)
                     .tls(TlsOptions::new().ca_pem(pem.into_bytes())),
-                Transport::Memory => c.security(Security::Plain).allow_plaintext_login(true),
+                Transport::Memory => c.security(Security::Plain).allow_plaintext_login(),
             }
         }
 
@@ -1052,7 +1052,7 @@ macro_rules! mock_server_scenarios {
             let err = plain
                 .clone()
                 .port(strict.addr().port())
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .connect() $($aw)*
                 .unwrap()
                 .login(USER, PASSWORD) $($aw)*

@@ -40,7 +40,7 @@ macro_rules! porting_scenarios {
             Connector::new("127.0.0.1")
                 .port(addr.port())
                 .security(Security::Plain)
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .connect_timeout(Some(Duration::from_secs(10)))
                 .command_timeout(Duration::from_secs(10))
                 .password(USER, PASSWORD)

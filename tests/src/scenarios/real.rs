@@ -45,7 +45,7 @@ macro_rules! real_server_scenarios {
                 Transport::Plain => c
                     .port(d.port)
                     .security(Security::Plain)
-                    .allow_plaintext_login(true),
+                    .allow_plaintext_login(),
                 Transport::Tls => c.port(d.tls_port()).security(Security::Tls).tls(trust()),
                 Transport::StartTls => c.port(d.port).security(Security::StartTls).tls(trust()),
                 Transport::Memory => unreachable!("a real server is reached over TCP"),

@@ -49,7 +49,7 @@ macro_rules! reconnect_scenarios {
             MockServer::builder()
                 .store(store)
                 .plain()
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .faults(Faults {
                     first_connections: Some(1),
                     ..faults
@@ -65,7 +65,7 @@ macro_rules! reconnect_scenarios {
             let connector = Connector::new("127.0.0.1")
                 .port(server.addr().port())
                 .security(Security::Plain)
-                .allow_plaintext_login(true)
+                .allow_plaintext_login()
                 .connect_timeout(Some(Duration::from_secs(10)))
                 .command_timeout(Duration::from_secs(10))
                 .password(USER, PASSWORD);

@@ -112,7 +112,7 @@ macro_rules! trust_scenarios {
                 let server = fixture::server();
                 let err = Connector::new("127.0.0.1")
                     .port(server.addr().port())
-                    .danger_accept_invalid_certs(true)
+                    .danger_accept_invalid_certs()
                     .connect_timeout(Some(Duration::from_secs(20)))
                     .connect()
                     $($aw)* .unwrap_err();
@@ -148,7 +148,7 @@ macro_rules! trust_scenarios {
                 let server = MockServer::builder()
                     .store(fixture::store())
                     .plain()
-                    .allow_plaintext_login(true)
+                    .allow_plaintext_login()
                     .faults(Faults {
                         write_delay: Some(Duration::from_millis(300)),
                         ..Faults::default()
@@ -158,7 +158,7 @@ macro_rules! trust_scenarios {
                 let mut s = Connector::new("127.0.0.1")
                     .port(server.addr().port())
                     .security(Security::Plain)
-                    .allow_plaintext_login(true)
+                    .allow_plaintext_login()
                     .greeting_probe(Some(Duration::from_millis(10)))
                     .connect_timeout(Some(Duration::from_secs(20)))
                     .password(USER, PASSWORD)
