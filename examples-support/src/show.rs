@@ -128,7 +128,9 @@ pub fn decoded(p: &DecodedPart) -> String {
 
 /// What a SELECT or EXAMINE said about a folder, one item a line.
 pub fn summary(folder: &str, s: &MailboxSummary) -> String {
-    let opt = |v: Option<u32>| v.map_or("-".to_owned(), |v| v.to_string());
+    fn opt(v: Option<impl std::fmt::Display>) -> String {
+        v.map_or("-".to_owned(), |v| v.to_string())
+    }
     format!(
         "{}: {} messages, {} recent, first unseen {}, UIDVALIDITY {}, UIDNEXT {}, \
          HIGHESTMODSEQ {}, read-{}\nflags: {}",
@@ -138,7 +140,7 @@ pub fn summary(folder: &str, s: &MailboxSummary) -> String {
         opt(s.unseen),
         opt(s.uid_validity),
         opt(s.uid_next),
-        s.highest_modseq.map_or("-".to_owned(), |v| v.to_string()),
+        opt(s.highest_modseq),
         if s.read_only { "only" } else { "write" },
         escaped(&format_flags(&s.flags)),
     )
@@ -149,8 +151,8 @@ pub fn status(s: &imap_core::ops::folders::FolderStatus) -> String {
     let items: [(&str, Option<u64>); 7] = [
         ("MESSAGES", s.messages.map(u64::from)),
         ("RECENT", s.recent.map(u64::from)),
-        ("UIDNEXT", s.uid_next.map(u64::from)),
-        ("UIDVALIDITY", s.uid_validity.map(u64::from)),
+        ("UIDNEXT", s.uid_next.map(|u| u64::from(u.get()))),
+        ("UIDVALIDITY", s.uid_validity.map(|v| u64::from(v.get()))),
         ("UNSEEN", s.unseen.map(u64::from)),
         ("DELETED", s.deleted.map(u64::from)),
         ("SIZE", s.size),

@@ -60,8 +60,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\nINBOX: {} messages, UIDVALIDITY {}, UIDNEXT {}, read-{}",
         summary.exists,
-        summary.uid_validity.unwrap_or(0),
-        summary.uid_next.unwrap_or(0),
+        summary.uid_validity.map_or(0, |v| v.get()),
+        summary.uid_next.map_or(0, |u| u.get()),
         if summary.read_only { "only" } else { "write" }
     );
 

@@ -21,9 +21,9 @@ fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
     outln!("{folder}:");
     outln!("  exists        {}", s.exists);
     outln!("  recent        {:?}", s.recent);
-    outln!("  first unseen  {:?}", s.unseen);
-    outln!("  uidvalidity   {:?}", s.uid_validity);
-    outln!("  uidnext       {:?}", s.uid_next);
+    outln!("  first unseen  {:?}", s.unseen.map(|n| n.get()));
+    outln!("  uidvalidity   {:?}", s.uid_validity.map(|v| v.get()));
+    outln!("  uidnext       {:?}", s.uid_next.map(|u| u.get()));
     outln!("  highestmodseq {:?}", s.highest_modseq);
     outln!("  read-only     {}", s.read_only);
     outln!(

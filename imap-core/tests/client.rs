@@ -250,9 +250,9 @@ fn select_yields_the_mailbox_summary() {
     let sum = c.summary.as_ref().expect("summary");
     assert_eq!(sum.exists, 172);
     assert_eq!(sum.recent, Some(1));
-    assert_eq!(sum.uid_validity, Some(3857529045));
-    assert_eq!(sum.uid_next, Some(4392));
-    assert_eq!(sum.unseen, Some(12));
+    assert_eq!(sum.uid_validity, UidValidity::new(3857529045));
+    assert_eq!(sum.uid_next, Uid::new(4392));
+    assert_eq!(sum.unseen, SeqNum::new(12));
     assert_eq!(sum.flags, vec![Flag::Answered, Flag::Seen]);
     assert!(!sum.read_only);
     assert_eq!(s.client.state(), ConnState::Selected);

@@ -34,7 +34,7 @@ async fn run(cli: imap_examples::args::Plain) -> common::Result<()> {
     outln!(
         "{folder}: {} messages, UIDVALIDITY {:?}",
         summary.exists,
-        summary.uid_validity
+        summary.uid_validity.map(|v| v.get())
     );
 
     let recent = session.search(&Query::all()).await?;

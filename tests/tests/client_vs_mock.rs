@@ -253,7 +253,7 @@ fn vanished_earlier_after_a_qresync_select() {
         params: SelectParams {
             condstore: false,
             qresync: Some(QResync {
-                uid_validity: std::num::NonZeroU32::new(validity).unwrap(),
+                uid_validity: std::num::NonZeroU32::new(validity.get()).unwrap(),
                 modseq,
                 known_uids: Some(UidSet::range(uid(1), uid(5))),
                 seq_match: None,

@@ -661,7 +661,7 @@ fn scenario(addr: SocketAddr) -> Report {
     let c = a.call(select(SelectParams {
         condstore: false,
         qresync: Some(QResync {
-            uid_validity: NonZeroU32::new(validity).unwrap(),
+            uid_validity: NonZeroU32::new(validity.get()).unwrap(),
             modseq,
             known_uids: UidSet::from_keys(known.iter().map(|u| uid(*u))).ok(),
             seq_match: None,
@@ -752,7 +752,7 @@ fn check(rep: &Report, server: Server) {
     assert!(rep.appended_uids.is_sorted(), "{server:?}: UIDs ascend");
     assert_eq!(rep.summary.exists, 5);
     assert_eq!(
-        rep.summary.uid_next,
+        rep.summary.uid_next.map(|u| u.get()),
         Some(rep.appended_uids[4] + 1),
         "{server:?}"
     );
@@ -995,7 +995,7 @@ fn scenario_against_cyrus_matches_the_mock_server() {
 }
 
 /// The `(source, destination)` UID pairs of a COPYUID, as numbers.
-fn pairs(copyuid: &(NonZeroU32, UidRanges, UidRanges)) -> Vec<(u32, u32)> {
+fn pairs(copyuid: &(UidValidity, UidRanges, UidRanges)) -> Vec<(u32, u32)> {
     let (_, source, destination) = copyuid;
     source
         .iter()

@@ -6,10 +6,9 @@ use crate::parse::ParseError;
 use crate::types::{
     Capability, Code, Continue, Data, ESearch, FetchData, ListEntry, Mailbox, Namespaces,
     NumRanges, SeqNum, SetKey, StatusItem, StatusResponse, StatusValue, Str, Tag, Thread, Uid,
-    UidRanges,
+    UidRanges, UidValidity,
 };
 use bytes::Bytes;
-use std::num::NonZeroU32;
 
 /// A handle for a queued command, returned by [`super::Client::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,13 +44,13 @@ pub struct MailboxSummary {
     /// `[PERMANENTFLAGS (...)]`.
     pub permanent_flags: Option<Vec<crate::types::FlagPerm>>,
     /// `[UIDVALIDITY n]`.
-    pub uid_validity: Option<u32>,
+    pub uid_validity: Option<UidValidity>,
     /// `[UIDNEXT n]`.
-    pub uid_next: Option<u32>,
+    pub uid_next: Option<Uid>,
     /// `[HIGHESTMODSEQ n]`.
     pub highest_modseq: Option<u64>,
-    /// `[UNSEEN n]` (IMAP4rev1 servers).
-    pub unseen: Option<u32>,
+    /// `[UNSEEN n]` (IMAP4rev1 servers): the first unseen message.
+    pub unseen: Option<SeqNum>,
     /// `[READ-ONLY]` (or EXAMINE).
     pub read_only: bool,
 }
@@ -214,10 +213,10 @@ impl Completion {
     }
 
     /// `APPENDUID` (UIDPLUS): the destination UIDVALIDITY and the new UIDs, as ranges.
-    pub fn append_uid(&self) -> Option<(NonZeroU32, UidRanges)> {
+    pub fn append_uid(&self) -> Option<(UidValidity, UidRanges)> {
         match &self.code {
             Some(Code::AppendUid { validity, uids }) => {
-                Some((*validity, UidRanges::from_set(uids, u32::MAX)))
+                Some(((*validity).into(), UidRanges::from_set(uids, u32::MAX)))
             }
             _ => None,
         }
@@ -226,7 +225,7 @@ impl Completion {
     /// `COPYUID` (UIDPLUS): the destination UIDVALIDITY, the source UIDs and the destination
     /// UIDs, as ranges (the n-th source UID went to the n-th destination UID), from the tagged
     /// response or (MOVE, RFC 6851) an untagged OK.
-    pub fn copy_uid(&self) -> Option<(NonZeroU32, UidRanges, UidRanges)> {
+    pub fn copy_uid(&self) -> Option<(UidValidity, UidRanges, UidRanges)> {
         self.code
             .iter()
             .chain(&self.untagged_codes)
@@ -236,7 +235,7 @@ impl Completion {
                     source,
                     destination,
                 } => Some((
-                    *validity,
+                    (*validity).into(),
                     UidRanges::from_set(source, u32::MAX),
                     UidRanges::from_set(destination, u32::MAX),
                 )),

@@ -42,7 +42,7 @@ use crate::parse::{ParseOptions, parse_response};
 use crate::sasl::{Credentials, Mechanism, SaslMechanism, SaslSession, SaslStep};
 use crate::types::{
     Capability, Code, Command, CommandBody, Continue, Data, ESearch, ESearchData, Response,
-    StatusKind, StatusResponse, Str, Tag,
+    StatusKind, StatusResponse, Str, Tag, UidValidity,
 };
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
@@ -1323,10 +1323,10 @@ fn summary_of(m: &SelectedMailbox) -> MailboxSummary {
         recent: m.recent(),
         flags: m.flags().map(<[_]>::to_vec).unwrap_or_default(),
         permanent_flags: m.permanent_flags().map(<[_]>::to_vec),
-        uid_validity: m.uid_validity().map(|v| v.get()),
-        uid_next: m.uid_next().map(|u| u.get()),
+        uid_validity: m.uid_validity().map(UidValidity::from),
+        uid_next: m.uid_next(),
         highest_modseq: m.highest_modseq(),
-        unseen: m.first_unseen().map(|s| s.get()),
+        unseen: m.first_unseen(),
         read_only: m.is_read_only(),
     }
 }

@@ -4,6 +4,7 @@
 use crate::client::{Capabilities, Completion};
 use crate::types::{
     Capability, CommandBody, ListReturn, ListSelect, Mailbox, MailboxAttr, StatusItem, StatusValue,
+    Uid, UidValidity,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -288,10 +289,10 @@ pub struct FolderStatus {
     /// `RECENT` (IMAP4rev1).
     pub recent: Option<u32>,
     /// `UIDNEXT`.
-    pub uid_next: Option<u32>,
+    pub uid_next: Option<Uid>,
     /// `UIDVALIDITY`.
-    pub uid_validity: Option<u32>,
-    /// `UNSEEN`.
+    pub uid_validity: Option<UidValidity>,
+    /// `UNSEEN`: how many messages are unseen (a count, not a sequence number).
     pub unseen: Option<u32>,
     /// `DELETED`.
     pub deleted: Option<u32>,
@@ -318,8 +319,8 @@ impl FolderStatus {
             match item {
                 StatusItem::Messages => s.messages = n32,
                 StatusItem::Recent => s.recent = n32,
-                StatusItem::UidNext => s.uid_next = n32,
-                StatusItem::UidValidity => s.uid_validity = n32,
+                StatusItem::UidNext => s.uid_next = n32.and_then(Uid::new),
+                StatusItem::UidValidity => s.uid_validity = n32.and_then(UidValidity::new),
                 StatusItem::Unseen => s.unseen = n32,
                 StatusItem::Deleted => s.deleted = n32,
                 StatusItem::Size => s.size = n,

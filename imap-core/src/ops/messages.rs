@@ -5,10 +5,9 @@ use crate::client::{Capabilities, Completion};
 use crate::mailbox::{MessageRef, SelectedMailbox, Update};
 use crate::types::{
     AppendData, AppendMessage, Capability, CatPart, CommandBody, Data, DateTime, Flag, Mailbox,
-    MessageSet, Uid, UidRanges, UidSet,
+    MessageSet, Uid, UidRanges, UidSet, UidValidity,
 };
 use bytes::Bytes;
-use std::num::NonZeroU32;
 
 /// `APPEND mailbox [(flags)] [date] message`.
 pub fn append_command(
@@ -111,7 +110,7 @@ pub fn catenate_command(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Appended {
     /// The destination's UIDVALIDITY, when the server has UIDPLUS.
-    pub uid_validity: Option<NonZeroU32>,
+    pub uid_validity: Option<UidValidity>,
     /// The new message's UID, when the server has UIDPLUS.
     pub uid: Option<Uid>,
 }
@@ -148,7 +147,7 @@ pub fn multiappended(c: &Completion, count: usize) -> Vec<Appended> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UidMapping {
     /// The destination's UIDVALIDITY.
-    pub uid_validity: NonZeroU32,
+    pub uid_validity: UidValidity,
     /// The source UIDs.
     pub source: UidRanges,
     /// The destination UIDs.

@@ -1,4 +1,5 @@
-//! Message numbers: [`SeqNum`] and [`Uid`], and their sets ([`SeqSet`], [`UidSet`]).
+//! Message numbers: [`SeqNum`] and [`Uid`], and their sets ([`SeqSet`], [`UidSet`]); the
+//! mailbox's [`UidValidity`], written the same way.
 //!
 //! Sequence numbers and UIDs are distinct types so that they cannot be mixed up (the classic IMAP
 //! bug). A set keeps the exact items it was written with: `1:3`, `3:1`, `5` and `*` stay as they
@@ -42,15 +43,6 @@ macro_rules! number_type {
             }
         }
 
-        impl SetKey for $name {
-            fn value(self) -> u32 {
-                self.0.get()
-            }
-            fn from_nonzero(n: NonZeroU32) -> Self {
-                Self(n)
-            }
-        }
-
         impl From<NonZeroU32> for $name {
             fn from(n: NonZeroU32) -> Self {
                 Self(n)
@@ -87,6 +79,26 @@ number_type!(
     /// A unique identifier (`uniqueid`, RFC 9051 section 2.3.1.1): stable within a UIDVALIDITY.
     Uid
 );
+number_type!(
+    /// A mailbox's unique identifier validity value (`[UIDVALIDITY n]`, an `nz-number`, RFC 9051
+    /// section 2.3.1.1): the [`Uid`]s a client holds for the mailbox are good only while it stays
+    /// the same. Not a message number, so not a [`SetKey`].
+    UidValidity
+);
+
+macro_rules! set_key {
+    ($($name:ident),*) => {$(
+        impl SetKey for $name {
+            fn value(self) -> u32 {
+                self.0.get()
+            }
+            fn from_nonzero(n: NonZeroU32) -> Self {
+                Self(n)
+            }
+        }
+    )*};
+}
+set_key!(SeqNum, Uid);
 
 impl SetKey for u32 {
     fn value(self) -> u32 {

@@ -7,7 +7,7 @@ use imap_core::client::{ConnState, UsageError};
 use imap_core::ops::op::{SelectOptions, choose_mechanism};
 use imap_core::ops::{Commands, OpError};
 use imap_core::sasl::{Credentials, CredentialsKind, Mechanism};
-use imap_core::types::Capability;
+use imap_core::types::{Capability, UidValidity};
 
 /// Logged in; the server lists the capabilities of `greeting` again in LOGIN's OK.
 pub fn logged_in(greeting: &str) -> Harness {
@@ -124,7 +124,10 @@ fn select_yields_the_summary_and_examine_is_read_only() {
         "* 0 EXISTS\r\n{tag} OK [READ-ONLY] ok\r\n",
     );
     let s = h.select("INBOX").unwrap();
-    assert_eq!((s.exists, s.uid_validity, s.read_only), (3, Some(7), false));
+    assert_eq!(
+        (s.exists, s.uid_validity, s.read_only),
+        (3, UidValidity::new(7), false)
+    );
     let s = h
         .select_with("Sent", SelectOptions::read_only().with_condstore())
         .unwrap();

@@ -712,7 +712,7 @@ macro_rules! mock_server_scenarios {
             assert_eq!(after.len(), before.len() + 1);
             assert_eq!(appended.uid, Some(x1));
             let status = s.folder_status("INBOX") $($aw)*.unwrap();
-            assert_eq!(appended.uid_validity.map(|v| v.get()), status.uid_validity);
+            assert_eq!(appended.uid_validity, status.uid_validity);
             assert_eq!(
                 mock_fixture::raw(server, "INBOX", x1),
                 mock_fixture::extra(1)
@@ -770,7 +770,7 @@ macro_rules! mock_server_scenarios {
             assert!(!mock_fixture::uids(server, "INBOX").contains(&u2));
             // The mapping names the destination's UIDVALIDITY.
             let archive_status = s.folder_status("Archive") $($aw)*.unwrap();
-            assert_eq!(Some(mapping.uid_validity.get()), archive_status.uid_validity);
+            assert_eq!(Some(mapping.uid_validity), archive_status.uid_validity);
             let model = s.selected().unwrap();
             assert_eq!(model.exists(), exists - 1);
             assert_eq!(model.seq(u2), None);

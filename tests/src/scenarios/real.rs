@@ -99,7 +99,7 @@ macro_rules! real_server_scenarios {
             let st = s.folder_status("INBOX") $($aw)*.unwrap();
             assert_eq!(st.messages, Some(4));
             assert_eq!(st.unseen, Some(3));
-            assert_eq!(st.uid_next, Some(a4.get() + 1));
+            assert_eq!(st.uid_next.map(|u| u.get()), Some(a4.get() + 1));
 
             // SELECT.
             let summary = s.select("INBOX") $($aw)*.unwrap();
