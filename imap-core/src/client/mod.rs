@@ -42,7 +42,7 @@ use crate::parse::{ParseOptions, parse_response};
 use crate::sasl::{Credentials, Mechanism, SaslMechanism, SaslSession, SaslStep};
 use crate::types::{
     Capability, Code, Command, CommandBody, Continue, Data, ESearch, ESearchData, Response,
-    StatusKind, StatusResponse, Str, Tag, UidValidity,
+    StatusKind, StatusResponse, Str, Tag,
 };
 use bytes::{Bytes, BytesMut};
 use std::collections::VecDeque;
@@ -1323,7 +1323,7 @@ fn summary_of(m: &SelectedMailbox) -> MailboxSummary {
         recent: m.recent(),
         flags: m.flags().map(<[_]>::to_vec).unwrap_or_default(),
         permanent_flags: m.permanent_flags().map(<[_]>::to_vec),
-        uid_validity: m.uid_validity().map(UidValidity::from),
+        uid_validity: m.uid_validity(),
         uid_next: m.uid_next(),
         highest_modseq: m.highest_modseq(),
         unseen: m.first_unseen(),

@@ -4,9 +4,7 @@
 //! the response (before the response itself renumbered anything) and its UID where the model
 //! knows it ([`MessageRef`]).
 
-use std::num::NonZeroU32;
-
-use crate::types::{SeqNum, Uid, UidRanges, UidSet};
+use crate::types::{SeqNum, Uid, UidRanges, UidSet, UidValidity};
 
 /// A message as a response named it: its sequence number when the server sent the response,
 /// and its UID if known.
@@ -183,9 +181,9 @@ pub enum Update {
     /// `UIDVALIDITY` was set or changed.
     UidValidity {
         /// The value before (`None` if never received).
-        previous: Option<NonZeroU32>,
+        previous: Option<UidValidity>,
         /// The value now.
-        uid_validity: NonZeroU32,
+        uid_validity: UidValidity,
         /// The value changed: every cached UID, flag and MODSEQ was forgotten (the message
         /// count is kept), and so were `UIDNEXT` and `HIGHESTMODSEQ`. A client cache keyed by
         /// the old UIDVALIDITY is void.

@@ -39,9 +39,9 @@ pub use error::ModelError;
 pub use event::{FetchChange, MessageRef, RemovedRun, UncertainRun, Update, Vanished};
 pub use seq_map::{DEFAULT_MAX_MESSAGES, MAX_LIMIT, SeqMap, SeqMapIter};
 
-use std::num::NonZeroU32;
-
-use crate::types::{Code, Data, FetchData, Flag, FlagPerm, Mailbox, Response, SeqNum, Uid};
+use crate::types::{
+    Code, Data, FetchData, Flag, FlagPerm, Mailbox, Response, SeqNum, Uid, UidValidity,
+};
 
 /// The mailbox selected by `SELECT` or `EXAMINE`, as the server described it.
 ///
@@ -54,7 +54,7 @@ pub struct SelectedMailbox {
     read_only: bool,
     exists: u32,
     recent: Option<u32>,
-    uid_validity: Option<NonZeroU32>,
+    uid_validity: Option<UidValidity>,
     uid_next: Option<Uid>,
     highest_modseq: Option<u64>,
     no_modseq: bool,
@@ -115,7 +115,7 @@ impl SelectedMailbox {
     }
 
     /// `UIDVALIDITY`, once received.
-    pub fn uid_validity(&self) -> Option<NonZeroU32> {
+    pub fn uid_validity(&self) -> Option<UidValidity> {
         self.uid_validity
     }
 
@@ -283,10 +283,11 @@ impl SelectedMailbox {
     pub fn apply_code(&mut self, code: &Code) -> Update {
         match code {
             Code::UidValidity(v) => {
-                if self.uid_validity == Some(*v) {
+                let v = UidValidity::from(*v);
+                if self.uid_validity == Some(v) {
                     return Update::Unchanged;
                 }
-                let previous = self.uid_validity.replace(*v);
+                let previous = self.uid_validity.replace(v);
                 let invalidated = previous.is_some();
                 if invalidated {
                     self.messages.forget_uids();
@@ -295,7 +296,7 @@ impl SelectedMailbox {
                 }
                 Update::UidValidity {
                     previous,
-                    uid_validity: *v,
+                    uid_validity: v,
                     invalidated,
                 }
             }
@@ -596,7 +597,7 @@ mod tests {
         assert_eq!(m.seq(u(117)), Some(s(49)));
         assert_eq!(m.seq(u(541)), Some(s(51)));
         assert_eq!(m.messages().modseq(s(50)), Some(90060115194045308));
-        assert_eq!(m.uid_validity(), NonZeroU32::new(67890007));
+        assert_eq!(m.uid_validity(), UidValidity::new(67890007));
         assert_eq!(m.uid_next(), Some(u(600)));
         assert_eq!(m.highest_modseq(), Some(90060115205545359));
         assert_eq!(m.first_unseen(), Some(s(7)));
@@ -643,8 +644,8 @@ mod tests {
         assert_eq!(
             updates,
             [Update::UidValidity {
-                previous: NonZeroU32::new(1),
-                uid_validity: NonZeroU32::new(2).unwrap(),
+                previous: UidValidity::new(1),
+                uid_validity: UidValidity::new(2).unwrap(),
                 invalidated: true
             }]
         );

@@ -8,8 +8,7 @@ use imap_core::client::Event;
 use imap_core::mailbox::{MessageRef, Update};
 use imap_core::ops::Commands;
 use imap_core::ops::op::{MailboxState, Resync, ResyncMethod};
-use imap_core::types::{Flag, SeqNum, Uid};
-use std::num::NonZeroU32;
+use imap_core::types::{Flag, SeqNum, Uid, UidValidity};
 
 fn uid(n: u32) -> Uid {
     Uid::new(n).unwrap()
@@ -188,8 +187,8 @@ fn a_changed_uidvalidity_resets_everything() {
         events,
         [
             Update::UidValidity {
-                previous: NonZeroU32::new(7),
-                uid_validity: NonZeroU32::new(9).unwrap(),
+                previous: UidValidity::new(7),
+                uid_validity: UidValidity::new(9).unwrap(),
                 invalidated: true
             },
             Update::Exists {

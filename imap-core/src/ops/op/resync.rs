@@ -32,7 +32,7 @@ use crate::mailbox::{FetchChange, MessageRef, SelectedMailbox, Update, Vanished}
 use crate::ops::search;
 use crate::types::{
     Capability, CommandBody, Data, FetchData, FetchItem, FetchItems, Flag, Mailbox, MessageSet,
-    QResync, SearchKey, SelectParams, SeqNum, Uid, UidRanges, UidSet,
+    QResync, SearchKey, SelectParams, SeqNum, Uid, UidRanges, UidSet, UidValidity,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
@@ -44,7 +44,7 @@ use std::task::Poll;
 pub struct MailboxState {
     name: Mailbox,
     read_only: bool,
-    uid_validity: Option<NonZeroU32>,
+    uid_validity: Option<UidValidity>,
     highest_modseq: Option<u64>,
     exists: u32,
     /// Known messages by UID: their sequence number then and their flags.
@@ -80,7 +80,7 @@ impl MailboxState {
     }
 
     /// The UIDVALIDITY, when the server told it.
-    pub fn uid_validity(&self) -> Option<NonZeroU32> {
+    pub fn uid_validity(&self) -> Option<UidValidity> {
         self.uid_validity
     }
 
@@ -189,7 +189,8 @@ impl Resync {
     /// SELECT with `(QRESYNC ...)` when `qresync` and the old state allows it, else with
     /// `(CONDSTORE)` when offered and useful, else plain.
     fn send_select(&self, cx: &mut OpContext<'_>, qresync: bool) -> Result<Stage, OpError> {
-        let (validity, modseq) = (self.old.uid_validity, self.old.highest_modseq);
+        let validity = self.old.uid_validity.and_then(|v| NonZeroU32::new(v.get()));
+        let modseq = self.old.highest_modseq;
         if let (true, Some(uid_validity), Some(modseq)) = (qresync, validity, modseq) {
             let q = QResync {
                 uid_validity,
@@ -342,7 +343,7 @@ impl Resync {
             let events = [
                 Update::UidValidity {
                     previous: self.old.uid_validity,
-                    uid_validity: m.uid_validity().unwrap_or(NonZeroU32::MIN),
+                    uid_validity: m.uid_validity().unwrap_or(UidValidity::MIN),
                     invalidated: true,
                 },
                 Update::Exists {
