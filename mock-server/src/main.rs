@@ -37,6 +37,10 @@ struct Args {
     /// Allow LOGIN and AUTHENTICATE on the plaintext port before STARTTLS.
     #[arg(long)]
     allow_plaintext_login: bool,
+    /// Act as a server without UIDPLUS (and IMAP4rev2): no APPENDUID or COPYUID, no UID
+    /// EXPUNGE.
+    #[arg(long)]
+    no_uidplus: bool,
     /// Behave like a known server: standard, gmail, exchange, exchange-bodystructure or
     /// bare-continuation.
     #[arg(long, default_value = "standard")]
@@ -112,6 +116,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .quirks(quirks);
     if args.allow_plaintext_login {
         builder = builder.allow_plaintext_login();
+    }
+    if args.no_uidplus {
+        builder = builder.without_uidplus();
     }
     if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
         let certificate = Certificate::from_pem(&std::fs::read(cert)?, &std::fs::read(key)?)?;

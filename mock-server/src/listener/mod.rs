@@ -167,6 +167,13 @@ impl<S: MailStore + Clone> MockServerBuilder<S> {
         self
     }
 
+    /// Act as a server without UIDPLUS (RFC 4315) and IMAP4rev2: no APPENDUID or COPYUID,
+    /// UID EXPUNGE refused ([`SessionOptions::uidplus`]).
+    pub fn without_uidplus(mut self) -> Self {
+        self.options.uidplus = false;
+        self
+    }
+
     /// Behave like a known real server.
     pub fn quirks(mut self, quirks: Quirks) -> Self {
         self.options.quirks = quirks;

@@ -227,13 +227,11 @@ impl MockSession {
                     .collect::<Result<Vec<_>, Fail>>()?;
                 let r = account.append_many(&name(&mailbox)?, messages)?;
                 let uids = UidSet::from_keys(r.uids).map_err(|_| Fail::no("Nothing appended"))?;
-                Ok((
-                    Some(Code::AppendUid {
-                        validity: r.uid_validity,
-                        uids,
-                    }),
-                    "APPEND completed".into(),
-                ))
+                let code = self.options.uidplus.then_some(Code::AppendUid {
+                    validity: r.uid_validity,
+                    uids,
+                });
+                Ok((code, "APPEND completed".into()))
             }
             C::GetQuotaRoot(m) => {
                 let n = name(&m)?;

@@ -637,7 +637,11 @@ impl MockSession {
     /// The capabilities for the current state.
     pub fn capabilities(&self) -> Vec<Capability> {
         let a = |s: &'static str| Atom::from_static(s);
-        let mut v = vec![Capability::Imap4rev1, Capability::Imap4rev2];
+        let mut v = vec![Capability::Imap4rev1];
+        if self.options.uidplus {
+            // IMAP4rev2 includes UIDPLUS (RFC 9051 appendix E).
+            v.push(Capability::Imap4rev2);
+        }
         let authed = matches!(self.state, State::Authenticated(_) | State::Selected(..));
         let login_ok = self.secure || self.options.allow_plaintext_login;
         if !authed {
@@ -665,9 +669,11 @@ impl MockSession {
             }
             v.push(Capability::SaslIr);
         }
+        v.push(Capability::Idle);
+        if self.options.uidplus {
+            v.push(Capability::UidPlus);
+        }
         v.extend([
-            Capability::Idle,
-            Capability::UidPlus,
             Capability::Move,
             Capability::Enable,
             Capability::Unselect,
@@ -907,7 +913,7 @@ impl MockSession {
             let flag = match &c {
                 Capability::CondStore => &mut e.condstore,
                 Capability::QResync => &mut e.qresync,
-                Capability::Imap4rev2 => &mut e.rev2,
+                Capability::Imap4rev2 if self.options.uidplus => &mut e.rev2,
                 Capability::Utf8Accept => &mut e.utf8,
                 _ => continue,
             };

@@ -162,6 +162,12 @@ pub struct SessionOptions {
     /// (a reply is made as the client reads, so a client that stops reading holds one piece
     /// of it, and this frees even that). `None`: wait for ever. Default: 60 seconds.
     pub write_timeout: Option<Duration>,
+    /// Act as a server with UIDPLUS (RFC 4315), the default. Without it the server is an
+    /// IMAP4rev1 server without that extension: neither `UIDPLUS` nor `IMAP4rev2` (which
+    /// includes it, RFC 9051 appendix E) is advertised and `ENABLE IMAP4rev2` enables nothing,
+    /// APPEND, COPY and MOVE succeed without `[APPENDUID ...]` / `[COPYUID ...]`, and
+    /// `UID EXPUNGE` is refused with `BAD` as an unknown command.
+    pub uidplus: bool,
 }
 
 impl Default for SessionOptions {
@@ -178,6 +184,7 @@ impl Default for SessionOptions {
             auth_failure_delay: Duration::ZERO,
             max_auth_failures: Some(3),
             write_timeout: Some(Duration::from_secs(60)),
+            uidplus: true,
         }
     }
 }

@@ -75,6 +75,7 @@ impl MockSession {
         let condstore = self.enabled.condstore;
         let qresync = self.enabled.qresync;
         let rev2 = self.enabled.rev2;
+        let uidplus = self.options.uidplus;
         let account = self.account()?;
         let sel = self.selected_mut()?;
         let mut out: Vec<Data> = Vec::new();
@@ -96,6 +97,8 @@ impl MockSession {
                 sel.view.expunge(None)?;
                 ok("EXPUNGE completed")
             }
+            // RFC 4315 section 2.1: UID EXPUNGE is UIDPLUS's; without it, an unknown command.
+            C::UidExpunge(_) if !uidplus => Err(Fail::bad("unknown command UID EXPUNGE")),
             C::UidExpunge(set) => {
                 let uids = sel.tracker.resolve_uids(&set);
                 sel.view.expunge(Some(&uids))?;
@@ -332,13 +335,14 @@ impl MockSession {
                 let uids = resolve(sel, &set)?;
                 let dest = super::mailboxes::name(&mailbox)?;
                 let r = sel.view.copy(&uids, &dest)?;
-                Ok((copy_uid(&r), "COPY completed".into()))
+                let code = copy_uid(&r).filter(|_| uidplus);
+                Ok((code, "COPY completed".into()))
             }
             C::Move { set, mailbox } => {
                 let uids = resolve(sel, &set)?;
                 let dest = super::mailboxes::name(&mailbox)?;
                 let r = sel.view.move_to(&uids, &dest)?;
-                if let Some(code) = copy_uid(&r) {
+                if let Some(code) = copy_uid(&r).filter(|_| uidplus) {
                     // RFC 6851 section 4.3: COPYUID in an untagged OK before the expunges.
                     self.untagged(StatusKind::Ok, Some(code), "Moved");
                 }

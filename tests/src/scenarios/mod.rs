@@ -4,13 +4,15 @@
 mod auth;
 mod connection;
 mod mock;
+mod no_uidplus;
 mod porting;
 mod real;
 mod reconnect;
 mod trust;
 
 /// Every driver scenario for one driver: [`crate::mock_server_scenarios`],
-/// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::porting_scenarios`],
+/// [`crate::connection_scenarios`], [`crate::auth_scenarios`], [`crate::no_uidplus_scenarios`],
+/// [`crate::porting_scenarios`],
 /// [`crate::reconnect_scenarios`], [`crate::trust_scenarios`] and
 /// [`crate::real_server_scenarios`], with the same
 /// parameters. A driver's test file is this call (and, for an async driver, its `block_on`):
@@ -48,6 +50,13 @@ macro_rules! driver_scenarios {
             stream = [$($stream)*],
         );
         $crate::auth_scenarios!(
+            driver = $d,
+            async = [$($async)*],
+            await = [$($aw)*],
+            block_on = [$($block_on)*],
+            stream = [$($stream)*],
+        );
+        $crate::no_uidplus_scenarios!(
             driver = $d,
             async = [$($async)*],
             await = [$($aw)*],
