@@ -20,8 +20,10 @@
 //! The keys are IMAPClient's: `host`, `port`, `ssl`, `starttls`, `ssl_check_hostname`,
 //! `ssl_verify_cert`, `ssl_ca_file`, `timeout`, `username`, `password`, `oauth2`,
 //! `oauth2_client_id`, `oauth2_client_secret`, `oauth2_refresh_token` (and `stream`,
-//! `expect_failure`, which are read and not used here). One key is ours:
-//! `oauth2_access_token`, the token itself.
+//! `expect_failure`, which are read and not used here). Two keys are ours:
+//! `oauth2_access_token`, the token itself, and `oauth2_url`, the token endpoint that
+//! exchanges `oauth2_refresh_token` (IMAPClient knows Gmail's and Yahoo's by host; see
+//! [`crate::oauth2`]).
 
 use configparser::ini::{Ini, IniDefault};
 use std::collections::HashMap;
@@ -62,6 +64,8 @@ pub struct IniSettings {
     pub oauth2_refresh_token: Option<String>,
     /// `oauth2_access_token` (ours): the access token to log in with.
     pub oauth2_access_token: Option<String>,
+    /// `oauth2_url` (ours): the token endpoint the refresh token is exchanged at.
+    pub oauth2_url: Option<String>,
 }
 
 /// Why an INI file could not be used.
@@ -166,6 +170,7 @@ pub fn parse(text: &str, section: Option<&str>) -> Result<IniSettings, ConfigErr
         oauth2_client_secret: env_or("oauth2_client_secret")?,
         oauth2_refresh_token: env_or("oauth2_refresh_token")?,
         oauth2_access_token: string("oauth2_access_token")?,
+        oauth2_url: string("oauth2_url")?,
     })
 }
 

@@ -7,6 +7,8 @@
 //!   file, `--starttls`, `--plain`, `--ca-file`, ...) turned into a [`imap_connect::Connector`],
 //!   with the folder of the URL;
 //! - [`config`]: IMAPClient's INI file (its keys, Python configparser's rules);
+//! - [`oauth2`]: the INI file's refresh token exchanged for an access token at the provider's
+//!   token endpoint;
 //! - [`output`]: printing that ends quietly when stdout is closed (`| head`), errors printed as
 //!   sentences, Ctrl-C;
 //! - [`show`]: how folders, messages, events and results are printed;
@@ -17,6 +19,7 @@
 
 pub mod args;
 pub mod config;
+pub mod oauth2;
 pub mod options;
 pub mod output;
 pub mod progress;

@@ -7,10 +7,13 @@
 //! `IMAP_PLAIN=1`, `IMAP_CLIENT_CERT` and `IMAP_CLIENT_KEY`, `IMAP_TLS_NAME`,
 //! `IMAP_SYSTEM_ROOTS=1`). An `imaps://` URL is never used in plain text: `--plain` (or
 //! `IMAP_PLAIN=1`) with one is refused. The password comes from `IMAP_PASSWORD`, the INI file or a prompt that does
-//! not echo; an OAuth 2.0 access token from `IMAP_TOKEN` or the INI file. A folder in the URL
+//! not echo; an OAuth 2.0 access token from `IMAP_TOKEN` or the INI file, or from the INI
+//! file's refresh token exchanged at the token endpoint (`oauth2_url`, `IMAP_OAUTH2_URL`, or
+//! the one IMAPClient knows for the host; see [`crate::oauth2`]). A folder in the URL
 //! (`imaps://alice@host/Archive`) is the folder the example works on.
 
 use crate::config::{self, IniSettings};
+use crate::oauth2::{self, RefreshToken};
 use imap_connect::{Connector, Security, TlsOptions};
 use imap_core::ops::url::ImapUrl;
 use std::io::IsTerminal;
@@ -101,6 +104,15 @@ impl Target {
 /// Why the options could not be used (printed as a sentence by [`crate::report`]).
 pub type OptionsError = Box<dyn std::error::Error + Send + Sync>;
 
+/// IMAPClient's refresh token and client, and the token endpoint if given (`oauth2_url`).
+#[derive(Debug)]
+struct Refresh {
+    client_id: String,
+    client_secret: String,
+    refresh_token: String,
+    url: Option<String>,
+}
+
 /// Settings gathered from every source before the connector is built.
 #[derive(Debug, Default)]
 struct Gathered {
@@ -110,6 +122,7 @@ struct Gathered {
     user: Option<String>,
     password: Option<String>,
     token: Option<String>,
+    refresh: Option<Refresh>,
     verify: bool,
     ca_file: Option<PathBuf>,
     tls: TlsOptions,
@@ -239,22 +252,32 @@ fn apply_ini(g: &mut Gathered, ini: IniSettings) -> Result<(), OptionsError> {
     g.user = ini.username;
     g.password = ini.password;
     if ini.oauth2 {
-        g.token = match (ini.oauth2_access_token, ini.oauth2_refresh_token) {
-            (Some(token), _) => Some(token),
-            (None, _) if std::env::var_os("IMAP_TOKEN").is_some() => None,
-            (None, Some(_)) => {
+        match (ini.oauth2_access_token, ini.oauth2_refresh_token) {
+            (Some(token), _) => g.token = Some(token),
+            (None, _) if std::env::var_os("IMAP_TOKEN").is_some() => {}
+            (None, Some(refresh_token)) => {
+                let (Some(client_id), Some(client_secret)) =
+                    (ini.oauth2_client_id, ini.oauth2_client_secret)
+                else {
+                    return Err("oauth2 = true with oauth2_refresh_token needs \
+                                oauth2_client_id and oauth2_client_secret"
+                        .into());
+                };
+                g.refresh = Some(Refresh {
+                    client_id,
+                    client_secret,
+                    refresh_token,
+                    url: ini.oauth2_url,
+                });
+            }
+            (None, None) => {
                 return Err(
-                    "oauth2 = true with oauth2_refresh_token: exchanging a refresh \
-                            token needs the provider's HTTPS endpoint, which these examples \
-                            do not call; give the access token as oauth2_access_token or in \
-                            IMAP_TOKEN"
+                    "oauth2 = true needs oauth2_refresh_token (with oauth2_client_id \
+                            and oauth2_client_secret), oauth2_access_token or IMAP_TOKEN"
                         .into(),
                 );
             }
-            (None, None) => {
-                return Err("oauth2 = true needs oauth2_access_token (or IMAP_TOKEN)".into());
-            }
-        };
+        }
     }
     Ok(())
 }
@@ -286,10 +309,31 @@ fn build(g: Gathered) -> Result<Target, OptionsError> {
         )
         .into());
     };
-    c = match (g.token, g.password) {
-        (Some(token), _) => c.oauth2(user, token),
-        (None, Some(pw)) => c.password(user, pw),
-        (None, None) => {
+    c = match (g.token, g.refresh, g.password) {
+        (Some(token), _, _) => c.oauth2(user, token),
+        (None, Some(refresh), _) => {
+            let url = std::env::var("IMAP_OAUTH2_URL")
+                .ok()
+                .or(refresh.url)
+                .or_else(|| oauth2::known_endpoint(&host).map(str::to_owned));
+            let Some(url) = url else {
+                return Err(format!(
+                    "no OAuth 2.0 token endpoint for {host}: give it as oauth2_url in the INI \
+                     file (or IMAP_OAUTH2_URL) to exchange oauth2_refresh_token"
+                )
+                .into());
+            };
+            let refresher = RefreshToken::new(
+                url,
+                refresh.client_id,
+                refresh.client_secret,
+                refresh.refresh_token,
+                g.timeout.unwrap_or(Duration::from_secs(30)),
+            );
+            c.oauth2_provider(user, refresher)
+        }
+        (None, None, Some(pw)) => c.password(user, pw),
+        (None, None, None) => {
             let pw = prompt_password(&user, &host)?;
             c.password(user, pw)
         }
