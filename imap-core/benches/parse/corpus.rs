@@ -391,7 +391,12 @@ fn ext_1part(rng: &mut Rng, out: &mut String, disposition: Option<&str>) {
     if depth == 0 && disposition.is_none() {
         return;
     }
-    out.push_str(" NIL");
+    // body-fld-md5: rarely sent, but some servers do (a base64 digest).
+    if rng.chance(10) {
+        out.push_str(" \"Q2hlY2sgSW50ZWdyaXR5IQ==\"");
+    } else {
+        out.push_str(" NIL");
+    }
     if depth < 1 && disposition.is_none() {
         return;
     }
@@ -422,6 +427,10 @@ fn ext_1part(rng: &mut Rng, out: &mut String, disposition: Option<&str>) {
         out.push_str("\"http://www.example.com/part\"");
     } else {
         out.push_str("NIL");
+    }
+    // body-extension: data of a future extension, nested lists of strings and numbers.
+    if rng.chance(5) {
+        out.push_str(" (\"X-EXT\" 1 (\"a\" NIL 2))");
     }
 }
 

@@ -22,6 +22,22 @@
 //! `BENCH_PREVIEW=<n>` shows `n` bytes of the offending input in warnings (default 80);
 //! `BENCH_DUMP_DIR=<dir>` writes each corpus to `<dir>/<corpus>.imap`.
 //!
+//! Both build profiles: run in the default `bench` profile, the bench ends by building itself
+//! again in the workspace's `bench-lto` profile (`lto = "fat"`, `codegen-units = 1`, every crate,
+//! ours and the peers alike) in `<target>/bench-lto-child` (a target dir of its own: the outer
+//! `cargo bench` still holds the lock of the first; the first such build takes several minutes),
+//! runs that build with the same environment, and prints its output. Then it prints one
+//! summary line per profile and delivery mode of the `meta` corpus (whole buffer, 4 KiB pieces):
+//!
+//! ```text
+//! summary profile=<bench|bench-lto> parse meta <mode> ours=<MB/s> imap-proto=<MB/s> imap-codec=<MB/s> ratio=<x>x allocs/resp ours=<n> imap-proto=<n> imap-codec=<n>
+//! ```
+//!
+//! `ratio` is ours over the faster peer. `allocs/resp` comes from the `parse_allocs` bench of
+//! the same profile (allocator calls per response, counted by `stats_alloc` in a binary of its
+//! own so that counting slows no throughput run), which is built with this one; `n/a` when that
+//! binary is not found beside this one. `BENCH_PROFILES=bench` skips the second profile.
+//!
 //! Note that `imap-proto` borrows literals without touching their bytes, so its whole-buffer
 //! figures on `literal` / `bigliteral` are enormous: that is real zero-copy, not a bug.
 
@@ -30,6 +46,7 @@
 mod corpus;
 mod ours;
 mod peers;
+mod profiles;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -206,7 +223,16 @@ fn measure(
     Outcome::Best(best)
 }
 
-fn bench_corpus(corpus: &Corpus, scratch: &mut Vec<u8>) {
+/// Throughput of the three parsers in one delivery mode (for the summary lines).
+struct ModeRates {
+    mode: &'static str,
+    ours: Option<f64>,
+    imap_proto: Option<f64>,
+    imap_codec: Option<f64>,
+}
+
+fn bench_corpus(corpus: &Corpus, scratch: &mut Vec<u8>) -> Vec<ModeRates> {
+    let mut summary = Vec::new();
     let bytes = corpus.data.len();
     println!(
         "corpus {} bytes={bytes} responses={}",
@@ -235,6 +261,12 @@ fn bench_corpus(corpus: &Corpus, scratch: &mut Vec<u8>) {
             field(Runner::Memcpy),
         );
         let ours = rate(Runner::Ours);
+        summary.push(ModeRates {
+            mode,
+            ours,
+            imap_proto: rate(Runner::ImapProto),
+            imap_codec: rate(Runner::ImapCodec),
+        });
         if chunk.is_none() {
             ours_whole = ours;
         }
@@ -250,6 +282,7 @@ fn bench_corpus(corpus: &Corpus, scratch: &mut Vec<u8>) {
             Ratio(div(ours, rate(Runner::Memcpy))),
         );
     }
+    summary
 }
 
 /// Times one `* SEARCH` line per size and prints time and ns/byte for each parser.
@@ -312,6 +345,7 @@ fn main() {
         budget().as_secs_f64(),
     );
     let mut scratch = Vec::new();
+    let mut meta_rates = Vec::new();
     for name in ["meta", "literal", "bigliteral", "mixed"] {
         if !selected("BENCH_ONLY", name) {
             continue;
@@ -329,10 +363,23 @@ fn main() {
             }
         }
         scratch = Vec::with_capacity(corpus.data.len());
-        bench_corpus(&corpus, &mut scratch);
+        let rates = bench_corpus(&corpus, &mut scratch);
+        if name == "meta" {
+            meta_rates = rates;
+        }
     }
     drop(scratch);
     if selected("BENCH_ONLY", "search") {
         search_linearity(&mut Vec::new());
+    }
+    let child = if profiles::is_child() {
+        Vec::new()
+    } else {
+        profiles::run_children()
+    };
+    let mut lines = profiles::summary(&meta_rates);
+    lines.extend(child);
+    for line in lines {
+        println!("{line}");
     }
 }
