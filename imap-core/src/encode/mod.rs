@@ -179,6 +179,24 @@ pub fn encode_response(resp: &Response, opts: &EncodeOptions) -> Encoded {
     w.finish()
 }
 
+/// Appends one FETCH data item as it appears inside a FETCH response's parentheses
+/// (`FLAGS (\\Seen)`, `ENVELOPE (...)`, `BODY[] {5}\r\nhello`) to `out`: the same bytes
+/// [`encode_response`] writes for it, literals inline (marker, CRLF and data in one buffer).
+///
+/// For a server that keeps the encoding of what never changes (a message's ENVELOPE or
+/// BODYSTRUCTURE) and sends it again with [`ServerSession::send_encoded`](crate::server::ServerSession::send_encoded).
+/// Message data is copied: large literals are better sent as [`FetchData`](crate::types::FetchData)
+/// in a [`Response`], which shares them.
+pub fn encode_fetch_data(
+    out: &mut bytes::BytesMut,
+    data: &crate::types::FetchData,
+    opts: &EncodeOptions,
+) {
+    let mut w = Writer::with_buffer(std::mem::take(out), opts, Side::Server);
+    fetch::fetch_data(&mut w, data);
+    *out = w.into_inline();
+}
+
 /// The line a client sends in answer to an AUTHENTICATE challenge: `data` in base64, then
 /// CRLF. Empty data gives an empty line.
 pub fn encode_authenticate_response(data: &[u8]) -> Bytes {
@@ -537,6 +555,53 @@ pub(crate) mod tests {
             b"AHVzZXIAcGFzcw==\r\n"
         );
         assert_eq!(&encode_done()[..], b"DONE\r\n");
+    }
+
+    /// Each FETCH data item alone is the bytes `encode_response` writes for it inside the
+    /// parentheses, literals inline, after what the buffer already held.
+    #[test]
+    fn fetch_data_alone_is_what_the_response_holds() {
+        let items = vec![
+            FetchData::Uid(Uid::new(7).unwrap()),
+            FetchData::Flags(vec![
+                Flag::Seen,
+                Flag::Keyword(Atom::try_from("$Junk").unwrap()),
+            ]),
+            FetchData::ModSeq(12),
+            FetchData::Envelope(Box::new(Envelope {
+                subject: Some(Str::from("caf\u{e9} \"x\"")),
+                ..Envelope::default()
+            })),
+            FetchData::Rfc822Header(Some(Str::from("Subject: a\r\n\r\n"))),
+            FetchData::Rfc822Size(44),
+        ];
+        for utf8 in [false, true] {
+            let opts = EncodeOptions {
+                utf8,
+                ..EncodeOptions::default()
+            };
+            let whole = encode_response(
+                &Response::Data(Data::Fetch {
+                    seq: SeqNum::new(3).unwrap(),
+                    data: items.clone(),
+                }),
+                &opts,
+            )
+            .to_vec();
+            let mut out = bytes::BytesMut::from(&b"* 3 FETCH ("[..]);
+            for (i, d) in items.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b" ");
+                }
+                encode_fetch_data(&mut out, d, &opts);
+            }
+            out.extend_from_slice(b")\r\n");
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&whole),
+                "utf8: {utf8}"
+            );
+        }
     }
 
     #[test]

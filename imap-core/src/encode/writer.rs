@@ -60,6 +60,32 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// A writer that appends to `buf` (what it holds stays in front).
+    pub(crate) fn with_buffer(buf: BytesMut, opts: &'a EncodeOptions, side: Side) -> Self {
+        Writer {
+            buf,
+            frags: Vec::new(),
+            opts,
+            side,
+        }
+    }
+
+    /// Every byte written, literals inline, in one buffer (no CRLF is added: a piece of a unit,
+    /// not a unit).
+    pub(crate) fn into_inline(mut self) -> BytesMut {
+        if self.frags.is_empty() {
+            return self.buf;
+        }
+        let len = self.frags.iter().map(|f| f.as_bytes().len()).sum::<usize>() + self.buf.len();
+        let mut out = BytesMut::with_capacity(len);
+        for f in &self.frags {
+            out.extend_from_slice(f.as_bytes());
+        }
+        out.extend_from_slice(&self.buf);
+        self.buf.clear();
+        out
+    }
+
     /// Ends the unit with CRLF and returns the fragments.
     ///
     /// If the last line ends with something that looks like a literal marker (it can only come

@@ -399,6 +399,20 @@ impl ServerSession {
         }));
     }
 
+    /// Sends untagged responses encoded beforehand (by [`encode_response`], or pieced together
+    /// with [`encode_fetch_data`](crate::encode::encode_fetch_data)): `bytes` are one or more
+    /// whole untagged data responses, each ending with CRLF, written as they are (deflated under
+    /// COMPRESS). A server that keeps encodings sends FETCH responses this way. The bytes change
+    /// nothing in the session's state, so they must not be a continuation request, a `BYE` or a
+    /// tagged response (send those with [`ServerSession::send`]).
+    pub fn send_encoded(&mut self, bytes: Bytes) {
+        self.unsent_plain = self.unsent_plain.saturating_add(bytes.len());
+        match &mut self.deflate {
+            Some(c) => c.plain.push_encoded(bytes),
+            None => self.out.push_encoded(bytes),
+        }
+    }
+
     /// Sends an untagged status response (`* OK [code] text`, `* BYE ...`).
     pub fn send_untagged_status(
         &mut self,
@@ -1244,6 +1258,48 @@ mod tests {
         p.push(&[0xff; 8]);
         assert!(p.server.is_closed());
         assert!(p.events().contains(&ServerEvent::Closed));
+    }
+
+    /// Responses encoded beforehand go out as given, in order with the others, short ones
+    /// gathered with what is around them and long ones as a chunk of their own, deflated on a
+    /// compressed connection.
+    #[test]
+    fn encoded_responses_go_out_in_order() {
+        use crate::types::{Data, FetchData, Flag, SeqNum};
+        let fetch = |seq: u32, flag: &str| {
+            Response::Data(Data::Fetch {
+                seq: SeqNum::new(seq).unwrap(),
+                data: vec![FetchData::Flags(vec![Flag::Keyword(
+                    Atom::try_from(flag).unwrap(),
+                )])],
+            })
+        };
+        let opts = EncodeOptions::default();
+        let long = "k".repeat(2000);
+        for compressed in [false, true] {
+            let mut p = Pair::new();
+            if compressed {
+                p.push(b"a1 COMPRESS DEFLATE\r\n");
+                p.events();
+                p.server.start_compress();
+                p.responses();
+                p.inflate = Some(Deflate::new());
+            }
+            p.server.send(fetch(1, "one"));
+            let mut two = encode_response(&fetch(2, "two"), &opts).to_vec();
+            two.extend(encode_response(&fetch(3, &long), &opts).to_vec());
+            p.server.send_encoded(Bytes::from(two));
+            p.server
+                .send_encoded(encode_response(&fetch(4, "four"), &opts).to_vec().into());
+            p.server.send(fetch(5, "five"));
+            let expected: Vec<Response> =
+                [(1, "one"), (2, "two"), (3, &long), (4, "four"), (5, "five")]
+                    .into_iter()
+                    .map(|(n, f)| fetch(n, f))
+                    .collect();
+            assert_eq!(p.responses(), expected, "compressed: {compressed}");
+            assert!(!p.server.wants_write());
+        }
     }
 
     /// Answers every command event with OK; how many.

@@ -54,6 +54,17 @@ impl Output {
         }
     }
 
+    /// Queues bytes encoded beforehand: copied into the gathering buffer when shorter than
+    /// [`OWN_CHUNK`], else queued as they are.
+    pub(crate) fn push_encoded(&mut self, bytes: Bytes) {
+        if bytes.len() < OWN_CHUNK {
+            self.tail.extend_from_slice(&bytes);
+            self.len += bytes.len();
+        } else {
+            self.push_chunk(bytes);
+        }
+    }
+
     /// Queues `chunk` as it is (after what is gathered so far).
     pub(crate) fn push_chunk(&mut self, chunk: Bytes) {
         if chunk.is_empty() {

@@ -3,8 +3,8 @@
 //! ([`SaslStore`], [`OAuthStore`], [`QuotaStore`]).
 
 use super::{
-    AclStore, MailAccount, MailStore, MetadataStore, OAuthStore, QuotaStore, SaslStore,
-    SelectionHandle,
+    AclStore, FetchedMessage, MailAccount, MailStore, MetadataStore, OAuthStore, QuotaStore,
+    SaslStore, SelectionHandle, selected,
 };
 use crate::store::acl::{RightsChange, RightsList};
 use crate::store::metadata::{MetadataChanges, MetadataFound};
@@ -16,7 +16,7 @@ use bytes::Bytes;
 use imap_core::sasl::{CramMd5Response, CramMd5Server, ScramCredentials};
 use imap_core::types::MetadataDepth;
 use imap_core::types::{
-    DateTime, Flag, ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind, Uid,
+    DateTime, FetchItem, Flag, ListEntry, MailboxAttr, StatusItem, StatusValue, StoreKind, Uid,
 };
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -251,6 +251,21 @@ impl SelectionHandle for MailboxView {
 
     fn messages(&self, uids: &[Uid]) -> Result<Vec<MessageSnapshot>, StoreError> {
         MailboxView::messages(self, uids)
+    }
+
+    /// Without an item that sets `\Seen` (or read-only), snapshots taken under one lock.
+    fn fetch_many(
+        &self,
+        uids: &[Uid],
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<FetchedMessage>>, StoreError> {
+        if !self.is_read_only() && items.iter().any(crate::fetch::sets_seen) {
+            return uids
+                .iter()
+                .map(|&u| Ok(SelectionHandle::fetch(self, u, items)?.map(FetchedMessage::Data)))
+                .collect();
+        }
+        Ok(selected::line_up(uids, MailboxView::messages(self, uids)?))
     }
 
     fn store(

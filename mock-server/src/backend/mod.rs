@@ -67,7 +67,7 @@ pub mod memory;
 mod selected;
 
 pub use account::MailAccount;
-pub use selected::SelectionHandle;
+pub use selected::{FetchedMessage, SelectionHandle};
 
 use crate::store::acl::{RightsChange, RightsList};
 use crate::store::metadata::{MetadataChanges, MetadataFound};

@@ -10,6 +10,28 @@ use imap_core::types::{
 };
 use std::collections::HashSet;
 
+/// One message as [`SelectionHandle::fetch_many`] answers it.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum FetchedMessage {
+    /// The data items, in the order asked (as [`SelectionHandle::fetch`] gives them).
+    Data(Vec<FetchData>),
+    /// The message itself, with its flags as the session sees them: the session computes the
+    /// items ([`crate::fetch::fetch_all`]), and may send kept encodings of what never changes
+    /// (ENVELOPE, BODYSTRUCTURE). Only when no item sets `\Seen`, or the selection is
+    /// read-only.
+    Snapshot(MessageSnapshot),
+}
+
+/// Snapshots of `uids` (those that still exist, in order, as [`SelectionHandle::messages`]
+/// gives them) lined up with `uids`: `None` where a message is gone.
+pub(crate) fn line_up(uids: &[Uid], snaps: Vec<MessageSnapshot>) -> Vec<Option<FetchedMessage>> {
+    let mut snaps = snaps.into_iter().peekable();
+    uids.iter()
+        .map(|&u| snaps.next_if(|s| s.uid == u).map(FetchedMessage::Snapshot))
+        .collect()
+}
+
 /// One session's selected mailbox, in UIDs. Dropping it deselects.
 ///
 /// The session keeps its own sequence numbers (from [`SelectInfo::uids`](crate::store::SelectInfo::uids), then one more for
@@ -126,6 +148,24 @@ pub trait SelectionHandle: Send {
             data.push(FetchData::Flags(snap.fetch_flags()));
         }
         Ok(Some(data))
+    }
+
+    /// FETCH of several messages, in the order given: one entry per UID, `None` for a message
+    /// that no longer exists. What [`fetch`](Self::fetch) would answer for each (the provided
+    /// implementation calls it per message), or a [`FetchedMessage::Snapshot`] that the session
+    /// computes the items from: a store may answer so when no item sets `\Seen` (or the
+    /// selection is read-only), taking its lock once for the lot.
+    ///
+    /// # Errors
+    /// As [`fetch`](Self::fetch).
+    fn fetch_many(
+        &self,
+        uids: &[Uid],
+        items: &[FetchItem],
+    ) -> Result<Vec<Option<FetchedMessage>>, StoreError> {
+        uids.iter()
+            .map(|&u| Ok(self.fetch(u, items)?.map(FetchedMessage::Data)))
+            .collect()
     }
 
     /// SEARCH over the session's view: `seq_map[i]` is the UID of the session's sequence

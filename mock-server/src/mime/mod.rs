@@ -7,6 +7,7 @@
 //! [`envelope`](ParsedMessage::envelope) and [`structure`].
 
 mod armor;
+mod encoded;
 mod envelope;
 mod header;
 pub mod section;
@@ -19,6 +20,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 pub(crate) use armor::armored;
+pub use encoded::Kept;
 pub use envelope::{MISSING_DOMAIN, MISSING_MAILBOX};
 pub(crate) use header::{HeaderBlock, trim, unfold};
 
@@ -36,6 +38,8 @@ pub struct ParsedMessage {
     envelope: OnceLock<Envelope>,
     /// `BODY` (index 0) and `BODYSTRUCTURE` (index 1).
     structure: [OnceLock<BodyStructure>; 2],
+    /// Their wire encodings ([`ParsedMessage::encoded`]).
+    encoded: encoded::EncodedItems,
 }
 
 /// One MIME entity: a whole message, a part of a multipart, or an encapsulated message.
@@ -115,6 +119,7 @@ impl ParsedMessage {
             root: parse_entity(raw, 0..raw.len(), 0),
             envelope: OnceLock::new(),
             structure: [OnceLock::new(), OnceLock::new()],
+            encoded: encoded::EncodedItems::default(),
         }
     }
 

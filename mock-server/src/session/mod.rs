@@ -33,6 +33,7 @@ mod announce;
 mod auth;
 mod catenate;
 mod context;
+mod fetch_wire;
 mod mailboxes;
 mod notify;
 mod notify_meta;
@@ -394,7 +395,7 @@ impl MockSession {
                 && !self.aborted
                 && !self.core.wants_write()
             {
-                self.fetch_step();
+                self.fetch_step(stream::CHUNK - taken);
                 taken += self.take_output(out, stream::CHUNK - taken);
             }
             self.drain();

@@ -2,7 +2,7 @@
 //! (CONDSTORE, QRESYNC), STORE, COPY, MOVE, SORT and THREAD.
 
 use super::{Fail, MockSession, Outcome, Selected, State, context, ok};
-use crate::store::{FlagUpdate, StoreError};
+use crate::store::FlagUpdate;
 use crate::thread::ThreadAlgorithm;
 use imap_core::types::{
     Code, CommandBody, Data, ESearch, ESearchData, FetchData, FetchItem, Flag, MessageSet, NumSet,
@@ -428,22 +428,16 @@ impl MockSession {
     }
 }
 
-/// One message's FETCH response: `None` when the session no longer numbers the message,
-/// `Some(None)` when it was expunged elsewhere. `asked_modseq`: MODSEQ was asked for (it is
-/// always fetched, to remember the MODSEQ of every FLAGS sent; see `announce`).
-pub(super) fn fetch_one(
+/// The data items of one message's FETCH response as the session shows them: the MODSEQ of
+/// FLAGS is remembered (see `announce`), and MODSEQ, always fetched, is shown only when asked
+/// for, or last once CONDSTORE is on. `asked_modseq`: MODSEQ was asked for.
+pub(super) fn shown_data(
     sel: &mut Selected,
     uid: Uid,
-    items: &[FetchItem],
+    mut data: Vec<FetchData>,
     asked_modseq: bool,
     condstore: bool,
-) -> Result<Option<Option<Data>>, StoreError> {
-    let Some(seq) = sel.tracker.seq(uid) else {
-        return Ok(None);
-    };
-    let Some(mut data) = sel.view.fetch(uid, items)? else {
-        return Ok(Some(None));
-    };
+) -> Vec<FetchData> {
     let modseq = data.iter().find_map(|d| match d {
         FetchData::ModSeq(m) => Some(*m),
         _ => None,
@@ -459,7 +453,7 @@ pub(super) fn fetch_one(
             data.push(FetchData::ModSeq(m));
         }
     }
-    Ok(Some(Some(Data::Fetch { seq, data })))
+    data
 }
 
 /// Whether `body` is a CONDSTORE enabling command of the selected state (RFC 7162 section

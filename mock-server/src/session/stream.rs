@@ -6,9 +6,12 @@
 //! client that stops reading holds about [`CHUNK`] bytes of it, not the mailbox. The core reads
 //! no further command until the tagged response, as with any other command.
 
-use super::selected::fetch_one;
-use super::{Fail, MockSession, Outcome, State, ok};
-use imap_core::types::{Code, CommandBody, FetchItem, SimpleCode, Tag, Uid};
+use super::selected::shown_data;
+use super::{Fail, MockSession, Outcome, State, fetch_wire, ok};
+use crate::backend::FetchedMessage;
+use crate::fetch::fetch_all;
+use bytes::BytesMut;
+use imap_core::types::{Code, CommandBody, Data, FetchItem, SimpleCode, Tag, Uid};
 
 /// Commands that never touch messages or walk mailboxes, answered as soon as they are read;
 /// every other command waits for the next `poll_transmit` (see [`MockSession::has_work`]). STARTTLS
@@ -64,6 +67,17 @@ pub(crate) fn coalesce(out: &mut Vec<bytes::Bytes>, first: usize) {
     }
 }
 
+/// Messages a FETCH of metadata takes from the store at a time.
+const BATCH: usize = 64;
+
+/// The output of one FETCH step, in order.
+enum Piece {
+    /// Responses written by [`fetch_wire::write`].
+    Written(BytesMut),
+    /// A response for [`MockSession::data`].
+    Data(Data),
+}
+
 /// How a command ends, once its data is out.
 pub(crate) struct End {
     pub(crate) tag: Tag,
@@ -82,6 +96,8 @@ pub(crate) struct FetchJob {
     asked_modseq: bool,
     /// A message expunged elsewhere was skipped (`NO [EXPUNGEISSUED]` at the end).
     missing: bool,
+    /// Every item can be written by [`fetch_wire::write`].
+    writable: bool,
     /// Set once the command's dispatch returns.
     pub(crate) end: Option<End>,
 }
@@ -91,6 +107,7 @@ impl FetchJob {
     pub(crate) fn new(uids: Vec<Uid>, items: Vec<FetchItem>, asked_modseq: bool) -> Self {
         FetchJob {
             uids: uids.into_iter(),
+            writable: fetch_wire::writable(&items),
             items,
             asked_modseq,
             missing: false,
@@ -105,28 +122,106 @@ fn expunge_issued() -> Fail {
 }
 
 impl MockSession {
-    /// Sends the next message of the FETCH in progress, or ends the command.
-    pub(super) fn fetch_step(&mut self) {
+    /// Sends the next messages of the FETCH in progress, about `budget` bytes of them (at least
+    /// one message), or ends the command.
+    ///
+    /// Metadata items ([`fetch_wire::writable`]) are written straight from snapshots taken
+    /// [`BATCH`] messages at a time (one store lock each), many messages to a buffer; any other
+    /// FETCH goes a message at a time through [`MockSession::data`], so that each message's data
+    /// is made only when the previous one was taken.
+    pub(super) fn fetch_step(&mut self, budget: usize) {
         let Some(mut job) = self.fetch_job.take() else {
             return;
+        };
+        let own = job.writable
+            && self.options.transcript.is_none()
+            && !self.options.quirks.rewrites_output();
+        let shown = fetch_wire::Shown {
+            encode: self.encode_opts,
+            rev2: self.enabled.rev2,
+            condstore: self.enabled.condstore,
+            asked_modseq: job.asked_modseq,
         };
         let State::Selected(_, sel) = &mut self.state else {
             return self.end_fetch(job, ok("FETCH completed"));
         };
-        let Some(uid) = job.uids.next() else {
+        let batch = if own { BATCH } else { 1 };
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut buf = BytesMut::new();
+        let mut failed = None;
+        let mut done = false;
+        while failed.is_none() && (buf.len() < budget || pieces.is_empty() && buf.is_empty()) {
+            let uids: Vec<Uid> = job
+                .uids
+                .by_ref()
+                .filter(|&u| sel.tracker.seq(u).is_some())
+                .take(batch)
+                .collect();
+            if uids.is_empty() {
+                done = true;
+                break;
+            }
+            let fetched = match sel.view.fetch_many(&uids, &job.items) {
+                Ok(f) => f,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
+            for (&uid, f) in uids.iter().zip(fetched) {
+                let Some(seq) = sel.tracker.seq(uid) else {
+                    continue;
+                };
+                let data = match f {
+                    None => {
+                        job.missing = true;
+                        continue;
+                    }
+                    Some(FetchedMessage::Snapshot(snap)) if own => {
+                        if let Some(m) = fetch_wire::write(&mut buf, seq, &snap, &job.items, shown)
+                        {
+                            sel.tell(uid, m);
+                        }
+                        continue;
+                    }
+                    Some(FetchedMessage::Snapshot(snap)) => match fetch_all(&snap, &job.items) {
+                        Ok(data) => data,
+                        Err(e) => {
+                            failed = Some(e);
+                            break;
+                        }
+                    },
+                    Some(FetchedMessage::Data(data)) => data,
+                };
+                if !buf.is_empty() {
+                    pieces.push(Piece::Written(buf.split()));
+                }
+                let data = shown_data(sel, uid, data, job.asked_modseq, shown.condstore);
+                pieces.push(Piece::Data(Data::Fetch { seq, data }));
+            }
+            if !own {
+                break;
+            }
+        }
+        if !buf.is_empty() {
+            pieces.push(Piece::Written(buf));
+        }
+        for p in pieces {
+            match p {
+                Piece::Written(b) => self.core.send_encoded(b.freeze()),
+                Piece::Data(d) => self.data(d),
+            }
+        }
+        if let Some(e) = failed {
+            return self.end_fetch(job, Err(e.into()));
+        }
+        if done {
             let outcome = if job.missing {
                 Err(expunge_issued())
             } else {
                 ok("FETCH completed")
             };
             return self.end_fetch(job, outcome);
-        };
-        let condstore = self.enabled.condstore;
-        match fetch_one(sel, uid, &job.items, job.asked_modseq, condstore) {
-            Ok(Some(Some(data))) => self.data(data),
-            Ok(Some(None)) => job.missing = true,
-            Ok(None) => {}
-            Err(e) => return self.end_fetch(job, Err(e.into())),
         }
         self.fetch_job = Some(job);
     }
