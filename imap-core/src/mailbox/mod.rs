@@ -31,6 +31,7 @@
 
 mod error;
 mod event;
+mod flag_sets;
 pub mod seq_map;
 mod seq_tree;
 mod spans;
@@ -257,10 +258,12 @@ impl SelectedMailbox {
                         _ => {}
                     }
                 }
-                Update::Fetched(
-                    self.messages
-                        .apply_fetch(*seq, uid, flags.cloned(), modseq)?,
-                )
+                Update::Fetched(self.messages.apply_fetch_ref(
+                    *seq,
+                    uid,
+                    flags.map(Vec::as_slice),
+                    modseq,
+                )?)
             }
             Data::Flags(flags) => {
                 if self.flags.as_ref() == Some(flags) {

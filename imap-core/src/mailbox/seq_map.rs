@@ -50,6 +50,7 @@
 
 use super::error::ModelError;
 use super::event::{FetchChange, MessageRef, RemovedRun, UncertainRun, Vanished};
+use super::flag_sets::FlagSets;
 use super::seq_tree::{At, Item, Items, Msg, SeqTree};
 use super::spans::Spans;
 use crate::types::{Flag, SeqNum, Uid, UidSet};
@@ -70,6 +71,8 @@ pub struct SeqMap {
     /// Messages after the last one the tree holds, nothing known about them.
     tail: u32,
     limit: u32,
+    /// The flag lists messages share.
+    flag_sets: FlagSets,
 }
 
 impl Default for SeqMap {
@@ -95,11 +98,13 @@ fn same_flags(a: &[Flag], b: &[Flag]) -> bool {
     a.len() == b.len() && a.iter().all(|f| b.contains(f)) && b.iter().all(|f| a.contains(f))
 }
 
-/// Records a FETCH's data in `m`; returns whether the flags and the MODSEQ changed.
+/// Records a FETCH's data in `m`, its flags as a list shared through `sets`; returns whether
+/// the flags and the MODSEQ changed.
 fn record(
     m: &mut Msg,
+    sets: &mut FlagSets,
     learn: Option<Uid>,
-    flags: Option<Vec<Flag>>,
+    flags: Option<&[Flag]>,
     modseq: Option<u64>,
 ) -> (bool, bool) {
     if learn.is_some() {
@@ -111,8 +116,10 @@ fn record(
     let d = m.data.get_or_insert_with(Box::default);
     let flags_changed = match flags {
         Some(f) => {
-            let changed = d.flags.as_deref().is_none_or(|old| !same_flags(old, &f));
-            d.flags = Some(f.into_boxed_slice());
+            let changed = d.flags.as_deref().is_none_or(|old| !same_flags(old, f));
+            if d.flags.as_deref() != Some(f) {
+                d.flags = Some(sets.share(f));
+            }
             changed
         }
         None => false,
@@ -267,6 +274,7 @@ impl SeqMap {
             tree: SeqTree::default(),
             tail: 0,
             limit: max_messages.min(MAX_LIMIT),
+            flag_sets: FlagSets::default(),
         }
     }
 
@@ -533,6 +541,22 @@ impl SeqMap {
         flags: Option<Vec<Flag>>,
         modseq: Option<u64>,
     ) -> Result<FetchChange, ModelError> {
+        self.apply_fetch_ref(seq, uid, flags.as_deref(), modseq)
+    }
+
+    /// [`SeqMap::apply_fetch`] with the flags borrowed from the response: the model keeps
+    /// them in a list shared by the messages that carry the same flags, copied only when no
+    /// message shares it yet.
+    ///
+    /// # Errors
+    /// As [`SeqMap::apply_fetch`].
+    pub fn apply_fetch_ref(
+        &mut self,
+        seq: SeqNum,
+        uid: Option<Uid>,
+        flags: Option<&[Flag]>,
+        modseq: Option<u64>,
+    ) -> Result<FetchChange, ModelError> {
         let n = seq.get();
         if n > self.len() {
             return Err(ModelError::NoSuchMessage {
@@ -577,7 +601,7 @@ impl SeqMap {
         let (flags_changed, modseq_changed) = if n > count {
             // Past the tree: the messages before it leave the tail as one run.
             let mut m = Msg::default();
-            let changed = record(&mut m, learn, flags, modseq);
+            let changed = record(&mut m, &mut self.flag_sets, learn, flags, modseq);
             let skipped = n - count - 1;
             self.tree.edit(count + 1, |items, _| {
                 if skipped > 0 {
@@ -588,13 +612,14 @@ impl SeqMap {
             self.tail -= n - count;
             changed
         } else {
+            let sets = &mut self.flag_sets;
             self.tree.edit(n, |items, at| match &mut items[at.index] {
-                Item::Msg(m) => record(m, learn, flags, modseq),
+                Item::Msg(m) => record(m, sets, learn, flags, modseq),
                 Item::Gap(k) => {
                     // Split the run around the message.
                     let (before, after) = (at.offset, *k - at.offset - 1);
                     let mut m = Msg::default();
-                    let changed = record(&mut m, learn, flags, modseq);
+                    let changed = record(&mut m, sets, learn, flags, modseq);
                     let parts = [Item::Gap(before), Item::Msg(m), Item::Gap(after)];
                     let parts = parts.into_iter().filter(|i| i.count() > 0);
                     items.splice(at.index..=at.index, parts);

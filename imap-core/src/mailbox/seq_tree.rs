@@ -39,7 +39,7 @@ pub(crate) struct Msg {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct MsgData {
     /// Its flags, as the last FETCH told them.
-    pub(crate) flags: Option<Box<[Flag]>>,
+    pub(crate) flags: Option<std::sync::Arc<[Flag]>>,
     /// Its MODSEQ, as the last FETCH told it.
     pub(crate) modseq: Option<u64>,
 }
