@@ -56,7 +56,7 @@ pub use connect::BlockingConnect;
 pub use idle::Idle;
 pub use imap_connect::exports::*;
 pub use reconnecting::Reconnecting;
-pub use session::Session;
+pub use session::{FetchStream, Session};
 pub use stream::{AnyStream, CommandStream, Stream};
 
 /// What a user of this crate needs in scope: `use imap_blocking::prelude::*;` (the connect

@@ -20,3 +20,22 @@ impl Session {
         Session { conn }
     }
 }
+
+/// A FETCH handed out message by message as it arrives ([`Session::fetch_stream`]): the
+/// core's handle ([`imap_core::ops::FetchStream`]), written once for every driver.
+///
+/// ```no_run
+/// use imap_blocking::prelude::*;
+/// use imap_blocking::{FetchQuery, types::UidSet};
+///
+/// let mut session = Connector::new("imap.example.org")
+///     .password("alice", "secret")
+///     .login()?;
+/// session.select("INBOX")?;
+/// let mut messages = session.fetch_stream(&UidSet::all(), &FetchQuery::summary())?;
+/// while let Some(m) = messages.next()? {
+///     println!("{:?}: {:?}", m.uid, m.subject());
+/// }
+/// # Ok::<(), imap_blocking::Error>(())
+/// ```
+pub type FetchStream<'a> = imap_core::ops::FetchStream<'a, Session>;

@@ -194,6 +194,25 @@ macro_rules! driver_handles {
                 Ok(first.into_iter().chain(rest).collect())
             }
 
+            /// `UID FETCH` of `uids` with what `query` asks, each message handed out as it
+            /// arrives by the handle's `next` ([`FetchStream`](imap_core::ops::FetchStream),
+            /// as go-imap's `FetchCommand.Next()`), `None` after the last: what the session
+            /// holds does not grow with the number of messages, where `fetch` collects them
+            /// all first. Dropping the handle early leaves the rest of the answer to the next
+            /// operation, which reads and drops it.
+            ///
+            /// # Errors
+            /// As any command (the handle's `next` fails when the server refuses the FETCH).
+            pub $($async)* fn fetch_stream(
+                &mut self,
+                uids: &$crate::exports::types::UidSet,
+                query: &$crate::exports::imap_core::ops::fetch::FetchQuery,
+            ) -> $crate::Result<$crate::exports::imap_core::ops::FetchStream<'_, $session>> {
+                let op = $crate::exports::imap_core::ops::op::FetchStart::new(query.command(uids.clone()));
+                let id = self.conn.run(op) $($await)* ?;
+                Ok($crate::exports::imap_core::ops::FetchStream::new(self, id))
+            }
+
             /// Writes one section of a message (`Section::default()` for the whole message)
             /// to `out` as it arrives, without holding it in memory
             /// ([`op::StreamSection`](imap_core::ops::op::StreamSection)), then flushes it;

@@ -40,7 +40,7 @@ pub use connection::AsyncStream;
 pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
 pub use reconnecting::Reconnecting;
-pub use session::{Client, Idle, LoginError, Session};
+pub use session::{Client, FetchStream, Idle, LoginError, Session};
 
 /// The traits a user of this crate needs in scope: `use imap_smol::prelude::*;`.
 pub mod prelude {

@@ -23,6 +23,10 @@ pub type LoginError = imap_connect::LoginError<Client>;
 /// A running IDLE on a [`Session`]: the core's handle, written once for every driver.
 pub type Idle<'a> = imap_core::ops::Idle<'a, Session>;
 
+/// A FETCH handed out message by message as it arrives ([`Session::fetch_stream`]): the
+/// core's handle ([`imap_core::ops::FetchStream`]), written once for every driver.
+pub type FetchStream<'a> = imap_core::ops::FetchStream<'a, Session>;
+
 imap_connect::driver_handles!(
     async,
     client: Client,

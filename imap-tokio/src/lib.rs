@@ -68,7 +68,7 @@ pub use idle::Idle;
 pub use imap_connect::RunFuture;
 pub use imap_connect::exports::*;
 pub use reconnecting::Reconnecting;
-pub use session::Session;
+pub use session::{FetchStream, Session};
 pub use stream::{AsyncStream, CommandStream};
 
 /// What a user of this crate needs in scope: `use imap_tokio::prelude::*;` (the connect

@@ -24,3 +24,25 @@ impl Session {
         Session { conn }
     }
 }
+
+/// A FETCH handed out message by message as it arrives ([`Session::fetch_stream`]): the
+/// core's handle ([`imap_core::ops::FetchStream`]), written once for every driver.
+///
+/// ```no_run
+/// use imap_tokio::prelude::*;
+/// use imap_tokio::{FetchQuery, types::UidSet};
+///
+/// # async fn run() -> imap_tokio::Result<()> {
+/// let mut session = Connector::new("imap.example.org")
+///     .password("alice", "secret")
+///     .login()
+///     .await?;
+/// session.select("INBOX").await?;
+/// let mut messages = session.fetch_stream(&UidSet::all(), &FetchQuery::summary()).await?;
+/// while let Some(m) = messages.next().await? {
+///     println!("{:?}: {:?}", m.uid, m.subject());
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub type FetchStream<'a> = imap_core::ops::FetchStream<'a, Session>;

@@ -292,6 +292,16 @@ pub enum Event {
         /// The bytes.
         data: Bytes,
     },
+    /// A FETCH response of a command whose responses are handed out as they arrive
+    /// ([`super::ClientMachine::stream_fetches`]) rather than collected into its completion.
+    Fetched {
+        /// The command it answers.
+        id: CommandId,
+        /// The message's sequence number when the server sent the response.
+        seq: SeqNum,
+        /// The data items.
+        data: Vec<FetchData>,
+    },
     /// A response could not be parsed; it was skipped and the connection goes on.
     Unparsed(ParseError),
     /// The server said BYE.

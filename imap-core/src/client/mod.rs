@@ -82,6 +82,11 @@ struct Pending {
     collected: u64,
     /// IDLE only: the caller ended it before the server accepted it.
     cancel: bool,
+    /// Its FETCH responses go out as they arrive ([`Event::Fetched`]) instead of into its
+    /// completion ([`ClientMachine::stream_fetches`]).
+    stream_fetches: bool,
+    /// Streamed responses still count against [`ClientConfig::max_command_data`].
+    stream_limited: bool,
     /// Its span in the trace, closed when it completes.
     span: Span,
 }
@@ -252,6 +257,28 @@ impl ClientMachine {
     pub fn set_stream_threshold(&mut self, threshold: Option<u64>) {
         self.config.stream_threshold = threshold;
         self.framer.set_stream_threshold(threshold);
+    }
+
+    /// Hands the FETCH responses of command `id` (a FETCH or a STORE) out as they arrive, each
+    /// as an [`Event::Fetched`], instead of collecting them into its completion: what the
+    /// client holds for the command then does not grow with the number of messages (the
+    /// caller decides what it keeps). The mailbox model still learns from every response.
+    /// Its other data (a `VANISHED (EARLIER)`) still goes into the completion.
+    ///
+    /// With `limited`, the responses still count against
+    /// [`ClientConfig::max_command_data`] as collected ones do (for a caller that keeps them
+    /// all); without, they do not (a caller that keeps what it chooses).
+    ///
+    /// Returns `false` when no such command is queued or running (it completed already).
+    pub fn stream_fetches(&mut self, id: CommandId, limited: bool) -> bool {
+        match self.commands.iter_mut().find(|p| p.id == id) {
+            Some(p) => {
+                p.stream_fetches = true;
+                p.stream_limited = limited;
+                true
+            }
+            None => false,
+        }
     }
 
     // ----- commands -----
@@ -476,6 +503,8 @@ impl ClientMachine {
             removals: Vec::new(),
             collected: 0,
             cancel: false,
+            stream_fetches: false,
+            stream_limited: false,
             span,
         });
         self.pump(now);
@@ -1238,8 +1267,16 @@ impl ClientMachine {
         };
         let limit = self.config.max_command_data;
         if let Some(p) = self.collector_for_data(&d) {
-            if !collect(p, size, std::mem::size_of::<Data>(), limit) {
+            let streamed = p.stream_fetches && matches!(d, Data::Fetch { .. });
+            if (!streamed || p.stream_limited)
+                && !collect(p, size, std::mem::size_of::<Data>(), limit)
+            {
                 self.fail_over_limit();
+                return;
+            }
+            if streamed && let Data::Fetch { seq, data } = d {
+                let id = p.id;
+                self.events.push_back(Event::Fetched { id, seq, data });
                 return;
             }
             if matches!(update, Update::Expunged(_) | Update::Vanished(_)) {

@@ -1,7 +1,7 @@
 //! What an operation sees while it runs ([`OpContext`]).
 
 use super::Engine;
-use crate::client::{Capabilities, ClientMachine, CommandId, Completion, Event};
+use crate::client::{Capabilities, ClientMachine, CommandId, Completion, Event, Fetched};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::OpError;
 use crate::sasl::{Credentials, Mechanism, SaslMechanism};
@@ -134,6 +134,28 @@ impl OpContext<'_> {
             None if self.engine.is_closed() => Poll::Ready(Err(self.engine.closed_error())),
             None => Poll::Pending,
         }
+    }
+
+    /// Hands the FETCH responses of command `id` (sent by this operation) to the operation as
+    /// they arrive ([`OpContext::pop_fetched`]) instead of collecting them into its completion
+    /// ([`ClientMachine::stream_fetches`]; `limited`: they still count against the client's
+    /// `max_command_data`, for an operation that keeps them all).
+    pub fn stream_fetches(&mut self, id: CommandId, limited: bool) {
+        self.engine.client.stream_fetches(id, limited);
+    }
+
+    /// Removes and returns the oldest FETCH response of streamed command `id` not taken yet.
+    pub fn pop_fetched(&mut self, id: CommandId) -> Option<Fetched> {
+        let fetched = &mut self.engine.fetched;
+        let at = fetched.iter().position(|(c, _)| *c == id)?;
+        fetched.remove(at).map(|(_, f)| f)
+    }
+
+    /// Whether command `id` belongs to the running operation (or to the one it continues,
+    /// [`crate::ops::Operation::continues`]) and has not been claimed: `false` once the
+    /// engine forgot it.
+    pub fn is_claimed(&self, id: CommandId) -> bool {
+        self.engine.awaited.contains(&id)
     }
 
     /// Whether the server accepted IDLE command `id` (its `+` arrived).

@@ -30,6 +30,14 @@
 //!   streamed is read and discarded), and its mailbox updates land in the model as usual.
 //!   Bytes a driver took from [`Engine::poll_transmit`] but did not write are the driver's to
 //!   keep and write first (or the stream is unusable: drop it).
+//! - **A continuing operation keeps the commands of the one before.** An operation may hand
+//!   its commands over when it finishes ([`Operation::hands_over`]) to one that goes on with
+//!   them ([`Operation::continues`]: the start and the messages of a streamed FETCH,
+//!   [`crate::ops::FetchStream`]), which starts without forgetting anything; any other
+//!   operation forgets them as above. FETCH
+//!   responses of a streamed command ([`ClientMachine::stream_fetches`]) wait in the engine
+//!   until an operation takes them ([`OpContext::pop_fetched`]), at most what one input held,
+//!   since the driver reads again only when the operation waits.
 //! - **IDLE is ended before the next command.** Starting any operation that does not work
 //!   on the running IDLE itself ([`Operation::keeps_idle`]) sends `DONE` first; the new
 //!   operation's commands are sent once the server has completed the IDLE.
@@ -52,7 +60,9 @@ pub use queue::{DEFAULT_MAX_EVENTS, EventQueue};
 pub use step::Step;
 
 use crate::client::trace;
-use crate::client::{ClientConfig, ClientMachine, CommandId, Completion, ConnectionError, Event};
+use crate::client::{
+    ClientConfig, ClientMachine, CommandId, Completion, ConnectionError, Event, Fetched,
+};
 use crate::mailbox::{SelectedMailbox, Update};
 use crate::ops::{OpError, Operation};
 use crate::types::{Data, StatusResponse};
@@ -71,6 +81,9 @@ pub struct Engine {
     awaited: Vec<CommandId>,
     /// Completions that arrived for `awaited` commands and are not claimed yet.
     completions: Vec<Completion>,
+    /// FETCH responses handed out as they arrive ([`Event::Fetched`]) for `awaited` commands,
+    /// not claimed yet: at most what one input held.
+    fetched: VecDeque<(CommandId, Fetched)>,
     events: EventQueue,
     greeting: Option<StatusResponse>,
     /// `Some(reason)` once the client reported `Closed` (`None` inside: clean LOGOUT).
@@ -114,6 +127,7 @@ impl Engine {
             client: ClientMachine::new(config, now),
             awaited: Vec::new(),
             completions: Vec::new(),
+            fetched: VecDeque::new(),
             events: EventQueue::default(),
             greeting: None,
             closed: None,
@@ -268,7 +282,9 @@ impl Engine {
     /// Starts an operation, forgetting whatever an abandoned previous one left (see the
     /// [module documentation](self)), and ending a running IDLE unless `op` works on it.
     pub fn start<O: Operation>(&mut self, op: O, now: Instant) -> Running<O> {
-        self.forget_operation();
+        if !op.continues() {
+            self.forget_operation();
+        }
         if !op.keeps_idle() {
             self.end_idle(now);
         }
@@ -308,7 +324,9 @@ impl Engine {
                 continue;
             }
             if let Some(r) = run.result.take() {
-                self.forget_operation();
+                if !run.op.hands_over() {
+                    self.forget_operation();
+                }
                 self.epoch += 1;
                 let name = std::any::type_name::<O>();
                 trace::operation_finished(self.client.span(), name, r.as_ref().err());
@@ -342,6 +360,7 @@ impl Engine {
     fn forget_operation(&mut self) {
         self.awaited.clear();
         self.completions.clear();
+        self.fetched.clear();
         if let Some(t) = self.saved_threshold.take() {
             self.client.set_stream_threshold(t);
         }
@@ -361,6 +380,16 @@ impl Engine {
                 Event::Completed(c) => {
                     if self.awaited.contains(&c.id) {
                         self.completions.push(c);
+                    }
+                }
+                // Claimed data: the running operation's, or an abandoned one's (dropped).
+                Event::Fetched { id, seq, data } => {
+                    if self.awaited.contains(&id) {
+                        let uid = data.iter().find_map(|i| match i {
+                            crate::types::FetchData::Uid(u) => Some(*u),
+                            _ => None,
+                        });
+                        self.fetched.push_back((id, Fetched { seq, uid, data }));
                     }
                 }
                 Event::Greeting(s) => self.greeting = Some(s),

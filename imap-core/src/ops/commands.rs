@@ -1,6 +1,6 @@
 //! The high-level client, written once: [`Commands`].
 
-use super::fetch::{FetchQuery, Message, Messages};
+use super::fetch::{FetchQuery, Message};
 use super::folders::{Folder, FolderStatus, ListOptions, SpecialUse};
 use super::info::Quota;
 use super::messages::{AppendItem, Appended, Expunged, UidMapping};
@@ -268,12 +268,12 @@ pub trait Commands {
     // ----- fetch -----
 
     /// `UID FETCH`: the messages of `uids` with what `query` asks, keyed by UID.
-    fn fetch(&mut self, uids: &UidSet, query: &FetchQuery) -> Self::Run<'_, Simple<Messages>> {
+    fn fetch(&mut self, uids: &UidSet, query: &FetchQuery) -> Self::Run<'_, op::FetchMessages> {
         self.run(op::fetch(uids.clone(), query))
     }
 
     /// `FETCH` by sequence numbers (results still keyed by UID).
-    fn fetch_seq(&mut self, seqs: &SeqSet, query: &FetchQuery) -> Self::Run<'_, Simple<Messages>> {
+    fn fetch_seq(&mut self, seqs: &SeqSet, query: &FetchQuery) -> Self::Run<'_, op::FetchMessages> {
         self.run(op::fetch(seqs.clone(), query))
     }
 
@@ -282,20 +282,20 @@ pub trait Commands {
         &mut self,
         set: impl Into<MessageSet>,
         query: &FetchQuery,
-    ) -> Self::Run<'_, Simple<Messages>> {
+    ) -> Self::Run<'_, op::FetchMessages> {
         self.run(op::fetch(set, query))
     }
 
     /// `UID FETCH` written as text, as imaplib's `uid('FETCH', ...)` takes it: `uids` such as
     /// `2,4:6,20:*` and `items` such as `(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`
     /// ([`op::fetch_text`]); an error points at the offending character, and nothing is sent.
-    fn fetch_text(&mut self, uids: &str, items: &str) -> Self::Run<'_, Simple<Messages>> {
+    fn fetch_text(&mut self, uids: &str, items: &str) -> Self::Run<'_, op::FetchMessages> {
         self.run(op::fetch_text(uids, items, true))
     }
 
     /// `FETCH` by sequence numbers written as text, as imaplib's `fetch` takes it
     /// ([`op::fetch_text`]).
-    fn fetch_seq_text(&mut self, seqs: &str, items: &str) -> Self::Run<'_, Simple<Messages>> {
+    fn fetch_seq_text(&mut self, seqs: &str, items: &str) -> Self::Run<'_, op::FetchMessages> {
         self.run(op::fetch_text(seqs, items, false))
     }
 

@@ -504,25 +504,60 @@ fn owned_fetches(c: Completion) -> impl Iterator<Item = (SeqNum, Vec<FetchData>)
 
 /// Merges the responses of each message (by sequence number), then keys them by UID.
 fn by_uid(fetches: impl Iterator<Item = (SeqNum, Vec<FetchData>)>) -> Messages {
-    let mut by_seq: BTreeMap<SeqNum, Message> = BTreeMap::new();
+    let mut collector = Collector::default();
     for (seq, data) in fetches {
-        by_seq
-            .entry(seq)
-            .or_insert_with(|| Message::new(seq))
-            .absorb(data);
+        collector.add(seq, data);
     }
-    let mut out = Messages::new();
-    for (_, m) in by_seq {
-        if let Some(uid) = m.uid {
-            match out.get_mut(&uid) {
-                Some(existing) => existing.absorb_message(m),
-                None => {
-                    out.insert(uid, m);
-                }
+    collector.into_messages()
+}
+
+/// FETCH responses merged into per-message results as they arrive ([`Collector::add`]), then
+/// keyed by UID ([`Collector::into_messages`]): what [`into_messages`] makes of a completion,
+/// without the completion holding every response first (the collected FETCH of
+/// [`crate::ops::op::fetch`] feeds it each response as it arrives).
+#[derive(Debug, Default)]
+pub struct Collector {
+    by_seq: BTreeMap<SeqNum, Message>,
+}
+
+impl Collector {
+    /// Adds one FETCH response: merged with the earlier ones of the same message.
+    pub fn add(&mut self, seq: SeqNum, data: Vec<FetchData>) {
+        match self.by_seq.entry(seq) {
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().absorb(data),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(Message::new(seq)).absorb(data);
             }
         }
     }
-    out
+
+    /// The messages keyed by UID (several sequence numbers with one UID merged; messages
+    /// without a UID left out, as [`messages`] does).
+    pub fn into_messages(self) -> Messages {
+        let mut out = Messages::new();
+        for (_, m) in self.by_seq {
+            if let Some(uid) = m.uid {
+                match out.get_mut(&uid) {
+                    Some(existing) => existing.absorb_message(m),
+                    None => {
+                        out.insert(uid, m);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One FETCH response as a message (a streamed FETCH hands them out one by one,
+/// [`crate::ops::FetchStream`]): the items in their fields, the UID from the response.
+impl From<crate::client::Fetched> for Message {
+    fn from(f: crate::client::Fetched) -> Message {
+        let mut m = Message::new(f.seq);
+        m.absorb(f.data);
+        m.uid = m.uid.or(f.uid);
+        m
+    }
 }
 
 /// Merges the responses of each message in arrival order: an index by sequence number finds

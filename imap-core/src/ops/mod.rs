@@ -56,11 +56,13 @@ pub mod parts;
 pub mod porting;
 pub mod reconnect;
 pub mod search;
+mod streaming;
 pub mod url;
 
 pub use commands::Commands;
 pub use idling::Idle;
 pub use op::{OpError, Operation};
+pub use streaming::FetchStream;
 
 use crate::client::{Completion, Outcome};
 use crate::types::{Code, Str};

@@ -35,6 +35,76 @@ fn fetch_keys_by_uid_and_its_results_are_not_events() {
     assert_eq!(h.engine.pending_events(), 0, "FETCH results are its own");
 }
 
+/// A streamed FETCH (issue 16 point 5): each response handed out as a message, `None` at the
+/// end and after it; the model learns every UID; the answers are not events.
+#[test]
+fn a_streamed_fetch_hands_out_each_message_then_none() {
+    use imap_core::ops::{FetchStream, op};
+    let mut h = selected("");
+    h.expect(
+        "UID FETCH 1:* (UID FLAGS)",
+        "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 FLAGS ())\r\n{tag} OK ok\r\n",
+    );
+    let query = FetchQuery::new().flags();
+    let id = h
+        .run(op::FetchStart::new(query.command(UidSet::all())))
+        .unwrap();
+    let mut stream = FetchStream::new(&mut h, id);
+    let first = stream.next().unwrap().unwrap();
+    assert_eq!(
+        (first.uid, first.flags.as_deref()),
+        (Some(uid(1)), Some(&[Flag::Seen][..]))
+    );
+    let second = stream.next().unwrap().unwrap();
+    assert_eq!(second.uid, Some(uid(2)));
+    assert!(stream.next().unwrap().is_none());
+    assert!(stream.next().unwrap().is_none());
+    assert_eq!(
+        h.engine.pending_events(),
+        0,
+        "FETCH results are the stream's"
+    );
+    let seq2 = imap_core::types::SeqNum::new(2).unwrap();
+    assert_eq!(h.engine.selected().unwrap().uid(seq2), Some(uid(2)));
+}
+
+/// A streamed FETCH the server refuses fails at `next`; one dropped half way leaves the rest of
+/// its answer to the next operation, which drops it and runs as usual.
+#[test]
+fn a_refused_or_abandoned_streamed_fetch_leaves_the_connection_usable() {
+    use imap_core::ops::{FetchStream, op};
+    let mut h = selected("");
+    h.expect("UID FETCH 1:* (UID FLAGS)", "{tag} NO [SERVERBUG] no\r\n");
+    let query = FetchQuery::new().flags();
+    let id = h
+        .run(op::FetchStart::new(query.command(UidSet::all())))
+        .unwrap();
+    let e = FetchStream::new(&mut h, id).next().unwrap_err();
+    assert!(e.is_no(), "{e:?}");
+    h.expect(
+        "UID FETCH 1:* (UID FLAGS)",
+        "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n* 2 FETCH (UID 2 FLAGS ())\r\n{tag} OK ok\r\n",
+    );
+    let id = h
+        .run(op::FetchStart::new(query.command(UidSet::all())))
+        .unwrap();
+    // Abandoned after its first message.
+    assert!(FetchStream::new(&mut h, id).next().unwrap().is_some());
+    h.expect("NOOP", "{tag} OK done\r\n");
+    h.noop().unwrap();
+    assert_eq!(
+        h.engine.pending_events(),
+        0,
+        "the abandoned answer is dropped"
+    );
+    h.expect(
+        "UID FETCH 2 (UID FLAGS)",
+        "* 2 FETCH (UID 2 FLAGS (\\Flagged))\r\n{tag} OK ok\r\n",
+    );
+    let m = h.fetch(&UidSet::single(uid(2)), &query).unwrap();
+    assert_eq!(m[&uid(2)].flags.as_deref(), Some(&[Flag::Flagged][..]));
+}
+
 /// Text forms (issue 14 point 8): a set and FETCH items as imaplib takes them, sent as written
 /// (`UID` added); a typo fails before anything is sent, pointing at the offending character.
 #[test]

@@ -497,6 +497,21 @@ macro_rules! mock_server_scenarios {
                 Some("<m2@example.com>".to_owned())
             );
 
+            // The same, message by message as they arrive (fetch_stream), then the end.
+            let mut stream = s
+                .fetch_stream(&all, &FetchQuery::summary().modseq()) $($aw)*
+                .unwrap();
+            let mut streamed = Vec::new();
+            while let Some(m) = stream.next() $($aw)*.unwrap() {
+                streamed.push(m);
+            }
+            assert!(stream.next() $($aw)*.unwrap().is_none());
+            let uids: Vec<Uid> = streamed.iter().filter_map(|m| m.uid).collect();
+            assert_eq!(uids, vec![u1, u2, u3]);
+            for m in &streamed {
+                assert_eq!(Some(m), m.uid.and_then(|u| msgs.get(&u)));
+            }
+
             // BODYSTRUCTURE.
             let m = s
                 .fetch_one(u2, &FetchQuery::new().body_structure()) $($aw)*

@@ -2,11 +2,11 @@
 //! ([`fetch_part_decoded`]) and messages parsed ([`fetch_parsed`]), and one section streamed to the
 //! caller's sink without being held in memory ([`StreamSection`]).
 
-use super::{Missing, OpError, Operation, Simple};
+use super::{FetchMessages, Missing, OpError, Operation, Simple};
 use crate::client::CommandId;
 use crate::decode::DecodedPart;
 use crate::engine::OpContext;
-use crate::ops::fetch::{self as f, FetchQuery, Message, Messages};
+use crate::ops::fetch::{self as f, FetchQuery, Message};
 use crate::ops::parts;
 use crate::types::{MessageSet, Section, Uid, UidSet};
 use std::task::Poll;
@@ -16,8 +16,10 @@ pub const STREAM_THRESHOLD: u64 = 64 * 1024;
 
 /// FETCH of any message set (UIDs: `UID FETCH`; sequence numbers: `FETCH`); the messages with
 /// what `query` asks, keyed by UID (always fetched).
-pub fn fetch(set: impl Into<MessageSet>, query: &FetchQuery) -> Simple<Messages> {
-    Simple::map(query.command(set), f::into_messages)
+/// The responses are merged into the result as they arrive ([`FetchMessages`]): the data is
+/// held once, never in the command's completion as well.
+pub fn fetch(set: impl Into<MessageSet>, query: &FetchQuery) -> FetchMessages {
+    FetchMessages::new(Ok(query.command(set)))
 }
 
 /// FETCH written as text, for people porting scripts: `set` as IMAP writes a set
@@ -25,11 +27,11 @@ pub fn fetch(set: impl Into<MessageSet>, query: &FetchQuery) -> Simple<Messages>
 /// `items` as IMAP writes FETCH items (`(FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])`, read by
 /// [`FetchQuery`]'s `from_str`; `UID` is added). Fails with [`OpError::Query`], sending nothing,
 /// when either text does not parse; the error points at the offending character.
-pub fn fetch_text(set: &str, items: &str, uid: bool) -> Simple<Messages> {
+pub fn fetch_text(set: &str, items: &str, uid: bool) -> FetchMessages {
     let body = MessageSet::from_text(set, uid)
         .and_then(|set| Ok(items.parse::<FetchQuery>()?.command(set)))
         .map_err(OpError::Query);
-    Simple::try_new(body, |c, _| Ok(f::into_messages(c)))
+    FetchMessages::new(body)
 }
 
 /// One message by UID; [`Missing::Message`] when the server returned nothing for it.

@@ -11,6 +11,7 @@ mod caps;
 mod connect;
 mod error;
 mod fetch;
+mod fetch_stream;
 mod folders;
 mod idle;
 mod info;
@@ -30,6 +31,7 @@ pub use error::{Missing, OpError};
 pub use fetch::{
     STREAM_THRESHOLD, StreamSection, fetch, fetch_one, fetch_parsed, fetch_part_decoded, fetch_text,
 };
+pub use fetch_stream::{FetchMessages, FetchNext, FetchStart};
 pub use folders::{
     FindSpecialFolder, ListFolders, create_folder, delete_folder, folder_exists, folder_status,
     folders, folders_with_status, rename_folder, status, subscribe, unsubscribe, xlist_folders,
@@ -84,6 +86,21 @@ pub trait Operation: Send {
     /// Whether the operation works on a running IDLE (waits for its updates, ends it), so that
     /// starting it must not end that IDLE first. `false` by default.
     fn keeps_idle(&self) -> bool {
+        false
+    }
+
+    /// Whether the operation goes on with a command an earlier operation handed over
+    /// ([`Operation::hands_over`]; the next message of a streamed FETCH): it starts without
+    /// forgetting the commands, completions and data the engine keeps for the operation
+    /// before it. `false` by default: an operation forgets what the one before left.
+    fn continues(&self) -> bool {
+        false
+    }
+
+    /// Whether the commands the operation sent stay claimed when it finishes, for an
+    /// operation that [continues](Operation::continues) them (a streamed FETCH's start and
+    /// its messages). `false` by default: the engine forgets them when the operation ends.
+    fn hands_over(&self) -> bool {
         false
     }
 }
