@@ -15,7 +15,9 @@
 //! miscounts its responses, is reported as `n/a` with a `warning:` line; a chunked run whose
 //! single iteration exceeds the time budget is reported as `n/a (over budget)`.
 //!
-//! `BENCH_BUDGET_SECS` overrides the 20 s per-iteration budget. `BENCH_ONLY=<corpus,...>` runs
+//! `BENCH_ITERS=<n>` runs exactly `n` iterations per measurement (a fixed amount of work, to
+//! compare two builds by CPU time under `perf stat` when the machine is too loaded for wall
+//! times). `BENCH_BUDGET_SECS` overrides the 20 s per-iteration budget. `BENCH_ONLY=<corpus,...>` runs
 //! only the named corpora (`meta`, `literal`, `bigliteral`, `mixed`, `search`) and
 //! `BENCH_RUNNERS=<runner,...>` only the named runners (`ours`, `imap-proto`, `imap-codec`,
 //! `memcpy`; the others print `n/a`), e.g. for a profiler run. Debugging aids:
@@ -177,6 +179,15 @@ fn selected(var: &str, name: &str) -> bool {
     }
 }
 
+/// `BENCH_ITERS`: run exactly this many iterations per measurement (a fixed amount of work, to
+/// compare builds by CPU time, e.g. under `perf stat`, on a loaded machine).
+fn fixed_iters() -> Option<usize> {
+    std::env::var("BENCH_ITERS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+}
+
 /// Runs `runner` over `data` until best-of is stable enough; checks the response count.
 fn measure(
     runner: Runner,
@@ -191,7 +202,8 @@ fn measure(
     }
     let mut best = Duration::MAX;
     let mut total = Duration::ZERO;
-    for i in 1..=MAX_ITERS {
+    let fixed = fixed_iters();
+    for i in 1..=fixed.unwrap_or(MAX_ITERS) {
         let start = Instant::now();
         let result = runner.run(data, chunk, scratch, expected);
         let elapsed = start.elapsed();
@@ -216,7 +228,7 @@ fn measure(
         }
         best = best.min(elapsed);
         total += elapsed;
-        if total >= MAX_TOTAL || (i >= MIN_ITERS && total >= MIN_TOTAL) {
+        if fixed.is_none() && (total >= MAX_TOTAL || (i >= MIN_ITERS && total >= MIN_TOTAL)) {
             break;
         }
     }
