@@ -15,7 +15,6 @@ use crate::mime::decode_header_text;
 use crate::store::{MessageSnapshot, StoreError};
 use imap_core::types::{Address, Date, DateTime, Flag, SearchKey, Str, Uid};
 use plan::Plan;
-use std::cell::OnceCell;
 
 /// What a search needs besides the messages.
 #[derive(Clone, Copy, Debug)]
@@ -69,8 +68,7 @@ pub fn search(
     Ok(msgs
         .iter()
         .filter(|(seq, m)| {
-            let folded = Folded::default();
-            let leaf = |k: &SearchKey| matches_leaf(m, k, ctx, &folded);
+            let leaf = |k: &SearchKey| matches_leaf(m, k, ctx);
             plans.iter().all(|p| p.matches(*seq, m.uid, &leaf))
         })
         .map(|(_, m)| m.uid)
@@ -90,51 +88,12 @@ fn found(hay: &[u8], needle: &[u8]) -> bool {
     memchr::memmem::find(hay, needle).is_some()
 }
 
-/// One message's text folded to lower case once per SEARCH, however many keys look at it:
-/// each TEXT or BODY key lower-cased and copied the whole message again before, so the cost
-/// of a SEARCH grew with keys times mailbox. Built lazily, dropped after the message.
-#[derive(Default)]
-struct Folded {
-    /// Header fields: (name, RFC 2047-decoded value), both lower case.
-    headers: OnceCell<Vec<(String, String)>>,
-    /// The decoded text parts, lower case.
-    texts: OnceCell<Vec<String>>,
-    /// The raw body, ASCII lower case.
-    body: OnceCell<Vec<u8>>,
-}
-
-impl Folded {
-    fn headers(&self, m: &MessageSnapshot) -> &[(String, String)] {
-        self.headers.get_or_init(|| {
-            m.parsed()
-                .header_fields()
-                .iter()
-                .map(|(f, v)| {
-                    let value = decode_header_text(v.as_bytes()).to_lowercase();
-                    (f.to_string_lossy().to_lowercase(), value)
-                })
-                .collect()
-        })
-    }
-
-    fn texts(&self, m: &MessageSnapshot) -> &[String] {
-        self.texts.get_or_init(|| {
-            let p = m.parsed();
-            p.texts().iter().map(|(t, _)| t.to_lowercase()).collect()
-        })
-    }
-
-    fn body(&self, m: &MessageSnapshot) -> &[u8] {
-        self.body
-            .get_or_init(|| m.parsed().body_bytes().to_ascii_lowercase())
-    }
-}
-
 /// Whether a header field `name` contains `needle` (decoded, case-insensitive); an empty needle
 /// matches any message that has the field.
-fn header_has(m: &MessageSnapshot, f: &Folded, name: &[u8], needle: &Str) -> bool {
+fn header_has(m: &MessageSnapshot, name: &[u8], needle: &Str) -> bool {
     let n = lower(needle);
-    f.headers(m)
+    m.parsed()
+        .folded_headers()
         .iter()
         .filter(|(field, _)| field.as_bytes().eq_ignore_ascii_case(name))
         .any(|(_, v)| found(v.as_bytes(), n.as_bytes()))
@@ -165,17 +124,20 @@ fn address_has(list: &[Address], needle: &Str) -> bool {
     })
 }
 
-fn body_has(m: &MessageSnapshot, f: &Folded, needle: &Str) -> bool {
+fn body_has(m: &MessageSnapshot, needle: &Str) -> bool {
     let n = lower(needle);
-    f.texts(m).iter().any(|t| found(t.as_bytes(), n.as_bytes()))
-        || found(f.body(m), &needle.as_bytes().to_ascii_lowercase())
+    let p = m.parsed();
+    p.folded_texts()
+        .iter()
+        .any(|t| found(t.as_bytes(), n.as_bytes()))
+        || found(p.folded_body(), &needle.as_bytes().to_ascii_lowercase())
 }
 
-fn text_has(m: &MessageSnapshot, f: &Folded, needle: &Str) -> bool {
+fn text_has(m: &MessageSnapshot, needle: &Str) -> bool {
     let n = lower(needle);
-    f.headers(m).iter().any(|(field, v)| {
+    m.parsed().folded_headers().iter().any(|(field, v)| {
         found(field.as_bytes(), n.as_bytes()) || found(v.as_bytes(), n.as_bytes())
-    }) || body_has(m, f, needle)
+    }) || body_has(m, needle)
 }
 
 fn day(dt: &DateTime) -> Date {
@@ -189,13 +151,12 @@ fn flag(m: &MessageSnapshot, f: Flag) -> bool {
 /// Whether message `m` (sequence number `seq`) matches `key`. Unsupported keys match nothing
 /// (use [`validate`] first).
 pub fn matches(seq: u32, m: &MessageSnapshot, key: &SearchKey, ctx: &SearchContext<'_>) -> bool {
-    let folded = Folded::default();
-    Plan::new(key, ctx).matches(seq, m.uid, &|k| matches_leaf(m, k, ctx, &folded))
+    Plan::new(key, ctx).matches(seq, m.uid, &|k| matches_leaf(m, k, ctx))
 }
 
 /// Whether `m` matches a key that looks at the message itself, with the message's folded text
 /// shared by every key; sets, `$` and the logic keys are the [`Plan`]'s.
-fn matches_leaf(m: &MessageSnapshot, key: &SearchKey, ctx: &SearchContext<'_>, f: &Folded) -> bool {
+fn matches_leaf(m: &MessageSnapshot, key: &SearchKey, ctx: &SearchContext<'_>) -> bool {
     use SearchKey as K;
     let sent = || m.parsed().sent_date().map(|(d, _)| d);
     match key {
@@ -219,10 +180,10 @@ fn matches_leaf(m: &MessageSnapshot, key: &SearchKey, ctx: &SearchContext<'_>, f
         K::Cc(s) => address_has(&m.parsed().envelope().cc, s),
         K::From(s) => address_has(&m.parsed().envelope().from, s),
         K::To(s) => address_has(&m.parsed().envelope().to, s),
-        K::Subject(s) => header_has(m, f, b"Subject", s),
-        K::Header(name, s) => header_has(m, f, name.as_bytes(), s),
-        K::Body(s) => body_has(m, f, s),
-        K::Text(s) => text_has(m, f, s),
+        K::Subject(s) => header_has(m, b"Subject", s),
+        K::Header(name, s) => header_has(m, name.as_bytes(), s),
+        K::Body(s) => body_has(m, s),
+        K::Text(s) => text_has(m, s),
         K::Before(d) => day(&m.internal_date) < *d,
         K::On(d) => day(&m.internal_date) == *d,
         K::Since(d) => day(&m.internal_date) >= *d,

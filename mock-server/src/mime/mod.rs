@@ -9,6 +9,7 @@
 mod armor;
 mod encoded;
 mod envelope;
+mod folded;
 mod header;
 pub mod section;
 pub mod structure;
@@ -40,6 +41,8 @@ pub struct ParsedMessage {
     structure: [OnceLock<BodyStructure>; 2],
     /// Their wire encodings ([`ParsedMessage::encoded`]).
     encoded: encoded::EncodedItems,
+    /// The text SEARCH looks at, lower case ([`folded`]).
+    folded: folded::Folded,
 }
 
 /// One MIME entity: a whole message, a part of a multipart, or an encapsulated message.
@@ -120,6 +123,7 @@ impl ParsedMessage {
             envelope: OnceLock::new(),
             structure: [OnceLock::new(), OnceLock::new()],
             encoded: encoded::EncodedItems::default(),
+            folded: folded::Folded::default(),
         }
     }
 
