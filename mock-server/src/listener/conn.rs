@@ -215,6 +215,24 @@ impl Connection {
         Some(piece)
     }
 
+    /// Whether the pieces already gathered may go out in one write: no fault splits, delays or
+    /// cuts the writes.
+    pub(crate) fn joins_writes(&self) -> bool {
+        let f = self.faults();
+        f.split_writes.is_none() && f.drop_after_bytes.is_none() && f.write_delay.is_none()
+    }
+
+    /// The next piece already gathered, without calling into the session (`None` when a call
+    /// would be needed); only when [`Connection::joins_writes`].
+    pub(crate) fn take_gathered(&mut self) -> Option<Bytes> {
+        if !self.joins_writes() || self.dropped {
+            return None;
+        }
+        let piece = self.out.pop_front()?;
+        self.written += piece.len() as u64;
+        Some(piece)
+    }
+
     /// Moves the session's output (through TLS, if any) into `out`.
     fn gather(&mut self) {
         // A fault that drops the connection sends nothing more, not even what was pending.
