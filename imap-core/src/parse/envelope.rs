@@ -77,6 +77,9 @@ fn repeated_list(
     true
 }
 
+/// The capacity of an address list that holds more than one address.
+const FEW_ADDRESSES: usize = 4;
+
 /// An address list into `out` (empty, as `Envelope::default()` leaves it).
 fn address_list(i: &mut Input<'_>, out: &mut Vec<Address>) -> PResult<()> {
     match peek(i) {
@@ -94,10 +97,17 @@ fn address_list(i: &mut Input<'_>, out: &mut Vec<Address>) -> PResult<()> {
                     Some(b'N' | b'n') if lenient(i) && at_nil(i) => {
                         advance(i, 3);
                     }
+                    Some(b'(') if out.is_empty() => {
+                        // The first address decides the capacity: one when the list ends
+                        // after it (From, Sender, Reply-To), else room for a few, so that a
+                        // list of two to four addresses is allocated once, not grown.
+                        let mut first = Address::default();
+                        address(i, &mut first)?;
+                        let more = i.input.iter().find(|&&b| b != b' ') == Some(&b'(');
+                        out.reserve_exact(if more { FEW_ADDRESSES } else { 1 });
+                        out.push(first);
+                    }
                     Some(b'(') => {
-                        if out.is_empty() {
-                            out.reserve_exact(1);
-                        }
                         // Filled in place: an address is too large to move cheaply.
                         out.push(Address::default());
                         let last = out.len() - 1;
