@@ -122,7 +122,9 @@ macro_rules! driver_handles {
                 mut self,
                 op: O,
             ) -> $crate::Result<$session, $crate::LoginError<$client>> {
-                match self.conn.run(op) $($await)* {
+                // Through `Commands::run`: an async driver's future of it is boxed, so the
+                // caller's future does not keep an operation's state after logging in.
+                match $crate::exports::imap_core::ops::Commands::run(&mut self, op) $($await)* {
                     Ok(()) => Ok($session::new(self.conn)),
                     Err(error) => Err($crate::LoginError { error, client: self }),
                 }

@@ -17,6 +17,8 @@
 //!   macro; a driver writes only its transport.
 //! - [`Wire`] ([`wire`]): the engine-facing half of a driver's transport (the stream's
 //!   state, feeding reads and write failures to the engine, LOGOUT on drop).
+//! - [`ReadBuf`] ([`read_buf`]): the async drivers' read buffer, small while idle and grown
+//!   while reads fill it.
 //!
 //! # Drop behaviour
 //!
@@ -45,6 +47,7 @@ pub mod connector;
 pub mod error;
 pub mod exports;
 pub mod handles;
+pub mod read_buf;
 pub mod reconnect;
 pub mod sign_in;
 pub mod tls;
@@ -60,6 +63,7 @@ pub mod prelude {
 
 pub use connector::{Connector, Security, TlsTarget};
 pub use error::{Error, LoginError, Result, SettingsError, TimedOut};
+pub use read_buf::ReadBuf;
 pub use reconnect::{Reconnection, Reconnector};
 pub use rustls;
 pub use sign_in::{LoginMethod, SaslFactory, SignIn};

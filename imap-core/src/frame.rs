@@ -538,6 +538,19 @@ impl Framer {
         self.buf.len()
     }
 
+    /// Gives back the receive buffer's spare room, for a connection that waits with little
+    /// to receive (an IDLE): an empty buffer is dropped (units handed out keep their own
+    /// bytes alive), unframed bytes are copied into a buffer of their size. Nothing received
+    /// is lost and framing goes on where it was; the next [`push`](Self::push) allocates
+    /// again.
+    pub fn shrink(&mut self) {
+        if let RecvBuf::Owned(b) = &mut self.buf
+            && b.capacity() > b.len()
+        {
+            *b = BytesMut::from(&b[..]);
+        }
+    }
+
     /// Streams literals longer than `threshold` bytes instead of buffering them (`None`, the
     /// default, buffers every literal).
     ///
@@ -1159,6 +1172,32 @@ mod tests {
         framer.push(b"\n");
         assert_eq!(framer.next_frame(), Some(unit(b"* OK no line end\r\n")));
         assert_eq!(framer.buffered_len(), 0);
+    }
+
+    #[test]
+    fn shrinking_keeps_unframed_bytes_and_gives_back_the_room() {
+        let mut framer = Framer::new(Role::Client, Limits::default());
+        let big = [
+            b"* 1 FETCH (BODY[] {4096}\r\n".as_slice(),
+            &[b'x'; 4096],
+            b")\r\n",
+        ]
+        .concat();
+        framer.push(&big);
+        framer.push(b"* 2 EXISTS\r\n* 3 EXI");
+        let first = framer.next_frame();
+        assert!(matches!(first, Some(Ok(_))));
+        assert_eq!(framer.next_frame(), Some(unit(b"* 2 EXISTS\r\n")));
+        assert_eq!(framer.next_frame(), None, "half a line examined");
+        assert!(framer.buf.capacity() > 4096);
+        framer.shrink();
+        assert_eq!(framer.buf.capacity(), 7, "only the unframed bytes are kept");
+        framer.push(b"STS\r\n");
+        assert_eq!(framer.next_frame(), Some(unit(b"* 3 EXISTS\r\n")));
+        framer.shrink();
+        assert_eq!(framer.buf.capacity(), 0, "an empty buffer is dropped");
+        framer.push(b"* 4 EXISTS\r\n");
+        assert_eq!(framer.next_frame(), Some(unit(b"* 4 EXISTS\r\n")));
     }
 
     #[test]

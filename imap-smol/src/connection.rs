@@ -10,7 +10,7 @@
 use futures_rustls::TlsConnector;
 use futures_rustls::client::TlsStream;
 use imap_connect::wire::unknown_step;
-use imap_connect::{Error, Result, TlsTarget, Wire};
+use imap_connect::{Error, ReadBuf, Result, TlsTarget, Wire};
 use imap_core::client::ClientConfig;
 use imap_core::engine::Step;
 use imap_core::ops::{Operation, op};
@@ -54,12 +54,13 @@ async fn timed<T>(
     until(deadline, f).await.unwrap_or_else(late)
 }
 
-/// An IMAP connection: the engine and the stream ([`Wire`]), and the bytes taken from the
-/// engine and not written yet. Dropping it closes the stream (smol has no ambient runtime to
+/// An IMAP connection: the engine and the stream ([`Wire`]), the read buffer (on the heap and
+/// small while idle: [`ReadBuf`]), and the bytes taken from the engine and not written yet. Dropping it closes the stream (smol has no ambient runtime to
 /// send LOGOUT from: call `logout()`).
 #[derive(Debug)]
 pub(crate) struct Connection {
     pub(crate) wire: Wire<Plain, Tls>,
+    read: ReadBuf,
     out: Vec<u8>,
     out_pos: usize,
     /// The child process the stream talks to ([`crate::SmolConnect::connect_command`]).
@@ -76,6 +77,7 @@ impl Connection {
         let wire = Wire::new(Box::new(stream) as Plain, config, max_events);
         Connection {
             wire,
+            read: ReadBuf::new(),
             out: Vec::new(),
             out_pos: 0,
             child: None,
@@ -110,16 +112,18 @@ impl Connection {
             self.write_out().await?;
         }
         let mut run = self.wire.start(op)?;
-        let mut buf = [0u8; 8 * 1024];
         loop {
             match self.wire.engine.drive(&mut run, Instant::now()) {
                 Step::Done(r) => {
+                    self.read.reset();
                     sink.flush().await?;
                     return Ok(r?);
                 }
                 Step::Transmit => self.write_out().await?,
                 Step::StartTls => {
-                    self.upgrade().await?;
+                    // Boxed: the handshake's state would otherwise make every operation's
+                    // future (an IDLE's, held for hours) as large as itself.
+                    Box::pin(self.upgrade()).await?;
                     self.wire.engine.handle_tls_established(Instant::now());
                 }
                 Step::Chunk(b) => sink.write_all(&b).await?,
@@ -128,8 +132,11 @@ impl Connection {
                         Ok(plain) => plain,
                         Err(tls) => tls,
                     };
-                    let read = timed(deadline, s.read(&mut buf)).await;
-                    self.wire.feed_read(read, &buf)?;
+                    let buf = self.read.space();
+                    let read = timed(deadline, s.read(buf)).await;
+                    let n = read.as_ref().ok().copied();
+                    self.wire.feed_read(read, buf)?;
+                    self.read.filled(n.unwrap_or(0));
                 }
                 _ => return Err(unknown_step()),
             }

@@ -74,35 +74,49 @@ pub trait TokioConnect {
     fn authenticate(&self, client: Client) -> impl Future<Output = Result<Session>> + Send;
 }
 
+/// Every future is boxed: the connection's set-up (TLS handshake, greeting, STARTTLS, login)
+/// is several kilobytes of state, which an unboxed future would keep in the caller's task
+/// for as long as the task lives (an IDLE for hours), not only while connecting.
 impl TokioConnect for Connector {
-    async fn connect(&self) -> Result<Client> {
-        self.check()?;
-        let deadline = self.connect_deadline(Instant::now());
-        let tcp = connect_tcp(self.host(), self.effective_port(), deadline).await?;
-        tcp.set_nodelay(true)?;
-        establish(self, Box::new(tcp), deadline).await
+    fn connect(&self) -> impl Future<Output = Result<Client>> + Send {
+        Box::pin(async move {
+            self.check()?;
+            let deadline = self.connect_deadline(Instant::now());
+            let tcp = connect_tcp(self.host(), self.effective_port(), deadline).await?;
+            tcp.set_nodelay(true)?;
+            establish(self, Box::new(tcp), deadline).await
+        })
     }
 
-    async fn connect_stream(&self, stream: impl AsyncStream + 'static) -> Result<Client> {
-        self.check()?;
-        let deadline = self.connect_deadline(Instant::now());
-        establish(self, Box::new(stream), deadline).await
+    fn connect_stream(
+        &self,
+        stream: impl AsyncStream + 'static,
+    ) -> impl Future<Output = Result<Client>> + Send {
+        Box::pin(async move {
+            self.check()?;
+            let deadline = self.connect_deadline(Instant::now());
+            establish(self, Box::new(stream), deadline).await
+        })
     }
 
-    async fn connect_command(&self, command: &str) -> Result<Client> {
-        let deadline = self.connect_deadline(Instant::now());
-        let stream = CommandStream::spawn(command)?;
-        establish(&self.for_child_process(), Box::new(stream), deadline).await
+    fn connect_command(&self, command: &str) -> impl Future<Output = Result<Client>> + Send {
+        Box::pin(async move {
+            let deadline = self.connect_deadline(Instant::now());
+            let stream = CommandStream::spawn(command)?;
+            establish(&self.for_child_process(), Box::new(stream), deadline).await
+        })
     }
 
-    async fn login(&self) -> Result<Session> {
-        self.checked_login_method()?;
-        let client = self.connect().await?;
-        self.authenticate(client).await
+    fn login(&self) -> impl Future<Output = Result<Session>> + Send {
+        Box::pin(async move {
+            self.checked_login_method()?;
+            let client = self.connect().await?;
+            self.authenticate(client).await
+        })
     }
 
-    async fn authenticate(&self, client: Client) -> Result<Session> {
-        Ok(client.log_in_with(self).await?)
+    fn authenticate(&self, client: Client) -> impl Future<Output = Result<Session>> + Send {
+        Box::pin(async move { Ok(client.log_in_with(self).await?) })
     }
 }
 

@@ -21,7 +21,7 @@
 
 use crate::stream::AsyncStream;
 use imap_connect::wire::unknown_step;
-use imap_connect::{Error, LOGOUT_ON_DROP, Result, TimedOut, Wire};
+use imap_connect::{Error, LOGOUT_ON_DROP, ReadBuf, Result, TimedOut, Wire};
 use imap_core::client::ClientConfig;
 use imap_core::engine::Step;
 use imap_core::ops::{Operation, op};
@@ -31,22 +31,20 @@ use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-/// The read buffer size (inside the driving future, per read).
-const READ_BUF: usize = 8 * 1024;
-
 type Plain = Box<dyn AsyncStream>;
 type Tls = Box<TlsStream<Box<dyn AsyncStream>>>;
 
 /// A sink for streamed sections ([`Connection::run_into`]).
 pub(crate) type Sink<'a> = &'a mut (dyn AsyncWrite + Unpin + Send);
 
-/// An IMAP connection: the engine and the stream ([`Wire`]) and the bytes taken from the engine
-/// and not written yet. Operations run one at a time ([`Connection::run`]); the high-level
+/// An IMAP connection: the engine and the stream ([`Wire`]), the read buffer (on the heap and
+/// small while idle: [`ReadBuf`]) and the bytes taken from the engine and not written yet. Operations run one at a time ([`Connection::run`]); the high-level
 /// methods come from [`imap_core::ops::Commands`] on [`crate::Session`]. See the [module
 /// documentation](self) for cancellation.
 #[derive(Debug)]
 pub(crate) struct Connection {
     pub(crate) wire: Wire<Plain, Tls>,
+    read: ReadBuf,
     /// Bytes the engine gave that are not written yet, from `out_pos` (see the module
     /// documentation: they are written before anything else).
     out: Vec<u8>,
@@ -64,6 +62,7 @@ impl Connection {
     ) -> Self {
         Connection {
             wire: Wire::new(Box::new(stream), config, max_events),
+            read: ReadBuf::new(),
             out: Vec::new(),
             out_pos: 0,
             needs_flush: false,
@@ -96,25 +95,30 @@ impl Connection {
             self.write_out().await?;
         }
         let mut run = self.wire.start(op)?;
-        let mut buf = [0u8; READ_BUF];
         loop {
             match self.wire.engine.drive(&mut run, Instant::now()) {
                 Step::Done(r) => {
+                    self.read.reset();
                     sink.flush().await?;
                     return Ok(r?);
                 }
                 Step::Transmit => self.write_out().await?,
                 Step::StartTls => {
-                    self.upgrade().await?;
+                    // Boxed: the handshake's state would otherwise make every operation's
+                    // future (an IDLE's, held for hours) as large as itself.
+                    Box::pin(self.upgrade()).await?;
                     self.wire.engine.handle_tls_established(Instant::now());
                 }
                 Step::Chunk(b) => sink.write_all(&b).await?,
                 Step::Wait(until) => {
+                    let buf = self.read.space();
                     let read = match self.wire.stream()? {
-                        Ok(plain) => timed(until, plain.read(&mut buf)).await,
-                        Err(tls) => timed(until, tls.read(&mut buf)).await,
+                        Ok(plain) => timed(until, plain.read(buf)).await,
+                        Err(tls) => timed(until, tls.read(buf)).await,
                     };
-                    self.wire.feed_read(read, &buf)?;
+                    let n = read.as_ref().ok().copied();
+                    self.wire.feed_read(read, buf)?;
+                    self.read.filled(n.unwrap_or(0));
                 }
                 _ => return Err(unknown_step()),
             }
@@ -226,6 +230,7 @@ impl Drop for Connection {
         );
         let mut conn = Connection {
             wire: std::mem::replace(&mut self.wire, placeholder),
+            read: ReadBuf::new(),
             out: std::mem::take(&mut self.out),
             out_pos: self.out_pos,
             needs_flush: self.needs_flush,

@@ -205,6 +205,21 @@ impl ClientMachine {
         self.idle.is_some()
     }
 
+    /// Gives back memory a connection does not need while it waits with little to receive
+    /// (an IDLE: what thousands of idle connections cost is mostly their spare room): the
+    /// receive buffer's ([`Framer::shrink`]), the send buffer once everything in it was
+    /// taken, the spare room of the event and command queues. Nothing received, queued or
+    /// unsent is lost; the buffers grow again with the next bytes.
+    pub fn shrink_buffers(&mut self) {
+        self.framer.shrink();
+        if self.out.is_empty() {
+            self.out = BytesMut::new();
+        }
+        self.events.shrink_to_fit();
+        self.commands.shrink_to_fit();
+        self.compressed_rest.shrink_to_fit();
+    }
+
     /// The connection's span in the trace (see the crate documentation, "Tracing").
     pub(crate) fn span(&self) -> &Span {
         &self.span

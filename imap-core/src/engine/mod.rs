@@ -52,6 +52,7 @@
 mod access;
 mod context;
 mod queue;
+mod retained;
 mod step;
 
 pub use access::HasEngine;
@@ -344,8 +345,23 @@ impl Engine {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
+            if self.client.is_idling() {
+                self.shrink_buffers();
+            }
             return Step::Wait(wake);
         }
+    }
+
+    /// Gives back the spare room of every buffer and queue (the client's, the completions,
+    /// chunks and events waiting here), while IDLE waits: an idle connection then holds
+    /// little more than its state. Nothing received or queued is lost.
+    fn shrink_buffers(&mut self) {
+        self.client.shrink_buffers();
+        self.awaited.shrink_to_fit();
+        self.completions.shrink_to_fit();
+        self.chunks.shrink_to_fit();
+        self.fetched.shrink_to_fit();
+        self.events.shrink_to_fit();
     }
 
     /// Ends a running or starting IDLE (`DONE` is sent with the next transmit).
@@ -392,7 +408,7 @@ impl Engine {
                         self.fetched.push_back((id, Fetched { seq, uid, data }));
                     }
                 }
-                Event::Greeting(s) => self.greeting = Some(s),
+                Event::Greeting(s) => self.greeting = Some(retained::greeting(s)),
                 Event::StartTls => self.upgrade_pending = true,
                 Event::IdleStarted(id) => self.idle_started = Some(id),
                 Event::LiteralChunk { data, .. } => {

@@ -59,6 +59,11 @@ impl EventQueue {
         self.events.len()
     }
 
+    /// Gives back the spare room of the queue (it grows again with the next event).
+    pub fn shrink_to_fit(&mut self) {
+        self.events.shrink_to_fit();
+    }
+
     /// Whether no event waits.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
