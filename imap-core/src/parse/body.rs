@@ -2,7 +2,7 @@
 
 use super::core::{
     at_nil, byte, cut, fail, lenient, next_is_close, nil, nstring, number64, paren_list, peek,
-    raw_value, size, sp, string, take_while0,
+    raw_value, size, sp, take_while0, word,
 };
 use super::envelope::envelope;
 use super::{Input, PResult};
@@ -25,7 +25,16 @@ fn string_or_nil(i: &mut Input<'_>) -> PResult<Str> {
         nil(i)?;
         return Ok(Str::default());
     }
-    string(i)
+    word(i)
+}
+
+/// An `nstring` that is often a word of the MIME vocabulary (see [`word`]).
+fn nword(i: &mut Input<'_>) -> PResult<Option<Str>> {
+    if peek(i) == Some(b'"') {
+        word(i).map(Some)
+    } else {
+        nstring(i)
+    }
 }
 
 // body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9).
@@ -303,7 +312,7 @@ fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
     }
     let start = *i;
     let params = paren_list(i, |i| {
-        let k = string(i)?;
+        let k = word(i)?;
         sp(i)?;
         Ok((k, string_or_nil(i)?))
     })?;
@@ -321,7 +330,7 @@ fn body_fld_param(i: &mut Input<'_>) -> PResult<Vec<(Str, Str)>> {
 fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
     if lenient(i) && matches!(peek(i), Some(b'"' | b'{')) {
         return Ok(Some(Disposition {
-            kind: string(i)?,
+            kind: word(i)?,
             params: Vec::new(),
         }));
     }
@@ -334,7 +343,7 @@ fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
         nil(i)?;
         None
     } else {
-        Some(string(i)?)
+        Some(word(i)?)
     };
     sp(i)?;
     let params = body_fld_param(i)?;
@@ -353,7 +362,7 @@ fn body_fld_dsp(i: &mut Input<'_>) -> PResult<Option<Disposition>> {
 // body-fld-lang = nstring / "(" string *(SP string) ")" (RFC 9051 section 9)
 fn body_fld_lang(i: &mut Input<'_>) -> PResult<Option<Vec<Str>>> {
     if peek(i) == Some(b'(') {
-        let v = super::core::paren_list(i, string)?;
+        let v = super::core::paren_list(i, word)?;
         if v.is_empty() {
             // Tolerated: `()`, read as NIL (what the encoder writes for no languages).
             return if lenient(i) {
@@ -364,7 +373,7 @@ fn body_fld_lang(i: &mut Input<'_>) -> PResult<Option<Vec<Str>>> {
         }
         Ok(Some(v))
     } else {
-        Ok(nstring(i)?.map(|s| vec![s]))
+        Ok(nword(i)?.map(|s| vec![s]))
     }
 }
 
@@ -460,6 +469,43 @@ mod tests {
         let src = b"(NIL NIL NIL NIL NIL NIL 0)";
         assert!(parse(src, false).is_ok());
         assert!(parse(src, true).is_err());
+    }
+
+    #[test]
+    fn vocabulary_words_are_static_and_other_strings_slices_of_the_unit() {
+        let src = b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\" \"NAME\" \"a\\\"b.txt\") NIL NIL \"BASE64\" 4554 73 NIL (\"INLINE\" NIL) \"en\")";
+        let b = parse(src, false).unwrap();
+        let BodyStructure::Single { part, ext } = &b else {
+            panic!()
+        };
+        // Made from the vocabulary's static string, not copied from the unit.
+        let is_static = |s: &Str| {
+            super::super::mime_words::known(s.as_bytes()).map(str::as_ptr)
+                == Some(s.as_bytes().as_ptr())
+        };
+        for (s, word) in [
+            (&part.media_type, "TEXT"),
+            (&part.subtype, "PLAIN"),
+            (&part.params[0].0, "CHARSET"),
+            (&part.params[0].1, "UTF-8"),
+            (&part.params[1].0, "NAME"),
+            (&part.encoding, "BASE64"),
+        ] {
+            assert_eq!(s.as_bytes(), word.as_bytes());
+            assert!(is_static(s), "{word} is static");
+        }
+        assert_eq!(
+            part.params[1].1,
+            Str::from("a\"b.txt"),
+            "escapes still resolved"
+        );
+        assert!(!is_static(&part.params[1].1));
+        let tail = &ext.as_ref().unwrap().tail;
+        let kind = &tail.disposition.as_ref().unwrap().as_ref().unwrap().kind;
+        assert_eq!(kind.as_bytes(), b"INLINE");
+        let lang = &tail.language.as_ref().unwrap().as_ref().unwrap()[0];
+        assert_eq!(lang.as_bytes(), b"en");
+        assert!(is_static(kind) && is_static(lang));
     }
 
     #[test]

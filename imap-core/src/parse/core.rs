@@ -355,6 +355,49 @@ pub(super) fn tag(i: &mut Input<'_>) -> PResult<Tag> {
 // (see `ends_string`), read as part of the string.
 /// A quoted string's content, unescaped (zero-copy when it holds no escapes).
 pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
+    let (raw, escaped) = quoted_span(i)?;
+    if !escaped {
+        return Ok(slice(i, raw));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut k = 0;
+    while k < raw.len() {
+        match raw[k..] {
+            [b'\\', next @ (b'"' | b'\\'), ..] => {
+                out.push(next);
+                k += 2;
+            }
+            [b, ..] => {
+                out.push(b);
+                k += 1;
+            }
+            [] => break,
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// A `string` that is often a word of the MIME vocabulary (media types, parameter names,
+/// charsets, encodings, dispositions, languages): a quoted word of [`super::mime_words`]
+/// becomes a static [`Str`], which costs no reference count on the unit when it is made,
+/// cloned or dropped; any other string is read as [`string`] reads it.
+pub(super) fn word(i: &mut Input<'_>) -> PResult<Str> {
+    if peek(i) == Some(b'"') {
+        let start = *i;
+        let (raw, escaped) = quoted_span(i)?;
+        if !escaped {
+            return Ok(match super::mime_words::known(raw) {
+                Some(w) => Str::from_static(w),
+                None => Str::new(slice(i, raw)),
+            });
+        }
+        *i = start;
+    }
+    string(i)
+}
+
+/// A quoted string's raw content (escapes kept) and whether it holds escapes.
+fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
     byte(i, b'"', "quoted string")?;
     let body: &[u8] = i.input;
     let strict = !lenient(i);
@@ -426,25 +469,7 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
         }
     }
     advance(i, n + 1);
-    if !escaped {
-        return Ok(slice(i, raw));
-    }
-    let mut out = Vec::with_capacity(raw.len());
-    let mut k = 0;
-    while k < raw.len() {
-        match raw[k..] {
-            [b'\\', next @ (b'"' | b'\\'), ..] => {
-                out.push(next);
-                k += 2;
-            }
-            [b, ..] => {
-                out.push(b);
-                k += 1;
-            }
-            [] => break,
-        }
-    }
-    Ok(Bytes::from(out))
+    Ok((raw, escaped))
 }
 
 /// Whether a quote followed by `next` closes its string on the second reading of a failed

@@ -24,6 +24,7 @@ mod core;
 mod envelope;
 mod error;
 mod fetch;
+mod mime_words;
 mod response;
 mod search;
 mod text;
