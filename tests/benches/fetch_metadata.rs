@@ -18,8 +18,9 @@
 //! - `ours-tokio`, `ours-tokio-stream`: the same on imap-tokio (a current-thread runtime);
 //! - `rust-imap`: the `imap` crate's `uid_fetch` (plaintext, no TLS).
 //!
-//! Each client logs in and selects INBOX on a connection of its own; only the FETCH is
-//! measured. For each server and client it prints
+//! Each client runs in a process of its own (this program again, with `FETCH_BENCH_CLIENT`
+//! set), so that none starts with a heap an earlier one grew; it logs in and selects INBOX,
+//! and only the FETCH is measured. For each server and client it prints
 //!
 //! ```text
 //! fetch-metadata server=<s> client=<c> messages=<n> wall_ms=<ms> cpu_ms=<ms> peak_mb=<MB> bytes_mb=<MB> peak/bytes=<x> cpu/rust-imap=<x>
@@ -56,6 +57,8 @@ const USER: &str = dovecot::USER;
 const PASSWORD: &str = dovecot::PASSWORD;
 /// Child mode: serve a mailbox of this many messages on the mock server.
 const SERVE_ENV: &str = "FETCH_BENCH_SERVE";
+/// Child mode: run one client (`<client> <address>`) and print its figures.
+const CLIENT_ENV: &str = "FETCH_BENCH_CLIENT";
 /// The items fetched.
 const ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)";
 /// Messages per APPEND when filling Dovecot.
@@ -113,6 +116,10 @@ fn env_or(name: &str, default: &str) -> String {
 fn main() {
     if let Ok(n) = std::env::var(SERVE_ENV) {
         serve(n.parse().expect("a message count"));
+        return;
+    }
+    if let Ok(spec) = std::env::var(CLIENT_ENV) {
+        client_main(&spec);
         return;
     }
     let n: u32 = env_or("FETCH_MESSAGES", "100000")
@@ -267,6 +274,57 @@ fn cpu_time() -> Duration {
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
+/// Runs `client` in a process of its own (this program with [`CLIENT_ENV`] set): each starts
+/// with a fresh heap, not one that an earlier client grew (whose freed pages the allocator
+/// would hand out again without the page faults of new memory).
+fn in_child(client: &str, addr: SocketAddr) -> Figures {
+    let out = Command::new(std::env::current_exe().expect("this program"))
+        .env(CLIENT_ENV, format!("{client} {addr}"))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("the client's process");
+    assert!(out.status.success(), "client {client} failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("figures "))
+        .expect("the client's figures");
+    let v: Vec<u128> = line
+        .split(' ')
+        .map(|x| x.parse().expect("a number"))
+        .collect();
+    Figures {
+        messages: v[0] as usize,
+        wall: Duration::from_nanos(v[1] as u64),
+        cpu: Duration::from_nanos(v[2] as u64),
+        peak: v[3] as usize,
+        bytes: (v[4] > 0).then_some(v[4] as usize),
+    }
+}
+
+/// The child: runs one client and prints its figures on one line.
+fn client_main(spec: &str) {
+    let (client, addr) = spec.split_once(' ').expect("client and address");
+    let addr: SocketAddr = addr.parse().expect("an address");
+    let f = match client {
+        "raw" => measure(|m| raw(addr, m)),
+        "ours" => measure(|m| ours_blocking(addr, false, m)),
+        "ours-stream" => measure(|m| ours_blocking(addr, true, m)),
+        "ours-tokio" => measure(|m| ours_tokio(addr, false, m)),
+        "ours-tokio-stream" => measure(|m| ours_tokio(addr, true, m)),
+        "rust-imap" => measure(|m| rust_imap(addr, m)),
+        other => panic!("unknown client {other:?}"),
+    };
+    println!(
+        "figures {} {} {} {} {}",
+        f.messages,
+        f.wall.as_nanos(),
+        f.cpu.as_nanos(),
+        f.peak,
+        f.bytes.unwrap_or(0)
+    );
+}
+
 /// Runs `fetch` (which logs in and selects first, then calls the closure it is given around
 /// the FETCH alone) and measures that closure.
 /// What a client gets to run its FETCH under measurement.
@@ -312,15 +370,7 @@ fn held<T: 'static>(messages: usize, result: T) -> Held {
 fn run_clients(server: &str, addr: SocketAddr, n: u32, clients: &[&str]) {
     let mut results: Vec<(&str, Figures)> = Vec::new();
     for &client in clients {
-        let f = match client {
-            "raw" => measure(|m| raw(addr, m)),
-            "ours" => measure(|m| ours_blocking(addr, false, m)),
-            "ours-stream" => measure(|m| ours_blocking(addr, true, m)),
-            "ours-tokio" => measure(|m| ours_tokio(addr, false, m)),
-            "ours-tokio-stream" => measure(|m| ours_tokio(addr, true, m)),
-            "rust-imap" => measure(|m| rust_imap(addr, m)),
-            _ => unreachable!("checked in main"),
-        };
+        let f = in_child(client, addr);
         if f.messages != n as usize {
             eprintln!("{server} {client}: {} messages, not {n}", f.messages);
         }
