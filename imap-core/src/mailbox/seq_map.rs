@@ -20,6 +20,9 @@
 //! - `tail`: messages after the last one the tree holds, about which nothing is known
 //!   (typically those announced by `EXISTS` and not fetched yet). `EXISTS` only moves this
 //!   count.
+//! - `flag_sets`: the flag lists messages share (`FlagSets`): a message holds a reference to
+//!   one list of the few a mailbox's messages carry, not a list of its own, so a fetched
+//!   message costs the model a few dozen bytes.
 //!
 //! A FETCH about a message inside a run splits the run around it; a FETCH past the tree takes
 //! the messages before it from the tail as one run. `* 10000000 EXISTS` then
