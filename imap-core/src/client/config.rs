@@ -44,7 +44,7 @@ pub struct ClientConfig {
     /// completion, however steadily the server sends (a server that sends one byte every
     /// 100 ms defeats [`ClientConfig::command_timeout`], not this). It also bounds the wait
     /// for the greeting, and the writes of the command's bytes (a server that stops reading
-    /// cannot hold a large APPEND: see [`super::Client::write_deadline`]). A running IDLE is
+    /// cannot hold a large APPEND: see [`super::ClientMachine::write_deadline`]). A running IDLE is
     /// exempt until its DONE is sent. Past it the connection fails
     /// with [`super::ConnectionError::DeadlineExceeded`]: every pending command completes as
     /// aborted, the connection is closed, and later calls get [`super::UsageError::Closed`].

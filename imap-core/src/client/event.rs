@@ -10,7 +10,7 @@ use crate::types::{
 };
 use bytes::Bytes;
 
-/// A handle for a queued command, returned by [`super::Client::send`].
+/// A handle for a queued command, returned by [`super::ClientMachine::send`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CommandId(pub(crate) u64);
 
@@ -244,7 +244,7 @@ impl Completion {
     }
 }
 
-/// Something that happened on the connection. Drain with [`super::Client::poll_event`].
+/// Something that happened on the connection. Drain with [`super::ClientMachine::poll_event`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {
@@ -265,10 +265,10 @@ pub enum Event {
     /// the change. Changes made by the running command's own data (SELECT's EXISTS, FETCH or
     /// STORE results, an EXPUNGE's removals) are not reported: they are its result.
     Mailbox(crate::mailbox::Update),
-    /// IDLE was accepted: updates now arrive until [`super::Client::idle_done`].
+    /// IDLE was accepted: updates now arrive until [`super::ClientMachine::idle_done`].
     IdleStarted(CommandId),
     /// STARTTLS succeeded: the driver must start TLS now and then call
-    /// [`super::Client::handle_tls_established`]. Bytes that arrived after the OK were discarded.
+    /// [`super::ClientMachine::handle_tls_established`]. Bytes that arrived after the OK were discarded.
     StartTls,
     /// COMPRESS=DEFLATE is active from now on (the core compresses and inflates itself).
     Compressing,
