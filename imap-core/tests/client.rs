@@ -700,6 +700,40 @@ fn compress_deflate_round_trip() {
     assert_eq!(plain, b"A0003 NOOP\r\n");
 }
 
+/// What is queued while COMPRESS is active is deflated 64 KiB of plaintext per
+/// `poll_transmit`, each piece sync-flushed (decodable alone), so that a large literal goes out
+/// as it is deflated: 10,000 NOOPs (130 KB) take three calls, and the server reads them all.
+#[test]
+fn queued_output_is_deflated_a_piece_at_a_time() {
+    use flate2::{Decompress, FlushDecompress};
+    let mut s = Script::greeted("IMAP4rev1 COMPRESS=DEFLATE");
+    s.login();
+    s.send(CommandBody::Compress(Atom::try_from("DEFLATE").unwrap()));
+    s.sent();
+    s.server("A0002 OK DEFLATE active\r\n");
+    s.events();
+    for _ in 0..10_000 {
+        s.send(CommandBody::Noop);
+    }
+    let mut server_in = Decompress::new(false);
+    let mut plain = Vec::new();
+    let mut calls = 0;
+    while s.client.wants_write() {
+        let mut wire = Vec::new();
+        assert!(s.client.poll_transmit(&mut wire) > 0);
+        calls += 1;
+        let mut piece = Vec::with_capacity(128 * 1024);
+        server_in
+            .decompress_vec(&wire, &mut piece, FlushDecompress::Sync)
+            .unwrap();
+        assert!(piece.len() <= 64 * 1024, "a piece of {} bytes", piece.len());
+        plain.extend_from_slice(&piece);
+    }
+    let expected: String = (3..10_003).map(|i| format!("A{i:04} NOOP\r\n")).collect();
+    assert_eq!(String::from_utf8(plain).unwrap(), expected);
+    assert_eq!(calls, expected.len().div_ceil(64 * 1024));
+}
+
 /// A read that inflates to far more than it holds (100,000 responses, 1.3 MB from a few KB,
 /// in the same read as COMPRESS's OK) is inflated and handled a piece at a time, responses
 /// cut across pieces intact.
