@@ -446,8 +446,9 @@ fn has_unreadable(body: &BodyStructure, dirty: &dyn Fn(&Str) -> bool) -> bool {
             ext.as_ref().is_some_and(|e| tail_dirty(&e.tail))
                 || parts.iter().any(|p| has_unreadable(p, dirty))
         }
-        BodyStructure::Single { part, ext } => {
-            ext.as_ref()
+        BodyStructure::Single { part } => {
+            part.ext
+                .as_ref()
                 .is_some_and(|e| tail_dirty(&e.tail) || e.md5.as_ref().is_some_and(as_written))
                 || matches!(&part.kind, PartKind::Message { body, .. } if has_unreadable(body, dirty))
         }
@@ -463,8 +464,8 @@ fn has_extension_data(body: &BodyStructure) -> bool {
         BodyStructure::Multi { parts, ext, .. } => {
             ext.is_some() || parts.iter().any(has_extension_data)
         }
-        BodyStructure::Single { part, ext } => {
-            ext.is_some()
+        BodyStructure::Single { part } => {
+            part.ext.is_some()
                 || matches!(&part.kind, PartKind::Message { body, .. } if has_extension_data(body))
         }
         _ => false,

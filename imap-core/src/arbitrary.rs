@@ -620,6 +620,7 @@ fn single_part(kind: PartKind) -> impl Strategy<Value = SinglePart> {
                 encoding,
                 octets,
                 kind: kind.clone(),
+                ext: None,
             },
         )
 }
@@ -627,7 +628,7 @@ fn single_part(kind: PartKind) -> impl Strategy<Value = SinglePart> {
 fn body_structure_with(ext: bool) -> BoxedStrategy<BodyStructure> {
     let single_ext = move || {
         if ext {
-            option::of(single_ext().prop_map(Box::new)).boxed()
+            option::of(single_ext()).boxed()
         } else {
             Just(None).boxed()
         }
@@ -641,8 +642,7 @@ fn body_structure_with(ext: bool) -> BoxedStrategy<BodyStructure> {
         single_ext(),
     )
         .prop_map(|(part, ext)| BodyStructure::Single {
-            part: Box::new(part),
-            ext,
+            part: Box::new(SinglePart { ext, ..part }),
         });
     leaf.prop_recursive(3, 12, 3, move |inner| {
         let multi_ext = if ext {
@@ -668,8 +668,7 @@ fn body_structure_with(ext: bool) -> BoxedStrategy<BodyStructure> {
             })
             .boxed();
         let message = (message, single_ext()).prop_map(|(part, ext)| BodyStructure::Single {
-            part: Box::new(part),
-            ext,
+            part: Box::new(SinglePart { ext, ..part }),
         });
         prop_oneof![multi, message]
     })
@@ -1777,8 +1776,8 @@ mod tests {
             }
             fn no_ext(b: &BodyStructure) -> bool {
                 match b {
-                    BodyStructure::Single { part, ext } => {
-                        ext.is_none()
+                    BodyStructure::Single { part } => {
+                        part.ext.is_none()
                             && match &part.kind {
                                 PartKind::Message { body, .. } => no_ext(body),
                                 _ => true,

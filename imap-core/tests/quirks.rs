@@ -401,17 +401,19 @@ fn nil_media_type_and_encoding() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (NIL NIL NIL NIL NIL NIL 1024))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part, ext: None }) = &items[0] else {
+    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
         panic!()
     };
+    assert!(part.ext.is_none());
     assert!(part.media_type.is_empty() && part.subtype.is_empty() && part.encoding.is_empty());
     assert_eq!(part.octets, 1024);
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"octet-stream\" (\"name\" \"a.bin\") NIL NIL NIL 1024 NIL NIL NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part, ext: Some(_) }) = &items[0] else {
+    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
         panic!()
     };
+    assert!(part.ext.is_some());
     assert!(part.encoding.is_empty());
 }
 
@@ -428,9 +430,10 @@ fn exchange_disposition_as_bare_string() {
         panic!()
     };
     for part in parts {
-        let BodyStructure::Single { ext: Some(ext), .. } = part else {
+        let BodyStructure::Single { part } = part else {
             panic!()
         };
+        let ext = part.ext.as_ref().unwrap();
         let dsp = ext.tail.disposition.clone().unwrap().unwrap();
         assert_eq!(dsp.kind, Str::from("inline"));
         assert!(dsp.params.is_empty());
@@ -712,12 +715,12 @@ fn multipart_parameters_in_place_of_md5() {
         panic!("not a multipart")
     };
     assert_eq!(parts.len(), 3);
-    let BodyStructure::Single { part, ext } = &parts[0] else {
+    let BodyStructure::Single { part } = &parts[0] else {
         panic!("not a single part")
     };
     assert_eq!(part.media_type.as_bytes(), b"multipart");
     assert_eq!(part.octets, 400);
-    assert_eq!(ext.as_ref().unwrap().md5, None);
+    assert_eq!(part.ext.as_ref().unwrap().md5, None);
 }
 
 /// qiye.163.com copies a Content-Description of `""` into BODY unescaped, as `""""`
@@ -1281,9 +1284,10 @@ fn exchange_nil_disposition_kind() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"msword\" NIL NIL NIL \"base64\" 50446 NIL (NIL NIL) NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { ext: Some(ext), .. }) = &items[0] else {
+    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
         panic!()
     };
+    let ext = part.ext.as_ref().unwrap();
     assert_eq!(ext.tail.disposition, Some(None));
     assert_eq!(ext.tail.location, Some(None));
 }
@@ -1572,7 +1576,9 @@ fn unreadable(items: &[FetchData], path: &[u32]) -> Vec<(ExtField, String)> {
         panic!("{items:?}")
     };
     let tail = match b.part(path) {
-        Some(BodyStructure::Single { ext: Some(e), .. }) => &e.tail,
+        Some(BodyStructure::Single { part }) if part.ext.is_some() => {
+            &part.ext.as_ref().unwrap().tail
+        }
         Some(BodyStructure::Multi { ext: Some(e), .. }) => &e.tail,
         other => panic!("no extension data at {path:?}: {other:?}"),
     };
@@ -1635,9 +1641,10 @@ fn disposition_with_a_string_for_its_parameters() {
         unreadable(&items, &[2]),
         vec![(ExtField::Disposition, "(\"attachment\" \"a.pdf\")".into())]
     );
-    let Some(BodyStructure::Single { ext: Some(ext), .. }) = fetch_body(&items).part(&[2]) else {
+    let Some(BodyStructure::Single { part }) = fetch_body(&items).part(&[2]) else {
         panic!()
     };
+    let ext = part.ext.as_ref().unwrap();
     assert_eq!(ext.tail.disposition, Some(None));
     assert_eq!(ext.tail.language, Some(Some(vec![Str::from("en")])));
     assert_eq!(ext.tail.location, Some(Some(Str::from("loc"))));
@@ -1680,9 +1687,10 @@ fn empty_list_as_a_location() {
         unreadable(&items, &[]),
         vec![(ExtField::Location, "()".into())]
     );
-    let BodyStructure::Single { ext: Some(ext), .. } = fetch_body(&items) else {
+    let BodyStructure::Single { part } = fetch_body(&items) else {
         panic!()
     };
+    let ext = part.ext.as_ref().unwrap();
     assert_eq!(ext.tail.location, Some(None));
     assert_eq!(ext.tail.extensions, vec![BodyExtension::Number(7)]);
     assert_eq!(
@@ -1703,13 +1711,10 @@ fn language_in_the_disposition_slot() {
         unreadable(&items, &[]),
         vec![(ExtField::Disposition, "(\"en\" \"de\")".into())]
     );
-    let BodyStructure::Single {
-        part,
-        ext: Some(ext),
-    } = fetch_body(&items)
-    else {
+    let BodyStructure::Single { part } = fetch_body(&items) else {
         panic!()
     };
+    let ext = part.ext.as_ref().unwrap();
     assert_eq!(part.kind, PartKind::Text { lines: 1 });
     assert_eq!(
         (&ext.tail.language, &ext.tail.location),

@@ -821,8 +821,11 @@ fn upper(s: &Str) -> Str {
 /// counts of text parts taken out, returned separately in part order.
 fn normalized(b: &BodyStructure, lines: &mut Vec<u64>) -> BodyStructure {
     match b {
-        BodyStructure::Single { part, ext } => {
+        BodyStructure::Single { part } => {
             let mut part = part.clone();
+            if let Some(e) = &mut part.ext {
+                fold_disposition(&mut e.tail);
+            }
             part.encoding = upper(&part.encoding);
             part.media_type = upper(&part.media_type);
             part.subtype = upper(&part.subtype);
@@ -833,13 +836,7 @@ fn normalized(b: &BodyStructure, lines: &mut Vec<u64>) -> BodyStructure {
                 lines.push(*n);
                 *n = 0;
             }
-            BodyStructure::Single {
-                part,
-                ext: ext.clone().map(|mut e| {
-                    fold_disposition(&mut e.tail);
-                    e
-                }),
-            }
+            BodyStructure::Single { part }
         }
         BodyStructure::Multi {
             parts,

@@ -59,7 +59,10 @@ fn bodystructure(p: &mut Pair) -> BodyStructure {
 }
 
 fn disposition(b: &BodyStructure, path: &[u32]) -> Disposition {
-    let Some(BodyStructure::Single { ext: Some(ext), .. }) = b.part(path) else {
+    let Some(ext) = b.part(path).and_then(|p| match p {
+        BodyStructure::Single { part } => part.ext.as_ref(),
+        _ => None,
+    }) else {
         panic!("no extension data for part {path:?}: {b:?}")
     };
     ext.tail

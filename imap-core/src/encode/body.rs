@@ -11,7 +11,7 @@ use crate::types::{
 pub(super) fn body(w: &mut Writer<'_>, b: &BodyStructure, ext: bool) {
     w.byte(b'(');
     match b {
-        BodyStructure::Single { part, ext: e } => {
+        BodyStructure::Single { part } => {
             w.string(&part.media_type);
             w.sp();
             w.string(&part.subtype);
@@ -44,7 +44,7 @@ pub(super) fn body(w: &mut Writer<'_>, b: &BodyStructure, ext: bool) {
                     w.num(*lines);
                 }
             }
-            if let Some(e) = e.as_ref().filter(|_| ext) {
+            if let Some(e) = part.ext.as_ref().filter(|_| ext) {
                 w.sp();
                 if !unreadable(w, &e.tail, ExtField::Md5) {
                     w.nstring(e.md5.as_ref());
@@ -210,13 +210,13 @@ mod tests {
             encoding: s("7BIT"),
             octets,
             kind: PartKind::Text { lines },
+            ext: None,
         }
     }
 
     fn single(part: SinglePart, ext: Option<SingleExt>) -> BodyStructure {
         BodyStructure::Single {
-            part: Box::new(part),
-            ext: ext.map(Box::new),
+            part: Box::new(SinglePart { ext, ..part }),
         }
     }
 
@@ -338,6 +338,7 @@ mod tests {
             encoding: s("BASE64"),
             octets: 100,
             kind: PartKind::Basic,
+            ext: None,
         };
         let msg = SinglePart {
             media_type: s("MESSAGE"),
@@ -352,6 +353,7 @@ mod tests {
                 body: Box::new(single(basic, None)),
                 lines: 12,
             },
+            ext: None,
         };
         assert_eq!(
             fetch(FetchData::BodyStructure(single(msg, None))),

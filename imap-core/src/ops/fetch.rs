@@ -656,10 +656,10 @@ fn walk(body: &BodyStructure, path: Vec<u32>, depth: usize, out: &mut Vec<PartIn
                 walk(p, sub, depth + 1, out);
             }
         }
-        BodyStructure::Single { part, ext } => {
+        BodyStructure::Single { part } => {
             let filename = super::parts::filename(body);
             // A malformed disposition kept raw still names its kind.
-            let kind = ext.as_ref().and_then(|e| e.tail.disposition_kind());
+            let kind = part.ext.as_ref().and_then(|e| e.tail.disposition_kind());
             // A single-part message is part 1 (RFC 9051 section 6.4.5).
             let path = if path.is_empty() { vec![1] } else { path };
             out.push(PartInfo {

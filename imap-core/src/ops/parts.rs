@@ -39,10 +39,11 @@ fn enclosed(body: &BodyStructure) -> Option<&BodyStructure> {
 /// A single part's file name: the disposition's `filename`, else the type's `name`, RFC 2231
 /// and RFC 2047 decoded.
 pub fn filename(body: &BodyStructure) -> Option<String> {
-    let BodyStructure::Single { part, ext } = body else {
+    let BodyStructure::Single { part } = body else {
         return None;
     };
-    ext.as_ref()
+    part.ext
+        .as_ref()
         .and_then(|e| e.tail.disposition.as_ref())
         .and_then(Option::as_ref)
         .and_then(|d| param_text(&d.params, "filename"))

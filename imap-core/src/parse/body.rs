@@ -177,7 +177,7 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
             or_raw(i, ExtField::Md5, &mut unreadable, nstring)?
         };
         let tail = ext_tail(i, depth, unreadable)?;
-        Some(Box::new(SingleExt { md5, tail }))
+        Some(SingleExt { md5, tail })
     } else {
         None
     };
@@ -191,8 +191,8 @@ fn single(i: &mut Input<'_>, depth: usize) -> PResult<BodyStructure> {
             encoding,
             octets,
             kind,
+            ext,
         }),
-        ext,
     })
 }
 
@@ -418,7 +418,7 @@ mod tests {
         .unwrap();
         assert_eq!(b.mime_type(), "text/plain");
         assert!(
-            matches!(b, BodyStructure::Single { ref part, ext: None } if part.kind == PartKind::Text { lines: 92 })
+            matches!(b, BodyStructure::Single { ref part } if part.ext.is_none() && part.kind == PartKind::Text { lines: 92 })
         );
     }
 
@@ -475,9 +475,10 @@ mod tests {
     fn vocabulary_words_are_static_and_other_strings_slices_of_the_unit() {
         let src = b"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\" \"NAME\" \"a\\\"b.txt\") NIL NIL \"BASE64\" 4554 73 NIL (\"INLINE\" NIL) \"en\")";
         let b = parse(src, false).unwrap();
-        let BodyStructure::Single { part, ext } = &b else {
+        let BodyStructure::Single { part } = &b else {
             panic!()
         };
+        let ext = &part.ext;
         // Made from the vocabulary's static string, not copied from the unit.
         let is_static = |s: &Str| {
             super::super::mime_words::known(s.as_bytes()).map(str::as_ptr)

@@ -9,10 +9,8 @@ use super::string::Str;
 pub enum BodyStructure {
     /// A non-multipart part (`body-type-1part`).
     Single {
-        /// The basic fields and type-specific data.
+        /// The basic fields, type-specific data and extension data: one allocation per part.
         part: Box<SinglePart>,
-        /// Extension data (`body-ext-1part`), BODYSTRUCTURE only.
-        ext: Option<Box<SingleExt>>,
     },
     /// A multipart (`body-type-mpart`).
     Multi {
@@ -45,6 +43,9 @@ pub struct SinglePart {
     pub octets: u64,
     /// Type-specific data.
     pub kind: PartKind,
+    /// Extension data (`body-ext-1part`), BODYSTRUCTURE only. Held in the part itself rather
+    /// than boxed beside it, so that a part costs one allocation, not two.
+    pub ext: Option<SingleExt>,
 }
 
 /// What follows the basic fields, by media type.

@@ -107,12 +107,10 @@ pub(crate) fn structure(part: &Part, extended: bool) -> BodyStructure {
                     encoding: Str::from(part.encoding()),
                     octets: body.len() as u64,
                     kind,
-                }),
-                ext: extended.then(|| {
-                    Box::new(SingleExt {
+                    ext: extended.then(|| SingleExt {
                         md5: h.value("Content-MD5").map(Str::from),
                         tail: tail(part),
-                    })
+                    }),
                 }),
             }
         }
@@ -133,7 +131,7 @@ mod tests {
     #[test]
     fn plain_message_defaults() {
         let b = bs(b"Subject: x\r\n\r\nline 1\r\nline 2\r\n", true);
-        let BodyStructure::Single { part, ext } = b else {
+        let BodyStructure::Single { part } = b else {
             panic!()
         };
         assert_eq!(part.media_type.as_bytes(), b"text");
@@ -145,7 +143,7 @@ mod tests {
         assert_eq!(part.encoding.as_bytes(), b"7BIT");
         assert_eq!(part.octets, 16);
         assert_eq!(part.kind, PartKind::Text { lines: 2 });
-        let ext = ext.unwrap();
+        let ext = part.ext.unwrap();
         assert_eq!(ext.md5, None);
         assert_eq!(ext.tail.disposition, Some(None));
         assert_eq!(ext.tail.language, Some(None));
@@ -161,7 +159,7 @@ mod tests {
         assert!(
             parts
                 .iter()
-                .all(|p| matches!(p, BodyStructure::Single { ext: None, .. }))
+                .all(|p| matches!(p, BodyStructure::Single { part } if part.ext.is_none()))
         );
     }
 
@@ -181,7 +179,7 @@ mod tests {
             ext.unwrap().params,
             vec![(Str::from("boundary"), Str::from("b"))]
         );
-        let BodyStructure::Single { part, ext } = &parts[0] else {
+        let BodyStructure::Single { part } = &parts[0] else {
             panic!()
         };
         assert_eq!(
@@ -191,7 +189,7 @@ mod tests {
         assert_eq!(part.id, Some(Str::from("<id@x>")));
         assert_eq!(part.description, Some(Str::from("The doc")));
         assert_eq!(part.octets, 4);
-        let tail = &ext.as_ref().unwrap().tail;
+        let tail = &part.ext.as_ref().unwrap().tail;
         let d = tail.disposition.clone().unwrap().unwrap();
         assert_eq!(d.kind.as_bytes(), b"attachment");
         assert_eq!(d.params, vec![(Str::from("filename*"), Str::from("€.pdf"))]);

@@ -56,8 +56,8 @@ fn mark_tail(tail: &mut ExtTail) -> bool {
 
 fn mark(b: &mut BodyStructure) -> bool {
     match b {
-        BodyStructure::Single { part, ext } => {
-            let mut m = ext.as_mut().is_some_and(|e| mark_tail(&mut e.tail));
+        BodyStructure::Single { part } => {
+            let mut m = part.ext.as_mut().is_some_and(|e| mark_tail(&mut e.tail));
             if let PartKind::Message { body, .. } = &mut part.kind {
                 m |= mark(body);
             }
