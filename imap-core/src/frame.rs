@@ -533,6 +533,17 @@ impl Framer {
         std::mem::replace(&mut self.buf, RecvBuf::Owned(BytesMut::new())).into_mut()
     }
 
+    /// Whether the framer is between units: nothing of a next unit received yet (no partial
+    /// line, no literal announced, pending or being streamed), so the next bytes start a new
+    /// command (server role) or response (client role).
+    pub fn at_unit_start(&self) -> bool {
+        self.buf.is_empty()
+            && matches!(self.state, State::Line { .. })
+            && self.held.is_none()
+            && self.awaiting.is_none()
+            && self.announcement.is_none()
+    }
+
     /// The number of bytes [`take_buffered`](Self::take_buffered) would return.
     pub fn buffered_len(&self) -> usize {
         self.buf.len()

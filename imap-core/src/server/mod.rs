@@ -240,6 +240,18 @@ impl ServerSession {
         self.phase == Phase::Closed
     }
 
+    /// Whether the next bytes from the client start a new command: no command is with the
+    /// driver, no AUTHENTICATE or IDLE exchange is under way, nothing is compressed, and no
+    /// input is buffered, half framed or waiting to be handed out. A driver may use it to
+    /// judge the cost of input from its first bytes.
+    pub fn at_command_start(&self) -> bool {
+        self.phase == Phase::Ready
+            && self.deflate.is_none()
+            && self.events.is_empty()
+            && self.unit.is_none()
+            && self.framer.at_unit_start()
+    }
+
     /// Whether COMPRESS=DEFLATE is active.
     pub fn is_compressed(&self) -> bool {
         self.deflate.is_some()

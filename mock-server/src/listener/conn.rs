@@ -136,6 +136,17 @@ impl Connection {
         }
     }
 
+    /// Whether handling `data` (the next bytes from the wire) is cheap enough to run on an
+    /// async runtime's worker: a plaintext connection where nothing is under way and `data`
+    /// is whole `NOOP` commands, which cost a look at the store's changes at most.
+    pub(crate) fn is_cheap_input(&self, data: &[u8]) -> bool {
+        self.tls.is_none()
+            && !self.is_finished()
+            && self.out.is_empty()
+            && self.session.at_command_start()
+            && only_noops(data)
+    }
+
     // ----- outputs -----
 
     /// How long to wait before writing each piece (the `write_delay` fault).
@@ -283,6 +294,20 @@ impl Connection {
     }
 }
 
+/// Whether `data` is one or more whole command lines `<tag> NOOP` (RFC 9051 section 6.1.2),
+/// and nothing else.
+fn only_noops(data: &[u8]) -> bool {
+    let Some(lines) = data.strip_suffix(b"\r\n") else {
+        return false;
+    };
+    lines.split(|&b| b == b'\n').all(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line.iter()
+            .position(|&b| b == b' ')
+            .is_some_and(|sp| sp > 0 && line[sp + 1..].eq_ignore_ascii_case(b"NOOP"))
+    })
+}
+
 /// Feeds TLS records; returns the plaintext they held.
 fn decrypt(tls: &mut rustls::ServerConnection, data: &[u8]) -> Result<Vec<u8>, io::Error> {
     let mut rest = data;
@@ -321,6 +346,32 @@ mod tests {
             pieces.push(p.to_vec());
         }
         pieces
+    }
+
+    #[test]
+    fn only_whole_noops_are_cheap() {
+        assert!(only_noops(b"a NOOP\r\n"));
+        assert!(only_noops(b"a1 noop\r\nb2 NoOp\r\n"));
+        assert!(!only_noops(b"a NOOP"));
+        assert!(!only_noops(b"a NOOP\r\nb NO"));
+        assert!(!only_noops(b" NOOP\r\n"));
+        assert!(!only_noops(b"NOOP\r\n"));
+        assert!(!only_noops(b"a NOOP x\r\n"));
+        assert!(!only_noops(b"a NOOP\r\nb SEARCH TEXT x\r\n"));
+        assert!(!only_noops(b"\r\n"));
+    }
+
+    /// Input is judged cheap only at a command's start: after `{5}` the next bytes are a
+    /// literal's, whatever they look like.
+    #[test]
+    fn a_noop_inside_a_literal_is_not_cheap() {
+        let shared = shared(Faults::default());
+        let mut c = Connection::new(&shared, Mode::Plain, 1, Instant::now());
+        drain(&mut c);
+        assert!(c.is_cheap_input(b"a NOOP\r\n"));
+        c.handle_input(Instant::now(), b"a LOGIN {5}\r\n");
+        drain(&mut c);
+        assert!(!c.is_cheap_input(b"a NOOP\r\n"));
     }
 
     #[test]

@@ -417,6 +417,13 @@ impl MockSession {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
 
+    /// Whether nothing is under way (no output, work or held answer waiting) and the next
+    /// input starts a new command, so that a driver may judge the cost of that input from
+    /// its bytes.
+    pub fn at_command_start(&self) -> bool {
+        !self.wants_poll() && self.delayed.is_none() && self.core.at_command_start()
+    }
+
     /// Whether [`MockSession::poll_transmit`] has anything to do: output waiting, a command or a
     /// FETCH to go on with, or compressed input to read. When it is `false`, a call returns 0
     /// at once without touching the store, so a driver may skip it (or make it on its runtime's

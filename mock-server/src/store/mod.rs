@@ -27,6 +27,7 @@ mod user;
 mod validity;
 mod view;
 mod wildcard;
+pub(crate) mod worker;
 
 pub use changes::Change;
 pub use list::ListRequest;
@@ -318,7 +319,7 @@ impl Store {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        worker::lock(&self.inner)
     }
 
     /// Replaces the clock (tests use a fixed time).
