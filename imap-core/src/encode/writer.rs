@@ -163,23 +163,30 @@ impl<'a> Writer<'a> {
         let mut i = 0;
         while let Some(p) = memchr::memchr3(b'\r', b'\n', 0, &b[i..]) {
             let pos = i + p;
-            let literal = if b[pos] == b'\r' && b.get(pos + 1) == Some(&b'\n') {
+            // The marker's line end: CRLF, or a bare LF, which tolerant parsing reads as one
+            // (`literal_head`); written back as CRLF, since a space there would leave a marker
+            // no parser reads.
+            let eol = match b[pos] {
+                b'\r' if b.get(pos + 1) == Some(&b'\n') => Some(2),
+                b'\n' => Some(1),
+                _ => None,
+            };
+            let literal = eol.and_then(|eol| {
                 literal_marker(&b[start..pos]).and_then(|(n, non_sync, tilde)| {
                     let n = usize::try_from(n).ok()?;
-                    let end = pos.checked_add(2)?.checked_add(n)?;
-                    (end <= b.len()).then_some((end, non_sync, tilde))
+                    let data = pos + eol;
+                    let end = data.checked_add(n)?;
+                    (end <= b.len()).then_some((data, end, non_sync, tilde))
                 })
-            } else {
-                None
-            };
+            });
             match literal {
-                Some((end, non_sync, tilde)) => {
+                Some((data, end, non_sync, tilde)) => {
                     self.put(&b[start..pos]);
                     self.put(b"\r\n");
                     let line = self.buf.split().freeze();
                     self.frags.push(Fragment::Line(line));
                     self.frags.push(Fragment::Literal {
-                        data: raw.slice(pos + 2..end),
+                        data: raw.slice(data..end),
                         sync: self.side == Side::Client && !non_sync,
                         binary: tilde,
                     });
@@ -865,6 +872,13 @@ mod tests {
         assert!(
             matches!(&e.fragments()[1], Fragment::Literal { binary: true, data, .. } if data[..] == b"\0\n"[..])
         );
+        // A marker ending with a bare LF (tolerant parsing's literal) is a literal too, written
+        // with CRLF (fuzz: `{11}` and a space after it parsed back as nothing).
+        let raw = Bytes::from_static(b"(A {3}\nx\ry B)");
+        let e = enc(EncodeOptions::default(), Side::Server, |w| {
+            w.raw_with_literals(&raw)
+        });
+        assert_eq!(e.to_vec(), b"(A {3}\r\nx\ry B)\r\n");
         // A marker at the very end gets a space.
         let raw = Bytes::from_static(b"X {3}");
         let e = enc(EncodeOptions::default(), Side::Server, |w| {
