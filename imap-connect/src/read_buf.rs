@@ -4,7 +4,7 @@
 //! FETCH is read in large pieces after a few reads.
 
 /// The size of the buffer at the start of each operation (and while IDLE waits).
-pub const READ_MIN: usize = 512;
+pub const READ_MIN: usize = 256;
 /// The largest the buffer grows to.
 pub const READ_MAX: usize = 64 * 1024;
 
@@ -71,7 +71,7 @@ mod tests {
             sizes.push(n);
             b.filled(n);
         }
-        assert_eq!(sizes[..4], [512, 1024, 2048, 4096]);
+        assert_eq!(sizes[..4], [256, 512, 1024, 2048]);
         assert_eq!(b.space().len(), READ_MAX, "never more than the maximum");
         b.reset();
         assert_eq!(b.space().len(), READ_MIN);

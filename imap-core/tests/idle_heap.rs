@@ -14,6 +14,7 @@ mod harness;
 use harness::Harness;
 use imap_core::ops::Commands;
 use imap_core::ops::op::IdleWait;
+use imap_core::types::{Capability, Code};
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 use std::alloc::System;
 
@@ -48,6 +49,7 @@ fn heap_while_idling(h: &mut Harness) -> i64 {
 
 fn main() {
     an_idle_connection_gives_back_what_a_large_response_grew();
+    an_idle_connection_keeps_one_capability_list();
     println!("idle_heap: ok");
 }
 
@@ -85,5 +87,29 @@ fn an_idle_connection_gives_back_what_a_large_response_grew() {
         grown <= BOUND,
         "idling after a {BODY}-byte response holds {grown} bytes more than before it"
     );
+    assert!(h.script_done());
+}
+
+/// The greeting's capability list is dropped once IDLE waits after the server announced the
+/// capabilities again: the client's list is the current one, and an idle connection keeps one.
+fn an_idle_connection_keeps_one_capability_list() {
+    let mut h = Harness::new("* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n");
+    h.expect(
+        "LOGIN u p",
+        "{tag} OK [CAPABILITY IMAP4rev1 IDLE UIDPLUS] in\r\n",
+    )
+    .expect("SELECT INBOX", "* 1 EXISTS\r\n{tag} OK [READ-WRITE] ok\r\n");
+    h.login("u", "p").unwrap();
+    h.select("INBOX").unwrap();
+    let greeting = h.engine.greeting().expect("greeting");
+    assert!(
+        matches!(greeting.code, Some(Code::Capability(_))),
+        "kept until IDLE"
+    );
+    heap_while_idling(&mut h);
+    let greeting = h.engine.greeting().expect("greeting");
+    assert_eq!(greeting.code, None, "the greeting's list is dropped");
+    assert_eq!(greeting.text.as_bytes(), b"ready", "the rest is kept");
+    assert!(h.engine.client().capabilities().has(&Capability::UidPlus));
     assert!(h.script_done());
 }

@@ -161,7 +161,10 @@ impl Engine {
         self.client.selected()
     }
 
-    /// The server's greeting, once received.
+    /// The server's greeting, once received. Its capability code is dropped once IDLE waits
+    /// and the client knows the capabilities: [`crate::client::ClientMachine::capabilities`]
+    /// is the current list (after authentication it replaces the greeting's), and an idle
+    /// connection keeps one list, not two.
     pub fn greeting(&self) -> Option<&StatusResponse> {
         self.greeting.as_ref()
     }
@@ -354,9 +357,15 @@ impl Engine {
 
     /// Gives back the spare room of every buffer and queue (the client's, the completions,
     /// chunks and events waiting here), while IDLE waits: an idle connection then holds
-    /// little more than its state. Nothing received or queued is lost.
+    /// little more than its state. Nothing received or queued is lost. The greeting's
+    /// capability list goes too once the client holds a newer one ([`Engine::greeting`]).
     fn shrink_buffers(&mut self) {
         self.client.shrink_buffers();
+        if self.client.capabilities().is_known()
+            && let Some(g) = &mut self.greeting
+        {
+            retained::forget_capabilities(g);
+        }
         self.awaited.shrink_to_fit();
         self.completions.shrink_to_fit();
         self.chunks.shrink_to_fit();
