@@ -48,6 +48,14 @@ pub(crate) fn writable(items: &[FetchItem]) -> bool {
     })
 }
 
+/// Whether [`write`] writes every item of `items` at a cost bounded by the bytes it writes:
+/// what [`writable`] accepts but `PREVIEW`, which is made anew each time from the message's
+/// text. (The MIME structure behind ENVELOPE, BODY and BODYSTRUCTURE is parsed when the
+/// [`Store`](crate::store::Store) takes a message in, and encoded once, on first use.)
+pub(crate) fn kept(items: &[FetchItem]) -> bool {
+    writable(items) && !items.iter().any(|i| matches!(i, FetchItem::Preview { .. }))
+}
+
 /// Appends the FETCH response of `msg`, number `seq`, to `out`; `items` pass [`writable`] and
 /// hold MODSEQ (see `selected::fetch_one`). Returns the MODSEQ of the FLAGS sent, if FLAGS
 /// was.

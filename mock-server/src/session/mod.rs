@@ -43,7 +43,7 @@ mod oauth;
 pub mod options;
 mod quirky;
 mod selected;
-mod stream;
+pub(crate) mod stream;
 
 use crate::backend::{MailAccount, MailStore, SelectionHandle};
 use crate::store::{SessionId, StoreError};
@@ -382,29 +382,53 @@ impl MockSession {
     /// deflated and sync-flushed, so output starts flowing before a large response is all
     /// compressed.
     pub fn poll_transmit_chunks(&mut self, out: &mut Vec<bytes::Bytes>) -> usize {
+        self.transmit(out, false)
+    }
+
+    /// As [`MockSession::poll_transmit_chunks`], but only cheap work
+    /// ([`MockSession::work_is_cheap`]), and at most one step of a FETCH: it stops before a
+    /// command that is not cheap (it is left for the next [`MockSession::poll_transmit_chunks`],
+    /// and [`MockSession::wants_poll`] stays `true`). Its cost is bounded by the output it makes
+    /// and a few hundred messages looked at, so an async driver may run it on its runtime's
+    /// worker (with every wait for the store lock handed off) and let other connections run
+    /// between two calls, so that none waits behind another's large response.
+    pub fn poll_transmit_cheap(&mut self, out: &mut Vec<bytes::Bytes>) -> usize {
+        self.transmit(out, true)
+    }
+
+    /// [`MockSession::poll_transmit_chunks`], or only cheap work when `cheap`.
+    fn transmit(&mut self, out: &mut Vec<bytes::Bytes>, cheap: bool) -> usize {
         let first = out.len();
         // Output made so far, in plaintext bytes (what deflating costs is the plaintext).
         let mut taken = 0;
         loop {
+            if cheap && !self.work_is_cheap() {
+                break;
+            }
             if let Some(cmd) = self.deferred.take() {
                 self.command(cmd);
             }
             taken += self.take_output(out, stream::CHUNK - taken);
+            let mut steps = 0;
             while self.fetch_job.is_some()
                 && taken < stream::CHUNK
                 && !self.aborted
                 && !self.core.wants_write()
+                && !(cheap && (steps > 0 || !self.work_is_cheap()))
             {
                 self.fetch_step(stream::CHUNK - taken);
+                steps += 1;
                 taken += self.take_output(out, stream::CHUNK - taken);
             }
             self.drain();
             // Pipelined commands go on until the piece is big enough.
-            if !self.has_work() || self.aborted || taken >= stream::CHUNK {
-                stream::coalesce(out, first);
-                return out[first..].iter().map(bytes::Bytes::len).sum();
+            let fetching = cheap && self.fetch_job.is_some();
+            if !self.has_work() || self.aborted || taken >= stream::CHUNK || fetching {
+                break;
             }
         }
+        stream::coalesce(out, first);
+        out[first..].iter().map(bytes::Bytes::len).sum()
     }
 
     /// Whether the next [`MockSession::poll_transmit`] does work that can take long: a command
@@ -415,6 +439,43 @@ impl MockSession {
     /// (the TCP listener runs them under `tokio::task::block_in_place`).
     pub fn has_work(&self) -> bool {
         self.deferred.is_some() || self.fetch_job.is_some()
+    }
+
+    /// Whether the session may take input and make output at a cost bounded by the bytes
+    /// in and out ([`MockSession::poll_transmit_cheap`]), as far as its state tells: logged in
+    /// (LOGIN and AUTHENTICATE, which check passwords or derive keys, are refused at once),
+    /// no SASL exchange or held answer, no COMPRESS (inflating is not bounded by the input),
+    /// no quirk profile rewriting the output, no transcript and no NOTIFY registration (each
+    /// command's end then looks at other mailboxes).
+    pub fn input_is_cheap(&self) -> bool {
+        self.is_authenticated()
+            && self.sasl.is_none()
+            && self.delayed.is_none()
+            && self.notify.is_none()
+            && !self.core.is_compressed()
+            && self.options.transcript.is_none()
+            && !self.options.quirks.rewrites_output()
+    }
+
+    /// Whether the work [`MockSession::poll_transmit_chunks`] would do next is cheap (see
+    /// [`MockSession::input_is_cheap`]): taking output, reading pipelined commands, and a
+    /// command that is cheap per step ([`stream::is_cheap`], a FETCH of kept metadata) or the
+    /// next step of one.
+    pub fn work_is_cheap(&self) -> bool {
+        if !self.input_is_cheap() {
+            return false;
+        }
+        match (&self.deferred, &self.fetch_job) {
+            (Some(cmd), _) => stream::is_cheap(&cmd.body),
+            (None, Some(job)) => job.is_cheap(self.writes_own_fetch()),
+            (None, None) => true,
+        }
+    }
+
+    /// Whether a FETCH's responses are written by the session itself (`fetch_wire`) rather
+    /// than through the core, for the transcript or the quirk profile.
+    fn writes_own_fetch(&self) -> bool {
+        self.options.transcript.is_none() && !self.options.quirks.rewrites_output()
     }
 
     /// Whether nothing is under way (no output, work or held answer waiting) and the next

@@ -36,6 +36,23 @@ pub(crate) fn is_light(body: &CommandBody) -> bool {
     )
 }
 
+/// Whether `body`, once read, is cheap per step (see [`MockSession::poll_transmit_cheap`]): a
+/// FETCH of items written from kept data ([`fetch_wire::kept`]) without CHANGEDSINCE (which
+/// walks the mailbox's changes). Setting it up resolves its set against the session's view,
+/// a pass over the mailbox's UIDs at most; each step then costs its output and at most
+/// [`STEP_MESSAGES`] messages.
+pub(crate) fn is_cheap(body: &CommandBody) -> bool {
+    match body {
+        CommandBody::Fetch {
+            items,
+            changed_since: None,
+            vanished: false,
+            ..
+        } => fetch_wire::kept(&items.expand()),
+        _ => false,
+    }
+}
+
 /// About how much output one call of [`MockSession::poll_transmit`] makes while a FETCH streams.
 pub const CHUNK: usize = 64 * 1024;
 
@@ -88,9 +105,15 @@ pub(crate) struct End {
     pub(crate) own_change: bool,
 }
 
+/// Most messages one FETCH step looks at, whatever output they make (messages expunged
+/// elsewhere make none), so that a step's cost is bounded by more than its output.
+const STEP_MESSAGES: usize = 16 * BATCH;
+
 /// A FETCH still being answered.
 pub(crate) struct FetchJob {
-    uids: std::vec::IntoIter<Uid>,
+    uids: Vec<Uid>,
+    /// The first of `uids` not yet sent.
+    next: usize,
     items: Vec<FetchItem>,
     /// MODSEQ was asked for (it is fetched anyway; see `selected::fetch_one`).
     asked_modseq: bool,
@@ -98,6 +121,8 @@ pub(crate) struct FetchJob {
     missing: bool,
     /// Every item can be written by [`fetch_wire::write`].
     writable: bool,
+    /// Every item is written from kept data ([`fetch_wire::kept`]).
+    kept: bool,
     /// Set once the command's dispatch returns.
     pub(crate) end: Option<End>,
 }
@@ -106,13 +131,22 @@ impl FetchJob {
     /// A FETCH of `uids` (in the session's order), de-duplicated `items`.
     pub(crate) fn new(uids: Vec<Uid>, items: Vec<FetchItem>, asked_modseq: bool) -> Self {
         FetchJob {
-            uids: uids.into_iter(),
+            uids,
+            next: 0,
             writable: fetch_wire::writable(&items),
+            kept: fetch_wire::kept(&items),
             items,
             asked_modseq,
             missing: false,
             end: None,
         }
+    }
+
+    /// Whether the rest of the job can be done in cheap steps, each step's cost bounded by
+    /// its output and [`STEP_MESSAGES`]. `own`: the session writes the responses itself
+    /// ([`fetch_wire::write`]).
+    pub(crate) fn is_cheap(&self, own: bool) -> bool {
+        own && self.kept
     }
 }
 
@@ -128,14 +162,13 @@ impl MockSession {
     /// Metadata items ([`fetch_wire::writable`]) are written straight from snapshots taken
     /// [`BATCH`] messages at a time (one store lock each), many messages to a buffer; any other
     /// FETCH goes a message at a time through [`MockSession::data`], so that each message's data
-    /// is made only when the previous one was taken.
+    /// is made only when the previous one was taken. A step looks at [`STEP_MESSAGES`] messages
+    /// at most.
     pub(super) fn fetch_step(&mut self, budget: usize) {
         let Some(mut job) = self.fetch_job.take() else {
             return;
         };
-        let own = job.writable
-            && self.options.transcript.is_none()
-            && !self.options.quirks.rewrites_output();
+        let own = job.writable && self.writes_own_fetch();
         let shown = fetch_wire::Shown {
             encode: self.encode_opts,
             rev2: self.enabled.rev2,
@@ -150,17 +183,22 @@ impl MockSession {
         let mut buf = BytesMut::new();
         let mut failed = None;
         let mut done = false;
+        let first = job.next;
         while failed.is_none() && (buf.len() < budget || pieces.is_empty() && buf.is_empty()) {
-            let uids: Vec<Uid> = job
-                .uids
-                .by_ref()
-                .filter(|&u| sel.tracker.seq(u).is_some())
-                .take(batch)
-                .collect();
-            if uids.is_empty() {
-                done = true;
+            if job.next - first >= STEP_MESSAGES {
                 break;
             }
+            // The positions in `job.uids` of the next messages still in the session's view.
+            let at: Vec<usize> = (job.next..job.uids.len())
+                .filter(|&i| sel.tracker.seq(job.uids[i]).is_some())
+                .take(batch)
+                .collect();
+            let Some(&last) = at.last() else {
+                job.next = job.uids.len();
+                done = true;
+                break;
+            };
+            let uids: Vec<Uid> = at.iter().map(|&i| job.uids[i]).collect();
             let fetched = match sel.view.fetch_many(&uids, &job.items) {
                 Ok(f) => f,
                 Err(e) => {
@@ -168,6 +206,7 @@ impl MockSession {
                     break;
                 }
             };
+            job.next = last + 1;
             for (&uid, f) in uids.iter().zip(fetched) {
                 let Some(seq) = sel.tracker.seq(uid) else {
                     continue;
