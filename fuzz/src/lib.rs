@@ -343,7 +343,7 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                 for item in data {
                     match item {
                         FetchData::Body(b) | FetchData::BodyStructure(b)
-                            if has_empty_multipart(b) =>
+                            if has_empty_multipart(&b.to_structure()) =>
                         {
                             return Some(NonCanonical::Unwritable("multipart body with no parts"));
                         }
@@ -355,8 +355,8 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                     // reading of a failed response); written alone, the rest of the response
                     // canonical, it may read typed: one encoding normalizes.
                     FetchData::Other { name, value } => dirty(name) || raw(value) || salvaged(name),
-                    FetchData::Body(b) => has_extension_data(b),
-                    FetchData::BodyStructure(b) => has_unreadable(b, &raw),
+                    FetchData::Body(b) => has_extension_data(&b.to_structure()),
+                    FetchData::BodyStructure(b) => has_unreadable(&b.to_structure(), &raw),
                     _ => false,
                 })
             }

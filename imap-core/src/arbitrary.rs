@@ -792,10 +792,14 @@ pub fn fetch_data() -> impl Strategy<Value = FetchData> {
         date_time().prop_map(FetchData::InternalDate).boxed(),
         (0..=MAX63).prop_map(FetchData::Rfc822Size).boxed(),
         envelope()
-            .prop_map(|e| FetchData::Envelope(Box::new(e)))
+            .prop_map(|e| FetchData::Envelope(e.into()))
             .boxed(),
-        body_structure_no_ext().prop_map(FetchData::Body).boxed(),
-        body_structure().prop_map(FetchData::BodyStructure).boxed(),
+        body_structure_no_ext()
+            .prop_map(|b| FetchData::Body(b.into()))
+            .boxed(),
+        body_structure()
+            .prop_map(|b| FetchData::BodyStructure(b.into()))
+            .boxed(),
         (section(), option::of(any::<u32>()), option::of(string()))
             .prop_map(|(section, origin, data)| FetchData::BodySection {
                 section,

@@ -154,14 +154,22 @@ fn status(r: Response) -> StatusResponse {
 }
 
 /// The ENVELOPE among a FETCH's items.
-fn envelope(items: &[FetchData]) -> &Envelope {
+fn envelope(items: &[FetchData]) -> Envelope {
     items
         .iter()
         .find_map(|d| match d {
-            FetchData::Envelope(e) => Some(&**e),
+            FetchData::Envelope(e) => Some(e.to_envelope()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no ENVELOPE in {items:?}"))
+}
+
+/// A BODY or BODYSTRUCTURE item's tree.
+fn tree(item: &FetchData) -> BodyStructure {
+    match item {
+        FetchData::Body(b) | FetchData::BodyStructure(b) => b.to_structure(),
+        other => panic!("not a body structure: {other:?}"),
+    }
 }
 
 fn fetch(r: Response) -> (u32, Vec<FetchData>) {
@@ -340,11 +348,12 @@ fn yahoo_japan_space_before_multipart_close() {
     let (_, items) = fetch(quirk!(
         b"* 2 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"ISO-2022-JP\") NIL NIL \"7bit\" 2515 64 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"ISO-2022-JP\") NIL NIL \"7bit\" 7723 151 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"pzu8t3naw7b5therma1t\") NIL ) FLAGS (\\Seen) INTERNALDATE \"30-Oct-2014 03:23:45 +0000\" UID 2)\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Multi {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Multi {
         parts,
         subtype,
         ext,
-    }) = &items[0]
+    } = &tree_of
     else {
         panic!()
     };
@@ -401,7 +410,8 @@ fn nil_media_type_and_encoding() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (NIL NIL NIL NIL NIL NIL 1024))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Single { part } = &tree_of else {
         panic!()
     };
     assert!(part.ext.is_none());
@@ -410,7 +420,8 @@ fn nil_media_type_and_encoding() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"octet-stream\" (\"name\" \"a.bin\") NIL NIL NIL 1024 NIL NIL NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Single { part } = &tree_of else {
         panic!()
     };
     assert!(part.ext.is_some());
@@ -426,7 +437,8 @@ fn exchange_disposition_as_bare_string() {
     let (_, items) = fetch(quirk!(
         b"* 37 FETCH (UID 67 BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"ISO-8859-1\") NIL NIL \"QUOTED-PRINTABLE\" 850 31 NIL \"inline\" NIL NIL)(\"text\" \"html\" (\"charset\" \"ISO-8859-1\") NIL NIL \"QUOTED-PRINTABLE\" 14692 502 NIL \"inline\" NIL NIL) \"alternative\"))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Multi { parts, .. }) = &items[1] else {
+    let tree_of = tree(&items[1]);
+    let BodyStructure::Multi { parts, .. } = &tree_of else {
         panic!()
     };
     for part in parts {
@@ -450,8 +462,8 @@ fn exchange_string_in_multipart_disposition() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 21 0 NIL (\"inline\" NIL) NIL NIL)(\"application\" \"octet-stream\" (\"name\" \"private.txt\") NIL NIL \"base64\" 690 NIL (\"attachment\" (\"filename\" \"private.txt\")) NIL NIL) \"mixed\" (\"boundary\" \"----=_Part_0_-1731707885.1504253815584\") \"S/MIME Encrypted Message\" NIL))\r\n",
     ));
-    let FetchData::BodyStructure(b @ BodyStructure::Multi { ext: Some(ext), .. }) = &items[0]
-    else {
+    let tree_of = tree(&items[0]);
+    let b @ BodyStructure::Multi { ext: Some(ext), .. } = &tree_of else {
         panic!()
     };
     let dsp = ext.tail.disposition.clone().unwrap().unwrap();
@@ -471,9 +483,8 @@ fn nil_in_place_of_multipart_parts() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 727 16 NIL NIL NIL NIL)(\"message\" \"delivery-status\" (\"name\" \"Delivery status\") NIL NIL \"7bit\" 416 NIL NIL NIL NIL)(\"message\" \"rfc822\" (\"name\" \"Message headers\") NIL NIL \"7bit\" 903 (\"Mon, 17 Nov 2014 13:29:21 +0100\" \"Re: Adresy\" ((\"username\" NIL \"e.username\" \"example.com\")) ((\"username\" NIL \"e.username\" \"example.com\")) ((\"username\" NIL \"e.username\" \"example.com\")) ((\"=?utf-8?Q?Justyna?=\" NIL \"salesde\" \"some-company.eu\")) ((NIL NIL \"saleseu\" \"some-company.eu\")(\"Bogdan\" NIL \"bogdan\" \"some-company.eu\")) NIL \"<004901d00260$35405970$9fc10c50$@some-company.eu>\" \"<D6173425-9D71-4D78-8C3C-1CEB03BCB4D0@example.com>\") (NIL \"alternative\" (\"boundary\" \"Apple-Mail=_352FCEEC-EB15-428F-9D8B-D3B4259DD646\") NIL NIL NIL) 17 NIL NIL NIL NIL) \"report\" (\"report-type\" \"delivery-status\" \"boundary\" \"_e0d7475d888f9882b71de053e5efb221_idea\") NIL NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(b) = &items[0] else {
-        panic!()
-    };
+    let tree_of = tree(&items[0]);
+    let b = &tree_of;
     let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
         panic!()
     };
@@ -504,9 +515,8 @@ fn negative_body_size() {
     let (_, items) = fetch(quirk!(
         b"* 32 FETCH (UID 389 RFC822.SIZE 27824 BODY ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 155 1)(\"message\" \"feedback-report\" NIL NIL NIL \"7bit\" 141)(\"message\" \"rfc822\" NIL NIL NIL \"8bit\" 0 (\"Thu, 8 Jun 2023 11:37:19 +0200\" \"=?utf-8?... =?utf-8?Q?023@ID61326?=\" ((\"{.eml From}\" NIL \"{.eml From local part}\" \"{.eml From domain}\")) ((NIL NIL \"{.eml Sender local part}\" \"{.eml Sender domain}\")) NIL NIL NIL NIL NIL \"<{.eml messageID}>\") (\"multipart\" \"parallel\" (\"boundary\" \"_90b3ff09-0c78-477e-ac01-677ba1271137_\") NIL NIL \"7BIT\" -1) 0) \"report\"))\r\n",
     ));
-    let FetchData::Body(b) = &items[2] else {
-        panic!()
-    };
+    let tree_of = tree(&items[2]);
+    let b = &tree_of;
     let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
         panic!()
     };
@@ -528,7 +538,8 @@ fn smartermail_negative_part_size() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" -2 0 NIL NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part, .. }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Single { part, .. } = &tree_of else {
         panic!()
     };
     assert_eq!(part.octets, 0);
@@ -687,7 +698,8 @@ fn octets_in_floating_point_notation() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"base64\" 9.3736e+06 120000 NIL NIL NIL NIL) \"mixed\"))\r\n"
     ));
-    let FetchData::BodyStructure(BodyStructure::Multi { parts, .. }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Multi { parts, .. } = &tree_of else {
         panic!("not a multipart: {items:?}")
     };
     let BodyStructure::Single { part, .. } = &parts[0] else {
@@ -704,10 +716,10 @@ fn multipart_parameters_in_place_of_md5() {
     let (_, items) = fetch(quirk!(
         b"* 58056 FETCH (UID 168531 RFC822.SIZE 5826 INTERNALDATE \"05-Jul-2019 23:29:19 +0000\" ENVELOPE (\"Fri, 05 Jul 2019 17:50:33 -0400\" \"**** decken sie jetzt ihren willkommensbonus auf!\" ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((\"Cosmo Casino\" NIL \"Miai\" \"kyta.mantzen.com\")) ((NIL NIL \"****\" \"gmx.de\")) NIL NIL NIL \"<1802311402.10088.1413706923455.JavaMail.fatwhs@sd-hffeprod-01.sanoma.fi>\") BODYSTRUCTURE ((\"multipart\" \"related\" (\"boundary\" \"----=_@@@@BeautyqueenS87@_@147836_6893840099.85426606923635\") NIL NIL \"7BIT\" 400 (\"boundary\" \"----=_@@@@BeautyqueenS87@_@147836_6893840099.85426606923635\") NIL NIL NIL)(\"TEXT\" \"html\" (\"charset\" \"UTF8\") NIL NIL \"7BIT\" 1115 70 NIL NIL NIL NIL)(\"TEXT\" \"html\" (\"charset\" \"UTF8\") NIL NIL \"QUOTED-PRINTABLE\" 16 2 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"----=--_DRYORTABLE@@@_@@@8957836_03253840099.78526606923635\") NIL NIL NIL) FLAGS ())\r\n"
     ));
-    let body = items
+    let body = &items
         .iter()
         .find_map(|d| match d {
-            FetchData::BodyStructure(b) => Some(b),
+            FetchData::BodyStructure(b) => Some(b.to_structure()),
             _ => None,
         })
         .expect("BODYSTRUCTURE");
@@ -731,7 +743,8 @@ fn unescaped_quotes_in_a_description() {
     let (_, items) = fetch(quirk!(
         b"* 150 FETCH (UID 1733220355 BODY ((\"text\" \"html\" (\"charset\" \"UTF-8\") NIL NIL \"quoted-printable\" 1224 16)(\"application\" \"octet-stream\" (\"name\" \"2154973550.pdf\") NIL \"\"\"\" \"base64\" 65322) \"MIXED\"))\r\n"
     ));
-    let Some(FetchData::Body(BodyStructure::Multi { parts, .. })) = items.get(1) else {
+    let tree_of = tree(&items[1]);
+    let BodyStructure::Multi { parts, .. } = &tree_of else {
         panic!("not a multipart: {items:?}")
     };
     let BodyStructure::Single { part, .. } = &parts[1] else {
@@ -1149,7 +1162,9 @@ fn domino_parenthesized_fetch_item() {
         b"* 2 FETCH (UID 14935 (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)) BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 0 0 NIL))\r\n",
     ));
     assert_eq!(items.len(), 3);
-    assert!(matches!(&items[1], FetchData::Envelope(e) if e.date.is_none() && e.from.is_empty()));
+    assert!(
+        matches!(&items[1], FetchData::Envelope(e) if e.date().is_none() && e.from().len() == 0)
+    );
     assert!(matches!(&items[2], FetchData::BodyStructure(b) if b.mime_type() == "text/plain"));
 }
 
@@ -1259,9 +1274,8 @@ fn gmail_multipart_without_parts() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE ((\"ALTERNATIVE\" (\"BOUNDARY\" \"==alternative_xad5934455aeex\") NIL NIL)(\"TEXT\" \"HTML\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 10 1 NIL NIL NIL NIL) \"RELATED\" (\"BOUNDARY\" \"x\") NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(b) = &items[0] else {
-        panic!()
-    };
+    let tree_of = tree(&items[0]);
+    let b = &tree_of;
     let Some(BodyStructure::Multi {
         parts,
         subtype,
@@ -1284,7 +1298,8 @@ fn exchange_nil_disposition_kind() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"msword\" NIL NIL NIL \"base64\" 50446 NIL (NIL NIL) NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Single { part } = &tree_of else {
         panic!()
     };
     let ext = part.ext.as_ref().unwrap();
@@ -1300,7 +1315,8 @@ fn domino_empty_body_in_a_message_part() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE (\"message\" \"rfc822\"  NIL NIL NIL \"7BIT\" 787 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) () 0 NIL NIL NIL))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Single { part, .. }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Single { part, .. } = &tree_of else {
         panic!()
     };
     let PartKind::Message { body, lines, .. } = &part.kind else {
@@ -1319,16 +1335,16 @@ fn mailru_nil_parameter_value_and_empty_lists() {
     let (_, items) = fetch(quirk!(
         b"* 4 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 536 0 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 7130 0 NIL NIL NIL NIL) \"alternative\" (\"boundary\" NIL)))\r\n",
     ));
-    let FetchData::BodyStructure(BodyStructure::Multi { ext: Some(ext), .. }) = &items[0] else {
+    let tree_of = tree(&items[0]);
+    let BodyStructure::Multi { ext: Some(ext), .. } = &tree_of else {
         panic!()
     };
     assert_eq!(ext.params, vec![(Str::from("boundary"), Str::default())]);
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODY (((\"text\" \"plain\" (\"charset\" \"koi8-r\") NIL NIL \"quoted-printable\" 5716 0)(\"text\" \"html\" (\"charset\" \"koi8-r\") NIL NIL \"quoted-printable\" 5716 0) \"alternative\")(\"message\" \"delivery-status\" () NIL NIL \"7bit\" 340)(\"message\" \"rfc822\" () NIL NIL \"7bit\" 23925) \"report\"))\r\n",
     ));
-    let FetchData::Body(b) = &items[0] else {
-        panic!()
-    };
+    let tree_of = tree(&items[0]);
+    let b = &tree_of;
     let BodyStructure::Single { part, .. } = b.part(&[3]).unwrap() else {
         panic!()
     };
@@ -1557,11 +1573,11 @@ fn parts_of(items: &[FetchData]) -> Vec<(String, String, Option<String>, Option<
     let b = items
         .iter()
         .find_map(|d| match d {
-            FetchData::BodyStructure(b) => Some(b),
+            FetchData::BodyStructure(b) => Some(b.to_structure()),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no typed BODYSTRUCTURE in {items:?}"));
-    imap_core::ops::fetch::outline(b)
+    imap_core::ops::fetch::outline(&b)
         .into_iter()
         .map(|p| {
             let path: Vec<String> = p.path.iter().map(u32::to_string).collect();
@@ -1572,9 +1588,10 @@ fn parts_of(items: &[FetchData]) -> Vec<(String, String, Option<String>, Option<
 
 /// The unreadable fields of part `path`'s extension data.
 fn unreadable(items: &[FetchData], path: &[u32]) -> Vec<(ExtField, String)> {
-    let Some(FetchData::BodyStructure(b)) = items.first() else {
+    let Some(item) = items.first() else {
         panic!("{items:?}")
     };
+    let b = tree(item);
     let tail = match b.part(path) {
         Some(BodyStructure::Single { part }) if part.ext.is_some() => {
             &part.ext.as_ref().unwrap().tail
@@ -1610,9 +1627,8 @@ fn part_without_a_subtype() {
     let (_, items) = fetch(quirk!(
         b"* 1 FETCH (BODYSTRUCTURE ((\"text\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1 NIL NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"a.pdf\") NIL NIL \"base64\" 2000 NIL (\"attachment\" (\"filename\" \"a.pdf\")) NIL NIL) \"mixed\"))\r\n",
     ));
-    let FetchData::BodyStructure(b) = &items[0] else {
-        panic!()
-    };
+    let tree_of = tree(&items[0]);
+    let b = &tree_of;
     let Some(BodyStructure::Single { part, .. }) = b.part(&[1]) else {
         panic!("{b:?}")
     };
@@ -1641,7 +1657,8 @@ fn disposition_with_a_string_for_its_parameters() {
         unreadable(&items, &[2]),
         vec![(ExtField::Disposition, "(\"attachment\" \"a.pdf\")".into())]
     );
-    let Some(BodyStructure::Single { part }) = fetch_body(&items).part(&[2]) else {
+    let body = fetch_body(&items);
+    let Some(BodyStructure::Single { part }) = body.part(&[2]) else {
         panic!()
     };
     let ext = part.ext.as_ref().unwrap();
@@ -1722,9 +1739,9 @@ fn language_in_the_disposition_slot() {
     );
 }
 
-fn fetch_body(items: &[FetchData]) -> &BodyStructure {
+fn fetch_body(items: &[FetchData]) -> BodyStructure {
     match items.first() {
-        Some(FetchData::BodyStructure(b)) => b,
+        Some(FetchData::BodyStructure(b)) => b.to_structure(),
         other => panic!("{other:?}"),
     }
 }

@@ -468,7 +468,7 @@ mod tests {
             let FetchData::Envelope(e) = fetch(&m, &FetchItem::Envelope).unwrap() else {
                 panic!()
             };
-            assert!(e.subject.is_some() && e.message_id.is_some() && !e.from.is_empty());
+            assert!(e.subject().is_some() && e.message_id().is_some() && e.from().len() > 0);
         }
         let fwd = a.message("INBOX", Uid::new(4).unwrap()).unwrap().unwrap();
         let BodyStructure::Multi { parts, .. } = fwd.parsed().body_structure(true) else {

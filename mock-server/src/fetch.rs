@@ -44,13 +44,13 @@ fn partial(data: Bytes, p: Option<Partial>) -> (Option<u32>, Bytes) {
 pub fn fetch(msg: &MessageSnapshot, item: &FetchItem) -> Result<FetchData, StoreError> {
     let raw = msg.raw();
     Ok(match item {
-        FetchItem::Envelope => FetchData::Envelope(Box::new(msg.parsed().envelope().clone())),
+        FetchItem::Envelope => FetchData::Envelope(msg.parsed().envelope().into()),
         FetchItem::Flags => FetchData::Flags(msg.fetch_flags()),
         FetchItem::InternalDate => FetchData::InternalDate(msg.internal_date),
         FetchItem::Rfc822Size => FetchData::Rfc822Size(msg.size()),
-        FetchItem::Body => FetchData::Body(msg.parsed().body_structure(false).clone()),
+        FetchItem::Body => FetchData::Body(msg.parsed().body_structure(false).into()),
         FetchItem::BodyStructure => {
-            FetchData::BodyStructure(msg.parsed().body_structure(true).clone())
+            FetchData::BodyStructure(msg.parsed().body_structure(true).into())
         }
         FetchItem::Uid => FetchData::Uid(msg.uid),
         FetchItem::BodySection {
@@ -374,6 +374,7 @@ mod tests {
         let FetchData::Envelope(e) = f(FetchItem::Envelope) else {
             panic!()
         };
+        let e = e.to_envelope();
         assert_eq!(e.subject, Some(Str::from("=?utf-8?q?Caf=C3=A9?= menu")));
         assert_eq!(e.from[0].name, Some(Str::from("Doe, Jane")));
         assert_eq!(e.sender, e.from);

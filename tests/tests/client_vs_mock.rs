@@ -114,7 +114,7 @@ fn login_select_fetch_through_the_real_server() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(env.subject.unwrap().as_bytes(), b"message 2");
+    assert_eq!(env.subject().unwrap().as_bytes(), b"message 2");
     assert_consistent(&a);
 }
 

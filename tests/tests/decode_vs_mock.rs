@@ -153,7 +153,7 @@ fn envelopes_and_structures_read_as_people_write_them() {
     // The raw forms stay.
     let raw = m.envelope.as_ref().unwrap();
     assert_eq!(
-        raw.subject.as_ref().unwrap().as_bytes(),
+        raw.subject().unwrap().as_bytes(),
         b"=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_M=C3=BCnchen?="
     );
     assert_eq!(env.date.unwrap().to_string(), "07-Dec-2026 01:02:03 +0100");

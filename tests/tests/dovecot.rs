@@ -431,8 +431,8 @@ fn scenario(addr: SocketAddr) -> Report {
         for d in f.data {
             match d {
                 FetchData::Rfc822Size(s) => m.size = s,
-                FetchData::Envelope(e) => m.envelope = *e,
-                FetchData::BodyStructure(b) => m.structure = b,
+                FetchData::Envelope(e) => m.envelope = e.to_envelope(),
+                FetchData::BodyStructure(b) => m.structure = b.to_structure(),
                 FetchData::InternalDate(t) if name == "M2" => m.internal_date = Some(t),
                 FetchData::BodySection { section, data, .. } if section == Section::default() => {
                     m.body_exact = data.is_some_and(|d| d.as_bytes() == msgs[idx].as_bytes());

@@ -52,7 +52,7 @@ fn bodystructure(p: &mut Pair) -> BodyStructure {
         .data
         .iter()
         .find_map(|d| match d {
-            FetchData::BodyStructure(b) => Some(b.clone()),
+            FetchData::BodyStructure(b) => Some(b.to_structure()),
             _ => None,
         })
         .expect("BODYSTRUCTURE")

@@ -2,7 +2,9 @@
 
 use super::date::{Normalise, normalise, parse_mail_date};
 use super::words::decode_words;
-use crate::types::{Address, AddressItem, DateTime, Envelope, Str, group_addresses};
+use crate::types::{
+    Address, AddressItem, DateTime, Envelope, FetchedEnvelope, Str, group_addresses,
+};
 use std::fmt;
 
 /// An ENVELOPE as people read it ([`Envelope::decoded`]).
@@ -117,6 +119,28 @@ impl Envelope {
     }
 
     /// [`Envelope::parsed_date`] normalised to UTC or local time.
+    pub fn date_in(&self, zone: Normalise) -> Option<DateTime> {
+        self.parsed_date().map(|d| normalise(&d, zone))
+    }
+}
+
+impl FetchedEnvelope {
+    /// Everything decoded, as [`Envelope::decoded`] decodes it.
+    pub fn decoded(&self) -> DecodedEnvelope {
+        self.to_envelope().decoded()
+    }
+
+    /// The subject, RFC 2047 words decoded (read from the one field).
+    pub fn decoded_subject(&self) -> Option<String> {
+        text(&self.subject())
+    }
+
+    /// The `Date:` header typed ([`parse_mail_date`]); `None` when absent or unreadable.
+    pub fn parsed_date(&self) -> Option<DateTime> {
+        parse_mail_date(&self.date()?.to_string_lossy())
+    }
+
+    /// [`FetchedEnvelope::parsed_date`] normalised to UTC or local time.
     pub fn date_in(&self, zone: Normalise) -> Option<DateTime> {
         self.parsed_date().map(|d| normalise(&d, zone))
     }

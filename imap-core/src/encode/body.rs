@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn rfc_envelope_example() {
         assert_eq!(
-            fetch(FetchData::Envelope(Box::new(rfc_envelope()))),
+            fetch(FetchData::Envelope(rfc_envelope().into())),
             "* 1 FETCH (ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
              \"IMAP4rev1 WG mtg summary and minutes\" \
              ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
@@ -263,7 +263,7 @@ mod tests {
              \"<B27397-0100000@cac.washington.edu>\"))\r\n"
         );
         assert_eq!(
-            fetch(FetchData::Envelope(Box::default())),
+            fetch(FetchData::Envelope(Default::default())),
             "* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n"
         );
         // Group syntax: start marker, member, end marker.
@@ -279,7 +279,7 @@ mod tests {
             ..Envelope::default()
         };
         assert_eq!(
-            fetch(FetchData::Envelope(Box::new(group))),
+            fetch(FetchData::Envelope(group.into())),
             "* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL \
              ((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL \"a\" \"b.example\")(NIL NIL NIL NIL)) \
              NIL NIL NIL NIL))\r\n"
@@ -293,11 +293,11 @@ mod tests {
             None,
         );
         assert_eq!(
-            fetch(FetchData::Body(b.clone())),
+            fetch(FetchData::Body((b.clone()).into())),
             "* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
         );
         assert_eq!(
-            fetch(FetchData::BodyStructure(b)),
+            fetch(FetchData::BodyStructure((b).into())),
             "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
         );
         let mut second = text_part(
@@ -320,7 +320,7 @@ mod tests {
             ext: None,
         };
         assert_eq!(
-            fetch(FetchData::BodyStructure(multi)),
+            fetch(FetchData::BodyStructure((multi).into())),
             "* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 1152 23)\
              (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"NAME\" \"cc.diff\") \
              \"<960723163407.20117h@cac.washington.edu>\" \"Compiler diff\" \"BASE64\" 4554 73) \"MIXED\"))\r\n"
@@ -356,7 +356,7 @@ mod tests {
             ext: None,
         };
         assert_eq!(
-            fetch(FetchData::BodyStructure(single(msg, None))),
+            fetch(FetchData::BodyStructure((single(msg, None)).into())),
             "* 1 FETCH (BODYSTRUCTURE (\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 500 \
              (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) \
              (\"APPLICATION\" \"PDF\" NIL NIL NIL \"BASE64\" 100) 12))\r\n"
@@ -371,7 +371,9 @@ mod tests {
     }
 
     fn bs(e: Option<SingleExt>) -> String {
-        let out = fetch(FetchData::BodyStructure(single(text_part(vec![], 1, 2), e)));
+        let out = fetch(FetchData::BodyStructure(
+            (single(text_part(vec![], 1, 2), e)).into(),
+        ));
         out.strip_prefix("* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 2")
             .and_then(|r| r.strip_suffix("))\r\n"))
             .unwrap_or_else(|| panic!("{out}"))
@@ -461,14 +463,14 @@ mod tests {
         };
         let p = "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1";
         assert_eq!(
-            fetch(FetchData::BodyStructure(multi.clone())),
+            fetch(FetchData::BodyStructure((multi.clone()).into())),
             format!(
                 "* 1 FETCH (BODYSTRUCTURE ({p} \"md5\"){p} \"md5\") \"alternative\" \
                  (\"BOUNDARY\" \"xyz\") NIL \"en\"))\r\n"
             )
         );
         assert_eq!(
-            fetch(FetchData::Body(multi)),
+            fetch(FetchData::Body((multi).into())),
             format!("* 1 FETCH (BODY ({p}){p}) \"alternative\"))\r\n")
         );
         let multi = BodyStructure::Multi {
@@ -477,7 +479,7 @@ mod tests {
             ext: Some(Box::default()),
         };
         assert_eq!(
-            fetch(FetchData::BodyStructure(multi)),
+            fetch(FetchData::BodyStructure((multi).into())),
             format!("* 1 FETCH (BODYSTRUCTURE ({p}) \"mixed\" NIL))\r\n")
         );
     }
@@ -487,7 +489,7 @@ mod tests {
         let mut p = text_part(vec![], 1, 1);
         p.description = Some(s("two\r\nlines"));
         assert_eq!(
-            fetch(FetchData::Body(single(p, None))),
+            fetch(FetchData::Body((single(p, None)).into())),
             "* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL {10}\r\ntwo\r\nlines \"7BIT\" 1 1))\r\n"
         );
     }

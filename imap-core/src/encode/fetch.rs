@@ -136,15 +136,15 @@ pub(super) fn fetch_data(w: &mut Writer<'_>, d: &FetchData) {
         }
         FetchData::Envelope(e) => {
             w.put(b"ENVELOPE ");
-            body::envelope(w, e);
+            body::envelope(w, &e.to_envelope());
         }
         FetchData::Body(b) => {
             w.put(b"BODY ");
-            body::body(w, b, false);
+            body::body(w, &b.to_structure(), false);
         }
         FetchData::BodyStructure(b) => {
             w.put(b"BODYSTRUCTURE ");
-            body::body(w, b, true);
+            body::body(w, &b.to_structure(), true);
         }
         FetchData::BodySection {
             section,

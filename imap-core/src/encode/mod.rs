@@ -568,7 +568,7 @@ pub(crate) mod tests {
                 Flag::Keyword(Atom::try_from("$Junk").unwrap()),
             ]),
             FetchData::ModSeq(12),
-            FetchData::Envelope(Box::new(Envelope {
+            FetchData::Envelope(FetchedEnvelope::new(&Envelope {
                 subject: Some(Str::from("caf\u{e9} \"x\"")),
                 ..Envelope::default()
             })),

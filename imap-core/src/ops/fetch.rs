@@ -4,8 +4,9 @@
 use crate::client::Completion;
 use crate::decode::{DecodedEnvelope, Normalise, normalise, param_text};
 use crate::types::{
-    BodyStructure, CommandBody, DateTime, Envelope, FetchData, FetchItem, FetchItems, Flag,
-    MessageSet, PartKind, Partial, Section, SectionText, SeqNum, Str, Uid, UidSet,
+    BodyStructure, CommandBody, DateTime, FetchData, FetchItem, FetchItems, FetchedBody,
+    FetchedEnvelope, Flag, MessageSet, PartKind, Partial, Section, SectionText, SeqNum, Str, Uid,
+    UidSet,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -275,10 +276,12 @@ pub struct Message {
     pub uid: Option<Uid>,
     /// `FLAGS`.
     pub flags: Option<Vec<Flag>>,
-    /// `ENVELOPE`.
-    pub envelope: Option<Envelope>,
-    /// `BODYSTRUCTURE` (or `BODY`).
-    pub body_structure: Option<BodyStructure>,
+    /// `ENVELOPE`, as received: read its fields through the accessors, or all of them with
+    /// [`FetchedEnvelope::to_envelope`].
+    pub envelope: Option<FetchedEnvelope>,
+    /// `BODYSTRUCTURE` (or `BODY`), as received: walk it with [`FetchedBody::root`], or build
+    /// the tree with [`FetchedBody::to_structure`].
+    pub body_structure: Option<FetchedBody>,
     /// `INTERNALDATE`.
     pub internal_date: Option<DateTime>,
     /// `RFC822.SIZE`.
@@ -324,7 +327,7 @@ impl Message {
             match item {
                 FetchData::Uid(u) => self.uid = Some(u),
                 FetchData::Flags(f) => self.flags = Some(f),
-                FetchData::Envelope(e) => self.envelope = Some(*e),
+                FetchData::Envelope(e) => self.envelope = Some(e),
                 FetchData::BodyStructure(b) | FetchData::Body(b) => self.body_structure = Some(b),
                 FetchData::InternalDate(d) => self.internal_date = Some(d),
                 FetchData::Rfc822Size(n) => self.size = Some(n),
@@ -454,7 +457,7 @@ impl Message {
     /// The envelope decoded: subject and names through RFC 2047, the date typed
     /// ([`Envelope::decoded`]).
     pub fn decoded_envelope(&self) -> Option<DecodedEnvelope> {
-        self.envelope.as_ref().map(Envelope::decoded)
+        self.envelope.as_ref().map(FetchedEnvelope::decoded)
     }
 
     /// The envelope's `Date:` typed and normalised (`Normalise::AsSent` keeps its zone), like
@@ -630,10 +633,28 @@ pub struct PartInfo {
     pub disposition: Option<String>,
 }
 
+/// A BODYSTRUCTURE [`outline`] reads: the tree, or the packed form a FETCH carried.
+pub trait Structure {
+    /// The tree.
+    fn tree(&self) -> std::borrow::Cow<'_, BodyStructure>;
+}
+
+impl Structure for BodyStructure {
+    fn tree(&self) -> std::borrow::Cow<'_, BodyStructure> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl Structure for FetchedBody {
+    fn tree(&self) -> std::borrow::Cow<'_, BodyStructure> {
+        std::borrow::Cow::Owned(self.to_structure())
+    }
+}
+
 /// The parts of a BODYSTRUCTURE, depth first, with the part numbers to fetch them by.
-pub fn outline(body: &BodyStructure) -> Vec<PartInfo> {
+pub fn outline(body: &impl Structure) -> Vec<PartInfo> {
     let mut out = Vec::new();
-    walk(body, Vec::new(), 0, &mut out);
+    walk(&body.tree(), Vec::new(), 0, &mut out);
     out
 }
 

@@ -116,7 +116,7 @@ mod tests {
             panic!("not a FETCH: {text}");
         };
         match data.into_iter().next() {
-            Some(FetchData::BodyStructure(b)) => b,
+            Some(FetchData::BodyStructure(b)) => b.to_structure(),
             other => panic!("{other:?}"),
         }
     }

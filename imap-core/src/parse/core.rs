@@ -359,6 +359,12 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
     if !escaped {
         return Ok(slice(i, raw));
     }
+    Ok(Bytes::from(unescape_quoted(raw)))
+}
+
+/// A quoted string's content with its escapes (`\"` and `\\`) resolved; any other backslash
+/// is kept, as the tolerant reading keeps it.
+pub(crate) fn unescape_quoted(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut k = 0;
     while k < raw.len() {
@@ -374,30 +380,11 @@ pub(super) fn quoted(i: &mut Input<'_>) -> PResult<Bytes> {
             [] => break,
         }
     }
-    Ok(Bytes::from(out))
-}
-
-/// A `string` that is often a word of the MIME vocabulary (media types, parameter names,
-/// charsets, encodings, dispositions, languages): a quoted word of [`super::mime_words`]
-/// becomes a static [`Str`], which costs no reference count on the unit when it is made,
-/// cloned or dropped; any other string is read as [`string`] reads it.
-pub(super) fn word(i: &mut Input<'_>) -> PResult<Str> {
-    if peek(i) == Some(b'"') {
-        let start = *i;
-        let (raw, escaped) = quoted_span(i)?;
-        if !escaped {
-            return Ok(match super::mime_words::known(raw) {
-                Some(w) => Str::from_static(w),
-                None => Str::new(slice(i, raw)),
-            });
-        }
-        *i = start;
-    }
-    string(i)
+    out
 }
 
 /// A quoted string's raw content (escapes kept) and whether it holds escapes.
-fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
+pub(super) fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
     byte(i, b'"', "quoted string")?;
     let body: &[u8] = i.input;
     let strict = !lenient(i);
@@ -549,16 +536,19 @@ pub(super) fn literal_head(i: &mut Input<'_>) -> PResult<LiteralHead> {
 
 /// A literal (or literal8 when `allow8`), returning its bytes.
 pub(super) fn literal(i: &mut Input<'_>, allow8: bool) -> PResult<Bytes> {
+    let data = literal_span(i, allow8)?;
+    Ok(slice(i, data))
+}
+
+/// A literal (or literal8 when `allow8`), returning its data as a slice of the input.
+pub(super) fn literal_span<'a>(i: &mut Input<'a>, allow8: bool) -> PResult<&'a [u8]> {
     if !allow8 && peek(i) == Some(b'~') {
         return fail(i, "literal");
     }
     let head = literal_head(i)?;
     let _ = head.binary;
     match usize::try_from(head.len) {
-        Ok(n) if n <= i.input.len() => {
-            let data = advance(i, n);
-            Ok(slice(i, data))
-        }
+        Ok(n) if n <= i.input.len() => Ok(advance(i, n)),
         _ => cut(i, "literal data"),
     }
 }

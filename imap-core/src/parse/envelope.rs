@@ -1,52 +1,60 @@
-//! ENVELOPE (RFC 9051 section 7.5.2, `envelope` in section 9).
+//! ENVELOPE (RFC 9051 section 7.5.2, `envelope` in section 9), written into a node table
+//! ([`crate::types::packed`]).
 
 use super::core::{
-    advance, at_nil, byte, fail, lenient, next_is_close, nstring, peek, sp, sp_or_missing,
-    take_while0,
+    advance, at_nil, byte, fail, lenient, next_is_close, peek, sp, sp_or_missing, take_while0,
 };
+use super::packed::Out;
 use super::{Input, PResult};
-use crate::types::{Address, Envelope};
+use crate::types::packed::kind;
 
 // envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP env-to SP
 //            env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")" (RFC 9051 section 9)
-/// An envelope, built in its box (it is large; moving it in would copy it).
-pub(super) fn envelope(i: &mut Input<'_>) -> PResult<Box<Envelope>> {
+/// An envelope: a list header and its ten fields.
+pub(super) fn envelope(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     byte(i, b'(', "envelope")?;
-    let mut env = Box::<Envelope>::default();
-    env.date = nstring(i)?;
+    let at = out.tape.open(kind::LIST);
+    out.nstring(i)?;
     sp(i)?;
-    env.subject = nstring(i)?;
+    out.nstring(i)?;
     sp(i)?;
     let from_start: &[u8] = i.input;
-    address_list(i, &mut env.from)?;
+    let from_nodes = out.tape.len();
+    address_list(i, out)?;
     let from_raw = &from_start[..from_start.len() - i.input.len()];
+    let from_nodes = from_nodes..out.tape.len();
     sp(i)?;
-    if !repeated_list(i, from_raw, &env.from, &mut env.sender) {
-        address_list(i, &mut env.sender)?;
+    if !repeated_list(i, from_raw, from_nodes.clone(), out) {
+        address_list(i, out)?;
     }
     sp(i)?;
-    if !repeated_list(i, from_raw, &env.from, &mut env.reply_to) {
-        address_list(i, &mut env.reply_to)?;
+    if !repeated_list(i, from_raw, from_nodes, out) {
+        address_list(i, out)?;
     }
     sp(i)?;
-    address_list(i, &mut env.to)?;
+    address_list(i, out)?;
     sp(i)?;
-    address_list(i, &mut env.cc)?;
+    address_list(i, out)?;
     sp(i)?;
-    address_list(i, &mut env.bcc)?;
-    if !closes_early(i) {
+    address_list(i, out)?;
+    if closes_early(i) {
+        out.tape.nil();
+        out.tape.nil();
+    } else {
         sp(i)?;
-        env.in_reply_to = nstring(i)?;
-        if !closes_early(i) {
+        out.nstring(i)?;
+        if closes_early(i) {
+            out.tape.nil();
+        } else {
             sp(i)?;
-            env.message_id = nstring(i)?;
+            out.nstring(i)?;
         }
     }
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', "end of envelope")?;
-    Ok(env)
+    out.close(i, at, 10)
 }
 
 /// Tolerated: an envelope that ends after `env-bcc` or `env-in-reply-to` (imap.qq.com sends
@@ -60,78 +68,70 @@ fn closes_early(i: &Input<'_>) -> bool {
 // Tolerated: an empty list `()`, spaces between addresses, and `NIL` in place of an address,
 // skipped (`(NIL ({123}...` from the server in jstedfast/MailKit#991).
 /// Servers repeat the From list as Sender and Reply-To when those headers are absent (RFC 3501
-/// section 7.4.2): when the input starts with the very bytes of the From list, `from` (what
-/// they parsed to) is cloned into `out` and they are skipped, instead of being parsed again.
-/// Only for a parenthesized list, whose end does not depend on the byte after it.
+/// section 7.4.2): when the input starts with the very bytes of the From list, the nodes From
+/// was written as (`from_nodes`) are written again, pointing at the same bytes, and the list
+/// is skipped instead of being parsed again. Only for a parenthesized list, whose end does not
+/// depend on the byte after it.
 fn repeated_list(
     i: &mut Input<'_>,
     from_raw: &[u8],
-    from: &[Address],
-    out: &mut Vec<Address>,
+    from_nodes: std::ops::Range<usize>,
+    out: &mut Out<'_>,
 ) -> bool {
     if from_raw.first() != Some(&b'(') || !i.input.starts_with(from_raw) {
         return false;
     }
-    out.extend_from_slice(from);
+    out.tape.repeat(from_nodes.start, from_nodes.end);
     advance(i, from_raw.len());
     true
 }
 
-/// The capacity of an address list that holds more than one address.
-const FEW_ADDRESSES: usize = 4;
-
-/// An address list into `out` (empty, as `Envelope::default()` leaves it).
-fn address_list(i: &mut Input<'_>, out: &mut Vec<Address>) -> PResult<()> {
+/// An address list: a list header and four strings an address, or `NIL`.
+fn address_list(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     match peek(i) {
         Some(b'(') => {
             byte(i, b'(', "(")?;
+            let at = out.tape.open(kind::LIST);
+            let mut n = 0;
             loop {
                 if lenient(i) {
                     take_while0(i, |b| b == b' ');
                 }
                 match peek(i) {
-                    Some(b')') if !out.is_empty() || lenient(i) => {
+                    Some(b')') if n > 0 || lenient(i) => {
                         byte(i, b')', ")")?;
-                        return Ok(());
+                        return out.close(i, at, n);
                     }
                     Some(b'N' | b'n') if lenient(i) && at_nil(i) => {
                         advance(i, 3);
                     }
-                    Some(b'(') if out.is_empty() => {
-                        // The first address decides the capacity: one when the list ends
-                        // after it (From, Sender, Reply-To), else room for a few, so that a
-                        // list of two to four addresses is allocated once, not grown.
-                        let mut first = Address::default();
-                        address(i, &mut first)?;
-                        let more = i.input.iter().find(|&&b| b != b' ') == Some(&b'(');
-                        out.reserve_exact(if more { FEW_ADDRESSES } else { 1 });
-                        out.push(first);
-                    }
                     Some(b'(') => {
-                        // Filled in place: an address is too large to move cheaply.
-                        out.push(Address::default());
-                        let last = out.len() - 1;
-                        address(i, &mut out[last])?;
+                        address(i, out)?;
+                        n += 1;
                     }
                     _ => return fail(i, "address"),
                 }
             }
         }
-        _ => super::core::nil(i),
+        _ => {
+            super::core::nil(i)?;
+            out.tape.nil();
+            Ok(())
+        }
     }
 }
 
 // address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")" (RFC 9051 section 9)
-/// An address into `a` (all `None`).
-fn address(i: &mut Input<'_>, a: &mut Address) -> PResult<()> {
+/// An address: its four fields.
+fn address(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     byte(i, b'(', "address")?;
-    a.name = nstring(i)?;
+    out.nstring(i)?;
     sp(i)?;
-    a.adl = nstring(i)?;
+    out.nstring(i)?;
     sp(i)?;
-    a.mailbox = nstring(i)?;
+    out.nstring(i)?;
     sp_or_missing(i)?;
-    a.host = nstring(i)?;
+    out.nstring(i)?;
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
@@ -142,19 +142,35 @@ fn address(i: &mut Input<'_>, a: &mut Address) -> PResult<()> {
 #[cfg(test)]
 mod tests {
     use super::super::core::testing::run_on;
-    use super::*;
+    use super::super::packed::fetched_envelope;
+    use crate::types::{Address, Envelope};
+
+    fn parse(b: &[u8], strict: bool) -> Result<Envelope, String> {
+        run_on(b, strict, fetched_envelope).map(|(e, rest)| {
+            assert!(rest.is_empty());
+            e.to_envelope()
+        })
+    }
 
     #[test]
     fn rfc_example_envelope() {
         let b = b"(\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"IMAP4rev1 WG mtg summary and minutes\" ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((NIL NIL \"imap\" \"cac.washington.edu\")) ((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \"<B27397-0100000@cac.washington.edu>\")";
-        let (e, rest) = run_on(b, true, envelope).unwrap();
+        let (packed, rest) = run_on(b, true, fetched_envelope).unwrap();
         assert!(rest.is_empty());
+        let e = packed.to_envelope();
         assert_eq!(e.cc.len(), 2);
         assert_eq!(
             e.from[0].email().as_deref(),
             Some("gray@cac.washington.edu")
         );
         assert!(e.bcc.is_empty());
+        // The accessors read the same fields without building the whole envelope.
+        assert_eq!(packed.subject(), e.subject);
+        assert_eq!(packed.cc().collect::<Vec<_>>(), e.cc);
+        assert_eq!(packed.message_id(), e.message_id);
+        assert_eq!(packed.bcc().len(), 0);
+        // One node a field, a list header, four an address: no string was copied.
+        assert_eq!(packed.raw().as_ref(), &b[..]);
     }
 
     #[test]
@@ -168,18 +184,16 @@ mod tests {
         ] {
             let src = format!("(NIL NIL {from} {sender} {reply_to} NIL NIL NIL NIL NIL)");
             for strict in [false, true] {
-                let parsed = run_on(src.as_bytes(), strict, envelope);
+                let parsed = parse(src.as_bytes(), strict);
                 if strict && reply_to == "()" {
                     assert!(parsed.is_err());
                     continue;
                 }
-                let (e, rest) = parsed.unwrap();
-                assert!(rest.is_empty());
-                // The same as parsing each list on its own.
-                let list = |s: &str| {
-                    let mut out = Vec::new();
-                    run_on(s.as_bytes(), strict, |i| address_list(i, &mut out)).unwrap();
-                    out
+                let e = parsed.unwrap();
+                // The same as each list read as the From list of an envelope of its own.
+                let list = |s: &str| -> Vec<Address> {
+                    let alone = format!("(NIL NIL {s} NIL NIL NIL NIL NIL NIL NIL)");
+                    parse(alone.as_bytes(), false).unwrap().from
                 };
                 assert_eq!(e.from, list(from));
                 assert_eq!(e.sender, list(sender));
@@ -192,7 +206,16 @@ mod tests {
     #[test]
     fn empty_address_list_is_tolerated() {
         let b = b"(NIL NIL () NIL NIL NIL NIL NIL NIL NIL)";
-        assert!(run_on(b, false, envelope).is_ok());
-        assert!(run_on(b, true, envelope).is_err());
+        assert!(parse(b, false).is_ok());
+        assert!(parse(b, true).is_err());
+    }
+
+    #[test]
+    fn an_early_end_reads_the_missing_fields_as_nil() {
+        let b = b"(NIL \"s\" NIL NIL NIL NIL NIL NIL \"<r>\")";
+        let e = parse(b, false).unwrap();
+        assert_eq!(e.in_reply_to.unwrap().as_bytes(), b"<r>");
+        assert_eq!(e.message_id, None);
+        assert!(parse(b, true).is_err());
     }
 }

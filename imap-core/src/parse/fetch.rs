@@ -1,12 +1,11 @@
 //! FETCH response data (`msg-att`, RFC 9051 section 7.5.2) and body sections.
 
-use super::body::body;
 use super::core::{
     advance, astring, at_nil, byte, date_time, fail, lenient, modseq_value, next_is_close, nil,
     nstring, nstring8, number, nz_number, paren_list, peek, raw_value, size, slice, sp,
     sp_or_missing, take_while0, take_while1,
 };
-use super::envelope::envelope;
+use super::packed::{fetched_body, fetched_envelope};
 use super::{Input, PResult};
 use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{FetchData, Section, SectionText, Str, Uid};
@@ -128,7 +127,7 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
                 }
             } else {
                 sp(i)?;
-                FetchData::Body(body(i, 0)?)
+                FetchData::Body(fetched_body(i)?)
             }
         }
         5 if is("FLAGS") => {
@@ -180,7 +179,7 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
         }
         8 if is("ENVELOPE") => {
             sp(i)?;
-            FetchData::Envelope(envelope(i)?)
+            FetchData::Envelope(fetched_envelope(i)?)
         }
         8 if is("THREADID") => {
             sp(i)?;
@@ -234,7 +233,7 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
         }
         13 if is("BODYSTRUCTURE") => {
             sp(i)?;
-            FetchData::BodyStructure(body(i, 0)?)
+            FetchData::BodyStructure(fetched_body(i)?)
         }
         13 if is("RFC822.HEADER") => {
             sp(i)?;

@@ -24,7 +24,7 @@ mod core;
 mod envelope;
 mod error;
 mod fetch;
-mod mime_words;
+mod packed;
 mod response;
 mod search;
 mod text;
@@ -32,6 +32,7 @@ mod text;
 use bytes::Bytes;
 use winnow::stream::Stateful;
 
+pub(crate) use core::unescape_quoted;
 pub(crate) use error::PErr;
 pub use error::ParseError;
 pub use text::TextError;

@@ -1,10 +1,9 @@
 //! FETCH: the items a command asks for ([`FetchItem`]) and the data a response carries
 //! ([`FetchData`]), with body sections ([`Section`]).
 
-use super::body::BodyStructure;
 use super::datetime::DateTime;
-use super::envelope::Envelope;
 use super::flag::Flag;
+use super::packed::{FetchedBody, FetchedEnvelope};
 use super::seq::Uid;
 use super::string::{Atom, Str};
 
@@ -230,11 +229,11 @@ pub enum FetchData {
     /// `RFC822.SIZE n` (number64).
     Rfc822Size(u64),
     /// `ENVELOPE (...)`.
-    Envelope(Box<Envelope>),
+    Envelope(FetchedEnvelope),
     /// `BODY (...)`: structure without extension data.
-    Body(BodyStructure),
+    Body(FetchedBody),
     /// `BODYSTRUCTURE (...)`.
-    BodyStructure(BodyStructure),
+    BodyStructure(FetchedBody),
     /// `BODY[section]<origin> nstring`.
     BodySection {
         /// The section.

@@ -34,9 +34,9 @@ impl ParsedMessage {
         let slot = 2 * item as usize + usize::from(opts.utf8);
         self.encoded.slots[slot].get_or_init(|| {
             let data = match item {
-                Kept::Envelope => FetchData::Envelope(Box::new(self.envelope().clone())),
-                Kept::Body => FetchData::Body(self.body_structure(false).clone()),
-                Kept::BodyStructure => FetchData::BodyStructure(self.body_structure(true).clone()),
+                Kept::Envelope => FetchData::Envelope(self.envelope().into()),
+                Kept::Body => FetchData::Body(self.body_structure(false).into()),
+                Kept::BodyStructure => FetchData::BodyStructure(self.body_structure(true).into()),
             };
             let opts = EncodeOptions {
                 utf8: opts.utf8,
@@ -67,14 +67,11 @@ mod tests {
                 ..EncodeOptions::default()
             };
             let values = [
-                (
-                    Kept::Envelope,
-                    FetchData::Envelope(Box::new(m.envelope().clone())),
-                ),
-                (Kept::Body, FetchData::Body(m.body_structure(false).clone())),
+                (Kept::Envelope, FetchData::Envelope(m.envelope().into())),
+                (Kept::Body, FetchData::Body(m.body_structure(false).into())),
                 (
                     Kept::BodyStructure,
-                    FetchData::BodyStructure(m.body_structure(true).clone()),
+                    FetchData::BodyStructure(m.body_structure(true).into()),
                 ),
             ];
             for (item, value) in values {

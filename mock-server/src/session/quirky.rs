@@ -24,7 +24,11 @@ pub(crate) fn prepare(resp: Response, quirks: Quirks) -> (Response, bool) {
             let mut marked = false;
             for item in &mut data {
                 if let FetchData::BodyStructure(b) = item {
-                    marked |= mark(b);
+                    let mut tree = b.to_structure();
+                    if mark(&mut tree) {
+                        *b = tree.into();
+                        marked = true;
+                    }
                 }
             }
             (Response::Data(Data::Fetch { seq, data }), marked)

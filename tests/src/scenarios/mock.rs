@@ -493,7 +493,7 @@ macro_rules! mock_server_scenarios {
             }
             let env = msgs[&u2].envelope.as_ref().unwrap();
             assert_eq!(
-                env.message_id.as_ref().map(|s| s.to_string()),
+                env.message_id().map(|s| s.to_string()),
                 Some("<m2@example.com>".to_owned())
             );
 

@@ -52,11 +52,8 @@ pub fn fetch_part_decoded(uid: Uid, section: Section) -> Simple<DecodedPart> {
         let raw = m
             .section(&section)
             .ok_or(OpError::NotFound(Missing::Section(uid)))?;
-        Ok(parts::decode_section(
-            m.body_structure.as_ref(),
-            &section,
-            raw,
-        ))
+        let body = m.body_structure.as_ref().map(|b| b.to_structure());
+        Ok(parts::decode_section(body.as_ref(), &section, raw))
     })
 }
 
