@@ -62,7 +62,7 @@ pub(crate) fn kept(items: &[FetchItem]) -> bool {
 pub(crate) fn write(
     out: &mut BytesMut,
     seq: SeqNum,
-    msg: &MessageSnapshot,
+    mut msg: MessageSnapshot,
     items: &[FetchItem],
     shown: Shown,
 ) -> Option<u64> {
@@ -93,14 +93,15 @@ pub(crate) fn write(
             FetchItem::ModSeq if !shown.asked_modseq => continue,
             FetchItem::Flags => {
                 flags_sent = true;
-                let mut flags = msg.fetch_flags();
-                if shown.rev2 {
-                    flags.retain(|f| *f != Flag::Recent);
+                // The snapshot's own list (a FETCH names FLAGS once): no copy of it.
+                let mut flags = std::mem::take(&mut msg.flags);
+                if msg.recent && !shown.rev2 {
+                    flags.push(Flag::Recent);
                 }
                 FetchData::Flags(flags)
             }
             // `writable` items never fail.
-            other => match fetch(msg, other) {
+            other => match fetch(&msg, other) {
                 Ok(d) => d,
                 Err(_) => continue,
             },

@@ -336,7 +336,7 @@ impl MockSession {
             Some(Code::MailboxId(Str::from(info.mailbox_id.clone()))),
             "Ok",
         );
-        let mut told = std::collections::HashMap::new();
+        let mut told = super::told::Told::default();
         if let Some(q) = &params.qresync
             && q.uid_validity == info.uid_validity
         {

@@ -44,6 +44,7 @@ pub mod options;
 mod quirky;
 mod selected;
 pub(crate) mod stream;
+mod told;
 
 use crate::backend::{MailAccount, MailStore, SelectionHandle};
 use crate::store::{SessionId, StoreError};
@@ -56,7 +57,7 @@ use imap_core::types::{
     StatusKind, StatusResponse, Str, Tag, Uid,
 };
 use options::{InjectPoint, Quirks, SessionOptions};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -70,7 +71,7 @@ struct Selected {
     saved: Vec<Uid>,
     /// Per message, the MODSEQ of the flags this session last sent its client (see
     /// [`announce`]): nothing older is ever sent after it.
-    told: HashMap<Uid, u64>,
+    told: told::Told,
     /// The mailbox's flags as last sent in `FLAGS` (SELECT, or a new keyword since).
     flags: Vec<Flag>,
     /// The name it was selected by, normalized (for STATUS of the selected mailbox).

@@ -180,25 +180,33 @@ impl MockSession {
         };
         let batch = if own { BATCH } else { 1 };
         let mut pieces: Vec<Piece> = Vec::new();
-        let mut buf = BytesMut::new();
+        // Sized for the step at once: grown from empty it was copied at every doubling.
+        let mut buf = BytesMut::with_capacity(if own { budget + 1024 } else { 0 });
         let mut failed = None;
         let mut done = false;
         let first = job.next;
+        // The next messages still in the session's view, with their sequence numbers.
+        let mut uids: Vec<Uid> = Vec::with_capacity(batch);
+        let mut seqs = Vec::with_capacity(batch);
         while failed.is_none() && (buf.len() < budget || pieces.is_empty() && buf.is_empty()) {
             if job.next - first >= STEP_MESSAGES {
                 break;
             }
-            // The positions in `job.uids` of the next messages still in the session's view.
-            let at: Vec<usize> = (job.next..job.uids.len())
-                .filter(|&i| sel.tracker.seq(job.uids[i]).is_some())
-                .take(batch)
-                .collect();
-            let Some(&last) = at.last() else {
-                job.next = job.uids.len();
+            uids.clear();
+            seqs.clear();
+            while uids.len() < batch
+                && let Some(&uid) = job.uids.get(job.next)
+            {
+                job.next += 1;
+                if let Some(seq) = sel.tracker.seq(uid) {
+                    uids.push(uid);
+                    seqs.push(seq);
+                }
+            }
+            if uids.is_empty() {
                 done = true;
                 break;
-            };
-            let uids: Vec<Uid> = at.iter().map(|&i| job.uids[i]).collect();
+            }
             let fetched = match sel.view.fetch_many(&uids, &job.items) {
                 Ok(f) => f,
                 Err(e) => {
@@ -206,19 +214,14 @@ impl MockSession {
                     break;
                 }
             };
-            job.next = last + 1;
-            for (&uid, f) in uids.iter().zip(fetched) {
-                let Some(seq) = sel.tracker.seq(uid) else {
-                    continue;
-                };
+            for ((&uid, &seq), f) in uids.iter().zip(&seqs).zip(fetched) {
                 let data = match f {
                     None => {
                         job.missing = true;
                         continue;
                     }
                     Some(FetchedMessage::Snapshot(snap)) if own => {
-                        if let Some(m) = fetch_wire::write(&mut buf, seq, &snap, &job.items, shown)
-                        {
+                        if let Some(m) = fetch_wire::write(&mut buf, seq, snap, &job.items, shown) {
                             sel.tell(uid, m);
                         }
                         continue;

@@ -296,9 +296,14 @@ impl MailboxView {
     pub fn messages(&self, uids: &[Uid]) -> Result<Vec<MessageSnapshot>, StoreError> {
         let s = self.session;
         self.with(|m| {
+            let mut next = 0;
             Ok(uids
                 .iter()
-                .filter_map(|&u| m.index(u).map(|i| m.messages[i].snapshot(Some(s))))
+                .filter_map(|&u| {
+                    let i = m.index_near(u, next)?;
+                    next = i + 1;
+                    Some(m.messages[i].snapshot(Some(s)))
+                })
                 .collect())
         })
     }
@@ -529,6 +534,25 @@ mod tests {
             a.append("INBOX", MSG, &[], None).unwrap();
         }
         (s, a)
+    }
+
+    /// Snapshots come in the order asked, whatever it is (`index_near` guesses the next
+    /// message is the one after the previous), without the UIDs that are gone.
+    #[test]
+    fn messages_come_in_the_order_asked() {
+        let (s, a) = setup(6);
+        let (v, _) = a.select("INBOX", s.new_session(), false).unwrap();
+        v.store(&[uid(4)], StoreKind::Add, &[Flag::Deleted], None)
+            .unwrap();
+        assert_eq!(v.expunge(None).unwrap(), [uid(4)]);
+        let asked = [1, 2, 3, 4, 5, 6, 9, 6, 2, 5, 1].map(uid);
+        let got: Vec<u32> = v
+            .messages(&asked)
+            .unwrap()
+            .iter()
+            .map(|m| m.uid.get())
+            .collect();
+        assert_eq!(got, [1, 2, 3, 5, 6, 6, 2, 5, 1]);
     }
 
     #[test]
