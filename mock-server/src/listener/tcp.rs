@@ -477,12 +477,24 @@ mod tests {
         wait_for_the_lock_off_the_worker(Some(setup), b"c NOOP\r\n", "c OK");
     }
 
-    /// Six connections (after `setup`, the bytes sent and the answer awaited) send `command`
-    /// while the test holds the store lock; twenty more connections must be greeted
-    /// meanwhile, and each `command` answered (`done`) once the lock is released.
+    /// A FETCH of kept metadata runs on the runtime's worker too (issue 16 point 2), and its
+    /// steps wait for the store lock off the worker: FETCHes on more connections than the
+    /// runtime has workers, sent while the lock is held, do not stop other connections from
+    /// being greeted, and are answered once it is released.
+    #[test]
+    fn a_fetch_on_the_worker_does_not_wait_for_the_store_lock() {
+        let setup = (&b"a LOGIN alice pw\r\nb SELECT INBOX\r\n"[..], "b OK");
+        wait_for_the_lock_off_the_worker(Some(setup), b"c FETCH 1:* (FLAGS ENVELOPE)\r\n", "c OK");
+    }
+
+    /// Six connections (after `setup`, the bytes sent and the answer awaited) to a store with
+    /// one message in INBOX send `command` while the test holds the store lock; twenty more
+    /// connections must be greeted meanwhile, and each `command` answered (`done`) once the
+    /// lock is released.
     fn wait_for_the_lock_off_the_worker(setup: Option<(&[u8], &str)>, command: &[u8], done: &str) {
         let store = crate::store::Store::builder()
             .user("alice", "pw")
+            .message(b"Subject: one\r\n\r\nbody\r\n".to_vec(), &[], None)
             .build()
             .unwrap();
         let server = MockServer::builder()

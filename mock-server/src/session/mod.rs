@@ -437,7 +437,9 @@ impl MockSession {
     /// or the next messages of a FETCH. Other calls may take the store lock too (LOGIN, SCRAM's
     /// slow key derivation, change polling, leaving a mailbox on drop), if briefly: an async
     /// driver makes every call into the session where blocking cannot stall other connections
-    /// (the TCP listener runs them under `tokio::task::block_in_place`).
+    /// (the TCP listener runs them under `tokio::task::block_in_place`), but for the cheap
+    /// work of [`MockSession::work_is_cheap`] and [`MockSession::input_is_cheap`], which it
+    /// runs on its worker with any wait for the store lock handed off.
     pub fn has_work(&self) -> bool {
         self.deferred.is_some() || self.fetch_job.is_some()
     }
@@ -460,7 +462,7 @@ impl MockSession {
 
     /// Whether the work [`MockSession::poll_transmit_chunks`] would do next is cheap (see
     /// [`MockSession::input_is_cheap`]): taking output, reading pipelined commands, and a
-    /// command that is cheap per step ([`stream::is_cheap`], a FETCH of kept metadata) or the
+    /// command that is cheap per step (a FETCH of items written from kept data) or the
     /// next step of one.
     pub fn work_is_cheap(&self) -> bool {
         if !self.input_is_cheap() {

@@ -1,8 +1,10 @@
 //! Taking the store lock from an async runtime's worker without making the worker wait.
 //!
-//! The TCP listener runs a cheap command (a `NOOP`) on its runtime's worker, where handing the
-//! worker's place to another thread (`tokio::task::block_in_place`) for every command cost as
-//! much as the command. Such a command may still find the store lock held by another session:
+//! The TCP listener runs cheap work on its runtime's worker (reading a logged-in client's
+//! commands, a `NOOP`, a step of a FETCH of kept metadata: see
+//! `MockSession::poll_transmit_cheap`), where handing the worker's place to another thread
+//! (`tokio::task::block_in_place`) for every command cost as much as the command. Such work
+//! may still find the store lock held by another session:
 //! [`lock`] then waits for it under `block_in_place`, so no runtime worker ever waits for the
 //! store lock (issue 12, item 7) while an uncontended lock costs nothing more.
 
