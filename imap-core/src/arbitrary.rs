@@ -1636,6 +1636,20 @@ pub fn command() -> impl Strategy<Value = Command> {
     (tag(), command_body()).prop_map(|(tag, body)| Command { tag, body })
 }
 
+/// Runs `f` on a thread with a 16 MiB stack: generating a value from the whole response and
+/// command strategies (or the BODYSTRUCTURE one) nests so many boxed strategies that,
+/// unoptimised, it needs close to the 2 MiB stack of a test thread, and overflowed it now and
+/// then (as in `tests/roundtrip.rs`).
+#[cfg(test)]
+pub(crate) fn with_big_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(f)
+        .expect("spawning the test thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1679,18 +1693,7 @@ mod tests {
             .collect()
     }
 
-    /// Runs `f` on a thread with a 16 MiB stack: generating a value from the whole response and
-    /// command strategies nests so many boxed strategies that, unoptimised, it needs close to
-    /// the 2 MiB stack of a test thread, and overflowed it now and then (as in
-    /// `tests/roundtrip.rs`).
-    fn with_big_stack(f: impl FnOnce() + Send + 'static) {
-        std::thread::Builder::new()
-            .stack_size(16 << 20)
-            .spawn(f)
-            .expect("spawning the test thread")
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-    }
+    use super::with_big_stack;
 
     #[test]
     fn every_strategy_generates_values() {

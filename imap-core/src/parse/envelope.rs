@@ -54,7 +54,8 @@ pub(super) fn envelope(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
         take_while0(i, |b| b == b' ');
     }
     byte(i, b')', "end of envelope")?;
-    out.close(i, at, 10)
+    out.tape.close(at, 0);
+    Ok(())
 }
 
 /// Tolerated: an envelope that ends after `env-bcc` or `env-in-reply-to` (imap.qq.com sends
@@ -92,7 +93,7 @@ fn address_list(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
         Some(b'(') => {
             byte(i, b'(', "(")?;
             let at = out.tape.open(kind::LIST);
-            let mut n = 0;
+            let mut n = 0usize;
             loop {
                 if lenient(i) {
                     take_while0(i, |b| b == b' ');
@@ -100,7 +101,8 @@ fn address_list(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
                 match peek(i) {
                     Some(b')') if n > 0 || lenient(i) => {
                         byte(i, b')', ")")?;
-                        return out.close(i, at, n);
+                        out.tape.close(at, 0);
+                        return Ok(());
                     }
                     Some(b'N' | b'n') if lenient(i) && at_nil(i) => {
                         advance(i, 3);

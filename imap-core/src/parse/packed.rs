@@ -1,22 +1,22 @@
 //! Where the ENVELOPE and BODYSTRUCTURE parsers write: a node table over the value's bytes
 //! ([`crate::types::packed`]), instead of a tree of allocations.
 
-use super::core::{at_nil, cut, literal_span, nil, peek, quoted_span, slice};
+use super::core::{at_nil, literal_span, nil, peek, quoted_span, slice};
 use super::{Input, PResult};
-use crate::types::packed::{Node, Tape};
+use crate::types::packed::Tape;
 use crate::types::{FetchedBody, FetchedEnvelope};
 use std::cell::Cell;
 
-/// A table that grew past this many nodes is not kept for the next value.
-const KEPT_NODES: usize = 4096;
+/// A table that grew past this many bytes is not kept for the next value.
+const KEPT_BYTES: usize = 16 * 1024;
 
 thread_local! {
     /// The table being written, kept between values so that each costs one allocation (its
     /// exact-size copy) rather than a growing `Vec`'s several.
-    static SCRATCH: Cell<Vec<Node>> = const { Cell::new(Vec::new()) };
+    static SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
-/// The nodes of one value being parsed, with the value's first byte as the origin of their
+/// The table of one value being parsed, with the value's first byte as the origin of its
 /// offsets.
 pub(super) struct Out<'a> {
     pub(super) tape: Tape,
@@ -25,12 +25,9 @@ pub(super) struct Out<'a> {
 
 impl<'a> Out<'a> {
     /// Writes a string whose content is `s` (a slice of the input), escaped or not.
-    fn span(&mut self, i: &Input<'_>, s: &[u8], escaped: bool) -> PResult<()> {
+    fn span(&mut self, s: &[u8], escaped: bool) {
         let start = (s.as_ptr() as usize).wrapping_sub(self.base.as_ptr() as usize);
-        match self.tape.string(start, s.len(), escaped) {
-            Ok(()) => Ok(()),
-            Err(_) => cut(i, "a value of less than 4 GiB"),
-        }
+        self.tape.string(start, s.len(), escaped);
     }
 
     // string = quoted / literal (RFC 9051 section 9)
@@ -39,11 +36,13 @@ impl<'a> Out<'a> {
         match peek(i) {
             Some(b'"') => {
                 let (s, escaped) = quoted_span(i)?;
-                self.span(i, s, escaped)
+                self.span(s, escaped);
+                Ok(())
             }
             Some(b'{') => {
                 let s = literal_span(i, false)?;
-                self.span(i, s, false)
+                self.span(s, false);
+                Ok(())
             }
             _ => super::core::fail(i, "string"),
         }
@@ -65,8 +64,7 @@ impl<'a> Out<'a> {
 
     /// An empty string (what tolerant parsing reads a `NIL` as where a string is required).
     pub(super) fn empty(&mut self) {
-        // Cannot fail: an empty string at offset 0.
-        let _ = self.tape.string(0, 0, false);
+        self.tape.string(0, 0, false);
     }
 
     /// `NIL`.
@@ -76,27 +74,16 @@ impl<'a> Out<'a> {
 
     /// The strings under the list whose header is at node `at` (unescaped; `None` for `NIL`).
     pub(super) fn strings_of(&self, at: usize) -> Vec<Option<std::borrow::Cow<'a, [u8]>>> {
-        let end = at + 1 + self.tape.under(at);
-        let mut v = Vec::new();
-        let mut k = at + 1;
-        while k < end {
-            v.push(self.text(k));
-            k += self.tape.width(k);
-        }
-        v
+        self.tape
+            .children(at)
+            .into_iter()
+            .map(|k| self.text(k))
+            .collect()
     }
 
     /// Writes a raw slice of the input as a string (a field kept as received).
-    pub(super) fn raw(&mut self, i: &Input<'_>, s: &[u8]) -> PResult<()> {
-        self.span(i, s, false)
-    }
-
-    /// Ends a list, part or multipart opened at `at`.
-    pub(super) fn close(&mut self, i: &Input<'_>, at: usize, payload: usize) -> PResult<()> {
-        match self.tape.close(at, payload) {
-            Ok(()) => Ok(()),
-            Err(_) => cut(i, "fewer items in a list"),
-        }
+    pub(super) fn raw(&mut self, s: &[u8]) {
+        self.span(s, false);
     }
 
     /// The bytes of the string written at node `at` (unescaped), `None` for `NIL`.
@@ -154,21 +141,21 @@ pub(super) fn paren_items<'a>(
 fn packed(
     i: &mut Input<'_>,
     p: impl FnOnce(&mut Input<'_>, &mut Out<'_>) -> PResult<()>,
-) -> PResult<(bytes::Bytes, Box<[Node]>)> {
+) -> PResult<(bytes::Bytes, Box<[u8]>)> {
     let start: &[u8] = i.input;
-    let mut nodes = SCRATCH.take();
-    nodes.clear();
+    let mut bytes = SCRATCH.take();
+    bytes.clear();
     let mut out = Out {
-        tape: Tape { nodes },
+        tape: Tape { bytes },
         base: start,
     };
     let r = p(i, &mut out);
-    let table: Box<[Node]> = Box::from(&out.tape.nodes[..]);
-    let mut nodes = out.tape.nodes;
-    if nodes.capacity() > KEPT_NODES {
-        nodes = Vec::new();
+    let table: Box<[u8]> = Box::from(&out.tape.bytes[..]);
+    let mut bytes = out.tape.bytes;
+    if bytes.capacity() > KEPT_BYTES {
+        bytes = Vec::new();
     }
-    SCRATCH.set(nodes);
+    SCRATCH.set(bytes);
     r?;
     let raw = &start[..start.len() - i.input.len()];
     Ok((slice(i, raw), table))

@@ -1,7 +1,7 @@
 //! [`FetchedBody`]: a BODY or BODYSTRUCTURE as received, read through [`BodyPart`] views.
 
 use super::envelope;
-use super::tape::{Cursor, Node, kind};
+use super::tape::{Cursor, kind};
 use super::writer::PlainWriter;
 use crate::types::{
     BodyExtension, BodyStructure, Disposition, Envelope, ExtField, ExtTail, MultiExt, PartKind,
@@ -10,15 +10,13 @@ use crate::types::{
 use bytes::Bytes;
 use std::fmt;
 
-/// A part's flags, in its header's payload: the kind of part, and whether extension data
-/// follows.
-pub(crate) const BASIC: u32 = 0;
-pub(crate) const TEXT: u32 = 1;
-pub(crate) const MESSAGE: u32 = 2;
-const KIND_MASK: u32 = 3;
-const HAS_EXT: u32 = 4;
-/// A multipart's flag beside its number of parts.
-const MULTI_EXT: u32 = 1 << 27;
+/// A part's flags, in its tag: the kind of part, and whether extension data follows.
+pub(crate) const BASIC: u8 = 0;
+pub(crate) const TEXT: u8 = 1;
+pub(crate) const MESSAGE: u8 = 2;
+const KIND_MASK: u8 = 3;
+/// Extension data follows (a part's or a multipart's flag).
+pub(crate) const HAS_EXT: u8 = 4;
 
 /// A `body` (RFC 9051 section 7.5.2) as a FETCH response carried it in `BODY` or
 /// `BODYSTRUCTURE`: its bytes, shared with the received unit, and a table of where each field
@@ -56,7 +54,7 @@ const MULTI_EXT: u32 = 1 << 27;
 #[derive(Clone)]
 pub struct FetchedBody {
     raw: Bytes,
-    nodes: Box<[Node]>,
+    table: Box<[u8]>,
 }
 
 impl FetchedBody {
@@ -65,20 +63,20 @@ impl FetchedBody {
     pub fn new(b: &BodyStructure) -> FetchedBody {
         let mut w = PlainWriter::default();
         write(&mut w, b);
-        let (raw, nodes) = w.finish();
-        FetchedBody { raw, nodes }
+        let (raw, table) = w.finish();
+        FetchedBody { raw, table }
     }
 
-    /// A value over `raw` with the node table `nodes`.
-    pub(crate) fn from_parts(raw: Bytes, nodes: Box<[Node]>) -> FetchedBody {
-        FetchedBody { raw, nodes }
+    /// A value over `raw` with the table `table`.
+    pub(crate) fn from_parts(raw: Bytes, table: Box<[u8]>) -> FetchedBody {
+        FetchedBody { raw, table }
     }
 
     /// The outermost part.
     pub fn root(&self) -> BodyPart<'_> {
         BodyPart {
             raw: &self.raw,
-            nodes: &self.nodes,
+            table: &self.table,
             pos: 0,
         }
     }
@@ -104,9 +102,9 @@ impl FetchedBody {
         &self.raw
     }
 
-    /// Heap bytes this value holds beside the shared bytes: its node table.
+    /// Heap bytes this value holds beside the shared bytes: its table.
     pub fn table_bytes(&self) -> usize {
-        std::mem::size_of_val(&*self.nodes)
+        self.table.len()
     }
 }
 
@@ -114,22 +112,18 @@ impl FetchedBody {
 #[derive(Clone, Copy)]
 pub struct BodyPart<'a> {
     raw: &'a Bytes,
-    nodes: &'a [Node],
+    table: &'a [u8],
     pos: usize,
 }
 
 impl<'a> BodyPart<'a> {
     fn cursor(&self) -> Cursor<'a> {
-        Cursor::new(self.raw, self.nodes, self.pos)
-    }
-
-    fn header(&self) -> Node {
-        self.cursor().peek()
+        Cursor::new(self.raw, self.table, self.pos)
     }
 
     /// Whether this is a multipart.
     pub fn is_multipart(&self) -> bool {
-        self.header().kind() == kind::MULTI
+        self.cursor().peek_kind() == kind::MULTI
     }
 
     /// A cursor on field `k` of a single part (0 the media type, 1 the subtype, 2 the
@@ -138,6 +132,16 @@ impl<'a> BodyPart<'a> {
         let mut c = self.cursor();
         c.open(kind::PART)?;
         for _ in 0..k {
+            c.skip();
+        }
+        Some(c)
+    }
+
+    /// A cursor on a multipart's subtype.
+    fn multi_subtype(&self) -> Option<Cursor<'a>> {
+        let mut c = self.cursor();
+        c.open(kind::MULTI)?;
+        while matches!(c.peek_kind(), kind::PART | kind::MULTI) {
             c.skip();
         }
         Some(c)
@@ -153,17 +157,10 @@ impl<'a> BodyPart<'a> {
 
     /// The media subtype as received.
     pub fn subtype(&self) -> Str {
-        match self.single_field(1) {
-            Some(mut c) => c.string_or_empty(),
-            None => {
-                let mut c = self.cursor();
-                let n = c.open(kind::MULTI).unwrap_or(0) & !MULTI_EXT;
-                for _ in 0..n {
-                    c.skip();
-                }
-                c.string_or_empty()
-            }
-        }
+        self.single_field(1)
+            .or_else(|| self.multi_subtype())
+            .map(|mut c| c.string_or_empty())
+            .unwrap_or_default()
     }
 
     /// `type/subtype` in lower case.
@@ -178,16 +175,13 @@ impl<'a> BodyPart<'a> {
     /// The parameters (`body-fld-param`) of a single part; none for a multipart (whose
     /// parameters are extension data: see [`BodyPart::to_structure`]).
     pub fn params(&self) -> Params<'a> {
-        match self.single_field(2) {
-            Some(mut c) => {
-                let left = c.list();
-                Params { cursor: c, left }
-            }
-            None => Params {
-                cursor: self.cursor(),
-                left: 0,
-            },
+        let mut cursor = self.cursor();
+        let mut open = false;
+        if let Some(mut c) = self.single_field(2) {
+            open = c.open(kind::LIST).is_some();
+            cursor = c;
         }
+        Params { cursor, open }
     }
 
     /// The value of the parameter `name` (any case).
@@ -217,9 +211,10 @@ impl<'a> BodyPart<'a> {
         Some(self.single_field(6)?.number())
     }
 
-    fn part_kind(&self) -> Option<u32> {
-        let h = self.header();
-        (h.kind() == kind::PART).then_some(h.payload() & KIND_MASK)
+    fn part_kind(&self) -> Option<u8> {
+        self.cursor()
+            .open(kind::PART)
+            .map(|flags| flags & KIND_MASK)
     }
 
     /// `body-fld-lines` of a text or message part.
@@ -245,22 +240,27 @@ impl<'a> BodyPart<'a> {
     /// The parts under this one: a multipart's parts, or the body of an encapsulated message.
     pub fn parts(&self) -> impl Iterator<Item = BodyPart<'a>> + use<'a> {
         let mut c = self.cursor();
-        let mut left = 0;
-        if let Some(n) = c.open(kind::MULTI) {
-            left = n & !MULTI_EXT;
+        let mut left = usize::MAX;
+        if c.open(kind::MULTI).is_some() {
+            // Parts until the subtype.
         } else if self.part_kind() == Some(MESSAGE)
             && let Some(mut f) = self.single_field(7)
         {
             f.skip();
             c = f;
             left = 1;
+        } else {
+            left = 0;
         }
-        let (raw, nodes) = (self.raw, self.nodes);
+        let (raw, table) = (self.raw, self.table);
         std::iter::from_fn(move || {
-            left = left.checked_sub(1)?;
+            if left == 0 || !matches!(c.peek_kind(), kind::PART | kind::MULTI) {
+                return None;
+            }
+            left -= 1;
             let part = BodyPart {
                 raw,
-                nodes,
+                table,
                 pos: c.pos(),
             };
             c.skip();
@@ -294,14 +294,17 @@ impl<'a> BodyPart<'a> {
 #[derive(Clone)]
 pub struct Params<'a> {
     cursor: Cursor<'a>,
-    left: u32,
+    open: bool,
 }
 
 impl Iterator for Params<'_> {
     type Item = (Str, Str);
 
     fn next(&mut self) -> Option<(Str, Str)> {
-        self.left = self.left.checked_sub(1)?;
+        if !self.open || self.cursor.end() {
+            self.open = false;
+            return None;
+        }
         let k = self.cursor.string_or_empty();
         Some((k, self.cursor.string_or_empty()))
     }
@@ -309,7 +312,7 @@ impl Iterator for Params<'_> {
 
 /// Reads a body written by [`write`] or the parser.
 fn read(c: &mut Cursor<'_>) -> BodyStructure {
-    if c.peek().kind() == kind::PART {
+    if c.peek_kind() == kind::PART {
         let flags = c.open(kind::PART).unwrap_or(0);
         let media_type = c.string_or_empty();
         let subtype = c.string_or_empty();
@@ -331,6 +334,7 @@ fn read(c: &mut Cursor<'_>) -> BodyStructure {
             let md5 = c.string();
             SingleExt { md5, tail: tail(c) }
         });
+        c.end();
         return BodyStructure::Single {
             part: Box::new(SinglePart {
                 media_type,
@@ -345,16 +349,20 @@ fn read(c: &mut Cursor<'_>) -> BodyStructure {
             }),
         };
     }
-    let n = c.open(kind::MULTI).unwrap_or(0);
-    let parts = (0..n & !MULTI_EXT).map(|_| read(c)).collect();
+    let flags = c.open(kind::MULTI).unwrap_or(0);
+    let mut parts = Vec::new();
+    while matches!(c.peek_kind(), kind::PART | kind::MULTI) {
+        parts.push(read(c));
+    }
     let subtype = c.string_or_empty();
-    let ext = (n & MULTI_EXT != 0).then(|| {
+    let ext = (flags & HAS_EXT != 0).then(|| {
         let params = params(c);
         Box::new(MultiExt {
             params,
             tail: tail(c),
         })
     });
+    c.end();
     BodyStructure::Multi {
         parts,
         subtype,
@@ -363,41 +371,32 @@ fn read(c: &mut Cursor<'_>) -> BodyStructure {
 }
 
 fn params(c: &mut Cursor<'_>) -> Vec<(Str, Str)> {
-    let n = c.list();
-    (0..n)
-        .map(|_| (c.string_or_empty(), c.string_or_empty()))
-        .collect()
+    c.list(|c| (c.string_or_empty(), c.string_or_empty()))
 }
 
 fn tail(c: &mut Cursor<'_>) -> ExtTail {
-    let disposition = (!c.absent()).then(|| {
-        if c.nil() {
+    let disposition = (!c.take(kind::ABSENT)).then(|| {
+        if c.take(kind::NIL) {
             return None;
         }
-        c.list();
+        c.open(kind::LIST);
         let kind = c.string_or_empty();
-        Some(Disposition {
-            kind,
-            params: params(c),
-        })
+        let params = params(c);
+        c.end();
+        Some(Disposition { kind, params })
     });
-    let language = (!c.absent()).then(|| {
-        if c.nil() {
+    let language = (!c.take(kind::ABSENT)).then(|| {
+        if c.take(kind::NIL) {
             return None;
         }
-        let n = c.list();
-        Some((0..n).map(|_| c.string_or_empty()).collect())
+        Some(c.list(Cursor::string_or_empty))
     });
-    let location = (!c.absent()).then(|| c.string());
-    let n = c.list();
-    let extensions = (0..n).map(|_| extension(c)).collect();
-    let n = c.list();
-    let unreadable = (0..n)
-        .map(|_| UnreadableField {
-            field: ext_field(c.number()),
-            raw: c.string_or_empty(),
-        })
-        .collect();
+    let location = (!c.take(kind::ABSENT)).then(|| c.string());
+    let extensions = c.list(extension);
+    let unreadable = c.list(|c| UnreadableField {
+        field: ext_field(c.number()),
+        raw: c.string_or_empty(),
+    });
     ExtTail {
         disposition,
         language,
@@ -408,12 +407,9 @@ fn tail(c: &mut Cursor<'_>) -> ExtTail {
 }
 
 fn extension(c: &mut Cursor<'_>) -> BodyExtension {
-    match c.peek().kind() {
-        kind::NUM | kind::NUM64 => BodyExtension::Number(c.number()),
-        kind::LIST => {
-            let n = c.list();
-            BodyExtension::List((0..n).map(|_| extension(c)).collect())
-        }
+    match c.peek_kind() {
+        kind::NUM => BodyExtension::Number(c.number()),
+        kind::LIST => BodyExtension::List(c.list(extension)),
         _ => BodyExtension::String(c.string()),
     }
 }
@@ -439,27 +435,10 @@ fn ext_field(code: u64) -> ExtField {
     }
 }
 
-/// The header payload of a part of `kind` (`BASIC`, `TEXT` or `MESSAGE`).
-pub(crate) fn part_header(kind: u32, has_ext: bool) -> usize {
-    (kind | if has_ext { HAS_EXT } else { 0 }) as usize
+/// The tag flags of a part of `kind` (`BASIC`, `TEXT` or `MESSAGE`).
+pub(crate) fn part_flags(kind: u8, has_ext: bool) -> u8 {
+    kind | if has_ext { HAS_EXT } else { 0 }
 }
-
-fn part_flags(kind: &PartKind, has_ext: bool) -> usize {
-    let k = match kind {
-        PartKind::Text { .. } => TEXT,
-        PartKind::Message { .. } => MESSAGE,
-        _ => BASIC,
-    };
-    part_header(k, has_ext)
-}
-
-/// The header payload of a multipart of `parts` parts.
-pub(crate) fn multi_flags(parts: usize, has_ext: bool) -> usize {
-    parts | if has_ext { MULTI_EXT as usize } else { 0 }
-}
-
-/// The most parts a multipart header can count.
-pub(crate) const MAX_PARTS: usize = (MULTI_EXT - 1) as usize;
 
 /// Writes `b` in the schema [`read`] reads.
 fn write(w: &mut PlainWriter, b: &BodyStructure) {
@@ -473,8 +452,11 @@ fn write(w: &mut PlainWriter, b: &BodyStructure) {
             w.nstring(&part.description);
             w.string(&part.encoding);
             w.tape.number(part.octets);
-            match &part.kind {
-                PartKind::Text { lines } => w.tape.number(*lines),
+            let k = match &part.kind {
+                PartKind::Text { lines } => {
+                    w.tape.number(*lines);
+                    TEXT
+                }
                 PartKind::Message {
                     envelope: env,
                     body,
@@ -483,14 +465,15 @@ fn write(w: &mut PlainWriter, b: &BodyStructure) {
                     envelope::write(w, env);
                     write(w, body);
                     w.tape.number(*lines);
+                    MESSAGE
                 }
-                PartKind::Basic => {}
-            }
+                _ => BASIC,
+            };
             if let Some(ext) = &part.ext {
                 w.nstring(&ext.md5);
                 write_tail(w, &ext.tail);
             }
-            w.close(at, part_flags(&part.kind, part.ext.is_some()));
+            w.tape.close(at, part_flags(k, part.ext.is_some()));
         }
         BodyStructure::Multi {
             parts,
@@ -506,7 +489,7 @@ fn write(w: &mut PlainWriter, b: &BodyStructure) {
                 write_params(w, &ext.params);
                 write_tail(w, &ext.tail);
             }
-            w.close(at, multi_flags(parts.len().min(MAX_PARTS), ext.is_some()));
+            w.tape.close(at, if ext.is_some() { HAS_EXT } else { 0 });
         }
     }
 }
@@ -517,7 +500,7 @@ fn write_params(w: &mut PlainWriter, params: &[(Str, Str)]) {
         w.string(k);
         w.string(v);
     }
-    w.close(at, params.len());
+    w.tape.close(at, 0);
 }
 
 fn write_tail(w: &mut PlainWriter, t: &ExtTail) {
@@ -528,7 +511,7 @@ fn write_tail(w: &mut PlainWriter, t: &ExtTail) {
             let at = w.tape.open(kind::LIST);
             w.string(&d.kind);
             write_params(w, &d.params);
-            w.close(at, 2);
+            w.tape.close(at, 0);
         }
     }
     match &t.language {
@@ -539,7 +522,7 @@ fn write_tail(w: &mut PlainWriter, t: &ExtTail) {
             for l in langs {
                 w.string(l);
             }
-            w.close(at, langs.len());
+            w.tape.close(at, 0);
         }
     }
     match &t.location {
@@ -550,13 +533,13 @@ fn write_tail(w: &mut PlainWriter, t: &ExtTail) {
     for e in &t.extensions {
         write_extension(w, e);
     }
-    w.close(at, t.extensions.len());
+    w.tape.close(at, 0);
     let at = w.tape.open(kind::LIST);
     for u in &t.unreadable {
         w.tape.number(ext_field_code(u.field));
         w.string(&u.raw);
     }
-    w.close(at, t.unreadable.len());
+    w.tape.close(at, 0);
 }
 
 fn write_extension(w: &mut PlainWriter, e: &BodyExtension) {
@@ -568,7 +551,7 @@ fn write_extension(w: &mut PlainWriter, e: &BodyExtension) {
             for i in items {
                 write_extension(w, i);
             }
-            w.close(at, items.len());
+            w.tape.close(at, 0);
         }
     }
 }

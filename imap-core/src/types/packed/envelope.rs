@@ -1,6 +1,6 @@
 //! [`FetchedEnvelope`]: an ENVELOPE as received, read through accessors.
 
-use super::tape::{Cursor, Node, kind};
+use super::tape::{Cursor, kind};
 use super::writer::PlainWriter;
 use crate::types::{Address, Envelope, Str};
 use bytes::Bytes;
@@ -30,7 +30,7 @@ use std::fmt;
 #[derive(Clone)]
 pub struct FetchedEnvelope {
     raw: Bytes,
-    nodes: Box<[Node]>,
+    table: Box<[u8]>,
 }
 
 /// The fields of an envelope, in their order on the wire.
@@ -54,18 +54,18 @@ impl FetchedEnvelope {
     pub fn new(e: &Envelope) -> FetchedEnvelope {
         let mut w = PlainWriter::default();
         write(&mut w, e);
-        let (raw, nodes) = w.finish();
-        FetchedEnvelope { raw, nodes }
+        let (raw, table) = w.finish();
+        FetchedEnvelope { raw, table }
     }
 
-    /// A value over `raw` with the node table `nodes` (which the parser or the plain writer
-    /// wrote for these bytes).
-    pub(crate) fn from_parts(raw: Bytes, nodes: Box<[Node]>) -> FetchedEnvelope {
-        FetchedEnvelope { raw, nodes }
+    /// A value over `raw` with the table `table` (which the parser or the plain writer wrote
+    /// for these bytes).
+    pub(crate) fn from_parts(raw: Bytes, table: Box<[u8]>) -> FetchedEnvelope {
+        FetchedEnvelope { raw, table }
     }
 
     fn field(&self, f: Field) -> Cursor<'_> {
-        let mut c = Cursor::new(&self.raw, &self.nodes, 0);
+        let mut c = Cursor::new(&self.raw, &self.table, 0);
         c.open(kind::LIST);
         for _ in 0..f as usize {
             c.skip();
@@ -75,7 +75,17 @@ impl FetchedEnvelope {
 
     fn addresses(&self, f: Field) -> Addresses<'_> {
         let mut c = self.field(f);
-        let left = c.list();
+        let mut left = 0;
+        if c.open(kind::LIST).is_some() {
+            // Four strings an address.
+            let mut count = c.clone();
+            while !count.end() {
+                for _ in 0..4 {
+                    count.skip();
+                }
+                left += 1;
+            }
+        }
         Addresses { cursor: c, left }
     }
 
@@ -131,7 +141,7 @@ impl FetchedEnvelope {
 
     /// Every field, as an [`Envelope`].
     pub fn to_envelope(&self) -> Envelope {
-        read(&mut Cursor::new(&self.raw, &self.nodes, 0))
+        read(&mut Cursor::new(&self.raw, &self.table, 0))
     }
 
     /// The bytes the fields are read from (the envelope as received, or the strings of a value
@@ -140,9 +150,9 @@ impl FetchedEnvelope {
         &self.raw
     }
 
-    /// Heap bytes this value holds beside the shared bytes: its node table.
+    /// Heap bytes this value holds beside the shared bytes: its table.
     pub fn table_bytes(&self) -> usize {
-        std::mem::size_of_val(&*self.nodes)
+        self.table.len()
     }
 }
 
@@ -151,11 +161,11 @@ pub(crate) fn read(c: &mut Cursor<'_>) -> Envelope {
     c.open(kind::LIST);
     let date = c.string();
     let subject = c.string();
-    let mut list = || {
-        let n = c.list();
-        (0..n).map(|_| address(c)).collect::<Vec<_>>()
-    };
+    let mut list = || c.list(address);
     let (from, sender, reply_to, to, cc, bcc) = (list(), list(), list(), list(), list(), list());
+    let in_reply_to = c.string();
+    let message_id = c.string();
+    c.end();
     Envelope {
         date,
         subject,
@@ -165,8 +175,8 @@ pub(crate) fn read(c: &mut Cursor<'_>) -> Envelope {
         to,
         cc,
         bcc,
-        in_reply_to: c.string(),
-        message_id: c.string(),
+        in_reply_to,
+        message_id,
     }
 }
 
@@ -191,18 +201,18 @@ pub(crate) fn write(w: &mut PlainWriter, e: &Envelope) {
                 w.nstring(s);
             }
         }
-        w.close(l, list.len());
+        w.tape.close(l, 0);
     }
     w.nstring(&e.in_reply_to);
     w.nstring(&e.message_id);
-    w.close(at, 10);
+    w.tape.close(at, 0);
 }
 
 /// The addresses of one envelope list, decoded as they are taken.
 #[derive(Clone)]
 pub struct Addresses<'a> {
     cursor: Cursor<'a>,
-    left: u32,
+    left: usize,
 }
 
 impl Iterator for Addresses<'_> {
@@ -214,7 +224,7 @@ impl Iterator for Addresses<'_> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left as usize, Some(self.left as usize))
+        (self.left, Some(self.left))
     }
 }
 

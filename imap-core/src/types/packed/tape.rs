@@ -1,244 +1,245 @@
-//! The node table of a packed value: [`Node`], the writer [`Tape`] and the reader [`Cursor`].
+//! The table of a packed value, as bytes: the writer [`Tape`] and the reader [`Cursor`].
+//!
+//! Each entry starts with a tag byte: its kind in the low four bits, flags in the high four.
+//! A string is followed by its start and length in the value's bytes, a number by its value,
+//! both as LEB128 varints (a string of a 1 KB envelope takes four bytes); `NIL` and an absent
+//! level are the tag alone. A list, a part or a multipart is its tag, its children, and an
+//! `END` tag, so that any value is skipped without knowing its schema.
 
 use super::Str;
 use bytes::Bytes;
 
-/// One entry of the table: two words, the second's top four bits its kind.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Node {
-    a: u32,
-    b: u32,
-}
-
-/// The kinds of node, in the top bits of [`Node::b`].
+/// The kinds of entry, in the low bits of the tag byte.
 pub(crate) mod kind {
     /// `NIL`.
-    pub const NIL: u32 = 0;
+    pub const NIL: u8 = 0;
     /// An optional level that is not there (the outer `None` of an `Option<Option<_>>`).
-    pub const ABSENT: u32 = 1;
-    /// A string: `a` its start in the bytes, the payload its length.
-    pub const STR: u32 = 2;
+    pub const ABSENT: u8 = 1;
+    /// A string: start and length.
+    pub const STR: u8 = 2;
     /// A quoted string's content with its escapes: unescaped when read.
-    pub const ESC: u32 = 3;
-    /// A string of 2^28 bytes or more: the next node holds start and length whole; the
-    /// payload is 1 when it is escaped.
-    pub const LONG: u32 = 4;
-    /// A number below 2^60: `a` its low 32 bits, the payload its high bits.
-    pub const NUM: u32 = 5;
-    /// A larger number: the next node holds its low and high words.
-    pub const NUM64: u32 = 6;
-    /// A list: `a` the number of nodes under it, the payload its number of children.
-    pub const LIST: u32 = 7;
-    /// A single body part: `a` the nodes under it, the payload its flags.
-    pub const PART: u32 = 8;
-    /// A multipart: `a` the nodes under it, the payload its number of parts and a flag.
-    pub const MULTI: u32 = 9;
+    pub const ESC: u8 = 3;
+    /// A number.
+    pub const NUM: u8 = 4;
+    /// A list, up to its `END`.
+    pub const LIST: u8 = 5;
+    /// A single body part, up to its `END`; flags in the tag.
+    pub const PART: u8 = 6;
+    /// A multipart, up to its `END`; flags in the tag.
+    pub const MULTI: u8 = 7;
+    /// The end of a list, part or multipart.
+    pub const END: u8 = 8;
 }
 
-const SHIFT: u32 = 28;
-/// The largest payload.
-pub(crate) const PAYLOAD: u32 = (1 << SHIFT) - 1;
-
-impl Node {
-    pub(crate) const NIL: Node = Node::new(kind::NIL, 0, 0);
-    pub(crate) const ABSENT: Node = Node::new(kind::ABSENT, 0, 0);
-
-    const fn new(kind: u32, a: u32, payload: u32) -> Node {
-        Node {
-            a,
-            b: kind << SHIFT | payload,
-        }
-    }
-
-    /// The node's kind (one of [`kind`]).
-    pub(crate) fn kind(self) -> u32 {
-        self.b >> SHIFT
-    }
-
-    /// The low 28 bits of the second word.
-    pub(crate) fn payload(self) -> u32 {
-        self.b & PAYLOAD
-    }
+/// The kind of a tag byte.
+fn kind_of(tag: u8) -> u8 {
+    tag & 0x0f
 }
 
-/// The table is larger than a packed value can address (4 GiB of bytes, 2^28 children).
-#[derive(Debug)]
-pub(crate) struct TooLarge;
-
-/// Writes a node table.
+/// Writes a table.
 #[derive(Default)]
 pub(crate) struct Tape {
-    pub(crate) nodes: Vec<Node>,
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Tape {
-    /// Number of nodes written.
+    /// Where the next entry goes.
     pub(crate) fn len(&self) -> usize {
-        self.nodes.len()
+        self.bytes.len()
     }
 
-    /// Drops the nodes written after `len` (a reading that backtracked).
+    /// Drops what was written after `len` (a reading that backtracked).
     pub(crate) fn truncate(&mut self, len: usize) {
-        self.nodes.truncate(len);
+        self.bytes.truncate(len);
+    }
+
+    fn varint(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.bytes.push(n as u8 | 0x80);
+            n >>= 7;
+        }
+        self.bytes.push(n as u8);
     }
 
     /// `NIL`.
     pub(crate) fn nil(&mut self) {
-        self.nodes.push(Node::NIL);
+        self.bytes.push(kind::NIL);
     }
 
     /// An absent optional level.
     pub(crate) fn absent(&mut self) {
-        self.nodes.push(Node::ABSENT);
+        self.bytes.push(kind::ABSENT);
     }
 
     /// A string of `len` bytes at `start` of the value's bytes; `escaped` when they are a quoted
     /// string's content with backslash escapes still in.
-    pub(crate) fn string(
-        &mut self,
-        start: usize,
-        len: usize,
-        escaped: bool,
-    ) -> Result<(), TooLarge> {
-        let start = u32::try_from(start).map_err(|_| TooLarge)?;
-        let len32 = u32::try_from(len).map_err(|_| TooLarge)?;
-        start.checked_add(len32).ok_or(TooLarge)?;
-        if len32 <= PAYLOAD {
-            let k = if escaped { kind::ESC } else { kind::STR };
-            self.nodes.push(Node::new(k, start, len32));
-        } else {
-            self.nodes
-                .push(Node::new(kind::LONG, 0, u32::from(escaped)));
-            self.nodes.push(Node { a: start, b: len32 });
-        }
-        Ok(())
+    pub(crate) fn string(&mut self, start: usize, len: usize, escaped: bool) {
+        self.bytes.push(if escaped { kind::ESC } else { kind::STR });
+        self.varint(start as u64);
+        self.varint(len as u64);
     }
 
     /// A number.
     pub(crate) fn number(&mut self, n: u64) {
-        let (lo, hi) = (n as u32, (n >> 32) as u32);
-        if hi <= PAYLOAD {
-            self.nodes.push(Node::new(kind::NUM, lo, hi));
-        } else {
-            self.nodes.push(Node::new(kind::NUM64, 0, 0));
-            self.nodes.push(Node { a: lo, b: hi });
+        self.bytes.push(kind::NUM);
+        self.varint(n);
+    }
+
+    /// Starts a list, a part or a multipart; returns where its tag is, for [`Tape::close`].
+    pub(crate) fn open(&mut self, kind: u8) -> usize {
+        self.bytes.push(kind);
+        self.bytes.len() - 1
+    }
+
+    /// Ends what [`Tape::open`] started at `at`, setting `flags` (at most four bits) in its tag.
+    pub(crate) fn close(&mut self, at: usize, flags: u8) {
+        if let Some(tag) = self.bytes.get_mut(at) {
+            *tag |= (flags & 0x0f) << 4;
         }
+        self.bytes.push(kind::END);
     }
 
-    /// Starts a list, a part or a multipart; returns where its header is, for [`Tape::close`].
-    pub(crate) fn open(&mut self, kind: u32) -> usize {
-        self.nodes.push(Node::new(kind, 0, 0));
-        self.nodes.len() - 1
+    /// Writes again the entries `from..to` (a list that repeats one already read: its strings
+    /// point at the same bytes).
+    pub(crate) fn repeat(&mut self, from: usize, to: usize) {
+        self.bytes.extend_from_within(from..to);
     }
 
-    /// Ends what [`Tape::open`] started at `at`, with its payload (children, or flags).
-    pub(crate) fn close(&mut self, at: usize, payload: usize) -> Result<(), TooLarge> {
-        let under = u32::try_from(self.nodes.len() - at - 1).map_err(|_| TooLarge)?;
-        let payload = u32::try_from(payload)
-            .ok()
-            .filter(|&p| p <= PAYLOAD)
-            .ok_or(TooLarge)?;
-        let k = self.nodes[at].kind();
-        self.nodes[at] = Node::new(k, under, payload);
-        Ok(())
-    }
-
-    /// The string written at node `at`: start, length and whether it is escaped; `None` when
-    /// the node is no string.
+    /// The string written at `at`: start, length and whether it is escaped; `None` when the
+    /// entry is no string.
     pub(crate) fn string_at(&self, at: usize) -> Option<(usize, usize, bool)> {
-        let n = *self.nodes.get(at)?;
-        match n.kind() {
+        let mut c = Reader {
+            bytes: &self.bytes,
+            pos: at,
+        };
+        let tag = c.byte()?;
+        match kind_of(tag) {
             kind::STR | kind::ESC => {
-                Some((n.a as usize, n.payload() as usize, n.kind() == kind::ESC))
-            }
-            kind::LONG => {
-                let w = *self.nodes.get(at + 1)?;
-                Some((w.a as usize, w.b as usize, n.payload() == 1))
+                let start = usize::try_from(c.varint()?).ok()?;
+                let len = usize::try_from(c.varint()?).ok()?;
+                Some((start, len, kind_of(tag) == kind::ESC))
             }
             _ => None,
         }
     }
 
-    /// The number of nodes under the header at `at` (zero for a node that is no header).
-    pub(crate) fn under(&self, at: usize) -> usize {
-        match self.nodes.get(at) {
-            Some(n) if matches!(n.kind(), kind::LIST | kind::PART | kind::MULTI) => n.a as usize,
-            _ => 0,
+    /// Where each child of the list, part or multipart at `at` starts.
+    pub(crate) fn children(&self, at: usize) -> Vec<usize> {
+        let mut c = Reader {
+            bytes: &self.bytes,
+            pos: at + 1,
+        };
+        let mut out = Vec::new();
+        while c.peek().is_some_and(|t| kind_of(t) != kind::END) {
+            out.push(c.pos);
+            c.skip();
         }
+        out
     }
 
-    /// The nodes the value at `at` takes, itself included.
-    pub(crate) fn width(&self, at: usize) -> usize {
-        match self.nodes.get(at).map(|n| n.kind()) {
-            Some(kind::LONG | kind::NUM64) => 2,
-            Some(_) => 1 + self.under(at),
-            None => 1,
-        }
-    }
-
-    /// The payload of the header at `at`.
-    pub(crate) fn payload_at(&self, at: usize) -> Option<u32> {
-        self.nodes.get(at).map(|n| n.payload())
-    }
-
-    /// Writes again the nodes `from..to` (a list that repeats one already read).
-    pub(crate) fn repeat(&mut self, from: usize, to: usize) {
-        self.nodes.extend_from_within(from..to);
+    /// Whether the list at `at` has no children.
+    pub(crate) fn is_empty_list(&self, at: usize) -> bool {
+        self.bytes.get(at + 1).map(|&t| kind_of(t)) == Some(kind::END)
     }
 }
 
-/// Reads a node table in order. It never panics: past the end, or where a node is not what the
+/// Reads entries without decoding strings: the common part of [`Tape`]'s lookups and
+/// [`Cursor`].
+#[derive(Clone)]
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    /// Skips one entry and, for an opening tag, everything up to its `END`.
+    fn skip(&mut self) {
+        let mut depth = 0usize;
+        while let Some(tag) = self.byte() {
+            match kind_of(tag) {
+                kind::STR | kind::ESC => {
+                    self.varint();
+                    self.varint();
+                }
+                kind::NUM => {
+                    self.varint();
+                }
+                kind::LIST | kind::PART | kind::MULTI => depth += 1,
+                kind::END => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth == 0 {
+                return;
+            }
+        }
+    }
+}
+
+/// Reads a table in order. It never panics: past the end, or where an entry is not what the
 /// schema expects, it reads `NIL`, zero or an empty list.
 #[derive(Clone)]
 pub(crate) struct Cursor<'a> {
     raw: &'a Bytes,
-    nodes: &'a [Node],
-    pos: usize,
+    r: Reader<'a>,
 }
 
 impl<'a> Cursor<'a> {
-    /// A reader at node `pos`.
-    pub(crate) fn new(raw: &'a Bytes, nodes: &'a [Node], pos: usize) -> Cursor<'a> {
-        Cursor { raw, nodes, pos }
+    /// A reader at `pos` of `table`, whose strings are in `raw`.
+    pub(crate) fn new(raw: &'a Bytes, table: &'a [u8], pos: usize) -> Cursor<'a> {
+        Cursor {
+            raw,
+            r: Reader { bytes: table, pos },
+        }
     }
 
     /// Where the reader is.
     pub(crate) fn pos(&self) -> usize {
-        self.pos
+        self.r.pos
     }
 
-    /// The next node, not consumed.
-    pub(crate) fn peek(&self) -> Node {
-        self.nodes.get(self.pos).copied().unwrap_or(Node::NIL)
+    /// The kind of the next entry (`END` past the end).
+    pub(crate) fn peek_kind(&self) -> u8 {
+        self.r.peek().map_or(kind::END, kind_of)
     }
 
-    fn take(&mut self) -> Node {
-        let n = self.peek();
-        self.pos += 1;
-        n
-    }
-
-    /// A string, or `None` for `NIL` or an absent level.
+    /// A string, or `None` for `NIL`, an absent level or anything else (skipped).
     pub(crate) fn string(&mut self) -> Option<Str> {
-        let n = self.take();
-        let (start, len, escaped) = match n.kind() {
-            kind::STR => (n.a, n.payload(), false),
-            kind::ESC => (n.a, n.payload(), true),
-            kind::LONG => {
-                let whole = self.take();
-                (whole.a, whole.b, n.payload() == 1)
-            }
-            k => {
-                self.skip_under(n, k);
-                return None;
-            }
-        };
-        let (start, len) = (start as usize, len as usize);
-        let bytes = self.raw.get(start..start + len)?;
-        Some(if escaped {
+        let k = self.peek_kind();
+        if !matches!(k, kind::STR | kind::ESC) {
+            self.skip();
+            return None;
+        }
+        self.r.pos += 1;
+        let start = usize::try_from(self.r.varint()?).ok()?;
+        let len = usize::try_from(self.r.varint()?).ok()?;
+        let end = start.checked_add(len)?;
+        let bytes = self.raw.get(start..end)?;
+        Some(if k == kind::ESC {
             Str::new(crate::parse::unescape_quoted(bytes))
         } else {
-            Str::new(self.raw.slice(start..start + len))
+            Str::new(self.raw.slice(start..end))
         })
     }
 
@@ -249,66 +250,70 @@ impl<'a> Cursor<'a> {
 
     /// A number, zero where there is none.
     pub(crate) fn number(&mut self) -> u64 {
-        let n = self.take();
-        match n.kind() {
-            kind::NUM => u64::from(n.payload()) << 32 | u64::from(n.a),
-            kind::NUM64 => {
-                let whole = self.take();
-                u64::from(whole.b) << 32 | u64::from(whole.a)
+        if self.peek_kind() != kind::NUM {
+            self.skip();
+            return 0;
+        }
+        self.r.pos += 1;
+        self.r.varint().unwrap_or(0)
+    }
+
+    /// Whether the next entry is of `k`; consumes it if so (for `NIL` and absent levels).
+    pub(crate) fn take(&mut self, k: u8) -> bool {
+        let is = self.peek_kind() == k && self.r.peek().is_some();
+        if is {
+            self.r.pos += 1;
+        }
+        is
+    }
+
+    /// Enters the list, part or multipart of kind `k` at the reader: its tag's flags, with the
+    /// reader on its first child. `None`, and the entry skipped, when the next entry is
+    /// something else.
+    pub(crate) fn open(&mut self, k: u8) -> Option<u8> {
+        match self.r.peek() {
+            Some(tag) if kind_of(tag) == k => {
+                self.r.pos += 1;
+                Some(tag >> 4)
             }
-            k => {
-                self.skip_under(n, k);
-                0
+            _ => {
+                self.skip();
+                None
             }
         }
     }
 
-    /// Whether the next node is an absent level; consumes it if so.
-    pub(crate) fn absent(&mut self) -> bool {
-        let absent = self.peek().kind() == kind::ABSENT;
-        if absent {
-            self.pos += 1;
-        }
-        absent
-    }
-
-    /// Whether the next node is `NIL`; consumes it if so.
-    pub(crate) fn nil(&mut self) -> bool {
-        let nil = self.peek().kind() == kind::NIL;
-        if nil {
-            self.pos += 1;
-        }
-        nil
-    }
-
-    /// A header of `kind`: its payload, with the reader on its first child. `None`, and the
-    /// node skipped, when the next node is something else.
-    pub(crate) fn open(&mut self, k: u32) -> Option<u32> {
-        let n = self.take();
-        if n.kind() == k {
-            Some(n.payload())
-        } else {
-            self.skip_under(n, n.kind());
-            None
+    /// Whether the reader is at the end of what it entered (or of the table); consumes the
+    /// `END` if so.
+    pub(crate) fn end(&mut self) -> bool {
+        match self.r.peek() {
+            None => true,
+            Some(tag) if kind_of(tag) == kind::END => {
+                self.r.pos += 1;
+                true
+            }
+            Some(_) => false,
         }
     }
 
-    /// A list's number of children (zero for `NIL`), with the reader on the first.
-    pub(crate) fn list(&mut self) -> u32 {
-        self.open(kind::LIST).unwrap_or(0)
+    /// The children of a list (none for `NIL`), each read by `item`.
+    pub(crate) fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let mut out = Vec::new();
+        if self.open(kind::LIST).is_some() {
+            while !self.end() {
+                let before = self.pos();
+                out.push(item(self));
+                if self.pos() == before {
+                    // An item that reads nothing would loop forever on a table it does not fit.
+                    self.skip();
+                }
+            }
+        }
+        out
     }
 
-    /// Skips one value and everything under it.
+    /// Skips one entry and everything under it.
     pub(crate) fn skip(&mut self) {
-        let n = self.take();
-        self.skip_under(n, n.kind());
-    }
-
-    fn skip_under(&mut self, n: Node, k: u32) {
-        match k {
-            kind::LIST | kind::PART | kind::MULTI => self.pos += n.a as usize,
-            kind::LONG | kind::NUM64 => self.pos += 1,
-            _ => {}
-        }
+        self.r.skip();
     }
 }
