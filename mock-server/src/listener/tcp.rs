@@ -156,13 +156,16 @@ async fn talk(
                 Cost::Cheap => worker::on_worker(|| conn.poll_transmit_cheap()),
                 Cost::Heavy => off_worker(|| conn.poll_transmit()),
             };
-            let Some(piece) = piece else {
-                // A cheap step stopped before work that is not cheap, or made no output (the
-                // messages it looked at were expunged): go on, after the other connections.
-                if cost == Cost::Cheap && conn.needs_gather() {
-                    tokio::task::yield_now().await;
-                    continue;
+            // A cheap pass that made nothing yet left work stopped before work that is not
+            // cheap (or its FETCH step found only expunged messages): that goes off the worker
+            // at once.
+            let piece = match piece {
+                None if cost == Cost::Cheap && conn.needs_gather() => {
+                    off_worker(|| conn.poll_transmit())
                 }
+                piece => piece,
+            };
+            let Some(piece) = piece else {
                 break;
             };
             if let Some(d) = delay {
