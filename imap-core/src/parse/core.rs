@@ -2,7 +2,7 @@
 //! spaces, numbers, atoms, strings, literals, flags, mailbox names, sequence sets and dates.
 
 use super::{Input, PErr, PResult};
-use crate::types::datetime::{Date, DateTime, MONTHS};
+use crate::types::datetime::{Date, DateTime};
 use crate::types::seq::{Bound, NumSet, SetItem, SetKey};
 use crate::types::string::{class, is_astring_char, is_in};
 use crate::types::{Atom, Flag, FlagPerm, Mailbox, Str, Tag};
@@ -13,19 +13,36 @@ use winnow::error::ErrMode;
 /// A backtracking error at the current position, expecting `what`.
 #[inline]
 pub(super) fn fail<T>(i: &Input<'_>, what: &'static str) -> PResult<T> {
-    Err(ErrMode::Backtrack(PErr {
-        expected: Some(what),
-        remaining: i.input.len(),
-    }))
+    Err(backtrack(i.input.len(), what))
 }
 
 /// A cut (non-backtracking) error: used after a prefix only one branch can match.
 #[inline]
 pub(super) fn cut<T>(i: &Input<'_>, what: &'static str) -> PResult<T> {
-    Err(ErrMode::Cut(PErr {
+    Err(cut_err(i.input.len(), what))
+}
+
+// The errors are built out of line and marked cold: every parser has error paths, a valid
+// response takes none of them, and a call to a cold function tells the optimiser which way its
+// branch goes (the hot path falls through, the error path moves out of the loop).
+/// The error of [`fail`].
+#[cold]
+#[inline(never)]
+fn backtrack(remaining: usize, what: &'static str) -> ErrMode<PErr> {
+    ErrMode::Backtrack(PErr {
         expected: Some(what),
-        remaining: i.input.len(),
-    }))
+        remaining,
+    })
+}
+
+/// The error of [`cut`].
+#[cold]
+#[inline(never)]
+fn cut_err(remaining: usize, what: &'static str) -> ErrMode<PErr> {
+    ErrMode::Cut(PErr {
+        expected: Some(what),
+        remaining,
+    })
 }
 
 /// Turns a backtrack error into a cut error (commit to the branch).
@@ -39,7 +56,7 @@ pub(super) fn commit<T>(r: PResult<T>) -> PResult<T> {
 /// Whether parsing is tolerant.
 #[inline]
 pub(super) fn lenient(i: &Input<'_>) -> bool {
-    !i.state.opts.strict
+    !i.state.strict
 }
 
 /// A zero-copy `Bytes` for a slice of the unit (`s` is part of the parser's input, which is
@@ -143,14 +160,21 @@ pub(super) fn at_keyword(i: &Input<'_>, word: &str) -> bool {
 /// One space; tolerant mode accepts a run of spaces.
 #[inline]
 pub(super) fn sp(i: &mut Input<'_>) -> PResult<()> {
-    if peek(i) != Some(b' ') {
-        return fail(i, "SP");
+    match i.input {
+        // One space and something else: what servers send.
+        [b' ', next, ..] if *next != b' ' => {
+            advance(i, 1);
+            Ok(())
+        }
+        [b' ', ..] => {
+            advance(i, 1);
+            if lenient(i) {
+                take_while0(i, |b| b == b' ');
+            }
+            Ok(())
+        }
+        _ => fail(i, "SP"),
     }
-    advance(i, 1);
-    if lenient(i) {
-        take_while0(i, |b| b == b' ');
-    }
-    Ok(())
 }
 
 /// A space that tolerant mode lets servers omit (after `)`, `"` or a literal, before the next
@@ -384,7 +408,27 @@ pub(crate) fn unescape_quoted(raw: &[u8]) -> Vec<u8> {
 }
 
 /// A quoted string's raw content (escapes kept) and whether it holds escapes.
+#[inline]
 pub(super) fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
+    // What nearly every string is, read inline: in tolerant mode, on the first reading, a
+    // string whose first quote, backslash or LF is its closing quote (no escapes; a bare CR and
+    // 8-bit bytes are tolerated, so nothing else needs checking).
+    if let [b'"', body @ ..] = i.input
+        && !i.state.strict
+        && !i.state.loose_quotes
+        && let Some(k) = find_quoted_special(body, 0)
+        && body[k] == b'"'
+    {
+        advance(i, k + 2);
+        return Ok((&body[..k], false));
+    }
+    quoted_span_general(i)
+}
+
+/// [`quoted_span`] for every string: escapes, strict mode's checks, the second reading's loose
+/// quotes and the errors.
+#[inline(never)]
+fn quoted_span_general<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
     byte(i, b'"', "quoted string")?;
     let body: &[u8] = i.input;
     let strict = !lenient(i);
@@ -903,15 +947,36 @@ pub(super) fn seq_set<K: SetKey>(i: &mut Input<'_>) -> PResult<NumSet<K>> {
 }
 
 fn month(i: &mut Input<'_>) -> PResult<u8> {
-    if i.input.len() >= 3 {
-        for (n, m) in MONTHS.iter().enumerate() {
-            if i.input[..3].eq_ignore_ascii_case(m.as_bytes()) {
-                advance(i, 3);
-                return Ok(n as u8 + 1);
-            }
+    match i.input.get(..3).and_then(month_of) {
+        Some(m) => {
+            advance(i, 3);
+            Ok(m)
         }
+        None => fail(i, "month name"),
     }
-    fail(i, "month name")
+}
+
+// date-month = "Jan" / "Feb" / "Mar" / "Apr" / "May" / "Jun" / "Jul" / "Aug" / "Sep" / "Oct" /
+//              "Nov" / "Dec" (RFC 9051 section 9; case-insensitive, as every ABNF string)
+/// The number (1-12) of the month named by `name` (three letters, any case).
+fn month_of(name: &[u8]) -> Option<u8> {
+    let &[a, b, c] = name else { return None };
+    // `| 0x20` lower-cases a letter, and gives a lower-case letter for no other byte.
+    Some(match [a | 0x20, b | 0x20, c | 0x20] {
+        [b'j', b'a', b'n'] => 1,
+        [b'f', b'e', b'b'] => 2,
+        [b'm', b'a', b'r'] => 3,
+        [b'a', b'p', b'r'] => 4,
+        [b'm', b'a', b'y'] => 5,
+        [b'j', b'u', b'n'] => 6,
+        [b'j', b'u', b'l'] => 7,
+        [b'a', b'u', b'g'] => 8,
+        [b's', b'e', b'p'] => 9,
+        [b'o', b'c', b't'] => 10,
+        [b'n', b'o', b'v'] => 11,
+        [b'd', b'e', b'c'] => 12,
+        _ => return None,
+    })
 }
 
 fn fixed_digits(i: &mut Input<'_>, n: usize, what: &'static str) -> PResult<u32> {
@@ -958,6 +1023,51 @@ pub(super) fn date(i: &mut Input<'_>) -> PResult<Date> {
 // Tolerated: a one-digit day without the leading space.
 /// An INTERNALDATE-style date-time.
 pub(super) fn date_time(i: &mut Input<'_>) -> PResult<DateTime> {
+    if let Some(dt) = i.input.first_chunk().and_then(date_time_exact) {
+        advance(i, DATE_TIME_LEN);
+        return Ok(dt);
+    }
+    date_time_general(i)
+}
+
+/// The length of a `date-time`, quotes included.
+const DATE_TIME_LEN: usize = 28;
+
+/// A `date-time` read at once when its bytes have exactly the grammar's shape (what servers
+/// send); `None` for anything else, which [`date_time_general`] reads (or refuses) as it would
+/// have anyway.
+fn date_time_exact(s: &[u8; DATE_TIME_LEN]) -> Option<DateTime> {
+    let digit = |k: usize| {
+        let d = s[k].wrapping_sub(b'0');
+        (d < 10).then_some(u16::from(d))
+    };
+    let two = |k: usize| Some(digit(k)? * 10 + digit(k + 1)?);
+    let four = |k: usize| Some(two(k)? * 100 + two(k + 2)?);
+    let punctuation = [(0, b'"'), (3, b'-'), (7, b'-'), (12, b' ')];
+    let time = [(15, b':'), (18, b':'), (21, b' '), (27, b'"')];
+    if punctuation.iter().chain(&time).any(|&(k, b)| s[k] != b) {
+        return None;
+    }
+    // date-day-fixed = (SP DIGIT) / 2DIGIT
+    let day = if s[1] == b' ' { digit(2)? } else { two(1)? };
+    let sign = match s[22] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let zone = four(23)? as i16;
+    let date = Date::any_day(four(8)?, month_of(&s[4..7])?, day as u8)?;
+    DateTime::new(
+        date,
+        two(13)? as u8,
+        two(16)? as u8,
+        two(19)? as u8,
+        sign * (zone / 100 * 60 + zone % 100),
+    )
+}
+
+/// [`date_time`] for any input: the tolerated one-digit day, and the errors.
+fn date_time_general(i: &mut Input<'_>) -> PResult<DateTime> {
     let start = *i;
     byte(i, b'"', "date-time")?;
     if peek(i) == Some(b' ') {
@@ -1089,12 +1199,7 @@ pub(super) mod testing {
         };
         let mut i = Input {
             input: &unit[..],
-            state: Ctx {
-                unit: &unit,
-                opts: &opts,
-                loose_quotes: false,
-                salvage: false,
-            },
+            state: Ctx::new(&unit, &opts),
         };
         match p(&mut i) {
             Ok(v) => Ok((v, i.input.to_vec())),
@@ -1142,6 +1247,53 @@ mod tests {
                             "{body:?} from {from}"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_date_time_fast_path_reads_what_the_general_one_reads() {
+        let base = *b"\"17-Jul-1996 02:44:25 -0700\" x";
+        let bytes = [
+            b' ', b'0', b'3', b'9', b'-', b'+', b'"', b':', b'j', b'U', b'a',
+        ];
+        let mut inputs = vec![base.to_vec(), b"\" 7-jUL-1996 23:59:59 +1400\"".to_vec()];
+        for k in 0..base.len() {
+            for b in bytes {
+                let mut v = base.to_vec();
+                v[k] = b;
+                inputs.push(v);
+            }
+        }
+        for input in inputs {
+            for strict in [false, true] {
+                assert_eq!(
+                    run_on(&input, strict, date_time),
+                    run_on(&input, strict, date_time_general),
+                    "{:?}",
+                    String::from_utf8_lossy(&input)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_quoted_fast_path_reads_what_the_general_one_reads() {
+        let specials = [b'"', b'\\', b'\r', b'\n', 0xe9, b'a'];
+        for len in 0..20 {
+            for (k, special) in (0..len).flat_map(|k| specials.map(|s| (k, s))) {
+                let mut input = vec![b'"'];
+                input.extend((0..len).map(|n| if n == k { special } else { b'x' }));
+                input.extend_from_slice(b"\" y");
+                for strict in [false, true] {
+                    let fast = run_on(&input, strict, |i| {
+                        quoted_span(i).map(|(s, e)| (s.to_vec(), e))
+                    });
+                    let general = run_on(&input, strict, |i| {
+                        quoted_span_general(i).map(|(s, e)| (s.to_vec(), e))
+                    });
+                    assert_eq!(fast, general, "{input:?}");
                 }
             }
         }

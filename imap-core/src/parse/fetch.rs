@@ -44,7 +44,7 @@ fn msg_att_into(i: &mut Input<'_>, out: &mut Vec<FetchData>, outer: bool) -> PRe
         if outer && lenient(i) && peek(i) == Some(b'(') {
             msg_att_into(i, out, false)?;
         } else {
-            out.push(item(i)?);
+            item(i, out)?;
         }
     }
 }
@@ -74,9 +74,9 @@ fn item_name<'a>(i: &mut Input<'a>) -> PResult<&'a [u8]> {
 // plus RFC822/RFC822.HEADER/RFC822.TEXT (RFC 3501), MODSEQ (RFC 7162), EMAILID/THREADID
 // (RFC 8474), PREVIEW (RFC 8970), SAVEDATE (RFC 8514) and Gmail's X-GM-MSGID, X-GM-THRID,
 // X-GM-LABELS.
-fn item(i: &mut Input<'_>) -> PResult<FetchData> {
+fn item(i: &mut Input<'_>, out: &mut Vec<FetchData>) -> PResult<()> {
     let start = *i;
-    match known_item(i) {
+    match known_item(i, out) {
         // The last reading of a failed response keeps what it cannot read (see
         // `parse_response`), when it starts with an item name.
         Err(e @ (ErrMode::Backtrack(_) | ErrMode::Cut(_))) if i.state.salvage => {
@@ -84,14 +84,15 @@ fn item(i: &mut Input<'_>) -> PResult<FetchData> {
             if item_name(&mut start.clone()).is_err() {
                 return Err(e);
             }
-            other_item(i)
+            out.push(other_item(i)?);
+            Ok(())
         }
         parsed => parsed,
     }
 }
 
 /// An item this parser knows by name, read by its grammar; any other item as [`other_item`].
-fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
+fn known_item(i: &mut Input<'_>, out: &mut Vec<FetchData>) -> PResult<()> {
     let start = *i;
     let name = item_name(i)?;
     let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
@@ -99,10 +100,10 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
     // on purpose, not winnow's `dispatch!` over an upper-cased copy of the name as the untagged
     // keywords are: every FETCH item of every `* n FETCH` comes through here (the hottest path
     // of the parse bench's metadata corpus), and this match copies nothing.
-    let v = match name.len() {
+    match name.len() {
         3 if is("UID") => {
             sp(i)?;
-            FetchData::Uid(Uid::from(nz_number(i)?))
+            out.push(FetchData::Uid(Uid::from(nz_number(i)?)))
         }
         4 if is("BODY") => {
             if peek(i) == Some(b'[') {
@@ -120,19 +121,19 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
                     }
                     nstring8(i)?
                 };
-                FetchData::BodySection {
+                out.push(FetchData::BodySection {
                     section,
                     origin,
                     data,
-                }
+                })
             } else {
                 sp(i)?;
-                FetchData::Body(fetched_body(i)?)
+                out.push(FetchData::Body(fetched_body(i)?))
             }
         }
         5 if is("FLAGS") => {
             sp(i)?;
-            FetchData::Flags(paren_list(i, super::core::flag)?)
+            out.push(FetchData::Flags(paren_list(i, super::core::flag)?))
         }
         // fetch-mod-resp = "MODSEQ" SP "(" permsg-modsequence ")" (RFC 7162 section 7).
         // Tolerated: no parentheses (`MODSEQ 624140003`, as imap-codec encoded it until its
@@ -153,98 +154,98 @@ fn known_item(i: &mut Input<'_>) -> PResult<FetchData> {
             if parens {
                 byte(i, b')', ")")?;
             }
-            FetchData::ModSeq(m)
+            out.push(FetchData::ModSeq(m))
         }
         6 if is("RFC822") => {
             sp(i)?;
-            FetchData::Rfc822(nstring(i)?)
+            out.push(FetchData::Rfc822(nstring(i)?))
         }
         6 if is("BINARY") => {
             let part = section_binary(i)?;
             let origin = origin(i)?;
             sp(i)?;
-            FetchData::Binary {
+            out.push(FetchData::Binary {
                 part,
                 origin,
                 data: nstring8(i)?,
-            }
+            })
         }
         7 if is("EMAILID") => {
             sp(i)?;
-            FetchData::EmailId(objectid_paren(i)?)
+            out.push(FetchData::EmailId(objectid_paren(i)?))
         }
         7 if is("PREVIEW") => {
             sp(i)?;
-            FetchData::Preview(nstring(i)?)
+            out.push(FetchData::Preview(nstring(i)?))
         }
         8 if is("ENVELOPE") => {
             sp(i)?;
-            FetchData::Envelope(fetched_envelope(i)?)
+            out.push(FetchData::Envelope(fetched_envelope(i)?))
         }
         8 if is("THREADID") => {
             sp(i)?;
             if at_nil(i) {
                 nil(i)?;
-                FetchData::ThreadId(None)
+                out.push(FetchData::ThreadId(None))
             } else {
-                FetchData::ThreadId(Some(objectid_paren(i)?))
+                out.push(FetchData::ThreadId(Some(objectid_paren(i)?)))
             }
         }
         8 if is("SAVEDATE") => {
             sp(i)?;
             if at_nil(i) {
                 nil(i)?;
-                FetchData::SaveDate(None)
+                out.push(FetchData::SaveDate(None))
             } else {
-                FetchData::SaveDate(Some(date_time(i)?))
+                out.push(FetchData::SaveDate(Some(date_time(i)?)))
             }
         }
         10 if is("X-GM-MSGID") => {
             sp(i)?;
-            FetchData::GmMsgId(number64_any(i)?)
+            out.push(FetchData::GmMsgId(number64_any(i)?))
         }
         10 if is("X-GM-THRID") => {
             sp(i)?;
-            FetchData::GmThrId(number64_any(i)?)
+            out.push(FetchData::GmThrId(number64_any(i)?))
         }
         11 if is("RFC822.SIZE") => {
             sp(i)?;
-            FetchData::Rfc822Size(size(i)?)
+            out.push(FetchData::Rfc822Size(size(i)?))
         }
         11 if is("RFC822.TEXT") => {
             sp(i)?;
-            FetchData::Rfc822Text(nstring(i)?)
+            out.push(FetchData::Rfc822Text(nstring(i)?))
         }
         11 if is("BINARY.SIZE") => {
             let part = section_binary(i)?;
             sp(i)?;
-            FetchData::BinarySize {
+            out.push(FetchData::BinarySize {
                 part,
                 size: size(i)?,
-            }
+            })
         }
         11 if is("X-GM-LABELS") => {
             sp(i)?;
-            FetchData::GmLabels(paren_list(i, gm_label)?)
+            out.push(FetchData::GmLabels(paren_list(i, gm_label)?))
         }
         12 if is("INTERNALDATE") => {
             sp(i)?;
-            FetchData::InternalDate(date_time(i)?)
+            out.push(FetchData::InternalDate(date_time(i)?))
         }
         13 if is("BODYSTRUCTURE") => {
             sp(i)?;
-            FetchData::BodyStructure(fetched_body(i)?)
+            out.push(FetchData::BodyStructure(fetched_body(i)?))
         }
         13 if is("RFC822.HEADER") => {
             sp(i)?;
-            FetchData::Rfc822Header(nstring(i)?)
+            out.push(FetchData::Rfc822Header(nstring(i)?))
         }
         _ => {
             *i = start;
-            return other_item(i);
+            out.push(other_item(i)?);
         }
-    };
-    Ok(v)
+    }
+    Ok(())
 }
 
 /// An unknown item: its full name (with any bracketed part) and its raw value.

@@ -77,6 +77,9 @@ impl ParseOptions {
 pub(crate) struct Ctx<'a> {
     pub unit: &'a Bytes,
     pub opts: &'a ParseOptions,
+    /// `opts.strict`, copied here: almost every parser asks, and a field of the input is one
+    /// load where the options are two.
+    pub strict: bool,
     /// Inside a quoted string, take a quote that text follows as content (the second reading
     /// of a response that failed; see [`parse_response`]).
     pub loose_quotes: bool,
@@ -91,6 +94,19 @@ enum Reading {
     AsWritten,
     LooseQuotes,
     Salvage,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context of a first reading of `unit` with `opts`.
+    pub(crate) fn new(unit: &'a Bytes, opts: &'a ParseOptions) -> Self {
+        Ctx {
+            unit,
+            opts,
+            strict: opts.strict,
+            loose_quotes: false,
+            salvage: false,
+        }
+    }
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -114,10 +130,9 @@ fn run<T>(
     let mut input = Input {
         input: &unit[..],
         state: Ctx {
-            unit,
-            opts,
             loose_quotes: reading == Reading::LooseQuotes,
             salvage: reading == Reading::Salvage,
+            ..Ctx::new(unit, opts)
         },
     };
     match parser(&mut input) {

@@ -380,7 +380,7 @@ fn capability_list(i: &mut Input<'_>) -> PResult<Vec<Capability>> {
 fn untagged(i: &mut Input<'_>) -> PResult<Response> {
     use UntaggedName as N;
     if peek(i).is_some_and(|b| b.is_ascii_digit()) {
-        return numbered(i).map(Response::Data);
+        return numbered(i);
     }
     // Tolerated: `* [CODE] text` with no status keyword.
     if peek(i) == Some(b'[') && lenient(i) {
@@ -584,8 +584,9 @@ fn other(i: &mut Input<'_>) -> PResult<Data> {
 // message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))
 // mailbox-data =/ number SP "EXISTS" / number SP "RECENT" (RFC 9051 section 9, RFC 3501)
 // Hand-written rather than a `dispatch!`: almost every response of a large mailbox is
-// `* n FETCH`, tested first here without copying the keyword.
-fn numbered(i: &mut Input<'_>) -> PResult<Data> {
+// `* n FETCH`, tested first here without copying the keyword, and built as the response it is
+// (not as data moved into a response afterwards).
+fn numbered(i: &mut Input<'_>) -> PResult<Response> {
     let start = *i;
     let n = number(i)?;
     sp(i)?;
@@ -597,32 +598,28 @@ fn numbered(i: &mut Input<'_>) -> PResult<Data> {
             None => return cut(&start, "non-zero sequence number"),
         };
         sp(i)?;
-        Ok(Data::Fetch {
-            seq,
-            data: commit(msg_att(i))?,
-        })
+        let data = commit(msg_att(i))?;
+        Ok(Response::Data(Data::Fetch { seq, data }))
     } else if is("UIDFETCH") {
         // uidfetch-resp = uniqueid SP "UIDFETCH" SP msg-att (RFC 9586 section 4)
         let Some(uid) = Uid::new(n) else {
             return cut(&start, "non-zero UID");
         };
         sp(i)?;
-        Ok(Data::UidFetch {
-            uid,
-            data: commit(msg_att(i))?,
-        })
+        let data = commit(msg_att(i))?;
+        Ok(Response::Data(Data::UidFetch { uid, data }))
     } else if is("EXISTS") {
-        Ok(Data::Exists(n))
+        Ok(Response::Data(Data::Exists(n)))
     } else if is("RECENT") {
-        Ok(Data::Recent(n))
+        Ok(Response::Data(Data::Recent(n)))
     } else if is("EXPUNGE") {
         SeqNum::new(n).map_or_else(
             || cut(&start, "non-zero sequence number"),
-            |s| Ok(Data::Expunge(s)),
+            |s| Ok(Response::Data(Data::Expunge(s))),
         )
     } else {
         *i = start;
-        other(i)
+        other(i).map(Response::Data)
     }
 }
 

@@ -535,12 +535,7 @@ mod tests {
         };
         let mut i = Input {
             input: &unit[..],
-            state: Ctx {
-                unit: &unit,
-                opts: &opts,
-                loose_quotes: false,
-                salvage: false,
-            },
+            state: Ctx::new(&unit, &opts),
         };
         p(&mut i)
     }
