@@ -250,7 +250,7 @@ fn show_messages(messages: imap_core::ops::fetch::Messages) -> String {
                 s.push_str(&show::part(&p));
             }
         }
-        for section in &m.sections {
+        for section in m.sections() {
             if let Some(data) = &section.data {
                 s.push('\n');
                 s.push_str(

@@ -288,6 +288,16 @@ pub struct Message {
     pub size: Option<u64>,
     /// `MODSEQ`.
     pub modseq: Option<u64>,
+    /// Body sections, BINARY parts, Gmail's items and any other item, when the FETCH carried
+    /// some ([`Message::sections`], [`Message::binary`], [`Message::gmail_labels`], ...). Kept
+    /// apart because a metadata FETCH carries none of them, and a collected FETCH of a large
+    /// mailbox holds one `Message` a message: `None` costs eight bytes, the fields 128.
+    pub more: Option<Box<MoreData>>,
+}
+
+/// The items of a [`Message`] that a metadata FETCH does not carry.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MoreData {
     /// Body sections (`BODY[...]`, and `RFC822*` mapped to their sections).
     pub sections: Vec<SectionData>,
     /// BINARY parts.
@@ -298,8 +308,27 @@ pub struct Message {
     pub gmail_msgid: Option<u64>,
     /// `X-GM-THRID`.
     pub gmail_thrid: Option<u64>,
-    /// Items without a field above.
+    /// Items without a field of their own.
     pub other: Vec<FetchData>,
+}
+
+impl MoreData {
+    fn absorb(&mut self, more: MoreData) {
+        let MoreData {
+            sections,
+            binary,
+            gmail_labels,
+            gmail_msgid,
+            gmail_thrid,
+            other,
+        } = more;
+        self.sections.extend(sections);
+        self.binary.extend(binary);
+        self.gmail_labels = gmail_labels.or(self.gmail_labels.take());
+        self.gmail_msgid = gmail_msgid.or(self.gmail_msgid.take());
+        self.gmail_thrid = gmail_thrid.or(self.gmail_thrid.take());
+        self.other.extend(other);
+    }
 }
 
 impl Message {
@@ -313,12 +342,7 @@ impl Message {
             internal_date: None,
             size: None,
             modseq: None,
-            sections: Vec::new(),
-            binary: Vec::new(),
-            gmail_labels: None,
-            gmail_msgid: None,
-            gmail_thrid: None,
-            other: Vec::new(),
+            more: None,
         }
     }
 
@@ -336,22 +360,22 @@ impl Message {
                     section,
                     origin,
                     data,
-                } => self.sections.push(SectionData {
+                } => self.more_mut().sections.push(SectionData {
                     section,
                     origin,
                     data,
                 }),
-                FetchData::Rfc822(data) => self.sections.push(SectionData {
+                FetchData::Rfc822(data) => self.more_mut().sections.push(SectionData {
                     section: Section::default(),
                     origin: None,
                     data,
                 }),
-                FetchData::Rfc822Header(data) => self.sections.push(SectionData {
+                FetchData::Rfc822Header(data) => self.more_mut().sections.push(SectionData {
                     section: section_header(),
                     origin: None,
                     data,
                 }),
-                FetchData::Rfc822Text(data) => self.sections.push(SectionData {
+                FetchData::Rfc822Text(data) => self.more_mut().sections.push(SectionData {
                     section: Section {
                         part: Vec::new(),
                         text: Some(SectionText::Text),
@@ -359,20 +383,56 @@ impl Message {
                     origin: None,
                     data,
                 }),
-                FetchData::Binary { part, origin, data } => {
-                    self.binary.push(BinaryData { part, origin, data })
-                }
-                FetchData::GmLabels(l) => self.gmail_labels = Some(l),
-                FetchData::GmMsgId(n) => self.gmail_msgid = Some(n),
-                FetchData::GmThrId(n) => self.gmail_thrid = Some(n),
-                other => self.other.push(other),
+                FetchData::Binary { part, origin, data } => self
+                    .more_mut()
+                    .binary
+                    .push(BinaryData { part, origin, data }),
+                FetchData::GmLabels(l) => self.more_mut().gmail_labels = Some(l),
+                FetchData::GmMsgId(n) => self.more_mut().gmail_msgid = Some(n),
+                FetchData::GmThrId(n) => self.more_mut().gmail_thrid = Some(n),
+                other => self.more_mut().other.push(other),
             }
         }
     }
 
+    /// The items kept apart, made when the first arrives.
+    fn more_mut(&mut self) -> &mut MoreData {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// Body sections (`BODY[...]`, and `RFC822*` mapped to their sections).
+    pub fn sections(&self) -> &[SectionData] {
+        self.more.as_ref().map_or(&[], |m| &m.sections)
+    }
+
+    /// BINARY parts.
+    pub fn binary(&self) -> &[BinaryData] {
+        self.more.as_ref().map_or(&[], |m| &m.binary)
+    }
+
+    /// `X-GM-LABELS` as received (modified UTF-7; [`Message::labels`] decodes them).
+    pub fn gmail_labels(&self) -> Option<&[Str]> {
+        self.more.as_ref()?.gmail_labels.as_deref()
+    }
+
+    /// `X-GM-MSGID`.
+    pub fn gmail_msgid(&self) -> Option<u64> {
+        self.more.as_ref()?.gmail_msgid
+    }
+
+    /// `X-GM-THRID`.
+    pub fn gmail_thrid(&self) -> Option<u64> {
+        self.more.as_ref()?.gmail_thrid
+    }
+
+    /// Items without a field of their own.
+    pub fn other(&self) -> &[FetchData] {
+        self.more.as_ref().map_or(&[], |m| &m.other)
+    }
+
     /// The bytes of `section`, if fetched (the first match, partial or not).
     pub fn section(&self, section: &Section) -> Option<&[u8]> {
-        self.sections
+        self.sections()
             .iter()
             .find(|s| s.section == *section)
             .and_then(|s| s.data.as_ref())
@@ -387,7 +447,7 @@ impl Message {
     /// The header: `BODY[HEADER]`, else the first `HEADER.FIELDS` section fetched.
     pub fn header(&self) -> Option<&[u8]> {
         self.section(&section_header()).or_else(|| {
-            self.sections
+            self.sections()
                 .iter()
                 .find(|s| {
                     s.section.part.is_empty()
@@ -424,7 +484,7 @@ impl Message {
 
     /// The decoded bytes of a BINARY part.
     pub fn binary_part(&self, part: &[u32]) -> Option<&[u8]> {
-        self.binary
+        self.binary()
             .iter()
             .find(|b| b.part == part)
             .and_then(|b| b.data.as_ref())
@@ -434,7 +494,7 @@ impl Message {
     /// The Gmail labels, decoded from modified UTF-7 ([`crate::ops::labels::decode_label`]),
     /// if `X-GM-LABELS` was fetched.
     pub fn labels(&self) -> Option<Vec<String>> {
-        let labels = self.gmail_labels.as_ref()?;
+        let labels = self.gmail_labels()?;
         Some(
             labels
                 .iter()
@@ -587,12 +647,7 @@ impl Message {
             internal_date,
             size,
             modseq,
-            sections,
-            binary,
-            gmail_labels,
-            gmail_msgid,
-            gmail_thrid,
-            other,
+            more,
             ..
         } = m;
         self.flags = flags.or(self.flags.take());
@@ -601,12 +656,9 @@ impl Message {
         self.internal_date = internal_date.or(self.internal_date.take());
         self.size = size.or(self.size.take());
         self.modseq = modseq.or(self.modseq.take());
-        self.sections.extend(sections);
-        self.binary.extend(binary);
-        self.gmail_labels = gmail_labels.or(self.gmail_labels.take());
-        self.gmail_msgid = gmail_msgid.or(self.gmail_msgid.take());
-        self.gmail_thrid = gmail_thrid.or(self.gmail_thrid.take());
-        self.other.extend(other);
+        if let Some(more) = more {
+            self.more_mut().absorb(*more);
+        }
     }
 }
 

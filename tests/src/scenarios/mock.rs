@@ -587,7 +587,7 @@ macro_rules! mock_server_scenarios {
                 .unwrap();
             let m3 = mock_fixture::raw(server, "INBOX", u3);
             assert_eq!(m.body(), Some(&m3[8..29]));
-            assert_eq!(m.sections[0].origin, Some(8));
+            assert_eq!(m.sections()[0].origin, Some(8));
 
             // BINARY: decoded by the server, whole and partial.
             let m = s

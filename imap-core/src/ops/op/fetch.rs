@@ -122,7 +122,9 @@ impl Operation for StreamSection {
             return Poll::Ready(Ok(streamed));
         }
         let data = m
-            .sections
+            .more
+            .map(|more| more.sections)
+            .unwrap_or_default()
             .into_iter()
             .find(|s| s.section == self.section)
             .and_then(|s| s.data);
