@@ -909,7 +909,23 @@ enum Step {
 fn open_parens(mut open: usize, line: &[u8]) -> usize {
     let mut quoted = false;
     let mut escaped = false;
-    for &b in line {
+    let mut k = 0;
+    while k < line.len() {
+        // Eight bytes at a time past runs holding none of the four bytes that matter (names,
+        // addresses and dates between the quotes and parentheses of a FETCH line).
+        if !escaped {
+            while let Some(word) = line.get(k..k + 8).and_then(|w| w.first_chunk::<8>()) {
+                if holds_paren_or_quote(u64::from_le_bytes(*word)) {
+                    break;
+                }
+                k += 8;
+            }
+            if k >= line.len() {
+                break;
+            }
+        }
+        let b = line[k];
+        k += 1;
         match b {
             _ if escaped => escaped = false,
             b'\\' if quoted => escaped = true,
@@ -920,6 +936,17 @@ fn open_parens(mut open: usize, line: &[u8]) -> usize {
         }
     }
     open
+}
+
+/// Whether one of the eight bytes of `word` is `(`, `)`, `"` or `\` (SWAR: a byte equal to
+/// `c` is a zero byte of `word ^ c`, and `(v - 0x01..) & !v & 0x80..` is non-zero exactly when
+/// `v` has a zero byte).
+fn holds_paren_or_quote(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let each = |c: u8| zero(word ^ u64::from_ne_bytes([c; 8]));
+    each(b'(') | each(b')') | each(b'"') | each(b'\\') != 0
 }
 
 fn take_len(remaining: u64, available: usize) -> usize {
@@ -1084,6 +1111,38 @@ mod tests {
 
     fn unit(bytes: &[u8]) -> Out {
         Ok(Frame::Unit(Bytes::copy_from_slice(bytes)))
+    }
+
+    proptest! {
+        #[test]
+        fn open_parens_counts_as_a_byte_at_a_time(
+            open in 0usize..3,
+            line in proptest::collection::vec(
+                // Runs of other bytes long enough for the eight-byte skips.
+                prop_oneof![
+                    1 => Just(b'('),
+                    1 => Just(b')'),
+                    1 => Just(b'"'),
+                    1 => Just(b'\\'),
+                    20 => Just(b'a'),
+                ],
+                0..80,
+            ),
+        ) {
+            let mut naive = open;
+            let (mut quoted, mut escaped) = (false, false);
+            for &b in &line {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' if quoted => escaped = true,
+                    b'"' => quoted = !quoted,
+                    b'(' if !quoted => naive += 1,
+                    b')' if !quoted => naive = naive.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(open_parens(open, &line), naive);
+        }
     }
 
     fn drain(framer: &mut Framer, out: &mut Vec<Out>) {

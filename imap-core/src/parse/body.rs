@@ -126,15 +126,17 @@ fn multipart(i: &mut Input<'_>, depth: usize, out: &mut Out<'_>) -> PResult<()> 
 fn single(i: &mut Input<'_>, depth: usize, out: &mut Out<'_>) -> PResult<()> {
     let at = out.tape.open(kind::PART);
     let media_node = out.tape.len();
-    string_or_nil(i, out)?;
+    let media = read_from(i, |i| string_or_nil(i, out))?;
     sp(i)?;
     let subtype_node = out.tape.len();
-    if lenient(i) && peek(i) == Some(b'(') {
+    let subtype = if lenient(i) && peek(i) == Some(b'(') {
         out.empty();
+        &[][..]
     } else {
-        string_or_nil(i, out)?;
+        let subtype = read_from(i, |i| string_or_nil(i, out))?;
         sp(i)?;
-    }
+        subtype
+    };
     let params_node = out.tape.len();
     body_fld_param(out, i)?;
     sp(i)?;
@@ -145,11 +147,10 @@ fn single(i: &mut Input<'_>, depth: usize, out: &mut Out<'_>) -> PResult<()> {
     string_or_nil(i, out)?;
     sp(i)?;
     out.tape.number(size(i)?);
-    let is =
-        |node: usize, word: &[u8]| out.text(node).is_some_and(|t| t.eq_ignore_ascii_case(word));
-    let is_text = is(media_node, b"TEXT");
-    let is_message =
-        is(media_node, b"MESSAGE") && (is(subtype_node, b"RFC822") || is(subtype_node, b"GLOBAL"));
+    let is_text = names(out, media_node, media, b"TEXT");
+    let is_message = names(out, media_node, media, b"MESSAGE")
+        && (names(out, subtype_node, subtype, b"RFC822")
+            || names(out, subtype_node, subtype, b"GLOBAL"));
     let part_kind = if is_message && at_sp_then(i, b'(') {
         sp(i)?;
         envelope(i, out)?;
@@ -182,6 +183,28 @@ fn single(i: &mut Input<'_>, depth: usize, out: &mut Out<'_>) -> PResult<()> {
     }
     out.tape.close(at, layout::part_flags(part_kind, ext));
     Ok(())
+}
+
+/// Runs `p` and returns the bytes it read.
+fn read_from<'a>(
+    i: &mut Input<'a>,
+    p: impl FnOnce(&mut Input<'a>) -> PResult<()>,
+) -> PResult<&'a [u8]> {
+    let start: &'a [u8] = i.input;
+    p(i)?;
+    Ok(&start[..start.len() - i.input.len()])
+}
+
+/// Whether the string read from the bytes `raw` and written at node `node` is `word` (any
+/// case; `word` holds no quote and no backslash). A quoted string is compared where it was
+/// received: its content between the quotes is `word` exactly when the string is (an escape or
+/// a kept backslash would put a quote or a backslash in the string, which `word` lacks); a
+/// literal is read back from the table.
+fn names(out: &Out<'_>, node: usize, raw: &[u8], word: &[u8]) -> bool {
+    match raw {
+        [b'"', content @ .., b'"'] => content.eq_ignore_ascii_case(word),
+        _ => out.text(node).is_some_and(|t| t.eq_ignore_ascii_case(word)),
+    }
 }
 
 /// Tolerated: a parameter list where `body-fld-md5` belongs. gmx.net describes a
