@@ -7,6 +7,7 @@ use super::core::{
 };
 use super::envelope::envelope;
 use super::packed::{Out, paren_items};
+use super::strings::{nstring, string};
 use super::{Input, PResult};
 use crate::types::ExtField;
 use crate::types::packed::{body as layout, kind};
@@ -23,13 +24,14 @@ fn skip_spaces(i: &mut Input<'_>) {
 
 /// A string where the grammar wants one; tolerated: `NIL` (read as empty), seen from servers on
 /// broken MIME parts.
+#[inline]
 fn string_or_nil(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     if lenient(i) && at_nil(i) {
         nil(i)?;
         out.empty();
         return Ok(());
     }
-    out.string(i)
+    string(i, out)
 }
 
 // body = "(" (body-type-1part / body-type-mpart) ")" (RFC 9051 section 9).
@@ -140,9 +142,9 @@ fn single(i: &mut Input<'_>, depth: usize, out: &mut Out<'_>) -> PResult<()> {
     let params_node = out.tape.len();
     body_fld_param(out, i)?;
     sp(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
     string_or_nil(i, out)?;
     sp(i)?;
@@ -374,7 +376,7 @@ fn body_fld_param(out: &mut Out<'_>, i: &mut Input<'_>) -> PResult<()> {
     let start = *i;
     let at = out.tape.open(kind::LIST);
     let pairs = paren_items(i, out, |i, out| {
-        out.string(i)?;
+        string(i, out)?;
         sp(i)?;
         string_or_nil(i, out)
     })?;

@@ -434,9 +434,18 @@ pub(crate) fn unescape_quoted(raw: &[u8]) -> Vec<u8> {
 // more than they do (its result goes through memory).
 #[inline(always)]
 pub(super) fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
-    // What nearly every string is, read inline: in tolerant mode, on the first reading, a
-    // string whose first quote, backslash or LF is its closing quote (no escapes; a bare CR and
-    // 8-bit bytes are tolerated, so nothing else needs checking).
+    match plain_quoted(i) {
+        Some(s) => Ok((s, false)),
+        None => quoted_span_general(i),
+    }
+}
+
+/// What nearly every quoted string is, read inline: in tolerant mode, on the first reading, a
+/// string whose first quote, backslash or LF is its closing quote (no escapes; a bare CR and
+/// 8-bit bytes are tolerated, so nothing else needs checking). Its content; `None`, with
+/// nothing consumed, for any other input (which [`quoted_span`] reads in full).
+#[inline(always)]
+pub(super) fn plain_quoted<'a>(i: &mut Input<'a>) -> Option<&'a [u8]> {
     if let [b'"', body @ ..] = i.input
         && !i.state.strict
         && !i.state.loose_quotes
@@ -444,9 +453,9 @@ pub(super) fn quoted_span<'a>(i: &mut Input<'a>) -> PResult<(&'a [u8], bool)> {
         && body[k] == b'"'
     {
         advance(i, k + 2);
-        return Ok((&body[..k], false));
+        return Some(&body[..k]);
     }
-    quoted_span_general(i)
+    None
 }
 
 /// [`quoted_span`] for every string: escapes, strict mode's checks, the second reading's loose

@@ -5,6 +5,7 @@ use super::core::{
     advance, at_nil, byte, fail, lenient, next_is_close, peek, sp, sp_or_missing, take_while0,
 };
 use super::packed::Out;
+use super::strings::nstring;
 use super::{Input, PResult};
 use crate::types::packed::kind;
 
@@ -14,9 +15,9 @@ use crate::types::packed::kind;
 pub(super) fn envelope(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     byte(i, b'(', "envelope")?;
     let at = out.tape.open(kind::LIST);
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
     let from_start: &[u8] = i.input;
     let from_nodes = out.tape.len();
@@ -42,12 +43,12 @@ pub(super) fn envelope(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
         out.tape.nil();
     } else {
         sp(i)?;
-        out.nstring(i)?;
+        nstring(i, out)?;
         if closes_early(i) {
             out.tape.nil();
         } else {
             sp(i)?;
-            out.nstring(i)?;
+            nstring(i, out)?;
         }
     }
     if lenient(i) {
@@ -127,13 +128,13 @@ fn address_list(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
 /// An address: its four fields.
 fn address(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     byte(i, b'(', "address")?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     sp_or_missing(i)?;
-    out.nstring(i)?;
+    nstring(i, out)?;
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }

@@ -27,6 +27,7 @@ mod fetch;
 mod packed;
 mod response;
 mod search;
+mod strings;
 mod text;
 
 use bytes::Bytes;
