@@ -30,7 +30,7 @@
 //! An input over the bound panics with the figures, so libFuzzer keeps it.
 #![no_main]
 
-use imap_core::client::{ClientMachine, ClientConfig, Event};
+use imap_core::client::{ClientConfig, ClientMachine, Event};
 use imap_core::ops;
 use imap_core::types::*;
 use libfuzzer_sys::fuzz_target;

@@ -16,7 +16,7 @@
 //! and every completion is for a distinct command.
 #![no_main]
 
-use imap_core::client::{ClientMachine, ClientConfig, Event};
+use imap_core::client::{ClientConfig, ClientMachine, Event};
 use imap_core::frame::{Frame, Framer, Role};
 use imap_core::parse::{ParseOptions, parse_command};
 use imap_core::secret::Secret;

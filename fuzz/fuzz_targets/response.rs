@@ -1,6 +1,7 @@
 //! Arbitrary bytes into the client-role framer (in pieces sized by the input's first bytes,
 //! and compared with framing them whole), then every unit into the response parser, tolerant
-//! and strict. Whatever parses must encode, frame as one unit and parse back to the same value.
+//! and strict. Whatever parses must encode, frame as one unit and parse back to the same value,
+//! and the accessors of its ENVELOPE and BODYSTRUCTURE must read what the whole values hold.
 //!
 //! Input layout: see `imap_core_fuzz::RawInput`.
 #![no_main]
@@ -9,7 +10,9 @@ use imap_core::encode::EncodeOptions;
 use imap_core::frame::Role;
 use imap_core::parse::{ParseOptions, parse_response};
 use imap_core::types::Response;
-use imap_core_fuzz::{RawInput, frame_raw, response_round_trip, tolerant_agrees};
+use imap_core_fuzz::{
+    RawInput, frame_raw, packed_views_agree, response_round_trip, tolerant_agrees,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -53,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         if let Ok(r) = loose {
+            packed_views_agree(&r);
             response_round_trip(&r, &encode, &tolerant);
         }
     }

@@ -267,6 +267,55 @@ pub enum NonCanonical {
     Normalized(&'static str),
 }
 
+/// Checks that the accessors of every packed ENVELOPE and BODY/BODYSTRUCTURE in `resp` read
+/// what building the whole value reads ([`imap_core::types::FetchedEnvelope::to_envelope`],
+/// [`imap_core::types::FetchedBody::to_structure`]), for the first parts of the first levels.
+pub fn packed_views_agree(resp: &Response) {
+    let Response::Data(Data::Fetch { data, .. }) = resp else {
+        return;
+    };
+    for item in data {
+        match item {
+            FetchData::Envelope(e) => {
+                let plain = e.to_envelope();
+                assert_eq!(e.subject(), plain.subject);
+                assert_eq!(e.date(), plain.date);
+                assert_eq!(e.message_id(), plain.message_id);
+                assert_eq!(e.in_reply_to(), plain.in_reply_to);
+                assert_eq!(e.from().collect::<Vec<_>>(), plain.from);
+                assert_eq!(e.cc().len(), plain.cc.len());
+                assert_eq!(e.bcc().collect::<Vec<_>>(), plain.bcc);
+            }
+            FetchData::Body(b) | FetchData::BodyStructure(b) => {
+                let tree = b.to_structure();
+                let mut paths = vec![vec![]];
+                while let Some(path) = paths.pop() {
+                    let (plain, view) = (tree.part(&path), b.part(&path));
+                    assert_eq!(plain.is_some(), view.is_some(), "part {path:?}");
+                    let (Some(plain), Some(view)) = (plain, view) else {
+                        continue;
+                    };
+                    assert_eq!(&view.to_structure(), plain);
+                    assert_eq!(view.mime_type(), plain.mime_type());
+                    if let BodyStructure::Single { part } = plain {
+                        assert_eq!(view.params().collect::<Vec<_>>(), part.params);
+                        assert_eq!(view.octets(), Some(part.octets));
+                        assert_eq!(view.encoding().as_ref(), Some(&part.encoding));
+                    }
+                    if path.len() < 3 {
+                        for k in 1..=4 {
+                            let mut p = path.clone();
+                            p.push(k);
+                            paths.push(p);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Why `resp` has no wire form that parses back to it exactly, if it is such a value:
 ///
 /// * a multipart body with no parts: `body-type-mpart = 1*body SP media-subtype` needs at least
