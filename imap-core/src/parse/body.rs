@@ -24,7 +24,7 @@ fn skip_spaces(i: &mut Input<'_>) {
 
 /// A string where the grammar wants one; tolerated: `NIL` (read as empty), seen from servers on
 /// broken MIME parts.
-#[inline]
+#[inline(always)]
 fn string_or_nil(i: &mut Input<'_>, out: &mut Out<'_>) -> PResult<()> {
     if lenient(i) && at_nil(i) {
         nil(i)?;
