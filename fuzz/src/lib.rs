@@ -318,6 +318,10 @@ pub fn packed_views_agree(resp: &Response) {
 
 /// Why `resp` has no wire form that parses back to it exactly, if it is such a value:
 ///
+/// * an unknown response that ends with a literal's data inside open parentheses (see
+///   `ends_in_literal_inside_parens`): tolerant parsing reads it from a unit whose literal a
+///   bare LF ended; the encoder appends a space before the CRLF, or the unit would go on past
+///   that line end.
 /// * a multipart body with no parts: `body-type-mpart = 1*body SP media-subtype` needs at least
 ///   one part. Tolerant parsing reads a server's `(NIL "alternative" ...)` that way
 ///   (MailKit #1393; `BodyStructure::Multi::parts` documents it). Writing `NIL` back would not
@@ -387,7 +391,10 @@ pub fn non_canonical_response(resp: &Response) -> Option<NonCanonical> {
                 .into_iter()
                 .flatten()
                 .any(|n| delimiter(n.delimiter)),
-            Data::Other { name, rest } => dirty(name) || raw(rest),
+            Data::Other { name, rest } => {
+                let line = [name.as_bytes(), b" ", rest.as_bytes()].concat();
+                dirty(name) || raw(rest) || ends_in_literal_inside_parens(&line)
+            }
             Data::Fetch { data, .. } => {
                 for item in data {
                     match item {
@@ -431,6 +438,49 @@ fn marker(line: &[u8]) -> Option<u64> {
         .ok()?
         .parse()
         .ok()
+}
+
+/// Whether `raw` ends with a literal's data while a parenthesis it opened before the literal is
+/// still open. Written at the end of a unit (the rest of an unknown response), the CRLF after it
+/// is the empty line that the client-role framer reads as the extra line end servers put after
+/// a FETCH literal (`imap_core::frame`), so the unit does not end there. Tolerant parsing reads
+/// such a value from a unit whose literal a bare LF ended, which framing tells apart.
+fn ends_in_literal_inside_parens(raw: &[u8]) -> bool {
+    let (mut open, mut i, mut line_start) = (0usize, 0, 0);
+    let (mut quoted, mut literal_end) = (false, None);
+    while i < raw.len() {
+        let b = raw[i];
+        if quoted {
+            match b {
+                b'\\' => i += 1,
+                b'"' => quoted = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => quoted = true,
+            b'(' => open += 1,
+            b')' => open = open.saturating_sub(1),
+            b'\n' => {
+                let line = &raw[line_start..i];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let end = marker(line)
+                    .and_then(|n| usize::try_from(n).ok())
+                    .and_then(|n| (i + 1).checked_add(n))
+                    .filter(|&end| end <= raw.len());
+                if let Some(end) = end {
+                    (i, line_start, literal_end) = (end, end, Some(end));
+                    continue;
+                }
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    literal_end == Some(raw.len()) && open > 0
 }
 
 /// Whether the encoder writes raw bytes kept from a parse back unchanged: every CR, LF and NUL

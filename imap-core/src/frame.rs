@@ -906,7 +906,7 @@ enum Step {
 /// `min(remaining, available)`, as a `usize`.
 /// `open` plus the parentheses `line` opens, minus those it closes, outside quoted strings
 /// (never below zero).
-fn open_parens(mut open: usize, line: &[u8]) -> usize {
+pub(crate) fn open_parens(mut open: usize, line: &[u8]) -> usize {
     let mut quoted = false;
     let mut escaped = false;
     let mut k = 0;

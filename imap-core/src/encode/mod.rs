@@ -57,6 +57,9 @@
 //!   LF or NUL is replaced with a space.
 //! * A line never ends with something that looks like a literal marker unless it is one: if raw
 //!   text or `resp-text` ends with `{N}`, `{N+}` or `{N-}`, a space is appended before the CRLF.
+//! * A response never ends right after a literal's data while a parenthesis is open (raw text
+//!   can leave one open): a client-role framer would take the CRLF for the extra line end
+//!   servers write after a FETCH literal and read on, so a space is appended before the CRLF.
 //! * A delimiter byte (LIST, NAMESPACE) that cannot be quoted (CR, LF, NUL, 8-bit) is written
 //!   as `NIL`.
 //!
@@ -544,6 +547,43 @@ pub(crate) mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// An unknown response whose raw rest ends with a literal inside an open parenthesis (what
+    /// tolerant parsing reads when a bare LF ends the literal's line) is written with a space
+    /// before the CRLF, so that a client-role framer ends the unit there (found by the fuzzer).
+    #[test]
+    fn a_raw_literal_at_the_end_inside_parentheses_ends_the_unit() {
+        let raw = Bytes::from_static(b"* OS(BDY[H {12}\nSubject: x\r$\n");
+        let resp =
+            crate::parse::parse_response(&raw, &crate::parse::ParseOptions::default()).unwrap();
+        let wire = Bytes::from(encode_response(&resp, &EncodeOptions::default()).to_vec());
+        assert_eq!(&wire[..], b"* OS(BDY[H {12}\r\nSubject: x\r$ \r\n");
+        let mut framer =
+            crate::frame::Framer::new(crate::frame::Role::Client, crate::frame::Limits::default());
+        framer.push(&wire);
+        let Some(Ok(crate::frame::Frame::Unit(unit))) = framer.next_frame() else {
+            panic!("not one unit")
+        };
+        assert_eq!(unit, wire);
+        // Balanced parentheses: written as held (the LIST name needs no literal).
+        for (r, w) in [
+            (&b"* OS(B) {2}\r\nab\r\n"[..], &b"* OS(B) {2}\r\nab\r\n"[..]),
+            (
+                b"* LIST () \"/\" {5}\r\nINBOX\r\n",
+                b"* LIST () \"/\" INBOX\r\n",
+            ),
+        ] {
+            let resp = crate::parse::parse_response(
+                &Bytes::copy_from_slice(r),
+                &crate::parse::ParseOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(
+                encode_response(&resp, &EncodeOptions::default()).to_vec(),
+                w
+            );
         }
     }
 

@@ -90,8 +90,11 @@ impl<'a> Writer<'a> {
     ///
     /// If the last line ends with something that looks like a literal marker (it can only come
     /// from raw text), a space is appended first so that no reader takes it for a literal.
+    ///
+    /// A response that would end right after a literal's data while a parenthesis is open gets
+    /// that space too ([`Writer::ends_literal_inside_parens`]).
     pub(crate) fn finish(mut self) -> Encoded {
-        if literal_marker_shape(&self.buf).is_some() {
+        if literal_marker_shape(&self.buf).is_some() || self.ends_literal_inside_parens() {
             self.sp();
         }
         self.buf.extend_from_slice(b"\r\n");
@@ -100,6 +103,26 @@ impl<'a> Writer<'a> {
         Encoded {
             fragments: self.frags,
         }
+    }
+
+    /// Whether the response written so far ends right after a literal's data while a
+    /// parenthesis it opened is still open. A client-role framer reads a CRLF there as the extra
+    /// line end servers write after a FETCH literal ([`crate::frame`]), so the unit would not
+    /// end. Only raw text kept from a parse leaves a parenthesis open (an unknown response whose
+    /// literal a bare LF ended, which a fuzzer found); a space before the CRLF ends the unit.
+    fn ends_literal_inside_parens(&self) -> bool {
+        self.side == Side::Server
+            && self.buf.is_empty()
+            && matches!(self.frags.last(), Some(Fragment::Literal { .. }))
+            && self
+                .frags
+                .iter()
+                .filter_map(|f| match f {
+                    Fragment::Line(line) => Some(line),
+                    _ => None,
+                })
+                .fold(0, |open, line| crate::frame::open_parens(open, line))
+                > 0
     }
 
     // ---- plain bytes ----
