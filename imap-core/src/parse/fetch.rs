@@ -16,11 +16,27 @@ use winnow::error::ErrMode;
 // servers send), extra spaces, an empty list, and items wrapped in a further pair of
 // parentheses, one level deep (HCL Domino sends `(UID 1 (ENVELOPE (...)) ...)`, reported in
 // MailKit #943).
-/// The parenthesized list of a FETCH response.
+/// The parenthesized list of a FETCH response, in a `Vec` of exactly its items: they are read
+/// into a scratch list kept between responses and moved out, so that a `(UID 5 FLAGS (\Seen))`
+/// holds two items' room, not a guess's (a `Vec` sized for eight took 768 bytes a response
+/// from every FETCH of flags, and a completion holds them all).
 pub(super) fn msg_att(i: &mut Input<'_>) -> PResult<Vec<FetchData>> {
-    let mut out = Vec::with_capacity(8);
-    msg_att_into(i, &mut out, true)?;
-    Ok(out)
+    /// A scratch list that grew past this many items is not kept.
+    const KEPT_ITEMS: usize = 64;
+    let mut scratch = ITEMS.take();
+    let read = msg_att_into(i, &mut scratch, true);
+    let out = read.map(|()| scratch.drain(..).collect());
+    scratch.clear();
+    if scratch.capacity() > KEPT_ITEMS {
+        scratch = Vec::new();
+    }
+    ITEMS.set(scratch);
+    out
+}
+
+thread_local! {
+    /// [`msg_att`]'s scratch list.
+    static ITEMS: std::cell::Cell<Vec<FetchData>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Parses a parenthesized list of items into `out`; `outer` allows one wrapped list inside.
