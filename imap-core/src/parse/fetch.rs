@@ -25,6 +25,9 @@ pub(super) fn msg_att(i: &mut Input<'_>) -> PResult<Vec<FetchData>> {
     const KEPT_ITEMS: usize = 64;
     let mut scratch = ITEMS.take();
     let read = msg_att_into(i, &mut scratch, true);
+    // Not `mem::take`: the scratch list keeps its room for the next response, and the items
+    // move into a list of exactly their number.
+    #[allow(clippy::drain_collect)]
     let out = read.map(|()| scratch.drain(..).collect());
     scratch.clear();
     if scratch.capacity() > KEPT_ITEMS {
