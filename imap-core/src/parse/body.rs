@@ -247,48 +247,27 @@ fn at_sp_then_digit(i: &Input<'_>) -> bool {
 // `raws` holds what [`or_raw`] kept of the field before the tail (MD5 or parameters).
 /// The tail: disposition, language and location (each absent when the level is), the further
 /// extensions, and the fields kept raw.
-fn ext_tail<'a>(
+fn ext_tail<'a, 'o>(
     i: &mut Input<'a>,
     depth: usize,
-    out: &mut Out<'_>,
+    out: &mut Out<'o>,
     mut raws: Raws<'a>,
 ) -> PResult<()> {
+    // Each level only if the one before it is there.
+    type Typed<'a, 'o> = fn(&mut Out<'o>, &mut Input<'a>) -> PResult<()>;
+    let typed: [(ExtField, Typed<'a, 'o>); 3] = [
+        (ExtField::Disposition, body_fld_dsp),
+        (ExtField::Language, body_fld_lang),
+        (ExtField::Location, Out::nstring),
+    ];
     let mut levels = 0;
-    if more(i) {
-        sp(i)?;
-        or_raw(
-            i,
-            out,
-            ExtField::Disposition,
-            &mut raws,
-            body_fld_dsp,
-            Out::nil,
-        )?;
-        levels += 1;
-        if more(i) {
-            sp(i)?;
-            or_raw(
-                i,
-                out,
-                ExtField::Language,
-                &mut raws,
-                body_fld_lang,
-                Out::nil,
-            )?;
-            levels += 1;
-            if more(i) {
-                sp(i)?;
-                or_raw(
-                    i,
-                    out,
-                    ExtField::Location,
-                    &mut raws,
-                    Out::nstring,
-                    Out::nil,
-                )?;
-                levels += 1;
-            }
+    for (field, read) in typed {
+        if !more(i) {
+            break;
         }
+        sp(i)?;
+        or_raw(i, out, field, &mut raws, read, Out::nil)?;
+        levels += 1;
     }
     for _ in levels..3 {
         out.tape.absent();
