@@ -930,27 +930,39 @@ pub(super) fn paren_list<T>(
     i: &mut Input<'_>,
     mut item: impl FnMut(&mut Input<'_>) -> PResult<T>,
 ) -> PResult<Vec<T>> {
-    byte(i, b'(', "(")?;
     let mut out = Vec::new();
+    paren_each(i, |i| item(i).map(|v| out.push(v)))?;
+    Ok(out)
+}
+
+/// [`paren_list`]'s reading, each item handed to `item` as it is read; returns how many.
+#[inline]
+pub(super) fn paren_each<'a>(
+    i: &mut Input<'a>,
+    mut item: impl FnMut(&mut Input<'a>) -> PResult<()>,
+) -> PResult<usize> {
+    byte(i, b'(', "(")?;
+    let mut n = 0;
     if lenient(i) {
         take_while0(i, |b| b == b' ');
     }
     if peek(i) == Some(b')') {
         advance(i, 1);
-        return Ok(out);
+        return Ok(n);
     }
     loop {
-        out.push(item(i)?);
+        item(i)?;
+        n += 1;
         match peek(i) {
             Some(b')') => {
                 advance(i, 1);
-                return Ok(out);
+                return Ok(n);
             }
             Some(b' ') => {
                 sp(i)?;
                 if lenient(i) && peek(i) == Some(b')') {
                     advance(i, 1);
-                    return Ok(out);
+                    return Ok(n);
                 }
             }
             _ if lenient(i) && matches!(i.input.first(), Some(b'(' | b'"')) => {}

@@ -105,35 +105,7 @@ pub(super) fn paren_items<'a>(
     out: &mut Out<'_>,
     mut item: impl FnMut(&mut Input<'a>, &mut Out<'_>) -> PResult<()>,
 ) -> PResult<usize> {
-    use super::core::{advance, byte, fail, lenient, sp, take_while0};
-    byte(i, b'(', "(")?;
-    let mut n = 0;
-    if lenient(i) {
-        take_while0(i, |b| b == b' ');
-    }
-    if peek(i) == Some(b')') {
-        advance(i, 1);
-        return Ok(n);
-    }
-    loop {
-        item(i, out)?;
-        n += 1;
-        match peek(i) {
-            Some(b')') => {
-                advance(i, 1);
-                return Ok(n);
-            }
-            Some(b' ') => {
-                sp(i)?;
-                if lenient(i) && peek(i) == Some(b')') {
-                    advance(i, 1);
-                    return Ok(n);
-                }
-            }
-            _ if lenient(i) && matches!(i.input.first(), Some(b'(' | b'"')) => {}
-            _ => return fail(i, "SP or )"),
-        }
-    }
+    super::core::paren_each(i, |i| item(i, out))
 }
 
 /// Runs `p` writing into a fresh table; returns the value's bytes (a slice of the unit) and the
